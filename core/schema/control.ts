@@ -1,0 +1,153 @@
+/**
+ * The control database: who exists, where their data lives, what they pay for.
+ * Tenant data (sites and everything under them) lives in the account shards, see `shard.ts`.
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  ACCOUNT_STATUSES,
+  ROLES,
+  SUBSCRIPTION_STATUSES,
+  USER_STATUSES,
+} from '../domain/enums';
+import { bool, createdAt, id, timestamp, updatedAt } from './columns';
+
+export const plans = sqliteTable('plans', {
+  id: id(),
+  slug: text().notNull().unique(),
+  name: text().notNull(),
+  price_cents: integer().notNull().default(0),
+  /** Limits; null means unlimited. */
+  max_sites: integer(),
+  max_users: integer(),
+  max_keywords: integer(),
+  max_clusters: integer(),
+  included_credits: integer().notNull().default(0),
+  is_default: bool().notNull().default(false),
+  is_active: bool().notNull().default(true),
+  created_at: createdAt(),
+});
+
+export const accounts = sqliteTable('accounts', {
+  id: id(),
+  name: text().notNull(),
+  slug: text().notNull().unique(),
+  owner_user_id: integer(),
+  plan_id: integer().notNull(),
+  status: text({ enum: ACCOUNT_STATUSES }).notNull().default('active'),
+  created_at: createdAt(),
+  updated_at: updatedAt(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: id(),
+    account_id: integer().notNull(),
+    /** Stored lower-cased; one user belongs to exactly one account, so email is unique overall. */
+    email: text().notNull().unique(),
+    name: text().notNull().default(''),
+    role: text({ enum: ROLES }).notNull(),
+    status: text({ enum: USER_STATUSES }).notNull().default('active'),
+    /** `scrypt$N$r$p$salt$hash` (see worker/auth/passwords.ts); null until an invite is accepted. */
+    password_hash: text(),
+    /** SHA-256 of the one-time invite token; cleared when it is used. */
+    invite_token_hash: text().unique(),
+    invite_expires_at: timestamp(),
+    invited_by_user_id: integer(),
+    last_login_at: timestamp(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [index('users_account_idx').on(t.account_id, t.role)],
+);
+
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: id(),
+    account_id: integer().notNull(),
+    plan_id: integer().notNull(),
+    status: text({ enum: SUBSCRIPTION_STATUSES }).notNull().default('active'),
+    current_period_start: timestamp().notNull(),
+    current_period_end: timestamp().notNull(),
+    cancelled_at: timestamp(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [index('subscriptions_account_idx').on(t.account_id, t.status)],
+);
+
+/** A login starts a family; every refresh rotates within it; reuse of a spent token revokes it. */
+export const refreshTokenFamilies = sqliteTable(
+  'refresh_token_families',
+  {
+    id: text().primaryKey(),
+    account_id: integer().notNull(),
+    user_id: integer().notNull(),
+    user_agent: text(),
+    created_at: createdAt(),
+    last_used_at: timestamp(),
+    revoked_at: timestamp(),
+    revoked_reason: text({ enum: ['logout', 'reuse_detected', 'password_changed', 'user_removed'] }),
+  },
+  (t) => [index('refresh_families_user_idx').on(t.account_id, t.user_id)],
+);
+
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    /** SHA-256 of the opaque token: the token itself is never stored. */
+    token_hash: text().primaryKey(),
+    family_id: text().notNull(),
+    expires_at: timestamp().notNull(),
+    used_at: timestamp(),
+    created_at: createdAt(),
+  },
+  (t) => [index('refresh_tokens_family_idx').on(t.family_id)],
+);
+
+/** Which shard binding holds an account's tenant data: a directory, so a tenant can move later. */
+export const shardDirectory = sqliteTable('shard_directory', {
+  account_id: integer().primaryKey(),
+  shard: text().notNull(),
+  created_at: createdAt(),
+  moved_at: timestamp(),
+});
+
+/** Fixed-window counters for login throttling, keyed `ip:<addr>` or `email:<address>`. */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  window_started_at: integer().notNull(),
+  locked_until: integer(),
+});
+
+export const industries = sqliteTable('industries', {
+  id: id(),
+  slug: text().notNull().unique(),
+  name: text().notNull(),
+  description: text().notNull().default(''),
+  is_active: bool().notNull().default(true),
+  created_at: createdAt(),
+});
+
+export const industrySectors = sqliteTable(
+  'industry_sectors',
+  {
+    id: id(),
+    industry_id: integer().notNull(),
+    slug: text().notNull(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    suggested_keywords: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
+    is_active: bool().notNull().default(true),
+    created_at: createdAt(),
+  },
+  (t) => [uniqueIndex('industry_sectors_slug_idx').on(t.industry_id, t.slug)],
+);
+
+export type PlanRow = typeof plans.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type IndustryRow = typeof industries.$inferSelect;
+export type IndustrySectorRow = typeof industrySectors.$inferSelect;

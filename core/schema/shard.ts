@@ -1,0 +1,569 @@
+/**
+ * An account shard: every tenant table. Each row carries `account_id` and every index a tenant
+ * query uses starts with it (then site, then sector), so a query that forgot the tenant filter
+ * has no index to hide behind. The same migrations apply to every shard binding.
+ */
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import * as E from '../domain/enums';
+import { bool, createdAt, id, timestamp, updatedAt } from './columns';
+
+type Json = Record<string, unknown>;
+const json = <T = Json>() => text({ mode: 'json' }).$type<T>();
+
+const tenant = () => ({ account_id: integer().notNull() });
+const siteScoped = () => ({ ...tenant(), site_id: integer().notNull() });
+const sectorScoped = () => ({ ...siteScoped(), sector_id: integer().notNull() });
+const stamps = () => ({ created_at: createdAt(), updated_at: updatedAt() });
+
+// ---------------------------------------------------------------- sites, sectors, access
+
+export const sites = sqliteTable(
+  'sites',
+  {
+    id: id(),
+    ...tenant(),
+    name: text().notNull(),
+    slug: text().notNull(),
+    domain: text(),
+    description: text().notNull().default(''),
+    industry_id: integer(),
+    status: text({ enum: E.SITE_STATUSES }).notNull().default('active'),
+    hosting_type: text({ enum: E.HOSTING_TYPES }).notNull().default('wordpress'),
+    wp_url: text(),
+    wp_username: text(),
+    /** AES-GCM ciphertext (worker/lib/crypto.ts); never returned by the API. */
+    wp_app_password_enc: text(),
+    seo_metadata: json().notNull().default({}),
+    deleted_at: timestamp(),
+    ...stamps(),
+  },
+  (t) => [
+    uniqueIndex('sites_account_slug_idx').on(t.account_id, t.slug),
+    index('sites_account_status_idx').on(t.account_id, t.status),
+  ],
+);
+
+export const sectors = sqliteTable(
+  'sectors',
+  {
+    id: id(),
+    ...siteScoped(),
+    name: text().notNull(),
+    slug: text().notNull(),
+    description: text().notNull().default(''),
+    industry_sector_id: integer(),
+    status: text({ enum: E.SECTOR_STATUSES }).notNull().default('active'),
+    ...stamps(),
+  },
+  (t) => [
+    uniqueIndex('sectors_site_slug_idx').on(t.account_id, t.site_id, t.slug),
+    index('sectors_account_site_status_idx').on(t.account_id, t.site_id, t.status),
+  ],
+);
+
+export const siteUserAccess = sqliteTable(
+  'site_user_access',
+  {
+    id: id(),
+    ...siteScoped(),
+    user_id: integer().notNull(),
+    granted_by_user_id: integer(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('site_access_user_site_idx').on(t.account_id, t.user_id, t.site_id),
+    index('site_access_site_idx').on(t.account_id, t.site_id),
+  ],
+);
+
+// ---------------------------------------------------------------- planner
+
+export const keywords = sqliteTable(
+  'keywords',
+  {
+    id: id(),
+    ...sectorScoped(),
+    keyword: text().notNull(),
+    /** NFKC, lower-cased, single-spaced: the key duplicates within a sector merge on. */
+    normalized: text().notNull(),
+    volume: integer().notNull().default(0),
+    difficulty: integer().notNull().default(0),
+    intent: text({ enum: E.KEYWORD_INTENTS }).notNull().default('informational'),
+    status: text({ enum: E.KEYWORD_STATUSES }).notNull().default('pending'),
+    cluster_id: integer(),
+    ...stamps(),
+  },
+  (t) => [
+    uniqueIndex('keywords_sector_normalized_idx').on(t.account_id, t.sector_id, t.normalized),
+    index('keywords_scope_status_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    index('keywords_scope_volume_idx').on(t.account_id, t.site_id, t.volume),
+    index('keywords_cluster_idx').on(t.account_id, t.cluster_id),
+  ],
+);
+
+export const clusters = sqliteTable(
+  'clusters',
+  {
+    id: id(),
+    ...sectorScoped(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    keywords_count: integer().notNull().default(0),
+    volume: integer().notNull().default(0),
+    status: text({ enum: E.CLUSTER_STATUSES }).notNull().default('active'),
+    /** The job that created it, so a replayed job step does not create it twice. */
+    source_job_id: text(),
+    ...stamps(),
+  },
+  (t) => [
+    index('clusters_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    uniqueIndex('clusters_job_name_idx').on(t.account_id, t.source_job_id, t.name),
+  ],
+);
+
+/** Keyword ↔ cluster (the seeds model it as many-to-many). */
+export const keywordClusters = sqliteTable(
+  'keyword_clusters',
+  {
+    ...tenant(),
+    keyword_id: integer().notNull(),
+    cluster_id: integer().notNull(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.account_id, t.keyword_id, t.cluster_id] }),
+    index('keyword_clusters_cluster_idx').on(t.account_id, t.cluster_id),
+  ],
+);
+
+export type OutlineSection = { h2: string; coverage: string };
+
+export const contentIdeas = sqliteTable(
+  'content_ideas',
+  {
+    id: id(),
+    ...sectorScoped(),
+    cluster_id: integer(),
+    idea_title: text().notNull(),
+    description: text().notNull().default(''),
+    content_type: text({ enum: E.CONTENT_TYPES }).notNull().default('post'),
+    content_structure: text({ enum: E.CONTENT_STRUCTURES }).notNull().default('article'),
+    target_keywords: json<string[]>().notNull().default([]),
+    estimated_word_count: integer().notNull().default(1500),
+    /** The H2 outline the writer must follow (kept, unlike the original product). */
+    outline: json<OutlineSection[]>().notNull().default([]),
+    status: text({ enum: E.IDEA_STATUSES }).notNull().default('new'),
+    source_job_id: text(),
+    ...stamps(),
+  },
+  (t) => [
+    index('ideas_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    index('ideas_cluster_idx').on(t.account_id, t.cluster_id),
+  ],
+);
+
+// ---------------------------------------------------------------- writer
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: id(),
+    ...sectorScoped(),
+    cluster_id: integer(),
+    idea_id: integer(),
+    title: text().notNull(),
+    description: text().notNull().default(''),
+    target_keywords: json<string[]>().notNull().default([]),
+    content_type: text({ enum: E.CONTENT_TYPES }).notNull().default('post'),
+    content_structure: text({ enum: E.CONTENT_STRUCTURES }).notNull().default('article'),
+    word_count_target: integer().notNull().default(1500),
+    author_profile_id: integer(),
+    /** Task-level prompt override (the first place the prompt resolution looks). */
+    prompt_override: text(),
+    status: text({ enum: E.TASK_STATUSES }).notNull().default('queued'),
+    content_id: integer(),
+    ...stamps(),
+  },
+  (t) => [
+    index('tasks_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    uniqueIndex('tasks_idea_idx').on(t.account_id, t.idea_id),
+  ],
+);
+
+export const content = sqliteTable(
+  'content',
+  {
+    id: id(),
+    ...sectorScoped(),
+    task_id: integer(),
+    title: text().notNull(),
+    html_content: text().notNull().default(''),
+    word_count: integer().notNull().default(0),
+    meta_title: text().notNull().default(''),
+    meta_description: text().notNull().default(''),
+    primary_keyword: text().notNull().default(''),
+    secondary_keywords: json<string[]>().notNull().default([]),
+    tags: json<string[]>().notNull().default([]),
+    categories: json<string[]>().notNull().default([]),
+    excerpt: text().notNull().default(''),
+    status: text({ enum: E.CONTENT_STATUSES }).notNull().default('draft'),
+    status_changed_by_user_id: integer(),
+    status_changed_at: timestamp(),
+    source: text({ enum: E.CONTENT_SOURCES }).notNull().default('ai'),
+    wp_post_id: integer(),
+    wp_post_url: text(),
+    published_at: timestamp(),
+    /** Bumped on every HTML projection from the draft room, to ignore stale writes. */
+    draft_revision: integer().notNull().default(0),
+    ...stamps(),
+  },
+  (t) => [
+    index('content_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    uniqueIndex('content_task_idx').on(t.account_id, t.task_id),
+  ],
+);
+
+export const images = sqliteTable(
+  'images',
+  {
+    id: id(),
+    ...sectorScoped(),
+    task_id: integer(),
+    content_id: integer(),
+    image_type: text({ enum: E.IMAGE_TYPES }).notNull(),
+    prompt: text().notNull().default(''),
+    alt: text().notNull().default(''),
+    /** In-article images go after this section index (0-based). */
+    after_section: integer(),
+    r2_key: text(),
+    mime_type: text(),
+    width: integer(),
+    height: integer(),
+    provider: text(),
+    model: text(),
+    status: text({ enum: E.IMAGE_STATUSES }).notNull().default('pending'),
+    wp_media_id: integer(),
+    ...stamps(),
+  },
+  (t) => [index('images_content_idx').on(t.account_id, t.site_id, t.content_id)],
+);
+
+// ---------------------------------------------------------------- system
+
+export const aiPrompts = sqliteTable(
+  'ai_prompts',
+  {
+    id: id(),
+    ...tenant(),
+    prompt_type: text({ enum: E.PROMPT_TYPES }).notNull(),
+    prompt_value: text().notNull(),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('ai_prompts_type_idx').on(t.account_id, t.prompt_type)],
+);
+
+export const integrationSettings = sqliteTable(
+  'integration_settings',
+  {
+    id: id(),
+    ...tenant(),
+    integration_type: text({ enum: E.INTEGRATION_TYPES }).notNull(),
+    /** Non-secret settings: base URL, model per function, image type... */
+    config: json().notNull().default({}),
+    /** AES-GCM ciphertext of the API key. */
+    api_key_enc: text(),
+    is_active: bool().notNull().default(true),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('integration_settings_type_idx').on(t.account_id, t.integration_type)],
+);
+
+export const authorProfiles = sqliteTable(
+  'author_profiles',
+  {
+    id: id(),
+    ...tenant(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    tone: text().notNull().default('professional'),
+    language: text().notNull().default('en'),
+    structure_template: json().notNull().default({}),
+    is_active: bool().notNull().default(true),
+    ...stamps(),
+  },
+  (t) => [index('author_profiles_account_idx').on(t.account_id, t.is_active)],
+);
+
+export const strategies = sqliteTable(
+  'strategies',
+  {
+    id: id(),
+    ...tenant(),
+    sector_id: integer(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    prompt_types: json<string[]>().notNull().default([]),
+    section_logic: json().notNull().default({}),
+    is_active: bool().notNull().default(true),
+    ...stamps(),
+  },
+  (t) => [index('strategies_account_idx').on(t.account_id, t.sector_id)],
+);
+
+// ---------------------------------------------------------------- billing
+
+/** One row per account. `reserved` is held by accepted jobs until they capture or release. */
+export const creditBalances = sqliteTable('credit_balances', {
+  account_id: integer().primaryKey(),
+  balance: integer().notNull().default(0),
+  reserved: integer().notNull().default(0),
+  updated_at: updatedAt(),
+});
+
+export const creditTransactions = sqliteTable(
+  'credit_transactions',
+  {
+    id: id(),
+    ...tenant(),
+    transaction_type: text({ enum: E.CREDIT_TRANSACTION_TYPES }).notNull(),
+    amount: integer().notNull(),
+    balance_after: integer().notNull(),
+    description: text().notNull().default(''),
+    /** e.g. `reserve:<job id>`: the UNIQUE constraint is what makes a money movement happen once. */
+    idempotency_key: text().notNull(),
+    job_id: text(),
+    metadata: json().notNull().default({}),
+    created_at: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('credit_tx_idempotency_idx').on(t.account_id, t.idempotency_key),
+    index('credit_tx_account_created_idx').on(t.account_id, t.created_at),
+  ],
+);
+
+export const creditUsageLogs = sqliteTable(
+  'credit_usage_logs',
+  {
+    id: id(),
+    ...tenant(),
+    site_id: integer(),
+    operation_type: text({ enum: E.AI_FUNCTIONS }).notNull(),
+    credits_used: integer().notNull(),
+    cost_usd: real().notNull().default(0),
+    model_used: text().notNull().default(''),
+    tokens_input: integer().notNull().default(0),
+    tokens_output: integer().notNull().default(0),
+    related_object_type: text(),
+    related_object_id: integer(),
+    job_id: text(),
+    metadata: json().notNull().default({}),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('credit_usage_account_created_idx').on(t.account_id, t.created_at),
+    uniqueIndex('credit_usage_job_idx').on(t.account_id, t.job_id),
+  ],
+);
+
+export const aiTaskLogs = sqliteTable(
+  'ai_task_logs',
+  {
+    id: id(),
+    ...siteScoped(),
+    job_id: text().notNull(),
+    function_name: text({ enum: E.AI_FUNCTIONS }).notNull(),
+    status: text({ enum: E.AI_TASK_STATUSES }).notNull(),
+    phase: text().notNull().default('INIT'),
+    message: text().notNull().default(''),
+    attempts: integer().notNull().default(0),
+    tokens_input: integer().notNull().default(0),
+    tokens_output: integer().notNull().default(0),
+    cost_usd: real().notNull().default(0),
+    duration_ms: integer().notNull().default(0),
+    error: text(),
+    payload: json().notNull().default({}),
+    result: json(),
+    created_by_user_id: integer(),
+    ...stamps(),
+  },
+  (t) => [
+    uniqueIndex('ai_task_logs_job_idx').on(t.account_id, t.job_id),
+    index('ai_task_logs_site_idx').on(t.account_id, t.site_id, t.created_at),
+  ],
+);
+
+// ---------------------------------------------------------------- publisher
+
+export const publishingRecords = sqliteTable(
+  'publishing_records',
+  {
+    id: id(),
+    ...siteScoped(),
+    content_id: integer().notNull(),
+    destination: text({ enum: E.PUBLISH_DESTINATIONS }).notNull(),
+    destination_id: text(),
+    destination_url: text(),
+    status: text({ enum: E.PUBLISH_STATUSES }).notNull().default('pending'),
+    error_message: text(),
+    /** What got there: media ids, term ids, steps done; enough to resume or explain. */
+    metadata: json().notNull().default({}),
+    created_by_user_id: integer(),
+    published_at: timestamp(),
+    ...stamps(),
+  },
+  (t) => [index('publishing_records_content_idx').on(t.account_id, t.site_id, t.content_id)],
+);
+
+export const deploymentRecords = sqliteTable(
+  'deployment_records',
+  {
+    id: id(),
+    ...siteScoped(),
+    site_blueprint_id: integer().notNull(),
+    version: integer().notNull(),
+    deployed_version: integer(),
+    status: text({ enum: E.DEPLOYMENT_STATUSES }).notNull().default('pending'),
+    deployment_url: text(),
+    error_message: text(),
+    metadata: json().notNull().default({}),
+    deployed_at: timestamp(),
+    ...stamps(),
+  },
+  (t) => [index('deployment_records_blueprint_idx').on(t.account_id, t.site_id, t.site_blueprint_id)],
+);
+
+// ---------------------------------------------------------------- site builder
+
+export const siteBlueprints = sqliteTable(
+  'site_blueprints',
+  {
+    id: id(),
+    ...siteScoped(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    config: json().notNull().default({}),
+    structure: json().notNull().default({}),
+    status: text({ enum: E.BLUEPRINT_STATUSES }).notNull().default('draft'),
+    hosting_type: text({ enum: E.HOSTING_TYPES }).notNull().default('igny8_sites'),
+    version: integer().notNull().default(1),
+    deployed_version: integer(),
+    ...stamps(),
+  },
+  (t) => [index('site_blueprints_site_idx').on(t.account_id, t.site_id, t.status)],
+);
+
+export const pageBlueprints = sqliteTable(
+  'page_blueprints',
+  {
+    id: id(),
+    ...siteScoped(),
+    site_blueprint_id: integer().notNull(),
+    slug: text().notNull(),
+    title: text().notNull(),
+    type: text({ enum: E.PAGE_TYPES }).notNull().default('custom'),
+    blocks: json<Json[]>().notNull().default([]),
+    status: text({ enum: E.PAGE_STATUSES }).notNull().default('draft'),
+    order: integer().notNull().default(0),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('page_blueprints_slug_idx').on(t.account_id, t.site_blueprint_id, t.slug)],
+);
+
+export const siteBlueprintClusters = sqliteTable(
+  'site_blueprint_clusters',
+  {
+    id: id(),
+    ...siteScoped(),
+    site_blueprint_id: integer().notNull(),
+    cluster_id: integer().notNull(),
+    role: text({ enum: E.BLUEPRINT_CLUSTER_ROLES }).notNull().default('hub'),
+    coverage_status: text().notNull().default('pending'),
+    metadata: json().notNull().default({}),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('blueprint_clusters_idx').on(t.account_id, t.site_blueprint_id, t.cluster_id, t.role)],
+);
+
+export const siteBlueprintTaxonomies = sqliteTable(
+  'site_blueprint_taxonomies',
+  {
+    id: id(),
+    ...siteScoped(),
+    site_blueprint_id: integer().notNull(),
+    name: text().notNull(),
+    slug: text().notNull(),
+    taxonomy_type: text({ enum: E.TAXONOMY_TYPES }).notNull(),
+    description: text().notNull().default(''),
+    metadata: json().notNull().default({}),
+    external_reference: text(),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('blueprint_taxonomies_idx').on(t.account_id, t.site_blueprint_id, t.taxonomy_type, t.slug)],
+);
+
+// ---------------------------------------------------------------- automation, integration
+
+export const automationRules = sqliteTable(
+  'automation_rules',
+  {
+    id: id(),
+    ...siteScoped(),
+    sector_id: integer(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    trigger: text({ enum: E.AUTOMATION_TRIGGERS }).notNull(),
+    /** Cron expression when trigger = schedule. */
+    schedule: text(),
+    conditions: json<Json[]>().notNull().default([]),
+    actions: json<Json[]>().notNull().default([]),
+    is_active: bool().notNull().default(true),
+    status: text({ enum: E.AUTOMATION_RULE_STATUSES }).notNull().default('active'),
+    last_executed_at: timestamp(),
+    next_run_at: timestamp(),
+    execution_count: integer().notNull().default(0),
+    ...stamps(),
+  },
+  (t) => [
+    index('automation_rules_site_idx').on(t.account_id, t.site_id, t.is_active),
+    index('automation_rules_due_idx').on(t.is_active, t.next_run_at),
+  ],
+);
+
+export const scheduledTasks = sqliteTable(
+  'scheduled_tasks',
+  {
+    id: id(),
+    ...siteScoped(),
+    automation_rule_id: integer().notNull(),
+    scheduled_at: timestamp().notNull(),
+    executed_at: timestamp(),
+    status: text({ enum: E.SCHEDULED_TASK_STATUSES }).notNull().default('pending'),
+    result: json(),
+    error_message: text(),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('scheduled_tasks_rule_time_idx').on(t.account_id, t.automation_rule_id, t.scheduled_at)],
+);
+
+export const siteIntegrations = sqliteTable(
+  'site_integrations',
+  {
+    id: id(),
+    ...siteScoped(),
+    platform: text({ enum: E.INTEGRATION_PLATFORMS }).notNull(),
+    platform_type: text({ enum: ['cms', 'ecommerce', 'custom_api'] }).notNull().default('cms'),
+    config: json().notNull().default({}),
+    credentials_enc: text(),
+    is_active: bool().notNull().default(true),
+    sync_enabled: bool().notNull().default(false),
+    last_sync_at: timestamp(),
+    sync_status: text({ enum: E.SYNC_STATUSES }).notNull().default('pending'),
+    sync_error: text(),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('site_integrations_platform_idx').on(t.account_id, t.site_id, t.platform)],
+);
+
+export type SiteRow = typeof sites.$inferSelect;
+export type SectorRow = typeof sectors.$inferSelect;
+export type KeywordRow = typeof keywords.$inferSelect;

@@ -1,0 +1,30 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Integration tests run inside workerd with the real bindings of wrangler.toml (D1 control and
+ * shards, Durable Objects, R2, Queues). Storage is isolated per test file; tests/setup applies the
+ * migrations from migrations/ — the same files `wrangler d1 migrations apply` uses — to every database.
+ */
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      main: './worker/test-entry.ts',
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          CONTROL_MIGRATIONS: await readD1Migrations('migrations/control'),
+          SHARD_MIGRATIONS: await readD1Migrations('migrations/shard'),
+          JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
+          ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['tests/api/**/*.test.ts', 'core/**/*.spec.ts', 'worker/**/*.spec.ts'],
+    setupFiles: ['./tests/setup/apply-migrations.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+}));

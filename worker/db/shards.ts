@@ -1,0 +1,49 @@
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import { eq } from 'drizzle-orm';
+import { shardDirectory } from '../../core/schema/control';
+import type { Env } from '../env';
+
+/**
+ * The one place an account becomes a D1 binding. Accounts are placed on a shard at signup and the
+ * placement is recorded in the control database's shard_directory (a directory, not a hash, so a
+ * tenant can be moved later by copying its rows and updating one directory row).
+ *
+ * Workers cannot bind databases dynamically, so the pool is a fixed set of bindings (wrangler.toml).
+ */
+export const SHARD_BINDINGS = ['DB_SHARD_0', 'DB_SHARD_1', 'DB_SHARD_2', 'DB_SHARD_3'] as const;
+export type ShardName = (typeof SHARD_BINDINGS)[number];
+
+export type ControlDb = DrizzleD1Database<Record<string, never>>;
+export type ShardDb = DrizzleD1Database<Record<string, never>>;
+
+export function isShardName(name: string): name is ShardName {
+  return (SHARD_BINDINGS as readonly string[]).includes(name);
+}
+
+export function controlDb(env: Env): ControlDb {
+  return drizzle(env.DB_CONTROL);
+}
+
+export function shardDb(env: Env, shard: ShardName): ShardDb {
+  return drizzle(env[shard]);
+}
+
+/** Where a new account goes: spread by a hash of its slug over the configured pool. */
+export function placeNewAccount(env: Env, slug: string): ShardName {
+  const count = Math.min(Math.max(Number(env.SHARD_COUNT) || SHARD_BINDINGS.length, 1), SHARD_BINDINGS.length);
+  let h = 2166136261;
+  for (let i = 0; i < slug.length; i++) h = Math.imul(h ^ slug.charCodeAt(i), 16777619);
+  return SHARD_BINDINGS[(h >>> 0) % count]!;
+}
+
+/** The shard that holds an account, from the directory (null: no such account). */
+export async function shardOfAccount(env: Env, accountId: number): Promise<ShardName | null> {
+  const row = await controlDb(env)
+    .select({ shard: shardDirectory.shard })
+    .from(shardDirectory)
+    .where(eq(shardDirectory.account_id, accountId))
+    .get();
+  if (!row) return null;
+  if (!isShardName(row.shard)) throw new Error(`Account ${accountId} points at unknown shard ${row.shard}.`);
+  return row.shard;
+}

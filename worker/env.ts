@@ -1,0 +1,39 @@
+import type { Tenant } from './middleware/tenant';
+import type { SessionClaims } from './auth/tokens';
+
+/** The bindings declared in wrangler.toml, plus the secrets from .dev.vars / `wrangler secret`. */
+export interface Env {
+  DB_CONTROL: D1Database;
+  DB_SHARD_0: D1Database;
+  DB_SHARD_1: D1Database;
+  DB_SHARD_2: D1Database;
+  DB_SHARD_3: D1Database;
+  SITE_COORDINATOR: DurableObjectNamespace;
+  DRAFT_ROOM: DurableObjectNamespace;
+  MEDIA: R2Bucket;
+  EVENTS: Queue<unknown>;
+  ASSETS?: Fetcher;
+
+  APP_ENV: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  ALLOWED_ORIGINS: string;
+  ALLOW_LOOPBACK_URLS: string;
+  SHARD_COUNT: string;
+
+  /** HS256 key for access tokens, at least 32 bytes. */
+  JWT_SECRET: string;
+  /** 32 bytes, base64: AES-GCM key for secrets at rest (API keys, WordPress passwords). */
+  ENCRYPTION_KEY: string;
+  OPENAI_API_KEY?: string;
+}
+
+/** Hono's environment for every route: bindings plus what the middleware chain sets. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    session: SessionClaims;
+    tenant: Tenant;
+  };
+};

@@ -1,0 +1,10 @@
+/**
+ * Domain events carried by the EVENTS queue. A discriminated union, versioned: a consumer that
+ * meets a version it doesn't know leaves the message for the dead-letter queue instead of guessing.
+ */
+export type DomainEvent = { v: 1; type: 'automation.tick'; scheduled_time: number };
+
+export function isDomainEvent(value: unknown): value is DomainEvent {
+  const e = value as Partial<DomainEvent> | null;
+  return !!e && e.v === 1 && typeof e.type === 'string';
+}

@@ -1,0 +1,127 @@
+import type { MiddlewareHandler } from 'hono';
+import { and, eq } from 'drizzle-orm';
+import { can, siteAccessOf, type Permission } from '../../core/access';
+import type { Role } from '../../core/domain/enums';
+import { accounts, shardDirectory, users } from '../../core/schema/control';
+import { siteUserAccess } from '../../core/schema/shard';
+import { controlDb, isShardName, shardDb, type ControlDb, type ShardDb, type ShardName } from '../db/shards';
+import type { AppEnv } from '../env';
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../http/errors';
+
+export interface TenantUser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  account_id: number;
+}
+
+export interface TenantAccount {
+  id: number;
+  name: string;
+  slug: string;
+  status: string;
+  plan_id: number;
+}
+
+/**
+ * Who is asking and which account's data they act on: the request's tenant context
+ * (the seed's AccountContextMiddleware). `db` is the account's shard; every query through it
+ * must still filter by `account.id` (defence in depth).
+ */
+export interface Tenant {
+  user: TenantUser;
+  account: TenantAccount;
+  shard: ShardName;
+  db: ShardDb;
+  control: ControlDb;
+  can(permission: Permission): boolean;
+  /** 'all' for roles that see every site of the account; else the ids granted to this user. */
+  accessibleSiteIds(): Promise<'all' | number[]>;
+}
+
+async function loadIdentity(control: ControlDb, userId: number) {
+  return control
+    .select({
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, status: users.status, account_id: users.account_id },
+      account: { id: accounts.id, name: accounts.name, slug: accounts.slug, status: accounts.status, plan_id: accounts.plan_id },
+      shard: shardDirectory.shard,
+    })
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.account_id))
+    .innerJoin(shardDirectory, eq(shardDirectory.account_id, users.account_id))
+    .where(eq(users.id, userId))
+    .get();
+}
+
+/** Which account a developer or system bot acts on: `X-Account-ID`, else their own. */
+async function actingAccount(control: ControlDb, requested: string | undefined, role: Role, own: TenantAccount & { shard: string }) {
+  if (!requested || Number(requested) === own.id) return own;
+  if (!can(role, 'accounts:any')) throw new Forbidden('Only developers and the system bot may act on another account.');
+  const id = Number(requested);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new BadRequest('X-Account-ID must be an account id.');
+  const row = await control
+    .select({ id: accounts.id, name: accounts.name, slug: accounts.slug, status: accounts.status, plan_id: accounts.plan_id, shard: shardDirectory.shard })
+    .from(accounts)
+    .innerJoin(shardDirectory, eq(shardDirectory.account_id, accounts.id))
+    .where(eq(accounts.id, id))
+    .get();
+  if (!row) throw new NotFound('Account');
+  return row;
+}
+
+/** Loads the tenant context for an authenticated request (after `authenticate`). */
+export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const session = c.get('session');
+  const control = controlDb(c.env);
+  const identity = await loadIdentity(control, session.userId);
+  if (!identity || identity.user.status !== 'active') throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
+  const { user } = identity;
+  const account = await actingAccount(control, c.req.header('x-account-id'), user.role, { ...identity.account, shard: identity.shard });
+  if (account.status === 'suspended' || account.status === 'cancelled') {
+    throw new Forbidden(`This account is ${account.status}.`, 'account_inactive');
+  }
+  if (!isShardName(account.shard)) throw new Error(`Account ${account.id} has unknown shard ${account.shard}`);
+  const db = shardDb(c.env, account.shard);
+  let granted: Promise<'all' | number[]> | undefined;
+  c.set('tenant', {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, account_id: user.account_id },
+    account: { id: account.id, name: account.name, slug: account.slug, status: account.status, plan_id: account.plan_id },
+    shard: account.shard,
+    db,
+    control,
+    can: (permission) => can(user.role, permission),
+    accessibleSiteIds: () =>
+      (granted ??=
+        siteAccessOf(user.role) === 'all'
+          ? Promise.resolve('all' as const)
+          : db
+              .select({ site_id: siteUserAccess.site_id })
+              .from(siteUserAccess)
+              .where(and(eq(siteUserAccess.account_id, account.id), eq(siteUserAccess.user_id, user.id)))
+              .all()
+              .then((rows) => rows.map((r) => r.site_id))),
+  });
+  await next();
+};
+
+/** 403 unless the access matrix gives the user's role `permission`. */
+export function assertCan(tenant: Tenant, permission: Permission) {
+  if (!tenant.can(permission)) {
+    throw new Forbidden(`Your role (${tenant.user.role}) cannot do this (needs ${permission}).`);
+  }
+}
+
+/**
+ * Route guard from the access matrix. Routes on an id check existence first (404) and call
+ * assertCan after, so a foreign id is "not found" whatever the role.
+ */
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    assertCan(c.get('tenant'), permission);
+    await next();
+  };
+}
+
+/** Every write to tenant data, for roles that only read (viewers): 403. */
+export const requireWrite = requirePermission('data:write');

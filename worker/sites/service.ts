@@ -1,0 +1,89 @@
+import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { plans } from '../../core/schema/control';
+import { sites, type SiteRow } from '../../core/schema/shard';
+import { slugify } from '../../core/validation/common';
+import type { CreateSiteBody, UpdateSiteBody } from '../../core/validation/sites';
+import { Conflict, LimitReached } from '../http/errors';
+import type { Tenant } from '../middleware/tenant';
+import { siteScope } from './access';
+
+/** What the API shows of a site: never the encrypted WordPress password. */
+export function publicSite(site: SiteRow) {
+  const { wp_app_password_enc, deleted_at, ...rest } = site;
+  return { ...rest, wp_app_password_set: Boolean(wp_app_password_enc) };
+}
+
+export async function accessibleSites(tenant: Tenant) {
+  const scope = await siteScope(tenant, sites.id);
+  return tenant.db
+    .select({ id: sites.id, name: sites.name, slug: sites.slug, domain: sites.domain, status: sites.status })
+    .from(sites)
+    .where(and(eq(sites.account_id, tenant.account.id), isNull(sites.deleted_at), scope))
+    .orderBy(asc(sites.name), asc(sites.id))
+    .all();
+}
+
+export function siteSearch(term: string | undefined): SQL | undefined {
+  if (!term) return undefined;
+  const pattern = `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return or(sql`${sites.name} LIKE ${pattern} ESCAPE '\\'`, sql`${sites.domain} LIKE ${pattern} ESCAPE '\\'`);
+}
+
+async function planOf(tenant: Tenant) {
+  const plan = await tenant.control.select().from(plans).where(eq(plans.id, tenant.account.plan_id)).get();
+  if (!plan) throw new Error(`Account ${tenant.account.id} has no plan row.`);
+  return plan;
+}
+
+/**
+ * Creates a site within the plan's site limit. The count and the insert are one statement
+ * (INSERT … SELECT … WHERE count < limit), so two concurrent creates can't both pass the limit.
+ */
+export async function createSite(tenant: Tenant, input: CreateSiteBody): Promise<SiteRow> {
+  const plan = await planOf(tenant);
+  const limit = plan.max_sites ?? Number.MAX_SAFE_INTEGER;
+  const base = slugify(input.name);
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${attempt + 1}`;
+    const now = Date.now();
+    try {
+      const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
+        INSERT INTO sites (account_id, name, slug, domain, description, industry_id, status, hosting_type, seo_metadata, created_at, updated_at)
+        SELECT ${tenant.account.id}, ${input.name}, ${slug}, ${input.domain ?? null}, ${input.description ?? ''},
+               ${input.industry_id ?? null}, ${input.status ?? 'active'}, ${input.hosting_type ?? 'wordpress'}, '{}', ${now}, ${now}
+        WHERE (SELECT count(*) FROM sites WHERE account_id = ${tenant.account.id} AND deleted_at IS NULL) < ${limit}
+        RETURNING id`);
+      if (!inserted) {
+        throw new LimitReached(
+          `Your plan (${plan.name}) allows ${limit} site${limit === 1 ? '' : 's'}. Delete a site or upgrade the plan to add another.`,
+          'name',
+        );
+      }
+      const row = await tenant.db.select().from(sites).where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, inserted.id))).get();
+      return row!;
+    } catch (err) {
+      if (String(err).includes('UNIQUE constraint failed') && attempt < 5) continue;
+      if (String(err).includes('UNIQUE constraint failed')) throw new Conflict('A site with this name already exists.', 'duplicate', { name: ['Already used by another site.'] });
+      throw err;
+    }
+  }
+  throw new Conflict('A site with this name already exists.', 'duplicate', { name: ['Already used by another site.'] });
+}
+
+export async function updateSite(tenant: Tenant, site: SiteRow, input: UpdateSiteBody) {
+  const [row] = await tenant.db
+    .update(sites)
+    .set({ ...input })
+    .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, site.id)))
+    .returning();
+  return row!;
+}
+
+/** Soft delete: the site disappears from every list and stops counting against the plan. */
+export async function deleteSite(tenant: Tenant, site: SiteRow) {
+  await tenant.db
+    .update(sites)
+    .set({ deleted_at: new Date(), status: 'inactive', slug: `${site.slug}--deleted-${site.id}` })
+    .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, site.id)));
+}
+

@@ -1,0 +1,128 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { canManageUser } from '../../core/access';
+import type { AssignableRole } from '../../core/domain/enums';
+import { plans, users, type UserRow } from '../../core/schema/control';
+import { siteUserAccess, sites } from '../../core/schema/shard';
+import type { InviteUserBody, UpdateUserBody } from '../../core/validation/auth';
+import { revokeAllFamiliesOfUser } from '../auth/sessions';
+import { BadRequest, Conflict, Forbidden, LimitReached, NotFound, ValidationError } from '../http/errors';
+import { randomToken, sha256Hex } from '../lib/crypto';
+import type { Tenant } from '../middleware/tenant';
+
+export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** What the API shows of a user: never hashes. */
+export function publicUser(u: UserRow) {
+  return {
+    id: u.id,
+    account_id: u.account_id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    status: u.status,
+    last_login_at: u.last_login_at,
+    created_at: u.created_at,
+  };
+}
+
+/** A user of the tenant's account, or 404 (users of other accounts don't exist for you). */
+export async function requireAccountUser(tenant: Tenant, userId: number) {
+  const user = await tenant.control
+    .select()
+    .from(users)
+    .where(and(eq(users.account_id, tenant.account.id), eq(users.id, userId)))
+    .get();
+  if (!user) throw new NotFound('User');
+  return user;
+}
+
+async function assertSitesOfAccount(tenant: Tenant, siteIds: number[]) {
+  if (!siteIds.length) return;
+  const found = await tenant.db
+    .select({ id: sites.id })
+    .from(sites)
+    .where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds), sql`${sites.deleted_at} IS NULL`))
+    .all();
+  const missing = siteIds.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length) throw new ValidationError({ site_ids: [`No site with id ${missing.join(', ')} in this account.`] });
+}
+
+/**
+ * Invites a user: an `invited` row with a one-time token (stored hashed, valid 7 days) and,
+ * for editors and viewers, the sites they may see. No mail is sent: the caller gets the link.
+ * The plan's user limit is checked in the same INSERT statement as the insert.
+ */
+export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email: string }) {
+  if (!canManageUser(tenant.user.role, input.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot add a ${input.role}.`);
+  const siteIds = [...new Set(input.site_ids ?? [])];
+  if (siteIds.length && (input.role === 'admin')) {
+    throw new ValidationError({ site_ids: ['Admins see every site of the account; grant sites to editors and viewers.'] });
+  }
+  await assertSitesOfAccount(tenant, siteIds);
+  const plan = await tenant.control.select().from(plans).where(eq(plans.id, tenant.account.plan_id)).get();
+  const limit = plan?.max_users ?? Number.MAX_SAFE_INTEGER;
+  const token = randomToken();
+  const now = Date.now();
+  let inserted: { id: number } | undefined;
+  try {
+    inserted = await tenant.control.get<{ id: number } | undefined>(sql`
+      INSERT INTO users (account_id, email, name, role, status, invite_token_hash, invite_expires_at, invited_by_user_id, created_at, updated_at)
+      SELECT ${tenant.account.id}, ${input.email}, ${input.name ?? ''}, ${input.role}, 'invited', ${await sha256Hex(token)},
+             ${now + INVITE_TTL_MS}, ${tenant.user.id}, ${now}, ${now}
+      WHERE (SELECT count(*) FROM users WHERE account_id = ${tenant.account.id} AND status != 'disabled') < ${limit}
+      RETURNING id`);
+  } catch (err) {
+    if (String(err).includes('UNIQUE constraint failed: users.email')) {
+      throw new Conflict('A user with this email already exists.', 'email_taken', { email: ['Already registered.'] });
+    }
+    throw err;
+  }
+  if (!inserted) {
+    throw new LimitReached(`Your plan (${plan?.name}) allows ${limit} users. Remove or disable a user, or upgrade the plan.`, 'email');
+  }
+  if (siteIds.length) {
+    await tenant.db
+      .insert(siteUserAccess)
+      .values(siteIds.map((site_id) => ({ account_id: tenant.account.id, site_id, user_id: inserted!.id, granted_by_user_id: tenant.user.id })))
+      .onConflictDoNothing();
+  }
+  const user = await requireAccountUser(tenant, inserted.id);
+  return { user, token, expires_at: new Date(now + INVITE_TTL_MS), site_ids: siteIds };
+}
+
+/** A fresh invite link for a user who has not accepted yet (the old link stops working). */
+export async function reissueInvite(tenant: Tenant, user: UserRow) {
+  if (user.status !== 'invited') throw new BadRequest('This user has already accepted the invite.', 'invite_not_pending');
+  if (!canManageUser(tenant.user.role, user.role)) throw new Forbidden();
+  const token = randomToken();
+  const expires = new Date(Date.now() + INVITE_TTL_MS);
+  await tenant.control.update(users).set({ invite_token_hash: await sha256Hex(token), invite_expires_at: expires }).where(eq(users.id, user.id));
+  return { token, expires_at: expires };
+}
+
+export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateUserBody) {
+  if (target.id === tenant.user.id && (input.role || input.status)) {
+    throw new Forbidden('You cannot change your own role or status.', 'self_change');
+  }
+  if (!canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot change a ${target.role}.`);
+  if (input.role && !canManageUser(tenant.user.role, input.role as AssignableRole)) throw new Forbidden(`Your role cannot make someone ${input.role}.`);
+  const [row] = await tenant.control
+    .update(users)
+    .set(input)
+    .where(and(eq(users.account_id, tenant.account.id), eq(users.id, target.id)))
+    .returning();
+  if (input.status === 'disabled') await revokeAllFamiliesOfUser(tenant.control, target.id, 'user_removed');
+  // Promoted to admin: site grants no longer mean anything; keep the table honest.
+  if (input.role === 'admin') {
+    await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
+  }
+  return row!;
+}
+
+export async function removeUser(tenant: Tenant, target: UserRow) {
+  if (target.id === tenant.user.id) throw new Forbidden('You cannot remove yourself.', 'self_change');
+  if (!canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot remove a ${target.role}.`);
+  await revokeAllFamiliesOfUser(tenant.control, target.id, 'user_removed');
+  await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
+  await tenant.control.delete(users).where(and(eq(users.account_id, tenant.account.id), eq(users.id, target.id), ne(users.role, 'owner')));
+}

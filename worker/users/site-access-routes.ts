@@ -1,0 +1,70 @@
+import { Hono } from 'hono';
+import { and, eq } from 'drizzle-orm';
+import { siteAccessOf } from '../../core/access';
+import { siteUserAccess } from '../../core/schema/shard';
+import { grantSiteAccessBody } from '../../core/validation/auth';
+import { id, listQuery } from '../../core/validation/common';
+import type { AppEnv } from '../env';
+import { NotFound, ValidationError } from '../http/errors';
+import { orderingOf, pageOf } from '../http/list';
+import { created, ok, page } from '../http/respond';
+import { body, describe, idParam, query } from '../http/validate';
+import { authenticate } from '../middleware/authenticate';
+import { requirePermission, tenantContext } from '../middleware/tenant';
+import { requireSite } from '../sites/access';
+import { requireAccountUser } from './service';
+
+const ORDERABLE = { created_at: siteUserAccess.created_at, id: siteUserAccess.id };
+
+/** SiteUserAccess: which sites editors and viewers see. Owners and admins manage it. */
+export const siteAccessRoutes = new Hono<AppEnv>();
+siteAccessRoutes.use('*', authenticate, tenantContext, requirePermission('users:manage'));
+
+siteAccessRoutes.get(
+  '/',
+  describe('List site grants (filter by site or user)', ['users']),
+  query(listQuery.extend({ site_id: id.optional(), user_id: id.optional() })),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const q = c.req.valid('query');
+    const where = and(
+      eq(siteUserAccess.account_id, tenant.account.id),
+      q.site_id ? eq(siteUserAccess.site_id, q.site_id) : undefined,
+      q.user_id ? eq(siteUserAccess.user_id, q.user_id) : undefined,
+    );
+    const { rows, count } = await pageOf(tenant.db, siteUserAccess, where, orderingOf(q.ordering, ORDERABLE, 'created_at', siteUserAccess.id), q);
+    return page(c, rows, count, q.page, q.page_size);
+  },
+);
+
+siteAccessRoutes.post('/', describe('Grant a user access to a site', ['users']), body(grantSiteAccessBody), async (c) => {
+  const tenant = c.get('tenant');
+  const input = c.req.valid('json');
+  const user = await requireAccountUser(tenant, input.user_id);
+  await requireSite(tenant, input.site_id, 'read');
+  if (siteAccessOf(user.role) === 'all') {
+    throw new ValidationError({ user_id: [`A ${user.role} already sees every site of the account.`] });
+  }
+  await tenant.db
+    .insert(siteUserAccess)
+    .values({ account_id: tenant.account.id, site_id: input.site_id, user_id: input.user_id, granted_by_user_id: tenant.user.id })
+    .onConflictDoNothing();
+  const grant = await tenant.db
+    .select()
+    .from(siteUserAccess)
+    .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, input.user_id), eq(siteUserAccess.site_id, input.site_id)))
+    .get();
+  return created(c, grant);
+});
+
+siteAccessRoutes.delete('/:id', describe('Revoke a site grant', ['users']), async (c) => {
+  const tenant = c.get('tenant');
+  const grantId = idParam(c);
+  const deleted = await tenant.db
+    .delete(siteUserAccess)
+    .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.id, grantId)))
+    .returning();
+  if (!deleted.length) throw new NotFound('Site grant');
+  return ok(c, { id: grantId, deleted: true }, 200, 'Access revoked.');
+});
+

@@ -1,0 +1,29 @@
+import { createApi } from './app';
+import type { Env } from './env';
+import { handleEventBatch } from './events/consumer';
+import { enqueueDueAutomation } from './events/cron';
+
+type FetchHandler = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+
+/** Paths the API (and, later, the realtime sockets) own; everything else is the web app. */
+const API_PATH = /^\/api(\/|$)/;
+
+/**
+ * The Worker's handlers, given what serves non-API paths (the built SvelteKit app in production,
+ * a 404 in tests that import the API without building the UI). The Worker only routes: state
+ * lives in D1 and in the Durable Objects.
+ */
+export function createWorker(webApp: FetchHandler): ExportedHandler<Env> {
+  const api = createApi();
+  return {
+    fetch(request, env, ctx) {
+      const { pathname } = new URL(request.url);
+      if (API_PATH.test(pathname)) return api.fetch(request, env, ctx);
+      return webApp(request, env, ctx);
+    },
+    queue: (batch, env) => handleEventBatch(batch, env),
+    scheduled: (controller, env, ctx) => {
+      ctx.waitUntil(enqueueDueAutomation(env, controller.scheduledTime));
+    },
+  };
+}
