@@ -1,0 +1,65 @@
+# Shared steps of scripts/dev.sh, scripts/test.sh, scripts/e2e-server.sh and scripts/bench.sh.
+# Every script runs through `npm run`, so node_modules/.bin (Node 24, wrangler, vite) is first on PATH.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export WRANGLER_SEND_METRICS=false
+export CI="${CI:-}"
+
+log() { printf '\033[1;34m[igny8]\033[0m %s\n' "$*" >&2; }
+
+# npm packages: installed when missing or when package.json changed since the last install.
+ensure_npm_packages() {
+  if [ ! -x node_modules/.bin/wrangler ] || [ package.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# Local secrets for wrangler dev (never committed): generated once per checkout.
+ensure_dev_vars() {
+  if [ ! -f .dev.vars ]; then
+    log "writing .dev.vars with fresh local secrets"
+    {
+      echo "JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64url"))')"
+      echo "ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')"
+    } > .dev.vars
+  fi
+}
+
+# The SvelteKit build that worker/index.ts imports, plus Swagger UI's files for /api/docs.
+build_web() {
+  log "building the web app"
+  mkdir -p web/static/vendor/swagger-ui
+  cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css web/static/vendor/swagger-ui/
+  (cd web && vite build --logLevel warn)
+}
+
+# Applies migrations/control and migrations/shard to the local control DB and every shard.
+apply_migrations() {
+  local persist="$1"
+  for db in DB_CONTROL DB_SHARD_0 DB_SHARD_1 DB_SHARD_2 DB_SHARD_3; do
+    wrangler d1 migrations apply "$db" --local --persist-to "$persist" > "$persist.migrate-$db.log" 2>&1 \
+      || { cat "$persist.migrate-$db.log" >&2; return 1; }
+  done
+  log "migrations applied to the control DB and 4 shards ($persist)"
+}
+
+# Waits until the worker answers /api/health.
+wait_for_health() {
+  local url="$1" tries="${2:-120}"
+  for _ in $(seq "$tries"); do
+    if curl -fsS "$url/api/health" > /dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  log "the worker did not come up at $url"
+  return 1
+}
+
+# Debian Chromium for Playwright (no browser download is possible here); needs root.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  if [ "$(id -u)" != "0" ]; then log "Chromium missing and not root: install the Debian 'chromium' package"; return 1; fi
+  log "installing Debian chromium"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) >&2
+}

@@ -1,0 +1,102 @@
+// Seeds the demo account through the real API (so it goes through the same code as a user),
+// then adds sample keywords to the account's shard. Idempotent: a second run only prints the logins.
+// Usage: node scripts/seed-demo.mjs <base url> <wrangler persist dir>
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [base = 'http://127.0.0.1:8787', persist = '.wrangler/state'] = process.argv.slice(2);
+export const DEMO = {
+  owner: { email: 'owner@demo.igny8.test', password: 'DemoOwner-2026', name: 'Olivia Owner' },
+  editor: { email: 'editor@demo.igny8.test', password: 'DemoEditor-2026', name: 'Eddie Editor' },
+  viewer: { email: 'viewer@demo.igny8.test', password: 'DemoViewer-2026', name: 'Vera Viewer' },
+};
+
+async function api(method, path, { token, body } = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+function printLogins() {
+  console.log('\n  IGNY8 Edge is running at ' + base.replace('127.0.0.1', 'localhost'));
+  console.log('  Demo logins (account "Demo Agency"):');
+  for (const [role, u] of Object.entries(DEMO)) console.log(`    ${role.padEnd(7)} ${u.email.padEnd(26)} ${u.password}`);
+  console.log(`  API docs: ${base.replace('127.0.0.1', 'localhost')}/api/docs\n`);
+}
+
+function d1(db, args) {
+  return execFileSync('wrangler', ['d1', 'execute', db, '--local', '--persist-to', persist, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function seedKeywords(accountId, siteId, sectors, templates) {
+  const out = JSON.parse(d1('DB_CONTROL', ['--json', '--command', `SELECT shard FROM shard_directory WHERE account_id = ${accountId}`]));
+  const shard = out[0].results[0].shard;
+  const modifiers = ['', 'best ', 'how to choose ', ' for beginners', ' guide', ' ideas', ' cost', ' vs alternatives', ' tips', ' checklist'];
+  const intents = ['informational', 'commercial', 'transactional', 'navigational'];
+  const rows = [];
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (const sector of sectors) {
+    const template = templates.find((t) => t.id === sector.industry_sector_id);
+    for (const kw of template?.suggested_keywords ?? []) {
+      for (const m of modifiers) {
+        const keyword = m.startsWith(' ') ? kw + m : m + kw;
+        const now = Date.now();
+        const q = (s) => `'${s.replace(/'/g, "''")}'`;
+        rows.push(
+          `INSERT OR IGNORE INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at) VALUES (${accountId}, ${siteId}, ${sector.id}, ${q(keyword)}, ${q(keyword.toLowerCase())}, ${Math.round(50 + rand() * 12000)}, ${Math.round(rand() * 90)}, '${intents[Math.floor(rand() * 4)]}', 'pending', ${now}, ${now});`,
+        );
+      }
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'igny8-seed-'));
+  writeFileSync(join(dir, 'keywords.sql'), rows.join('\n'));
+  d1(shard, ['--file', join(dir, 'keywords.sql')]);
+  return rows.length;
+}
+
+async function main() {
+  try {
+    await api('POST', '/api/v1/auth/login/', { body: { email: DEMO.owner.email, password: DEMO.owner.password, delivery: 'body' } });
+    console.log('[igny8] demo account already seeded');
+    return printLogins();
+  } catch {
+    /* not seeded yet */
+  }
+  const reg = await api('POST', '/api/v1/auth/register/', {
+    body: { ...DEMO.owner, account_name: 'Demo Agency', delivery: 'body' },
+  });
+  const token = reg.data.access;
+  const accountId = reg.data.account.id;
+  const industries = (await api('GET', '/api/v1/auth/industries/')).data;
+  const templatesOf = (industrySlug) => industries.find((i) => i.slug === industrySlug).sectors;
+
+  const garden = (await api('POST', '/api/v1/auth/sites/', { token, body: { name: 'Green Thumb Gardening', domain: 'greenthumb.example', industry_id: industries.find((i) => i.slug === 'home-garden').id } })).data;
+  const gardenTemplates = templatesOf('home-garden').filter((s) => ['gardening', 'outdoor-living', 'smart-home'].includes(s.slug));
+  const gardenSectors = (await api('POST', '/api/v1/auth/sectors/from_templates/', { token, body: { site_id: garden.id, industry_sector_ids: gardenTemplates.map((t) => t.id) } })).data;
+
+  const fitness = (await api('POST', '/api/v1/auth/sites/', { token, body: { name: 'Fit Daily', domain: 'fitdaily.example', industry_id: industries.find((i) => i.slug === 'health-wellness').id } })).data;
+  const fitTemplates = templatesOf('health-wellness').filter((s) => ['fitness-exercise', 'nutrition-diet'].includes(s.slug));
+  await api('POST', '/api/v1/auth/sectors/from_templates/', { token, body: { site_id: fitness.id, industry_sector_ids: fitTemplates.map((t) => t.id) } });
+
+  for (const role of ['editor', 'viewer']) {
+    const invite = await api('POST', '/api/v1/auth/users/', { token, body: { email: DEMO[role].email, name: DEMO[role].name, role, site_ids: [garden.id] } });
+    const inviteToken = new URL(invite.data.invite_url).pathname.split('/').pop();
+    await api('POST', `/api/v1/auth/invite/${inviteToken}/accept/`, { body: { name: DEMO[role].name, password: DEMO[role].password, delivery: 'body' } });
+  }
+  const keywordCount = await seedKeywords(accountId, garden.id, gardenSectors, gardenTemplates);
+  console.log(`[igny8] seeded "Demo Agency": 2 sites, 5 sectors, ${keywordCount} keywords, owner + editor + viewer (editor and viewer see Green Thumb Gardening only)`);
+  printLogins();
+}
+
+main().catch((err) => {
+  console.error('[igny8] seeding failed:', err.message);
+  process.exit(1);
+});
