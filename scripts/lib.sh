@@ -3,6 +3,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# As under `npm run`: Node 24, wrangler and vite from node_modules come first (STACK.md).
+export PATH="$ROOT/node_modules/.bin:$PATH"
 export WRANGLER_SEND_METRICS=false
 export CI="${CI:-}"
 
