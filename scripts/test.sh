@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, type-checks, runs the workerd integration tests and the
+# Playwright suite, and ends with one line adding up every suite: "N passed, N failed".
+source "$(dirname "$0")/lib.sh"
+set +e
+mkdir -p test-results
+PASSED=0
+FAILED=0
+SUMMARY=()
+
+# count NAME PASSED FAILED: adds a suite's figures to the totals.
+count() {
+  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
+  SUMMARY+=("$(printf '%-26s %4s passed, %s failed' "$1" "$2" "$3")")
+}
+
+# check NAME COMMAND...: a step that is one check (type-checks).
+check() {
+  local name="$1"; shift
+  log "$name"
+  if "$@"; then count "$name" 1 0; else count "$name" 0 1; fi
+}
+
+# json_counts FILE EXPR: evaluates EXPR over the JSON report in FILE, printing "passed failed".
+json_counts() {
+  node -e '
+    const fs = require("fs");
+    try { const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2])); }
+    catch { console.log("0 1"); }' "$1" "$2"
+}
+
+ensure_npm_packages || { echo "0 passed, 1 failed"; exit 1; }
+ensure_dev_vars
+ensure_chromium || log "Chromium could not be installed: the browser suite will fail"
+
+check "typecheck: worker + core" tsc --noEmit -p tsconfig.json
+check "typecheck: web (svelte)" bash -c 'cd web && svelte-kit sync && cd .. && svelte-check --workspace web --tsconfig ./tsconfig.json --threshold error --output human'
+
+log "integration tests in workerd (vitest)"
+rm -f test-results/vitest.json
+vitest run --config vitest.config.ts --reporter=default --reporter=json --outputFile=test-results/vitest.json
+read -r p f < <(json_counts test-results/vitest.json '`${r.numPassedTests} ${r.numFailedTests + (r.success === false && r.numFailedTests === 0 ? 1 : 0)}`')
+count "workerd integration" "$p" "$f"
+
+log "browser tests (Playwright on Debian Chromium)"
+build_web
+rm -f test-results/playwright.json
+playwright test
+read -r p f < <(json_counts test-results/playwright.json '`${r.stats.expected + r.stats.flaky} ${r.stats.unexpected + (r.errors?.length ?? 0)}`')
+count "browser (Playwright)" "$p" "$f"
+
+echo
+printf '%s\n' "${SUMMARY[@]}"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
