@@ -107,17 +107,21 @@ export const clusters = sqliteTable(
     id: id(),
     ...sectorScoped(),
     name: text().notNull(),
+    /** NFKC, lower-cased, single-spaced name: one cluster per name in a sector, so AI batches
+     * that name the same cluster merge into it, and a replayed job step finds it instead of
+     * creating it twice. */
+    normalized_name: text().notNull(),
     description: text().notNull().default(''),
     keywords_count: integer().notNull().default(0),
     volume: integer().notNull().default(0),
     status: text({ enum: E.CLUSTER_STATUSES }).notNull().default('active'),
-    /** The job that created it, so a replayed job step does not create it twice. */
+    /** The job that created it (null when made by hand). */
     source_job_id: text(),
     ...stamps(),
   },
   (t) => [
     index('clusters_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
-    uniqueIndex('clusters_job_name_idx').on(t.account_id, t.source_job_id, t.name),
+    uniqueIndex('clusters_sector_name_idx').on(t.account_id, t.sector_id, t.normalized_name),
   ],
 );
 
@@ -159,6 +163,8 @@ export const contentIdeas = sqliteTable(
   (t) => [
     index('ideas_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
     index('ideas_cluster_idx').on(t.account_id, t.cluster_id),
+    // A replayed generate_ideas step inserts nothing twice.
+    uniqueIndex('ideas_job_title_idx').on(t.account_id, t.source_job_id, t.cluster_id, t.idea_title),
   ],
 );
 
@@ -312,11 +318,18 @@ export const strategies = sqliteTable(
 
 // ---------------------------------------------------------------- billing
 
-/** One row per account. `reserved` is held by accepted jobs until they capture or release. */
+/**
+ * One row per account. `balance` is what can be spent now; `reserved` is the part of past
+ * spending still held by running jobs (released back to `balance` if they fail). See
+ * worker/billing/ledger.ts for how every movement stays a single conditional batch.
+ */
 export const creditBalances = sqliteTable('credit_balances', {
   account_id: integer().primaryKey(),
   balance: integer().notNull().default(0),
   reserved: integer().notNull().default(0),
+  /** Idempotency key of the movement that last changed this row: lets the ledger row of the
+   * same batch be written only if the balance update actually happened. */
+  last_tx_key: text(),
   updated_at: updatedAt(),
 });
 

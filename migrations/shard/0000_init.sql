@@ -74,6 +74,7 @@ CREATE TABLE `clusters` (
 	`site_id` integer NOT NULL,
 	`sector_id` integer NOT NULL,
 	`name` text NOT NULL,
+	`normalized_name` text NOT NULL,
 	`description` text DEFAULT '' NOT NULL,
 	`keywords_count` integer DEFAULT 0 NOT NULL,
 	`volume` integer DEFAULT 0 NOT NULL,
@@ -84,7 +85,7 @@ CREATE TABLE `clusters` (
 );
 --> statement-breakpoint
 CREATE INDEX `clusters_scope_idx` ON `clusters` (`account_id`,`site_id`,`sector_id`,`status`);--> statement-breakpoint
-CREATE UNIQUE INDEX `clusters_job_name_idx` ON `clusters` (`account_id`,`source_job_id`,`name`);--> statement-breakpoint
+CREATE UNIQUE INDEX `clusters_sector_name_idx` ON `clusters` (`account_id`,`sector_id`,`normalized_name`);--> statement-breakpoint
 CREATE TABLE `content` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`account_id` integer NOT NULL,
@@ -136,10 +137,12 @@ CREATE TABLE `content_ideas` (
 --> statement-breakpoint
 CREATE INDEX `ideas_scope_idx` ON `content_ideas` (`account_id`,`site_id`,`sector_id`,`status`);--> statement-breakpoint
 CREATE INDEX `ideas_cluster_idx` ON `content_ideas` (`account_id`,`cluster_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `ideas_job_title_idx` ON `content_ideas` (`account_id`,`source_job_id`,`cluster_id`,`idea_title`);--> statement-breakpoint
 CREATE TABLE `credit_balances` (
 	`account_id` integer PRIMARY KEY NOT NULL,
 	`balance` integer DEFAULT 0 NOT NULL,
 	`reserved` integer DEFAULT 0 NOT NULL,
+	`last_tx_key` text,
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { accounts, plans, shardDirectory, subscriptions, users } from '../../core/schema/control';
-import { creditBalances, creditTransactions } from '../../core/schema/shard';
+import { grantCredits } from '../billing/ledger';
 import { slugify } from '../../core/validation/common';
 import { controlDb, placeNewAccount, shardDb } from '../db/shards';
 import type { Env } from '../env';
@@ -90,21 +90,13 @@ export async function registerAccount(env: Env, input: NewAccount) {
   return created;
 }
 
-/** Creates the balance row and the plan's grant; safe to run twice. */
+/** Creates the balance row with the plan's included credits; safe to run twice. */
 export async function initialiseCredits(env: Env, shard: ReturnType<typeof placeNewAccount>, accountId: number, credits: number) {
-  const db = shardDb(env, shard);
-  await db.batch([
-    db.insert(creditBalances).values({ account_id: accountId, balance: credits, reserved: 0 }).onConflictDoNothing(),
-    db
-      .insert(creditTransactions)
-      .values({
-        account_id: accountId,
-        transaction_type: 'grant',
-        amount: credits,
-        balance_after: credits,
-        description: 'Credits included with the plan at signup',
-        idempotency_key: 'signup:grant',
-      })
-      .onConflictDoNothing(),
-  ]);
+  await grantCredits(shardDb(env, shard), {
+    accountId,
+    amount: credits,
+    key: 'signup:grant',
+    type: 'grant',
+    description: 'Credits included with the plan at signup',
+  });
 }

@@ -13,8 +13,8 @@ import type { Env } from '../env';
 export const SHARD_BINDINGS = ['DB_SHARD_0', 'DB_SHARD_1', 'DB_SHARD_2', 'DB_SHARD_3'] as const;
 export type ShardName = (typeof SHARD_BINDINGS)[number];
 
-export type ControlDb = DrizzleD1Database<Record<string, never>>;
-export type ShardDb = DrizzleD1Database<Record<string, never>>;
+export type ControlDb = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
+export type ShardDb = DrizzleD1Database<Record<string, never>> & { $client: D1Database };
 
 export function isShardName(name: string): name is ShardName {
   return (SHARD_BINDINGS as readonly string[]).includes(name);
