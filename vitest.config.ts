@@ -22,7 +22,7 @@ export default defineConfig(async () => ({
     }),
   ],
   test: {
-    include: ['tests/api/**/*.test.ts', 'core/**/*.spec.ts', 'worker/**/*.spec.ts'],
+    include: ['tests/api/**/*.test.ts', 'core/**/*.spec.ts', 'worker/**/*.spec.ts', 'durable-objects/**/*.spec.ts'],
     setupFiles: ['./tests/setup/apply-migrations.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

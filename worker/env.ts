@@ -25,7 +25,13 @@ export interface Env {
   JWT_SECRET: string;
   /** 32 bytes, base64: AES-GCM key for secrets at rest (API keys, WordPress passwords). */
   ENCRYPTION_KEY: string;
+  /** The worker's own OpenAI key: the fallback for accounts without one of their own. */
   OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  /** The project's OpenAI-compatible dev model server (dev-model/); unset in production. */
+  DEV_MODEL_URL?: string;
+  /** Per-attempt timeout of one AI call in ms (default 60 s). */
+  AI_CALL_TIMEOUT_MS?: string;
 }
 
 /** Hono's environment for every route: bindings plus what the middleware chain sets. */

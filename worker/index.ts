@@ -7,6 +7,6 @@ import type { Env } from './env';
 import { createWorker } from './worker';
 
 export default createWorker((request, env, ctx) => sveltekit.fetch(request, env as never, ctx));
-export { SiteCoordinator } from '../durable-objects/site-coordinator';
+export { SiteCoordinator } from '../durable-objects/site-coordinator/index';
 export { DraftRoom } from '../durable-objects/draft-room';
 export type { Env };

@@ -1,0 +1,35 @@
+/**
+ * What the SiteCoordinator pushes to every member connected to a site (over one WebSocket per
+ * site). A discriminated union with a version: clients ignore a version they don't know.
+ */
+import type { JobView } from '../ai/jobs';
+
+export const REALTIME_PROTOCOL_VERSION = 1;
+
+export type DataEntity = 'keywords' | 'clusters' | 'ideas' | 'tasks' | 'content' | 'images';
+
+export type CoordinatorEvent =
+  | { v: 1; type: 'snapshot'; jobs: JobView[]; members: PresenceMember[] }
+  | { v: 1; type: 'job'; job: JobView }
+  | { v: 1; type: 'data.changed'; entities: DataEntity[]; job_id: string | null }
+  | { v: 1; type: 'presence'; members: PresenceMember[] }
+  | { v: 1; type: 'pong'; t: number };
+
+export interface PresenceMember {
+  user_id: number;
+  name: string;
+  connections: number;
+}
+
+/** Messages a client may send. */
+export type ClientMessage = { type: 'ping'; t: number };
+
+export function parseClientMessage(raw: string): ClientMessage | null {
+  try {
+    const m = JSON.parse(raw) as Partial<ClientMessage>;
+    if (m.type === 'ping' && typeof m.t === 'number') return { type: 'ping', t: m.t };
+  } catch {
+    /* not JSON: ignored */
+  }
+  return null;
+}

@@ -1,0 +1,156 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { clusterReply } from '../../../core/ai/contracts';
+import { normalizeKeyword } from '../../../core/domain/normalize';
+import { clusters, keywords, sectors } from '../../../core/schema/shard';
+import type { Statement } from '../../db/batch';
+import { recomputeClusterMetrics } from '../../planner/cluster-metrics';
+import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+
+/** Seed limit: at most 20 keywords per AI call; bigger selections are split, not refused. */
+export const KEYWORDS_PER_CALL = 20;
+/** Seed cost: 1 credit per 30 keywords, at least 1. */
+export const creditsForKeywords = (n: number) => Math.max(1, Math.ceil(n / 30));
+
+type Meta = { sector_id: number; keywords: { id: number; keyword: string; normalized: string }[] };
+type ParsedCluster = { name: string; normalized_name: string; description: string; keyword_ids: number[] };
+type Parsed = { sector_id: number; clusters: ParsedCluster[]; invented: number; unassigned: number[] };
+
+const input = z.object({ keyword_ids: z.array(z.number().int().positive()).min(1).max(10_000) });
+
+export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
+  name: 'auto_cluster',
+  promptType: 'clustering',
+  input,
+  reserve: ({ keyword_ids }) => creditsForKeywords(new Set(keyword_ids).size),
+
+  async prepare(ctx, { keyword_ids }) {
+    const rows = [];
+    for (const ids of chunk([...new Set(keyword_ids)], 90)) {
+      rows.push(
+        ...(await ctx.db
+          .select({ id: keywords.id, keyword: keywords.keyword, normalized: keywords.normalized, volume: keywords.volume, intent: keywords.intent, sector_id: keywords.sector_id })
+          .from(keywords)
+          .where(and(eq(keywords.account_id, ctx.accountId), eq(keywords.site_id, ctx.siteId), inArray(keywords.id, ids)))
+          .all()),
+      );
+    }
+    if (!rows.length) throw new InvalidJobInput('None of the selected keywords exist any more.');
+    const sectorRows = await ctx.db
+      .select({ id: sectors.id, name: sectors.name })
+      .from(sectors)
+      .where(and(eq(sectors.account_id, ctx.accountId), inArray(sectors.id, [...new Set(rows.map((r) => r.sector_id))])))
+      .all();
+    // Batches never mix sectors (clusters belong to one), and alphabetical order keeps related
+    // keywords ("raised bed …") in the same call more often than id order would.
+    const batches = [];
+    for (const sector of sectorRows.sort((a, b) => a.id - b.id)) {
+      const inSector = rows.filter((r) => r.sector_id === sector.id).sort((a, b) => a.normalized.localeCompare(b.normalized));
+      for (const part of chunk(inSector, KEYWORDS_PER_CALL)) {
+        batches.push({
+          index: batches.length,
+          input: { sector: sector.name, keywords: part.map((k) => ({ keyword: k.keyword, volume: k.volume, intent: k.intent })) },
+          meta: { sector_id: sector.id, keywords: part.map((k) => ({ id: k.id, keyword: k.keyword, normalized: k.normalized })) },
+        });
+      }
+    }
+    return { batches, summary: `Clustering ${rows.length} keywords in ${sectorRows.length} sector${sectorRows.length === 1 ? '' : 's'}` };
+  },
+
+  parse(reply, batch) {
+    const result = clusterReply.safeParse(reply);
+    if (!result.success) throw new InvalidReply(`The clustering reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    const idOf = new Map(batch.meta.keywords.map((k) => [normalizeKeyword(k.keyword), k.id]));
+    const placed = new Set<number>();
+    let invented = 0;
+    const parsedClusters: ParsedCluster[] = [];
+    for (const c of result.data.clusters) {
+      const ids: number[] = [];
+      for (const kw of c.keywords) {
+        const id = idOf.get(normalizeKeyword(kw));
+        if (id === undefined) invented++; // a keyword the model made up: dropped
+        else if (!placed.has(id)) {
+          placed.add(id); // a keyword placed twice is kept once, in its first cluster
+          ids.push(id);
+        }
+      }
+      const normalized_name = normalizeKeyword(c.name);
+      const same = parsedClusters.find((p) => p.normalized_name === normalized_name);
+      if (same) same.keyword_ids.push(...ids);
+      else if (ids.length) parsedClusters.push({ name: c.name.trim(), normalized_name, description: c.description, keyword_ids: ids });
+    }
+    if (!parsedClusters.length) throw new InvalidReply('The clustering reply matched none of the given keywords.');
+    const unassigned = batch.meta.keywords.map((k) => k.id).filter((id) => !placed.has(id));
+    return { sector_id: batch.meta.sector_id, clusters: parsedClusters, invented, unassigned };
+  },
+
+  save(ctx, _prepared, parsed) {
+    const now = Date.now();
+    // Merge what different calls named the same cluster in the same sector.
+    const merged = new Map<string, ParsedCluster & { sector_id: number }>();
+    for (const p of parsed) {
+      for (const c of p.clusters) {
+        const key = `${p.sector_id}|${c.normalized_name}`;
+        const existing = merged.get(key);
+        if (existing) existing.keyword_ids.push(...c.keyword_ids);
+        else merged.set(key, { ...c, keyword_ids: [...c.keyword_ids], sector_id: p.sector_id });
+      }
+    }
+    const all = [...merged.values()];
+    const clusteredIds = all.flatMap((c) => c.keyword_ids);
+    const statements: Statement[] = [];
+    // New clusters; a name that exists in the sector already is reused (and a replay inserts nothing).
+    for (const rows of chunk(all, 10)) {
+      statements.push(
+        ctx.db
+          .insert(clusters)
+          .values(
+            rows.map((c) => ({
+              account_id: ctx.accountId,
+              site_id: ctx.siteId,
+              sector_id: c.sector_id,
+              name: c.name,
+              normalized_name: c.normalized_name,
+              description: c.description,
+              source_job_id: ctx.jobId,
+              created_at: new Date(now),
+              updated_at: new Date(now),
+            })),
+          )
+          .onConflictDoNothing(),
+      );
+    }
+    for (const ids of chunk(clusteredIds, 90)) {
+      statements.push(sql`DELETE FROM keyword_clusters WHERE account_id = ${ctx.accountId} AND keyword_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    }
+    for (const c of all) {
+      for (const ids of chunk(c.keyword_ids, 90)) {
+        statements.push(sql`
+          UPDATE keywords SET status = 'active', updated_at = ${now},
+            cluster_id = (SELECT id FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})
+          WHERE account_id = ${ctx.accountId} AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+      }
+    }
+    for (const ids of chunk(clusteredIds, 90)) {
+      statements.push(sql`
+        INSERT OR IGNORE INTO keyword_clusters (account_id, keyword_id, cluster_id, created_at)
+        SELECT account_id, id, cluster_id, ${now} FROM keywords
+        WHERE account_id = ${ctx.accountId} AND cluster_id IS NOT NULL AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    }
+    statements.push(recomputeClusterMetrics(ctx.accountId, all.map((c) => c.sector_id)));
+    const sent = parsed.reduce((n, p) => n + p.clusters.reduce((m, c) => m + c.keyword_ids.length, 0) + p.unassigned.length, 0);
+    return {
+      statements,
+      charge: creditsForKeywords(sent),
+      changed: ['clusters', 'keywords'],
+      result: {
+        clusters: all.length,
+        cluster_names: all.map((c) => c.name).slice(0, 50),
+        keywords_clustered: clusteredIds.length,
+        keywords_unassigned: parsed.reduce((n, p) => n + p.unassigned.length, 0),
+        invented_keywords_dropped: parsed.reduce((n, p) => n + p.invented, 0),
+      },
+    };
+  },
+};
+

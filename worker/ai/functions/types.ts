@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { TextAiFunction } from '../../../core/ai/contracts';
+import type { DataEntity } from '../../../core/realtime/events';
+import type { Statement } from '../../db/batch';
+import type { ShardDb } from '../../db/shards';
+import type { PromptType } from '../prompts';
+
+/**
+ * An AI function (the seed's BaseAIFunction): what to hold, what to load, what to ask, how to read
+ * the reply and what to write. The SiteCoordinator runs every function through the same six
+ * phases; a function never calls the model or touches credits itself.
+ */
+export interface FunctionContext {
+  db: ShardDb;
+  accountId: number;
+  siteId: number;
+  userId: number;
+  jobId: string;
+}
+
+/** One AI call: `input` goes to the model as the fenced JSON block; `meta` stays with us. */
+export interface AiBatch<Meta = unknown> {
+  index: number;
+  input: unknown;
+  meta: Meta;
+}
+
+export interface Prepared<Meta = unknown> {
+  batches: AiBatch<Meta>[];
+  /** What the progress panel says the job is doing, e.g. "Clustering 300 keywords in 2 sectors". */
+  summary: string;
+}
+
+export interface SaveOutcome {
+  /** The job's writes: run in ONE D1 batch together with the credit capture. Must be idempotent. */
+  statements: Statement[];
+  /** Credits to charge (at most what was reserved). */
+  charge: number;
+  result: Record<string, unknown>;
+  changed: DataEntity[];
+}
+
+/** The model's reply broke the contract (wrong shape, nothing usable): the job fails cleanly. */
+export class InvalidReply extends Error {}
+/** The job's input no longer makes sense (e.g. every keyword was deleted meanwhile). */
+export class InvalidJobInput extends Error {}
+
+export interface AiFunctionDefinition<Input, Meta, Parsed> {
+  name: TextAiFunction;
+  promptType: PromptType;
+  input: z.ZodType<Input>;
+  /** Credits held when the job is accepted (the most it can cost). */
+  reserve(input: Input): number;
+  prepare(ctx: FunctionContext, input: Input): Promise<Prepared<Meta>>;
+  /** Validates one reply (already JSON-repaired) against the contract and our data. */
+  parse(reply: unknown, batch: AiBatch<Meta>): Parsed;
+  save(ctx: FunctionContext, prepared: Prepared<Meta>, parsed: Parsed[]): SaveOutcome;
+}
+
+/** Splits a list into chunks, e.g. to stay under D1's 100 bound parameters per statement. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,48 @@
+import { and, eq } from 'drizzle-orm';
+import type { PROMPT_TYPES } from '../../core/domain/enums';
+import { aiPrompts } from '../../core/schema/shard';
+import type { ShardDb } from '../db/shards';
+
+export type PromptType = (typeof PROMPT_TYPES)[number];
+
+/**
+ * Built-in instructions per prompt type. The function appends its input as a fenced JSON block
+ * (the convention the dev model server reads too), and the reply format is enforced by the
+ * structured-output schema, so these texts say what to do, not how to format.
+ */
+export const DEFAULT_PROMPTS: Record<PromptType, string> = {
+  clustering:
+    'You are an SEO strategist. Group the keywords below into topical clusters that one page could rank for. ' +
+    'Each cluster has 3 to 10 keywords, a short readable name and a one-sentence description. Put every input keyword ' +
+    'in exactly one cluster and copy each keyword exactly as given; never invent keywords.',
+  ideas:
+    'You are a content strategist. For each keyword cluster below, propose 3 to 7 distinct content ideas that target ' +
+    'its keywords. For each idea give a title, a description, the content type and structure, target keywords taken ' +
+    'from the cluster, an estimated word count, and an outline of 6 to 10 H2 sections with what each section covers.',
+  content_generation:
+    'You are an expert SEO writer. Write the article described below. Follow the outline exactly: one section per H2, ' +
+    'in the given order. Use the primary keyword naturally in the title, the first section and the meta description. ' +
+    'Write clean HTML (p, ul, ol, li, strong, em, a, table) inside sections; no h1, no scripts, no inline styles.',
+  image_prompt_extraction:
+    'You are an art director. From the article below, write one prompt for a featured image and prompts for in-article ' +
+    'images, each with alt text and the index of the section it should follow. Describe photographs or illustrations; ' +
+    'no text in images.',
+  image_generation: 'A clean, modern, high-quality editorial image: {prompt}',
+};
+
+/** Prompt resolution (seed): task override → the account's AIPrompt → the built-in default. */
+export async function resolvePrompt(db: ShardDb, accountId: number, type: PromptType, taskOverride?: string | null) {
+  if (taskOverride?.trim()) return { text: taskOverride, source: 'task' as const };
+  const row = await db
+    .select({ prompt_value: aiPrompts.prompt_value })
+    .from(aiPrompts)
+    .where(and(eq(aiPrompts.account_id, accountId), eq(aiPrompts.prompt_type, type)))
+    .get();
+  if (row) return { text: row.prompt_value, source: 'account' as const };
+  return { text: DEFAULT_PROMPTS[type], source: 'default' as const };
+}
+
+/** The user message: instructions' companion, with the function's input as a fenced JSON block. */
+export function userMessage(intro: string, input: unknown): string {
+  return `${intro}\n\nINPUT:\n\`\`\`json\n${JSON.stringify(input, null, 2)}\n\`\`\``;
+}

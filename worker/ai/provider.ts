@@ -1,0 +1,120 @@
+import OpenAI from 'openai';
+
+/**
+ * The one provider layer over the `openai` SDK. The SDK's own retries are OFF (maxRetries: 0) and
+ * its 10-minute timeout is replaced by a per-attempt timeout: inside a Durable Object those stack
+ * up behind every other job (STACK.md). Retries, Retry-After, jitter and budgets belong to the
+ * SiteCoordinator (durable-objects/site-coordinator/limiter.ts), which sees every call to a key.
+ */
+export interface ProviderConfig {
+  apiKey: string;
+  baseURL: string;
+  model: string;
+  /** The project's dev model server (labelled "Demo model" in the UI). */
+  isDemo: boolean;
+  /** Stable id of the key (a hash), for per-key budgets; never the key itself. */
+  keyId: string;
+  maxConcurrency: number;
+  requestsPerMinute: number;
+}
+
+export type ProviderFailure =
+  | 'rate_limited'
+  | 'server_error'
+  | 'timeout'
+  | 'network'
+  | 'auth'
+  | 'bad_request'
+  | 'refusal'
+  | 'truncated'
+  | 'empty';
+
+/** Failures the coordinator retries (with backoff); the rest fail the job at once. */
+const RETRYABLE: readonly ProviderFailure[] = ['rate_limited', 'server_error', 'timeout', 'network'];
+
+export class ProviderError extends Error {
+  readonly retryable: boolean;
+  constructor(
+    readonly kind: ProviderFailure,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.retryable = RETRYABLE.includes(kind);
+  }
+}
+
+export interface ChatRequest {
+  system: string;
+  user: string;
+  responseFormat?: OpenAI.Chat.Completions.ChatCompletionCreateParams['response_format'];
+  timeoutMs: number;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+export interface ChatResult {
+  content: string;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+/** `retry-after-ms`, then `retry-after` as seconds or an HTTP date. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | null {
+  if (!headers) return null;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const value = headers.get('retry-after');
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : null;
+}
+
+export function classifyError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'The AI provider did not answer in time.');
+  if (err instanceof OpenAI.APIUserAbortError) return new ProviderError('timeout', 'The AI call was aborted.');
+  if (err instanceof OpenAI.APIConnectionError) return new ProviderError('network', `Could not reach the AI provider: ${err.message}`);
+  if (err instanceof OpenAI.APIError) {
+    const status = err.status ?? 0;
+    if (status === 429) return new ProviderError('rate_limited', 'The AI provider is rate limiting this key.', retryAfterMs(err.headers), 429);
+    if (status === 401 || status === 403) return new ProviderError('auth', 'The AI provider rejected the API key.', null, status);
+    if (status >= 500) return new ProviderError('server_error', `The AI provider failed (${status}).`, retryAfterMs(err.headers), status);
+    return new ProviderError('bad_request', `The AI provider refused the request (${status}): ${err.message}`, null, status);
+  }
+  return new ProviderError('network', err instanceof Error ? err.message : String(err));
+}
+
+export function clientFor(cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL'>, timeoutMs: number) {
+  return new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: timeoutMs });
+}
+
+/** One attempt of a chat completion. Truncated, refused and empty replies are errors here. */
+export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Promise<ChatResult> {
+  let completion: OpenAI.Chat.Completions.ChatCompletion;
+  try {
+    completion = await clientFor(cfg, req.timeoutMs).chat.completions.create({
+      model: cfg.model,
+      messages: [
+        { role: 'system', content: req.system },
+        { role: 'user', content: req.user },
+      ],
+      ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+      temperature: req.temperature ?? 0.4,
+    });
+  } catch (err) {
+    throw classifyError(err);
+  }
+  const choice = completion.choices[0];
+  const usage = { tokensIn: completion.usage?.prompt_tokens ?? 0, tokensOut: completion.usage?.completion_tokens ?? 0 };
+  if (choice?.message.refusal) throw new ProviderError('refusal', `The model refused: ${choice.message.refusal.slice(0, 200)}`);
+  if (choice?.finish_reason === 'length') throw new ProviderError('truncated', 'The model reply was cut off (finish_reason "length").');
+  const content = choice?.message.content ?? '';
+  if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
+  return { content, model: completion.model || cfg.model, ...usage };
+}
