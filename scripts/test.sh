@@ -34,7 +34,16 @@ ensure_dev_vars
 ensure_chromium || log "Chromium could not be installed: the browser suite will fail"
 
 check "typecheck: worker + core" tsc --noEmit -p tsconfig.json
+check "typecheck: e2e + dev model" tsc --noEmit -p tsconfig.e2e.json
 check "typecheck: web (svelte)" bash -c 'cd web && svelte-kit sync && cd .. && svelte-check --workspace web --tsconfig ./tsconfig.json --threshold error --output human'
+
+log "dev model server tests (node --test, real openai SDK)"
+node --test --test-reporter=tap dev-model/ > test-results/dev-model.tap 2>&1
+grep -E '^# (pass|fail) ' test-results/dev-model.tap | tail -2 | sed 's/^# //' >&2
+p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' test-results/dev-model.tap | tail -1)
+f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' test-results/dev-model.tap | tail -1)
+[ -n "$p" ] || { p=0; f=1; tail -30 test-results/dev-model.tap >&2; }
+count "dev model server" "$p" "${f:-0}"
 
 log "integration tests in workerd (vitest)"
 rm -f test-results/vitest.json

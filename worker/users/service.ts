@@ -47,6 +47,15 @@ async function assertSitesOfAccount(tenant: Tenant, siteIds: number[]) {
   if (missing.length) throw new ValidationError({ site_ids: [`No site with id ${missing.join(', ')} in this account.`] });
 }
 
+/** The plan's user limit: every user who is not disabled counts (pending invites too). */
+async function userLimitOf(tenant: Tenant) {
+  const plan = await tenant.control.select().from(plans).where(eq(plans.id, tenant.account.plan_id)).get();
+  return { plan, limit: plan?.max_users ?? Number.MAX_SAFE_INTEGER };
+}
+
+const userLimitMessage = (planName: string | undefined, limit: number) =>
+  `Your plan (${planName}) allows ${limit} users. Remove or disable a user, or upgrade the plan.`;
+
 /**
  * Invites a user: an `invited` row with a one-time token (stored hashed, valid 7 days) and,
  * for editors and viewers, the sites they may see. No mail is sent: the caller gets the link.
@@ -59,8 +68,7 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
     throw new ValidationError({ site_ids: ['Admins see every site of the account; grant sites to editors and viewers.'] });
   }
   await assertSitesOfAccount(tenant, siteIds);
-  const plan = await tenant.control.select().from(plans).where(eq(plans.id, tenant.account.plan_id)).get();
-  const limit = plan?.max_users ?? Number.MAX_SAFE_INTEGER;
+  const { plan, limit } = await userLimitOf(tenant);
   const token = randomToken();
   const now = Date.now();
   let inserted: { id: number } | undefined;
@@ -77,9 +85,7 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
     }
     throw err;
   }
-  if (!inserted) {
-    throw new LimitReached(`Your plan (${plan?.name}) allows ${limit} users. Remove or disable a user, or upgrade the plan.`, 'email');
-  }
+  if (!inserted) throw new LimitReached(userLimitMessage(plan?.name, limit), 'email');
   if (siteIds.length) {
     await tenant.db
       .insert(siteUserAccess)
@@ -104,13 +110,25 @@ export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateU
   if (target.id === tenant.user.id && (input.role || input.status)) {
     throw new Forbidden('You cannot change your own role or status.', 'self_change');
   }
-  if (!canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot change a ${target.role}.`);
+  // Your own name is yours to change (role and status are refused above), whatever your rank.
+  const self = target.id === tenant.user.id;
+  if (!self && !canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot change a ${target.role}.`);
   if (input.role && !canManageUser(tenant.user.role, input.role as AssignableRole)) throw new Forbidden(`Your role cannot make someone ${input.role}.`);
+  // Re-enabling a disabled user counts against the plan's user limit, checked in the same statement.
+  const enabling = input.status !== undefined && input.status !== 'disabled' && target.status === 'disabled';
+  const quota = enabling ? await userLimitOf(tenant) : null;
   const [row] = await tenant.control
     .update(users)
     .set(input)
-    .where(and(eq(users.account_id, tenant.account.id), eq(users.id, target.id)))
+    .where(
+      and(
+        eq(users.account_id, tenant.account.id),
+        eq(users.id, target.id),
+        quota ? sql`(SELECT count(*) FROM users WHERE account_id = ${tenant.account.id} AND status != 'disabled') < ${quota.limit}` : undefined,
+      ),
+    )
     .returning();
+  if (!row && quota) throw new LimitReached(userLimitMessage(quota.plan?.name, quota.limit), 'status');
   if (input.status === 'disabled') await revokeAllFamiliesOfUser(tenant.control, target.id, 'user_removed');
   // Promoted to admin: site grants no longer mean anything; keep the table honest.
   if (input.role === 'admin') {

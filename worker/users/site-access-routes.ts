@@ -27,6 +27,9 @@ siteAccessRoutes.get(
   async (c) => {
     const tenant = c.get('tenant');
     const q = c.req.valid('query');
+    // Filtering by a site or user you can't see is "not found", as everywhere else (GET /sectors/?site_id=).
+    if (q.site_id) await requireSite(tenant, q.site_id, 'read');
+    if (q.user_id) await requireAccountUser(tenant, q.user_id);
     const where = and(
       eq(siteUserAccess.account_id, tenant.account.id),
       q.site_id ? eq(siteUserAccess.site_id, q.site_id) : undefined,
