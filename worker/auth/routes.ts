@@ -12,7 +12,7 @@ import {
 } from '../../core/validation/auth';
 import { controlDb } from '../db/shards';
 import type { AppEnv } from '../env';
-import { NotFound, Unauthorized, ValidationError } from '../http/errors';
+import { Forbidden, NotFound, Unauthorized, ValidationError } from '../http/errors';
 import { created, ok } from '../http/respond';
 import { body, describe } from '../http/validate';
 import { sha256Hex } from '../lib/crypto';
@@ -87,6 +87,10 @@ authRoutes.post(
       throw new Unauthorized('Email or password is incorrect.', 'invalid_credentials');
     }
     await clearFailures(control, keys[0]!);
+    const account = await control.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, user.account_id)).get();
+    if (account?.status === 'suspended' || account?.status === 'cancelled') {
+      throw new Forbidden(`This account is ${account.status}. Contact support.`, 'account_inactive');
+    }
     await control.update(users).set({ last_login_at: new Date() }).where(eq(users.id, user.id));
     const tokens = await startSession(c.env, control, user, c.req.header('user-agent') ?? null);
     return ok(c, {
@@ -149,7 +153,12 @@ authRoutes.post(
     const control = controlDb(c.env);
     const me = c.get('tenant').user;
     const row = await control.select().from(users).where(eq(users.id, me.id)).get();
+    // Guessing the current password here is throttled like signing in (a stolen access token
+    // must not become an unlimited password oracle).
+    const keys: ThrottleKey[] = [{ kind: 'email', value: me.email }];
+    await assertNotThrottled(control, keys);
     if (!row || !(await verifyPassword(current_password, row.password_hash))) {
+      await recordFailure(control, keys);
       throw new ValidationError({ current_password: ['Current password is incorrect.'] });
     }
     if (current_password === new_password) throw new ValidationError({ new_password: ['Choose a password you have not used here.'] });

@@ -47,6 +47,10 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 /** Reads a JSON body: 415 for another media type, 400 with the parser's reason for bad JSON. */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+  // Judge the media type before reading: a non-JSON body is refused unread.
+  if (c.req.raw.body !== null && mediaType !== '' && !JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new ApiError(415, 'Send the body as JSON with Content-Type: application/json.', 'unsupported_media_type');
+  }
   const text = await c.req.text();
   if (text.trim() === '') return {};
   if (!JSON_MEDIA_TYPE.test(mediaType)) {

@@ -107,6 +107,9 @@ export async function reissueInvite(tenant: Tenant, user: UserRow) {
 }
 
 export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateUserBody) {
+  if (input.status === 'active' && target.status === 'invited') {
+    throw new BadRequest('This user has not accepted the invite yet: share the invite link (or issue a new one).', 'invite_not_accepted');
+  }
   if (target.id === tenant.user.id && (input.role || input.status)) {
     throw new Forbidden('You cannot change your own role or status.', 'self_change');
   }
