@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig(async () => ({
   plugins: [
-    cloudflareTest({
+    cloudflareTest(async ({ inject }) => ({
       main: './worker/test-entry.ts',
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
@@ -17,13 +17,18 @@ export default defineConfig(async () => ({
           SHARD_MIGRATIONS: await readD1Migrations('migrations/shard'),
           JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
           ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+          // The dev model server started by tests/setup/dev-model.ts (a real HTTP server).
+          DEV_MODEL_URL: `${inject('devModelUrl')}/v1`,
+          AI_CALL_TIMEOUT_MS: '3000',
+          AI_RETRY_BASE_MS: '40',
         },
       },
-    }),
+    })),
   ],
   test: {
     include: ['tests/api/**/*.test.ts', 'core/**/*.spec.ts', 'worker/**/*.spec.ts', 'durable-objects/**/*.spec.ts'],
     setupFiles: ['./tests/setup/apply-migrations.ts'],
+    globalSetup: ['./tests/setup/dev-model.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,20 +1,28 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { accountRoutes, catalogRoutes } from './catalog/routes';
 import { authRoutes } from './auth/routes';
+import { billingRoutes } from './billing/routes';
+import { accountRoutes, catalogRoutes } from './catalog/routes';
 import { docsRoutes } from './docs/routes';
 import type { AppEnv } from './env';
 import { PayloadTooLarge } from './http/errors';
 import { notFoundRoute, onError } from './http/on-error';
 import { ok } from './http/respond';
 import { requestId } from './middleware/request-id';
+import { clusterRoutes } from './planner/clusters-routes';
+import { MAX_IMPORT_BYTES } from './planner/csv-routes';
+import { ideaRoutes } from './planner/ideas-routes';
+import { keywordRoutes } from './planner/keywords-routes';
 import { sectorRoutes } from './sectors/routes';
 import { siteRoutes } from './sites/routes';
 import { siteAccessRoutes } from './users/site-access-routes';
+import { aiSettingsRoutes, promptRoutes } from './system/ai-settings-routes';
+import { jobRoutes, taskProgressRoutes } from './system/jobs-routes';
 import { userRoutes } from './users/routes';
 
 /** JSON bodies above this are refused before they are read (CSV import has its own, larger cap). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+const IMPORT_PATH = /\/import\/?$/;
 
 /**
  * The API: one Hono app per resource, mounted under the seed's module prefixes. `strict: false`
@@ -23,15 +31,9 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 export function createApi() {
   const api = new Hono<AppEnv>({ strict: false }).basePath('/api');
   api.use('*', requestId);
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLarge(MAX_JSON_BODY_BYTES);
-      },
-    }),
-  );
+  const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: () => { throw new PayloadTooLarge(MAX_JSON_BODY_BYTES); } });
+  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw new PayloadTooLarge(MAX_IMPORT_BYTES); } });
+  api.use('*', (c, next) => (IMPORT_PATH.test(c.req.path) ? importLimit(c, next) : jsonLimit(c, next)));
   api.onError(onError);
   api.notFound(notFoundRoute);
 
@@ -45,6 +47,20 @@ export function createApi() {
   api.route('/v1/auth/sectors', sectorRoutes);
   api.route('/v1/auth/account', accountRoutes);
   api.route('/v1/auth', catalogRoutes);
+
+  // planner module
+  api.route('/v1/planner/keywords', keywordRoutes);
+  api.route('/v1/planner/clusters', clusterRoutes);
+  api.route('/v1/planner/ideas', ideaRoutes);
+
+  // system module: AI jobs, progress polling (the seed's path), AI settings and prompts
+  api.route('/v1/system/settings/task_progress', taskProgressRoutes);
+  api.route('/v1/system/settings/integrations', aiSettingsRoutes);
+  api.route('/v1/system/jobs', jobRoutes);
+  api.route('/v1/system/prompts', promptRoutes);
+
+  // billing module
+  api.route('/v1/billing', billingRoutes);
 
   api.route('/', docsRoutes(api));
   return api;

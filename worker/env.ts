@@ -1,3 +1,4 @@
+import type { SiteCoordinator } from '../durable-objects/site-coordinator/index';
 import type { Tenant } from './middleware/tenant';
 import type { SessionClaims } from './auth/tokens';
 
@@ -8,7 +9,7 @@ export interface Env {
   DB_SHARD_1: D1Database;
   DB_SHARD_2: D1Database;
   DB_SHARD_3: D1Database;
-  SITE_COORDINATOR: DurableObjectNamespace;
+  SITE_COORDINATOR: DurableObjectNamespace<SiteCoordinator>;
   DRAFT_ROOM: DurableObjectNamespace;
   MEDIA: R2Bucket;
   EVENTS: Queue<unknown>;
@@ -32,6 +33,8 @@ export interface Env {
   DEV_MODEL_URL?: string;
   /** Per-attempt timeout of one AI call in ms (default 60 s). */
   AI_CALL_TIMEOUT_MS?: string;
+  /** Base of the full-jitter retry backoff in ms (default 500; tests use less). */
+  AI_RETRY_BASE_MS?: string;
 }
 
 /** Hono's environment for every route: bindings plus what the middleware chain sets. */

@@ -2,11 +2,13 @@ import { createApi } from './app';
 import type { Env } from './env';
 import { handleEventBatch } from './events/consumer';
 import { enqueueDueAutomation } from './events/cron';
+import { realtimeRoutes } from './realtime/routes';
 
 type FetchHandler = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 
 /** Paths the API (and, later, the realtime sockets) own; everything else is the web app. */
 const API_PATH = /^\/api(\/|$)/;
+const SOCKET_PATH = /^\/ws\//;
 
 /**
  * The Worker's handlers, given what serves non-API paths (the built SvelteKit app in production,
@@ -19,6 +21,7 @@ export function createWorker(webApp: FetchHandler): ExportedHandler<Env> {
     fetch(request, env, ctx) {
       const { pathname } = new URL(request.url);
       if (API_PATH.test(pathname)) return api.fetch(request, env, ctx);
+      if (SOCKET_PATH.test(pathname)) return realtimeRoutes.fetch(request, env, ctx);
       return webApp(request, env, ctx);
     },
     queue: (batch, env) => handleEventBatch(batch, env),

@@ -370,7 +370,7 @@ export class CoordinatorEngine {
       retryAfter = pe.retryAfterMs;
       if (!this.stillCurrent(job)) return;
       if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
-        const delay = Math.max(pe.retryAfterMs ?? 0, fullJitterDelay(attempt, this.random));
+        const delay = Math.max(pe.retryAfterMs ?? 0, fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500));
         this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
         this.update(job.id, { message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).` });
       } else {

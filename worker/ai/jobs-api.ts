@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import type { JobView } from '../../core/ai/jobs';
+import type { AiFunction } from '../../core/domain/enums';
+import type { DataEntity } from '../../core/realtime/events';
+import type { EnqueueResult, EnqueueSpec } from '../../durable-objects/site-coordinator/engine';
+import type { AppEnv, Env } from '../env';
+import { ApiError, BadRequest, InsufficientCredits } from '../http/errors';
+import { sha256Hex } from '../lib/crypto';
+import type { Tenant } from '../middleware/tenant';
+
+/**
+ * The SiteCoordinator of a site, named by account and site so accounts never share one. A typed
+ * face over the RPC stub (RPC typing can't express JobView's open `result` record, so the casts
+ * live here, once).
+ */
+export function coordinatorOf(env: Env, accountId: number, siteId: number) {
+  const stub = env.SITE_COORDINATOR.get(env.SITE_COORDINATOR.idFromName(`${accountId}:${siteId}`));
+  return {
+    stub,
+    enqueue: (spec: EnqueueSpec) => stub.enqueue(spec) as unknown as Promise<EnqueueResult>,
+    getJob: (jobId: string) => stub.getJob(jobId) as unknown as Promise<JobView | null>,
+    listJobs: (limit: number) => stub.listJobs(limit) as unknown as Promise<JobView[]>,
+    cancel: (jobId: string, byName: string) => stub.cancel(jobId, byName) as unknown as Promise<JobView | null>,
+    notifyDataChanged: (entities: DataEntity[]) => stub.notifyDataChanged(entities) as Promise<void>,
+  };
+}
+
+/**
+ * A job id: random, or derived from the client's `Idempotency-Key` so that a retried POST (a
+ * double click, a flaky network) returns the same job instead of charging twice.
+ */
+async function jobIdFor(c: Context<AppEnv>, tenant: Tenant, fn: AiFunction) {
+  const key = c.req.header('idempotency-key');
+  if (!key) return crypto.randomUUID();
+  if (key.length > 200) throw new BadRequest('Idempotency-Key is at most 200 characters.');
+  return `idem-${(await sha256Hex(`${tenant.account.id}|${tenant.user.id}|${fn}|${key}`)).slice(0, 32)}`;
+}
+
+/** Hands a job to the site's coordinator: 402 if the account can't pay, nothing queued then. */
+export async function startJob(c: Context<AppEnv>, tenant: Tenant, siteId: number, fn: AiFunction, input: unknown, retryOf: string | null = null): Promise<JobView> {
+  const result = await coordinatorOf(c.env, tenant.account.id, siteId).enqueue({
+    id: await jobIdFor(c, tenant, fn),
+    account_id: tenant.account.id,
+    shard: tenant.shard,
+    site_id: siteId,
+    user_id: tenant.user.id,
+    user_name: tenant.user.name || tenant.user.email,
+    function: fn,
+    input,
+    retry_of: retryOf,
+  });
+  if (result.ok) return result.job;
+  if (result.code === 'insufficient_credits') throw new InsufficientCredits(result.message);
+  throw new ApiError(400, result.message, 'invalid_job_input');
+}

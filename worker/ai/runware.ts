@@ -1,0 +1,59 @@
+import { and, eq } from 'drizzle-orm';
+import { integrationSettings } from '../../core/schema/shard';
+import type { Env } from '../env';
+import { decryptSecret } from '../lib/crypto';
+import type { Tenant } from '../middleware/tenant';
+import { ProviderError, retryAfterMs } from './provider';
+
+/**
+ * Runware (image generation) over its HTTP task API: a JSON array of tasks, authentication first.
+ * Resolved like the OpenAI provider: the account's key, else the dev model server's emulation.
+ */
+export const RUNWARE_DEFAULT_URL = 'https://api.runware.ai/v1';
+
+export interface RunwareConfig {
+  apiKey: string;
+  baseURL: string;
+  model: string;
+  isDemo: boolean;
+}
+
+export async function resolveRunware(env: Env, tenant: Pick<Tenant, 'db' | 'account'>): Promise<RunwareConfig> {
+  const row = await tenant.db
+    .select()
+    .from(integrationSettings)
+    .where(and(eq(integrationSettings.account_id, tenant.account.id), eq(integrationSettings.integration_type, 'runware')))
+    .get();
+  const config = (row?.config ?? {}) as { base_url?: string; model?: string };
+  if (row?.is_active && row.api_key_enc) {
+    return { apiKey: await decryptSecret(row.api_key_enc, env.ENCRYPTION_KEY), baseURL: config.base_url || RUNWARE_DEFAULT_URL, model: config.model || 'runware:97@1', isDemo: false };
+  }
+  if (env.DEV_MODEL_URL) return { apiKey: 'dev-model', baseURL: `${new URL(env.DEV_MODEL_URL).origin}/runware/v1`, model: config.model || 'runware:97@1', isDemo: true };
+  throw new ProviderError('auth', 'No Runware key is configured.');
+}
+
+export async function runwareRequest(cfg: RunwareConfig, tasks: Record<string, unknown>[], timeoutMs: number) {
+  let res: Response;
+  try {
+    res = await fetch(cfg.baseURL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ taskType: 'authentication', apiKey: cfg.apiKey }, ...tasks]),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    throw new ProviderError((err as Error).name === 'TimeoutError' ? 'timeout' : 'network', `Could not reach Runware: ${(err as Error).message}`);
+  }
+  const body = (await res.json().catch(() => null)) as { data?: Record<string, unknown>[]; errors?: { message?: string }[] } | null;
+  if (res.status === 429) throw new ProviderError('rate_limited', 'Runware is rate limiting this key.', retryAfterMs(res.headers), 429);
+  if (res.status === 401 || res.status === 403) throw new ProviderError('auth', body?.errors?.[0]?.message ?? 'Runware rejected the API key.', null, res.status);
+  if (res.status >= 500) throw new ProviderError('server_error', `Runware failed (${res.status}).`, retryAfterMs(res.headers), res.status);
+  if (!res.ok || !body || body.errors?.length) throw new ProviderError('bad_request', body?.errors?.[0]?.message ?? `Runware refused the request (${res.status}).`, null, res.status);
+  return body.data ?? [];
+}
+
+export async function testRunware(env: Env, tenant: Pick<Tenant, 'db' | 'account'>) {
+  const cfg = await resolveRunware(env, tenant);
+  await runwareRequest(cfg, [], 15_000);
+  return { model: cfg.model, is_demo: cfg.isDemo };
+}

@@ -1,0 +1,131 @@
+import { Hono } from 'hono';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { contentIdeas, tasks } from '../../core/schema/shard';
+import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../core/validation/planner';
+import { chunk } from '../ai/functions/types';
+import { runBatch } from '../db/batch';
+import type { AppEnv } from '../env';
+import { BadRequest, NotFound, ValidationError } from '../http/errors';
+import { orderingOf, pageOf } from '../http/list';
+import { created, ok, page } from '../http/respond';
+import { body, describe, idParam, query } from '../http/validate';
+import { authenticate } from '../middleware/authenticate';
+import { tenantContext, type Tenant } from '../middleware/tenant';
+import { requireSite } from '../sites/access';
+import { notifySite } from './notify';
+import { likePattern, requirePlacement, requireScopedRow, scopedWhere } from './scope';
+
+const ORDERABLE = {
+  idea_title: contentIdeas.idea_title,
+  estimated_word_count: contentIdeas.estimated_word_count,
+  status: contentIdeas.status,
+  created_at: contentIdeas.created_at,
+  id: contentIdeas.id,
+};
+
+const loadIdea = (tenant: Tenant, id: number) => () =>
+  tenant.db.select().from(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, id))).get();
+
+export const ideaRoutes = new Hono<AppEnv>();
+ideaRoutes.use('*', authenticate, tenantContext);
+
+ideaRoutes.get('/', describe('List content ideas', ['planner']), query(ideaListQuery), async (c) => {
+  const tenant = c.get('tenant');
+  const q = c.req.valid('query');
+  const where = and(
+    await scopedWhere(tenant, contentIdeas, q),
+    q.cluster_id ? eq(contentIdeas.cluster_id, q.cluster_id) : undefined,
+    q.status ? eq(contentIdeas.status, q.status) : undefined,
+    q.content_structure ? eq(contentIdeas.content_structure, q.content_structure) : undefined,
+    q.search ? sql`${contentIdeas.idea_title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
+  );
+  const { rows, count } = await pageOf(tenant.db, contentIdeas, where, orderingOf(q.ordering, ORDERABLE, '-created_at', contentIdeas.id), q);
+  return page(c, rows, count, q.page, q.page_size);
+});
+
+ideaRoutes.post('/', describe('Add an idea by hand', ['planner']), body(createIdeaBody), async (c) => {
+  const tenant = c.get('tenant');
+  const input = c.req.valid('json');
+  await requirePlacement(tenant, input.site_id, input.sector_id);
+  const [row] = await tenant.db.insert(contentIdeas).values({ ...input, account_id: tenant.account.id }).returning();
+  notifySite(c, tenant, input.site_id, ['ideas']);
+  return created(c, row);
+});
+
+/**
+ * Writer tasks from ideas (one per idea; an idea that already has a task is skipped). The task
+ * keeps the idea's outline through idea_id, so content generation follows it.
+ */
+ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['planner']), body(idsBody), async (c) => {
+  const tenant = c.get('tenant');
+  const unique = [...new Set(c.req.valid('json').ids)];
+  if (unique.length > 500) throw new ValidationError({ ids: ['At most 500 ideas at once.'] });
+  const ideas = await tenant.db
+    .select()
+    .from(contentIdeas)
+    .where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, unique.slice(0, 500))))
+    .all();
+  if (ideas.length !== unique.length) throw new NotFound('Idea');
+  const sites = [...new Set(ideas.map((i) => i.site_id))];
+  if (sites.length > 1) throw new BadRequest('Select ideas of one site at a time.', 'mixed_sites');
+  try {
+    await requireSite(tenant, sites[0]!, 'write');
+  } catch (err) {
+    if (err instanceof NotFound) throw new NotFound('Idea');
+    throw err;
+  }
+  const a = tenant.account.id;
+  const before = await tenant.db.select({ idea_id: tasks.idea_id }).from(tasks).where(and(eq(tasks.account_id, a), inArray(tasks.idea_id, unique))).all();
+  const rows = ideas.map((idea) => ({
+    account_id: a,
+    site_id: idea.site_id,
+    sector_id: idea.sector_id,
+    cluster_id: idea.cluster_id,
+    idea_id: idea.id,
+    title: idea.idea_title,
+    description: idea.description,
+    target_keywords: idea.target_keywords,
+    content_type: idea.content_type,
+    content_structure: idea.content_structure,
+    word_count_target: idea.estimated_word_count,
+  }));
+  await runBatch(tenant.db, [
+    // 13 bound values a row (with the timestamps): 7 rows keep a statement under D1's 100 parameters.
+    ...chunk(rows, 7).map((part) => tenant.db.insert(tasks).values(part).onConflictDoNothing()),
+    ...chunk(unique, 90).map((ids) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, ids)))),
+  ]);
+  notifySite(c, tenant, sites[0]!, ['ideas', 'tasks']);
+  return created(c, { created: ideas.length - before.length, already_had_tasks: before.length }, `${ideas.length - before.length} tasks created.`);
+});
+
+ideaRoutes.post('/bulk_delete', describe('Delete many ideas', ['planner']), body(idsBody), async (c) => {
+  const tenant = c.get('tenant');
+  const unique = [...new Set(c.req.valid('json').ids)];
+  const ideas = await tenant.db.select({ id: contentIdeas.id, site_id: contentIdeas.site_id }).from(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, unique.slice(0, 1000)))).all();
+  if (ideas.length !== unique.length) throw new NotFound('Idea');
+  for (const siteId of new Set(ideas.map((i) => i.site_id))) await requireSite(tenant, siteId, 'write');
+  await runBatch(tenant.db, chunk(unique, 90).map((ids) => tenant.db.delete(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, ids)))));
+  for (const siteId of new Set(ideas.map((i) => i.site_id))) notifySite(c, tenant, siteId, ['ideas']);
+  return ok(c, { deleted: ideas.length });
+});
+
+ideaRoutes.get('/:id', describe('One idea with its outline', ['planner']), async (c) => {
+  const tenant = c.get('tenant');
+  return ok(c, await requireScopedRow(tenant, 'Idea', loadIdea(tenant, idParam(c)), 'read'));
+});
+
+ideaRoutes.patch('/:id', describe('Edit an idea (title, outline, status...)', ['planner']), body(updateIdeaBody), async (c) => {
+  const tenant = c.get('tenant');
+  const row = await requireScopedRow(tenant, 'Idea', loadIdea(tenant, idParam(c)), 'write');
+  const [updated] = await tenant.db.update(contentIdeas).set(c.req.valid('json')).where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, row.id))).returning();
+  notifySite(c, tenant, row.site_id, ['ideas']);
+  return ok(c, updated);
+});
+
+ideaRoutes.delete('/:id', describe('Delete an idea', ['planner']), async (c) => {
+  const tenant = c.get('tenant');
+  const row = await requireScopedRow(tenant, 'Idea', loadIdea(tenant, idParam(c)), 'write');
+  await tenant.db.delete(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, row.id)));
+  notifySite(c, tenant, row.site_id, ['ideas']);
+  return ok(c, { id: row.id, deleted: true });
+});

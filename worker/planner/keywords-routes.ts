@@ -1,0 +1,186 @@
+import { Hono } from 'hono';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { keywordClusters, keywords } from '../../core/schema/shard';
+import { normalizeKeyword } from '../../core/domain/normalize';
+import {
+  bulkKeywordStatusBody,
+  createKeywordBody,
+  idsBody,
+  keywordListQuery,
+  updateKeywordBody,
+  type KeywordListQuery,
+} from '../../core/validation/planner';
+import { chunk } from '../ai/functions/types';
+import { startJob } from '../ai/jobs-api';
+import { runBatch } from '../db/batch';
+import type { AppEnv } from '../env';
+import { BadRequest, Conflict, NotFound } from '../http/errors';
+import { orderingOf, pageOf } from '../http/list';
+import { created, ok, page } from '../http/respond';
+import { body, describe, idParam, query } from '../http/validate';
+import { authenticate } from '../middleware/authenticate';
+import { tenantContext, type Tenant } from '../middleware/tenant';
+import { requireSite } from '../sites/access';
+import { recomputeClusterMetrics } from './cluster-metrics';
+import { notifySite } from './notify';
+import { likePattern, requirePlacement, requireScopedRow, scopedWhere } from './scope';
+import { csvRoutes } from './csv-routes';
+
+const ORDERABLE = {
+  keyword: keywords.keyword,
+  volume: keywords.volume,
+  difficulty: keywords.difficulty,
+  intent: keywords.intent,
+  status: keywords.status,
+  created_at: keywords.created_at,
+  id: keywords.id,
+};
+
+/** Server-side filters of the keywords table (also used by the CSV export). */
+export async function keywordFilter(tenant: Tenant, q: KeywordListQuery) {
+  return and(
+    await scopedWhere(tenant, keywords, q),
+    q.status ? eq(keywords.status, q.status) : undefined,
+    q.intent ? eq(keywords.intent, q.intent) : undefined,
+    q.cluster_id === 'none' ? isNull(keywords.cluster_id) : q.cluster_id ? eq(keywords.cluster_id, q.cluster_id) : undefined,
+    q.volume_min !== undefined ? gte(keywords.volume, q.volume_min) : undefined,
+    q.volume_max !== undefined ? lte(keywords.volume, q.volume_max) : undefined,
+    q.difficulty_min !== undefined ? gte(keywords.difficulty, q.difficulty_min) : undefined,
+    q.difficulty_max !== undefined ? lte(keywords.difficulty, q.difficulty_max) : undefined,
+    q.search ? sql`${keywords.normalized} LIKE ${likePattern(normalizeKeyword(q.search))} ESCAPE '\\'` : undefined,
+  );
+}
+
+const loadKeyword = (tenant: Tenant, id: number) => () =>
+  tenant.db.select().from(keywords).where(and(eq(keywords.account_id, tenant.account.id), eq(keywords.id, id))).get();
+
+/**
+ * Rows of `ids` in this account, all of one site the user may write to; otherwise 404 (an id of
+ * another account or an unseen site) or 400 (a selection spanning sites).
+ */
+export async function requireKeywordSelection(tenant: Tenant, ids: number[]) {
+  const unique = [...new Set(ids)];
+  const rows: { id: number; site_id: number; sector_id: number }[] = [];
+  for (const part of chunk(unique, 90)) {
+    rows.push(
+      ...(await tenant.db
+        .select({ id: keywords.id, site_id: keywords.site_id, sector_id: keywords.sector_id })
+        .from(keywords)
+        .where(and(eq(keywords.account_id, tenant.account.id), inArray(keywords.id, part)))
+        .all()),
+    );
+  }
+  if (rows.length !== unique.length) throw new NotFound('Keyword');
+  const sites = [...new Set(rows.map((r) => r.site_id))];
+  if (sites.length > 1) throw new BadRequest('Select keywords of one site at a time.', 'mixed_sites');
+  try {
+    await requireSite(tenant, sites[0]!, 'write');
+  } catch (err) {
+    if (err instanceof NotFound) throw new NotFound('Keyword');
+    throw err;
+  }
+  return { siteId: sites[0]!, rows };
+}
+
+export const keywordRoutes = new Hono<AppEnv>();
+keywordRoutes.use('*', authenticate, tenantContext);
+keywordRoutes.route('/', csvRoutes);
+
+keywordRoutes.get('/', describe('List keywords with filters, search and ordering', ['planner']), query(keywordListQuery), async (c) => {
+  const tenant = c.get('tenant');
+  const q = c.req.valid('query');
+  const { rows, count } = await pageOf(tenant.db, keywords, await keywordFilter(tenant, q), orderingOf(q.ordering, ORDERABLE, '-volume', keywords.id), q);
+  return page(c, rows, count, q.page, q.page_size);
+});
+
+keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body(createKeywordBody), async (c) => {
+  const tenant = c.get('tenant');
+  const input = c.req.valid('json');
+  await requirePlacement(tenant, input.site_id, input.sector_id);
+  const [row] = await tenant.db
+    .insert(keywords)
+    .values({ ...input, account_id: tenant.account.id, normalized: normalizeKeyword(input.keyword) })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw new Conflict(`"${input.keyword}" is already a keyword of this sector.`, 'duplicate', { keyword: ['Already in this sector.'] });
+  notifySite(c, tenant, input.site_id, ['keywords']);
+  return created(c, row);
+});
+
+keywordRoutes.post('/bulk_delete', describe('Delete many keywords', ['planner']), body(idsBody), async (c) => {
+  const tenant = c.get('tenant');
+  const { siteId, rows } = await requireKeywordSelection(tenant, c.req.valid('json').ids);
+  const a = tenant.account.id;
+  const statements = chunk(rows.map((r) => r.id), 90).flatMap((ids) => [
+    tenant.db.delete(keywordClusters).where(and(eq(keywordClusters.account_id, a), inArray(keywordClusters.keyword_id, ids))),
+    tenant.db.delete(keywords).where(and(eq(keywords.account_id, a), inArray(keywords.id, ids))),
+  ]);
+  await runBatch(tenant.db, [...statements, recomputeClusterMetrics(a, rows.map((r) => r.sector_id))]);
+  notifySite(c, tenant, siteId, ['keywords', 'clusters']);
+  return ok(c, { deleted: rows.length });
+});
+
+keywordRoutes.post('/bulk_update_status', describe('Set the status of many keywords', ['planner']), body(bulkKeywordStatusBody), async (c) => {
+  const tenant = c.get('tenant');
+  const input = c.req.valid('json');
+  const { siteId, rows } = await requireKeywordSelection(tenant, input.ids);
+  await runBatch(
+    tenant.db,
+    chunk(rows.map((r) => r.id), 90).map((ids) =>
+      tenant.db.update(keywords).set({ status: input.status }).where(and(eq(keywords.account_id, tenant.account.id), inArray(keywords.id, ids))),
+    ),
+  );
+  notifySite(c, tenant, siteId, ['keywords']);
+  return ok(c, { updated: rows.length, status: input.status });
+});
+
+keywordRoutes.post(
+  '/auto_cluster',
+  describe('AI: cluster the selected keywords (a job; progress is pushed live)', ['planner'], {
+    description: 'Selections larger than 20 keywords are split into several AI calls. Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe.',
+  }),
+  body(idsBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const { siteId, rows } = await requireKeywordSelection(tenant, c.req.valid('json').ids);
+    const job = await startJob(c, tenant, siteId, 'auto_cluster', { keyword_ids: rows.map((r) => r.id) });
+    return ok(c, { task_id: job.id, job }, 202, 'Clustering started.');
+  },
+);
+
+keywordRoutes.get('/:id', describe('One keyword', ['planner']), async (c) => {
+  const tenant = c.get('tenant');
+  return ok(c, await requireScopedRow(tenant, 'Keyword', loadKeyword(tenant, idParam(c)), 'read'));
+});
+
+keywordRoutes.patch('/:id', describe('Change a keyword', ['planner']), body(updateKeywordBody), async (c) => {
+  const tenant = c.get('tenant');
+  const row = await requireScopedRow(tenant, 'Keyword', loadKeyword(tenant, idParam(c)), 'write');
+  const input = c.req.valid('json');
+  try {
+    const [updated] = await tenant.db
+      .update(keywords)
+      .set({ ...input, ...(input.keyword ? { normalized: normalizeKeyword(input.keyword) } : {}) })
+      .where(and(eq(keywords.account_id, tenant.account.id), eq(keywords.id, row.id)))
+      .returning();
+    if (input.volume !== undefined && row.cluster_id) await runBatch(tenant.db, [recomputeClusterMetrics(tenant.account.id, [row.sector_id])]);
+    notifySite(c, tenant, row.site_id, ['keywords']);
+    return ok(c, updated);
+  } catch (err) {
+    if (String(err).includes('UNIQUE constraint failed')) throw new Conflict('Another keyword of this sector already has that text.', 'duplicate', { keyword: ['Already in this sector.'] });
+    throw err;
+  }
+});
+
+keywordRoutes.delete('/:id', describe('Delete a keyword', ['planner']), async (c) => {
+  const tenant = c.get('tenant');
+  const row = await requireScopedRow(tenant, 'Keyword', loadKeyword(tenant, idParam(c)), 'write');
+  const a = tenant.account.id;
+  await runBatch(tenant.db, [
+    tenant.db.delete(keywordClusters).where(and(eq(keywordClusters.account_id, a), eq(keywordClusters.keyword_id, row.id))),
+    tenant.db.delete(keywords).where(and(eq(keywords.account_id, a), eq(keywords.id, row.id))),
+    recomputeClusterMetrics(a, [row.sector_id]),
+  ]);
+  notifySite(c, tenant, row.site_id, ['keywords', 'clusters']);
+  return ok(c, { id: row.id, deleted: true });
+});

@@ -1,0 +1,146 @@
+import { Hono } from 'hono';
+import { and, eq } from 'drizzle-orm';
+import { aiPrompts, integrationSettings } from '../../core/schema/shard';
+import { openAiSettingsBody, promptBody, promptTypeParam, runwareSettingsBody } from '../../core/validation/system';
+import { DEFAULT_PROMPTS, type PromptType } from '../ai/prompts';
+import { chatCompletion, ProviderError } from '../ai/provider';
+import { testRunware } from '../ai/runware';
+import { resolveProvider, type OpenAiConfig } from '../ai/settings';
+import type { AppEnv } from '../env';
+import { NotFound } from '../http/errors';
+import { ok } from '../http/respond';
+import { body, describe } from '../http/validate';
+import { encryptSecret } from '../lib/crypto';
+import { checkOutboundUrl } from '../lib/url-guard';
+import { authenticate } from '../middleware/authenticate';
+import { requirePermission, tenantContext, type Tenant } from '../middleware/tenant';
+
+const INTEGRATIONS = ['openai', 'runware'] as const;
+type Integration = (typeof INTEGRATIONS)[number];
+
+async function settingsRow(tenant: Tenant, type: Integration) {
+  return tenant.db
+    .select()
+    .from(integrationSettings)
+    .where(and(eq(integrationSettings.account_id, tenant.account.id), eq(integrationSettings.integration_type, type)))
+    .get();
+}
+
+/** What the UI shows: never the key, only whether one is set. */
+async function publicSettings(c: { env: AppEnv['Bindings'] }, tenant: Tenant, type: Integration) {
+  const row = await settingsRow(tenant, type);
+  const base = { integration_type: type, config: row?.config ?? {}, key_set: Boolean(row?.api_key_enc), is_active: row?.is_active ?? true };
+  if (type !== 'openai') return base;
+  const effective = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster').catch(() => null);
+  return {
+    ...base,
+    effective: effective && {
+      source: row?.api_key_enc && row.is_active ? 'account' : effective.isDemo ? 'demo' : 'worker',
+      base_url: effective.baseURL,
+      is_demo: effective.isDemo,
+      model: effective.model,
+    },
+  };
+}
+
+const integrationParam = (raw: string | undefined): Integration => {
+  if (!INTEGRATIONS.includes(raw as Integration)) throw new NotFound('Integration');
+  return raw as Integration;
+};
+
+export const aiSettingsRoutes = new Hono<AppEnv>();
+aiSettingsRoutes.use('*', authenticate, tenantContext, requirePermission('settings:manage'));
+
+aiSettingsRoutes.get('/:type', describe('AI provider settings (the key is never returned)', ['system']), async (c) => {
+  return ok(c, await publicSettings(c, c.get('tenant'), integrationParam(c.req.param('type'))));
+});
+
+/** Stores settings: non-secret fields merged into config (null removes one), the key encrypted. */
+async function saveSettings(
+  c: { env: AppEnv['Bindings'] },
+  tenant: Tenant,
+  type: Integration,
+  input: { api_key?: string | null; is_active?: boolean; base_url?: string | null } & Record<string, unknown>,
+) {
+  if (input.base_url) checkOutboundUrl(input.base_url, c.env.ALLOW_LOOPBACK_URLS === 'true');
+  const existing = await settingsRow(tenant, type);
+  const { api_key, is_active, ...rest } = input;
+  const config: Record<string, unknown> = { ...(existing?.config ?? {}) };
+  for (const [k, v] of Object.entries(rest)) {
+    if (v === null) delete config[k];
+    else if (v !== undefined) config[k] = v;
+  }
+  const api_key_enc = api_key === undefined ? (existing?.api_key_enc ?? null) : api_key === null ? null : await encryptSecret(api_key, c.env.ENCRYPTION_KEY);
+  const active = is_active ?? existing?.is_active ?? true;
+  await tenant.db
+    .insert(integrationSettings)
+    .values({ account_id: tenant.account.id, integration_type: type, config, api_key_enc, is_active: active })
+    .onConflictDoUpdate({ target: [integrationSettings.account_id, integrationSettings.integration_type], set: { config, api_key_enc, is_active: active, updated_at: new Date() } });
+  return publicSettings(c, tenant, type);
+}
+
+aiSettingsRoutes.put('/openai', describe('Save OpenAI settings; the key is encrypted at rest', ['system']), body(openAiSettingsBody), async (c) => {
+  return ok(c, await saveSettings(c, c.get('tenant'), 'openai', c.req.valid('json')), 200, 'Saved.');
+});
+
+aiSettingsRoutes.put('/runware', describe('Save Runware settings; the key is encrypted at rest', ['system']), body(runwareSettingsBody), async (c) => {
+  return ok(c, await saveSettings(c, c.get('tenant'), 'runware', c.req.valid('json')), 200, 'Saved.');
+});
+
+aiSettingsRoutes.post('/:type/test', describe('Test the connection with the saved settings', ['system']), async (c) => {
+  const tenant = c.get('tenant');
+  const type = integrationParam(c.req.param('type'));
+  const started = Date.now();
+  try {
+    if (type === 'openai') {
+      const cfg = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster');
+      const reply = await chatCompletion(cfg, { system: 'You are a connection test.', user: 'Reply with OK', timeoutMs: 15_000, maxTokens: 5 });
+      return ok(c, { ok: true, model: reply.model, is_demo: cfg.isDemo, latency_ms: Date.now() - started, reply: reply.content.slice(0, 50) });
+    }
+    return ok(c, { ok: true, ...(await testRunware(c.env, tenant)), latency_ms: Date.now() - started });
+  } catch (err) {
+    const message = err instanceof ProviderError ? err.message : (err as Error).message;
+    return ok(c, { ok: false, error: message, latency_ms: Date.now() - started });
+  }
+});
+
+export const promptRoutes = new Hono<AppEnv>();
+promptRoutes.use('*', authenticate, tenantContext);
+
+const promptParam = (raw: string | undefined): PromptType => {
+  const parsed = promptTypeParam.safeParse(raw);
+  if (!parsed.success) throw new NotFound('Prompt type');
+  return parsed.data;
+};
+
+promptRoutes.get('/', describe('The AI prompts in use: the account\'s own or the built-in default', ['system']), async (c) => {
+  const tenant = c.get('tenant');
+  const rows = await tenant.db.select().from(aiPrompts).where(eq(aiPrompts.account_id, tenant.account.id)).all();
+  return ok(
+    c,
+    (Object.keys(DEFAULT_PROMPTS) as PromptType[]).map((type) => {
+      const own = rows.find((r) => r.prompt_type === type);
+      return { prompt_type: type, prompt_value: own?.prompt_value ?? DEFAULT_PROMPTS[type], is_default: !own, default_value: DEFAULT_PROMPTS[type], updated_at: own?.updated_at ?? null };
+    }),
+  );
+});
+
+promptRoutes.put('/:type', describe('Override a prompt for the account', ['system']), requirePermission('settings:manage'), body(promptBody), async (c) => {
+  const tenant = c.get('tenant');
+  const type = promptParam(c.req.param('type'));
+  const value = c.req.valid('json').prompt_value;
+  await tenant.db
+    .insert(aiPrompts)
+    .values({ account_id: tenant.account.id, prompt_type: type, prompt_value: value })
+    .onConflictDoUpdate({ target: [aiPrompts.account_id, aiPrompts.prompt_type], set: { prompt_value: value, updated_at: new Date() } });
+  return ok(c, { prompt_type: type, prompt_value: value, is_default: false, default_value: DEFAULT_PROMPTS[type] });
+});
+
+promptRoutes.post('/:type/reset', describe('Reset a prompt to the built-in default', ['system']), requirePermission('settings:manage'), async (c) => {
+  const tenant = c.get('tenant');
+  const type = promptParam(c.req.param('type'));
+  await tenant.db.delete(aiPrompts).where(and(eq(aiPrompts.account_id, tenant.account.id), eq(aiPrompts.prompt_type, type)));
+  return ok(c, { prompt_type: type, prompt_value: DEFAULT_PROMPTS[type], is_default: true, default_value: DEFAULT_PROMPTS[type] });
+});
+
+export type { OpenAiConfig };
