@@ -112,7 +112,7 @@ describe('routes and ids that do not exist', () => {
   it('an unknown route → 404 route_not_found envelope', async () => {
     for (const [method, path] of [
       ['GET', '/api/v1/nope'],
-      ['GET', '/api/v1/planner/keywords/'],
+      ['GET', '/api/v1/no-such-module/things/'],
       ['POST', `${V}/sites/${siteId}/unknown_action/`],
       ['DELETE', `${V}/account/`],
       ['PUT', `${V}/sites/${siteId}/`],
