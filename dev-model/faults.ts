@@ -168,6 +168,11 @@ export class FaultRegistry {
     return this.keys.get(key)?.stream_delay_ms;
   }
 
+  /** Requests of the key being answered right now. */
+  inFlight(key: string): number {
+    return this.state(key).stats.in_flight;
+  }
+
   /** Counts a request as started; returns the function that ends it with its outcome. */
   begin(key: string | undefined): { outcome(o: Outcome): void; end(): void } {
     const targets = key === undefined ? [this.global] : [this.global, this.state(key).stats];

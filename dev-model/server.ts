@@ -56,6 +56,8 @@ export interface DevModelOptions {
   timeoutHoldMs?: number;
   /** Log one line per request to stderr. */
   verbose?: boolean;
+  /** Like a real provider's concurrency limit: a key's request beyond this many in flight gets a 429. */
+  maxConcurrentPerKey?: number;
 }
 
 export interface DevModelServer {
@@ -162,7 +164,8 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       tracker.outcome('bad_request');
       throw badRequest(`Unknown x-dev-model-fault: ${headerFault}`);
     }
-    const fault = registry.decide(key, headerFault as ScriptEntry | undefined);
+    const overLimit = opts.maxConcurrentPerKey !== undefined && registry.inFlight(key) > opts.maxConcurrentPerKey;
+    const fault = overLimit ? ('429' as ScriptEntry) : registry.decide(key, headerFault as ScriptEntry | undefined);
     return { tracker, signal: ac.signal, fault };
   };
 
@@ -563,6 +566,9 @@ export function parseArgs(argv: string[]): DevModelOptions {
         break;
       case '--latency':
         opts.latencyMs = num();
+        break;
+      case '--max-concurrent':
+        opts.maxConcurrentPerKey = num();
         break;
       case '--jitter':
         opts.jitterMs = num();

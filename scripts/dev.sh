@@ -10,10 +10,12 @@ build_web
 mkdir -p "$STATE"
 apply_migrations "$STATE"
 
+DEV_MODEL_PID=""
+start_dev_model 8799 "$STATE.dev-model.log"
 log "starting wrangler dev on http://localhost:$PORT"
 wrangler dev --port "$PORT" --ip 127.0.0.1 --persist-to "$STATE" --show-interactive-dev-session=false &
 WRANGLER_PID=$!
-trap 'kill $WRANGLER_PID 2>/dev/null || true' EXIT INT TERM
+trap 'kill $WRANGLER_PID $DEV_MODEL_PID 2>/dev/null || true' EXIT INT TERM
 wait_for_health "http://127.0.0.1:$PORT"
 node scripts/seed-demo.mjs "http://127.0.0.1:$PORT" "$STATE"
 wait "$WRANGLER_PID"

@@ -3,10 +3,16 @@
 # state (so a test run never sees, or damages, the data of `npm run dev`).
 source "$(dirname "$0")/lib.sh"
 PORT="${E2E_PORT:-8788}"
+DEV_MODEL_PORT="${E2E_DEV_MODEL_PORT:-8798}"
 STATE=".wrangler/e2e-state"
 
 ensure_dev_vars
 [ -f build/sveltekit/worker.js ] || build_web
 rm -rf "$STATE" && mkdir -p "$STATE"
 apply_migrations "$STATE"
-exec wrangler dev --port "$PORT" --ip 127.0.0.1 --persist-to "$STATE" --show-interactive-dev-session=false
+# Its own dev model server, with enough latency that a second browser sees a job in progress.
+DEV_MODEL_PID=""
+DEV_MODEL_LATENCY_MS="${DEV_MODEL_LATENCY_MS:-700}" start_dev_model "$DEV_MODEL_PORT" "$STATE.dev-model.log"
+trap 'kill $DEV_MODEL_PID 2>/dev/null || true' EXIT INT TERM
+wrangler dev --port "$PORT" --ip 127.0.0.1 --persist-to "$STATE" --show-interactive-dev-session=false \
+  --var "DEV_MODEL_URL:http://127.0.0.1:$DEV_MODEL_PORT/v1"
