@@ -3,8 +3,12 @@
 // Usage: node bench/run.mjs <base url>
 import { execFileSync } from 'node:child_process';
 import { setupFoundation } from './scenarios/foundation.mjs';
+import { importVsRawInsert, progressFanOut, twoHundredJobs } from './scenarios/planner.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
+const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const wanted = (name) => only.length === 0 || only.includes(name);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -44,8 +48,9 @@ function compare(name, baseline, subject) {
   return { name, baseline: b, subject: s, ratio: s.rps / b.rps };
 }
 
-const fixture = await setupFoundation(base);
 console.log(`IGNY8 Edge benchmarks — ${CONNECTIONS} connections, ${DURATION}s per run, median of ${ROUNDS} alternating rounds`);
+if (wanted('list')) {
+const fixture = await setupFoundation(base);
 compare(
   'Authenticated paginated list vs a bare route on the same worker',
   { label: 'GET /api/health (bare)', url: `${base}/api/health` },
@@ -55,3 +60,7 @@ compare(
     headers: { authorization: `Bearer ${fixture.token}` },
   },
 );
+}
+if (wanted('import')) await importVsRawInsert(base);
+if (wanted('jobs')) await twoHundredJobs(base, devModel, { latencyMs: 500, concurrency: 4 });
+if (wanted('fanout')) await progressFanOut(base, 50);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from './auth/routes';
+import { benchRoutes } from './bench/routes';
 import { billingRoutes } from './billing/routes';
 import { accountRoutes, catalogRoutes } from './catalog/routes';
 import { docsRoutes } from './docs/routes';
@@ -61,6 +62,9 @@ export function createApi() {
 
   // billing module
   api.route('/v1/billing', billingRoutes);
+
+  // benchmark baselines (404 unless BENCH_ROUTES is "true")
+  api.route('/v1/_bench', benchRoutes);
 
   api.route('/', docsRoutes(api));
   return api;

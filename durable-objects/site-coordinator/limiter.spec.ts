@@ -13,10 +13,27 @@ describe('KeyLimiter', () => {
     expect(l.tryAcquire('k', budget, 1).ok).toBe(true);
   });
 
-  it('halves concurrency and holds every call to the key until Retry-After after a 429', () => {
+  /** Four calls, all answered 429: the key is overloaded. */
+  const overload = (l: KeyLimiter, at: number, retryAfter: number) => {
+    for (let i = 0; i < 4; i++) l.tryAcquire('k', budget, at);
+    for (let i = 0; i < 4; i++) l.release('k', 'rate_limited', at, retryAfter);
+  };
+
+  it('lets a lone 429 delay only its own call (random 429s do not throttle a healthy key)', () => {
     const l = new KeyLimiter();
+    for (let i = 0; i < 4; i++) {
+      l.tryAcquire('k', budget, 0);
+      l.release('k', 'ok', 0);
+    }
     l.tryAcquire('k', budget, 0);
     l.release('k', 'rate_limited', 100, 2000);
+    expect(l.snapshot('k')).toMatchObject({ limit: 4, coolDownUntil: 0 });
+    expect(l.tryAcquire('k', budget, 101).ok).toBe(true);
+  });
+
+  it('halves concurrency and holds every call until Retry-After when 429s dominate', () => {
+    const l = new KeyLimiter();
+    overload(l, 100, 2000);
     expect(l.snapshot('k')).toMatchObject({ limit: 2, coolDownUntil: 2100 });
     expect(l.tryAcquire('k', budget, 2099)).toEqual({ ok: false, retryAt: 2100 });
     expect(l.tryAcquire('k', budget, 2100).ok).toBe(true);
@@ -24,8 +41,7 @@ describe('KeyLimiter', () => {
 
   it('grows the limit back one step per window of successes', () => {
     const l = new KeyLimiter();
-    l.tryAcquire('k', budget, 0);
-    l.release('k', 'rate_limited', 0, 0); // limit 2
+    overload(l, 0, 0); // limit 2
     for (let i = 0; i < 2; i++) {
       l.tryAcquire('k', budget, 10);
       l.release('k', 'ok', 10);

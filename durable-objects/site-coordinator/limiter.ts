@@ -1,9 +1,14 @@
 /**
- * Per provider-key budget inside one coordinator: bounded concurrency that halves on a 429 and
- * grows back one step per window of successes (AIMD), a requests-per-minute token bucket, and a
- * cool-down that holds EVERY call to the key until the provider's Retry-After has passed — so one
- * 429 does not turn into a storm of them from the calls behind it.
+ * Per provider-key budget inside one coordinator: bounded concurrency, a requests-per-minute token
+ * bucket, and overload control. A lone 429 only delays its own call (by Retry-After, see the
+ * engine); when 429s dominate the recent calls the key is overloaded: concurrency halves, grows
+ * back one step per window of successes (AIMD), and a cool-down holds EVERY call to the key until
+ * Retry-After has passed — so a rate limit does not turn into a storm of 429s from the calls
+ * queued behind it, and random 429s do not throttle a healthy key.
  */
+const WINDOW = 10;
+const OVERLOAD_SHARE = 0.5;
+const MIN_SAMPLES = 4;
 export interface KeyBudget {
   maxConcurrency: number;
   requestsPerMinute: number;
@@ -17,6 +22,8 @@ interface KeyState {
   tokens: number;
   refilledAt: number;
   coolDownUntil: number;
+  /** Outcomes of the last WINDOW calls: true for a 429. */
+  recent: boolean[];
 }
 
 export class KeyLimiter {
@@ -25,7 +32,7 @@ export class KeyLimiter {
   private state(keyId: string, budget: KeyBudget, now: number): KeyState {
     let s = this.keys.get(keyId);
     if (!s) {
-      s = { budget, limit: budget.maxConcurrency, inFlight: 0, successesSinceGrowth: 0, tokens: Math.min(budget.requestsPerMinute, budget.maxConcurrency * 2), refilledAt: now, coolDownUntil: 0 };
+      s = { budget, limit: budget.maxConcurrency, inFlight: 0, successesSinceGrowth: 0, tokens: Math.min(budget.requestsPerMinute, budget.maxConcurrency * 2), refilledAt: now, coolDownUntil: 0, recent: [] };
       this.keys.set(keyId, s);
     }
     if (s.budget.maxConcurrency !== budget.maxConcurrency || s.budget.requestsPerMinute !== budget.requestsPerMinute) {
@@ -53,10 +60,16 @@ export class KeyLimiter {
     const s = this.keys.get(keyId);
     if (!s) return;
     s.inFlight = Math.max(0, s.inFlight - 1);
-    if (outcome === 'rate_limited') {
+    if (outcome !== 'error') {
+      s.recent.push(outcome === 'rate_limited');
+      if (s.recent.length > WINDOW) s.recent.shift();
+    }
+    const limited = s.recent.filter(Boolean).length;
+    if (outcome === 'rate_limited' && s.recent.length >= MIN_SAMPLES && limited / s.recent.length >= OVERLOAD_SHARE) {
       s.limit = Math.max(1, Math.floor(s.limit / 2));
       s.successesSinceGrowth = 0;
       s.coolDownUntil = Math.max(s.coolDownUntil, now + (retryAfterMs ?? 1000));
+      s.recent = [];
     } else if (outcome === 'ok' && ++s.successesSinceGrowth >= s.limit) {
       s.limit = Math.min(s.budget.maxConcurrency, s.limit + 1);
       s.successesSinceGrowth = 0;

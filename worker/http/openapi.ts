@@ -68,7 +68,8 @@ function operationFor(method: string, path: string, parts: RouteSpecPart[]): Ope
 export function buildOpenApiDocument(app: Hono<AppEnv>, serverUrl: string) {
   const grouped = new Map<string, { method: string; path: string; parts: RouteSpecPart[] }>();
   for (const route of app.routes) {
-    if (route.method === 'ALL' || route.path.includes('*')) continue;
+    // Wildcard middleware and internal routes (/_bench) are not part of the documented API.
+    if (route.method === 'ALL' || route.path.includes('*') || route.path.includes('/_')) continue;
     const path = route.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}').replace(/\/?$/, '/');
     const key = `${route.method} ${path}`;
     const entry = grouped.get(key) ?? { method: route.method.toLowerCase(), path, parts: [] };

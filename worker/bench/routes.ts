@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { id } from '../../core/validation/common';
+import { chunk } from '../ai/functions/types';
+import { runBatch } from '../db/batch';
+import type { AppEnv } from '../env';
+import { NotFound } from '../http/errors';
+import { ok } from '../http/respond';
+import { body } from '../http/validate';
+import { authenticate } from '../middleware/authenticate';
+import { tenantContext } from '../middleware/tenant';
+import { requirePlacement } from '../planner/scope';
+
+/**
+ * Baselines for `npm run bench`, mounted only when BENCH_ROUTES is "true" (scripts/bench.sh sets
+ * it; dev and production never do): the raw batched insert the CSV import is compared against.
+ */
+export const benchRoutes = new Hono<AppEnv>();
+benchRoutes.use('*', async (c, next) => {
+  if (c.env.BENCH_ROUTES !== 'true') throw new NotFound('Route');
+  await next();
+});
+benchRoutes.use('*', authenticate, tenantContext);
+
+const rawRows = z.object({
+  site_id: id,
+  sector_id: id,
+  rows: z.array(z.object({ k: z.string(), n: z.string(), v: z.number(), d: z.number(), i: z.string() })).max(20_000),
+});
+
+/** The same rows as an import, inserted as plainly as D1 allows: multi-row INSERTs in one batch. */
+benchRoutes.post('/raw_keyword_insert', body(rawRows), async (c) => {
+  const tenant = c.get('tenant');
+  const input = c.req.valid('json');
+  await requirePlacement(tenant, input.site_id, input.sector_id);
+  const now = Date.now();
+  const a = tenant.account.id;
+  // 11 values a row: 9 rows per statement stay under D1's 100 bound parameters.
+  await runBatch(
+    tenant.db,
+    chunk(input.rows, 9).map(
+      (part) => sql`INSERT OR IGNORE INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at) VALUES ${sql.join(
+        part.map((r) => sql`(${a}, ${input.site_id}, ${input.sector_id}, ${r.k}, ${r.n}, ${r.v}, ${r.d}, ${r.i}, 'pending', ${now}, ${now})`),
+        sql`, `,
+      )}`,
+    ),
+  );
+  return ok(c, { inserted: input.rows.length });
+});
