@@ -1,0 +1,213 @@
+/**
+ * Every module of the product, as the sidebar lists them. Modules whose screens are not built
+ * yet carry `planned`: the sidebar still links to them and their page (routes/(app)/[...module=planned])
+ * says plainly that they come in a later release, and checks whether their API is live.
+ * When a module ships, give it a real route and drop `planned`.
+ */
+import type { Permission } from '$core/access';
+import type { IconName } from '$lib/components/Icon.svelte';
+
+export interface PlannedModule {
+  /** One sentence: what the module will do. */
+  summary: string;
+  /** What users will be able to do, as a short list. */
+  capabilities: string[];
+  /** The API prefix it will be served from (probed to show whether the back end is live). */
+  api: string;
+}
+
+export interface NavItem {
+  label: string;
+  href: string;
+  icon: IconName;
+  /** Hidden unless /me grants this permission. */
+  permission?: Permission;
+  planned?: PlannedModule;
+}
+
+export interface NavGroup {
+  label: string | null;
+  items: NavItem[];
+}
+
+export const NAVIGATION: NavGroup[] = [
+  { label: null, items: [{ label: 'Dashboard', href: '/', icon: 'dashboard' }] },
+  {
+    label: 'Planner',
+    items: [
+      {
+        label: 'Keywords',
+        href: '/planner/keywords',
+        icon: 'key',
+        planned: {
+          summary: 'Import keywords per sector, by CSV or by hand, with volume, difficulty and intent.',
+          capabilities: ['CSV import with per-row error reports', 'Search, filter and sort thousands of keywords', 'Select keywords and send them to AI clustering'],
+          api: '/api/v1/planner/keywords/',
+        },
+      },
+      {
+        label: 'Clusters',
+        href: '/planner/clusters',
+        icon: 'clusters',
+        planned: {
+          summary: 'AI groups related keywords into topic clusters, every keyword in exactly one cluster.',
+          capabilities: ['Auto-cluster selected keywords (large selections run in batches)', 'Live progress while the AI works', 'Rename, merge and archive clusters'],
+          api: '/api/v1/planner/clusters/',
+        },
+      },
+      {
+        label: 'Ideas',
+        href: '/planner/ideas',
+        icon: 'idea',
+        planned: {
+          summary: 'AI proposes content ideas per cluster, each with target keywords and a section outline.',
+          capabilities: ['3–7 ideas per cluster with an outline of 6–10 sections', 'Edit titles and outlines before writing', 'Turn ideas into writer tasks'],
+          api: '/api/v1/planner/ideas/',
+        },
+      },
+    ],
+  },
+  {
+    label: 'Writer',
+    items: [
+      {
+        label: 'Tasks',
+        href: '/writer/tasks',
+        icon: 'tasks',
+        planned: {
+          summary: 'The writing queue: ideas turned into tasks and sent to AI content generation.',
+          capabilities: ['Generate content for many tasks at once', 'See each job’s progress live', 'Failed generations cost no credits'],
+          api: '/api/v1/writer/tasks/',
+        },
+      },
+      {
+        label: 'Content',
+        href: '/writer/content',
+        icon: 'document',
+        planned: {
+          summary: 'Generated and hand-written articles with their SEO title, meta description and keywords.',
+          capabilities: ['Articles that follow the idea’s outline', 'SEO fields ready for publishing', 'Sanitized HTML, safe to publish'],
+          api: '/api/v1/writer/content/',
+        },
+      },
+      {
+        label: 'Images',
+        href: '/writer/images',
+        icon: 'image',
+        planned: {
+          summary: 'Featured and in-article images: prompts extracted from the content, then generated.',
+          capabilities: ['Image prompts with alt text from each article', 'Generate and regenerate images', 'Images stored per site and sent with the article'],
+          api: '/api/v1/writer/images/',
+        },
+      },
+      {
+        label: 'Review',
+        href: '/writer/review',
+        icon: 'review',
+        planned: {
+          summary: 'Review and edit drafts together, live, before they are published.',
+          capabilities: ['Collaborative editing with presence and cursors', 'Watch AI generation stream into the draft', 'Named versions to go back to'],
+          api: '/api/v1/writer/content/',
+        },
+      },
+    ],
+  },
+  {
+    label: 'Grow',
+    items: [
+      {
+        label: 'Linker',
+        href: '/linker',
+        icon: 'link',
+        planned: {
+          summary: 'Internal link suggestions between your own articles, never to unrelated or invented URLs.',
+          capabilities: ['Suggestions from clusters and keywords', 'Accept or reject each link', 'Links only to pages that exist'],
+          api: '/api/v1/linker/',
+        },
+      },
+      {
+        label: 'Optimizer',
+        href: '/optimizer',
+        icon: 'gauge',
+        planned: {
+          summary: 'A content score per article with concrete suggestions to improve it.',
+          capabilities: ['Score against target keywords and structure', 'Suggestions you can apply in the editor', 'Track scores over time'],
+          api: '/api/v1/optimizer/',
+        },
+      },
+      {
+        label: 'Publisher',
+        href: '/publisher',
+        icon: 'send',
+        planned: {
+          summary: 'Publish to WordPress or the built-in site renderer, with SEO meta and images included.',
+          capabilities: ['One-click and scheduled publishing', 'Publishing history per article', 'Retries that never publish twice'],
+          api: '/api/v1/publisher/',
+        },
+      },
+      {
+        label: 'Site Builder',
+        href: '/site-builder',
+        icon: 'layout',
+        planned: {
+          summary: 'Site and page blueprints with taxonomy, generated from your clusters.',
+          capabilities: ['Blueprints for blog, shop and company sites', 'Pages and categories mapped to clusters', 'Deploy to the built-in renderer'],
+          api: '/api/v1/site-builder/',
+        },
+      },
+      {
+        label: 'Automation',
+        href: '/automation',
+        icon: 'zap',
+        planned: {
+          summary: 'Rules and schedules that run the pipeline for you: cluster, ideate, write, publish.',
+          capabilities: ['Scheduled and event-driven rules', 'Run history with results', 'Pause and resume rules'],
+          api: '/api/v1/automation/',
+        },
+      },
+      {
+        label: 'Integration',
+        href: '/integration',
+        icon: 'plug',
+        planned: {
+          summary: 'Connect sites to WordPress and other platforms and watch sync health.',
+          capabilities: ['WordPress connection test', 'Sync status per site', 'Health checks with clear errors'],
+          api: '/api/v1/integration/',
+        },
+      },
+      {
+        label: 'Billing',
+        href: '/billing',
+        icon: 'card',
+        permission: 'billing:read',
+        planned: {
+          summary: 'Credits, transactions and usage with cost per AI operation.',
+          capabilities: ['Credit balance and top-ups', 'Every transaction with the balance after it', 'Usage per operation, model and cost'],
+          api: '/api/v1/billing/',
+        },
+      },
+    ],
+  },
+  {
+    label: 'Settings',
+    items: [
+      { label: 'Sites', href: '/settings/sites', icon: 'globe' },
+      { label: 'Sectors', href: '/settings/sectors', icon: 'layers' },
+      { label: 'Users', href: '/settings/users', icon: 'users', permission: 'users:manage' },
+      { label: 'Site access', href: '/settings/site-access', icon: 'shield', permission: 'users:manage' },
+      { label: 'Account', href: '/settings/account', icon: 'building' },
+    ],
+  },
+];
+
+/** Planned modules by path without the leading slash ("planner/keywords"), for the route matcher. */
+export const PLANNED_MODULES = new Map(
+  NAVIGATION.flatMap((g) => g.items)
+    .filter((item): item is NavItem & { planned: PlannedModule } => Boolean(item.planned))
+    .map((item) => [item.href.slice(1), item]),
+);
+
+/** Whether the nav item is the current page (Dashboard only on exactly "/"). */
+export function isCurrent(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}

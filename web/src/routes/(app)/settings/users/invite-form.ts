@@ -1,0 +1,35 @@
+import { inviteUserBody } from '$core/validation/auth';
+import { api } from '$lib/api/client';
+import { API } from '$lib/api/paths';
+import type { AccountUser, InviteLink, SiteSummary } from '$lib/api/types';
+import type { FormConfig } from '$lib/templates/types';
+import type { Role } from '$core/domain/enums';
+import { roleOptions } from './roles';
+
+export type InviteResult = InviteLink & { user: AccountUser };
+
+/** The invite form (page-local config): sites only for editors and viewers, who see nothing else. */
+export function inviteForm(actor: Role | undefined, sites: SiteSummary[], done: (result: InviteResult) => unknown): FormConfig<typeof inviteUserBody> {
+  return {
+    schema: inviteUserBody,
+    submitLabel: 'Create invite link',
+    initial: { role: 'editor', site_ids: [] },
+    fields: [
+      { name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'off', placeholder: 'teammate@example.com' },
+      { name: 'name', label: 'Name', type: 'text', autocomplete: 'off' },
+      { name: 'role', label: 'Role', type: 'select', required: true, options: roleOptions(actor) },
+      {
+        name: 'site_ids',
+        label: 'Sites they can see',
+        type: 'checkboxes',
+        hint: 'Editors and viewers see only these sites. You can change this later under Site access.',
+        options: sites.map((s) => ({ value: s.id, label: s.name, hint: s.domain ?? undefined })),
+        hidden: (v) => v.role === 'admin',
+      },
+    ],
+    submit: async (data) => {
+      const res = await api.post<InviteResult>(API.users, data);
+      await done(res.data);
+    },
+  };
+}

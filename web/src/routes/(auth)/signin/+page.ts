@@ -1,0 +1,1 @@
+export { redirectIfSignedIn as load } from '$lib/redirect-if-signed-in';
