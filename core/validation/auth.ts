@@ -60,3 +60,9 @@ export type UpdateUserBody = z.output<typeof updateUserBody>;
 
 export const grantSiteAccessBody = z.object({ user_id: id, site_id: id });
 export type GrantSiteAccessBody = z.output<typeof grantSiteAccessBody>;
+
+export const renameAccountBody = z.object({ name: z.string().trim().min(2, 'At least 2 characters.').max(120) });
+export type RenameAccountBody = z.output<typeof renameAccountBody>;
+
+/** What a user may change about themselves (role and status are an admin's call). */
+export const updateMeBody = z.object({ name });

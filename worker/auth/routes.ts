@@ -9,6 +9,7 @@ import {
   passwordChangeBody,
   refreshBody,
   registerBody,
+  updateMeBody,
 } from '../../core/validation/auth';
 import { controlDb } from '../db/shards';
 import type { AppEnv } from '../env';
@@ -195,6 +196,13 @@ authRoutes.get('/me', describe('The signed-in user, account, plan, permissions a
     permissions,
     sites,
   });
+});
+
+authRoutes.patch('/me', describe('Change your own display name', ['auth']), authenticate, tenantContext, body(updateMeBody), async (c) => {
+  const tenant = c.get('tenant');
+  const name = c.req.valid('json').name;
+  await tenant.control.update(users).set({ name }).where(eq(users.id, tenant.user.id));
+  return ok(c, { ...tenant.user, name });
 });
 
 const inviteTokenParam = (c: Context<AppEnv>) => {

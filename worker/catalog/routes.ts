@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
-import { z } from 'zod';
+import { renameAccountBody } from '../../core/validation/auth';
 import { accounts, industries, industrySectors, plans, users } from '../../core/schema/control';
 import { sites } from '../../core/schema/shard';
 import { controlDb } from '../db/shards';
@@ -48,7 +48,7 @@ accountRoutes.patch(
   '/',
   describe('Rename the account (owner)', ['account']),
   requirePermission('billing:manage'),
-  body(z.object({ name: z.string().trim().min(2).max(120) })),
+  body(renameAccountBody),
   async (c) => {
     const tenant = c.get('tenant');
     const [row] = await tenant.control.update(accounts).set({ name: c.req.valid('json').name }).where(eq(accounts.id, tenant.account.id)).returning();

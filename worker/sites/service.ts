@@ -16,7 +16,7 @@ export function publicSite(site: SiteRow) {
 export async function accessibleSites(tenant: Tenant) {
   const scope = await siteScope(tenant, sites.id);
   return tenant.db
-    .select({ id: sites.id, name: sites.name, slug: sites.slug, domain: sites.domain, status: sites.status })
+    .select({ id: sites.id, name: sites.name, slug: sites.slug, domain: sites.domain, status: sites.status, industry_id: sites.industry_id })
     .from(sites)
     .where(and(eq(sites.account_id, tenant.account.id), isNull(sites.deleted_at), scope))
     .orderBy(asc(sites.name), asc(sites.id))

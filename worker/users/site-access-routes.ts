@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { siteAccessOf } from '../../core/access';
-import { siteUserAccess } from '../../core/schema/shard';
+import { users } from '../../core/schema/control';
+import { siteUserAccess, sites } from '../../core/schema/shard';
 import { grantSiteAccessBody } from '../../core/validation/auth';
 import { id, listQuery } from '../../core/validation/common';
 import type { AppEnv } from '../env';
@@ -36,7 +37,20 @@ siteAccessRoutes.get(
       q.user_id ? eq(siteUserAccess.user_id, q.user_id) : undefined,
     );
     const { rows, count } = await pageOf(tenant.db, siteUserAccess, where, orderingOf(q.ordering, ORDERABLE, 'created_at', siteUserAccess.id), q);
-    return page(c, rows, count, q.page, q.page_size);
+    // Names for the page's rows (users live in the control DB, sites in the shard): two lookups, not N.
+    const userIds = [...new Set(rows.map((r) => r.user_id))];
+    const siteIds = [...new Set(rows.map((r) => r.site_id))];
+    const [people, places] = await Promise.all([
+      userIds.length ? tenant.control.select({ id: users.id, email: users.email, name: users.name, role: users.role }).from(users).where(and(eq(users.account_id, tenant.account.id), inArray(users.id, userIds))).all() : [],
+      siteIds.length ? tenant.db.select({ id: sites.id, name: sites.name }).from(sites).where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds))).all() : [],
+    ]);
+    return page(
+      c,
+      rows.map((r) => ({ ...r, user: people.find((p) => p.id === r.user_id) ?? null, site: places.find((p) => p.id === r.site_id) ?? null })),
+      count,
+      q.page,
+      q.page_size,
+    );
   },
 );
 
