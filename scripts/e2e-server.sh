@@ -15,4 +15,4 @@ DEV_MODEL_PID=""
 DEV_MODEL_LATENCY_MS="${DEV_MODEL_LATENCY_MS:-700}" start_dev_model "$DEV_MODEL_PORT" "$STATE.dev-model.log"
 trap 'kill $DEV_MODEL_PID 2>/dev/null || true' EXIT INT TERM
 wrangler dev --port "$PORT" --ip 127.0.0.1 --persist-to "$STATE" --show-interactive-dev-session=false \
-  --var "DEV_MODEL_URL:http://127.0.0.1:$DEV_MODEL_PORT/v1"
+  --var "DEV_MODEL_URL:http://127.0.0.1:$DEV_MODEL_PORT/v1" --var TEST_ROUTES:true

@@ -33,6 +33,8 @@ export interface Env {
   DEV_MODEL_URL?: string;
   /** Per-attempt timeout of one AI call in ms (default 60 s). */
   AI_CALL_TIMEOUT_MS?: string;
+  /** "true" only for the browser/live test server: enables test-only hooks (e.g. restarting a DO). */
+  TEST_ROUTES?: string;
   /** "true" only under `npm run bench`: mounts the benchmark baselines (worker/bench). */
   BENCH_ROUTES?: string;
   /** Base of the full-jitter retry backoff in ms (default 500; tests use less). */
