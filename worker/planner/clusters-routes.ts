@@ -13,17 +13,16 @@ import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
-import { BadRequest, Conflict, NotFound, ValidationError } from '../http/errors';
+import { Conflict, ValidationError } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
-import { requireSite } from '../sites/access';
 import { recomputeClusterMetrics } from './cluster-metrics';
 import { requireKeywordSelection } from './keywords-routes';
 import { notifySite } from './notify';
-import { likePattern, requirePlacement, requireScopedRow, scopedWhere } from './scope';
+import { likePattern, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from './scope';
 
 const ORDERABLE = {
   name: clusters.name,
@@ -80,22 +79,8 @@ clusterRoutes.post(
   async (c) => {
     const tenant = c.get('tenant');
     const input = c.req.valid('json');
-    const unique = [...new Set(input.ids)];
-    const rows = await tenant.db
-      .select({ id: clusters.id, site_id: clusters.site_id })
-      .from(clusters)
-      .where(and(eq(clusters.account_id, tenant.account.id), inArray(clusters.id, unique)))
-      .all();
-    if (rows.length !== unique.length) throw new NotFound('Cluster');
-    const sites = [...new Set(rows.map((r) => r.site_id))];
-    if (sites.length > 1) throw new BadRequest('Select clusters of one site at a time.', 'mixed_sites');
-    try {
-      await requireSite(tenant, sites[0]!, 'write');
-    } catch (err) {
-      if (err instanceof NotFound) throw new NotFound('Cluster');
-      throw err;
-    }
-    const job = await startJob(c, tenant, sites[0]!, 'generate_ideas', { cluster_ids: unique, ideas_per_cluster: input.ideas_per_cluster ?? 3 });
+    const { siteId, rows } = await requireSelection(tenant, clusters, input.ids, 'Cluster');
+    const job = await startJob(c, tenant, siteId, 'generate_ideas', { cluster_ids: rows.map((r) => r.id), ideas_per_cluster: input.ideas_per_cluster ?? 3 });
     return ok(c, { task_id: job.id, job }, 202, 'Idea generation started.');
   },
 );

@@ -5,15 +5,14 @@ import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../co
 import { chunk } from '../ai/functions/types';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
-import { BadRequest, NotFound, ValidationError } from '../http/errors';
+import { ValidationError } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
-import { requireSite } from '../sites/access';
 import { notifySite } from './notify';
-import { likePattern, requirePlacement, requireScopedRow, scopedWhere } from './scope';
+import { likePattern, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from './scope';
 
 const ORDERABLE = {
   idea_title: contentIdeas.idea_title,
@@ -58,24 +57,18 @@ ideaRoutes.post('/', describe('Add an idea by hand', ['planner']), body(createId
  */
 ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['planner']), body(idsBody), async (c) => {
   const tenant = c.get('tenant');
-  const unique = [...new Set(c.req.valid('json').ids)];
-  if (unique.length > 500) throw new ValidationError({ ids: ['At most 500 ideas at once.'] });
-  const ideas = await tenant.db
-    .select()
-    .from(contentIdeas)
-    .where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, unique.slice(0, 500))))
-    .all();
-  if (ideas.length !== unique.length) throw new NotFound('Idea');
-  const sites = [...new Set(ideas.map((i) => i.site_id))];
-  if (sites.length > 1) throw new BadRequest('Select ideas of one site at a time.', 'mixed_sites');
-  try {
-    await requireSite(tenant, sites[0]!, 'write');
-  } catch (err) {
-    if (err instanceof NotFound) throw new NotFound('Idea');
-    throw err;
-  }
+  const ids = c.req.valid('json').ids;
+  if (new Set(ids).size > 500) throw new ValidationError({ ids: ['At most 500 ideas at once.'] });
+  const { siteId, rows: selected } = await requireSelection(tenant, contentIdeas, ids, 'Idea');
+  const unique = selected.map((r) => r.id);
   const a = tenant.account.id;
-  const before = await tenant.db.select({ idea_id: tasks.idea_id }).from(tasks).where(and(eq(tasks.account_id, a), inArray(tasks.idea_id, unique))).all();
+  // In chunks: D1 binds at most 100 parameters per statement.
+  const ideas = [];
+  const before = [];
+  for (const part of chunk(unique, 90)) {
+    ideas.push(...(await tenant.db.select().from(contentIdeas).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, part))).all()));
+    before.push(...(await tenant.db.select({ idea_id: tasks.idea_id }).from(tasks).where(and(eq(tasks.account_id, a), inArray(tasks.idea_id, part))).all()));
+  }
   const rows = ideas.map((idea) => ({
     account_id: a,
     site_id: idea.site_id,
@@ -94,19 +87,16 @@ ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['plan
     ...chunk(rows, 7).map((part) => tenant.db.insert(tasks).values(part).onConflictDoNothing()),
     ...chunk(unique, 90).map((ids) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, ids)))),
   ]);
-  notifySite(c, tenant, sites[0]!, ['ideas', 'tasks']);
+  notifySite(c, tenant, siteId, ['ideas', 'tasks']);
   return created(c, { created: ideas.length - before.length, already_had_tasks: before.length }, `${ideas.length - before.length} tasks created.`);
 });
 
 ideaRoutes.post('/bulk_delete', describe('Delete many ideas', ['planner']), body(idsBody), async (c) => {
   const tenant = c.get('tenant');
-  const unique = [...new Set(c.req.valid('json').ids)];
-  const ideas = await tenant.db.select({ id: contentIdeas.id, site_id: contentIdeas.site_id }).from(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, unique.slice(0, 1000)))).all();
-  if (ideas.length !== unique.length) throw new NotFound('Idea');
-  for (const siteId of new Set(ideas.map((i) => i.site_id))) await requireSite(tenant, siteId, 'write');
-  await runBatch(tenant.db, chunk(unique, 90).map((ids) => tenant.db.delete(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, ids)))));
-  for (const siteId of new Set(ideas.map((i) => i.site_id))) notifySite(c, tenant, siteId, ['ideas']);
-  return ok(c, { deleted: ideas.length });
+  const { siteId, rows } = await requireSelection(tenant, contentIdeas, c.req.valid('json').ids, 'Idea');
+  await runBatch(tenant.db, chunk(rows.map((r) => r.id), 90).map((ids) => tenant.db.delete(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, ids)))));
+  notifySite(c, tenant, siteId, ['ideas']);
+  return ok(c, { deleted: rows.length });
 });
 
 ideaRoutes.get('/:id', describe('One idea with its outline', ['planner']), async (c) => {

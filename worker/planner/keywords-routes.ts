@@ -14,16 +14,15 @@ import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
-import { BadRequest, Conflict, NotFound } from '../http/errors';
+import { Conflict } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
-import { requireSite } from '../sites/access';
 import { recomputeClusterMetrics } from './cluster-metrics';
 import { notifySite } from './notify';
-import { likePattern, requirePlacement, requireScopedRow, scopedWhere } from './scope';
+import { likePattern, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from './scope';
 import { csvRoutes } from './csv-routes';
 
 const ORDERABLE = {
@@ -54,33 +53,8 @@ export async function keywordFilter(tenant: Tenant, q: KeywordListQuery) {
 const loadKeyword = (tenant: Tenant, id: number) => () =>
   tenant.db.select().from(keywords).where(and(eq(keywords.account_id, tenant.account.id), eq(keywords.id, id))).get();
 
-/**
- * Rows of `ids` in this account, all of one site the user may write to; otherwise 404 (an id of
- * another account or an unseen site) or 400 (a selection spanning sites).
- */
-export async function requireKeywordSelection(tenant: Tenant, ids: number[]) {
-  const unique = [...new Set(ids)];
-  const rows: { id: number; site_id: number; sector_id: number }[] = [];
-  for (const part of chunk(unique, 90)) {
-    rows.push(
-      ...(await tenant.db
-        .select({ id: keywords.id, site_id: keywords.site_id, sector_id: keywords.sector_id })
-        .from(keywords)
-        .where(and(eq(keywords.account_id, tenant.account.id), inArray(keywords.id, part)))
-        .all()),
-    );
-  }
-  if (rows.length !== unique.length) throw new NotFound('Keyword');
-  const sites = [...new Set(rows.map((r) => r.site_id))];
-  if (sites.length > 1) throw new BadRequest('Select keywords of one site at a time.', 'mixed_sites');
-  try {
-    await requireSite(tenant, sites[0]!, 'write');
-  } catch (err) {
-    if (err instanceof NotFound) throw new NotFound('Keyword');
-    throw err;
-  }
-  return { siteId: sites[0]!, rows };
-}
+/** A bulk selection of keywords (see requireSelection). */
+export const requireKeywordSelection = (tenant: Tenant, ids: number[]) => requireSelection(tenant, keywords, ids, 'Keyword');
 
 export const keywordRoutes = new Hono<AppEnv>();
 keywordRoutes.use('*', authenticate, tenantContext);

@@ -1,7 +1,8 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { sectors } from '../../core/schema/shard';
-import { NotFound, ValidationError } from '../http/errors';
+import { chunk } from '../ai/functions/types';
+import { BadRequest, NotFound, ValidationError } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite, siteScope, type AccessMode } from '../sites/access';
 
@@ -51,6 +52,41 @@ export async function requireScopedRow<T extends { site_id: number }>(tenant: Te
     throw err;
   }
   return row;
+}
+
+/**
+ * The rows of a bulk selection (`ids`) in this account, all of ONE site the user may access in
+ * `mode` (AI jobs run per site); otherwise 404 for any id of another account or an unseen site
+ * (nothing is revealed), or 400 for a selection spanning sites.
+ */
+export async function requireSelection(
+  tenant: Tenant,
+  table: SQLiteTable & ScopedTable & { id: SQLiteColumn },
+  ids: number[],
+  what: string,
+  mode: AccessMode = 'write',
+) {
+  const unique = [...new Set(ids)];
+  const rows: { id: number; site_id: number; sector_id: number }[] = [];
+  for (const part of chunk(unique, 90)) {
+    rows.push(
+      ...((await tenant.db
+        .select({ id: table.id, site_id: table.site_id, sector_id: table.sector_id })
+        .from(table)
+        .where(and(eq(table.account_id, tenant.account.id), inArray(table.id, part)))
+        .all()) as { id: number; site_id: number; sector_id: number }[]),
+    );
+  }
+  if (rows.length !== unique.length) throw new NotFound(what);
+  const sites = [...new Set(rows.map((r) => r.site_id))];
+  if (sites.length > 1) throw new BadRequest(`Select ${what.toLowerCase()}s of one site at a time.`, 'mixed_sites');
+  try {
+    await requireSite(tenant, sites[0]!, mode);
+  } catch (err) {
+    if (err instanceof NotFound) throw new NotFound(what);
+    throw err;
+  }
+  return { siteId: sites[0]!, rows };
 }
 
 /** `LIKE %term%` with the term's wildcards escaped. */
