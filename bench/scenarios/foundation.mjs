@@ -1,15 +1,6 @@
 // Fixture for the foundation benchmark: an account with three sites and fifteen sectors,
 // created through the API like a user would.
-async function api(base, method, path, { token, body } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
-  return json.data;
-}
+import { api } from '../lib.mjs';
 
 export async function setupFoundation(base) {
   const reg = await api(base, 'POST', '/api/v1/auth/register/', {
