@@ -10,7 +10,7 @@ import { resolvePrompt, userMessage } from '../../worker/ai/prompts';
 import { chatCompletion, classifyError, type ProviderConfig } from '../../worker/ai/provider';
 import { ProviderNotConfigured, resolveProvider } from '../../worker/ai/settings';
 import { insertTaskLog, updateTaskLog } from '../../worker/ai/task-log';
-import { captureStatements, releaseCredits, reserveCredits } from '../../worker/billing/ledger';
+import { balanceOf, captureStatements, releaseCredits, reserveCredits } from '../../worker/billing/ledger';
 import { runBatch } from '../../worker/db/batch';
 import { isShardName, shardDb } from '../../worker/db/shards';
 import type { Env } from '../../worker/env';
@@ -25,6 +25,9 @@ const MAX_STEP_ATTEMPTS = 5;
 const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 /** Jobs kept for the progress panel and the polling endpoint. */
 const KEEP_JOBS = 200;
+/** The message of a job refused at enqueue because the account could not pay for it. */
+const REFUSED = 'Not enough credits';
+const refusal = (needed: number, available: number) => `This needs ${needed} credits and the account has ${available}. Nothing was queued.`;
 
 export interface EnqueueSpec {
   id: string;
@@ -95,6 +98,8 @@ export class CoordinatorEngine {
   private readonly inFlight = new Map<string, Promise<void>>();
   private pumping: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Enqueues still being accepted: a duplicate sent meanwhile (same Idempotency-Key) gets the same answer. */
+  private readonly accepting = new Map<string, Promise<EnqueueResult>>();
 
   constructor(private readonly deps: EngineDeps) {
     this.store = deps.store;
@@ -106,8 +111,29 @@ export class CoordinatorEngine {
   // ------------------------------------------------------------------ commands (RPC)
 
   async enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
+    const pending = this.accepting.get(spec.id);
+    if (pending) return pending;
+    const run = this.accept(spec);
+    this.accepting.set(spec.id, run);
+    try {
+      return await run;
+    } finally {
+      this.accepting.delete(spec.id);
+    }
+  }
+
+  /** The answer to a repeated enqueue: the same job, or the same refusal (never a 202 for a refused job). */
+  private async replay(job: JobRecord): Promise<EnqueueResult> {
+    if (job.status === 'failed' && job.message === REFUSED) {
+      const { balance } = await balanceOf(this.ctx(job).db, job.account_id);
+      return { ok: false, code: 'insufficient_credits', needed: job.credits_reserved, available: balance, message: refusal(job.credits_reserved, balance) };
+    }
+    return { ok: true, job: viewOf(job), replayed: true };
+  }
+
+  private async accept(spec: EnqueueSpec): Promise<EnqueueResult> {
     const existing = this.store.getJob(spec.id);
-    if (existing) return { ok: true, job: viewOf(existing), replayed: true };
+    if (existing) return this.replay(existing);
     const def = functionDefinition(spec.function);
     const input = def.input.safeParse(spec.input);
     if (!input.success) return { ok: false, code: 'invalid_input', message: input.error.issues[0]?.message ?? 'Invalid job input.' };
@@ -145,7 +171,7 @@ export class CoordinatorEngine {
       updated_at: now,
       finished_at: null,
     };
-    if (!this.store.insertJob(job)) return { ok: true, job: viewOf(this.store.getJob(spec.id)!), replayed: true };
+    if (!this.store.insertJob(job)) return this.replay(this.store.getJob(spec.id)!);
     // Reserve now, so a job the account can't pay for is refused before anything is queued.
     try {
       const reserved = await this.reserve(job);
@@ -155,7 +181,7 @@ export class CoordinatorEngine {
           code: 'insufficient_credits',
           needed: reserved.needed,
           available: reserved.available,
-          message: `This needs ${reserved.needed} credits and the account has ${reserved.available}. Nothing was queued.`,
+          message: refusal(reserved.needed, reserved.available),
         };
       }
     } catch {
@@ -205,7 +231,10 @@ export class CoordinatorEngine {
       const now = this.now();
       await this.bookkeeping(now);
       retryAt = this.startCalls(now);
-      if (this.inFlight.size === 0 && !this.hasRunnableWork(this.now())) break;
+      // Work that became runnable while the steps above awaited I/O (a call finished and its job
+      // is saving) runs now: its wake-up may have fired before anyone was waiting for it.
+      if (this.hasRunnableWork(this.now())) continue;
+      if (this.inFlight.size === 0) break;
       await Promise.race([...this.inFlight.values(), new Promise<void>((resolve) => (this.wake = resolve))]);
       this.wake = null;
     }
@@ -214,9 +243,14 @@ export class CoordinatorEngine {
     if (next.length) await this.deps.scheduleAt(Math.max(this.now(), Math.min(...next)));
   }
 
+  /** Jobs the pump should step now; a job still being accepted by enqueue() is reserved there. */
+  private reservingNow(now: number) {
+    return this.store.jobsInStatus('reserving', now).filter((job) => !this.accepting.has(job.id));
+  }
+
   private hasRunnableWork(now: number) {
     return (
-      this.store.jobsInStatus('reserving', now).length > 0 ||
+      this.reservingNow(now).length > 0 ||
       this.store.jobsInStatus('queued', now).length > 0 ||
       this.store.jobsInStatus('saving', now).length > 0
     );
@@ -228,7 +262,7 @@ export class CoordinatorEngine {
   }
 
   private async bookkeeping(now: number) {
-    for (const job of this.store.jobsInStatus('reserving', now)) await this.step(job, () => this.reserve(job));
+    for (const job of this.reservingNow(now)) await this.step(job, () => this.reserve(job));
     for (const job of this.store.jobsInStatus('queued', now)) await this.step(job, () => this.prepare(job));
     for (const job of this.store.jobsInStatus('saving', now)) await this.step(job, () => this.save(job));
     // After a restart the provider of a running job is resolved again (keys are never stored here).
@@ -293,7 +327,7 @@ export class CoordinatorEngine {
     );
     if (!result.ok) {
       // Never accepted: nothing was held, so nothing to release.
-      this.finish(job, { status: 'failed', message: 'Not enough credits', error: `Needs ${result.needed} credits; ${result.available} available.` }, 1);
+      this.finish(job, { status: 'failed', message: REFUSED, error: refusal(result.needed, result.available) }, 1);
       return result;
     }
     this.update(job.id, { status: 'queued', message: 'Queued', progress: progressOf('INIT', 0.5), next_run_at: this.now() });

@@ -27,19 +27,21 @@ export function coordinatorOf(env: Env, accountId: number, siteId: number) {
 
 /**
  * A job id: random, or derived from the client's `Idempotency-Key` so that a retried POST (a
- * double click, a flaky network) returns the same job instead of charging twice.
+ * double click, a flaky network) returns the same job instead of charging twice. The site is part
+ * of it: each site's coordinator keeps its own jobs, so the same key sent to another site must not
+ * name a job whose credits were reserved there (it would run on that hold, unpaid).
  */
-async function jobIdFor(c: Context<AppEnv>, tenant: Tenant, fn: AiFunction) {
+async function jobIdFor(c: Context<AppEnv>, tenant: Tenant, siteId: number, fn: AiFunction) {
   const key = c.req.header('idempotency-key');
   if (!key) return crypto.randomUUID();
   if (key.length > 200) throw new BadRequest('Idempotency-Key is at most 200 characters.');
-  return `idem-${(await sha256Hex(`${tenant.account.id}|${tenant.user.id}|${fn}|${key}`)).slice(0, 32)}`;
+  return `idem-${(await sha256Hex(`${tenant.account.id}|${tenant.user.id}|${siteId}|${fn}|${key}`)).slice(0, 32)}`;
 }
 
 /** Hands a job to the site's coordinator: 402 if the account can't pay, nothing queued then. */
 export async function startJob(c: Context<AppEnv>, tenant: Tenant, siteId: number, fn: AiFunction, input: unknown, retryOf: string | null = null): Promise<JobView> {
   const result = await coordinatorOf(c.env, tenant.account.id, siteId).enqueue({
-    id: await jobIdFor(c, tenant, fn),
+    id: await jobIdFor(c, tenant, siteId, fn),
     account_id: tenant.account.id,
     shard: tenant.shard,
     site_id: siteId,

@@ -20,7 +20,7 @@ export const mappingParam = z
   .max(2000)
   .transform((s, ctx) => {
     try {
-      return z.record(z.enum(['keyword', 'volume', 'difficulty', 'intent']), z.string().max(200)).parse(JSON.parse(s));
+      return z.partialRecord(z.enum(['keyword', 'volume', 'difficulty', 'intent']), z.string().max(200)).parse(JSON.parse(s));
     } catch {
       ctx.addIssue({ code: 'custom', message: 'mapping must be JSON like {"keyword":"Query","volume":"Searches"}.' });
       return z.NEVER;

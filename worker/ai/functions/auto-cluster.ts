@@ -100,7 +100,8 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     const clusteredIds = all.flatMap((c) => c.keyword_ids);
     const statements: Statement[] = [];
     // New clusters; a name that exists in the sector already is reused (and a replay inserts nothing).
-    for (const rows of chunk(all, 10)) {
+    // 12 bound values a row: 8 rows keep a statement under D1's 100 parameters.
+    for (const rows of chunk(all, 8)) {
       statements.push(
         ctx.db
           .insert(clusters)
