@@ -207,8 +207,13 @@ export class CoordinatorEngine {
     return job ? viewOf(job) : null;
   }
 
+  /** Jobs for the progress panel. Refused jobs (never accepted) are kept only to answer repeats. */
   listJobs(limit = 50): JobView[] {
-    return this.store.listJobs(limit).map(viewOf);
+    return this.store
+      .listJobs(limit + 20)
+      .filter((job) => !(job.status === 'failed' && job.message === REFUSED))
+      .slice(0, limit)
+      .map(viewOf);
   }
 
   // ------------------------------------------------------------------ the pump

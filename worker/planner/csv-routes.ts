@@ -5,9 +5,10 @@ import { clusters, keywords } from '../../core/schema/shard';
 import { id, listQuery } from '../../core/validation/common';
 import { keywordListQuery } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
+import { limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
-import { ApiError, BadRequest, PayloadTooLarge, ValidationError } from '../http/errors';
+import { ApiError, BadRequest, LimitReached, PayloadTooLarge, ValidationError } from '../http/errors';
 import { ok } from '../http/respond';
 import { describe, query } from '../http/validate';
 import { CsvParser, csvLine, decodeWindows1252, decoderFor, detectDelimiter } from './csv';
@@ -88,7 +89,8 @@ function parseCsv(bytes: Uint8Array, explicitMapping: Record<string, string> | u
   let rows = 0;
   let duplicatesInFile = 0;
   let headerProblems: string[] = [];
-  const parser = new CsvParser(detectDelimiter(firstLine), (cells, line) => {
+  const delimiter = detectDelimiter(firstLine);
+  const parser = new CsvParser(delimiter, (cells, line) => {
     if (!columns) {
       const mapped = mapHeader(cells, explicitMapping);
       headerProblems = mapped.problems;
@@ -98,7 +100,7 @@ function parseCsv(bytes: Uint8Array, explicitMapping: Record<string, string> | u
     if (headerProblems.length) return;
     rows++;
     if (rows > MAX_IMPORT_ROWS) return;
-    const r = readRow(cells, columns);
+    const r = readRow(cells, columns, delimiter === ';');
     if (!r.ok) {
       errorCount++;
       if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line, error: r.error });
@@ -145,6 +147,17 @@ csvRoutes.post(
           AND normalized IN (SELECT json_extract(value, '$.n') FROM json_each(${p}))`),
       ),
     );
+    const merged = existing.reduce((n, r) => n + (r?.n ?? 0), 0);
+    // The plan's keyword limit counts the whole account; merged rows add nothing.
+    const plan = await planOf(tenant);
+    const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${a}`);
+    const adding = parsed.valid.length - merged;
+    if ((total?.n ?? 0) + adding > limitOf(plan.max_keywords)) {
+      throw new LimitReached(
+        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} and this file adds ${adding}. Nothing was imported.`,
+        'file',
+      );
+    }
     await runBatch(
       tenant.db,
       payloads.map(
@@ -157,7 +170,6 @@ csvRoutes.post(
             volume = excluded.volume, difficulty = excluded.difficulty, intent = excluded.intent, updated_at = excluded.updated_at`,
       ),
     );
-    const merged = existing.reduce((n, r) => n + (r?.n ?? 0), 0);
     notifySite(c, tenant, site.id, ['keywords']);
     return ok(
       c,

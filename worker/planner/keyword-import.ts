@@ -51,9 +51,16 @@ const INTENT_ALIASES: Record<string, (typeof KEYWORD_INTENTS)[number]> = {
   t: 'transactional', trans: 'transactional', transactional: 'transactional',
 };
 
-/** "1,200", "1.2k", "3M", " 40 " → numbers; anything else is an error. */
-export function parseMetric(raw: string): number | null {
-  const s = raw.trim().toLowerCase().replace(/[\s,_]/g, '');
+/**
+ * "1,200", "1.2k", "3M", " 40 " → numbers; anything else is an error. In `decimalComma` files
+ * (semicolon-delimited, as European spreadsheets write them) "1.200" is twelve hundred and
+ * "1,5k" fifteen hundred.
+ */
+export function parseMetric(raw: string, decimalComma = false): number | null {
+  let s = raw.trim().toLowerCase().replace(/[\s_]/g, '');
+  if (!decimalComma) s = s.replace(/,/g, '');
+  else if (/^\d{1,3}(\.\d{3})+(,\d+)?[km]?%?$/.test(s)) s = s.replace(/\./g, '').replace(',', '.'); // "1.200", "12.500,5"
+  else s = s.replace(',', '.'); // "1,5k"; a lone "2.4k" keeps its decimal point
   if (s === '') return 0;
   const m = /^(\d+(?:\.\d+)?)([km])?%?$/.exec(s);
   if (!m) return null;
@@ -71,14 +78,15 @@ export interface ImportRow {
 
 export type RowResult = { ok: true; row: ImportRow } | { ok: false; error: string };
 
-export function readRow(cells: string[], columns: Partial<Record<ImportField, number>>): RowResult {
+export function readRow(cells: string[], columns: Partial<Record<ImportField, number>>, decimalComma = false): RowResult {
   const cell = (f: ImportField) => (columns[f] === undefined ? '' : (cells[columns[f]!] ?? ''));
-  const keyword = cell('keyword').replace(/\s+/g, ' ').trim();
+  // Our own export prefixes formula-like cells with ' (CSV injection guard): undo it on the way back in.
+  const keyword = cell('keyword').replace(/\s+/g, ' ').trim().replace(/^'(?=[=+\-@])/, '');
   if (!keyword) return { ok: false, error: 'The keyword is empty.' };
   if (keyword.length > 300) return { ok: false, error: `The keyword is ${keyword.length} characters long (at most 300).` };
-  const volume = parseMetric(cell('volume'));
+  const volume = parseMetric(cell('volume'), decimalComma);
   if (volume === null || volume > 1_000_000_000) return { ok: false, error: `Volume "${cell('volume').slice(0, 40)}" is not a number.` };
-  const difficulty = parseMetric(cell('difficulty'));
+  const difficulty = parseMetric(cell('difficulty'), decimalComma);
   if (difficulty === null || difficulty > 100) return { ok: false, error: `Difficulty "${cell('difficulty').slice(0, 40)}" is not a number from 0 to 100.` };
   const intentRaw = cell('intent').trim().toLowerCase().split(/[,;/ ]+/)[0] ?? '';
   const intent = intentRaw ? INTENT_ALIASES[intentRaw] : 'informational';

@@ -12,9 +12,10 @@ import {
 } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
+import { limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
-import { Conflict } from '../http/errors';
+import { Conflict, LimitReached } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
@@ -71,6 +72,11 @@ keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body
   const tenant = c.get('tenant');
   const input = c.req.valid('json');
   await requirePlacement(tenant, input.site_id, input.sector_id);
+  const plan = await planOf(tenant);
+  const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${tenant.account.id}`);
+  if ((total?.n ?? 0) >= limitOf(plan.max_keywords)) {
+    throw new LimitReached(`Your plan (${plan.name}) allows ${plan.max_keywords} keywords. Delete some or upgrade the plan.`, 'keyword');
+  }
   const [row] = await tenant.db
     .insert(keywords)
     .values({ ...input, account_id: tenant.account.id, normalized: normalizeKeyword(input.keyword) })

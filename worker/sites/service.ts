@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { plans } from '../../core/schema/control';
+import { planOf } from '../catalog/plan';
 import { sites, type SiteRow } from '../../core/schema/shard';
 import { slugify } from '../../core/validation/common';
 import type { CreateSiteBody, UpdateSiteBody } from '../../core/validation/sites';
@@ -29,11 +29,6 @@ export function siteSearch(term: string | undefined): SQL | undefined {
   return or(sql`${sites.name} LIKE ${pattern} ESCAPE '\\'`, sql`${sites.domain} LIKE ${pattern} ESCAPE '\\'`);
 }
 
-async function planOf(tenant: Tenant) {
-  const plan = await tenant.control.select().from(plans).where(eq(plans.id, tenant.account.plan_id)).get();
-  if (!plan) throw new Error(`Account ${tenant.account.id} has no plan row.`);
-  return plan;
-}
 
 /**
  * Creates a site within the plan's site limit. The count and the insert are one statement
