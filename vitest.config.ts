@@ -21,6 +21,11 @@ export default defineConfig(async () => ({
           DEV_MODEL_URL: `${inject('devModelUrl')}/v1`,
           AI_CALL_TIMEOUT_MS: '3000',
           AI_RETRY_BASE_MS: '40',
+          // The real WordPress started by tests/setup/wordpress.ts (empty + WP_TEST_ERROR if it could not start).
+          WP_TEST_URL: inject('wordpress').url,
+          WP_TEST_USER: inject('wordpress').user,
+          WP_TEST_APP_PASSWORD: inject('wordpress').appPassword,
+          WP_TEST_ERROR: inject('wordpress').error ?? '',
         },
       },
     })),
@@ -28,7 +33,7 @@ export default defineConfig(async () => ({
   test: {
     include: ['tests/api/**/*.test.ts', 'core/**/*.spec.ts', 'worker/**/*.spec.ts', 'durable-objects/**/*.spec.ts'],
     setupFiles: ['./tests/setup/apply-migrations.ts'],
-    globalSetup: ['./tests/setup/dev-model.ts'],
+    globalSetup: ['./tests/setup/dev-model.ts', './tests/setup/wordpress.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
