@@ -21,7 +21,6 @@ import { siteAccessRoutes } from './users/site-access-routes';
 import { aiSettingsRoutes, promptRoutes } from './system/ai-settings-routes';
 import { jobRoutes, taskProgressRoutes } from './system/jobs-routes';
 import { userRoutes } from './users/routes';
-import { taskRoutes } from './writer/tasks-routes';
 
 /** JSON bodies above this are refused before they are read (CSV import has its own, larger cap). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -61,9 +60,6 @@ export function createApi() {
   api.route('/v1/system/settings/integrations', aiSettingsRoutes);
   api.route('/v1/system/jobs', jobRoutes);
   api.route('/v1/system/prompts', promptRoutes);
-
-  // writer module
-  api.route('/v1/writer/tasks', taskRoutes);
 
   // publisher module: WordPress connection, publishing, publishing records
   api.route('/v1/publisher', publisherRoutes);
