@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { setupFoundation } from './scenarios/foundation.mjs';
 import { importVsRawInsert, progressFanOut, twoHundredJobs } from './scenarios/planner.mjs';
+import { yjsBenchmarks } from './scenarios/yjs.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
@@ -64,3 +65,4 @@ compare(
 if (wanted('import')) await importVsRawInsert(base);
 if (wanted('jobs')) await twoHundredJobs(base, devModel, { latencyMs: 500, concurrency: 4 });
 if (wanted('fanout')) await progressFanOut(base, 50);
+if (wanted('yjs')) await yjsBenchmarks(base, { rounds: ROUNDS, seconds: DURATION, loadPrefix });

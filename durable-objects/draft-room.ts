@@ -1,12 +1,5 @@
-import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../worker/env';
-
 /**
- * One per content draft: the Yjs document editors and the AI write into (issue 3/3, "Writer").
- * Declared from the foundation on so the Durable Object migration tag (v1) stays stable.
+ * The DraftRoom lives in durable-objects/draft-room/; this path stays because worker/index.ts and
+ * worker/test-entry.ts export the class from here (the binding's class name is fixed in wrangler.toml).
  */
-export class DraftRoom extends DurableObject<Env> {
-  async describe(): Promise<{ kind: 'draft-room'; schema_version: number }> {
-    return { kind: 'draft-room', schema_version: 0 };
-  }
-}
+export { DraftRoom } from './draft-room/index';

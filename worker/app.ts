@@ -21,6 +21,11 @@ import { siteAccessRoutes } from './users/site-access-routes';
 import { aiSettingsRoutes, promptRoutes } from './system/ai-settings-routes';
 import { jobRoutes, taskProgressRoutes } from './system/jobs-routes';
 import { userRoutes } from './users/routes';
+import { contentRoutes } from './writer/content-routes';
+import { draftRoutes } from './writer/draft-routes';
+import { draftTestRoutes } from './writer/draft-test-routes';
+import { imageRoutes } from './writer/images-routes';
+import { taskRoutes } from './writer/tasks-routes';
 
 /** JSON bodies above this are refused before they are read (CSV import has its own, larger cap). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -60,6 +65,14 @@ export function createApi() {
   api.route('/v1/system/settings/integrations', aiSettingsRoutes);
   api.route('/v1/system/jobs', jobRoutes);
   api.route('/v1/system/prompts', promptRoutes);
+
+  // writer module
+  api.route('/v1/writer/tasks', taskRoutes);
+  api.route('/v1/writer/images', imageRoutes);
+  api.route('/v1/writer/content', contentRoutes);
+  api.route('/v1/writer/content', draftRoutes);
+  // test-only hooks (404 unless TEST_ROUTES or BENCH_ROUTES is "true")
+  api.route('/v1/_test', draftTestRoutes);
 
   // publisher module: WordPress connection, publishing, publishing records
   api.route('/v1/publisher', publisherRoutes);

@@ -1,3 +1,4 @@
+import type { DraftRoom } from '../durable-objects/draft-room/index';
 import type { SiteCoordinator } from '../durable-objects/site-coordinator/index';
 import type { Tenant } from './middleware/tenant';
 import type { SessionClaims } from './auth/tokens';
@@ -10,7 +11,7 @@ export interface Env {
   DB_SHARD_2: D1Database;
   DB_SHARD_3: D1Database;
   SITE_COORDINATOR: DurableObjectNamespace<SiteCoordinator>;
-  DRAFT_ROOM: DurableObjectNamespace;
+  DRAFT_ROOM: DurableObjectNamespace<DraftRoom>;
   MEDIA: R2Bucket;
   EVENTS: Queue<unknown>;
   ASSETS?: Fetcher;

@@ -2,13 +2,17 @@ import { createApi } from './app';
 import type { Env } from './env';
 import { handleEventBatch } from './events/consumer';
 import { enqueueDueAutomation } from './events/cron';
+import { mediaRoutes } from './media/routes';
 import { realtimeRoutes } from './realtime/routes';
+import { draftSocketRoutes } from './writer/draft-socket';
 
 type FetchHandler = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 
 /** Paths the API (and, later, the realtime sockets) own; everything else is the web app. */
 const API_PATH = /^\/api(\/|$)/;
 const SOCKET_PATH = /^\/ws\//;
+const MEDIA_PATH = /^\/media\//;
+const PARTIES_PATH = /^\/parties\//;
 
 /**
  * The Worker's handlers, given what serves non-API paths (the built SvelteKit app in production,
@@ -22,6 +26,8 @@ export function createWorker(webApp: FetchHandler): ExportedHandler<Env> {
       const { pathname } = new URL(request.url);
       if (API_PATH.test(pathname)) return api.fetch(request, env, ctx);
       if (SOCKET_PATH.test(pathname)) return realtimeRoutes.fetch(request, env, ctx);
+      if (MEDIA_PATH.test(pathname)) return mediaRoutes.fetch(request, env, ctx);
+      if (PARTIES_PATH.test(pathname)) return draftSocketRoutes.fetch(request, env, ctx);
       return webApp(request, env, ctx);
     },
     queue: (batch, env) => handleEventBatch(batch, env),

@@ -27,7 +27,11 @@ const NAMED: Record<string, string> = {
   ccedil: '\u00e7', Ccedil: '\u00c7', aring: '\u00e5', Aring: '\u00c5', aelig: '\u00e6', oslash: '\u00f8',
 };
 
-const REFERENCE = /&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?/g;
+/**
+ * Numeric references are read with or without their semicolon, as browsers do (so `&#106avascript:`
+ * is seen as the javascript: it is); named ones only with it, so `?a=1&copy=2` in a URL stays as written.
+ */
+const REFERENCE = /&(?:(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g;
 
 function fromCodePoint(n: number): string {
   // The HTML spec maps NUL, surrogates and out-of-range values to U+FFFD.
@@ -37,13 +41,12 @@ function fromCodePoint(n: number): string {
 
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(REFERENCE, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const hex = ref[1] === 'x' || ref[1] === 'X';
-      return fromCodePoint(parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10));
+  return text.replace(REFERENCE, (whole, numeric: string | undefined, name: string | undefined) => {
+    if (numeric) {
+      const hex = numeric[1] === 'x' || numeric[1] === 'X';
+      return fromCodePoint(parseInt(numeric.slice(hex ? 2 : 1), hex ? 16 : 10));
     }
-    const named = NAMED[ref];
-    return named ?? whole;
+    return NAMED[name!] ?? whole;
   });
 }
 

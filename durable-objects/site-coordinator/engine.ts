@@ -1,13 +1,14 @@
-import { responseFormatFor } from '../../core/ai/contracts';
+import { responseFormatFor, type TextAiFunction } from '../../core/ai/contracts';
 import { progressOf, TERMINAL_STATUSES, type JobView, type Phase } from '../../core/ai/jobs';
 import { repairJson } from '../../core/ai/repair';
+import { SectionStream } from '../../core/ai/stream-sections';
 import type { AiFunction } from '../../core/domain/enums';
 import type { CoordinatorEvent } from '../../core/realtime/events';
 import { functionDefinition } from '../../worker/ai/functions/registry';
-import { InvalidJobInput, InvalidReply, type FunctionContext } from '../../worker/ai/functions/types';
+import { InvalidJobInput, InvalidReply, type FunctionContext, type SectionSink } from '../../worker/ai/functions/types';
 import { costUsd } from '../../worker/ai/pricing';
 import { resolvePrompt, userMessage } from '../../worker/ai/prompts';
-import { chatCompletion, classifyError, type ProviderConfig } from '../../worker/ai/provider';
+import { chatCompletion, chatCompletionStream, classifyError, type ProviderConfig } from '../../worker/ai/provider';
 import { ProviderNotConfigured, resolveProvider } from '../../worker/ai/settings';
 import { insertTaskLog, updateTaskLog } from '../../worker/ai/task-log';
 import { balanceOf, captureStatements, releaseCredits, reserveCredits } from '../../worker/billing/ledger';
@@ -384,23 +385,22 @@ export class CoordinatorEngine {
     this.store.updateBatch(job.id, batch.idx, { attempts: attempt });
     let outcome: 'ok' | 'rate_limited' | 'error' = 'error';
     let retryAfter: number | null = null;
+    const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
+    const sink = def.sink?.(this.deps.env, ctx, aiBatch) ?? null;
+    const timeoutMs = Number(this.deps.env.AI_CALL_TIMEOUT_MS) || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS;
     try {
-      const prompt = await resolvePrompt(ctx.db, job.account_id, def.promptType);
-      const reply = await chatCompletion(cfg, {
-        system: prompt.text,
-        user: userMessage(`${def.name} for site ${job.site_id}`, batch.input),
-        responseFormat: responseFormatFor(def.name),
-        timeoutMs: Number(this.deps.env.AI_CALL_TIMEOUT_MS) || DEFAULT_CALL_TIMEOUT_MS,
-      });
+      const done = def.run
+        ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs)
+        : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink);
       outcome = 'ok';
       if (!this.stillCurrent(job)) return; // cancelled while the call was in flight: discard
-      const repaired = repairJson(reply.content);
-      if (!repaired.ok) throw new InvalidReply(repaired.reason);
-      const parsed = def.parse(repaired.value, { index: batch.idx, input: batch.input, meta: batch.meta });
-      this.store.updateBatch(job.id, batch.idx, { status: 'done', parsed, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, model: reply.model, error: null });
+      await sink?.finish().catch(() => undefined);
+      this.store.updateBatch(job.id, batch.idx, { status: 'done', parsed: done.parsed, tokens_in: done.tokensIn, tokens_out: done.tokensOut, model: done.model, error: null });
       this.afterBatch(job.id);
     } catch (err) {
+      await sink?.abort().catch(() => undefined);
       if (err instanceof InvalidReply) {
+        outcome = 'ok';
         await this.fail(job, `The AI reply could not be used: ${err.message}`);
         return;
       }
@@ -418,6 +418,43 @@ export class CoordinatorEngine {
     } finally {
       this.limiter.release(cfg.keyId, outcome, this.now(), retryAfter);
     }
+  }
+
+  /** A chat function's attempt: prompt, (streamed) completion, tolerant JSON, the contract. */
+  private async chatAttempt(
+    job: JobRecord,
+    ctx: FunctionContext,
+    def: ReturnType<typeof functionDefinition>,
+    aiBatch: { index: number; input: unknown; meta: unknown },
+    cfg: ProviderConfig,
+    timeoutMs: number,
+    sink: SectionSink | null,
+  ) {
+    const prompt = await resolvePrompt(ctx.db, job.account_id, def.promptType);
+    const request = {
+      system: prompt.text,
+      user: userMessage(`${def.name} for site ${job.site_id}`, aiBatch.input),
+      responseFormat: responseFormatFor(def.name as TextAiFunction),
+      timeoutMs,
+    };
+    let reply;
+    if (sink) {
+      // Streaming is for the people watching the draft: if the room can't take a section the
+      // job goes on, and the saved article is still complete.
+      const sections = new SectionStream();
+      const streamed = await sink.begin().then(() => true, () => false);
+      reply = await chatCompletionStream(cfg, request, async (delta) => {
+        for (const s of sections.push(delta)) {
+          if (streamed && this.stillCurrent(job)) await sink.section(s.index, s.h2, s.html).catch(() => undefined);
+        }
+      });
+    } else {
+      reply = await chatCompletion(cfg, request);
+    }
+    if (!this.stillCurrent(job)) return { parsed: null, tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
+    const repaired = repairJson(reply.content);
+    if (!repaired.ok) throw new InvalidReply(repaired.reason);
+    return { parsed: def.parse(repaired.value, aiBatch), tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
   }
 
   private stillCurrent(job: JobRecord) {

@@ -118,3 +118,47 @@ export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Pro
   if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
   return { content, model: completion.model || cfg.model, ...usage };
 }
+
+/**
+ * One streamed attempt: `onDelta` sees the reply as it arrives (the writer streams it into the
+ * shared draft); the result is the same as chatCompletion's, with the same failure rules.
+ */
+export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest, onDelta: (text: string) => Promise<void> | void): Promise<ChatResult> {
+  let content = '';
+  let refusal = '';
+  let finish: string | null = null;
+  let usage = { tokensIn: 0, tokensOut: 0 };
+  let model = cfg.model;
+  try {
+    const stream = await clientFor(cfg, req.timeoutMs).chat.completions.create({
+      model: cfg.model,
+      messages: [
+        { role: 'system', content: req.system },
+        { role: 'user', content: req.user },
+      ],
+      ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+      temperature: req.temperature ?? 0.4,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const chunk of stream) {
+      if (chunk.model) model = chunk.model;
+      if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens ?? 0, tokensOut: chunk.usage.completion_tokens ?? 0 };
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      if (choice.delta.refusal) refusal += choice.delta.refusal;
+      if (choice.delta.content) {
+        content += choice.delta.content;
+        await onDelta(choice.delta.content);
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+  } catch (err) {
+    throw classifyError(err);
+  }
+  if (refusal) throw new ProviderError('refusal', `The model refused: ${refusal.slice(0, 200)}`);
+  if (finish === 'length') throw new ProviderError('truncated', 'The model reply was cut off (finish_reason "length").');
+  if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
+  return { content, model, ...usage };
+}

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { integrationSettings } from '../../core/schema/shard';
 import type { Env } from '../env';
 import { decryptSecret } from '../lib/crypto';
+import type { ShardDb } from '../db/shards';
 import type { Tenant } from '../middleware/tenant';
 import { ProviderError, retryAfterMs } from './provider';
 
@@ -18,11 +19,11 @@ export interface RunwareConfig {
   isDemo: boolean;
 }
 
-export async function resolveRunware(env: Env, tenant: Pick<Tenant, 'db' | 'account'>): Promise<RunwareConfig> {
-  const row = await tenant.db
+export async function resolveRunware(env: Env, db: ShardDb, accountId: number): Promise<RunwareConfig> {
+  const row = await db
     .select()
     .from(integrationSettings)
-    .where(and(eq(integrationSettings.account_id, tenant.account.id), eq(integrationSettings.integration_type, 'runware')))
+    .where(and(eq(integrationSettings.account_id, accountId), eq(integrationSettings.integration_type, 'runware')))
     .get();
   const config = (row?.config ?? {}) as { base_url?: string; model?: string };
   if (row?.is_active && row.api_key_enc) {
@@ -53,7 +54,7 @@ export async function runwareRequest(cfg: RunwareConfig, tasks: Record<string, u
 }
 
 export async function testRunware(env: Env, tenant: Pick<Tenant, 'db' | 'account'>) {
-  const cfg = await resolveRunware(env, tenant);
+  const cfg = await resolveRunware(env, tenant.db, tenant.account.id);
   await runwareRequest(cfg, [], 15_000);
   return { model: cfg.model, is_demo: cfg.isDemo };
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
 import { Forbidden, Unauthorized } from '../http/errors';
-import { REFRESH_TOKEN_TTL_SECONDS } from './tokens';
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from './tokens';
 
 /**
  * The browser's refresh token lives in an httpOnly cookie scoped to the auth routes: script can't
@@ -10,6 +10,8 @@ import { REFRESH_TOKEN_TTL_SECONDS } from './tokens';
  * cookie-authenticated write is the CSRF defence.
  */
 export const REFRESH_COOKIE = 'igny8_refresh';
+/** The access token again, for `<img src="/media/…">` requests (which can't send a header). */
+export const MEDIA_COOKIE = 'igny8_media';
 const COOKIE_PATH = '/api/v1/auth';
 
 export function setRefreshCookie(c: Context<AppEnv>, refresh: string) {
@@ -23,7 +25,18 @@ export function setRefreshCookie(c: Context<AppEnv>, refresh: string) {
   });
 }
 
+export function setMediaCookie(c: Context<AppEnv>, access: string) {
+  setCookie(c, MEDIA_COOKIE, access, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/media',
+    maxAge: ACCESS_TOKEN_TTL_SECONDS,
+  });
+}
+
 export function clearRefreshCookie(c: Context<AppEnv>) {
+  deleteCookie(c, MEDIA_COOKIE, { path: '/media' });
   deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH });
 }
 

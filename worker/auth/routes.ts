@@ -21,7 +21,7 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { accessibleSites } from '../sites/service';
 import { registerAccount } from './accounts';
-import { clearRefreshCookie, presentedRefreshToken, setRefreshCookie } from './cookie';
+import { clearRefreshCookie, presentedRefreshToken, setMediaCookie, setRefreshCookie } from './cookie';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import {
   familyOf,
@@ -40,6 +40,7 @@ const delivery = z.enum(['cookie', 'body']).default('cookie');
 function sessionResponse(c: Context<AppEnv>, tokens: IssuedTokens, mode: 'cookie' | 'body') {
   if (mode === 'cookie') {
     setRefreshCookie(c, tokens.refresh);
+    setMediaCookie(c, tokens.access);
     return { access: tokens.access, access_expires_at: tokens.access_expires_at, refresh_expires_at: tokens.refresh_expires_at };
   }
   return tokens;

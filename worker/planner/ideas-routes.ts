@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { contentIdeas, tasks } from '../../core/schema/shard';
 import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../core/validation/planner';
@@ -55,9 +55,7 @@ ideaRoutes.post('/', describe('Add an idea by hand', ['planner']), body(createId
  * Writer tasks from ideas (one per idea; an idea that already has a task is skipped). The task
  * keeps the idea's outline through idea_id, so content generation follows it.
  */
-ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['planner']), body(idsBody), async (c) => {
-  const tenant = c.get('tenant');
-  const ids = c.req.valid('json').ids;
+export async function createTasksFromIdeas(c: Context<AppEnv>, tenant: Tenant, ids: number[]) {
   if (new Set(ids).size > 500) throw new ValidationError({ ids: ['At most 500 ideas at once.'] });
   const { siteId, rows: selected } = await requireSelection(tenant, contentIdeas, ids, 'Idea');
   const unique = selected.map((r) => r.id);
@@ -85,10 +83,15 @@ ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['plan
   await runBatch(tenant.db, [
     // 13 bound values a row (with the timestamps): 7 rows keep a statement under D1's 100 parameters.
     ...chunk(rows, 7).map((part) => tenant.db.insert(tasks).values(part).onConflictDoNothing()),
-    ...chunk(unique, 90).map((ids) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, ids)))),
+    ...chunk(unique, 90).map((part) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, part)))),
   ]);
   notifySite(c, tenant, siteId, ['ideas', 'tasks']);
-  return created(c, { created: ideas.length - before.length, already_had_tasks: before.length }, `${ideas.length - before.length} tasks created.`);
+  return { created: ideas.length - before.length, already_had_tasks: before.length };
+}
+
+ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['planner']), body(idsBody), async (c) => {
+  const result = await createTasksFromIdeas(c, c.get('tenant'), c.req.valid('json').ids);
+  return created(c, result, `${result.created} tasks created.`);
 });
 
 ideaRoutes.post('/bulk_delete', describe('Delete many ideas', ['planner']), body(idsBody), async (c) => {

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
-import type { TextAiFunction } from '../../../core/ai/contracts';
+import type { AiFunction } from '../../../core/domain/enums';
 import type { DataEntity } from '../../../core/realtime/events';
 import type { Statement } from '../../db/batch';
 import type { ShardDb } from '../../db/shards';
+import type { Env } from '../../env';
+import type { ProviderConfig } from '../provider';
 import type { PromptType } from '../prompts';
 
 /**
@@ -45,8 +47,17 @@ export class InvalidReply extends Error {}
 /** The job's input no longer makes sense (e.g. every keyword was deleted meanwhile). */
 export class InvalidJobInput extends Error {}
 
+/** Where a streaming function puts the reply while it arrives (the writer: the shared draft). */
+export interface SectionSink {
+  begin(): Promise<void>;
+  section(index: number, h2: string, html: string): Promise<void>;
+  finish(): Promise<void>;
+  /** The attempt failed: undo what was streamed. */
+  abort(): Promise<void>;
+}
+
 export interface AiFunctionDefinition<Input, Meta, Parsed> {
-  name: TextAiFunction;
+  name: AiFunction;
   promptType: PromptType;
   input: z.ZodType<Input>;
   /** Credits held when the job is accepted (the most it can cost). */
@@ -55,6 +66,15 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
   /** Validates one reply (already JSON-repaired) against the contract and our data. */
   parse(reply: unknown, batch: AiBatch<Meta>): Parsed;
   save(ctx: FunctionContext, prepared: Prepared<Meta>, parsed: Parsed[]): SaveOutcome;
+  /** Per-attempt timeout of one AI call, when the default (60 s) is too short (long articles). */
+  callTimeoutMs?: number;
+  /**
+   * Functions that are not a chat (images) make their own provider call and return the parsed
+   * result; provider errors they throw are retried like any other (ProviderError).
+   */
+  run?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>, provider: ProviderConfig, timeoutMs: number): Promise<{ parsed: Parsed; tokensIn: number; tokensOut: number; model: string }>;
+  /** Streaming functions: the reply's sections go here as they complete. */
+  sink?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>): SectionSink;
 }
 
 /** Splits a list into chunks, e.g. to stay under D1's 100 bound parameters per statement. */

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { CONTENT_STRUCTURES, CONTENT_TYPES, TASK_STATUSES } from '../domain/enums';
+import { description, id, listQuery } from './common';
+import { keywordText } from './planner';
+
+export const createTaskBody = z.object({
+  site_id: id,
+  sector_id: id,
+  title: z.string().trim().min(1).max(200),
+  description: description.optional(),
+  cluster_id: id.nullable().optional(),
+  target_keywords: z.array(keywordText).max(50).optional(),
+  content_type: z.enum(CONTENT_TYPES).optional(),
+  content_structure: z.enum(CONTENT_STRUCTURES).optional(),
+  word_count_target: z.number().int().min(100).max(20_000).optional(),
+  author_profile_id: id.nullable().optional(),
+  /** Task-level prompt override: the first place prompt resolution looks (seed). */
+  prompt_override: z.string().trim().max(20_000).nullable().optional(),
+});
+
+export const updateTaskBody = createTaskBody
+  .omit({ site_id: true, sector_id: true })
+  .partial()
+  .extend({ status: z.enum(TASK_STATUSES).optional() })
+  .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.');
+
+export const taskListQuery = listQuery.extend({
+  site_id: id.optional(),
+  sector_id: id.optional(),
+  cluster_id: id.optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+});
+
+export const generateContentBody = z.object({ ids: z.array(id).min(1, 'Select at least one task.').max(500, 'At most 500 tasks at once.') });

@@ -1,0 +1,74 @@
+/**
+ * The AI writer's side of a draft: the SiteCoordinator begins a generation, appends sections as the
+ * model produces them (everyone connected sees them arrive, since they are ordinary Yjs changes),
+ * then finishes. Its progress lives in the document itself (root map `generation`), so an editor
+ * can show "AI is writing section 3" and it survives restarts with the draft.
+ *
+ * Jobs run at least once (DESIGN §7): a begin for the job already running restarts its output, and a
+ * section whose index was already appended is skipped.
+ */
+import * as Y from 'yjs';
+import { draftFragment, htmlToDraft, replaceBlocks } from '../../core/draft';
+import { escapeText } from '../../core/html/entities';
+import type { GenerationMeta, SectionPosition } from './protocol';
+
+export const GENERATION_MAP = 'generation';
+/** Transaction origin of the AI's writes (editors' undo managers don't track it). */
+export const AI_ORIGIN = 'ai-writer';
+
+export type GenerationState =
+  | { status: 'idle' }
+  | { status: 'generating'; job_id: string; title: string; sections: number; started_at: string }
+  | { status: 'done'; job_id: string; title: string; sections: number; started_at: string; finished_at: string };
+
+export function generationState(doc: Y.Doc): GenerationState {
+  const m = doc.getMap<unknown>(GENERATION_MAP);
+  const status = m.get('status');
+  const common = {
+    job_id: String(m.get('job_id') ?? ''),
+    title: String(m.get('title') ?? ''),
+    sections: Number(m.get('sections') ?? 0),
+    started_at: String(m.get('started_at') ?? ''),
+  };
+  if (status === 'generating') return { status, ...common };
+  if (status === 'done') return { status, ...common, finished_at: String(m.get('finished_at') ?? '') };
+  return { status: 'idle' };
+}
+
+/** Empties the draft for the job's output and marks it as being written. */
+export function beginGeneration(doc: Y.Doc, meta: GenerationMeta): GenerationState {
+  doc.transact(() => {
+    replaceBlocks(draftFragment(doc), []);
+    const m = doc.getMap<unknown>(GENERATION_MAP);
+    m.set('status', 'generating');
+    m.set('job_id', meta.job_id);
+    m.set('title', meta.title ?? '');
+    m.set('sections', 0);
+    m.set('started_at', new Date().toISOString());
+    m.delete('finished_at');
+  }, AI_ORIGIN);
+  return generationState(doc);
+}
+
+/** Appends `<h2>` + the section's HTML (sanitized); false when this section was already appended. */
+export function appendSection(doc: Y.Doc, h2: string, html: string, at?: SectionPosition): { appended: boolean; blocks: number } {
+  const state = generationState(doc);
+  if (at && state.status !== 'idle' && state.job_id === at.job_id && at.index < state.sections) return { appended: false, blocks: 0 };
+  let blocks = 0;
+  doc.transact(() => {
+    blocks = htmlToDraft(draftFragment(doc), `${h2.trim() ? `<h2>${escapeText(h2.trim())}</h2>` : ''}${html}`);
+    const m = doc.getMap<unknown>(GENERATION_MAP);
+    if (m.get('status') === 'generating') m.set('sections', Number(m.get('sections') ?? 0) + 1);
+  }, AI_ORIGIN);
+  return { appended: true, blocks };
+}
+
+export function finishGeneration(doc: Y.Doc): GenerationState {
+  doc.transact(() => {
+    const m = doc.getMap<unknown>(GENERATION_MAP);
+    if (m.get('status') !== 'generating') return;
+    m.set('status', 'done');
+    m.set('finished_at', new Date().toISOString());
+  }, AI_ORIGIN);
+  return generationState(doc);
+}

@@ -1,0 +1,78 @@
+/**
+ * What the Worker and the DraftRoom agree on: the room's name, the headers the Worker sets on a
+ * socket it has already authorized, the R2 layout of named versions, and the RPC payloads.
+ */
+import { slugify } from '../../core/validation/common';
+
+/** One room per draft, named `<account>:<content>` so two tenants can never share one. */
+export function roomName(accountId: number, contentId: number): string {
+  return `${accountId}:${contentId}`;
+}
+
+export function parseRoomName(name: string): { accountId: number; contentId: number } {
+  const m = /^(\d{1,15}):(\d{1,15})$/.exec(name);
+  if (!m) throw new Error(`Not a draft room name: ${name}`);
+  return { accountId: Number(m[1]), contentId: Number(m[2]) };
+}
+
+/**
+ * Set by the Worker after it checked the user's access to the content's site; the DraftRoom is
+ * reachable only through the Worker, so the header cannot come from a client. No header: no socket.
+ */
+export const DRAFT_ACCESS_HEADER = 'x-igny8-draft-access';
+export const DRAFT_USER_HEADER = 'x-igny8-draft-user';
+export type DraftAccess = 'read' | 'write';
+export const isDraftAccess = (v: string | null): v is DraftAccess => v === 'read' || v === 'write';
+
+// ---------------------------------------------------------------- named versions in R2
+
+export function versionPrefix(accountId: number, siteId: number, contentId: number): string {
+  return `accounts/${accountId}/sites/${siteId}/content/${contentId}/versions/`;
+}
+
+/** `<UTC timestamp to the ms>-<slug>`: sorts by time, readable in a bucket listing. */
+export function newVersionId(name: string, at = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:.]/g, ''); // 20261118T101500123Z
+  return `${stamp}-${slugify(name).slice(0, 60)}`;
+}
+
+const VERSION_ID = /^\d{8}T\d{9}Z-[a-z0-9-]{1,60}$/;
+export const isVersionId = (id: string) => VERSION_ID.test(id);
+export const versionKey = (prefix: string, id: string) => `${prefix}${id}.yjs`;
+
+/** R2 custom metadata of a version object (strings only). `format` names the payload's encoding. */
+export const VERSION_FORMAT = 'yjs-update-v1';
+
+export interface VersionInfo {
+  id: string;
+  name: string;
+  created_at: string;
+  user_id: number | null;
+  bytes: number;
+  word_count: number;
+}
+
+// ---------------------------------------------------------------- RPC payloads
+
+export interface GenerationMeta {
+  /** The AI job writing the draft: a second begin for the same job restarts it (at-least-once jobs). */
+  job_id: string;
+  title?: string;
+}
+
+/** Where a section goes in the job's output: a section already appended is not appended again. */
+export interface SectionPosition {
+  job_id: string;
+  index: number;
+}
+
+export interface DraftSnapshot {
+  html: string;
+  word_count: number;
+}
+
+export type ProjectionResult =
+  | { kind: 'written'; draft_revision: number }
+  | { kind: 'unchanged' }
+  | { kind: 'too_large'; bytes: number }
+  | { kind: 'no_content_row' };

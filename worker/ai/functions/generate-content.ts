@@ -1,0 +1,134 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { contentReply } from '../../../core/ai/contracts';
+import { normalizeKeyword } from '../../../core/domain/normalize';
+import { htmlToText, sanitizeHtml } from '../../../core/html/sanitize';
+import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
+import { draftRoomOf } from '../../writer/draft-room-client';
+import type { Statement } from '../../db/batch';
+import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+
+/** Seed limits: 3 credits per piece; at most 50 tasks per job (bigger selections become several jobs). */
+export const CREDITS_PER_PIECE = 3;
+export const MAX_TASKS_PER_JOB = 50;
+
+type Meta = { task_id: number; content_id: number; sector_id: number; title: string; outline: string[] };
+type Parsed = z.output<typeof contentReply> & { task_id: number; content_id: number; html: string; word_count: number; follows_outline: boolean };
+
+const input = z.object({ task_ids: z.array(z.number().int().positive()).min(1).max(MAX_TASKS_PER_JOB) });
+
+/** The article's HTML: each section under its H2, sanitized (DESIGN §7: before it is stored or published). */
+export function articleHtml(sections: { h2: string; html: string }[]) {
+  return sanitizeHtml(sections.map((s) => `<h2>${s.h2.replace(/[<>&]/g, '')}</h2>${s.html}`).join('\n'));
+}
+
+/** Whether the sections follow the outline's H2s in order (each outline heading found, in order). */
+function followsOutline(outline: string[], sections: { h2: string }[]) {
+  let at = 0;
+  const heads = sections.map((s) => normalizeKeyword(s.h2));
+  for (const h of outline.map(normalizeKeyword)) {
+    const found = heads.indexOf(h, at);
+    if (found < 0) return false;
+    at = found + 1;
+  }
+  return true;
+}
+
+export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
+  name: 'generate_content',
+  promptType: 'content_generation',
+  input,
+  callTimeoutMs: 180_000,
+  reserve: ({ task_ids }) => new Set(task_ids).size * CREDITS_PER_PIECE,
+
+  async prepare(ctx, { task_ids }) {
+    const a = ctx.accountId;
+    const rows = await ctx.db
+      .select({ task: tasks, outline: contentIdeas.outline })
+      .from(tasks)
+      .leftJoin(contentIdeas, and(eq(contentIdeas.account_id, tasks.account_id), eq(contentIdeas.id, tasks.idea_id)))
+      .where(and(eq(tasks.account_id, a), eq(tasks.site_id, ctx.siteId), inArray(tasks.id, [...new Set(task_ids)])))
+      .all();
+    if (!rows.length) throw new InvalidJobInput('None of the selected tasks exist any more.');
+    const profile = await ctx.db.select().from(authorProfiles).where(and(eq(authorProfiles.account_id, a), eq(authorProfiles.is_active, true))).limit(1).get();
+    // The drafts exist before the AI writes, so editors can open them and watch the article arrive.
+    for (const part of chunk(rows, 7)) {
+      await ctx.db
+        .insert(content)
+        .values(part.map(({ task }) => ({ account_id: a, site_id: task.site_id, sector_id: task.sector_id, task_id: task.id, title: task.title, source: 'ai' as const, status: 'draft' as const })))
+        .onConflictDoNothing();
+    }
+    const drafts = await ctx.db.select({ id: content.id, task_id: content.task_id }).from(content).where(and(eq(content.account_id, a), inArray(content.task_id, rows.map((r) => r.task.id)))).all();
+    await ctx.db.update(tasks).set({ status: 'in_progress' }).where(and(eq(tasks.account_id, a), inArray(tasks.id, rows.map((r) => r.task.id))));
+    const batches = rows.map(({ task, outline }, index) => {
+      const sections = (outline ?? []) as OutlineSection[];
+      const [primary, ...secondary] = task.target_keywords.length ? task.target_keywords : [task.title];
+      return {
+        index,
+        input: {
+          title: task.title,
+          outline: sections,
+          primary_keyword: primary,
+          secondary_keywords: secondary,
+          tone: profile?.tone ?? 'professional',
+          language: profile?.language ?? 'en',
+          word_count: task.word_count_target,
+          structure: task.content_structure,
+        },
+        meta: { task_id: task.id, content_id: drafts.find((d) => d.task_id === task.id)!.id, sector_id: task.sector_id, title: task.title, outline: sections.map((s) => s.h2) },
+      };
+    });
+    return { batches, summary: `Writing ${rows.length} article${rows.length === 1 ? '' : 's'}` };
+  },
+
+  /** The article streams into the draft everyone may have open, section by section. */
+  sink(env, ctx, batch) {
+    const room = draftRoomOf(env, ctx.accountId, batch.meta.content_id);
+    return {
+      begin: async () => void (await room.beginGeneration({ job_id: ctx.jobId, title: batch.meta.title })),
+      section: async (index, h2, html) => void (await room.appendSection(h2, sanitizeHtml(html), { job_id: ctx.jobId, index })),
+      finish: async () => void (await room.finishGeneration()),
+      // A failed attempt leaves the draft as it was saved before, not half an article.
+      abort: async () => {
+        const row = await ctx.db.select({ html: content.html_content }).from(content).where(and(eq(content.account_id, ctx.accountId), eq(content.id, batch.meta.content_id))).get();
+        await room.replaceWithHtml(row?.html ?? '');
+      },
+    };
+  },
+
+  parse(reply, batch) {
+    const result = contentReply.safeParse(reply);
+    if (!result.success) throw new InvalidReply(`The article reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    const html = articleHtml(result.data.sections);
+    const words = htmlToText(html).split(/\s+/).filter(Boolean).length;
+    if (words === 0) throw new InvalidReply('The article has no text after sanitizing.');
+    return { ...result.data, task_id: batch.meta.task_id, content_id: batch.meta.content_id, html, word_count: words, follows_outline: followsOutline(batch.meta.outline, result.data.sections) };
+  },
+
+  save(ctx, _prepared, parsed) {
+    const a = ctx.accountId;
+    const now = Date.now();
+    const statements: Statement[] = parsed.flatMap((p) => [
+      // The draft room owns html_content and word_count (its projection, which includes edits made
+      // while the AI wrote); they are filled here only when the room could not take the article.
+      sql`UPDATE content SET title = ${p.title},
+            html_content = CASE WHEN html_content = '' THEN ${p.html} ELSE html_content END,
+            word_count = CASE WHEN html_content = '' THEN ${p.word_count} ELSE word_count END, meta_title = ${p.meta_title.slice(0, 200)},
+            meta_description = ${p.meta_description.slice(0, 500)}, primary_keyword = ${p.primary_keyword}, secondary_keywords = ${JSON.stringify(p.secondary_keywords)},
+            tags = ${JSON.stringify(p.tags)}, categories = ${JSON.stringify(p.categories)}, source = 'ai', updated_at = ${now}
+          WHERE account_id = ${a} AND id = ${p.content_id}`,
+      sql`UPDATE tasks SET status = 'completed', content_id = ${p.content_id}, updated_at = ${now} WHERE account_id = ${a} AND id = ${p.task_id}`,
+    ]);
+    return {
+      statements,
+      charge: parsed.length * CREDITS_PER_PIECE,
+      changed: ['content', 'tasks'],
+      result: {
+        articles: parsed.length,
+        words: parsed.reduce((n, p) => n + p.word_count, 0),
+        content_ids: parsed.map((p) => p.content_id),
+        following_outline: parsed.filter((p) => p.follows_outline).length,
+      },
+    };
+  },
+};

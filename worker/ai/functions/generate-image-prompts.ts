@@ -1,0 +1,88 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { imagePromptsReply } from '../../../core/ai/contracts';
+import { htmlToText } from '../../../core/html/sanitize';
+import { content } from '../../../core/schema/shard';
+import type { Statement } from '../../db/batch';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+
+/** In-article images asked for per article: one per two sections, at most 4. */
+const inArticleCount = (sections: number) => Math.max(0, Math.min(4, Math.floor(sections / 2)));
+
+type Meta = { content_id: number; task_id: number | null; sector_id: number; sections: number };
+type Parsed = z.output<typeof imagePromptsReply> & Meta;
+
+const input = z.object({ content_ids: z.array(z.number().int().positive()).min(1).max(50) });
+
+/** Splits an article into its H2 sections (text only) for the art director prompt. */
+export function sectionsOf(html: string) {
+  return html
+    .split(/<h2[^>]*>/i)
+    .slice(1)
+    .map((part) => {
+      const [head = '', ...rest] = part.split(/<\/h2>/i);
+      return { h2: htmlToText(head).trim(), text: htmlToText(rest.join(' ')).slice(0, 600) };
+    });
+}
+
+/** Seed: image prompts are included in the price of content generation (no credits). */
+export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
+  name: 'generate_image_prompts',
+  promptType: 'image_prompt_extraction',
+  input,
+  reserve: () => 0,
+
+  async prepare(ctx, { content_ids }) {
+    const rows = await ctx.db
+      .select()
+      .from(content)
+      .where(and(eq(content.account_id, ctx.accountId), eq(content.site_id, ctx.siteId), inArray(content.id, [...new Set(content_ids)])))
+      .all();
+    const written = rows.filter((r) => r.html_content.trim());
+    if (!written.length) throw new InvalidJobInput('None of the selected drafts has any text yet.');
+    return {
+      batches: written.map((row, index) => {
+        const sections = sectionsOf(row.html_content);
+        return {
+          index,
+          input: { title: row.title, sections, in_article_count: inArticleCount(sections.length) },
+          meta: { content_id: row.id, task_id: row.task_id, sector_id: row.sector_id, sections: sections.length },
+        };
+      }),
+      summary: `Image prompts for ${written.length} article${written.length === 1 ? '' : 's'}`,
+    };
+  },
+
+  parse(reply, batch) {
+    const result = imagePromptsReply.safeParse(reply);
+    if (!result.success) throw new InvalidReply(`The image prompts reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    const last = Math.max(0, batch.meta.sections - 1);
+    return {
+      ...result.data,
+      in_article: result.data.in_article.slice(0, 4).map((p) => ({ ...p, after_section: Math.min(last, p.after_section) })),
+      ...batch.meta,
+    };
+  },
+
+  save(ctx, _prepared, parsed) {
+    const now = Date.now();
+    const a = ctx.accountId;
+    const statements: Statement[] = parsed.flatMap((p) => {
+      const rows = [{ type: 'featured', prompt: p.featured.prompt, alt: p.featured.alt, after: null as number | null }, ...p.in_article.map((i) => ({ type: 'in_article', prompt: i.prompt, alt: i.alt, after: i.after_section }))];
+      return [
+        // New prompts replace the prompts not generated yet (generated images stay until deleted).
+        sql`DELETE FROM images WHERE account_id = ${a} AND content_id = ${p.content_id} AND status IN ('pending', 'failed')`,
+        ...rows.map(
+          (r) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt, after_section, status, created_at, updated_at)
+                     VALUES (${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${r.type}, ${r.prompt}, ${r.alt}, ${r.after}, 'pending', ${now}, ${now})`,
+        ),
+      ];
+    });
+    return {
+      statements,
+      charge: 0,
+      changed: ['images'],
+      result: { articles: parsed.length, prompts: parsed.reduce((n, p) => n + 1 + p.in_article.length, 0) },
+    };
+  },
+};

@@ -1,0 +1,118 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { images } from '../../../core/schema/shard';
+import { classifyError, clientFor } from '../provider';
+import { resolvePrompt } from '../prompts';
+import { resolveRunware, runwareRequest } from '../runware';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+
+/** Seed cost: 1 credit per image. */
+export const CREDITS_PER_IMAGE = 1;
+
+type Meta = { image_id: number; content_id: number | null; image_type: 'featured' | 'in_article' };
+type Parsed = Meta & { r2_key: string; mime: string; width: number; height: number; provider: string; model: string };
+
+const input = z.object({ image_ids: z.array(z.number().int().positive()).min(1).max(100) });
+
+/** The file type from its first bytes: only images we can serve and publish are kept. */
+export function sniffImage(bytes: Uint8Array): { mime: string; ext: string; width: number; height: number } | null {
+  if (bytes.length > 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { mime: 'image/png', ext: 'png', width: dv.getUint32(16), height: dv.getUint32(20) };
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { mime: 'image/jpeg', ext: 'jpg', width: 0, height: 0 };
+  if (bytes.length > 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') {
+    return { mime: 'image/webp', ext: 'webp', width: 0, height: 0 };
+  }
+  return null;
+}
+
+const fromBase64 = (b64: string) => Uint8Array.from(atob(b64.replace(/^data:[^,]*,/, '')), (c) => c.charCodeAt(0));
+
+export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
+  name: 'generate_images',
+  promptType: 'image_generation',
+  input,
+  reserve: ({ image_ids }) => new Set(image_ids).size * CREDITS_PER_IMAGE,
+
+  async prepare(ctx, { image_ids }) {
+    const rows = await ctx.db
+      .select()
+      .from(images)
+      .where(and(eq(images.account_id, ctx.accountId), eq(images.site_id, ctx.siteId), inArray(images.id, [...new Set(image_ids)])))
+      .all();
+    if (!rows.length) throw new InvalidJobInput('None of the selected images exist any more.');
+    return {
+      batches: rows.map((r, index) => ({
+        index,
+        input: { prompt: r.prompt, alt: r.alt, type: r.image_type },
+        meta: { image_id: r.id, content_id: r.content_id, image_type: r.image_type },
+      })),
+      summary: `Generating ${rows.length} image${rows.length === 1 ? '' : 's'}`,
+    };
+  },
+
+  /** Images are not a chat: the provider call is the function's own (OpenAI images or Runware). */
+  async run(env, ctx, batch, cfg, timeoutMs) {
+    const { prompt } = batch.input as { prompt: string };
+    const template = await resolvePrompt(ctx.db, ctx.accountId, 'image_generation');
+    const text = template.text.includes('{prompt}') ? template.text.replace('{prompt}', prompt) : `${template.text}\n${prompt}`;
+    const [width, height] = batch.meta.image_type === 'featured' ? [1792, 1024] : [1024, 1024];
+    let bytes: Uint8Array;
+    let provider: string;
+    let model: string;
+    const runware = await resolveRunware(env, ctx.db, ctx.accountId).catch(() => null);
+    if (runware && !runware.isDemo) {
+      const data = await runwareRequest(
+        runware,
+        [{ taskType: 'imageInference', taskUUID: crypto.randomUUID(), positivePrompt: text, width: 1024, height: batch.meta.image_type === 'featured' ? 576 : 1024, model: runware.model, outputType: 'base64Data', numberResults: 1 }],
+        timeoutMs,
+      );
+      const b64 = data.find((d) => d.taskType === 'imageInference')?.imageBase64Data;
+      if (typeof b64 !== 'string') throw new InvalidReply('Runware returned no image.');
+      bytes = fromBase64(b64);
+      provider = 'runware';
+      model = runware.model;
+    } else {
+      model = cfg.isDemo ? 'igny8-dev-image' : 'dall-e-3';
+      const result = await clientFor(cfg, timeoutMs)
+        .images.generate({ model, prompt: text, size: `${width}x${height}` as '1792x1024', n: 1, response_format: 'b64_json' })
+        .catch((err: unknown) => {
+          throw classifyError(err);
+        });
+      const b64 = result.data?.[0]?.b64_json;
+      if (!b64) throw new InvalidReply('The image provider returned no image.');
+      bytes = fromBase64(b64);
+      provider = 'openai';
+    }
+    const kind = sniffImage(bytes);
+    if (!kind) throw new InvalidReply('The image provider returned a file that is not a PNG, JPEG or WebP image.');
+    // Keyed by image and job: a replayed call overwrites its own object, never another image's.
+    const key = `accounts/${ctx.accountId}/sites/${ctx.siteId}/images/${batch.meta.image_id}/${ctx.jobId}.${kind.ext}`;
+    await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' } });
+    return {
+      parsed: { ...batch.meta, r2_key: key, mime: kind.mime, width: kind.width || width, height: kind.height || height, provider, model },
+      tokensIn: 0,
+      tokensOut: 0,
+      model,
+    };
+  },
+
+  parse() {
+    throw new Error('generate_images produces its result in run()');
+  },
+
+  save(ctx, _prepared, parsed) {
+    const now = Date.now();
+    return {
+      statements: parsed.map(
+        (p) => sql`UPDATE images SET r2_key = ${p.r2_key}, mime_type = ${p.mime}, width = ${p.width}, height = ${p.height}, provider = ${p.provider},
+                   model = ${p.model}, status = 'generated', wp_media_id = NULL, updated_at = ${now}
+                   WHERE account_id = ${ctx.accountId} AND id = ${p.image_id}`,
+      ),
+      charge: parsed.length * CREDITS_PER_IMAGE,
+      changed: ['images'],
+      result: { images: parsed.length, image_ids: parsed.map((p) => p.image_id) },
+    };
+  },
+};

@@ -1,0 +1,31 @@
+import type { GenerationState } from '../../durable-objects/draft-room/generation';
+import type { PersistResult } from '../../durable-objects/draft-room/index';
+import { roomName, type DraftSnapshot, type GenerationMeta, type ProjectionResult, type SectionPosition, type VersionInfo } from '../../durable-objects/draft-room/protocol';
+import type { StoreStats } from '../../durable-objects/draft-room/storage';
+import type { Env } from '../env';
+
+export type { PersistResult };
+
+/**
+ * The DraftRoom of one content draft, for the Worker and the SiteCoordinator (the AI writer):
+ * typed RPC calls on the room named `<account>:<content>`. Callers check access first.
+ */
+export function draftRoomOf(env: Env, accountId: number, contentId: number) {
+  const stub = env.DRAFT_ROOM.get(env.DRAFT_ROOM.idFromName(roomName(accountId, contentId)));
+  // RPC stubs type every result as a serializable mirror; these casts name the plain shapes.
+  return {
+    stub,
+    beginGeneration: (meta: GenerationMeta) => stub.beginGeneration(meta) as Promise<GenerationState>,
+    appendSection: (h2: string, html: string, at?: SectionPosition) => stub.appendSection(h2, html, at) as Promise<{ appended: boolean; blocks: number }>,
+    finishGeneration: () => stub.finishGeneration() as Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>,
+    generation: () => stub.generation() as Promise<GenerationState>,
+    replaceWithHtml: (html: string) => stub.replaceWithHtml(html) as Promise<DraftSnapshot & { projection: ProjectionResult }>,
+    snapshotHtml: () => stub.snapshotHtml() as Promise<DraftSnapshot>,
+    saveVersion: (name: string, userId: number | null) => stub.saveVersion(name, userId) as Promise<VersionInfo>,
+    listVersions: () => stub.listVersions() as Promise<VersionInfo[]>,
+    restoreVersion: (versionId: string, userId: number | null) =>
+      stub.restoreVersion(versionId, userId) as Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | null>,
+    restartForTest: () => stub.restartForTest() as Promise<void>,
+    storageStats: () => stub.storageStats() as Promise<StoreStats & { connections: number }>,
+  };
+}
