@@ -91,7 +91,8 @@ export const updateIdeaBody = createIdeaBody
 export const ideaListQuery = listQuery.extend({
   site_id: id.optional(),
   sector_id: id.optional(),
-  cluster_id: id.optional(),
+  /** A cluster id, or `none` for ideas in no cluster. */
+  cluster_id: z.union([z.literal('none'), id]).optional(),
   status: z.enum(IDEA_STATUSES).optional(),
   content_structure: z.enum(CONTENT_STRUCTURES).optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTENT_STRUCTURES, CONTENT_TYPES, TASK_STATUSES } from '../domain/enums';
+import { CONTENT_STATUSES, CONTENT_STRUCTURES, CONTENT_TYPES, TASK_STATUSES } from '../domain/enums';
 import { description, id, listQuery } from './common';
 import { keywordText } from './planner';
 
@@ -32,3 +32,26 @@ export const taskListQuery = listQuery.extend({
 });
 
 export const generateContentBody = z.object({ ids: z.array(id).min(1, 'Select at least one task.').max(500, 'At most 500 tasks at once.') });
+
+export const contentListQuery = listQuery.extend({
+  site_id: id.optional(),
+  sector_id: id.optional(),
+  status: z.enum(CONTENT_STATUSES).optional(),
+  source: z.enum(['ai', 'manual']).optional(),
+});
+
+/** Editable fields of a content item. The article body is edited in its draft (the DraftRoom), not here. */
+export const updateContentBody = z
+  .object({
+    title: z.string().trim().min(1).max(255).optional(),
+    meta_title: z.string().trim().max(200).optional(),
+    meta_description: z.string().trim().max(500).optional(),
+    excerpt: z.string().trim().max(2000).optional(),
+    primary_keyword: z.string().trim().max(300).optional(),
+    tags: z.array(z.string().trim().min(1).max(100)).max(30).optional(),
+    categories: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.');
+
+/** The review workflow: draft → review → published (publishing itself goes through the publisher). */
+export const contentStatusBody = z.object({ status: z.enum(['draft', 'review']) });

@@ -49,4 +49,34 @@ describe('planner limits and formats', () => {
     expect(again.status).toBe(200);
     expect(again.body.data).toMatchObject({ created: 0, merged_existing: 2 });
   });
+
+  it('reads a browser multipart upload whose boundary has upper-case letters', async () => {
+    const { owner, site, sector } = await setup('multipart');
+    const boundary = '----WebKitFormBoundaryAbCdEfGh12';
+    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="kw.csv"', 'Content-Type: text/csv', '', 'keyword,volume', 'mixed case boundary,10', `--${boundary}--`, ''].join('\r\n');
+    const res = await call('POST', `/api/v1/planner/keywords/import/?site_id=${site.id}&sector_id=${sector}`, {
+      token: owner.token,
+      rawBody: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.imported).toBe(1);
+  });
+
+  it('names the cluster of each keyword in the list, and filters ideas without a cluster', async () => {
+    const { owner, site, sector, importCsv } = await setup('names');
+    await importCsv('keyword\nraised bed soil\nloose one\n');
+    const [loose, soil] = (await call('GET', `/api/v1/planner/keywords/?site_id=${site.id}&ordering=keyword`, { token: owner.token })).body.results;
+    const cluster = (await call('POST', '/api/v1/planner/clusters/', { token: owner.token, body: { site_id: site.id, sector_id: sector, name: 'Raised Beds' } })).body.data;
+    await call('POST', `/api/v1/planner/clusters/${cluster.id}/add_keywords/`, { token: owner.token, body: { keyword_ids: [soil.id] } });
+    const rows = (await call('GET', `/api/v1/planner/keywords/?site_id=${site.id}&ordering=keyword`, { token: owner.token })).body.results;
+    expect(rows.map((r: { keyword: string; cluster_name: string | null }) => [r.keyword, r.cluster_name])).toEqual([
+      ['loose one', null],
+      ['raised bed soil', 'Raised Beds'],
+    ]);
+    await call('POST', '/api/v1/planner/ideas/', { token: owner.token, body: { site_id: site.id, sector_id: sector, idea_title: 'Orphan idea' } });
+    await call('POST', '/api/v1/planner/ideas/', { token: owner.token, body: { site_id: site.id, sector_id: sector, idea_title: 'Clustered idea', cluster_id: cluster.id } });
+    const orphans = (await call('GET', `/api/v1/planner/ideas/?site_id=${site.id}&cluster_id=none`, { token: owner.token })).body.results;
+    expect(orphans.map((i: { idea_title: string }) => i.idea_title)).toEqual(['Orphan idea']);
+  });
 });

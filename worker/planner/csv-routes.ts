@@ -54,12 +54,14 @@ async function readCapped(body: ReadableStream<Uint8Array> | null): Promise<Uint
 
 /** The CSV bytes from a raw text/csv body or the `file` field of a multipart form. */
 async function csvBytes(req: Request): Promise<Uint8Array> {
-  const type = (req.headers.get('content-type') ?? '').toLowerCase();
+  // Lower-cased for the checks only: the multipart boundary is case-sensitive and must reach formData() as sent.
+  const rawType = req.headers.get('content-type') ?? '';
+  const type = rawType.toLowerCase();
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > MAX_IMPORT_BYTES + 64 * 1024) throw new PayloadTooLarge(MAX_IMPORT_BYTES);
   if (type.startsWith('multipart/form-data')) {
     const bytes = await readCapped(req.body);
-    const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+    const form = await new Response(bytes, { headers: { 'content-type': rawType } }).formData();
     const file = form.get('file');
     if (!file || typeof file === 'string') throw new BadRequest('Send the CSV in a form field named "file".', 'file_missing');
     return new Uint8Array(await file.arrayBuffer());

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contentIdeas, tasks } from '../../core/schema/shard';
 import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
@@ -33,7 +33,7 @@ ideaRoutes.get('/', describe('List content ideas', ['planner']), query(ideaListQ
   const q = c.req.valid('query');
   const where = and(
     await scopedWhere(tenant, contentIdeas, q),
-    q.cluster_id ? eq(contentIdeas.cluster_id, q.cluster_id) : undefined,
+    q.cluster_id === 'none' ? isNull(contentIdeas.cluster_id) : q.cluster_id ? eq(contentIdeas.cluster_id, q.cluster_id) : undefined,
     q.status ? eq(contentIdeas.status, q.status) : undefined,
     q.content_structure ? eq(contentIdeas.content_structure, q.content_structure) : undefined,
     q.search ? sql`${contentIdeas.idea_title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { keywordClusters, keywords } from '../../core/schema/shard';
+import { clusters, keywordClusters, keywords } from '../../core/schema/shard';
 import { normalizeKeyword } from '../../core/domain/normalize';
 import {
   bulkKeywordStatusBody,
@@ -65,7 +65,12 @@ keywordRoutes.get('/', describe('List keywords with filters, search and ordering
   const tenant = c.get('tenant');
   const q = c.req.valid('query');
   const { rows, count } = await pageOf(tenant.db, keywords, await keywordFilter(tenant, q), orderingOf(q.ordering, ORDERABLE, '-volume', keywords.id), q);
-  return page(c, rows, count, q.page, q.page_size);
+  // Cluster names for the page's rows in one lookup, so a table never needs every cluster.
+  const clusterIds = [...new Set(rows.map((r) => r.cluster_id).filter((id): id is number => id !== null))];
+  const names = clusterIds.length
+    ? await tenant.db.select({ id: clusters.id, name: clusters.name }).from(clusters).where(and(eq(clusters.account_id, tenant.account.id), inArray(clusters.id, clusterIds))).all()
+    : [];
+  return page(c, rows.map((r) => ({ ...r, cluster_name: names.find((n) => n.id === r.cluster_id)?.name ?? null })), count, q.page, q.page_size);
 });
 
 keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body(createKeywordBody), async (c) => {
