@@ -3,6 +3,8 @@
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const numberFormat = new Intl.NumberFormat();
+const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const usdFormat = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 });
 
 export function formatDate(value: string | number | Date | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -14,6 +16,19 @@ export function formatDateTime(value: string | number | Date | null | undefined)
   if (value === null || value === undefined || value === '') return '—';
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? '—' : dateTimeFormat.format(d);
+}
+
+/** A time today as "14:03"; another day with its date. */
+export function formatClock(value: string | number | Date | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toDateString() === new Date().toDateString() ? clockFormat.format(d) : dateTimeFormat.format(d);
+}
+
+/** AI cost in US dollars: fractions of a cent matter here, so up to 4 decimals ("$0.0012"). */
+export function formatUsd(amount: number | null | undefined): string {
+  return amount === null || amount === undefined ? '—' : usdFormat.format(amount);
 }
 
 export function formatNumber(n: number | null | undefined): string {

@@ -3,6 +3,10 @@
  * (the worker accepts both).
  */
 const AUTH = '/api/v1/auth';
+const PLANNER = '/api/v1/planner';
+const SYSTEM = '/api/v1/system';
+const BILLING = '/api/v1/billing';
+const WRITER = '/api/v1/writer';
 const seg = (value: string | number) => encodeURIComponent(String(value));
 
 export const API = {
@@ -28,4 +32,48 @@ export const API = {
   userInviteLink: (id: number) => `${AUTH}/users/${seg(id)}/invite_link/`,
   siteAccess: `${AUTH}/site-access/`,
   siteGrant: (id: number) => `${AUTH}/site-access/${seg(id)}/`,
+
+  keywords: `${PLANNER}/keywords/`,
+  keyword: (id: number) => `${PLANNER}/keywords/${seg(id)}/`,
+  keywordsImport: `${PLANNER}/keywords/import/`,
+  keywordsExport: `${PLANNER}/keywords/export/`,
+  keywordsBulkDelete: `${PLANNER}/keywords/bulk_delete/`,
+  keywordsBulkStatus: `${PLANNER}/keywords/bulk_update_status/`,
+  keywordsAutoCluster: `${PLANNER}/keywords/auto_cluster/`,
+  clusters: `${PLANNER}/clusters/`,
+  cluster: (id: number) => `${PLANNER}/clusters/${seg(id)}/`,
+  clusterAddKeywords: (id: number) => `${PLANNER}/clusters/${seg(id)}/add_keywords/`,
+  clusterRemoveKeywords: (id: number) => `${PLANNER}/clusters/${seg(id)}/remove_keywords/`,
+  clustersGenerateIdeas: `${PLANNER}/clusters/auto_generate_ideas/`,
+  ideas: `${PLANNER}/ideas/`,
+  idea: (id: number) => `${PLANNER}/ideas/${seg(id)}/`,
+  ideasBulkDelete: `${PLANNER}/ideas/bulk_delete/`,
+  ideasCreateTasks: `${PLANNER}/ideas/create_tasks/`,
+
+  tasks: `${WRITER}/tasks/`,
+  contents: `${WRITER}/content/`,
+  content: (id: number) => `${WRITER}/content/${seg(id)}/`,
+  contentStatus: (id: number) => `${WRITER}/content/${seg(id)}/status/`,
+  contentVersions: (id: number) => `${WRITER}/content/${seg(id)}/versions/`,
+  contentVersionRestore: (id: number, versionId: string) => `${WRITER}/content/${seg(id)}/versions/${seg(versionId)}/restore/`,
+
+  jobs: `${SYSTEM}/jobs/`,
+  jobCancel: (id: string) => `${SYSTEM}/jobs/${seg(id)}/cancel/`,
+  jobRetry: (id: string) => `${SYSTEM}/jobs/${seg(id)}/retry/`,
+  taskProgress: (id: string) => `${SYSTEM}/settings/task_progress/${seg(id)}/`,
+  integration: (type: 'openai' | 'runware') => `${SYSTEM}/settings/integrations/${type}/`,
+  integrationTest: (type: 'openai' | 'runware') => `${SYSTEM}/settings/integrations/${type}/test/`,
+  prompts: `${SYSTEM}/prompts/`,
+  prompt: (type: string) => `${SYSTEM}/prompts/${seg(type)}/`,
+  promptReset: (type: string) => `${SYSTEM}/prompts/${seg(type)}/reset/`,
+
+  balance: `${BILLING}/balance/`,
+  transactions: `${BILLING}/transactions/`,
+  usage: `${BILLING}/usage/`,
+  usageSummary: `${BILLING}/usage/summary/`,
 } as const;
+
+/** The site's live channel (job progress, data changes, presence): same origin, ws(s) scheme. */
+export function siteSocketUrl(origin: string, siteId: number, accessToken: string): string {
+  return `${origin.replace(/^http/, 'ws')}/ws/sites/${seg(siteId)}?access_token=${encodeURIComponent(accessToken)}`;
+}

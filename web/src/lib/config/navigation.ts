@@ -22,6 +22,8 @@ export interface NavItem {
   icon: IconName;
   /** Hidden unless /me grants this permission. */
   permission?: Permission;
+  /** Current only on exactly this path (a module's overview, whose pages live below it). */
+  exact?: boolean;
   planned?: PlannedModule;
 }
 
@@ -35,36 +37,10 @@ export const NAVIGATION: NavGroup[] = [
   {
     label: 'Planner',
     items: [
-      {
-        label: 'Keywords',
-        href: '/planner/keywords',
-        icon: 'key',
-        planned: {
-          summary: 'Import keywords per sector, by CSV or by hand, with volume, difficulty and intent.',
-          capabilities: ['CSV import with per-row error reports', 'Search, filter and sort thousands of keywords', 'Select keywords and send them to AI clustering'],
-          api: '/api/v1/planner/keywords/',
-        },
-      },
-      {
-        label: 'Clusters',
-        href: '/planner/clusters',
-        icon: 'clusters',
-        planned: {
-          summary: 'AI groups related keywords into topic clusters, every keyword in exactly one cluster.',
-          capabilities: ['Auto-cluster selected keywords (large selections run in batches)', 'Live progress while the AI works', 'Rename, merge and archive clusters'],
-          api: '/api/v1/planner/clusters/',
-        },
-      },
-      {
-        label: 'Ideas',
-        href: '/planner/ideas',
-        icon: 'idea',
-        planned: {
-          summary: 'AI proposes content ideas per cluster, each with target keywords and a section outline.',
-          capabilities: ['3–7 ideas per cluster with an outline of 6–10 sections', 'Edit titles and outlines before writing', 'Turn ideas into writer tasks'],
-          api: '/api/v1/planner/ideas/',
-        },
-      },
+      { label: 'Overview', href: '/planner', icon: 'dashboard', exact: true },
+      { label: 'Keywords', href: '/planner/keywords', icon: 'key' },
+      { label: 'Clusters', href: '/planner/clusters', icon: 'clusters' },
+      { label: 'Ideas', href: '/planner/ideas', icon: 'idea' },
     ],
   },
   {
@@ -175,17 +151,7 @@ export const NAVIGATION: NavGroup[] = [
           api: '/api/v1/integration/',
         },
       },
-      {
-        label: 'Billing',
-        href: '/billing',
-        icon: 'card',
-        permission: 'billing:read',
-        planned: {
-          summary: 'Credits, transactions and usage with cost per AI operation.',
-          capabilities: ['Credit balance and top-ups', 'Every transaction with the balance after it', 'Usage per operation, model and cost'],
-          api: '/api/v1/billing/',
-        },
-      },
+      { label: 'Billing', href: '/billing', icon: 'card', permission: 'billing:read' },
     ],
   },
   {
@@ -195,6 +161,8 @@ export const NAVIGATION: NavGroup[] = [
       { label: 'Sectors', href: '/settings/sectors', icon: 'layers' },
       { label: 'Users', href: '/settings/users', icon: 'users', permission: 'users:manage' },
       { label: 'Site access', href: '/settings/site-access', icon: 'shield', permission: 'users:manage' },
+      { label: 'AI', href: '/settings/ai', icon: 'sparkles', permission: 'settings:manage' },
+      { label: 'Prompts', href: '/settings/prompts', icon: 'message', permission: 'settings:manage' },
       { label: 'Account', href: '/settings/account', icon: 'building' },
     ],
   },
@@ -207,7 +175,7 @@ export const PLANNED_MODULES = new Map(
     .map((item) => [item.href.slice(1), item]),
 );
 
-/** Whether the nav item is the current page (Dashboard only on exactly "/"). */
-export function isCurrent(href: string, pathname: string): boolean {
-  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+/** Whether the nav item is the current page (Dashboard and `exact` items only on their own path). */
+export function isCurrent(href: string, pathname: string, exact = false): boolean {
+  return href === '/' || exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
 }

@@ -19,7 +19,7 @@ export interface Option {
   hint?: string;
 }
 
-export type FieldType = 'text' | 'email' | 'password' | 'url' | 'textarea' | 'select' | 'checkboxes';
+export type FieldType = 'text' | 'email' | 'password' | 'url' | 'number' | 'textarea' | 'select' | 'checkboxes';
 export type FormValues = Record<string, unknown>;
 
 export interface FieldConfig {
@@ -31,6 +31,10 @@ export interface FieldConfig {
   autocomplete?: AutoFill;
   required?: boolean;
   rows?: number;
+  /** Bounds and step of a number field. */
+  min?: number;
+  max?: number;
+  step?: number;
   options?: Option[];
   /** Optional select: a first choice meaning "none" (sent as null or left out). */
   emptyOption?: string;
@@ -64,6 +68,8 @@ export interface FormSection {
   form?: FormConfig<any>;
   /** Anything else in the section (read-only facts, a custom control). */
   content?: Snippet;
+  /** A new value re-creates the section's form with its current `initial` (e.g. after a reset). */
+  version?: unknown;
 }
 
 export interface FormPageConfig {
@@ -94,12 +100,27 @@ export interface Column<Row> {
   class?: string;
 }
 
-export interface Filter {
+/** A closed set of values: one select, sent as `key=value`. */
+export interface SelectFilter {
+  kind?: 'select';
   key: string;
   label: string;
   options: Option[];
   allLabel: string;
 }
+
+/** A numeric range: two number inputs, sent as `minKey=` and `maxKey=` (either may be empty). */
+export interface RangeFilter {
+  kind: 'range';
+  key: string;
+  label: string;
+  minKey: string;
+  maxKey: string;
+  min?: number;
+  max?: number;
+}
+
+export type Filter = SelectFilter | RangeFilter;
 
 export interface ConfirmSpec {
   title: string;
@@ -125,8 +146,10 @@ export interface BulkAction<Row> {
   label: string;
   icon?: IconName;
   danger?: boolean;
-  confirm?: (rows: Row[]) => ConfirmSpec;
-  run: (rows: Row[]) => Promise<string | void>;
+  /** A menu of values (e.g. "Set status" → Active, Pending…): `run` gets the chosen one. */
+  choices?: Option[];
+  confirm?: (rows: Row[], choice?: string) => ConfirmSpec;
+  run: (rows: Row[], choice?: string) => Promise<string | void>;
 }
 
 export interface TableConfig<Row> {

@@ -3,7 +3,7 @@
  * date everywhere. Pages pick and tweak them in their page-local table config.
  */
 import type { BadgeTone } from '$lib/components/Badge.svelte';
-import { humanize } from '$lib/format';
+import { formatNumber, humanize } from '$lib/format';
 import type { Column } from '$lib/templates/types';
 
 /** One colour per status or role across the product. */
@@ -18,6 +18,25 @@ export const TONES: Record<string, BadgeTone> = {
   editor: 'success',
   viewer: 'neutral',
   developer: 'brand',
+  // planner
+  pending: 'warning',
+  archived: 'neutral',
+  new: 'info',
+  scheduled: 'brand',
+  published: 'success',
+  informational: 'info',
+  navigational: 'neutral',
+  commercial: 'brand',
+  transactional: 'success',
+  // billing
+  grant: 'success',
+  purchase: 'success',
+  subscription: 'success',
+  reservation: 'warning',
+  capture: 'brand',
+  release: 'info',
+  refund: 'info',
+  adjustment: 'neutral',
 };
 
 /** The row's name in bold, with an optional second line (domain, email, description). */
@@ -69,4 +88,28 @@ export function textColumn<Row>(key: string, label: string, text: (row: Row) => 
 /** A list of names as badges (e.g. the sites a user can see). */
 export function badgesColumn<Row>(key: string, label: string, items: (row: Row) => string[], empty: string): Column<Row> {
   return { key, label, cell: (row) => ({ kind: 'badges', items: items(row).map((text) => ({ text, tone: 'neutral' })), empty }) };
+}
+
+/** A right-aligned number with thousands separators (volume, counts, credits). */
+export function numberColumn<Row>(key: string, label: string, value: (row: Row) => number | null, opts: { sortKey?: string; sub?: (row: Row) => string | null } = {}): Column<Row> {
+  return {
+    key,
+    label,
+    sortKey: opts.sortKey,
+    align: 'right',
+    cell: (row) => ({ kind: 'text', text: formatNumber(value(row)), sub: opts.sub?.(row) ?? null }),
+  };
+}
+
+/** A closed-set value (intent, type, operation) as a badge in the product's colour for it. */
+export function badgeColumn<Row>(key: string, label: string, value: (row: Row) => string, opts: { sortKey?: string; text?: (value: string) => string } = {}): Column<Row> {
+  return {
+    key,
+    label,
+    sortKey: opts.sortKey,
+    cell: (row) => {
+      const v = value(row);
+      return { kind: 'badge', text: opts.text ? opts.text(v) : humanize(v), tone: TONES[v] ?? 'neutral' };
+    },
+  };
 }

@@ -1,0 +1,67 @@
+/**
+ * How jobs read to people: function names, statuses, phases, credits and one-line outcomes.
+ * Shared by the progress panel, the header button and the live announcements.
+ */
+import type { JobStatus, JobView, Phase } from '$core/ai/jobs';
+import { PHASES } from '$core/ai/jobs';
+import type { AiFunction } from '$core/domain/enums';
+import type { BadgeTone } from '$lib/components/Badge.svelte';
+import { plural } from '$lib/format';
+
+export const FUNCTION_LABELS: Record<AiFunction, string> = {
+  auto_cluster: 'Auto cluster',
+  generate_ideas: 'Generate ideas',
+  generate_content: 'Generate content',
+  generate_image_prompts: 'Image prompts',
+  generate_images: 'Generate images',
+};
+
+export const STATUS_LABELS: Record<JobStatus, { text: string; tone: BadgeTone }> = {
+  reserving: { text: 'Reserving credits', tone: 'info' },
+  queued: { text: 'Queued', tone: 'neutral' },
+  running: { text: 'Running', tone: 'info' },
+  saving: { text: 'Saving', tone: 'info' },
+  succeeded: { text: 'Done', tone: 'success' },
+  failed: { text: 'Failed', tone: 'danger' },
+  cancelled: { text: 'Cancelled', tone: 'warning' },
+};
+
+export const PHASE_LABELS: Record<Phase, string> = {
+  INIT: 'Starting',
+  PREP: 'Preparing',
+  AI_CALL: 'AI call',
+  PARSE: 'Reading replies',
+  SAVE: 'Saving',
+  DONE: 'Done',
+};
+
+const PHASE_ORDER = Object.keys(PHASES) as Phase[];
+
+/** "Phase 3 of 6: AI call". */
+export function phaseText(phase: Phase): string {
+  return `Phase ${PHASE_ORDER.indexOf(phase) + 1} of ${PHASE_ORDER.length}: ${PHASE_LABELS[phase]}`;
+}
+
+export function creditsText(job: JobView): string {
+  if (job.status === 'succeeded') return `Charged ${plural(job.credits_charged ?? 0, 'credit')}`;
+  if (job.status === 'failed' || job.status === 'cancelled') return job.credits_reserved ? `No charge (${plural(job.credits_reserved, 'credit')} released)` : 'No charge';
+  return job.credits_reserved ? `Holds ${plural(job.credits_reserved, 'credit')}` : 'Reserving credits';
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+/** What the job produced, from its `result` (worker/ai/functions/*). */
+export function resultText(job: JobView): string {
+  const r = job.result ?? {};
+  if (job.function === 'auto_cluster') return `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}`;
+  if (job.function === 'generate_ideas') return `${plural(num(r.ideas), 'idea')} for ${plural(num(r.clusters), 'cluster')}`;
+  return 'finished';
+}
+
+/** One sentence for the live region or a toast when a job ends. */
+export function outcomeText(job: JobView, startedByMe: boolean): string {
+  const what = startedByMe ? FUNCTION_LABELS[job.function] : `${FUNCTION_LABELS[job.function]} (started by ${job.created_by.name})`;
+  if (job.status === 'succeeded') return `${what} finished: ${resultText(job)}. ${creditsText(job)}.`;
+  if (job.status === 'cancelled') return `${what} was cancelled. ${creditsText(job)}.`;
+  return `${what} failed: ${job.error ?? job.message}. ${creditsText(job)}.`;
+}

@@ -1,0 +1,74 @@
+/** The clusters table (page-local config): metrics kept by the API, members, ideas, edits. */
+import { CLUSTER_STATUSES } from '$core/domain/enums';
+import type { Query } from '$lib/api/client';
+import { API } from '$lib/api/paths';
+import type { Cluster } from '$lib/api/planner-types';
+import { bulkDeleteAction, bulkPatchAction, deleteAction, editAction } from '$lib/config/snippets/actions';
+import { createdColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
+import { statusFilter } from '$lib/config/snippets/filters';
+import type { TableConfig } from '$lib/templates/types';
+
+export const CLUSTER_NOUN = { one: 'cluster', many: 'clusters' };
+
+export function clusterTable(opts: {
+  endpoint: string | null;
+  query: Query;
+  canWrite: boolean;
+  onMembers: (cluster: Cluster) => void;
+  onGenerateIdeas: (clusters: Cluster[]) => void;
+  onEdit: (cluster: Cluster) => void;
+}): TableConfig<Cluster> {
+  const { canWrite } = opts;
+  return {
+    title: 'Clusters',
+    description: 'Topic clusters: related keywords grouped together, each the seed of a few articles.',
+    endpoint: opts.endpoint,
+    unavailable: { title: 'No site yet', body: 'Clusters belong to a sector of a site.' },
+    query: opts.query,
+    columns: [
+      nameColumn<Cluster>({ label: 'Cluster', name: (c) => c.name, sub: (c) => c.description || null }),
+      numberColumn<Cluster>('keywords_count', 'Keywords', (c) => c.keywords_count, { sortKey: 'keywords_count' }),
+      numberColumn<Cluster>('volume', 'Volume', (c) => c.volume, { sortKey: 'volume' }),
+      statusColumn<Cluster>({ sortKey: null }),
+      createdColumn<Cluster>(),
+    ],
+    filters: [statusFilter(CLUSTER_STATUSES)],
+    search: { label: 'Search clusters', placeholder: 'Search clusters' },
+    defaultOrdering: '-volume',
+    rowKey: (c) => c.id,
+    rowLabel: (c) => c.name,
+    rowActions: [
+      { id: 'members', label: canWrite ? 'Edit keywords' : 'View keywords', icon: 'key', run: opts.onMembers, reload: false },
+      ...(canWrite
+        ? [
+            { id: 'ideas', label: 'Generate ideas', icon: 'sparkles' as const, run: (c: Cluster) => opts.onGenerateIdeas([c]), reload: false },
+            editAction<Cluster>(opts.onEdit, 'Rename or describe'),
+            deleteAction<Cluster>({
+              noun: CLUSTER_NOUN,
+              path: (c) => API.cluster(c.id),
+              name: (c) => c.name,
+              consequence: 'The cluster goes away; its keywords stay, without a cluster, and its ideas stay too.',
+            }),
+          ]
+        : []),
+    ],
+    bulkActions: canWrite
+      ? [
+          {
+            id: 'ideas',
+            label: 'Generate ideas',
+            icon: 'sparkles',
+            run: async (rows) => {
+              opts.onGenerateIdeas(rows);
+            },
+          },
+          bulkPatchAction<Cluster>({ id: 'archive', label: 'Archive', noun: CLUSTER_NOUN, path: (c) => API.cluster(c.id), body: { status: 'archived' }, done: 'archived' }),
+          bulkDeleteAction<Cluster>({ noun: CLUSTER_NOUN, path: (c) => API.cluster(c.id), consequence: 'Their keywords stay, without a cluster.' }),
+        ]
+      : [],
+    noun: CLUSTER_NOUN,
+    empty: canWrite
+      ? { title: 'No clusters yet', body: 'Select keywords on the Keywords page and choose Auto cluster, or create a cluster by hand.' }
+      : { title: 'No clusters yet', body: 'Clusters your team creates appear here.' },
+  };
+}

@@ -1,0 +1,74 @@
+/** The ideas table (page-local config): ideas from AI jobs or by hand, turned into writer tasks. */
+import type { Snippet } from 'svelte';
+import { CONTENT_STRUCTURES, IDEA_STATUSES } from '$core/domain/enums';
+import type { Query } from '$lib/api/client';
+import { api } from '$lib/api/client';
+import { API } from '$lib/api/paths';
+import type { Idea } from '$lib/api/planner-types';
+import { bulkRouteDeleteAction, deleteAction } from '$lib/config/snippets/actions';
+import { badgeColumn, numberColumn, statusColumn, textColumn } from '$lib/config/snippets/columns';
+import { enumFilter, idFilter, statusFilter } from '$lib/config/snippets/filters';
+import { plural } from '$lib/format';
+import type { ClusterDirectory } from '$lib/planner/cluster-directory.svelte';
+import type { TableConfig } from '$lib/templates/types';
+
+export const IDEA_NOUN = { one: 'idea', many: 'ideas' };
+
+export function ideaTable(opts: {
+  endpoint: string | null;
+  query: Query;
+  clusters: ClusterDirectory;
+  canWrite: boolean;
+  /** The title cell: a button that opens the idea (defined in the page, where snippets live). */
+  titleCell: Snippet<[Idea]>;
+  onOpen: (idea: Idea) => void;
+}): TableConfig<Idea> {
+  const { clusters, canWrite } = opts;
+  return {
+    title: 'Ideas',
+    description: 'Article ideas per cluster, each with target keywords and a section outline the writer will follow.',
+    endpoint: opts.endpoint,
+    unavailable: { title: 'No site yet', body: 'Ideas belong to a sector of a site.' },
+    query: opts.query,
+    columns: [
+      { key: 'idea_title', label: 'Idea', sortKey: 'idea_title', primary: true, snippet: opts.titleCell },
+      textColumn<Idea>('cluster', 'Cluster', (i) => clusters.nameOf(i.cluster_id) ?? '—'),
+      badgeColumn<Idea>('content_structure', 'Structure', (i) => i.content_structure),
+      numberColumn<Idea>('estimated_word_count', 'Words', (i) => i.estimated_word_count, { sortKey: 'estimated_word_count' }),
+      textColumn<Idea>('outline', 'Outline', (i) => plural(i.outline.length, 'section')),
+      statusColumn<Idea>(),
+    ],
+    filters: [
+      statusFilter(IDEA_STATUSES),
+      enumFilter('content_structure', 'Structure', CONTENT_STRUCTURES),
+      idFilter('cluster_id', 'Cluster', clusters.clusters.map((c) => ({ value: c.id, label: c.name })), 'Any cluster'),
+    ],
+    search: { label: 'Search ideas', placeholder: 'Search idea titles' },
+    defaultOrdering: '-created_at',
+    rowKey: (i) => i.id,
+    rowLabel: (i) => i.idea_title,
+    rowActions: [
+      { id: 'open', label: 'Open', icon: 'review', run: opts.onOpen, reload: false },
+      ...(canWrite ? [deleteAction<Idea>({ noun: IDEA_NOUN, path: (i) => API.idea(i.id), name: (i) => i.idea_title })] : []),
+    ],
+    bulkActions: canWrite
+      ? [
+          {
+            id: 'tasks',
+            label: 'Create tasks',
+            icon: 'tasks',
+            run: async (rows) => {
+              const res = await api.post<{ created: number; already_had_tasks: number }>(API.ideasCreateTasks, { ids: rows.map((i) => i.id) });
+              const { created, already_had_tasks: already } = res.data;
+              return `${plural(created, 'writer task')} created${already ? `; ${plural(already, 'idea')} already had one` : ''}.`;
+            },
+          },
+          bulkRouteDeleteAction<Idea>({ noun: IDEA_NOUN, path: API.ideasBulkDelete }),
+        ]
+      : [],
+    noun: IDEA_NOUN,
+    empty: canWrite
+      ? { title: 'No ideas yet', body: 'On the Clusters page, select clusters and choose Generate ideas.' }
+      : { title: 'No ideas yet', body: 'Ideas your team generates appear here.' },
+  };
+}
