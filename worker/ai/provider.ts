@@ -93,20 +93,25 @@ export function clientFor(cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL'>, timeo
   return new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: timeoutMs });
 }
 
+/** The chat request both attempt kinds send. */
+function requestBody(cfg: ProviderConfig, req: ChatRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+  return {
+    model: cfg.model,
+    messages: [
+      { role: 'system', content: req.system },
+      { role: 'user', content: req.user },
+    ],
+    ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+    ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+    temperature: req.temperature ?? 0.4,
+  };
+}
+
 /** One attempt of a chat completion. Truncated, refused and empty replies are errors here. */
 export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Promise<ChatResult> {
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
-    completion = await clientFor(cfg, req.timeoutMs).chat.completions.create({
-      model: cfg.model,
-      messages: [
-        { role: 'system', content: req.system },
-        { role: 'user', content: req.user },
-      ],
-      ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
-      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
-      temperature: req.temperature ?? 0.4,
-    });
+    completion = await clientFor(cfg, req.timeoutMs).chat.completions.create(requestBody(cfg, req));
   } catch (err) {
     throw classifyError(err);
   }
@@ -130,18 +135,7 @@ export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest
   let usage = { tokensIn: 0, tokensOut: 0 };
   let model = cfg.model;
   try {
-    const stream = await clientFor(cfg, req.timeoutMs).chat.completions.create({
-      model: cfg.model,
-      messages: [
-        { role: 'system', content: req.system },
-        { role: 'user', content: req.user },
-      ],
-      ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
-      ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
-      temperature: req.temperature ?? 0.4,
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+    const stream = await clientFor(cfg, req.timeoutMs).chat.completions.create({ ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } });
     for await (const chunk of stream) {
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens ?? 0, tokensOut: chunk.usage.completion_tokens ?? 0 };

@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
 import { MEMBER_HEADER } from '../../durable-objects/site-coordinator/index';
 import { coordinatorOf } from '../ai/jobs-api';
-import { verifyAccessToken } from '../auth/tokens';
 import type { AppEnv } from '../env';
+import { authenticateSocket } from '../middleware/authenticate';
 import { onError } from '../http/on-error';
 import { idParam } from '../http/validate';
 import { requestId } from '../middleware/request-id';
 import { tenantContext } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
-import { Unauthorized } from '../http/errors';
 
 /**
  * `GET /ws/sites/:siteId?access_token=…`: the live channel of a site (job progress, data changes,
@@ -21,15 +20,9 @@ realtimeRoutes.onError(onError);
 
 realtimeRoutes.get(
   '/sites/:siteId',
-  async (c, next) => {
-    const token = c.req.query('access_token');
-    if (!token) throw new Unauthorized('Connect with ?access_token=<access token>.');
-    c.set('session', await verifyAccessToken(c.env, token));
-    await next();
-  },
+  authenticateSocket,
   tenantContext,
   async (c) => {
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return c.json({ success: false, error: 'Expected a WebSocket upgrade.', code: 'upgrade_required', request_id: c.get('requestId') }, 426);
     const tenant = c.get('tenant');
     const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
     const headers = new Headers(c.req.raw.headers);

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { DRAFT_ACCESS_HEADER, DRAFT_USER_HEADER, type DraftAccess } from '../../durable-objects/draft-room/protocol';
-import { verifyAccessToken } from '../auth/tokens';
 import type { AppEnv } from '../env';
-import { Unauthorized } from '../http/errors';
+import { authenticateSocket } from '../middleware/authenticate';
 import { onError } from '../http/on-error';
 import { idParam } from '../http/validate';
 import { requestId } from '../middleware/request-id';
@@ -26,17 +25,9 @@ draftSocketRoutes.onError(onError);
 
 draftSocketRoutes.get(
   '/draft-room/:contentId',
-  async (c, next) => {
-    const token = c.req.query('access_token');
-    if (!token) throw new Unauthorized('Connect with ?access_token=<access token>.');
-    c.set('session', await verifyAccessToken(c.env, token));
-    await next();
-  },
+  authenticateSocket,
   tenantContext,
   async (c) => {
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      return c.json({ success: false, error: 'Expected a WebSocket upgrade.', code: 'upgrade_required', request_id: c.get('requestId') }, 426);
-    }
     const tenant = c.get('tenant');
     const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
     const access: DraftAccess = tenant.can('data:write') ? 'write' : 'read';
