@@ -157,7 +157,7 @@ export class CoordinatorEngine {
       credits_charged: null,
       batches_total: 0,
       batches_done: 0,
-      save_attempts: 0,
+      step_attempts: 0,
       next_run_at: now,
       error: null,
       result: null,
@@ -307,13 +307,13 @@ export class CoordinatorEngine {
     try {
       await run();
     } catch (err) {
-      const attempts = job.save_attempts + 1;
+      const attempts = job.step_attempts + 1;
       if (err instanceof InvalidJobInput || err instanceof ProviderNotConfigured || attempts >= MAX_STEP_ATTEMPTS) {
         this.finish(job, { status: 'failed', message: 'Failed', error: (err as Error).message });
         await this.settle(this.store.getJob(job.id)!).catch(() => undefined);
         return;
       }
-      this.store.updateJob(job.id, { save_attempts: attempts, next_run_at: this.now() + fullJitterDelay(attempts, this.random, 1000, 15_000) + 250 });
+      this.store.updateJob(job.id, { step_attempts: attempts, next_run_at: this.now() + fullJitterDelay(attempts, this.random, 1000, 15_000) + 250 });
     }
   }
 
@@ -372,7 +372,7 @@ export class CoordinatorEngine {
       message: `${prepared.summary}: ${batches.length} AI call${batches.length === 1 ? '' : 's'}`,
       batches_total: batches.length,
       batches_done: 0,
-      save_attempts: 0,
+      step_attempts: 0,
     });
   }
 
@@ -454,6 +454,7 @@ export class CoordinatorEngine {
     if (!this.stillCurrent(job)) return { parsed: null, tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
     const repaired = repairJson(reply.content);
     if (!repaired.ok) throw new InvalidReply(repaired.reason);
+    if (!def.parse) throw new Error(`AI function ${def.name} has neither run() nor parse().`);
     return { parsed: def.parse(repaired.value, aiBatch), tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
   }
 

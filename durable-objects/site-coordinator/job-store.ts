@@ -5,7 +5,7 @@ import type { JobStatus, Phase } from '../../core/ai/jobs';
  * an in-memory store and runs on the Durable Object's SQLite in production. Rows are versioned
  * (`SCHEMA_VERSION`) so the stored format can change with a migration.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface JobRecord {
   id: string;
@@ -26,7 +26,8 @@ export interface JobRecord {
   credits_charged: number | null;
   batches_total: number;
   batches_done: number;
-  save_attempts: number;
+  /** Attempts of the current D1 step (reserve, prepare or save), reset when a step succeeds. */
+  step_attempts: number;
   next_run_at: number;
   error: string | null;
   result: Record<string, unknown> | null;
@@ -102,12 +103,15 @@ export class SqlJobStore implements JobStore {
   private migrate() {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     const row = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).toArray()[0];
-    if (row && Number(row.value) >= SCHEMA_VERSION) return;
+    const version = row ? Number(row.value) : 0;
+    if (version >= SCHEMA_VERSION) return;
+    // v2: the retry counter of the reserve/prepare/save steps was misnamed save_attempts.
+    if (version === 1) this.sql.exec(`ALTER TABLE jobs RENAME COLUMN save_attempts TO step_attempts`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS jobs (
       id TEXT PRIMARY KEY, account_id INTEGER NOT NULL, shard TEXT NOT NULL, site_id INTEGER NOT NULL, user_id INTEGER NOT NULL, user_name TEXT NOT NULL,
       function TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL, phase TEXT NOT NULL, progress INTEGER NOT NULL,
       message TEXT NOT NULL, summary TEXT NOT NULL, credits_reserved INTEGER NOT NULL, credits_charged INTEGER,
-      batches_total INTEGER NOT NULL, batches_done INTEGER NOT NULL, save_attempts INTEGER NOT NULL, next_run_at INTEGER NOT NULL,
+      batches_total INTEGER NOT NULL, batches_done INTEGER NOT NULL, step_attempts INTEGER NOT NULL, next_run_at INTEGER NOT NULL,
       error TEXT, result TEXT, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, cost_usd REAL NOT NULL, model TEXT NOT NULL,
       version INTEGER NOT NULL, retry_of TEXT, settled INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS jobs_status_idx ON jobs (status, next_run_at)`);
