@@ -98,10 +98,6 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     };
   },
 
-  parse() {
-    throw new Error('generate_images produces its result in run()');
-  },
-
   save(ctx, _prepared, parsed) {
     const now = Date.now();
     return {

@@ -63,8 +63,8 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
   /** Credits held when the job is accepted (the most it can cost). */
   reserve(input: Input): number;
   prepare(ctx: FunctionContext, input: Input): Promise<Prepared<Meta>>;
-  /** Validates one reply (already JSON-repaired) against the contract and our data. */
-  parse(reply: unknown, batch: AiBatch<Meta>): Parsed;
+  /** Chat functions: validates one reply (already JSON-repaired) against the contract and our data. */
+  parse?(reply: unknown, batch: AiBatch<Meta>): Parsed;
   save(ctx: FunctionContext, prepared: Prepared<Meta>, parsed: Parsed[]): SaveOutcome;
   /** Per-attempt timeout of one AI call, when the default (60 s) is too short (long articles). */
   callTimeoutMs?: number;
