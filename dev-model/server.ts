@@ -536,6 +536,17 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
 
 // ---------------------------------------------------------------------- CLI
 
+/** Flags that take a number, and the option each one sets. */
+const NUMERIC_FLAGS: Record<string, keyof DevModelOptions> = {
+  '--port': 'port',
+  '--latency': 'latencyMs',
+  '--max-concurrent': 'maxConcurrentPerKey',
+  '--jitter': 'jitterMs',
+  '--seed': 'seed',
+  '--stream-delay': 'streamDelayMs',
+  '--retry-after': 'retryAfterS',
+};
+
 export function parseArgs(argv: string[]): DevModelOptions {
   const opts: DevModelOptions = { verbose: true };
   const rates: FaultRates = {};
@@ -557,31 +568,16 @@ export function parseArgs(argv: string[]): DevModelOptions {
       if (!Number.isFinite(v)) throw new Error(`${arg} needs a number`);
       return v;
     };
+    const numeric = NUMERIC_FLAGS[arg];
+    if (numeric) {
+      (opts as Record<string, unknown>)[numeric] = num();
+      continue;
+    }
+    if (arg === '--host') {
+      opts.host = next();
+      continue;
+    }
     switch (arg) {
-      case '--port':
-        opts.port = num();
-        break;
-      case '--host':
-        opts.host = next();
-        break;
-      case '--latency':
-        opts.latencyMs = num();
-        break;
-      case '--max-concurrent':
-        opts.maxConcurrentPerKey = num();
-        break;
-      case '--jitter':
-        opts.jitterMs = num();
-        break;
-      case '--seed':
-        opts.seed = num();
-        break;
-      case '--stream-delay':
-        opts.streamDelayMs = num();
-        break;
-      case '--retry-after':
-        opts.retryAfterS = num();
-        break;
       case '--quiet':
         opts.verbose = false;
         break;

@@ -71,18 +71,23 @@ export async function forEachRow<Row>(rows: Row[], each: (row: Row) => Promise<u
   return done(succeeded);
 }
 
+/** The confirmation every bulk delete asks for, naming how many of what go away. */
+function deleteConfirmation(noun: Noun, consequence?: string) {
+  return (rows: unknown[]) => ({
+    title: `Delete ${plural(rows.length, noun.one, noun.many)}?`,
+    body: consequence ?? 'The selected items will be removed. This cannot be undone.',
+    confirmLabel: `Delete ${plural(rows.length, noun.one, noun.many)}`,
+    danger: true,
+  });
+}
+
 export function bulkDeleteAction<Row>(opts: { noun: Noun; path: (row: Row) => string; consequence?: string; after?: () => unknown }): BulkAction<Row> {
   return {
     id: 'delete',
     label: 'Delete',
     icon: 'trash',
     danger: true,
-    confirm: (rows) => ({
-      title: `Delete ${plural(rows.length, opts.noun.one, opts.noun.many)}?`,
-      body: opts.consequence ?? 'The selected items will be removed. This cannot be undone.',
-      confirmLabel: `Delete ${plural(rows.length, opts.noun.one, opts.noun.many)}`,
-      danger: true,
-    }),
+    confirm: deleteConfirmation(opts.noun, opts.consequence),
     run: async (rows) => {
       try {
         return await forEachRow(rows, (row) => api.delete(opts.path(row)), (n) => `Deleted ${plural(n, opts.noun.one, opts.noun.many)}.`);
@@ -126,12 +131,7 @@ export function bulkRouteDeleteAction<Row extends { id: number }>(opts: { noun: 
     label: 'Delete',
     icon: 'trash',
     danger: true,
-    confirm: (rows) => ({
-      title: `Delete ${plural(rows.length, opts.noun.one, opts.noun.many)}?`,
-      body: opts.consequence ?? 'The selected items will be removed. This cannot be undone.',
-      confirmLabel: `Delete ${plural(rows.length, opts.noun.one, opts.noun.many)}`,
-      danger: true,
-    }),
+    confirm: deleteConfirmation(opts.noun, opts.consequence),
     run: async (rows) => {
       const res = await api.post<{ deleted: number }>(opts.path, { ids: rows.map((r) => r.id) });
       return `Deleted ${plural(res.data.deleted, opts.noun.one, opts.noun.many)}.`;
