@@ -4,8 +4,13 @@ import { defineConfig } from '@playwright/test';
  * Browser tests against the built worker under `wrangler dev` on a fresh local state
  * (scripts/e2e-server.sh). Debian's Chromium is used: no browser download is possible here.
  */
+// E2E_PORT lets a second checkout (or a helper) run the suite beside another on the same machine.
+const PORT = Number(process.env.E2E_PORT ?? 8788);
+
 export default defineConfig({
   testDir: 'tests/e2e',
+  // A real WordPress for the publishing journey (tests/e2e/global-setup.ts).
+  globalSetup: './tests/e2e/global-setup.ts',
   workers: 1,
   fullyParallel: false,
   forbidOnly: true,
@@ -14,7 +19,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
-    baseURL: 'http://localhost:8788',
+    baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -24,7 +29,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'bash scripts/e2e-server.sh',
-    url: 'http://127.0.0.1:8788/api/health',
+    url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,
   },

@@ -71,7 +71,7 @@ ensure_chromium() {
 start_dev_model() {
   local port="$1" log="$2"
   if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then log "dev model server already on :$port"; return 0; fi
-  node dev-model/server.ts --port "$port" --latency "${DEV_MODEL_LATENCY_MS:-400}" --jitter 200 --quiet > "$log" 2>&1 &
+  node dev-model/server.ts --port "$port" --latency "${DEV_MODEL_LATENCY_MS:-400}" --jitter 200 --stream-delay "${DEV_MODEL_STREAM_DELAY_MS:-8}" --quiet > "$log" 2>&1 &
   DEV_MODEL_PID=$!
   for _ in $(seq 100); do
     grep -q DEV_MODEL_READY "$log" 2>/dev/null && { log "dev model server on http://127.0.0.1:$port (demo model, no internet needed)"; return 0; }

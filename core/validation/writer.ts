@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTENT_STATUSES, CONTENT_STRUCTURES, CONTENT_TYPES, TASK_STATUSES } from '../domain/enums';
+import { CONTENT_STATUSES, CONTENT_STRUCTURES, CONTENT_TYPES, IMAGE_STATUSES, IMAGE_TYPES, TASK_STATUSES } from '../domain/enums';
 import { description, id, listQuery } from './common';
 import { keywordText } from './planner';
 
@@ -32,6 +32,14 @@ export const taskListQuery = listQuery.extend({
 });
 
 export const generateContentBody = z.object({ ids: z.array(id).min(1, 'Select at least one task.').max(500, 'At most 500 tasks at once.') });
+
+export const imageListQuery = listQuery.extend({
+  site_id: id.optional(),
+  sector_id: id.optional(),
+  content_id: id.optional(),
+  status: z.enum(IMAGE_STATUSES).optional(),
+  image_type: z.enum(IMAGE_TYPES).optional(),
+});
 
 export const contentListQuery = listQuery.extend({
   site_id: id.optional(),

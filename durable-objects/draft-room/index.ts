@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { copyFragment, draftFragment, draftToHtml, htmlToDraft, replaceDraftWithHtml, wordCount } from '../../core/draft';
 import type { Env } from '../../worker/env';
 import { AI_ORIGIN, appendSection, beginGeneration, finishGeneration, generationState, type GenerationState } from './generation';
+import { placeImage, removeImage } from './images';
 import { resolveTarget, writeProjection, type DraftTarget } from './projection';
 import {
   DRAFT_ACCESS_HEADER,
@@ -13,6 +14,8 @@ import {
   versionPrefix,
   type DraftSnapshot,
   type GenerationMeta,
+  type ImagePlacement,
+  type ImagePlacementResult,
   type ProjectionResult,
   type SectionPosition,
   type VersionInfo,
@@ -222,6 +225,27 @@ export class DraftRoom extends YServer<Env> {
   async snapshotHtml(): Promise<DraftSnapshot> {
     await this.ready();
     return this.snapshot();
+  }
+
+  // ---------------------------------------------------------------- RPC: generated images
+
+  /**
+   * Shows a generated in-article image at the end of its section, or points the node already there
+   * at the new file (regenerated): one change that connected editors receive, saved at once.
+   */
+  async placeImage(image: ImagePlacement): Promise<ImagePlacementResult & { projection: ProjectionResult }> {
+    await this.ready();
+    const placed = placeImage(this.document, image);
+    const { projection } = await this.persist();
+    return { ...placed, projection };
+  }
+
+  /** Takes a deleted image out of the draft (every node showing it), saved at once. */
+  async removeImage(imageId: number): Promise<{ removed: number; projection: ProjectionResult }> {
+    await this.ready();
+    const removed = removeImage(this.document, imageId);
+    const { projection } = await this.persist();
+    return { removed, projection };
   }
 
   // ---------------------------------------------------------------- RPC: named versions

@@ -43,14 +43,7 @@ export const versionKey = (prefix: string, id: string) => `${prefix}${id}.yjs`;
 /** R2 custom metadata of a version object (strings only). `format` names the payload's encoding. */
 export const VERSION_FORMAT = 'yjs-update-v1';
 
-export interface VersionInfo {
-  id: string;
-  name: string;
-  created_at: string;
-  user_id: number | null;
-  bytes: number;
-  word_count: number;
-}
+export type { VersionInfo } from '../../core/draft/version-info';
 
 // ---------------------------------------------------------------- RPC payloads
 
@@ -76,3 +69,18 @@ export type ProjectionResult =
   | { kind: 'unchanged' }
   | { kind: 'too_large'; bytes: number }
   | { kind: 'no_content_row' };
+
+/** A generated in-article image to show in the draft, after H2 section `afterSection` (0-based; null: at the end). */
+export interface ImagePlacement {
+  imageId: number;
+  /** Where the app serves the file: `/media/<r2 key>`, the key naming the image (`…/images/<id>/…`). */
+  src: string;
+  alt: string;
+  afterSection: number | null;
+}
+
+/** inserted: a new node; updated: the node(s) already there now show the new file; unchanged: nothing to do. */
+export interface ImagePlacementResult {
+  kind: 'inserted' | 'updated' | 'unchanged';
+  nodes: number;
+}

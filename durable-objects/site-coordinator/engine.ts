@@ -374,6 +374,8 @@ export class CoordinatorEngine {
       batches_done: 0,
       step_attempts: 0,
     });
+    // Drafts that already exist can be opened while the AI writes into them: say so now, not at the end.
+    if (prepared.changed?.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: prepared.changed, job_id: job.id });
   }
 
   /** One AI call of a running job (the limiter slot is already taken). */
@@ -533,7 +535,9 @@ export class CoordinatorEngine {
     if (job.settled || !TERMINAL_STATUSES.includes(job.status) || job.status === 'succeeded') return;
     const ctx = this.ctx(job);
     await releaseCredits(ctx.db, { accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message });
+    const undo = functionDefinition(job.function).abandon?.(ctx, job.input);
     await runBatch(ctx.db, [
+      ...(undo?.statements ?? []),
       updateTaskLog({
         accountId: job.account_id,
         jobId: job.id,
@@ -550,6 +554,7 @@ export class CoordinatorEngine {
       }),
     ]);
     this.store.updateJob(job.id, { settled: 1 });
+    if (undo?.changed.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: undo.changed, job_id: job.id });
   }
 
   // ------------------------------------------------------------------ state + events

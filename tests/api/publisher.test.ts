@@ -1,7 +1,11 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { draftRoomOf } from '../../worker/writer/draft-room-client';
 import { call, signup, type Session } from '../helpers/api';
 import { envelopeProblems, expectError, MISSING_ID, populateAccount, shardBinding, type AccountFx } from '../helpers/fixtures';
 import { connectSite, contentRow, insertContent, insertImage, pngBytes, unique, wordpress, wpApi, type ContentRow, type ImageRow } from '../helpers/wordpress';
+import { openDraft } from '../helpers/yjs-socket';
 
 /**
  * Publishing to the REAL WordPress (tests/setup/wordpress.ts), checked by reading the post back
@@ -207,6 +211,69 @@ describe('publishing a content row to WordPress', () => {
     expect(one.body.data.id).toBe(res.body.results[0].id);
     expect((await records(owner, `site_id=${fx.granted.id}&status=published`)).body.count).toBeGreaterThanOrEqual(5);
     expectError(await call('GET', `${RECORDS}?status=bogus`, { token: owner.token }), 400, 'validation_error');
+  });
+});
+
+describe('publishing what editors see: the live draft', () => {
+  const ARTICLE = '<p>Herbs grow well on a sunny windowsill all year.</p><h2>Light</h2><p>Basil wants six hours of sun.</p><h2>Water</h2><p>Water when the soil is dry.</p>';
+
+  it('sends an edit the row does not have yet and the image placed in the draft, once, as WordPress media', async () => {
+    const row = await insertContent(fx, fx.granted, { title: unique('Windowsill herbs'), html_content: ARTICLE });
+    const bytes = await pngBytes([10, 120, 10]);
+    const image = await insertImage(fx, row, { image_type: 'in_article', alt: 'Basil in the sun', after_section: 0 }, { bytes, type: 'image/png' });
+    // The file where generate_images puts it (…/images/<id>/<job>.<ext>), as the draft shows it.
+    const key = `accounts/${fx.accountId}/sites/${row.site_id}/images/${image.id}/job-1.png`;
+    await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: 'image/png' } });
+    await shardBinding(fx.shard).prepare('UPDATE images SET r2_key = ? WHERE id = ?').bind(key, image.id).run();
+    const room = draftRoomOf(env, fx.accountId, row.id);
+    expect(await room.placeImage({ imageId: image.id, src: `/media/${key}`, alt: 'Basil in the sun', afterSection: 0 })).toMatchObject({ kind: 'inserted' });
+
+    // An editor types into the open draft.
+    const editor = await openDraft(row.id, owner.token);
+    await editor.synced;
+    const edit = 'Edited live: rosemary likes it dry.';
+    editor.doc.transact(() => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(edit)]);
+      editor.fragment.insert(editor.fragment.length, [p]);
+    });
+    // The row lags the draft (the room projects on a debounce): once the projection landed, the
+    // row is put back to the article as it was, which the room will not rewrite until the next change.
+    const read = () => shardBinding(fx.shard).prepare('SELECT html_content FROM content WHERE id = ?').bind(row.id).first<{ html_content: string }>();
+    for (let deadline = Date.now() + 8000; !(await read())!.html_content.includes(edit); ) {
+      if (Date.now() > deadline) throw new Error('the draft was never projected to the row');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await shardBinding(fx.shard).prepare('UPDATE content SET html_content = ? WHERE id = ?').bind(ARTICLE, row.id).run();
+    editor.close();
+    expect((await room.snapshotHtml()).html).toContain(edit);
+    expect((await read())!.html_content).toBe(ARTICLE);
+
+    const res = await call('POST', publishPath(row.id), { token: owner.token, body: { status: 'draft' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { record, wordpress: wpPost } = res.body.data;
+    expect(record.metadata.html).toMatchObject({ source: 'draft', rewritten_image_ids: [image.id], inserted_image_ids: [], dropped_srcs: [] });
+    const media = (await wpApi('GET', `/media/${record.metadata.media[0].wp_media_id}?context=edit`)).data;
+    expect(media.mime_type).toBe('image/png');
+
+    const html: string = (await wpApi('GET', `/posts/${wpPost.post_id}?context=edit`)).data.content.raw;
+    expect(html).toContain(`<p>${edit}</p>`);
+    expect(html.split(media.source_url).length - 1).toBe(1);
+    expect(html).toContain(`<img src="${media.source_url}" alt="Basil in the sun">`);
+    expect(html.indexOf(media.source_url)).toBeGreaterThan(html.indexOf('<h2>Light</h2>'));
+    expect(html.indexOf(media.source_url)).toBeLessThan(html.indexOf('<h2>Water</h2>'));
+    expect(html).not.toContain('/media/accounts/');
+  });
+
+  it('an empty draft falls back to the row (an article the room never received)', async () => {
+    const row = await insertContent(fx, fx.granted, { title: unique('Row only') });
+    await draftRoomOf(env, fx.accountId, row.id).replaceWithHtml('');
+    await shardBinding(fx.shard).prepare('UPDATE content SET html_content = ? WHERE id = ?').bind(ARTICLE, row.id).run();
+    const res = await call('POST', publishPath(row.id), { token: owner.token, body: { status: 'draft' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.record.metadata.html).toMatchObject({ source: 'row' });
+    const html: string = (await wpApi('GET', `/posts/${res.body.data.wordpress.post_id}?context=edit`)).data.content.raw;
+    expect(html).toBe(ARTICLE);
   });
 });
 

@@ -106,6 +106,22 @@ describe('the site socket', () => {
     expect(await waitForJob(owner, jobId)).toMatchObject({ status: 'succeeded' });
   });
 
+  it('announces the drafts of a content job as soon as they exist, long before the article is saved', async () => {
+    const sectorId = (await call('GET', `/api/v1/auth/sectors/?site_id=${site1}`, { token: owner.token })).body.results[0].id;
+    const task = (await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: site1, sector_id: sectorId, title: 'Raised bed soil guide' } })).body.data;
+    const from = e.events.length;
+    const jobId: string = (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } })).body.data.task_id;
+    await e.waitFor('drafts announced', (ev) => ev.type === 'data.changed' && ev.job_id === jobId && ev.entities.includes('content'), from);
+    const events = e.events.slice(from);
+    const announced = events.findIndex((ev) => ev.type === 'data.changed' && ev.job_id === jobId);
+    // The teammate hears of the draft while the job still runs, so they can open it and watch.
+    expect(events.slice(0, announced).some((ev) => isJob(jobId)(ev) && ev.job.status === 'succeeded')).toBe(false);
+    const drafts = (await call('GET', `/api/v1/writer/content/?site_id=${site1}&search=${encodeURIComponent('Raised bed soil guide')}`, { token: editor.token })).body.results;
+    expect(drafts).toHaveLength(1);
+    expect((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: editor.token })).body.data.status).toMatch(/in_progress|completed/);
+    expect(await waitForJob(owner, jobId)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('tells both members when someone edits data by hand', async () => {
     const from = [o.events.length, e.events.length];
     const res = await call('PATCH', `/api/v1/planner/keywords/${keywordIds[0]}/`, { token: editor.token, body: { volume: 999 } });

@@ -55,6 +55,8 @@ describe('content generation', () => {
     expect((await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data).toMatchObject({ balance: before.balance, reserved: 0 });
     const contentId = ((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data.content_id);
     expect(contentId).toBeNull(); // the task never got its content
+    // …and it is back in the queue, not stuck "in progress" behind a job that has ended.
+    expect((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data.status).toBe('queued');
     const draft = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(owner.accountId).first<{ shard: string }>();
     const row = await (env as unknown as Record<string, D1Database>)[draft!.shard]!.prepare('SELECT id, html_content FROM content WHERE account_id = ? AND task_id = ?').bind(owner.accountId, task.id).first<{ id: number; html_content: string }>();
     expect(row!.html_content).toBe('');
@@ -99,6 +101,22 @@ describe('images', () => {
     expect(again.status).toBe('succeeded');
     const regenerated = (await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body.data;
     expect(regenerated.r2_key).not.toBe(featured.r2_key);
+
+    // The list filters by type and finds images by the words of their prompt or alt text.
+    const byType = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}&image_type=featured`, { token: owner.token })).body;
+    expect(byType.results.map((i: { id: number }) => i.id)).toEqual([featured.id]);
+    const word = featured.prompt.split(/\s+/).find((w: string) => w.length > 6)!;
+    const found = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}&search=${encodeURIComponent(word)}`, { token: owner.token })).body.results;
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((i: { prompt: string; alt: string }) => `${i.prompt} ${i.alt}`.toLowerCase().includes(word.toLowerCase()))).toBe(true);
+
+    // A regeneration the provider refuses keeps the image it had (status and file), charging nothing.
+    const key = `sk-images-${Date.now()}`;
+    await useOwnModelKey(owner, key);
+    await scriptFaults(key, { script: ['refusal', 'refusal', 'refusal'] });
+    const refused = await waitForJob(owner, (await call('POST', `/api/v1/writer/images/${featured.id}/regenerate/`, { token: owner.token })).body.data.task_id);
+    expect(refused.status).toBe('failed');
+    expect((await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body.data).toMatchObject({ status: 'generated', r2_key: regenerated.r2_key });
     expect((await call('DELETE', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 50));
     expect(await env.MEDIA.get(regenerated.r2_key)).toBeNull();

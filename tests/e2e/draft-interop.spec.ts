@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import YProvider from 'y-partyserver/provider';
 import * as Y from 'yjs';
-import { uniquePerson } from './helpers';
+import { E2E_PORT, uniquePerson } from './helpers';
 
 /**
  * Live interop of the DraftRoom under `wrangler dev` (no browser page): a stock y-websocket
@@ -12,8 +12,8 @@ import { uniquePerson } from './helpers';
  * keep typing through the reconnect. At the end both documents, and a third client that connects
  * fresh after the room restarted once more, hold the same content, with every character typed.
  */
-const HTTP = 'http://127.0.0.1:8788';
-const WS_HOST = '127.0.0.1:8788';
+const HTTP = `http://127.0.0.1:${E2E_PORT}`;
+const WS_HOST = `127.0.0.1:${E2E_PORT}`;
 const EDITS_PER_CLIENT = 400;
 
 async function api<T = any>(request: APIRequestContext, method: 'get' | 'post', path: string, token?: string, data?: unknown): Promise<T> {

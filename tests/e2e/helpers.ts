@@ -1,5 +1,9 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
+/** The e2e server's port (playwright.config.ts): 8788 unless E2E_PORT moves it. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 8788);
+export const E2E_ORIGIN = `http://localhost:${E2E_PORT}`;
+
 let counter = 0;
 
 /** A person nobody has registered yet in this server's fresh state. */
@@ -20,7 +24,7 @@ export function uniquePerson(label: string) {
 export async function registerInBrowser(page: Page, person: ReturnType<typeof uniquePerson>) {
   const res = await page.request.post('/api/v1/auth/register/', {
     data: { email: person.email, password: person.password, name: person.name, account_name: person.account },
-    headers: { origin: 'http://localhost:8788' },
+    headers: { origin: E2E_ORIGIN },
   });
   expect(res.status()).toBe(201);
 }

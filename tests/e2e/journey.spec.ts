@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createSiteViaApi, hasHorizontalScroll, mainNav, registerInBrowser, siteSwitcher, uniquePerson } from './helpers';
+import { createSiteViaApi, E2E_PORT, hasHorizontalScroll, mainNav, registerInBrowser, siteSwitcher, uniquePerson } from './helpers';
 
 /**
  * What a new team does on day one, in a real browser against the real worker: sign up, create
@@ -43,7 +43,7 @@ test.describe('day one of a new team', () => {
 
     await page.getByLabel('Password').fill(owner.password);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect(page).toHaveURL(/localhost:8788\/$/);
+    await expect(page).toHaveURL(new RegExp(`localhost:${E2E_PORT}/$`));
     await expect(page.getByRole('heading', { name: 'Welcome, Owner' })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Getting started' })).toBeVisible();
 
@@ -103,7 +103,7 @@ test.describe('day one of a new team', () => {
 
     const linkDialog = page.getByRole('dialog', { name: `Invite link for ${editor.email}` });
     const linkField = linkDialog.getByRole('textbox', { name: 'One-time invite link' });
-    await expect(linkField).toHaveValue(/^http:\/\/localhost:8788\/invite\/[A-Za-z0-9_-]{20,}$/);
+    await expect(linkField).toHaveValue(new RegExp(`^http://localhost:${E2E_PORT}/invite/[A-Za-z0-9_-]{20,}$`));
     await linkDialog.getByRole('button', { name: 'Copy' }).click();
     await expect(linkDialog.getByText('Link copied to the clipboard.')).toBeVisible();
     const inviteUrl = await page.evaluate(() => navigator.clipboard.readText());
@@ -136,7 +136,7 @@ test.describe('day one of a new team', () => {
     await expect(page.getByLabel('Your name')).toHaveValue(editor.name);
     await page.getByLabel('Choose a password').fill(editor.password);
     await page.getByRole('button', { name: 'Set password and join' }).click();
-    await expect(page).toHaveURL(/localhost:8788\/$/);
+    await expect(page).toHaveURL(new RegExp(`localhost:${E2E_PORT}/$`));
     await expect(page.getByRole('heading', { name: 'Welcome, Editor' })).toBeVisible();
 
     // Only the granted site, and no user management.
@@ -218,7 +218,7 @@ test.describe('with the keyboard only', () => {
     await page.keyboard.type(person.password);
     await page.keyboard.press('Enter');
 
-    await expect(page).toHaveURL(/localhost:8788\/$/);
+    await expect(page).toHaveURL(new RegExp(`localhost:${E2E_PORT}/$`));
     await expect(page.getByRole('heading', { name: 'Welcome, Keys' })).toBeVisible();
   });
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 /**
- * vitest globalSetup: a REAL WordPress for the publishing suites. Runs
+ * vitest globalSetup (and, through startWordPress, Playwright's): a REAL WordPress for the publishing suites. Runs
  * `../shared/wordpress/wordpress-up.sh` (idempotent: reuses what is running; installs the Debian
  * packages when run as root, ~15 s+ the first time), copies the companion plugin
  * (wordpress-plugin/igny8-seo-meta) into its plugins folder, activates it over REST and checks its
@@ -81,7 +81,11 @@ async function installPlugin(wp: WordPressInfo) {
   if (missing.length) throw new Error(`the companion plugin is active but ${missing.join(', ')} are not registered`);
 }
 
-export default async function setup(project: TestProject) {
+/**
+ * Starts (or reuses) WordPress with the companion plugin. Never throws: `info.error` says why it
+ * is not available. `stop` shuts it down only if this call started it.
+ */
+export async function startWordPress(): Promise<{ info: WordPressInfo; stop: () => Promise<void> }> {
   const wasUp = await isUp();
   let info: WordPressInfo;
   try {
@@ -94,11 +98,17 @@ export default async function setup(project: TestProject) {
     console.error(`[wordpress] NOT available, the publishing suites will fail: ${message}`);
     info = { url: '', user: '', appPassword: '', error: message };
   }
-  project.provide('wordpress', info);
-  return async () => {
+  const stop = async () => {
     if (wasUp || info.error || process.env.WP_KEEP_RUNNING === '1') return;
     await run('wordpress-down.sh', [], 60_000).catch((err) => console.error(`[wordpress] stopping: ${(err as Error).message}`));
   };
+  return { info, stop };
+}
+
+export default async function setup(project: TestProject) {
+  const { info, stop } = await startWordPress();
+  project.provide('wordpress', info);
+  return stop;
 }
 
 declare module 'vitest' {

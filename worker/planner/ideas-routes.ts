@@ -12,7 +12,7 @@ import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
 import { notifySite } from './notify';
-import { likePattern, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from './scope';
+import { likePattern, requireClusterInSite, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from './scope';
 
 const ORDERABLE = {
   idea_title: contentIdeas.idea_title,
@@ -46,6 +46,7 @@ ideaRoutes.post('/', describe('Add an idea by hand', ['planner']), body(createId
   const tenant = c.get('tenant');
   const input = c.req.valid('json');
   await requirePlacement(tenant, input.site_id, input.sector_id);
+  await requireClusterInSite(tenant, input.site_id, input.cluster_id);
   const [row] = await tenant.db.insert(contentIdeas).values({ ...input, account_id: tenant.account.id }).returning();
   notifySite(c, tenant, input.site_id, ['ideas']);
   return created(c, row);
@@ -110,7 +111,9 @@ ideaRoutes.get('/:id', describe('One idea with its outline', ['planner']), async
 ideaRoutes.patch('/:id', describe('Edit an idea (title, outline, status...)', ['planner']), body(updateIdeaBody), async (c) => {
   const tenant = c.get('tenant');
   const row = await requireScopedRow(tenant, 'Idea', loadIdea(tenant, idParam(c)), 'write');
-  const [updated] = await tenant.db.update(contentIdeas).set(c.req.valid('json')).where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, row.id))).returning();
+  const input = c.req.valid('json');
+  await requireClusterInSite(tenant, row.site_id, input.cluster_id);
+  const [updated] = await tenant.db.update(contentIdeas).set(input).where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, row.id))).returning();
   notifySite(c, tenant, row.site_id, ['ideas']);
   return ok(c, updated);
 });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { sectors } from '../../core/schema/shard';
+import { clusters, sectors } from '../../core/schema/shard';
 import { chunk } from '../ai/functions/types';
 import { BadRequest, NotFound, ValidationError } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
@@ -90,6 +90,20 @@ export async function requireSelection(
 }
 
 /** `LIKE %term%` with the term's wildcards escaped. */
+/**
+ * A cluster a row points at (an idea's or a task's `cluster_id`) must be the account's and in the
+ * row's site: another account's id, or one nowhere, is "not found" like any foreign id.
+ */
+export async function requireClusterInSite(tenant: Tenant, siteId: number, clusterId: number | null | undefined) {
+  if (clusterId == null) return;
+  const found = await tenant.db
+    .select({ id: clusters.id })
+    .from(clusters)
+    .where(and(eq(clusters.account_id, tenant.account.id), eq(clusters.site_id, siteId), eq(clusters.id, clusterId)))
+    .get();
+  if (!found) throw new NotFound('Cluster');
+}
+
 export function likePattern(term: string) {
   return `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }

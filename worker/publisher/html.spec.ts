@@ -42,6 +42,32 @@ describe('prepareArticleHtml', () => {
     expect(out.dropped).toEqual(['/media/other/account.png', 'x']);
   });
 
+  it('recognises an image placed in the draft by its folder, whatever file of it the node shows, and adds no second copy', () => {
+    const folder = (id: number) => `accounts/1/sites/2/images/${id}/`;
+    const placed = (id: number, after: number) => img(id, after, `${folder(id)}job-new.png`);
+    const html = `<h2>A</h2><p>a</p><img src="/media/${folder(1)}job-old.png" alt="edited"><h2>B</h2><p>b</p><img src="/media/${folder(2)}job-new.png" alt="two">`;
+    const out = prepareArticleHtml(html, [placed(1, 0), placed(2, 1), placed(3, 0)]);
+    expect(out.rewritten.sort()).toEqual([1, 2]);
+    expect(out.inserted).toEqual([3]);
+    expect(out.html).toBe(
+      '<h2>A</h2><p>a</p><img src="https://wp.example/uploads/1.png" alt="edited">' +
+        '<figure><img src="https://wp.example/uploads/3.png" alt="alt 3"></figure>' +
+        '<h2>B</h2><p>b</p><img src="https://wp.example/uploads/2.png" alt="two">',
+    );
+    // Another image's folder (another content, account or site) is not this content's image.
+    const foreign = prepareArticleHtml(`<p><img src="/media/accounts/1/sites/2/images/99/job.png"><img src="/media/accounts/9/sites/2/images/1/job.png"></p>`, [placed(1, 0)]);
+    expect(foreign.rewritten).toEqual([]);
+    expect(foreign.dropped).toEqual(['/media/accounts/1/sites/2/images/99/job.png', '/media/accounts/9/sites/2/images/1/job.png']);
+  });
+
+  it('rewrites the featured image where the body shows it, and never inserts it', () => {
+    const featured = { ...img(5, null), featured: true };
+    expect(prepareArticleHtml('<p>x</p>', [featured])).toEqual({ html: '<p>x</p>', rewritten: [], inserted: [], dropped: [] });
+    const shown = prepareArticleHtml(`<p>x</p><img src="/media/${featured.r2Key}" alt="f">`, [featured]);
+    expect(shown.html).toBe('<p>x</p><img src="https://wp.example/uploads/5.png" alt="f">');
+    expect(shown.rewritten).toEqual([5]);
+  });
+
   it('escapes alt text of inserted images', () => {
     const out = prepareArticleHtml('<p>x</p>', [{ ...img(1, null), alt: '"><script>alert(1)</script>' }]);
     expect(out.html).toBe('<p>x</p><figure><img src="https://wp.example/uploads/1.png" alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>');

@@ -1,12 +1,21 @@
 import { sanitizeHtml } from '../../core/html/sanitize';
 
 /**
- * The article HTML as it goes to WordPress: sanitized (core/html/sanitize.ts), with every
- * in-article image pointing at its WordPress media URL. An image is recognised in the HTML by
- * `data-image-id="<images.id>"`, or by a src whose path is `/media/<r2_key>` (how the app serves
- * R2 objects) or the bare R2 key. In-article images the HTML does not show are inserted after
- * their section: `after_section` k (0-based) puts the image at the end of the k-th H2 section,
- * i.e. before the (k+1)-th `<h2>`; none, or past the last section, puts it at the end.
+ * The article HTML as it goes to WordPress: sanitized (core/html/sanitize.ts), with every image of
+ * the content pointing at its WordPress media URL. An image is recognised in the HTML by
+ * `data-image-id="<images.id>"`, by a src whose path is `/media/<r2_key>` (how the app serves R2
+ * objects) or the bare R2 key, or by a src in the image's own folder of R2
+ * (`…/media/accounts/<a>/sites/<s>/images/<id>/<any file>`): the draft room places generated images
+ * with their file's key, and a node may still show an earlier file of the same image (one job's
+ * file, while the row holds another's); it is the same image, published with its saved file.
+ *
+ * In-article images the HTML does not show are inserted after their section: `after_section` k
+ * (0-based) puts the image at the end of the k-th H2 section, i.e. before the (k+1)-th `<h2>`;
+ * none, or past the last section, puts it at the end. This stays although generated images are now
+ * placed into the draft, where editors see them: content written before that, and an image whose
+ * placement failed (best effort), would otherwise lose its pictures; an image nobody wants is
+ * deleted (which takes it out of the draft too). The featured image is never inserted (WordPress
+ * shows it as the post's featured image) but is rewritten where an editor put it in the body.
  */
 export interface ArticleImage {
   imageId: number;
@@ -14,13 +23,15 @@ export interface ArticleImage {
   url: string;
   alt: string;
   afterSection: number | null;
+  /** The post's featured image: rewritten if the HTML shows it, never inserted. */
+  featured?: boolean;
 }
 
 export interface PreparedHtml {
   html: string;
   /** Image ids found in the HTML and rewritten. */
   rewritten: number[];
-  /** Image ids the HTML did not show, inserted after their section. */
+  /** In-article image ids the HTML did not show, inserted after their section. */
   inserted: number[];
   /** Internal image srcs that match no image of this content (dropped: they would break in WordPress). */
   dropped: string[];
@@ -42,6 +53,15 @@ function pathOf(src: string): string {
   }
 }
 
+/** `accounts/<a>/sites/<s>/images/<id>/` of a key in that layout (older keys have no folder: null). */
+const imageFolder = (r2Key: string) => /^\/*(accounts\/\d+\/sites\/\d+\/images\/\d+\/)/.exec(r2Key)?.[1] ?? null;
+
+/** Whether a src path (leading slashes stripped) is a file in the image's folder, bare or under `media/`. */
+function inImageFolder(path: string, r2Key: string): boolean {
+  const folder = imageFolder(r2Key);
+  return folder !== null && (path.startsWith(folder) || path.includes(`media/${folder}`));
+}
+
 export function prepareArticleHtml(rawHtml: string, images: ArticleImage[]): PreparedHtml {
   const rewritten = new Set<number>();
   const dropped: string[] = [];
@@ -50,10 +70,11 @@ export function prepareArticleHtml(rawHtml: string, images: ArticleImage[]): Pre
     const byAttr = Number(attrs['data-image-id']);
     if (byId.has(byAttr)) return byId.get(byAttr);
     const path = pathOf(src).replace(/^\/+/, '');
-    return images.find((img) => {
+    const sameFile = (img: ArticleImage) => {
       const key = img.r2Key.replace(/^\/+/, '');
       return path === key || path.endsWith(`media/${key}`);
-    });
+    };
+    return images.find(sameFile) ?? images.find((img) => inImageFolder(path, img.r2Key));
   };
   const sanitized = sanitizeHtml(rawHtml, {
     imgSrc: (src, attrs) => {
@@ -68,7 +89,7 @@ export function prepareArticleHtml(rawHtml: string, images: ArticleImage[]): Pre
     },
   });
 
-  const missing = images.filter((img) => !rewritten.has(img.imageId));
+  const missing = images.filter((img) => !img.featured && !rewritten.has(img.imageId));
   let html = sanitized;
   if (missing.length) {
     const h2At: number[] = [];

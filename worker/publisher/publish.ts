@@ -7,6 +7,7 @@ import type { Env } from '../env';
 import { ApiError, Conflict, NotFound } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
+import { draftRoomOf } from '../writer/draft-room-client';
 import { prepareArticleHtml, type ArticleImage } from './html';
 import { credentialsOf, IGNY8_META, THIRD_PARTY_META, wordpressClient } from './settings';
 import { postMismatches, WordPressError, type WordPressClient, type WpPost, type WpPostFields } from './wordpress-client';
@@ -15,6 +16,8 @@ import { postMismatches, WordPressError, type WordPressClient, type WpPost, type
  * Publishing one content row to its site's WordPress, step by step:
  *
  *   settings → connect → media → html → terms → post → verify → publish → save
+ *
+ * The article is what editors see: the live draft (liveArticle), with its images sent as media.
  *
  * Every attempt has a PublishingRecord (pending → publishing → published | failed) whose metadata
  * is written after each step: the steps done, the media and term ids, the post id. A failure,
@@ -28,6 +31,9 @@ import { postMismatches, WordPressError, type WordPressClient, type WpPost, type
 export type PublishStep = 'settings' | 'connect' | 'media' | 'html' | 'terms' | 'post' | 'verify' | 'publish' | 'save';
 
 type RecordRow = typeof publishingRecords.$inferSelect;
+
+/** Where the published article came from: the live draft, or the content row (liveArticle). */
+export type ArticleSource = 'draft' | 'row';
 
 export interface MediaEntry {
   image_id: number;
@@ -53,7 +59,8 @@ export interface RecordMetadata {
   wp_user?: { id: number; slug: string };
   media: MediaEntry[];
   featured_media_id?: number | null;
-  html?: { rewritten_image_ids: number[]; inserted_image_ids: number[]; dropped_srcs: string[]; bytes: number };
+  /** source: where the article came from, the live draft or (when it is empty or unreadable) the row. */
+  html?: { source: ArticleSource; rewritten_image_ids: number[]; inserted_image_ids: number[]; dropped_srcs: string[]; bytes: number };
   terms: { categories: TermEntry[]; tags: TermEntry[] };
   seo_meta?: { keys: string[]; skipped?: string };
   post?: { id: number; action: 'created' | 'updated'; status: string; link: string };
@@ -242,16 +249,24 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
 
   // ---------------------------------------------------------------- html
   await attempt.begin('html');
-  const articleImages: ArticleImage[] = inArticle.map((img) => ({
+  const articleImage = (img: (typeof rows)[number]): ArticleImage => ({
     imageId: img.id,
     r2Key: img.r2_key!,
     url: mediaByImage.get(img.id)!.source_url,
     alt: img.alt || row.primary_keyword || row.title,
     afterSection: img.after_section,
-  }));
-  const prepared = prepareArticleHtml(row.html_content, articleImages);
-  if (!htmlToText(prepared.html) && articleImages.length === 0) throw new StepError('The content has no text to publish.', 'content_empty');
-  meta.html = { rewritten_image_ids: prepared.rewritten, inserted_image_ids: prepared.inserted, dropped_srcs: prepared.dropped.slice(0, 20), bytes: prepared.html.length };
+    featured: img.image_type === 'featured',
+  });
+  const article = await liveArticle(env, accountId, row, meta.warnings);
+  const prepared = prepareArticleHtml(article.html, [...(featured ? [featured] : []), ...inArticle].map(articleImage));
+  if (!htmlToText(prepared.html) && inArticle.length === 0) throw new StepError('The content has no text to publish.', 'content_empty');
+  meta.html = {
+    source: article.source,
+    rewritten_image_ids: prepared.rewritten,
+    inserted_image_ids: prepared.inserted,
+    dropped_srcs: prepared.dropped.slice(0, 20),
+    bytes: prepared.html.length,
+  };
   if (prepared.dropped.length) meta.warnings.push(`${prepared.dropped.length} image(s) in the HTML point at files that are not images of this content and were left out: ${prepared.dropped.slice(0, 3).join(', ')}`);
   await attempt.done();
 
@@ -272,7 +287,7 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
 
   // ---------------------------------------------------------------- post (always a draft first, unless it is live already)
   await attempt.begin('post');
-  const seoMeta = seoMetaFor(row, metaKeys);
+  const seoMeta = seoMetaFor(row, metaKeys, article.html);
   meta.seo_meta = seoMeta.keys.length
     ? { keys: seoMeta.keys }
     : { keys: [], skipped: 'WordPress exposes no SEO meta keys: install and activate the igny8-seo-meta plugin for the SEO title and description to arrive.' };
@@ -363,6 +378,24 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   };
 }
 
+/**
+ * The article as editors see it: the live draft. The row's html_content is the draft room's
+ * projection, written on a debounce (2 s after the last change, at least every 10 s while typing),
+ * so it can lag the last edits. The row is used when the draft is empty (a room that never held the
+ * article: when the AI could not stream into it, generate_content saves the article to the row
+ * only) or cannot be read (then the record says so).
+ */
+async function liveArticle(env: Env, accountId: number, row: typeof content.$inferSelect, warnings: string[]): Promise<{ html: string; source: ArticleSource }> {
+  try {
+    const draft = await draftRoomOf(env, accountId, row.id).snapshotHtml();
+    if (draft.html.trim()) return { html: draft.html, source: 'draft' };
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', message: 'publish: draft unreadable', content_id: row.id, error: String(err) }));
+    warnings.push('The live draft could not be read; the article was published as last saved, without edits made since.');
+  }
+  return { html: row.html_content, source: 'row' };
+}
+
 /** Uploads one image from R2 (or reuses its earlier upload when WordPress still has it). */
 async function uploadImage(env: Env, tenant: Tenant, wp: WordPressClient, row: typeof content.$inferSelect, image: typeof images.$inferSelect): Promise<MediaEntry> {
   const label = `Image ${image.id} (${image.image_type === 'featured' ? 'featured' : 'in-article'})`;
@@ -393,10 +426,13 @@ async function uploadImage(env: Env, tenant: Tenant, wp: WordPressClient, row: t
   return { image_id: image.id, image_type: image.image_type, wp_media_id: media.id, source_url: media.source_url, reused: false };
 }
 
-/** The SEO meta to send: our companion plugin's keys, plus Yoast/Rank Math keys only where the site exposes them. */
-export function seoMetaFor(row: typeof content.$inferSelect, registered: string[]) {
+/**
+ * The SEO meta to send: our companion plugin's keys, plus Yoast/Rank Math keys only where the site
+ * exposes them. `html` is the article being published (a description is derived from it if none is set).
+ */
+export function seoMetaFor(row: typeof content.$inferSelect, registered: string[], html: string) {
   const title = plain(row.meta_title || row.title, 300);
-  const description = plain(row.meta_description || row.excerpt || deriveExcerpt(row.html_content, 160), 500);
+  const description = plain(row.meta_description || row.excerpt || deriveExcerpt(html, 160), 500);
   const primary = plain(row.primary_keyword, 200);
   const secondary = plain((row.secondary_keywords ?? []).join(', '), 500);
   const wanted: Record<string, string> = {

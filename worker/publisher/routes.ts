@@ -10,6 +10,7 @@ import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { assertCan, tenantContext } from '../middleware/tenant';
 import { requireSite, siteScope } from '../sites/access';
+import { requireContent } from '../writer/content-access';
 import { PublishFailed, publishContent } from './publish';
 import { credentialsOf, publicWordPressSettings, saveWordPressSettings, testConnection } from './settings';
 import { WordPressError } from './wordpress-client';
@@ -76,8 +77,10 @@ publisherRoutes.post(
   body(publishBody),
   async (c) => {
     const tenant = c.get('tenant');
+    // Content on a site the user can't see is "Content not found", like another account's (404); a viewer's is 403.
+    const { id } = await requireContent(tenant, idParam(c, 'contentId'), 'write');
     try {
-      const result = await publishContent(c.env, tenant, idParam(c, 'contentId'), c.req.valid('json'));
+      const result = await publishContent(c.env, tenant, id, c.req.valid('json'));
       const live = result.wordpress.status === 'publish';
       return ok(c, result, 200, live ? 'Published to WordPress.' : 'Saved to WordPress as a draft.');
     } catch (err) {

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { and, count, eq, getTableColumns, sql } from 'drizzle-orm';
+import { users } from '../../core/schema/control';
 import { content } from '../../core/schema/shard';
+import { controlDb } from '../db/shards';
 import { contentListQuery, contentStatusBody, updateContentBody } from '../../core/validation/writer';
 import { createContentBody } from '../../core/validation/draft';
 import type { AppEnv } from '../env';
@@ -60,7 +62,16 @@ contentRoutes.get('/', describe('List content (drafts, the review queue with ?st
 contentRoutes.get('/:id', describe('One content item with its HTML', ['writer']), authenticate, tenantContext, async (c) => {
   const tenant = c.get('tenant');
   const { id } = await requireContent(tenant, idParam(c), 'read');
-  return ok(c, await tenant.db.select().from(content).where(and(eq(content.account_id, tenant.account.id), eq(content.id, id))).get());
+  const row = await tenant.db.select().from(content).where(and(eq(content.account_id, tenant.account.id), eq(content.id, id))).get();
+  // "Moved to review by …" is shown to every role, including those that can't list the users.
+  const mover = row?.status_changed_by_user_id
+    ? await controlDb(c.env)
+        .select({ name: users.name, email: users.email })
+        .from(users)
+        .where(and(eq(users.account_id, tenant.account.id), eq(users.id, row.status_changed_by_user_id)))
+        .get()
+    : undefined;
+  return ok(c, { ...row, status_changed_by_name: mover ? mover.name || mover.email : null });
 });
 
 contentRoutes.patch('/:id', describe('Edit title, SEO meta, excerpt, tags, categories', ['writer']), authenticate, tenantContext, body(updateContentBody), async (c) => {

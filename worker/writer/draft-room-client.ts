@@ -1,6 +1,6 @@
 import type { GenerationState } from '../../durable-objects/draft-room/generation';
 import type { PersistResult } from '../../durable-objects/draft-room/index';
-import { roomName, type DraftSnapshot, type GenerationMeta, type ProjectionResult, type SectionPosition, type VersionInfo } from '../../durable-objects/draft-room/protocol';
+import { roomName, type DraftSnapshot, type GenerationMeta, type ImagePlacement, type ImagePlacementResult, type ProjectionResult, type SectionPosition, type VersionInfo } from '../../durable-objects/draft-room/protocol';
 import type { StoreStats } from '../../durable-objects/draft-room/storage';
 import type { Env } from '../env';
 
@@ -21,6 +21,8 @@ export function draftRoomOf(env: Env, accountId: number, contentId: number) {
     generation: () => stub.generation() as Promise<GenerationState>,
     replaceWithHtml: (html: string) => stub.replaceWithHtml(html) as Promise<DraftSnapshot & { projection: ProjectionResult }>,
     snapshotHtml: () => stub.snapshotHtml() as Promise<DraftSnapshot>,
+    placeImage: (image: ImagePlacement) => stub.placeImage(image) as Promise<ImagePlacementResult & { projection: ProjectionResult }>,
+    removeImage: (imageId: number) => stub.removeImage(imageId) as Promise<{ removed: number; projection: ProjectionResult }>,
     saveVersion: (name: string, userId: number | null) => stub.saveVersion(name, userId) as Promise<VersionInfo>,
     listVersions: () => stub.listVersions() as Promise<VersionInfo[]>,
     restoreVersion: (versionId: string, userId: number | null) =>

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { content, images } from '../../core/schema/shard';
-import { id, listQuery } from '../../core/validation/common';
 import { idsBody } from '../../core/validation/planner';
-import { z } from 'zod';
+import { imageListQuery } from '../../core/validation/writer';
 import { startJob } from '../ai/jobs-api';
 import type { AppEnv } from '../env';
 import { orderingOf, pageOf } from '../http/list';
@@ -12,7 +11,8 @@ import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
-import { requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
+import { likePattern, requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
+import { draftRoomOf } from './draft-room-client';
 
 /** Where the browser loads an image: the Worker serves R2 objects under /media/ with access checks. */
 export const mediaUrl = (r2Key: string | null) => (r2Key ? `/media/${r2Key}` : null);
@@ -20,18 +20,26 @@ const withUrl = <T extends { r2_key: string | null }>(row: T) => ({ ...row, url:
 
 const loadImage = (tenant: Tenant, imageId: number) => () => tenant.db.select().from(images).where(and(eq(images.account_id, tenant.account.id), eq(images.id, imageId))).get();
 
+const IMAGE_ORDERABLE = { id: images.id, created_at: images.created_at, updated_at: images.updated_at, status: images.status, image_type: images.image_type, after_section: images.after_section };
+
 export const imageRoutes = new Hono<AppEnv>();
 imageRoutes.use('*', authenticate, tenantContext);
 
 imageRoutes.get(
   '/',
   describe('Images of a site or a content item', ['writer']),
-  query(listQuery.extend({ site_id: id.optional(), sector_id: id.optional(), content_id: id.optional(), status: z.enum(['pending', 'generating', 'generated', 'failed']).optional() })),
+  query(imageListQuery),
   async (c) => {
     const tenant = c.get('tenant');
     const q = c.req.valid('query');
-    const where = and(await scopedWhere(tenant, images, q), q.content_id ? eq(images.content_id, q.content_id) : undefined, q.status ? eq(images.status, q.status) : undefined);
-    const { rows, count } = await pageOf(tenant.db, images, where, orderingOf(q.ordering, { id: images.id, created_at: images.created_at }, 'id', images.id), q);
+    const where = and(
+      await scopedWhere(tenant, images, q),
+      q.content_id ? eq(images.content_id, q.content_id) : undefined,
+      q.status ? eq(images.status, q.status) : undefined,
+      q.image_type ? eq(images.image_type, q.image_type) : undefined,
+      q.search ? sql`(${images.prompt} LIKE ${likePattern(q.search)} ESCAPE '\\' OR ${images.alt} LIKE ${likePattern(q.search)} ESCAPE '\\')` : undefined,
+    );
+    const { rows, count } = await pageOf(tenant.db, images, where, orderingOf(q.ordering, IMAGE_ORDERABLE, 'id', images.id), q);
     return page(c, rows.map(withUrl), count, q.page, q.page_size);
   },
 );
@@ -65,6 +73,9 @@ imageRoutes.post('/:id/regenerate', describe('AI: generate one image again (1 cr
 imageRoutes.delete('/:id', describe('Delete an image and its file', ['writer']), async (c) => {
   const tenant = c.get('tenant');
   const row = await requireScopedRow(tenant, 'Image', loadImage(tenant, idParam(c)), 'write');
+  // Out of the draft first: if this fails nothing is deleted and the request can be repeated; the
+  // other way round, a failure would leave a node showing a deleted file and no image to delete.
+  if (row.content_id !== null) await draftRoomOf(c.env, tenant.account.id, row.content_id).removeImage(row.id);
   await tenant.db.delete(images).where(and(eq(images.account_id, tenant.account.id), eq(images.id, row.id)));
   if (row.r2_key) c.executionCtx.waitUntil(c.env.MEDIA.delete(row.r2_key));
   notifySite(c, tenant, row.site_id, ['images']);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { and, eq, sql } from 'drizzle-orm';
-import { tasks } from '../../core/schema/shard';
+import { authorProfiles, tasks } from '../../core/schema/shard';
 import { idsBody } from '../../core/validation/planner';
 import { createTaskBody, generateContentBody, taskListQuery, updateTaskBody } from '../../core/validation/writer';
 import { MAX_TASKS_PER_JOB } from '../ai/functions/generate-content';
@@ -8,6 +8,7 @@ import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
+import { NotFound } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
@@ -15,11 +16,21 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
 import { createTasksFromIdeas } from '../planner/ideas-routes';
 import { notifySite } from '../planner/notify';
-import { likePattern, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
+import { likePattern, requireClusterInSite, requirePlacement, requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
 
-const ORDERABLE = { title: tasks.title, status: tasks.status, word_count_target: tasks.word_count_target, created_at: tasks.created_at, id: tasks.id };
+const ORDERABLE = { title: tasks.title, status: tasks.status, word_count_target: tasks.word_count_target, created_at: tasks.created_at, updated_at: tasks.updated_at, id: tasks.id };
 
 const loadTask = (tenant: Tenant, id: number) => () => tenant.db.select().from(tasks).where(and(eq(tasks.account_id, tenant.account.id), eq(tasks.id, id))).get();
+
+/** The cluster and author profile a task points at must be the account's (the cluster in the task's site). */
+async function requireReferences(tenant: Tenant, siteId: number, input: { cluster_id?: number | null | undefined; author_profile_id?: number | null | undefined }) {
+  const a = tenant.account.id;
+  await requireClusterInSite(tenant, siteId, input.cluster_id);
+  if (input.author_profile_id != null) {
+    const profile = await tenant.db.select({ id: authorProfiles.id }).from(authorProfiles).where(and(eq(authorProfiles.account_id, a), eq(authorProfiles.id, input.author_profile_id))).get();
+    if (!profile) throw new NotFound('Author profile');
+  }
+}
 
 export const taskRoutes = new Hono<AppEnv>();
 taskRoutes.use('*', authenticate, tenantContext);
@@ -41,6 +52,7 @@ taskRoutes.post('/', describe('Add a writer task by hand', ['writer']), body(cre
   const tenant = c.get('tenant');
   const input = c.req.valid('json');
   await requirePlacement(tenant, input.site_id, input.sector_id);
+  await requireReferences(tenant, input.site_id, input);
   const [row] = await tenant.db.insert(tasks).values({ ...input, account_id: tenant.account.id }).returning();
   notifySite(c, tenant, input.site_id, ['tasks']);
   return created(c, row);
@@ -62,7 +74,7 @@ taskRoutes.post(
     const { siteId, rows } = await requireSelection(tenant, tasks, c.req.valid('json').ids, 'Task');
     const jobs = [];
     for (const part of chunk(rows.map((r) => r.id), MAX_TASKS_PER_JOB)) jobs.push(await startJob(c, tenant, siteId, 'generate_content', { task_ids: part }));
-    return ok(c, { task_id: jobs[0]!.id, task_ids: jobs.map((j) => j.id), jobs }, 202, 'Content generation started.');
+    return ok(c, { task_id: jobs[0]!.id, job: jobs[0]!, task_ids: jobs.map((j) => j.id), jobs }, 202, 'Content generation started.');
   },
 );
 
@@ -82,6 +94,7 @@ taskRoutes.get('/:id', describe('One task', ['writer']), async (c) => {
 taskRoutes.patch('/:id', describe('Edit a task', ['writer']), body(updateTaskBody), async (c) => {
   const tenant = c.get('tenant');
   const row = await requireScopedRow(tenant, 'Task', loadTask(tenant, idParam(c)), 'write');
+  await requireReferences(tenant, row.site_id, c.req.valid('json'));
   const [updated] = await tenant.db.update(tasks).set(c.req.valid('json')).where(and(eq(tasks.account_id, tenant.account.id), eq(tasks.id, row.id))).returning();
   notifySite(c, tenant, row.site_id, ['tasks']);
   return ok(c, updated);

@@ -78,7 +78,18 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
         meta: { task_id: task.id, content_id: drafts.find((d) => d.task_id === task.id)!.id, sector_id: task.sector_id, title: task.title, outline: sections.map((s) => s.h2) },
       };
     });
-    return { batches, summary: `Writing ${rows.length} article${rows.length === 1 ? '' : 's'}` };
+    return { batches, summary: `Writing ${rows.length} article${rows.length === 1 ? '' : 's'}`, changed: ['tasks', 'content'] };
+  },
+
+  /** A failed or cancelled job hands its tasks back to the queue (their drafts keep what editors wrote). */
+  abandon(ctx, { task_ids }) {
+    return {
+      statements: [
+        sql`UPDATE tasks SET status = 'queued', updated_at = ${Date.now()}
+            WHERE account_id = ${ctx.accountId} AND status = 'in_progress' AND id IN (SELECT value FROM json_each(${JSON.stringify(task_ids)}))`,
+      ],
+      changed: ['tasks'],
+    };
   },
 
   /** The article streams into the draft everyone may have open, section by section. */

@@ -4,12 +4,16 @@ import { images } from '../../../core/schema/shard';
 import { classifyError, clientFor } from '../provider';
 import { resolvePrompt } from '../prompts';
 import { resolveRunware, runwareRequest } from '../runware';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import type { Env } from '../../env';
+import { draftRoomOf } from '../../writer/draft-room-client';
+import { mediaUrl } from '../../writer/images-routes';
+import { InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from './types';
 
 /** Seed cost: 1 credit per image. */
 export const CREDITS_PER_IMAGE = 1;
 
-type Meta = { image_id: number; content_id: number | null; image_type: 'featured' | 'in_article' };
+/** after_section: absent in jobs queued before images were placed into drafts (read as null). */
+type Meta = { image_id: number; content_id: number | null; image_type: 'featured' | 'in_article'; after_section?: number | null };
 type Parsed = Meta & { r2_key: string; mime: string; width: number; height: number; provider: string; model: string };
 
 const input = z.object({ image_ids: z.array(z.number().int().positive()).min(1).max(100) });
@@ -27,6 +31,33 @@ export function sniffImage(bytes: Uint8Array): { mime: string; ext: string; widt
   return null;
 }
 
+/**
+ * Shows a finished in-article image in its content's live draft (the featured image is the post's
+ * featured image, never part of the body). Best effort: the image and its credit stand without it,
+ * and the publisher still inserts an in-article image the HTML lacks after its section.
+ *
+ * Why from run(), before the job's save: the coordinator has no after-save hook (engine.ts; save()
+ * only returns D1 statements). It is safe because the node's src names the object just put in R2,
+ * and nothing deletes an image's files except deleting the image (images-routes.ts), which takes
+ * its nodes out of the draft first. So a save that fails, or a job cancelled after this, leaves a
+ * node showing a file that exists; the row keeps its previous file (or none), the publisher
+ * recognises the node by its image (`/images/<id>/`) and sends the row's saved file, and the next
+ * successful run points the node at its own file. A replayed call finds its node and changes nothing.
+ */
+async function placeInDraft(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>, key: string) {
+  const { image_id, content_id, image_type } = batch.meta;
+  if (image_type !== 'in_article' || content_id === null) return;
+  try {
+    // Deleted while the image was being made: don't put it back in the draft.
+    const row = await ctx.db.select({ id: images.id }).from(images).where(and(eq(images.account_id, ctx.accountId), eq(images.id, image_id))).get();
+    if (!row) return;
+    const { alt } = batch.input as { alt: string };
+    await draftRoomOf(env, ctx.accountId, content_id).placeImage({ imageId: image_id, src: mediaUrl(key)!, alt, afterSection: batch.meta.after_section ?? null });
+  } catch (err) {
+    console.warn(`generate_images: image ${image_id} not placed in the draft of content ${content_id}`, err);
+  }
+}
+
 const fromBase64 = (b64: string) => Uint8Array.from(atob(b64.replace(/^data:[^,]*,/, '')), (c) => c.charCodeAt(0));
 
 export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
@@ -42,13 +73,29 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
       .where(and(eq(images.account_id, ctx.accountId), eq(images.site_id, ctx.siteId), inArray(images.id, [...new Set(image_ids)])))
       .all();
     if (!rows.length) throw new InvalidJobInput('None of the selected images exist any more.');
+    await ctx.db
+      .update(images)
+      .set({ status: 'generating', updated_at: new Date() })
+      .where(and(eq(images.account_id, ctx.accountId), inArray(images.id, rows.map((r) => r.id))));
     return {
       batches: rows.map((r, index) => ({
         index,
         input: { prompt: r.prompt, alt: r.alt, type: r.image_type },
-        meta: { image_id: r.id, content_id: r.content_id, image_type: r.image_type },
+        meta: { image_id: r.id, content_id: r.content_id, image_type: r.image_type, after_section: r.after_section },
       })),
       summary: `Generating ${rows.length} image${rows.length === 1 ? '' : 's'}`,
+      changed: ['images'],
+    };
+  },
+
+  /** Not generated after all: an image that had a file keeps it ("generated"), a new one is "failed". */
+  abandon(ctx, { image_ids }) {
+    return {
+      statements: [
+        sql`UPDATE images SET status = CASE WHEN r2_key IS NULL THEN 'failed' ELSE 'generated' END, updated_at = ${Date.now()}
+            WHERE account_id = ${ctx.accountId} AND status = 'generating' AND id IN (SELECT value FROM json_each(${JSON.stringify(image_ids)}))`,
+      ],
+      changed: ['images'],
     };
   },
 
@@ -90,6 +137,7 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     // Keyed by image and job: a replayed call overwrites its own object, never another image's.
     const key = `accounts/${ctx.accountId}/sites/${ctx.siteId}/images/${batch.meta.image_id}/${ctx.jobId}.${kind.ext}`;
     await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' } });
+    await placeInDraft(env, ctx, batch, key);
     return {
       parsed: { ...batch.meta, r2_key: key, mime: kind.mime, width: kind.width || width, height: kind.height || height, provider, model },
       tokensIn: 0,

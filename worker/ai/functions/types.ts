@@ -31,6 +31,15 @@ export interface Prepared<Meta = unknown> {
   batches: AiBatch<Meta>[];
   /** What the progress panel says the job is doing, e.g. "Clustering 300 keywords in 2 sectors". */
   summary: string;
+  /** What prepare() already wrote (drafts created, tasks marked in progress): announced at once. */
+  changed?: DataEntity[];
+}
+
+/** Putting back what prepare() marked, when the job fails or is cancelled. */
+export interface AbandonOutcome {
+  /** Idempotent writes, run in the same D1 batch as the job's task-log close. */
+  statements: Statement[];
+  changed: DataEntity[];
 }
 
 export interface SaveOutcome {
@@ -66,6 +75,8 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
   /** Chat functions: validates one reply (already JSON-repaired) against the contract and our data. */
   parse?(reply: unknown, batch: AiBatch<Meta>): Parsed;
   save(ctx: FunctionContext, prepared: Prepared<Meta>, parsed: Parsed[]): SaveOutcome;
+  /** Failed or cancelled: rows prepare() marked as in progress go back (tasks re-queued, images failed). */
+  abandon?(ctx: FunctionContext, input: Input): AbandonOutcome;
   /** Per-attempt timeout of one AI call, when the default (60 s) is too short (long articles). */
   callTimeoutMs?: number;
   /**

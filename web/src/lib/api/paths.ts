@@ -7,6 +7,7 @@ const PLANNER = '/api/v1/planner';
 const SYSTEM = '/api/v1/system';
 const BILLING = '/api/v1/billing';
 const WRITER = '/api/v1/writer';
+const PUBLISHER = '/api/v1/publisher';
 const seg = (value: string | number) => encodeURIComponent(String(value));
 
 export const API = {
@@ -51,11 +52,25 @@ export const API = {
   ideasCreateTasks: `${PLANNER}/ideas/create_tasks/`,
 
   tasks: `${WRITER}/tasks/`,
+  task: (id: number) => `${WRITER}/tasks/${seg(id)}/`,
+  tasksBulkDelete: `${WRITER}/tasks/bulk_delete/`,
+  tasksGenerateContent: `${WRITER}/tasks/auto_generate_content/`,
+  images: `${WRITER}/images/`,
+  image: (id: number) => `${WRITER}/images/${seg(id)}/`,
+  imagesGeneratePrompts: `${WRITER}/images/generate_prompts/`,
+  imagesGenerate: `${WRITER}/images/generate/`,
+  imageRegenerate: (id: number) => `${WRITER}/images/${seg(id)}/regenerate/`,
   contents: `${WRITER}/content/`,
   content: (id: number) => `${WRITER}/content/${seg(id)}/`,
   contentStatus: (id: number) => `${WRITER}/content/${seg(id)}/status/`,
   contentVersions: (id: number) => `${WRITER}/content/${seg(id)}/versions/`,
   contentVersionRestore: (id: number, versionId: string) => `${WRITER}/content/${seg(id)}/versions/${seg(versionId)}/restore/`,
+
+  contentDraftHtml: (id: number) => `${WRITER}/content/${seg(id)}/draft/`,
+  wordpressSettings: (siteId: number) => `${PUBLISHER}/sites/${seg(siteId)}/wordpress/`,
+  wordpressTest: (siteId: number) => `${PUBLISHER}/sites/${seg(siteId)}/wordpress/test/`,
+  contentPublish: (id: number) => `${PUBLISHER}/content/${seg(id)}/publish/`,
+  publishingRecords: `${PUBLISHER}/records/`,
 
   jobs: `${SYSTEM}/jobs/`,
   jobCancel: (id: string) => `${SYSTEM}/jobs/${seg(id)}/cancel/`,

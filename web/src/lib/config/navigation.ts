@@ -50,41 +50,21 @@ export const NAVIGATION: NavGroup[] = [
         label: 'Tasks',
         href: '/writer/tasks',
         icon: 'tasks',
-        planned: {
-          summary: 'The writing queue: ideas turned into tasks and sent to AI content generation.',
-          capabilities: ['Generate content for many tasks at once', 'See each job’s progress live', 'Failed generations cost no credits'],
-          api: '/api/v1/writer/tasks/',
-        },
       },
       {
         label: 'Content',
         href: '/writer/content',
         icon: 'document',
-        planned: {
-          summary: 'Generated and hand-written articles with their SEO title, meta description and keywords.',
-          capabilities: ['Articles that follow the idea’s outline', 'SEO fields ready for publishing', 'Sanitized HTML, safe to publish'],
-          api: '/api/v1/writer/content/',
-        },
       },
       {
         label: 'Images',
         href: '/writer/images',
         icon: 'image',
-        planned: {
-          summary: 'Featured and in-article images: prompts extracted from the content, then generated.',
-          capabilities: ['Image prompts with alt text from each article', 'Generate and regenerate images', 'Images stored per site and sent with the article'],
-          api: '/api/v1/writer/images/',
-        },
       },
       {
         label: 'Review',
         href: '/writer/review',
         icon: 'review',
-        planned: {
-          summary: 'Review and edit drafts together, live, before they are published.',
-          capabilities: ['Collaborative editing with presence and cursors', 'Watch AI generation stream into the draft', 'Named versions to go back to'],
-          api: '/api/v1/writer/content/',
-        },
       },
     ],
   },

@@ -16,6 +16,13 @@ export function scopeText(): string {
   return workspace.sector ? `${site} · ${workspace.sector.name}` : `${site} (all sectors)`;
 }
 
+/** What a list page shows when the header has no site: how to get one depends on the role. */
+export function noSiteNotice(canManageSites: boolean, what: string) {
+  return canManageSites
+    ? { title: 'No site yet', body: `${what} belong to a sector of a site. Add a site and its sectors first.` }
+    : { title: 'No site shared with you', body: 'An owner or admin can give you access to a site.' };
+}
+
 export function sectorOptions(sectors: Sector[] = workspace.activeSectors): Option[] {
   return sectors.map((s) => ({ value: s.id, label: s.name }));
 }

@@ -50,12 +50,25 @@ export function creditsText(job: JobView): string {
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
-/** What the job produced, from its `result` (worker/ai/functions/*). */
+/** What the job produced, from its `result` (the `result` of each worker/ai/functions/* save()). */
 export function resultText(job: JobView): string {
   const r = job.result ?? {};
-  if (job.function === 'auto_cluster') return `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}`;
-  if (job.function === 'generate_ideas') return `${plural(num(r.ideas), 'idea')} for ${plural(num(r.clusters), 'cluster')}`;
-  return 'finished';
+  const fn = job.function;
+  switch (fn) {
+    case 'auto_cluster':
+      return `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}`;
+    case 'generate_ideas':
+      return `${plural(num(r.ideas), 'idea')} for ${plural(num(r.clusters), 'cluster')}`;
+    case 'generate_content':
+      return `${plural(num(r.articles), 'article')}, ${plural(num(r.words), 'word')}`;
+    case 'generate_image_prompts':
+      return `${plural(num(r.prompts), 'image prompt')} for ${plural(num(r.articles), 'article')}`;
+    case 'generate_images':
+      return plural(num(r.images), 'image');
+    default:
+      fn satisfies never;
+      return 'finished';
+  }
 }
 
 /** One sentence for the live region or a toast when a job ends. */

@@ -1,0 +1,106 @@
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { uniquePerson } from './helpers';
+
+/**
+ * The live draft editor with three people on one site: the owner and an invited editor type in
+ * the same draft and each sees the other's text and name (presence avatar and remote caret); a
+ * viewer gets a read-only editor. Then the editor moves the draft to review and the owner sees
+ * the new status after a reload.
+ */
+
+type Person = ReturnType<typeof uniquePerson>;
+
+async function apiCall<T>(request: APIRequestContext, token: string, method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
+  const res = await request.fetch(path, { method, data, headers: { authorization: `Bearer ${token}` } });
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return (await res.json()).data as T;
+}
+
+async function setUp(browser: Browser, baseURL: string, request: APIRequestContext) {
+  const owner = uniquePerson('owner');
+  const headers = { origin: baseURL };
+  const ctx = { owner: await browser.newContext({ baseURL }), editor: await browser.newContext({ baseURL }), viewer: await browser.newContext({ baseURL }) };
+  const registered = await ctx.owner.request.post('/api/v1/auth/register/', {
+    data: { email: owner.email, password: owner.password, name: owner.name, account_name: owner.account },
+    headers,
+  });
+  expect(registered.status()).toBe(201);
+  const login = await request.post('/api/v1/auth/login/', { data: { email: owner.email, password: owner.password, delivery: 'body' } });
+  const token = (await login.json()).data.access as string;
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Green Thumb Gardening', domain: 'greenthumb.example' });
+  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
+  const content = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/writer/content/', { site_id: site.id, sector_id: sector.id, title: 'Growing tomatoes in pots' });
+
+  async function invite(context: BrowserContext, person: Person, role: 'editor' | 'viewer') {
+    const made = await apiCall<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', { email: person.email, name: person.name, role, site_ids: [site.id] });
+    const accepted = await context.request.post(`/api/v1/auth/invite/${made.invite_url.split('/').pop()}/accept/`, { data: { name: person.name, password: person.password }, headers });
+    expect(accepted.status()).toBe(200);
+  }
+  const editor = uniquePerson('editor');
+  const viewer = uniquePerson('viewer');
+  await invite(ctx.editor, editor, 'editor');
+  await invite(ctx.viewer, viewer, 'viewer');
+  return { owner, editor, viewer, ctx, contentId: content.id };
+}
+
+const draftEditor = (page: Page) => page.getByTestId('draft-editor');
+
+async function typeAtEnd(page: Page, text: string) {
+  await draftEditor(page).click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.type(text);
+}
+
+test.describe('live draft editor', () => {
+  let contexts: BrowserContext[] = [];
+  test.afterEach(async () => {
+    for (const c of contexts) await c.close();
+    contexts = [];
+  });
+
+  test('two editors type together, see each other, a viewer reads only, review status moves', async ({ browser, baseURL, request }) => {
+    const team = await setUp(browser, baseURL!, request);
+    contexts = Object.values(team.ctx);
+    const pageA = await team.ctx.owner.newPage();
+    const pageB = await team.ctx.editor.newPage();
+    const url = `/writer/content/${team.contentId}`;
+
+    await pageA.goto(url);
+    await pageB.goto(url);
+    await expect(pageA.getByRole('heading', { name: 'Growing tomatoes in pots', level: 1 })).toBeVisible();
+    await expect(draftEditor(pageA)).toHaveAttribute('contenteditable', 'true');
+    await expect(draftEditor(pageB)).toHaveAttribute('contenteditable', 'true');
+
+    // Each sees the other in the presence avatars (awareness carries the name from /me).
+    await expect(pageA.getByTestId('presence').locator(`[data-name="${team.editor.name}"]`)).toBeVisible();
+    await expect(pageB.getByTestId('presence').locator(`[data-name="${team.owner.name}"]`)).toBeVisible();
+
+    await typeAtEnd(pageA, 'Owner writes about terracotta pots. ');
+    await expect(draftEditor(pageB)).toContainText('Owner writes about terracotta pots.');
+    await typeAtEnd(pageB, 'Editor adds watering tips.');
+    await expect(draftEditor(pageA)).toContainText('Editor adds watering tips.');
+    await expect(draftEditor(pageA)).toContainText('Owner writes about terracotta pots.');
+
+    // Remote carets carry the other person's name.
+    await expect(pageA.locator('.collaboration-carets__label', { hasText: team.editor.name })).toBeVisible();
+    await draftEditor(pageA).click();
+    await expect(pageB.locator('.collaboration-carets__label', { hasText: team.owner.name })).toBeVisible();
+    await expect(pageA.getByTestId('word-count')).toHaveText(/^\d+ words$/);
+
+    // The viewer reads the same text in a read-only editor, with no toolbar.
+    const pageC = await team.ctx.viewer.newPage();
+    await pageC.goto(url);
+    await expect(draftEditor(pageC)).toContainText('Editor adds watering tips.');
+    await expect(draftEditor(pageC)).toHaveAttribute('contenteditable', 'false');
+    await expect(pageC.getByRole('toolbar', { name: 'Formatting' })).toHaveCount(0);
+    await expect(pageC.getByRole('button', { name: 'Move to review' })).toHaveCount(0);
+
+    // The editor moves it to review; the owner sees it after a reload.
+    await pageB.getByRole('button', { name: 'Move to review' }).click();
+    await expect(pageB.getByTestId('content-status')).toHaveText('Review');
+    await pageA.reload();
+    await expect(pageA.getByTestId('content-status')).toHaveText('Review');
+    await expect(pageA.getByText(`by ${team.editor.name}`)).toBeVisible();
+    await expect(pageA.getByRole('button', { name: 'Back to draft' })).toBeVisible();
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The content table (page-local config), shared by Content (every status) and Review (the
+ * queue: status=review fixed). Rows open the live editor.
+ */
+import type { Query } from '$lib/api/client';
+import type { ContentSummary } from '$lib/api/writer-types';
+import { badgeColumn, dateColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
+import { enumFilter, statusFilter } from '$lib/config/snippets/filters';
+import type { TableConfig } from '$lib/templates/types';
+
+export const CONTENT_NOUN = { one: 'article', many: 'articles' };
+const STATUSES = ['draft', 'review', 'published'] as const;
+const SOURCES = ['ai', 'manual'] as const;
+
+export function contentTable(opts: {
+  endpoint: string | null;
+  query: Query;
+  /** The review queue fixes status=review, so it has no status filter. */
+  queue: boolean;
+  onOpen: (row: ContentSummary) => void;
+}): TableConfig<ContentSummary> {
+  return {
+    title: opts.queue ? 'Review' : 'Content',
+    description: opts.queue
+      ? 'Drafts waiting for review. Open one to edit it together, live, and send it back to draft if it needs more work.'
+      : 'Generated and hand-written articles. Open one to edit the draft, its SEO fields and its versions.',
+    endpoint: opts.endpoint,
+    unavailable: { title: 'No site yet', body: 'Content belongs to a sector of a site.' },
+    query: opts.queue ? { ...opts.query, status: 'review' } : opts.query,
+    columns: [
+      nameColumn<ContentSummary>({ label: 'Title', name: (c) => c.title, sub: (c) => c.primary_keyword || null, sortKey: 'title' }),
+      statusColumn<ContentSummary>(),
+      numberColumn<ContentSummary>('word_count', 'Words', (c) => c.word_count, { sortKey: 'word_count' }),
+      dateColumn<ContentSummary>('updated_at', 'Updated', (c) => c.updated_at, 'updated_at'),
+      badgeColumn<ContentSummary>('source', 'Source', (c) => c.source, { text: (v) => (v === 'ai' ? 'AI' : 'Manual') }),
+    ],
+    filters: [...(opts.queue ? [] : [statusFilter(STATUSES)]), enumFilter('source', 'Source', SOURCES)],
+    search: { label: 'Search content', placeholder: 'Search titles' },
+    defaultOrdering: '-updated_at',
+    rowKey: (c) => c.id,
+    rowLabel: (c) => c.title,
+    rowActions: [{ id: 'open', label: 'Open', icon: 'pencil', run: opts.onOpen, reload: false }],
+    noun: CONTENT_NOUN,
+    empty: opts.queue
+      ? { title: 'Nothing to review', body: 'Drafts moved to review appear here.' }
+      : { title: 'No content yet', body: 'Generate content from writer tasks, or create a draft by hand.' },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Starting content generation. Like the planner's AI routes it answers with `job`, and also with
+ * every job (the API splits selections into jobs of up to 50 tasks): all go into the live panel
+ * at once, and a 402 becomes the same "not enough credits" message the planner shows.
+ */
+import { api } from '$lib/api/client';
+import { API } from '$lib/api/paths';
+import type { ContentJobsStarted } from '$lib/api/writer-types';
+import { plural } from '$lib/format';
+import { realtime } from '$lib/realtime/site-channel.svelte';
+import { startAiJob } from '$lib/realtime/start-job';
+
+/** What one article holds and costs (worker/ai/functions/generate-content.ts CREDITS_PER_PIECE). */
+export const CREDITS_PER_ARTICLE = 3;
+
+export async function startContentGeneration(taskIds: number[]): Promise<string> {
+  let apiMessage = '';
+  const fallback = await startAiJob(async () => {
+    const res = await api.post<ContentJobsStarted>(API.tasksGenerateContent, { ids: taskIds });
+    // startAiJob adopts the first job; the rest (selections over 50 tasks) are adopted here.
+    for (const job of res.data.jobs.slice(1)) realtime.adopt(job);
+    apiMessage = res.message ?? '';
+    return res;
+  }, `Writing ${plural(taskIds.length, 'article')}.`);
+  return `${apiMessage || fallback} Follow it under AI jobs.`;
+}

@@ -1,0 +1,100 @@
+/**
+ * The writer tasks table (page-local config): the writing queue, from ideas or added by hand.
+ * Everything is server-side (filters, search, ordering, paging); the page only describes it.
+ */
+import { TASK_STATUSES } from '$core/domain/enums';
+import type { Query } from '$lib/api/client';
+import { API } from '$lib/api/paths';
+import type { Task } from '$lib/api/writer-types';
+import type { BadgeTone } from '$lib/components/Badge.svelte';
+import { bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
+import { dateColumn, nameColumn, numberColumn, textColumn } from '$lib/config/snippets/columns';
+import { idFilter, statusFilter } from '$lib/config/snippets/filters';
+import { humanize, plural } from '$lib/format';
+import type { ClusterDirectory } from '$lib/planner/cluster-directory.svelte';
+import type { TableConfig } from '$lib/templates/types';
+import { CREDITS_PER_ARTICLE, startContentGeneration } from './generate-content';
+
+export const TASK_NOUN = { one: 'task', many: 'tasks' };
+
+/** Waiting, being written, written, or the last attempt failed (worker/ai/functions/generate-content.ts). */
+const STATUS_TONES: Record<Task['status'], BadgeTone> = { queued: 'neutral', in_progress: 'info', completed: 'success', failed: 'danger' };
+
+export function taskTable(opts: {
+  endpoint: string | null;
+  unavailable: { title: string; body: string };
+  query: Query;
+  clusters: ClusterDirectory;
+  canWrite: boolean;
+  onEdit: (task: Task) => void;
+  onOpenArticle: (task: Task) => void;
+}): TableConfig<Task> {
+  const { clusters, canWrite } = opts;
+  return {
+    title: 'Tasks',
+    description: 'The writing queue: each task becomes one article, written by the AI into a draft you can edit.',
+    endpoint: opts.endpoint,
+    unavailable: opts.unavailable,
+    query: opts.query,
+    columns: [
+      nameColumn<Task>({
+        label: 'Title',
+        name: (t) => t.title,
+        sub: (t) => (t.target_keywords.length ? t.target_keywords.slice(0, 3).join(' · ') + (t.target_keywords.length > 3 ? ' …' : '') : null),
+        sortKey: 'title',
+      }),
+      textColumn<Task>('cluster', 'Cluster', (t) => clusters.nameOf(t.cluster_id) ?? (t.cluster_id ? '…' : '—')),
+      {
+        key: 'status',
+        label: 'Status',
+        sortKey: 'status',
+        cell: (t) => ({ kind: 'badge', text: humanize(t.status), tone: STATUS_TONES[t.status] ?? 'neutral' }),
+      },
+      numberColumn<Task>('word_count_target', 'Target words', (t) => t.word_count_target, { sortKey: 'word_count_target' }),
+      // The API orders tasks by created_at but not updated_at: this column shows without sorting.
+      dateColumn<Task>('updated_at', 'Updated', (t) => t.updated_at),
+    ],
+    filters: [
+      statusFilter(TASK_STATUSES),
+      idFilter('cluster_id', 'Cluster', clusters.clusters.map((c) => ({ value: c.id, label: c.name })), 'Any cluster'),
+    ],
+    search: { label: 'Search tasks', placeholder: 'Search task titles' },
+    defaultOrdering: '-created_at',
+    rowKey: (t) => t.id,
+    rowLabel: (t) => t.title,
+    rowActions: [
+      { id: 'open', label: 'Open article', icon: 'document', visible: (t) => t.content_id !== null, run: opts.onOpenArticle, reload: false },
+      ...(canWrite
+        ? [
+            editAction<Task>(opts.onEdit),
+            deleteAction<Task>({
+              noun: TASK_NOUN,
+              path: (t) => API.task(t.id),
+              name: (t) => t.title,
+              consequence: 'The task leaves the writing queue. An article already written for it stays in Content.',
+            }),
+          ]
+        : []),
+    ],
+    bulkActions: canWrite
+      ? [
+          {
+            id: 'generate_content',
+            label: 'Generate content',
+            icon: 'sparkles',
+            confirm: (rows) => ({
+              title: `Generate ${plural(rows.length, 'article')}?`,
+              body: `The AI writes one article per task, following its idea's outline, straight into a draft you can watch and edit. This holds ${plural(rows.length * CREDITS_PER_ARTICLE, 'credit')} (${CREDITS_PER_ARTICLE} per article); only articles that are written are charged.`,
+              confirmLabel: 'Generate content',
+            }),
+            run: (rows) => startContentGeneration(rows.map((t) => t.id)),
+          },
+          bulkRouteDeleteAction<Task>({ noun: TASK_NOUN, path: API.tasksBulkDelete, consequence: 'The selected tasks leave the writing queue. Articles already written stay in Content.' }),
+        ]
+      : [],
+    noun: TASK_NOUN,
+    empty: canWrite
+      ? { title: 'No tasks yet', body: 'On the Ideas page, select ideas and choose Create tasks, or add a task by hand.' }
+      : { title: 'No tasks yet', body: 'Tasks your team creates appear here.' },
+  };
+}
