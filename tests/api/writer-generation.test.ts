@@ -118,7 +118,9 @@ describe('images', () => {
     expect(refused.status).toBe('failed');
     expect((await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body.data).toMatchObject({ status: 'generated', r2_key: regenerated.r2_key });
     expect((await call('DELETE', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
     expect(await env.MEDIA.get(regenerated.r2_key)).toBeNull();
+    // The file of the first generation goes too: regenerations don't leave files behind.
+    expect(await env.MEDIA.get(featured.r2_key)).toBeNull();
   });
 });

@@ -40,10 +40,15 @@ async function setUp(browser: Browser, baseURL: string, request: APIRequestConte
   const viewer = uniquePerson('viewer');
   await invite(ctx.editor, editor, 'editor');
   await invite(ctx.viewer, viewer, 'viewer');
-  return { owner, editor, viewer, ctx, contentId: content.id };
+  return { owner, editor, viewer, ctx, contentId: content.id, ownerToken: token };
 }
 
 const draftEditor = (page: Page) => page.getByTestId('draft-editor');
+
+/** The draft as the server projects it to HTML (from the live document). */
+async function draftHtml(request: APIRequestContext, token: string, contentId: number): Promise<string> {
+  return (await apiCall<{ html: string }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/draft/`)).html;
+}
 
 async function typeAtEnd(page: Page, text: string) {
   await draftEditor(page).click();
@@ -86,6 +91,30 @@ test.describe('live draft editor', () => {
     await draftEditor(pageA).click();
     await expect(pageB.locator('.collaboration-carets__label', { hasText: team.owner.name })).toBeVisible();
     await expect(pageA.getByTestId('word-count')).toHaveText(/^\d+ words$/);
+
+    // Formatting from the toolbar reaches the other editor and the stored HTML: a heading, a list, a table.
+    const toolbar = pageA.getByRole('toolbar', { name: 'Formatting' });
+    await draftEditor(pageA).click();
+    await pageA.keyboard.press('ControlOrMeta+End');
+    await pageA.keyboard.press('Enter');
+    await toolbar.getByRole('button', { name: 'H2' }).click();
+    await pageA.keyboard.type('Watering schedule');
+    await pageA.keyboard.press('Enter');
+    await toolbar.getByRole('button', { name: '• List' }).click();
+    await pageA.keyboard.type('Morning');
+    await pageA.keyboard.press('Enter');
+    await pageA.keyboard.type('Evening');
+    await pageA.keyboard.press('Enter');
+    await pageA.keyboard.press('Enter');
+    await toolbar.getByRole('button', { name: 'Table' }).click();
+    await pageA.keyboard.type('Pot size');
+    await expect(draftEditor(pageB).locator('h2', { hasText: 'Watering schedule' })).toBeVisible();
+    await expect(draftEditor(pageB).locator('ul li')).toHaveText(['Morning', 'Evening']);
+    await expect(draftEditor(pageB).locator('table th', { hasText: 'Pot size' })).toBeVisible();
+    const html = await draftHtml(request, team.ownerToken, team.contentId);
+    expect(html).toContain('<h2>Watering schedule</h2>');
+    expect(html).toMatch(/<ul><li><p>Morning<\/p><\/li><li><p>Evening<\/p><\/li><\/ul>|<ul><li>Morning<\/li><li>Evening<\/li><\/ul>/);
+    expect(html).toMatch(/<table>.*Pot size.*<\/table>/s);
 
     // The viewer reads the same text in a read-only editor, with no toolbar.
     const pageC = await team.ctx.viewer.newPage();

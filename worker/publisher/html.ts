@@ -1,4 +1,5 @@
 import { sanitizeHtml } from '../../core/html/sanitize';
+import { folderOfImageKey } from '../writer/image-files';
 
 /**
  * The article HTML as it goes to WordPress: sanitized (core/html/sanitize.ts), with every image of
@@ -53,12 +54,9 @@ function pathOf(src: string): string {
   }
 }
 
-/** `accounts/<a>/sites/<s>/images/<id>/` of a key in that layout (older keys have no folder: null). */
-const imageFolder = (r2Key: string) => /^\/*(accounts\/\d+\/sites\/\d+\/images\/\d+\/)/.exec(r2Key)?.[1] ?? null;
-
 /** Whether a src path (leading slashes stripped) is a file in the image's folder, bare or under `media/`. */
 function inImageFolder(path: string, r2Key: string): boolean {
-  const folder = imageFolder(r2Key);
+  const folder = folderOfImageKey(r2Key);
   return folder !== null && (path.startsWith(folder) || path.includes(`media/${folder}`));
 }
 

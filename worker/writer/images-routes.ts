@@ -13,6 +13,7 @@ import { tenantContext, type Tenant } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
 import { likePattern, requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
 import { draftRoomOf } from './draft-room-client';
+import { deleteImageFiles, imageFolder } from './image-files';
 
 /** Where the browser loads an image: the Worker serves R2 objects under /media/ with access checks. */
 export const mediaUrl = (r2Key: string | null) => (r2Key ? `/media/${r2Key}` : null);
@@ -77,7 +78,8 @@ imageRoutes.delete('/:id', describe('Delete an image and its file', ['writer']),
   // other way round, a failure would leave a node showing a deleted file and no image to delete.
   if (row.content_id !== null) await draftRoomOf(c.env, tenant.account.id, row.content_id).removeImage(row.id);
   await tenant.db.delete(images).where(and(eq(images.account_id, tenant.account.id), eq(images.id, row.id)));
-  if (row.r2_key) c.executionCtx.waitUntil(c.env.MEDIA.delete(row.r2_key));
+  // Every generation's file goes, not only the current one (regenerations keep their own files).
+  c.executionCtx.waitUntil(deleteImageFiles(c.env.MEDIA, imageFolder(tenant.account.id, row.site_id, row.id)));
   notifySite(c, tenant, row.site_id, ['images']);
   return ok(c, { id: row.id, deleted: true });
 });

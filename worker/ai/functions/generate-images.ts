@@ -6,6 +6,7 @@ import { resolvePrompt } from '../prompts';
 import { resolveRunware, runwareRequest } from '../runware';
 import type { Env } from '../../env';
 import { draftRoomOf } from '../../writer/draft-room-client';
+import { imageFileKey } from '../../writer/image-files';
 import { mediaUrl } from '../../writer/images-routes';
 import { InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from './types';
 
@@ -135,7 +136,7 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     const kind = sniffImage(bytes);
     if (!kind) throw new InvalidReply('The image provider returned a file that is not a PNG, JPEG or WebP image.');
     // Keyed by image and job: a replayed call overwrites its own object, never another image's.
-    const key = `accounts/${ctx.accountId}/sites/${ctx.siteId}/images/${batch.meta.image_id}/${ctx.jobId}.${kind.ext}`;
+    const key = imageFileKey(ctx.accountId, ctx.siteId, batch.meta.image_id, ctx.jobId, kind.ext);
     await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' } });
     await placeInDraft(env, ctx, batch, key);
     return {
