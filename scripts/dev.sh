@@ -7,8 +7,10 @@ STATE=".wrangler/state"
 ensure_npm_packages
 ensure_dev_vars
 build_web
+reset_state_if_migrations_changed "$STATE"
 mkdir -p "$STATE"
 apply_migrations "$STATE"
+record_migrations "$STATE"
 
 DEV_MODEL_PID=""
 start_dev_model 8799 "$STATE.dev-model.log"

@@ -47,6 +47,22 @@ apply_migrations() {
   log "migrations applied to the control DB and 4 shards ($persist)"
 }
 
+# A long-lived local state (npm run dev) whose already-applied migration files were edited since
+# (allowed before the first release) would keep the old schema: start it afresh, and say so.
+reset_state_if_migrations_changed() {
+  local persist="$1" stamp="$1/.migration-hashes"
+  [ -f "$stamp" ] || return 0
+  if ! (cd migrations && sha256sum --quiet --check "../$stamp" > /dev/null 2>&1); then
+    log "a migration already applied to $persist was edited since: starting the local data afresh (the demo account is seeded again)"
+    rm -rf "$persist"
+  fi
+}
+
+# Records which migration files the state has, for reset_state_if_migrations_changed.
+record_migrations() {
+  (cd migrations && sha256sum */*.sql) > "$1/.migration-hashes"
+}
+
 # Waits until the worker answers /api/health.
 wait_for_health() {
   local url="$1" tries="${2:-120}"

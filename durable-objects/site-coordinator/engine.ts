@@ -185,8 +185,9 @@ export class CoordinatorEngine {
           message: refusal(reserved.needed, reserved.available),
         };
       }
-    } catch {
+    } catch (err) {
       // D1 hiccup: the job stays 'reserving' and the pump retries the (idempotent) reservation.
+      console.error(JSON.stringify({ level: 'error', message: 'reserving credits failed; will retry', job_id: job.id, error: (err as Error)?.stack ?? String(err) }));
       this.store.updateJob(job.id, { next_run_at: now + 1000, message: 'Reserving credits (retrying)' });
     }
     await this.kick();
