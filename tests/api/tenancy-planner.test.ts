@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, signup, type Res, type Session } from '../helpers/api';
 import { MEMBER_ROLES, MISSING_ID, ownersOnOneShard, populateAccount, shardBinding, shardOf, type AccountFx } from '../helpers/fixtures';
 import { scriptFaults, useOwnModelKey, waitForJob } from '../helpers/jobs';
-import { Matrix, manages, sameIds, type Case, type Scope, type Who } from '../helpers/matrix';
+import { Matrix, manages, sameIds, type Case, type Scope, type Who, notFoundsThatDiffer, siteTargets } from '../helpers/matrix';
 import { csvLines, exportCsv, importCsv, seedKeywords } from '../helpers/planner';
 
 /**
@@ -114,19 +114,7 @@ async function disposableIdea(owner: Session, p: PlannerSite) {
 
 /** Every site-scoped route, for one identity against one target site's rows. */
 function siteCases(w: Who): Case[] {
-  const m = manages(w.role);
-  const targets: { name: string; scope: Scope; p: PlannerSite; granted: boolean }[] = [
-    { name: 'own granted site', scope: 'own', p: fx(w.acct).granted, granted: true },
-    { name: 'own ungranted site', scope: 'own', p: fx(w.acct).ungranted, granted: false },
-    { name: 'foreign granted site', scope: 'foreign', p: fx(w.other).granted, granted: false },
-    { name: 'foreign ungranted site', scope: 'foreign', p: fx(w.other).ungranted, granted: false },
-    { name: 'missing ids', scope: 'missing', p: MISSING, granted: false },
-  ];
-  return targets.flatMap(({ name, scope, p, granted }) => {
-    const visible = scope === 'own' && (m || granted);
-    const read = visible ? 200 : 404;
-    const write = (okStatus = 200) => (!visible ? 404 : w.role === 'viewer' ? 403 : okStatus);
-    const writable = visible && w.role !== 'viewer';
+  return siteTargets(w, fx(w.acct), fx(w.other), MISSING).flatMap(({ name, scope, p, read, write, writable }) => {
     const owner = asOwner(w);
     const c = (what: string, isWrite: boolean, expectStatus: number, rest: Pick<Case, 'request'> & Partial<Case>): Case => ({
       who: w, what: `${what} [${name}]`, scope, write: isWrite, expect: expectStatus, ...rest,
@@ -339,15 +327,7 @@ describe('planner, jobs, settings and billing × every identity × own, foreign 
       ['task_progress', (p) => call('GET', `${S}/settings/task_progress/${p.jobId}/`, { token: e.token })],
       ['job retry', (p) => post(e, `${S}/jobs/${p.failedJobId}/retry/`, {})],
     ];
-    const differ: string[] = [];
-    for (const [what, probe] of probes) {
-      const answers = await Promise.all([fx(A).ungranted, fx(B).granted, MISSING].map(async (p) => {
-        const r = await probe(p);
-        return `${r.status} ${r.body.code} ${r.body.error}`;
-      }));
-      if (new Set(answers).size !== 1 || !answers[0]!.startsWith('404')) differ.push(`${what}: ${answers.join(' | ')}`);
-    }
-    expect(differ).toEqual([]);
+    expect(await notFoundsThatDiffer(probes, [fx(A).ungranted, fx(B).granted, MISSING])).toEqual([]);
   });
 
   it('tried enough cases', () => {

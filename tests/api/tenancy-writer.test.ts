@@ -8,7 +8,7 @@ import { draftRoomOf } from '../../worker/writer/draft-room-client';
 import { ORIGIN, call, signup, type Res, type Session } from '../helpers/api';
 import { MEMBER_ROLES, MISSING_ID, ownersOnOneShard, populateAccount, shardBinding, shardOf, type AccountFx, type SiteFx } from '../helpers/fixtures';
 import { waitForJob } from '../helpers/jobs';
-import { Matrix, manages, sameIds, type Case, type Caller, type Scope, type Who } from '../helpers/matrix';
+import { Matrix, manages, sameIds, type Case, type Caller, type Scope, type Who, notFoundsThatDiffer, siteTargets } from '../helpers/matrix';
 import { insertContent, insertImage, pngBytes, type ContentRow } from '../helpers/wordpress';
 import { connectDraft } from '../helpers/yjs-socket';
 
@@ -229,20 +229,7 @@ async function disposableImage(acct: AccountFx, p: WriterSite) {
 
 /** Every route on one site's rows, for one identity. */
 function siteCases(w: Who): Case[] {
-  const m = manages(w.role);
-  const targets: { name: string; scope: Scope; p: WriterSite; granted: boolean }[] = [
-    { name: 'own granted site', scope: 'own', p: fx(w.acct).granted, granted: true },
-    { name: 'own ungranted site', scope: 'own', p: fx(w.acct).ungranted, granted: false },
-    { name: 'foreign granted site', scope: 'foreign', p: fx(w.other).granted, granted: false },
-    { name: 'foreign ungranted site', scope: 'foreign', p: fx(w.other).ungranted, granted: false },
-    { name: 'missing ids', scope: 'missing', p: MISSING, granted: false },
-  ];
-  return targets.flatMap(({ name, scope, p, granted }) => {
-    const visible = scope === 'own' && (m || granted);
-    const read = visible ? 200 : 404;
-    const write = (okStatus = 200) => (!visible ? 404 : w.role === 'viewer' ? 403 : okStatus);
-    const manage = (okStatus = 200) => (!visible ? 404 : m ? okStatus : 403);
-    const writable = visible && w.role !== 'viewer';
+  return siteTargets(w, fx(w.acct), fx(w.other), MISSING).flatMap(({ name, scope, p, visible, read, write, manage, writable }) => {
     const owner = asOwner(w);
     const t = w.s.token;
     const c = (what: string, isWrite: boolean, expectStatus: number, rest: Pick<Case, 'request'> & Partial<Case>): Case => ({
@@ -495,15 +482,7 @@ describe('writer, media and publisher × every identity × own, foreign and miss
       ['GET record', (p) => call('GET', `${PUB}/records/${p.recordId}/`, { token: e.token })],
       ['socket', (p) => draftSocket({ label: 'A.editor', role: 'editor', acct: A }, p, e.token, true)],
     ];
-    const differ: string[] = [];
-    for (const [what, probe] of probes) {
-      const answers = await Promise.all([fx(A).ungranted, fx(B).granted, MISSING].map(async (p) => {
-        const r = await probe(p);
-        return `${r.status} ${r.body?.code} ${r.body?.error}`;
-      }));
-      if (new Set(answers).size !== 1 || !answers[0]!.startsWith('404')) differ.push(`${what}: ${answers.join(' | ')}`);
-    }
-    expect(differ).toEqual([]);
+    expect(await notFoundsThatDiffer(probes, [fx(A).ungranted, fx(B).granted, MISSING])).toEqual([]);
   });
 
   it('tried enough cases', () => {

@@ -72,3 +72,61 @@ export const sameIds = (actual: number[], expected: number[]) =>
   JSON.stringify([...actual].sort((a, b) => a - b)) === JSON.stringify([...expected].sort((a, b) => a - b))
     ? undefined
     : `ids ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`;
+
+/**
+ * "Not found" must not tell an id in a site the caller can't see from another account's id or one
+ * that exists nowhere: each probe gets the same 404 (status, code and message) for every target.
+ * Returns the probes that answered differently.
+ */
+export async function notFoundsThatDiffer<Target>(probes: [string, (target: Target) => Promise<Res>][], targets: Target[]): Promise<string[]> {
+  const differ: string[] = [];
+  for (const [what, probe] of probes) {
+    const answers = await Promise.all(
+      targets.map(async (target) => {
+        const r = await probe(target);
+        return `${r.status} ${r.body?.code} ${r.body?.error}`;
+      }),
+    );
+    if (new Set(answers).size !== 1 || !answers[0]!.startsWith('404')) differ.push(`${what}: ${answers.join(' | ')}`);
+  }
+  return differ;
+}
+
+/** One site whose rows a case targets, and what the caller may do there. */
+export interface SiteTarget<P> {
+  name: string;
+  scope: Scope;
+  p: P;
+  granted: boolean;
+  /** The caller sees the site's rows (own account, and managing or granted). */
+  visible: boolean;
+  read: number;
+  /** Status of a data write: 404 unseen, 403 for viewers, else `ok`. */
+  write: (ok?: number) => number;
+  /** Status of a settings write (owners and admins only). */
+  manage: (ok?: number) => number;
+  writable: boolean;
+}
+
+/** The five targets every site-scoped route is tried against: own granted/ungranted, foreign granted/ungranted, missing. */
+export function siteTargets<P>(w: Who, own: { granted: P; ungranted: P }, foreign: { granted: P; ungranted: P }, missing: P): SiteTarget<P>[] {
+  const m = manages(w.role);
+  const targets: { name: string; scope: Scope; p: P; granted: boolean }[] = [
+    { name: 'own granted site', scope: 'own', p: own.granted, granted: true },
+    { name: 'own ungranted site', scope: 'own', p: own.ungranted, granted: false },
+    { name: 'foreign granted site', scope: 'foreign', p: foreign.granted, granted: false },
+    { name: 'foreign ungranted site', scope: 'foreign', p: foreign.ungranted, granted: false },
+    { name: 'missing ids', scope: 'missing', p: missing, granted: false },
+  ];
+  return targets.map((t) => {
+    const visible = t.scope === 'own' && (m || t.granted);
+    return {
+      ...t,
+      visible,
+      read: visible ? 200 : 404,
+      write: (ok = 200) => (!visible ? 404 : w.role === 'viewer' ? 403 : ok),
+      manage: (ok = 200) => (!visible ? 404 : m ? ok : 403),
+      writable: visible && w.role !== 'viewer',
+    };
+  });
+}
