@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { uniquePerson } from './helpers';
+import { hasHorizontalScroll, uniquePerson } from './helpers';
 
 /**
  * The live draft editor with three people on one site: the owner and an invited editor type in
@@ -123,6 +123,10 @@ test.describe('live draft editor', () => {
     await expect(draftEditor(pageC)).toHaveAttribute('contenteditable', 'false');
     await expect(pageC.getByRole('toolbar', { name: 'Formatting' })).toHaveCount(0);
     await expect(pageC.getByRole('button', { name: 'Move to review' })).toHaveCount(0);
+    // On a phone the draft and its panels stack: nothing scrolls sideways.
+    await pageC.setViewportSize({ width: 390, height: 844 });
+    await expect(draftEditor(pageC)).toBeVisible();
+    expect(await hasHorizontalScroll(pageC)).toBe(false);
 
     // The editor moves it to review; the owner sees it after a reload.
     await pageB.getByRole('button', { name: 'Move to review' }).click();

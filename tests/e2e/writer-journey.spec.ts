@@ -209,6 +209,9 @@ test.describe('writer journey', () => {
     await expect.poll(async () => (await wordpressPost(request, published.wp_post_id)).content.raw, { timeout: 60_000 }).toContain('Updated after publishing.');
     const again = await call<{ wp_post_id: number }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
     expect(again.wp_post_id).toBe(published.wp_post_id);
+    // The panel lists both attempts, newest first.
+    await expect(ownerPage.getByTestId('publishing-history').getByRole('listitem')).toHaveCount(2);
+    await expect(ownerPage.getByTestId('publishing-history').getByRole('listitem').first()).toContainText('Published');
     const records = await request.get(`/api/v1/publisher/records/?content_id=${contentId}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await records.json()).count).toBe(2);
   });

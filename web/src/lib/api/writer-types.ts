@@ -73,3 +73,6 @@ export interface WordPressTestResult {
   warnings: string[];
   latency_ms: number;
 }
+
+/** One publishing attempt (GET /api/v1/publisher/records/): what reached WordPress, or where it stopped. */
+export type PublishingRecord = import('./types').Json<typeof import('$core/schema/shard').publishingRecords.$inferSelect>;
