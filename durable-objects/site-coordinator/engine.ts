@@ -322,7 +322,7 @@ export class CoordinatorEngine {
 
   private ctx(job: JobRecord): FunctionContext {
     if (!isShardName(job.shard)) throw new Error(`Job ${job.id} has unknown shard ${job.shard}`);
-    return { db: shardDb(this.deps.env, job.shard), accountId: job.account_id, siteId: job.site_id, userId: job.user_id, jobId: job.id };
+    return { env: this.deps.env, db: shardDb(this.deps.env, job.shard), accountId: job.account_id, siteId: job.site_id, userId: job.user_id, jobId: job.id };
   }
 
   private async reserve(job: JobRecord) {

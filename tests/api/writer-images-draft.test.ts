@@ -150,4 +150,21 @@ describe('generated images in the live draft', () => {
     for (const other of others) expect(nodesOf(html, other.id)).toBe(1);
     await editor.until('the image gone at the editor', () => !editor.html().includes(`/images/${image.id}/`));
   });
+
+  it('new prompts take out a node left by an image job that placed it and then failed', async () => {
+    // As a failed job leaves it: the file stored and placed, but the row never saved as generated.
+    const generated = (await listImages()).find((i) => i.image_type === 'in_article' && i.status === 'generated')!;
+    const orphanKey = `accounts/${owner.accountId}/sites/${generated.r2_key!.split('/')[3]}/images/${generated.id}/failed-job.png`;
+    const shard = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(owner.accountId).first<{ shard: string }>();
+    const db = (env as unknown as Record<string, D1Database>)[shard!.shard]!;
+    await db.prepare(`UPDATE images SET status = 'failed', r2_key = NULL WHERE account_id = ? AND id = ?`).bind(owner.accountId, generated.id).run();
+    await draftRoomOf(env, owner.accountId, contentId).placeImage({ imageId: generated.id, src: `/media/${orphanKey}`, alt: generated.alt, afterSection: generated.after_section });
+    expect(nodesOf(await draftHtml(), generated.id)).toBe(1);
+
+    const job = await waitForJob(owner, (await call('POST', '/api/v1/writer/images/generate_prompts/', { token: owner.token, body: { ids: [contentId] } })).body.data.task_id);
+    expect(job.status).toBe('succeeded');
+    expect(nodesOf(await draftHtml(), generated.id)).toBe(0);
+    expect((await listImages()).some((i) => i.id === generated.id)).toBe(false);
+    await editor.until('the orphan gone at the editor', () => !editor.html().includes(`/images/${generated.id}/`));
+  });
 });

@@ -2,9 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { imagePromptsReply } from '../../../core/ai/contracts';
 import { htmlToText } from '../../../core/html/sanitize';
-import { content } from '../../../core/schema/shard';
+import { content, images } from '../../../core/schema/shard';
+import { draftRoomOf } from '../../writer/draft-room-client';
 import type { Statement } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext } from './types';
 
 /** In-article images asked for per article: one per two sections, at most 4. */
 const inArticleCount = (sections: number) => Math.max(0, Math.min(4, Math.floor(sections / 2)));
@@ -25,6 +26,23 @@ export function sectionsOf(html: string) {
     });
 }
 
+/**
+ * New prompts replace the images not generated yet (save() deletes them). A failed image job may
+ * already have put one of those into a draft (placement happens when the file is stored, before
+ * the job saves): take such nodes out first, so no draft keeps showing an image that has no row.
+ * Idempotent, and harmless if this job fails later: those images had no usable row anyway.
+ */
+async function removeUngeneratedFromDrafts(ctx: FunctionContext, contentIds: number[]) {
+  const stale = await ctx.db
+    .select({ id: images.id, content_id: images.content_id })
+    .from(images)
+    .where(and(eq(images.account_id, ctx.accountId), inArray(images.content_id, contentIds), inArray(images.status, ['pending', 'failed'])))
+    .all();
+  for (const image of stale) {
+    if (image.content_id !== null) await draftRoomOf(ctx.env, ctx.accountId, image.content_id).removeImage(image.id);
+  }
+}
+
 /** Seed: image prompts are included in the price of content generation (no credits). */
 export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_image_prompts',
@@ -40,6 +58,7 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
       .all();
     const written = rows.filter((r) => r.html_content.trim());
     if (!written.length) throw new InvalidJobInput('None of the selected drafts has any text yet.');
+    await removeUngeneratedFromDrafts(ctx, written.map((r) => r.id));
     return {
       batches: written.map((row, index) => {
         const sections = sectionsOf(row.html_content);

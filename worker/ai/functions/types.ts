@@ -13,6 +13,8 @@ import type { PromptType } from '../prompts';
  * phases; a function never calls the model or touches credits itself.
  */
 export interface FunctionContext {
+  /** The Worker's bindings (R2, the DraftRoom namespace) for steps that touch more than D1. */
+  env: Env;
   db: ShardDb;
   accountId: number;
   siteId: number;
