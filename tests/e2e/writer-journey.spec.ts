@@ -174,6 +174,21 @@ test.describe('writer journey', () => {
       )
       .toBe(imageIds.length);
 
+    // The in-article images appear in both open drafts, and their files load there.
+    const inArticle = imageIds.length - 1; // all but the featured image
+    await expect(draftEditor(editorPage).locator('img')).toHaveCount(inArticle, { timeout: 30_000 });
+    await expect(draftEditor(ownerPage).locator('img')).toHaveCount(inArticle);
+    await expect.poll(() => draftEditor(ownerPage).locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+
+    // The owner inserts one more of the article's images from the toolbar's picker, at the top.
+    await draftEditor(ownerPage).getByText(OWNER_NOTE).click();
+    await ownerPage.keyboard.press('End');
+    await ownerPage.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Image' }).click();
+    const picker = ownerPage.getByRole('dialog', { name: 'Insert an image' });
+    await picker.getByRole('list', { name: "This article's images" }).getByRole('button').first().click();
+    await expect(picker).toBeHidden();
+    await expect(draftEditor(editorPage).locator('img')).toHaveCount(inArticle + 1);
+
     // The editor moves it to review.
     await editorPage.getByRole('button', { name: 'Move to review' }).click();
     await expect(editorPage.getByTestId('content-status')).toHaveText('Review');
