@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { draftFragment, draftToHtml, htmlToDraft } from '../../core/draft';
-import { imageIdOfSrc, placeImage, removeImage, sectionEnd } from './images';
+import { placeImage, removeImage, sectionEnd } from './images';
 
 const ARTICLE = '<p>intro</p><h2>A</h2><p>a</p><ul><li>a2</li></ul><h2>B</h2><p>b</p><h2>C</h2><p>c</p>';
 const src = (id: number, job = 'job1') => `/media/accounts/1/sites/2/images/${id}/${job}.png`;
@@ -70,12 +70,5 @@ describe('placing generated images in a draft', () => {
     expect(sectionEnd(fragment, 1)).toBe(5);
     expect(sectionEnd(fragment, null)).toBe(5);
     expect(sectionEnd(draftFragment(new Y.Doc()), 0)).toBe(0);
-  });
-
-  it('reads the image id from the src path segment only', () => {
-    expect(imageIdOfSrc(src(42, 'abc'))).toBe(42);
-    expect(imageIdOfSrc('https://app.example/media/accounts/1/sites/2/images/42/j.png')).toBe(42);
-    expect(imageIdOfSrc('/media/accounts/1/sites/2/images/42.png')).toBeNull();
-    expect(imageIdOfSrc('https://cdn.example/x.png')).toBeNull();
   });
 });

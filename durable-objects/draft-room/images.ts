@@ -10,14 +10,9 @@
  */
 import * as Y from 'yjs';
 import { blockToY, draftFragment } from '../../core/draft';
+import { imageIdOfSrc } from '../../core/media/image-keys';
 import { AI_ORIGIN } from './generation';
 import type { ImagePlacement, ImagePlacementResult } from './protocol';
-
-/** The image id in a src written by the app (`/media/accounts/…/images/<id>/<job>.<ext>`), else null. */
-export function imageIdOfSrc(src: string): number | null {
-  const m = /\/images\/(\d{1,15})\//.exec(src);
-  return m ? Number(m[1]) : null;
-}
 
 /** Every image node of `imageId`, at any depth (an editor may have moved it into a list or quote). */
 function imageNodes(fragment: Y.XmlFragment, imageId: number): Y.XmlElement[] {

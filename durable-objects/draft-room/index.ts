@@ -236,6 +236,8 @@ export class DraftRoom extends YServer<Env> {
   async placeImage(image: ImagePlacement): Promise<ImagePlacementResult & { projection: ProjectionResult }> {
     await this.ready();
     const placed = placeImage(this.document, image);
+    // Replays and repeated placements change nothing: no save, no projection.
+    if (placed.kind === 'unchanged') return { ...placed, projection: { kind: 'unchanged' } };
     const { projection } = await this.persist();
     return { ...placed, projection };
   }
@@ -244,6 +246,8 @@ export class DraftRoom extends YServer<Env> {
   async removeImage(imageId: number): Promise<{ removed: number; projection: ProjectionResult }> {
     await this.ready();
     const removed = removeImage(this.document, imageId);
+    // Most images asked about (new prompts clear every ungenerated one) have no node: nothing to save.
+    if (removed === 0) return { removed, projection: { kind: 'unchanged' } };
     const { projection } = await this.persist();
     return { removed, projection };
   }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { clusters, contentIdeas, keywordClusters, keywords } from '../../core/schema/shard';
 import { normalizeKeyword } from '../../core/domain/normalize';
 import {

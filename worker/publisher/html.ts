@@ -1,5 +1,5 @@
 import { sanitizeHtml } from '../../core/html/sanitize';
-import { folderOfImageKey } from '../writer/image-files';
+import { folderOfImageKey } from '../../core/media/image-keys';
 
 /**
  * The article HTML as it goes to WordPress: sanitized (core/html/sanitize.ts), with every image of
@@ -54,10 +54,10 @@ function pathOf(src: string): string {
   }
 }
 
-/** Whether a src path (leading slashes stripped) is a file in the image's folder, bare or under `media/`. */
+/** Whether a src path is a file in the image's folder (any generation of the same image). */
 function inImageFolder(path: string, r2Key: string): boolean {
   const folder = folderOfImageKey(r2Key);
-  return folder !== null && (path.startsWith(folder) || path.includes(`media/${folder}`));
+  return folder !== null && folderOfImageKey(path) === folder;
 }
 
 export function prepareArticleHtml(rawHtml: string, images: ArticleImage[]): PreparedHtml {

@@ -13,10 +13,9 @@ import { tenantContext, type Tenant } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
 import { likePattern, requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
 import { draftRoomOf } from './draft-room-client';
-import { deleteImageFiles, imageFolder } from './image-files';
+import { deleteImageFiles } from './image-files';
+import { imageFolder, mediaUrl } from '../../core/media/image-keys';
 
-/** Where the browser loads an image: the Worker serves R2 objects under /media/ with access checks. */
-export const mediaUrl = (r2Key: string | null) => (r2Key ? `/media/${r2Key}` : null);
 const withUrl = <T extends { r2_key: string | null }>(row: T) => ({ ...row, url: mediaUrl(row.r2_key) });
 
 const loadImage = (tenant: Tenant, imageId: number) => () => tenant.db.select().from(images).where(and(eq(images.account_id, tenant.account.id), eq(images.id, imageId))).get();

@@ -1,13 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { imageFileKey, mediaUrl } from '../../../core/media/image-keys';
 import { images } from '../../../core/schema/shard';
 import { classifyError, clientFor } from '../provider';
 import { resolvePrompt } from '../prompts';
 import { resolveRunware, runwareRequest } from '../runware';
-import type { Env } from '../../env';
 import { draftRoomOf } from '../../writer/draft-room-client';
-import { imageFileKey } from '../../writer/image-files';
-import { mediaUrl } from '../../writer/images-routes';
 import { InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from './types';
 
 /** Seed cost: 1 credit per image. */
@@ -45,7 +43,7 @@ export function sniffImage(bytes: Uint8Array): { mime: string; ext: string; widt
  * recognises the node by its image (`/images/<id>/`) and sends the row's saved file, and the next
  * successful run points the node at its own file. A replayed call finds its node and changes nothing.
  */
-async function placeInDraft(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>, key: string) {
+async function placeInDraft(ctx: FunctionContext, batch: AiBatch<Meta>, key: string) {
   const { image_id, content_id, image_type } = batch.meta;
   if (image_type !== 'in_article' || content_id === null) return;
   try {
@@ -53,7 +51,7 @@ async function placeInDraft(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>
     const row = await ctx.db.select({ id: images.id }).from(images).where(and(eq(images.account_id, ctx.accountId), eq(images.id, image_id))).get();
     if (!row) return;
     const { alt } = batch.input as { alt: string };
-    await draftRoomOf(env, ctx.accountId, content_id).placeImage({ imageId: image_id, src: mediaUrl(key)!, alt, afterSection: batch.meta.after_section ?? null });
+    await draftRoomOf(ctx.env, ctx.accountId, content_id).placeImage({ imageId: image_id, src: mediaUrl(key)!, alt, afterSection: batch.meta.after_section ?? null });
   } catch (err) {
     console.warn(`generate_images: image ${image_id} not placed in the draft of content ${content_id}`, err);
   }
@@ -138,7 +136,7 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     // Keyed by image and job: a replayed call overwrites its own object, never another image's.
     const key = imageFileKey(ctx.accountId, ctx.siteId, batch.meta.image_id, ctx.jobId, kind.ext);
     await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' } });
-    await placeInDraft(env, ctx, batch, key);
+    await placeInDraft(ctx, batch, key);
     return {
       parsed: { ...batch.meta, r2_key: key, mime: kind.mime, width: kind.width || width, height: kind.height || height, provider, model },
       tokensIn: 0,
