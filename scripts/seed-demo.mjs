@@ -5,13 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO } from './demo-logins.ts';
 
 const [base = 'http://127.0.0.1:8787', persist = '.wrangler/state'] = process.argv.slice(2);
-export const DEMO = {
-  owner: { email: 'owner@demo.igny8.test', password: 'DemoOwner-2026', name: 'Olivia Owner' },
-  editor: { email: 'editor@demo.igny8.test', password: 'DemoEditor-2026', name: 'Eddie Editor' },
-  viewer: { email: 'viewer@demo.igny8.test', password: 'DemoViewer-2026', name: 'Vera Viewer' },
-};
 
 async function api(method, path, { token, body } = {}) {
   const res = await fetch(`${base}${path}`, {

@@ -4,9 +4,9 @@
 // so "Publish to WordPress" works at once. Prints where to read the posts.
 // Usage: node scripts/wordpress-dev.ts [base url of npm run dev]
 import { startWordPress } from '../tests/setup/wordpress.ts';
+import { DEMO } from './demo-logins.ts';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8787';
-const OWNER = { email: 'owner@demo.igny8.test', password: 'DemoOwner-2026' };
 
 async function api(method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
@@ -26,7 +26,7 @@ if (info.error) {
 }
 console.log(`\n  WordPress: ${info.url}  (user ${info.user}, application password ${info.appPassword})`);
 try {
-  const login = await api('POST', '/api/v1/auth/login/', undefined, { ...OWNER, delivery: 'body' });
+  const login = await api('POST', '/api/v1/auth/login/', undefined, { email: DEMO.owner.email, password: DEMO.owner.password, delivery: 'body' });
   const token = login.data.access as string;
   const sites = await api('GET', '/api/v1/auth/sites/?page_size=100', token);
   for (const site of sites.results as { id: number; name: string }[]) {

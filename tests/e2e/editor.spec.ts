@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { hasHorizontalScroll, uniquePerson } from './helpers';
+import { apiCall, apiToken, hasHorizontalScroll, inviteInto, uniquePerson } from './helpers';
 
 /**
  * The live draft editor with three people on one site: the owner and an invited editor type in
@@ -7,14 +7,6 @@ import { hasHorizontalScroll, uniquePerson } from './helpers';
  * viewer gets a read-only editor. Then the editor moves the draft to review and the owner sees
  * the new status after a reload.
  */
-
-type Person = ReturnType<typeof uniquePerson>;
-
-async function apiCall<T>(request: APIRequestContext, token: string, method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(path, { method, data, headers: { authorization: `Bearer ${token}` } });
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()).data as T;
-}
 
 async function setUp(browser: Browser, baseURL: string, request: APIRequestContext) {
   const owner = uniquePerson('owner');
@@ -25,21 +17,15 @@ async function setUp(browser: Browser, baseURL: string, request: APIRequestConte
     headers,
   });
   expect(registered.status()).toBe(201);
-  const login = await request.post('/api/v1/auth/login/', { data: { email: owner.email, password: owner.password, delivery: 'body' } });
-  const token = (await login.json()).data.access as string;
+  const token = await apiToken(request, owner);
   const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Green Thumb Gardening', domain: 'greenthumb.example' });
   const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
   const content = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/writer/content/', { site_id: site.id, sector_id: sector.id, title: 'Growing tomatoes in pots' });
 
-  async function invite(context: BrowserContext, person: Person, role: 'editor' | 'viewer') {
-    const made = await apiCall<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', { email: person.email, name: person.name, role, site_ids: [site.id] });
-    const accepted = await context.request.post(`/api/v1/auth/invite/${made.invite_url.split('/').pop()}/accept/`, { data: { name: person.name, password: person.password }, headers });
-    expect(accepted.status()).toBe(200);
-  }
   const editor = uniquePerson('editor');
   const viewer = uniquePerson('viewer');
-  await invite(ctx.editor, editor, 'editor');
-  await invite(ctx.viewer, viewer, 'viewer');
+  await inviteInto(ctx.editor, request, token, editor, 'editor', [site.id]);
+  await inviteInto(ctx.viewer, request, token, viewer, 'viewer', [site.id]);
   return { owner, editor, viewer, ctx, contentId: content.id, ownerToken: token };
 }
 

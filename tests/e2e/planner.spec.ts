@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { uniquePerson } from './helpers';
+import { apiCall, apiToken, inviteInto, uniquePerson } from './helpers';
 
 /**
  * The planner with two people on one site, in two browsers: the owner imports a CSV and starts
@@ -60,20 +60,6 @@ function gardenCsv(): string {
   return ['keyword,volume,difficulty,intent', ...rows, '"pumpkin patch planning",1200,140,informational', '"How to grow tomatoes",22000,38,informational', ''].join('\n');
 }
 
-type Person = ReturnType<typeof uniquePerson>;
-
-async function apiToken(request: APIRequestContext, person: Person): Promise<string> {
-  const res = await request.post('/api/v1/auth/login/', { data: { email: person.email, password: person.password, delivery: 'body' } });
-  expect(res.status()).toBe(200);
-  return (await res.json()).data.access as string;
-}
-
-async function apiCall<T>(request: APIRequestContext, token: string, method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(path, { method, data, headers: { authorization: `Bearer ${token}` } });
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()).data as T;
-}
-
 /**
  * Owner (signed in in context A) with one site and one sector, and an editor granted that site
  * who accepted the invite in context B: both browsers hold their own session cookie.
@@ -93,15 +79,7 @@ async function setUpTeam(browser: Browser, baseURL: string, request: APIRequestC
   const token = await apiToken(request, owner);
   const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Green Thumb Gardening', domain: 'greenthumb.example' });
   await apiCall(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
-  const invite = await apiCall<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', {
-    email: editor.email,
-    name: editor.name,
-    role: 'editor',
-    site_ids: [site.id],
-  });
-  const inviteToken = invite.invite_url.split('/').pop()!;
-  const accepted = await b.request.post(`/api/v1/auth/invite/${inviteToken}/accept/`, { data: { name: editor.name, password: editor.password }, headers });
-  expect(accepted.status()).toBe(200);
+  await inviteInto(b, request, token, editor, 'editor', [site.id]);
   return { owner, editor, token, siteId: site.id, a, b };
 }
 

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import { E2E_ORIGIN, uniquePerson } from './helpers';
+import { apiCall, apiToken, E2E_ORIGIN, inviteInto, uniquePerson } from './helpers';
 
 /**
  * The Writer journey of issue 3/3, in two browsers and a real WordPress (tests/e2e/global-setup.ts):
@@ -26,12 +26,6 @@ const wordpress = {
   auth: `Basic ${Buffer.from(`${process.env.E2E_WP_USER}:${process.env.E2E_WP_APP_PASSWORD}`).toString('base64')}`,
 };
 
-async function call<T>(request: APIRequestContext, token: string, method: 'GET' | 'POST' | 'PUT', path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(path, { method, data, headers: { authorization: `Bearer ${token}` } });
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()).data as T;
-}
-
 /** A post as WordPress itself reports it (context=edit: raw fields and meta). */
 async function wordpressPost(request: APIRequestContext, id: number) {
   const res = await request.get(`${wordpress.url}/wp-json/wp/v2/posts/${id}?context=edit`, { headers: { authorization: wordpress.auth } });
@@ -49,35 +43,32 @@ async function wordpressPost(request: APIRequestContext, id: number) {
   };
 }
 
-async function setUp(baseURL: string, request: APIRequestContext, owner: ReturnType<typeof uniquePerson>, ownerContext: BrowserContext, editorContext: BrowserContext) {
+async function setUp(request: APIRequestContext, owner: ReturnType<typeof uniquePerson>, ownerContext: BrowserContext, editorContext: BrowserContext) {
   const headers = { origin: E2E_ORIGIN };
   const registered = await ownerContext.request.post('/api/v1/auth/register/', {
     data: { email: owner.email, password: owner.password, name: owner.name, account_name: owner.account },
     headers,
   });
   expect(registered.status()).toBe(201);
-  const login = await request.post(`${baseURL}/api/v1/auth/login/`, { data: { email: owner.email, password: owner.password, delivery: 'body' } });
-  const token = (await login.json()).data.access as string;
-  const site = await call<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Patio Harvest', domain: 'patio-harvest.example' });
-  const sector = await call<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Container Gardening' });
-  await call(request, token, 'PUT', `/api/v1/publisher/sites/${site.id}/wordpress/`, {
+  const token = await apiToken(request, owner);
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Patio Harvest', domain: 'patio-harvest.example' });
+  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Container Gardening' });
+  await apiCall(request, token, 'PUT', `/api/v1/publisher/sites/${site.id}/wordpress/`, {
     wp_url: wordpress.url,
     wp_username: process.env.E2E_WP_USER,
     wp_app_password: process.env.E2E_WP_APP_PASSWORD,
   });
-  const idea = await call<{ id: number }>(request, token, 'POST', '/api/v1/planner/ideas/', {
+  const idea = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/planner/ideas/', {
     site_id: site.id,
     sector_id: sector.id,
     idea_title: TITLE,
     target_keywords: ['grow tomatoes in containers', 'container tomatoes'],
     outline: OUTLINE,
   });
-  await call(request, token, 'POST', '/api/v1/writer/tasks/bulk_create_from_ideas/', { ids: [idea.id] });
+  await apiCall(request, token, 'POST', '/api/v1/writer/tasks/bulk_create_from_ideas/', { ids: [idea.id] });
 
   const editor = uniquePerson('editor');
-  const made = await call<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', { email: editor.email, name: editor.name, role: 'editor', site_ids: [site.id] });
-  const accepted = await editorContext.request.post(`/api/v1/auth/invite/${made.invite_url.split('/').pop()}/accept/`, { data: { name: editor.name, password: editor.password }, headers });
-  expect(accepted.status()).toBe(200);
+  await inviteInto(editorContext, request, token, editor, 'editor', [site.id]);
   return { token, editor, siteId: site.id };
 }
 
@@ -98,7 +89,7 @@ test.describe('writer journey', () => {
     const ownerContext = await browser.newContext({ baseURL });
     const editorContext = await browser.newContext({ baseURL });
     contexts = [ownerContext, editorContext];
-    const { token, editor } = await setUp(baseURL!, request, owner, ownerContext, editorContext);
+    const { token, editor } = await setUp(request, owner, ownerContext, editorContext);
 
     // The editor starts generation from the Tasks page.
     const editorPage = await editorContext.newPage();
@@ -151,7 +142,7 @@ test.describe('writer journey', () => {
     await expect(editorPage.getByTestId('word-count')).toHaveText(/^[\d,]+ words$/);
 
     // Images: prompts from the article, then the images (the featured one and in-article ones).
-    await call(request, token, 'POST', '/api/v1/writer/images/generate_prompts/', { ids: [contentId] });
+    await apiCall(request, token, 'POST', '/api/v1/writer/images/generate_prompts/', { ids: [contentId] });
     let imageIds: number[] = [];
     await expect
       .poll(
@@ -163,7 +154,7 @@ test.describe('writer journey', () => {
         { timeout: 60_000 },
       )
       .toBeGreaterThan(1);
-    await call(request, token, 'POST', '/api/v1/writer/images/generate/', { ids: imageIds });
+    await apiCall(request, token, 'POST', '/api/v1/writer/images/generate/', { ids: imageIds });
     await expect
       .poll(
         async () => {
@@ -199,7 +190,7 @@ test.describe('writer journey', () => {
     await expect(ownerPage.getByTestId('content-status')).toHaveText('Published', { timeout: 60_000 });
     const link = ownerPage.getByTestId('wp-post-link');
     await expect(link).toBeVisible();
-    const published = await call<{ wp_post_id: number; wp_post_url: string }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
+    const published = await apiCall<{ wp_post_id: number; wp_post_url: string }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
     expect(published.wp_post_id).toBeGreaterThan(0);
     await expect(link).toHaveAttribute('href', published.wp_post_url);
 
@@ -222,7 +213,7 @@ test.describe('writer journey', () => {
     await ownerPage.keyboard.type(' Updated after publishing.');
     await ownerPage.getByRole('button', { name: 'Update the live post' }).click();
     await expect.poll(async () => (await wordpressPost(request, published.wp_post_id)).content.raw, { timeout: 60_000 }).toContain('Updated after publishing.');
-    const again = await call<{ wp_post_id: number }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
+    const again = await apiCall<{ wp_post_id: number }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
     expect(again.wp_post_id).toBe(published.wp_post_id);
     // The panel lists both attempts, newest first.
     await expect(ownerPage.getByTestId('publishing-history').getByRole('listitem')).toHaveCount(2);

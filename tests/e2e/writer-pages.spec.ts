@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { E2E_ORIGIN, hasHorizontalScroll, uniquePerson } from './helpers';
+import { apiCall, apiToken, E2E_ORIGIN, hasHorizontalScroll, inviteInto, uniquePerson } from './helpers';
 
 /**
  * The Writer's Tasks and Images pages and a site's WordPress connection, in a real browser:
@@ -18,12 +18,6 @@ const TOMATOES = 'Growing tomatoes in pots';
 const SOIL = 'Raised bed soil mix';
 const COMPOST = 'Composting kitchen scraps';
 
-async function apiCall<T>(request: APIRequestContext, token: string, method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(path, { method, data, headers: { authorization: `Bearer ${token}` } });
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  return (await res.json()).data as T;
-}
-
 /** An owner signed in in their own browser context, with one site and one sector. */
 async function setUpOwner(browser: Browser, baseURL: string, request: APIRequestContext, label: string) {
   const owner = uniquePerson(label);
@@ -33,8 +27,7 @@ async function setUpOwner(browser: Browser, baseURL: string, request: APIRequest
     headers: { origin: E2E_ORIGIN },
   });
   expect(registered.status()).toBe(201);
-  const login = await request.post('/api/v1/auth/login/', { data: { email: owner.email, password: owner.password, delivery: 'body' } });
-  const token = (await login.json()).data.access as string;
+  const token = await apiToken(request, owner);
   const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: SITE, domain: 'greenthumb.example' });
   const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
   return { owner, context, token, siteId: site.id, sectorId: sector.id };
@@ -44,12 +37,7 @@ async function setUpOwner(browser: Browser, baseURL: string, request: APIRequest
 async function inviteViewer(browser: Browser, baseURL: string, request: APIRequestContext, token: string, siteId: number): Promise<{ viewer: Person; context: BrowserContext }> {
   const viewer = uniquePerson('viewer');
   const context = await browser.newContext({ baseURL });
-  const made = await apiCall<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', { email: viewer.email, name: viewer.name, role: 'viewer', site_ids: [siteId] });
-  const accepted = await context.request.post(`/api/v1/auth/invite/${made.invite_url.split('/').pop()}/accept/`, {
-    data: { name: viewer.name, password: viewer.password },
-    headers: { origin: E2E_ORIGIN },
-  });
-  expect(accepted.status()).toBe(200);
+  await inviteInto(context, request, token, viewer, 'viewer', [siteId]);
   return { viewer, context };
 }
 

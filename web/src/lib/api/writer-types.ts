@@ -1,36 +1,17 @@
-/** Writer rows as the API sends them (dates as ISO strings). */
-export type ContentStatus = 'draft' | 'review' | 'published';
+/** Writer rows as the API sends them: derived from the shared schema (dates as ISO strings). */
+import type { CONTENT_STATUSES } from '$core/domain/enums';
+import type { content } from '$core/schema/shard';
+import type { Json } from './types';
+
+export type ContentStatus = (typeof CONTENT_STATUSES)[number];
 
 /** A content list row: everything but the article body, which lists leave out. */
-export interface ContentSummary {
-  id: number;
-  site_id: number;
-  sector_id: number;
-  task_id: number | null;
-  title: string;
-  word_count: number;
-  meta_title: string;
-  meta_description: string;
-  primary_keyword: string;
-  tags: string[];
-  categories: string[];
-  excerpt: string;
-  status: ContentStatus;
-  status_changed_by_user_id: number | null;
-  status_changed_at: string | null;
-  source: string;
-  wp_post_id: number | null;
-  wp_post_url: string | null;
-  published_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type ContentSummary = Omit<Json<typeof content.$inferSelect>, 'html_content'>;
 
-export interface Content extends ContentSummary {
-  html_content: string;
+export type Content = Json<typeof content.$inferSelect> & {
   /** Who last moved the status (any role may read it; the users list is owners' only). */
   status_changed_by_name: string | null;
-}
+};
 
 /** A named version of a draft (stored in R2 by the DraftRoom). */
 export type { VersionInfo as DraftVersion } from '$core/draft/version-info';
@@ -38,7 +19,7 @@ export type { VersionInfo as DraftVersion } from '$core/draft/version-info';
 // ------------------------------------------------------------------ tasks, images, WordPress
 
 /** A writer task (worker/writer/tasks-routes.ts); `content_id` is set once its article was generated. */
-export type Task = import('./types').Json<typeof import('$core/schema/shard').tasks.$inferSelect>;
+export type Task = Json<typeof import('$core/schema/shard').tasks.$inferSelect>;
 
 /** POST /writer/tasks/auto_generate_content/: one job per 50 tasks (`task_id` is the first). */
 export interface ContentJobsStarted {
@@ -49,7 +30,7 @@ export interface ContentJobsStarted {
 }
 
 /** An image row plus `url`, where the browser loads it (/media/<r2_key>, null until generated). */
-export type WriterImage = import('./types').Json<typeof import('$core/schema/shard').images.$inferSelect> & { url: string | null };
+export type WriterImage = Json<typeof import('$core/schema/shard').images.$inferSelect> & { url: string | null };
 
 /** GET/PUT /publisher/sites/:siteId/wordpress/: the application password itself never comes back. */
 export interface WordPressSettings {
@@ -75,4 +56,4 @@ export interface WordPressTestResult {
 }
 
 /** One publishing attempt (GET /api/v1/publisher/records/): what reached WordPress, or where it stopped. */
-export type PublishingRecord = import('./types').Json<typeof import('$core/schema/shard').publishingRecords.$inferSelect>;
+export type PublishingRecord = Json<typeof import('$core/schema/shard').publishingRecords.$inferSelect>;
