@@ -55,6 +55,11 @@ export const users = sqliteTable(
     invite_expires_at: timestamp(),
     invited_by_user_id: integer(),
     last_login_at: timestamp(),
+    /**
+     * Bumped when the password or the role changes, or the user is disabled: access tokens carry
+     * the version they were issued under, and one with an older version is refused at once.
+     */
+    token_version: integer().notNull().default(0),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
