@@ -19,7 +19,9 @@ export const AI_ORIGIN = 'ai-writer';
 export type GenerationState =
   | { status: 'idle' }
   | { status: 'generating'; job_id: string; title: string; sections: number; started_at: string }
-  | { status: 'done'; job_id: string; title: string; sections: number; started_at: string; finished_at: string };
+  | { status: 'done'; job_id: string; title: string; sections: number; started_at: string; finished_at: string }
+  /** The attempt ended without an article (it failed, or its job failed or was cancelled): the draft was put back. */
+  | { status: 'stopped'; job_id: string; title: string; sections: number; started_at: string; finished_at: string };
 
 export function generationState(doc: Y.Doc): GenerationState {
   const m = doc.getMap<unknown>(GENERATION_MAP);
@@ -31,7 +33,7 @@ export function generationState(doc: Y.Doc): GenerationState {
     started_at: String(m.get('started_at') ?? ''),
   };
   if (status === 'generating') return { status, ...common };
-  if (status === 'done') return { status, ...common, finished_at: String(m.get('finished_at') ?? '') };
+  if (status === 'done' || status === 'stopped') return { status, ...common, finished_at: String(m.get('finished_at') ?? '') };
   return { status: 'idle' };
 }
 
@@ -68,6 +70,17 @@ export function finishGeneration(doc: Y.Doc): GenerationState {
     const m = doc.getMap<unknown>(GENERATION_MAP);
     if (m.get('status') !== 'generating') return;
     m.set('status', 'done');
+    m.set('finished_at', new Date().toISOString());
+  }, AI_ORIGIN);
+  return generationState(doc);
+}
+
+/** The AI stopped without finishing: the draft no longer says "generating" (a retry begins anew). */
+export function stopGeneration(doc: Y.Doc): GenerationState {
+  doc.transact(() => {
+    const m = doc.getMap<unknown>(GENERATION_MAP);
+    if (m.get('status') !== 'generating') return;
+    m.set('status', 'stopped');
     m.set('finished_at', new Date().toISOString());
   }, AI_ORIGIN);
   return generationState(doc);

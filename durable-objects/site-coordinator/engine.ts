@@ -5,24 +5,32 @@ import { SectionStream } from '../../core/ai/stream-sections';
 import type { AiFunction } from '../../core/domain/enums';
 import type { CoordinatorEvent } from '../../core/realtime/events';
 import { functionDefinition } from '../../worker/ai/functions/registry';
-import { InvalidJobInput, InvalidReply, type FunctionContext, type SectionSink } from '../../worker/ai/functions/types';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from '../../worker/ai/functions/types';
 import { costUsd } from '../../worker/ai/pricing';
 import { resolvePrompt, userMessage } from '../../worker/ai/prompts';
 import { chatCompletion, chatCompletionStream, classifyError, type ProviderConfig } from '../../worker/ai/provider';
 import { ProviderNotConfigured, resolveProvider } from '../../worker/ai/settings';
 import { insertTaskLog, updateTaskLog } from '../../worker/ai/task-log';
-import { balanceOf, captureStatements, releaseCredits, reserveCredits } from '../../worker/billing/ledger';
+import { balanceOf, captureStatements, releaseStatements, reserveCredits } from '../../worker/billing/ledger';
 import { runBatch } from '../../worker/db/batch';
 import { isShardName, shardDb } from '../../worker/db/shards';
 import type { Env } from '../../worker/env';
 import type { Broadcaster } from './broadcaster';
 import type { BatchRecord, JobRecord, JobStore } from './job-store';
+import { describeDelivery, stepFailure, type EngineStep } from './outcomes';
 import { fullJitterDelay, KeyLimiter } from './limiter';
 
 /** Attempts per AI call for retryable failures (429, 5xx, timeouts, network). */
 export const MAX_CALL_ATTEMPTS = 6;
 /** Attempts for the D1 steps (reserve, prepare, save, release) before a job fails. */
 const MAX_STEP_ATTEMPTS = 5;
+/**
+ * Attempts at charging a failed or cancelled job for the units it delivered. Past them the job is
+ * settled by releasing the whole hold and taking back what it delivered (the drafts it wrote).
+ */
+const MAX_SETTLE_ATTEMPTS = 5;
+/** Statuses a job can be cancelled from ('saving' is not: its work and price are landing). */
+const CANCELLABLE = ['reserving', 'queued', 'running'] as const;
 const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 /** Jobs kept for the progress panel and the polling endpoint. */
 const KEEP_JOBS = 200;
@@ -56,6 +64,19 @@ export interface EngineDeps {
   random?: () => number;
   /** Asks the platform to call pump() (the Durable Object alarm) at `at`. */
   scheduleAt(at: number): Promise<void>;
+  /** The AI functions by name (the registry); tests substitute their own to force interleavings. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  functions?: (name: string) => AiFunctionDefinition<any, any, any>;
+}
+
+/** An AI call in flight: how to stop it and undo what it streamed, if its job ends first. */
+interface CallInFlight {
+  jobId: string;
+  done: Promise<void>;
+  controller: AbortController;
+  sink: SectionSink | null;
+  /** Set when the job ended while the call ran: its streamed output was already taken back. */
+  aborted: boolean;
 }
 
 export function viewOf(job: JobRecord): JobView {
@@ -84,19 +105,29 @@ export function viewOf(job: JobRecord): JobView {
 /**
  * The AI engine of one site: a persistent job queue driven by pump() (called from the Durable
  * Object alarm, so every step is retried by the platform if the object dies). Rules:
- *  - state is persisted before each AI call, and after it the job's version is checked again,
- *    because a cancel can interleave while the call is in flight;
+ *  - every change of a job's status is compare-and-set on (status, version) and is checked again
+ *    after every await: a cancel can interleave with any step, and whichever transition lands
+ *    first wins; the loser stops without writing;
+ *  - a step in flight (reserve, prepare, save) owns its job's settlement: a cancel that lands
+ *    during it marks the job cancelled, and the step settles once its own writes are done, so a
+ *    hold taken or rows marked after the cancel are still given back;
  *  - every D1 step is idempotent (reserve/settle keys, unique effect keys), so a replayed step
  *    applies nothing twice;
- *  - the job's writes and its capture are one D1 batch: work and price land together or not at all.
+ *  - the job's writes and its capture are one D1 batch: work and price land together or not at
+ *    all. A job that fails or is cancelled part-way is charged for the units it delivered (an
+ *    article, an image, a cluster's ideas, a batch of keywords) and releases the rest; a unit
+ *    still being written when the job ended is taken back, never kept for free.
  */
 export class CoordinatorEngine {
   private readonly store: JobStore;
   private readonly limiter: KeyLimiter;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly functions: NonNullable<EngineDeps['functions']>;
   private readonly providers = new Map<string, ProviderConfig>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, CallInFlight>();
+  /** Jobs with a D1 step (reserve, prepare, save) running now: the step settles them if they end. */
+  private readonly stepping = new Set<string>();
   private pumping: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   /** Enqueues still being accepted: a duplicate sent meanwhile (same Idempotency-Key) gets the same answer. */
@@ -107,6 +138,7 @@ export class CoordinatorEngine {
     this.limiter = deps.limiter ?? new KeyLimiter();
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
+    this.functions = deps.functions ?? functionDefinition;
   }
 
   // ------------------------------------------------------------------ commands (RPC)
@@ -135,7 +167,7 @@ export class CoordinatorEngine {
   private async accept(spec: EnqueueSpec): Promise<EnqueueResult> {
     const existing = this.store.getJob(spec.id);
     if (existing) return this.replay(existing);
-    const def = functionDefinition(spec.function);
+    const def = this.functions(spec.function);
     const input = def.input.safeParse(spec.input);
     if (!input.success) return { ok: false, code: 'invalid_input', message: input.error.issues[0]?.message ?? 'Invalid job input.' };
     const now = this.now();
@@ -174,21 +206,14 @@ export class CoordinatorEngine {
     };
     if (!this.store.insertJob(job)) return this.replay(this.store.getJob(spec.id)!);
     // Reserve now, so a job the account can't pay for is refused before anything is queued.
-    try {
+    const refused: { needed: number; available: number }[] = [];
+    await this.runStep(job, 'reserve', async () => {
       const reserved = await this.reserve(job);
-      if (!reserved.ok) {
-        return {
-          ok: false,
-          code: 'insufficient_credits',
-          needed: reserved.needed,
-          available: reserved.available,
-          message: refusal(reserved.needed, reserved.available),
-        };
-      }
-    } catch (err) {
-      // D1 hiccup: the job stays 'reserving' and the pump retries the (idempotent) reservation.
-      console.error(JSON.stringify({ level: 'error', message: 'reserving credits failed; will retry', job_id: job.id, error: (err as Error)?.stack ?? String(err) }));
-      this.store.updateJob(job.id, { next_run_at: now + 1000, message: 'Reserving credits (retrying)' });
+      if (!reserved.ok) refused.push({ needed: reserved.needed, available: reserved.available });
+    }, { retryLater: true });
+    if (refused[0]) {
+      const { needed, available } = refused[0];
+      return { ok: false, code: 'insufficient_credits', needed, available, message: refusal(needed, available) };
     }
     await this.kick();
     return { ok: true, job: viewOf(this.store.getJob(job.id)!), replayed: false };
@@ -197,9 +222,9 @@ export class CoordinatorEngine {
   async cancel(jobId: string, byName: string): Promise<JobView | null> {
     const job = this.store.getJob(jobId);
     if (!job) return null;
-    if (TERMINAL_STATUSES.includes(job.status) || job.status === 'saving') return viewOf(job);
-    this.finish(job, { status: 'cancelled', message: `Cancelled by ${byName}`, error: null });
-    await this.settle(this.store.getJob(jobId)!);
+    if (!(CANCELLABLE as readonly string[]).includes(job.status)) return viewOf(job);
+    if (!this.finish(job, CANCELLABLE, { status: 'cancelled', message: `Cancelled by ${byName}`, error: null })) return viewOf(this.store.getJob(jobId)!);
+    await this.endJob(jobId);
     await this.kick();
     return viewOf(this.store.getJob(jobId)!);
   }
@@ -216,6 +241,29 @@ export class CoordinatorEngine {
       .filter((job) => !(job.status === 'failed' && job.message === REFUSED))
       .slice(0, limit)
       .map(viewOf);
+  }
+
+  /**
+   * The periodic sweep (cron → queue → here) asks about holds in D1 that were never settled. A job
+   * that can still run keeps its hold; one that ended is settled now; one this coordinator no
+   * longer knows (its record lost) can never run again, so its hold is released.
+   */
+  async sweepHolds(holds: { job_id: string; account_id: number; shard: string }[]): Promise<{ kept: number; settled: number; released: number }> {
+    const counts = { kept: 0, settled: 0, released: 0 };
+    for (const hold of holds) {
+      const job = this.store.getJob(hold.job_id);
+      if (job && !TERMINAL_STATUSES.includes(job.status)) {
+        counts.kept++;
+      } else if (job && !job.settled && job.status !== 'succeeded') {
+        if (!this.stepping.has(job.id)) await this.settle(job);
+        counts.settled++;
+      } else if (isShardName(hold.shard)) {
+        // Unknown, or ended and settled here while D1 missed it: releasing is a no-op after any settlement.
+        await runBatch(shardDb(this.deps.env, hold.shard), releaseStatements({ accountId: hold.account_id, jobId: hold.job_id, reason: 'the job can no longer run' }));
+        counts.released++;
+      }
+    }
+    return counts;
   }
 
   // ------------------------------------------------------------------ the pump
@@ -237,12 +285,13 @@ export class CoordinatorEngine {
     for (;;) {
       const now = this.now();
       await this.bookkeeping(now);
-      retryAt = this.startCalls(now);
+      // A fresh clock: batches prepared just now are due now, not after the next alarm.
+      retryAt = this.startCalls(this.now());
       // Work that became runnable while the steps above awaited I/O (a call finished and its job
       // is saving) runs now: its wake-up may have fired before anyone was waiting for it.
       if (this.hasRunnableWork(this.now())) continue;
       if (this.inFlight.size === 0) break;
-      await Promise.race([...this.inFlight.values(), new Promise<void>((resolve) => (this.wake = resolve))]);
+      await Promise.race([...[...this.inFlight.values()].map((c) => c.done), new Promise<void>((resolve) => (this.wake = resolve))]);
       this.wake = null;
     }
     this.store.prune(KEEP_JOBS);
@@ -252,14 +301,16 @@ export class CoordinatorEngine {
 
   /** Jobs the pump should step now; a job still being accepted by enqueue() is reserved there. */
   private reservingNow(now: number) {
-    return this.store.jobsInStatus('reserving', now).filter((job) => !this.accepting.has(job.id));
+    return this.store.jobsInStatus('reserving', now).filter((job) => !this.accepting.has(job.id) && !this.stepping.has(job.id));
   }
 
   private hasRunnableWork(now: number) {
+    const free = (jobs: JobRecord[]) => jobs.some((job) => !this.stepping.has(job.id));
     return (
       this.reservingNow(now).length > 0 ||
-      this.store.jobsInStatus('queued', now).length > 0 ||
-      this.store.jobsInStatus('saving', now).length > 0
+      free(this.store.jobsInStatus('queued', now)) ||
+      free(this.store.jobsInStatus('saving', now)) ||
+      free(this.store.unsettledJobs(now))
     );
   }
 
@@ -269,16 +320,16 @@ export class CoordinatorEngine {
   }
 
   private async bookkeeping(now: number) {
-    for (const job of this.reservingNow(now)) await this.step(job, () => this.reserve(job));
-    for (const job of this.store.jobsInStatus('queued', now)) await this.step(job, () => this.prepare(job));
-    for (const job of this.store.jobsInStatus('saving', now)) await this.step(job, () => this.save(job));
+    for (const job of this.reservingNow(now)) await this.runStep(job, 'reserve', () => this.reserve(job));
+    for (const job of this.store.jobsInStatus('queued', now)) await this.runStep(job, 'prepare', () => this.prepare(job));
+    for (const job of this.store.jobsInStatus('saving', now)) await this.runStep(job, 'save', () => this.save(job));
     // After a restart the provider of a running job is resolved again (keys are never stored here).
     for (const job of this.store.jobsInStatus('running', Number.MAX_SAFE_INTEGER)) {
       if (!this.providers.has(job.id)) {
-        await this.step(job, async () => this.providers.set(job.id, await resolveProvider(this.deps.env, this.ctx(job).db, job.account_id, job.function as AiFunction)));
+        await this.runStep(job, 'prepare', async () => this.providers.set(job.id, await resolveProvider(this.deps.env, this.ctx(job).db, job.account_id, job.function as AiFunction)));
       }
     }
-    for (const job of this.store.unsettledJobs()) await this.settle(job).catch(() => undefined);
+    for (const job of this.store.unsettledJobs(now)) if (!this.stepping.has(job.id)) await this.settle(job);
   }
 
   /** Starts every pending AI call the key budgets allow; returns when to look again if blocked. */
@@ -295,27 +346,46 @@ export class CoordinatorEngine {
         if (slot.retryAt !== null) retryAt = retryAt === null ? slot.retryAt : Math.min(retryAt, slot.retryAt);
         continue;
       }
-      this.inFlight.set(
-        key,
-        this.call(job, batch, cfg).finally(() => this.inFlight.delete(key)),
-      );
+      const def = this.functions(job.function);
+      const ctx = this.ctx(job);
+      const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
+      const call: CallInFlight = {
+        jobId: job.id,
+        controller: new AbortController(),
+        sink: def.sink?.(this.deps.env, ctx, aiBatch) ?? null,
+        aborted: false,
+        done: Promise.resolve(),
+      };
+      call.done = this.call(job, batch, cfg, call).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, call);
     }
     return retryAt;
   }
 
-  /** Runs a D1 step; transient failures back off, and the job fails after MAX_STEP_ATTEMPTS. */
-  private async step(job: JobRecord, run: () => Promise<unknown>) {
+  /**
+   * Runs one D1 step of a job. Transient failures back off (the job fails after
+   * MAX_STEP_ATTEMPTS); whatever the outcome, a job that ended while the step ran is settled here,
+   * after the step's own writes, so nothing the step did is left behind.
+   */
+  private async runStep(job: JobRecord, step: EngineStep, run: () => Promise<unknown>, opts: { retryLater?: boolean } = {}) {
+    this.stepping.add(job.id);
     try {
       await run();
     } catch (err) {
       const attempts = job.step_attempts + 1;
-      if (err instanceof InvalidJobInput || err instanceof ProviderNotConfigured || attempts >= MAX_STEP_ATTEMPTS) {
-        this.finish(job, { status: 'failed', message: 'Failed', error: (err as Error).message });
-        await this.settle(this.store.getJob(job.id)!).catch(() => undefined);
-        return;
+      const permanent = err instanceof InvalidJobInput || err instanceof ProviderNotConfigured;
+      if (!permanent) console.error(JSON.stringify({ level: 'error', message: `${step} step failed`, job_id: job.id, attempt: attempts, error: (err as Error)?.stack ?? String(err) }));
+      if (permanent || attempts >= MAX_STEP_ATTEMPTS) {
+        this.finish(job, [job.status], { status: 'failed', message: 'Failed', error: stepFailure(step, err, job.id) });
+      } else {
+        const delay = opts.retryLater ? 1000 : fullJitterDelay(attempts, this.random, 1000, 15_000) + 250;
+        this.advance(job, { step_attempts: attempts, next_run_at: this.now() + delay, message: step === 'reserve' ? 'Reserving credits (retrying)' : job.message });
       }
-      this.store.updateJob(job.id, { step_attempts: attempts, next_run_at: this.now() + fullJitterDelay(attempts, this.random, 1000, 15_000) + 250 });
+    } finally {
+      this.stepping.delete(job.id);
     }
+    const current = this.store.getJob(job.id);
+    if (current && !current.settled && (current.status === 'failed' || current.status === 'cancelled')) await this.endJob(job.id);
   }
 
   // ------------------------------------------------------------------ phases
@@ -333,21 +403,21 @@ export class CoordinatorEngine {
       [insertTaskLog({ accountId: job.account_id, siteId: job.site_id, jobId: job.id, fn: job.function, userId: job.user_id, payload: job.input })],
     );
     if (!result.ok) {
-      // Never accepted: nothing was held, so nothing to release.
-      this.finish(job, { status: 'failed', message: REFUSED, error: refusal(result.needed, result.available) }, 1);
+      // Never accepted: nothing was held, so nothing to release (a cancel meanwhile keeps its word).
+      this.finish(job, ['reserving'], { status: 'failed', message: REFUSED, error: refusal(result.needed, result.available) }, 1);
       return result;
     }
-    this.update(job.id, { status: 'queued', message: 'Queued', progress: progressOf('INIT', 0.5), next_run_at: this.now() });
+    // Lost to a cancel: runStep settles, and the hold that just landed is released.
+    this.advance(job, { status: 'queued', message: 'Queued', progress: progressOf('INIT', 0.5), next_run_at: this.now(), step_attempts: 0 });
     return result;
   }
 
   private async prepare(job: JobRecord) {
-    const def = functionDefinition(job.function);
+    const def = this.functions(job.function);
     const ctx = this.ctx(job);
-    this.update(job.id, { phase: 'INIT', progress: progressOf('INIT', 1), message: 'Validating' });
+    if (!this.advance(job, { phase: 'INIT', progress: progressOf('INIT', 1), message: 'Validating' })) return;
     const cfg = await resolveProvider(this.deps.env, ctx.db, job.account_id, job.function as AiFunction);
-    this.providers.set(job.id, cfg);
-    this.update(job.id, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model });
+    if (!this.advance(job, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model })) return;
     const prepared = await def.prepare(ctx, job.input);
     const now = this.now();
     const batches: BatchRecord[] = prepared.batches.map((b) => ({
@@ -364,8 +434,11 @@ export class CoordinatorEngine {
       model: '',
       error: null,
     }));
+    // Cancelled while prepare() wrote: runStep settles, and abandon() puts back what it marked.
+    if (!this.store.getJob(job.id) || !this.isAt(job, ['queued'])) return;
     this.store.putBatches(batches);
-    this.update(job.id, {
+    this.providers.set(job.id, cfg);
+    this.advance(job, {
       status: 'running',
       phase: 'AI_CALL',
       progress: progressOf('AI_CALL', 0),
@@ -380,8 +453,8 @@ export class CoordinatorEngine {
   }
 
   /** One AI call of a running job (the limiter slot is already taken). */
-  private async call(job: JobRecord, batch: BatchRecord, cfg: ProviderConfig) {
-    const def = functionDefinition(job.function);
+  private async call(job: JobRecord, batch: BatchRecord, cfg: ProviderConfig, inFlight: CallInFlight) {
+    const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const attempt = batch.attempts + 1;
     // Persist before the call: a restart mid-call knows this attempt happened.
@@ -389,19 +462,24 @@ export class CoordinatorEngine {
     let outcome: 'ok' | 'rate_limited' | 'error' = 'error';
     let retryAfter: number | null = null;
     const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
-    const sink = def.sink?.(this.deps.env, ctx, aiBatch) ?? null;
+    const sink = inFlight.sink;
     const timeoutMs = Number(this.deps.env.AI_CALL_TIMEOUT_MS) || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS;
     try {
       const done = def.run
-        ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs)
+        ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs, inFlight.controller.signal)
         : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink);
       outcome = 'ok';
-      if (!this.stillCurrent(job)) return; // cancelled while the call was in flight: discard
-      await sink?.finish().catch(() => undefined);
+      // Recorded as done only while the job still runs, in the same synchronous step as the check:
+      // a job that ended meanwhile settles without this unit, so its output is taken back.
+      if (!this.stillCurrent(job)) {
+        await this.takeBack(inFlight);
+        return;
+      }
       this.store.updateBatch(job.id, batch.idx, { status: 'done', parsed: done.parsed, tokens_in: done.tokensIn, tokens_out: done.tokensOut, model: done.model, error: null });
       this.afterBatch(job.id);
+      await sink?.finish().catch(() => undefined);
     } catch (err) {
-      await sink?.abort().catch(() => undefined);
+      await this.takeBack(inFlight);
       if (err instanceof InvalidReply) {
         outcome = 'ok';
         await this.fail(job, `The AI reply could not be used: ${err.message}`);
@@ -414,7 +492,7 @@ export class CoordinatorEngine {
       if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
         const delay = Math.max(pe.retryAfterMs ?? 0, fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500));
         this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
-        this.update(job.id, { message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).` });
+        this.advance(job, { message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).` });
       } else {
         await this.fail(job, attempt >= MAX_CALL_ATTEMPTS && pe.retryable ? `${pe.message} Gave up after ${attempt} attempts.` : pe.message);
       }
@@ -423,11 +501,19 @@ export class CoordinatorEngine {
     }
   }
 
+  /** Undoes what an unfinished call streamed (once), e.g. the half-written article in its draft. */
+  private async takeBack(call: CallInFlight) {
+    if (call.aborted) return;
+    call.aborted = true;
+    await call.sink?.abort().catch((err) => console.warn(`could not take back the output of job ${call.jobId}`, err));
+  }
+
   /** A chat function's attempt: prompt, (streamed) completion, tolerant JSON, the contract. */
   private async chatAttempt(
     job: JobRecord,
     ctx: FunctionContext,
-    def: ReturnType<typeof functionDefinition>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    def: AiFunctionDefinition<any, any, any>,
     aiBatch: { index: number; input: unknown; meta: unknown },
     cfg: ProviderConfig,
     timeoutMs: number,
@@ -462,8 +548,13 @@ export class CoordinatorEngine {
   }
 
   private stillCurrent(job: JobRecord) {
+    return this.isAt(job, ['running']);
+  }
+
+  /** Whether the stored job is still in one of `statuses` at the version `job` was read at. */
+  private isAt(job: JobRecord, statuses: readonly JobRecord['status'][]) {
     const current = this.store.getJob(job.id);
-    return !!current && current.version === job.version && current.status === 'running';
+    return !!current && current.version === job.version && statuses.includes(current.status);
   }
 
   private afterBatch(jobId: string) {
@@ -483,17 +574,17 @@ export class CoordinatorEngine {
       message: `AI call ${done.length} of ${job.batches_total} done`,
     };
     if (done.length === batches.length) Object.assign(patch, { status: 'saving', phase: 'PARSE', progress: progressOf('PARSE', 0), message: 'Reading the replies', next_run_at: this.now() });
-    this.update(jobId, patch);
-    if (patch.status === 'saving') this.wake?.();
+    if (this.advance(job, patch) && patch.status === 'saving') this.wake?.();
   }
 
   private async save(job: JobRecord) {
-    const def = functionDefinition(job.function);
+    const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const batches = this.store.batchesOf(job.id);
     const prepared = { batches: batches.map((b) => ({ index: b.idx, input: b.input, meta: b.meta })), summary: job.summary };
-    const outcome = def.save(ctx, prepared, batches.map((b) => b.parsed));
-    this.update(job.id, { phase: 'SAVE', progress: progressOf('SAVE', 0.3), message: 'Saving results' });
+    const parsed = batches.map((b) => b.parsed);
+    const outcome = def.save(ctx, prepared, parsed);
+    this.advance(job, { phase: 'SAVE', progress: progressOf('SAVE', 0.3), message: 'Saving results' });
     const charge = Math.min(outcome.charge, job.credits_reserved);
     const durationMs = this.now() - job.created_at;
     await runBatch(ctx.db, [
@@ -520,71 +611,163 @@ export class CoordinatorEngine {
         result: outcome.result,
       }),
     ]);
-    this.finish(job, { status: 'succeeded', message: 'Done', error: null, result: outcome.result, credits_charged: charge }, 1);
+    this.finish(job, ['saving'], { status: 'succeeded', message: 'Done', error: null, result: outcome.result, credits_charged: charge }, 1);
     this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: outcome.changed, job_id: job.id });
+    await this.deliver(def, ctx, prepared.batches, parsed);
+  }
+
+  /** Effects outside D1 of units that were saved and charged (images shown in their drafts); best effort. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async deliver(def: AiFunctionDefinition<any, any, any>, ctx: FunctionContext, batches: { index: number; input: unknown; meta: unknown }[], parsed: unknown[]) {
+    if (!def.delivered) return;
+    await def.delivered(ctx, batches, parsed).catch((err: unknown) => console.warn(`delivering the results of job ${ctx.jobId} outside D1 failed`, err));
   }
 
   private async fail(job: JobRecord, error: string) {
-    const current = this.store.getJob(job.id);
-    if (!current || TERMINAL_STATUSES.includes(current.status)) return;
-    this.finish(current, { status: 'failed', message: 'Failed', error });
-    await this.settle(this.store.getJob(job.id)!).catch(() => undefined);
+    if (!this.finish(job, ['running'], { status: 'failed', message: 'Failed', error })) return;
+    await this.endJob(job.id);
   }
 
-  /** Releases the hold of a failed or cancelled job and closes its AITaskLog (idempotent). */
+  /**
+   * A job just ended (failed or cancelled): stop its other AI calls and take back what they
+   * streamed, then settle, unless a D1 step of the job is still running (it settles when done).
+   */
+  private async endJob(jobId: string) {
+    this.providers.delete(jobId);
+    const calls = [...this.inFlight.values()].filter((c) => c.jobId === jobId);
+    for (const call of calls) call.controller.abort();
+    await Promise.all(calls.map((call) => this.takeBack(call)));
+    const job = this.store.getJob(jobId);
+    if (job && !this.stepping.has(jobId)) await this.settle(job);
+  }
+
+  /**
+   * Settles a failed or cancelled job (idempotent, retried by the pump until it lands): the units
+   * that were delivered are saved and charged, the rest of the hold is released, and what
+   * prepare() marked for the rest is put back — all in one D1 batch with the task-log close.
+   */
   private async settle(job: JobRecord) {
     if (job.settled || !TERMINAL_STATUSES.includes(job.status) || job.status === 'succeeded') return;
+    try {
+      await this.trySettle(job);
+    } catch (err) {
+      const attempts = job.step_attempts + 1;
+      console.error(JSON.stringify({ level: 'error', message: 'settling a job failed; will retry', job_id: job.id, attempt: attempts, error: (err as Error)?.stack ?? String(err) }));
+      this.store.updateJob(job.id, { step_attempts: attempts, next_run_at: this.now() + fullJitterDelay(attempts, this.random, 1000, 15_000) });
+    }
+  }
+
+  private async trySettle(job: JobRecord) {
+    const def = this.functions(job.function);
     const ctx = this.ctx(job);
-    await releaseCredits(ctx.db, { accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message });
-    const undo = functionDefinition(job.function).abandon?.(ctx, job.input);
+    const batches = this.store.batchesOf(job.id);
+    const done = batches.filter((b) => b.status === 'done');
+    // Past MAX_SETTLE_ATTEMPTS the delivered units can't be saved (the save itself keeps failing):
+    // release everything and take the units back, rather than hold the credits forever.
+    const givingUp = job.step_attempts >= MAX_SETTLE_ATTEMPTS;
+    const deliveredBatches = givingUp ? [] : done;
+    const delivered = deliveredBatches.map((b) => ({ index: b.idx, input: b.input, meta: b.meta }));
+    const parsed = deliveredBatches.map((b) => b.parsed);
+    const outcome = delivered.length ? def.save(ctx, { batches: delivered, summary: job.summary }, parsed) : null;
+    const charge = outcome ? Math.min(outcome.charge, job.credits_reserved) : 0;
+    const sentence = describeDelivery(def, delivered.length, job.batches_total, charge);
+    const undo = def.abandon?.(ctx, job.input);
+    const ended = job.status === 'cancelled' ? 'cancelled' : 'failed';
+    const result = { ...(outcome?.result ?? {}), delivered: delivered.length, total: job.batches_total, credits_charged: charge, delivery: sentence };
     await runBatch(ctx.db, [
+      ...(outcome
+        ? [
+            ...outcome.statements,
+            ...captureStatements({
+              accountId: job.account_id,
+              jobId: job.id,
+              charge,
+              description: `${job.function} ${ended}: ${sentence}`.slice(0, 500),
+              usage: { operation: job.function as AiFunction, model: job.model, tokens_input: job.tokens_in, tokens_output: job.tokens_out, cost_usd: job.cost_usd, site_id: job.site_id, metadata: { job_id: job.id, ended, delivered: delivered.length, total: job.batches_total } },
+            }),
+          ]
+        : releaseStatements({ accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message })),
       ...(undo?.statements ?? []),
       updateTaskLog({
         accountId: job.account_id,
         jobId: job.id,
-        status: job.status === 'cancelled' ? 'cancelled' : 'failed',
+        status: ended,
         phase: job.phase,
-        message: job.message,
-        attempts: this.store.batchesOf(job.id).reduce((n, b) => n + b.attempts, 0),
+        message: `${job.message}: ${sentence}`.slice(0, 500),
+        attempts: batches.reduce((n, b) => n + b.attempts, 0),
         tokensIn: job.tokens_in,
         tokensOut: job.tokens_out,
         costUsd: job.cost_usd,
         durationMs: (job.finished_at ?? this.now()) - job.created_at,
         error: job.error,
-        result: null,
+        result,
       }),
     ]);
-    this.store.updateJob(job.id, { settled: 1 });
-    if (undo?.changed.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: undo.changed, job_id: job.id });
+    if (givingUp) {
+      // The drafts of units that were never charged go back to what they were before the job.
+      for (const b of done) await def.sink?.(this.deps.env, ctx, { index: b.idx, input: b.input, meta: b.meta }).abort().catch(() => undefined);
+    }
+    this.update(job.id, { settled: 1, credits_charged: charge, result, message: `${job.message}: ${sentence}` });
+    const changed = [...new Set([...(outcome?.changed ?? []), ...(undo?.changed ?? [])])];
+    if (changed.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: changed, job_id: job.id });
+    if (outcome) await this.deliver(def, ctx, delivered, parsed);
   }
 
   // ------------------------------------------------------------------ state + events
 
+  /** Writes and announces a job's state unconditionally (bookkeeping of a job that has ended). */
   private update(jobId: string, patch: Partial<JobRecord>) {
     this.store.updateJob(jobId, { ...patch, updated_at: this.now() });
     const job = this.store.getJob(jobId);
     if (job) this.deps.broadcaster.job(viewOf(job));
   }
 
+  /**
+   * Moves a job on from the state `job` was read in (same status, same version) and announces it;
+   * false, writing nothing, when another transition (a cancel) got there first.
+   */
+  private advance(job: JobRecord, patch: Partial<JobRecord>): boolean {
+    const moved = this.store.transition(job.id, { status: [job.status], version: job.version }, { ...patch, updated_at: this.now() });
+    if (moved) {
+      const current = this.store.getJob(job.id);
+      if (current) this.deps.broadcaster.job(viewOf(current));
+    }
+    return moved;
+  }
+
+  /** Ends a job if it is still in one of `from` at the version it was read at; false if another transition won. */
   private finish(
     job: JobRecord,
+    from: readonly JobRecord['status'][],
     end: { status: 'succeeded' | 'failed' | 'cancelled'; message: string; error: string | null; result?: Record<string, unknown>; credits_charged?: number },
     settled = 0,
-  ) {
-    const phase: Phase = end.status === 'succeeded' ? 'DONE' : job.phase;
-    this.update(job.id, {
-      status: end.status,
-      phase,
-      progress: end.status === 'succeeded' ? 100 : job.progress,
-      message: end.message,
-      error: end.error,
-      result: end.result ?? null,
-      credits_charged: end.credits_charged ?? (end.status === 'succeeded' ? job.credits_charged : 0),
-      version: job.version + 1,
-      settled,
-      finished_at: this.now(),
-    });
+  ): boolean {
+    const current = this.store.getJob(job.id);
+    if (!current) return false;
+    const phase: Phase = end.status === 'succeeded' ? 'DONE' : current.phase;
+    const moved = this.store.transition(
+      job.id,
+      { status: from, version: job.version },
+      {
+        status: end.status,
+        phase,
+        progress: end.status === 'succeeded' ? 100 : current.progress,
+        message: end.message,
+        error: end.error,
+        result: end.result ?? null,
+        credits_charged: end.credits_charged ?? (end.status === 'succeeded' ? current.credits_charged : 0),
+        version: job.version + 1,
+        settled,
+        step_attempts: 0,
+        next_run_at: this.now(),
+        finished_at: this.now(),
+        updated_at: this.now(),
+      },
+    );
+    if (!moved) return false;
     this.providers.delete(job.id);
+    this.deps.broadcaster.job(viewOf(this.store.getJob(job.id)!));
+    return true;
   }
 
   publish(event: CoordinatorEvent) {

@@ -60,10 +60,22 @@ export interface BatchRecord {
   error: string | null;
 }
 
+/** What a compare-and-set transition expects of the stored job. */
+export interface JobExpectation {
+  status: readonly JobStatus[];
+  /** The version the caller read; a cancel bumps it, so a stale writer loses. */
+  version: number;
+}
+
 export interface JobStore {
   insertJob(job: JobRecord): boolean;
   getJob(id: string): JobRecord | null;
   updateJob(id: string, patch: Partial<JobRecord>): void;
+  /**
+   * Compare-and-set: applies `patch` only if the job is still in one of `expect.status` at
+   * `expect.version`; false when another transition won (the caller must stop).
+   */
+  transition(id: string, expect: JobExpectation, patch: Partial<JobRecord>): boolean;
   listJobs(limit: number): JobRecord[];
   jobsInStatus(status: JobStatus, now: number): JobRecord[];
   putBatches(batches: BatchRecord[]): void;
@@ -73,13 +85,21 @@ export interface JobStore {
   pendingBatches(now: number): BatchRecord[];
   /** The earliest future time something becomes runnable (for the next alarm), or null. */
   nextWakeAt(): number | null;
-  /** Failed or cancelled jobs whose hold is not released yet. */
-  unsettledJobs(): JobRecord[];
-  /** Drops batch payloads of finished jobs and all but the newest `keep` jobs. */
+  /** Failed or cancelled jobs whose hold is not settled yet, due at `now`. */
+  unsettledJobs(now: number): JobRecord[];
+  /**
+   * Drops batch payloads of settled jobs and all but the newest `keep` settled jobs. A job whose
+   * credits are not settled is never dropped: its batches are what a partial settlement charges for.
+   */
   prune(keep: number): void;
 }
 
 const JSON_FIELDS_JOB = ['input', 'result'] as const;
+/** Finished and nothing left to settle: succeeded (captured with its save), or released/charged. */
+const SETTLED_SQL = `(status = 'succeeded' OR (status IN ('failed', 'cancelled') AND settled = 1))`;
+/** The same rule for the in-memory store. */
+export const isSettled = (job: Pick<JobRecord, 'status' | 'settled'>) =>
+  job.status === 'succeeded' || ((job.status === 'failed' || job.status === 'cancelled') && job.settled === 1);
 const JSON_FIELDS_BATCH = ['input', 'meta', 'parsed'] as const;
 
 function decode<T>(row: Record<string, unknown>, fields: readonly string[]): T {
@@ -144,6 +164,20 @@ export class SqlJobStore implements JobStore {
     this.sql.exec(`UPDATE jobs SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, ...Object.values(row), id);
   }
 
+  transition(id: string, expect: JobExpectation, patch: Partial<JobRecord>): boolean {
+    if (!expect.status.length) return false;
+    const row = encode({ ...patch, updated_at: patch.updated_at ?? Date.now() }, JSON_FIELDS_JOB);
+    const cols = Object.keys(row);
+    const cursor = this.sql.exec(
+      `UPDATE jobs SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? AND status IN (${expect.status.map(() => '?').join(', ')})`,
+      ...Object.values(row),
+      id,
+      expect.version,
+      ...expect.status,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
   listJobs(limit: number): JobRecord[] {
     return this.sql.exec(`SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?`, limit).toArray().map((r) => decode<JobRecord>(r, JSON_FIELDS_JOB));
   }
@@ -191,21 +225,23 @@ export class SqlJobStore implements JobStore {
         `SELECT min(t) AS t FROM (
            SELECT min(next_run_at) AS t FROM jobs WHERE status IN ('reserving', 'queued', 'saving')
            UNION ALL
+           SELECT min(next_run_at) FROM jobs WHERE status IN ('failed', 'cancelled') AND settled = 0
+           UNION ALL
            SELECT min(b.next_run_at) FROM batches b JOIN jobs j ON j.id = b.job_id WHERE j.status = 'running' AND b.status = 'pending')`,
       )
       .toArray()[0];
     return row?.t ?? null;
   }
 
-  unsettledJobs(): JobRecord[] {
+  unsettledJobs(now: number): JobRecord[] {
     return this.sql
-      .exec(`SELECT * FROM jobs WHERE status IN ('failed', 'cancelled') AND settled = 0`)
+      .exec(`SELECT * FROM jobs WHERE status IN ('failed', 'cancelled') AND settled = 0 AND next_run_at <= ?`, now)
       .toArray()
       .map((r) => decode<JobRecord>(r, JSON_FIELDS_JOB));
   }
 
   prune(keep: number) {
-    this.sql.exec(`DELETE FROM batches WHERE job_id IN (SELECT id FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled'))`);
-    this.sql.exec(`DELETE FROM jobs WHERE id NOT IN (SELECT id FROM jobs ORDER BY created_at DESC LIMIT ?) AND status IN ('succeeded', 'failed', 'cancelled')`, keep);
+    this.sql.exec(`DELETE FROM batches WHERE job_id IN (SELECT id FROM jobs WHERE ${SETTLED_SQL})`);
+    this.sql.exec(`DELETE FROM jobs WHERE id NOT IN (SELECT id FROM jobs ORDER BY created_at DESC LIMIT ?) AND ${SETTLED_SQL}`, keep);
   }
 }

@@ -126,12 +126,12 @@ describe('a restarted coordinator', () => {
       const engine = instance.engine;
       const finish = engine.finish.bind(engine);
       instance.failedFinishes = 0;
-      engine.finish = (job: unknown, end: { status: string }, settled?: number) => {
+      engine.finish = (job: unknown, from: unknown, end: { status: string }, settled?: number) => {
         if (end.status === 'succeeded' && instance.failedFinishes === 0) {
           instance.failedFinishes++;
           throw new Error('test: lost after the save committed');
         }
-        return finish(job, end, settled);
+        return finish(job, from, end, settled);
       };
     });
     await db.prepare('DELETE FROM keyword_clusters WHERE account_id = ?').bind(owner.accountId).run();

@@ -22,6 +22,8 @@ export function coordinatorOf(env: Env, accountId: number, siteId: number) {
     listJobs: (limit: number) => stub.listJobs(limit) as unknown as Promise<JobView[]>,
     cancel: (jobId: string, byName: string) => stub.cancel(jobId, byName) as unknown as Promise<JobView | null>,
     notifyDataChanged: (entities: DataEntity[]) => stub.notifyDataChanged(entities) as Promise<void>,
+    sweepHolds: (holds: { job_id: string; account_id: number; shard: string }[]) =>
+      stub.sweepHolds(holds) as Promise<{ kept: number; settled: number; released: number }>,
   };
 }
 

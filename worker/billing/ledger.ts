@@ -124,17 +124,39 @@ export function captureStatements(
   ];
 }
 
-/** Returns the whole hold of a failed or cancelled job. Idempotent; never after a capture. */
-export async function releaseCredits(db: Db, input: { accountId: number; jobId: string; reason: string }) {
+/**
+ * Returns the whole hold of a failed or cancelled job: statements for the caller's batch, so the
+ * release lands together with whatever else closes the job. Idempotent; never after a capture.
+ */
+export function releaseStatements(input: { accountId: number; jobId: string; reason: string }): Statement[] {
   const { accountId, jobId } = input;
   const key = settleKey(jobId);
   const held = heldBy(accountId, jobId);
-  await runBatch(db, [
+  return [
     sql`
       UPDATE credit_balances SET balance = balance + ${held}, reserved = reserved - ${held}, last_tx_key = ${key}, updated_at = ${Date.now()}
       WHERE account_id = ${accountId} AND ${held} IS NOT NULL AND ${noRow(accountId, key)}`,
     ledgerRow(accountId, key, 'release', held, jobId, `Released: ${input.reason}`.slice(0, 500), {}),
-  ]);
+  ];
+}
+
+/** releaseStatements() in a batch of their own. */
+export async function releaseCredits(db: Db, input: { accountId: number; jobId: string; reason: string }) {
+  await runBatch(db, releaseStatements(input));
+}
+
+/**
+ * Holds older than `olderThan` that were never settled (no capture or release row): the sweep asks
+ * each one's coordinator whether its job can still run, and settles those that can't.
+ */
+export async function unsettledHolds(db: Db, olderThan: number, limit = 200) {
+  const rows = await db.all<{ account_id: number; job_id: string; site_id: number | null }>(sql`
+    SELECT r.account_id, r.job_id, l.site_id FROM credit_transactions r
+    LEFT JOIN ai_task_logs l ON l.account_id = r.account_id AND l.job_id = r.job_id
+    WHERE r.transaction_type = 'reservation' AND r.created_at < ${olderThan}
+      AND NOT EXISTS (SELECT 1 FROM credit_transactions s WHERE s.account_id = r.account_id AND s.idempotency_key = 'settle:' || r.job_id)
+    ORDER BY r.created_at LIMIT ${limit}`);
+  return rows;
 }
 
 /** Adds credits (a developer's adjustment or a plan renewal), once per idempotency key. */

@@ -1,15 +1,19 @@
+import { sweepStaleHolds } from '../billing/sweep-holds';
 import type { Env } from '../env';
 import { isDomainEvent, type DomainEvent } from './types';
 
-async function handle(event: DomainEvent, _env: Env) {
+async function handle(event: DomainEvent, env: Env) {
   switch (event.type) {
+    case 'credits.sweep':
+      await sweepStaleHolds(env, event.scheduled_time);
+      return;
     case 'automation.tick':
       // Automation rules run through the SiteCoordinator once the AI engine exists (issue 2/3);
       // until then a tick is acknowledged with nothing due.
       return;
     default: {
-      const unknown: never = event.type;
-      throw new Error(`Unhandled event ${String(unknown)}`);
+      const unknown: never = event;
+      throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
     }
   }
 }

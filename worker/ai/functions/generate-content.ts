@@ -37,6 +37,7 @@ function followsOutline(outline: string[], sections: { h2: string }[]) {
 export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_content',
   promptType: 'content_generation',
+  unitPlural: 'articles',
   input,
   callTimeoutMs: 180_000,
   reserve: ({ task_ids }) => new Set(task_ids).size * CREDITS_PER_PIECE,
@@ -99,10 +100,11 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
       begin: async () => void (await room.beginGeneration({ job_id: ctx.jobId, title: batch.meta.title })),
       section: async (index, h2, html) => void (await room.appendSection(h2, sanitizeHtml(html), { job_id: ctx.jobId, index })),
       finish: async () => void (await room.finishGeneration()),
-      // A failed attempt leaves the draft as it was saved before, not half an article.
+      // A failed attempt, or one whose job ended, leaves the draft as it was saved before (not half
+      // an article, never one nobody paid for) and no longer "generating".
       abort: async () => {
         const row = await ctx.db.select({ html: content.html_content }).from(content).where(and(eq(content.account_id, ctx.accountId), eq(content.id, batch.meta.content_id))).get();
-        await room.replaceWithHtml(row?.html ?? '');
+        await room.abortGeneration(row?.html ?? '');
       },
     };
   },

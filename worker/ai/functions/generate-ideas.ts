@@ -21,6 +21,7 @@ const input = z.object({
 export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_ideas',
   promptType: 'ideas',
+  unitPlural: "clusters' ideas",
   input,
   reserve: ({ cluster_ids }) => new Set(cluster_ids).size * MAX_IDEAS_PER_CLUSTER,
 

@@ -47,6 +47,7 @@ async function removeUngeneratedFromDrafts(ctx: FunctionContext, contentIds: num
 export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_image_prompts',
   promptType: 'image_prompt_extraction',
+  unitPlural: "articles' image prompts",
   input,
   reserve: () => 0,
 

@@ -31,17 +31,12 @@ export function sniffImage(bytes: Uint8Array): { mime: string; ext: string; widt
 }
 
 /**
- * Shows a finished in-article image in its content's live draft (the featured image is the post's
- * featured image, never part of the body). Best effort: the image and its credit stand without it,
- * and the publisher still inserts an in-article image the HTML lacks after its section.
- *
- * Why from run(), before the job's save: the coordinator has no after-save hook (engine.ts; save()
- * only returns D1 statements). It is safe because the node's src names the object just put in R2,
- * and nothing deletes an image's files except deleting the image (images-routes.ts), which takes
- * its nodes out of the draft first. So a save that fails, or a job cancelled after this, leaves a
- * node showing a file that exists; the row keeps its previous file (or none), the publisher
- * recognises the node by its image (`/images/<id>/`) and sends the row's saved file, and the next
- * successful run points the node at its own file. A replayed call finds its node and changes nothing.
+ * Shows a saved in-article image in its content's live draft (the featured image is the post's
+ * featured image, never part of the body). Runs from delivered(), after the image's row and its
+ * credit landed: an image whose job was cancelled or failed before it was saved is never shown in
+ * a draft for free. Best effort: the image and its credit stand without it, and the publisher
+ * still inserts an in-article image the HTML lacks after its section. A replayed call finds its
+ * node and changes nothing.
  */
 async function placeInDraft(ctx: FunctionContext, batch: AiBatch<Meta>, key: string) {
   const { image_id, content_id, image_type } = batch.meta;
@@ -62,6 +57,7 @@ const fromBase64 = (b64: string) => Uint8Array.from(atob(b64.replace(/^data:[^,]
 export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_images',
   promptType: 'image_generation',
+  unitPlural: 'images',
   input,
   reserve: ({ image_ids }) => new Set(image_ids).size * CREDITS_PER_IMAGE,
 
@@ -99,7 +95,7 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
   },
 
   /** Images are not a chat: the provider call is the function's own (OpenAI images or Runware). */
-  async run(env, ctx, batch, cfg, timeoutMs) {
+  async run(env, ctx, batch, cfg, timeoutMs, signal) {
     const { prompt } = batch.input as { prompt: string };
     const template = await resolvePrompt(ctx.db, ctx.accountId, 'image_generation');
     const text = template.text.includes('{prompt}') ? template.text.replace('{prompt}', prompt) : `${template.text}\n${prompt}`;
@@ -122,7 +118,7 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     } else {
       model = cfg.isDemo ? 'igny8-dev-image' : 'dall-e-3';
       const result = await clientFor(cfg, timeoutMs)
-        .images.generate({ model, prompt: text, size: `${width}x${height}` as '1792x1024', n: 1, response_format: 'b64_json' })
+        .images.generate({ model, prompt: text, size: `${width}x${height}` as '1792x1024', n: 1, response_format: 'b64_json' }, { signal })
         .catch((err: unknown) => {
           throw classifyError(err);
         });
@@ -136,7 +132,6 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     // Keyed by image and job: a replayed call overwrites its own object, never another image's.
     const key = imageFileKey(ctx.accountId, ctx.siteId, batch.meta.image_id, ctx.jobId, kind.ext);
     await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' } });
-    await placeInDraft(ctx, batch, key);
     return {
       parsed: { ...batch.meta, r2_key: key, mime: kind.mime, width: kind.width || width, height: kind.height || height, provider, model },
       tokensIn: 0,
@@ -157,5 +152,12 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
       changed: ['images'],
       result: { images: parsed.length, image_ids: parsed.map((p) => p.image_id) },
     };
+  },
+
+  async delivered(ctx, batches, parsed) {
+    for (const [i, batch] of batches.entries()) {
+      const saved = parsed[i];
+      if (saved) await placeInDraft(ctx, batch, saved.r2_key);
+    }
   },
 };

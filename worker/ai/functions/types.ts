@@ -70,13 +70,27 @@ export interface SectionSink {
 export interface AiFunctionDefinition<Input, Meta, Parsed> {
   name: AiFunction;
   promptType: PromptType;
+  /**
+   * What one AI call (batch) delivers, plural: "articles", "images". A job that fails or is
+   * cancelled part-way is charged for its delivered units and says "2 of 5 articles delivered".
+   */
+  unitPlural: string;
   input: z.ZodType<Input>;
   /** Credits held when the job is accepted (the most it can cost). */
   reserve(input: Input): number;
   prepare(ctx: FunctionContext, input: Input): Promise<Prepared<Meta>>;
   /** Chat functions: validates one reply (already JSON-repaired) against the contract and our data. */
   parse?(reply: unknown, batch: AiBatch<Meta>): Parsed;
+  /**
+   * The job's writes for the batches given: all of them when the job succeeds, only the delivered
+   * ones when it failed or was cancelled part-way (their charge must count only those).
+   */
   save(ctx: FunctionContext, prepared: Prepared<Meta>, parsed: Parsed[]): SaveOutcome;
+  /**
+   * Effects outside D1 of units that were saved and charged (e.g. showing images in their drafts),
+   * run after the save landed. Best effort: what it fails to do must not lose the saved work.
+   */
+  delivered?(ctx: FunctionContext, batches: AiBatch<Meta>[], parsed: Parsed[]): Promise<void>;
   /** Failed or cancelled: rows prepare() marked as in progress go back (tasks re-queued, images failed). */
   abandon?(ctx: FunctionContext, input: Input): AbandonOutcome;
   /** Per-attempt timeout of one AI call, when the default (60 s) is too short (long articles). */
@@ -85,7 +99,15 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
    * Functions that are not a chat (images) make their own provider call and return the parsed
    * result; provider errors they throw are retried like any other (ProviderError).
    */
-  run?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>, provider: ProviderConfig, timeoutMs: number): Promise<{ parsed: Parsed; tokensIn: number; tokensOut: number; model: string }>;
+  run?(
+    env: Env,
+    ctx: FunctionContext,
+    batch: AiBatch<Meta>,
+    provider: ProviderConfig,
+    timeoutMs: number,
+    /** Aborted when the job ends (cancelled, or failed elsewhere) while the call is in flight. */
+    signal: AbortSignal,
+  ): Promise<{ parsed: Parsed; tokensIn: number; tokensOut: number; model: string }>;
   /** Streaming functions: the reply's sections go here as they complete. */
   sink?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>): SectionSink;
 }

@@ -44,7 +44,12 @@ export function phaseText(phase: Phase): string {
 
 export function creditsText(job: JobView): string {
   if (job.status === 'succeeded') return `Charged ${plural(job.credits_charged ?? 0, 'credit')}`;
-  if (job.status === 'failed' || job.status === 'cancelled') return job.credits_reserved ? `No charge (${plural(job.credits_reserved, 'credit')} released)` : 'No charge';
+  if (job.status === 'failed' || job.status === 'cancelled') {
+    // A job that ended early is charged for the units it delivered (the engine's rule) and releases the rest.
+    const charged = job.credits_charged ?? 0;
+    if (charged > 0) return `Charged ${plural(charged, 'credit')} for what was delivered (${plural(Math.max(0, job.credits_reserved - charged), 'credit')} released)`;
+    return job.credits_reserved ? `No charge (${plural(job.credits_reserved, 'credit')} released)` : 'No charge';
+  }
   return job.credits_reserved ? `Holds ${plural(job.credits_reserved, 'credit')}` : 'Reserving credits';
 }
 
@@ -75,6 +80,13 @@ export function resultText(job: JobView): string {
 export function outcomeText(job: JobView, startedByMe: boolean): string {
   const what = startedByMe ? FUNCTION_LABELS[job.function] : `${FUNCTION_LABELS[job.function]} (started by ${job.created_by.name})`;
   if (job.status === 'succeeded') return `${what} finished: ${resultText(job)}. ${creditsText(job)}.`;
-  if (job.status === 'cancelled') return `${what} was cancelled. ${creditsText(job)}.`;
-  return `${what} failed: ${job.error ?? job.message}. ${creditsText(job)}.`;
+  const delivery = deliveryText(job);
+  if (job.status === 'cancelled') return `${what} was cancelled${delivery ? `: ${delivery}` : ''}. ${creditsText(job)}.`;
+  return `${what} failed: ${job.error ?? job.message}${delivery ? ` (${delivery})` : ''}. ${creditsText(job)}.`;
+}
+
+/** "2 of 5 articles delivered, 6 credits charged" for a job that ended early with part of its work done. */
+export function deliveryText(job: JobView): string {
+  const r = job.result ?? {};
+  return job.status !== 'succeeded' && num(r.delivered) > 0 && typeof r.delivery === 'string' ? r.delivery : '';
 }
