@@ -14,7 +14,7 @@ export async function useOwnModelKey(owner: Session, apiKey: string) {
 }
 
 /** Scripts the next replies for an API key: e.g. ['429', 'ok', 'malformed']. */
-export async function scriptFaults(apiKey: string, config: { script?: string[]; latency_ms?: number; retry_after_s?: number; rates?: Record<string, number> }) {
+export async function scriptFaults(apiKey: string, config: { script?: string[]; latency_ms?: number; stream_delay_ms?: number; retry_after_s?: number; rates?: Record<string, number> }) {
   const res = await fetch(`${devModelUrl()}/__dev/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: apiKey, ...config }) });
   if (!res.ok) throw new Error(`fault script refused: ${res.status} ${await res.text()}`);
 }

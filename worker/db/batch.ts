@@ -26,3 +26,21 @@ export async function runBatch(db: ShardDb | ControlDb, statements: Statement[])
     }),
   );
 }
+
+/** D1 binds at most 100 parameters per statement (STACK.md). */
+export const D1_MAX_PARAMS = 100;
+
+/**
+ * Multi-row statements that each stay under D1's 100 bound parameters. The rows per statement come
+ * from what a row really binds (drizzle binds every column it fills, defaults included, so a
+ * hand-counted constant goes stale when a column is added: 7 content rows once bound 119), measured
+ * on single-row statements of the first rows.
+ */
+export function withinParamLimit<T>(rows: readonly T[], build: (part: T[]) => Statement): Statement[] {
+  if (rows.length === 0) return [];
+  const perRow = Math.max(1, ...rows.slice(0, 20).map((row) => toQuery(build([row])).params.length));
+  const size = Math.max(1, Math.floor(D1_MAX_PARAMS / perRow));
+  const out: Statement[] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(build(rows.slice(i, i + size)));
+  return out;
+}

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contentIdeas, tasks } from '../../core/schema/shard';
 import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
-import { runBatch } from '../db/batch';
+import { runBatch, withinParamLimit } from '../db/batch';
 import type { AppEnv } from '../env';
 import { ValidationError } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
@@ -83,7 +83,7 @@ export async function createTasksFromIdeas(c: Context<AppEnv>, tenant: Tenant, i
   }));
   await runBatch(tenant.db, [
     // 13 bound values a row (with the timestamps): 7 rows keep a statement under D1's 100 parameters.
-    ...chunk(rows, 7).map((part) => tenant.db.insert(tasks).values(part).onConflictDoNothing()),
+    ...withinParamLimit(rows, (part) => tenant.db.insert(tasks).values(part).onConflictDoNothing()),
     ...chunk(unique, 90).map((part) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, part)))),
   ]);
   notifySite(c, tenant, siteId, ['ideas', 'tasks']);

@@ -5,8 +5,8 @@ import { normalizeKeyword } from '../../../core/domain/normalize';
 import { htmlToText, sanitizeHtml } from '../../../core/html/sanitize';
 import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../writer/draft-room-client';
-import type { Statement } from '../../db/batch';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import { runBatch, withinParamLimit, type Statement } from '../../db/batch';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
 
 /** Seed limits: 3 credits per piece; at most 50 tasks per job (bigger selections become several jobs). */
 export const CREDITS_PER_PIECE = 3;
@@ -53,12 +53,15 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     if (!rows.length) throw new InvalidJobInput('None of the selected tasks exist any more.');
     const profile = await ctx.db.select().from(authorProfiles).where(and(eq(authorProfiles.account_id, a), eq(authorProfiles.is_active, true))).limit(1).get();
     // The drafts exist before the AI writes, so editors can open them and watch the article arrive.
-    for (const part of chunk(rows, 7)) {
-      await ctx.db
-        .insert(content)
-        .values(part.map(({ task }) => ({ account_id: a, site_id: task.site_id, sector_id: task.sector_id, task_id: task.id, title: task.title, source: 'ai' as const, status: 'draft' as const })))
-        .onConflictDoNothing();
-    }
+    await runBatch(
+      ctx.db,
+      withinParamLimit(rows, (part) =>
+        ctx.db
+          .insert(content)
+          .values(part.map(({ task }) => ({ account_id: a, site_id: task.site_id, sector_id: task.sector_id, task_id: task.id, title: task.title, source: 'ai' as const, status: 'draft' as const })))
+          .onConflictDoNothing(),
+      ),
+    );
     const drafts = await ctx.db.select({ id: content.id, task_id: content.task_id }).from(content).where(and(eq(content.account_id, a), inArray(content.task_id, rows.map((r) => r.task.id)))).all();
     await ctx.db.update(tasks).set({ status: 'in_progress' }).where(and(eq(tasks.account_id, a), inArray(tasks.id, rows.map((r) => r.task.id))));
     const batches = rows.map(({ task, outline }, index) => {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ideasReply } from '../../../core/ai/contracts';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { clusters, contentIdeas, keywordClusters, keywords } from '../../../core/schema/shard';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import { withinParamLimit } from '../../db/batch';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
 
 /** The contract asks for 3–7 ideas per cluster; the hold covers the most it can cost (1 credit per idea). */
 export const MAX_IDEAS_PER_CLUSTER = 7;
@@ -96,7 +97,7 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
     );
     return {
       // 15 columns a row: 6 rows keep a statement under D1's 100 bound parameters.
-      statements: chunk(rows, 6).map((part) => ctx.db.insert(contentIdeas).values(part).onConflictDoNothing()),
+      statements: withinParamLimit(rows, (part) => ctx.db.insert(contentIdeas).values(part).onConflictDoNothing()),
       charge: rows.length,
       changed: ['ideas'],
       result: { ideas: rows.length, clusters: parsed.length, titles: rows.map((r) => r.idea_title).slice(0, 50) },
