@@ -93,7 +93,8 @@ export const refreshTokenFamilies = sqliteTable(
     created_at: createdAt(),
     last_used_at: timestamp(),
     revoked_at: timestamp(),
-    revoked_reason: text({ enum: ['logout', 'reuse_detected', 'password_changed', 'user_removed'] }),
+    /** `max_age`: the family outlived REFRESH_FAMILY_MAX_AGE_SECONDS (worker/auth/tokens.ts). */
+    revoked_reason: text({ enum: ['logout', 'reuse_detected', 'password_changed', 'user_removed', 'max_age'] }),
   },
   (t) => [index('refresh_families_user_idx').on(t.account_id, t.user_id)],
 );

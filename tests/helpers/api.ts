@@ -37,6 +37,8 @@ export async function call<T = any>(
 
 let counter = 0;
 export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}@example.test`;
+/** Signups are throttled per client network: each helper signup comes from its own /64. */
+const signupClient = () => ({ 'cf-connecting-ip': `2001:db8:5ee:${(++counter).toString(16)}::1` });
 export const PASSWORD = 'correct-horse-battery-9';
 
 export interface Session {
@@ -51,6 +53,7 @@ export interface Session {
 export async function signup(label = 'owner', accountName = `${label} account`): Promise<Session> {
   const email = uniqueEmail(label);
   const res = await call('POST', '/api/v1/auth/register/', {
+    headers: signupClient(),
     body: { email, password: PASSWORD, name: `${label} user`, account_name: accountName, delivery: 'body' },
   });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -3,6 +3,7 @@ import { accounts, plans, shardDirectory, subscriptions, users } from '../../cor
 import { grantCredits } from '../billing/ledger';
 import { slugify } from '../../core/validation/common';
 import { controlDb, placeNewAccount, shardDb } from '../db/shards';
+import { isUniqueViolation } from '../db/unique-violation';
 import type { Env } from '../env';
 import { Conflict } from '../http/errors';
 import { randomToken } from '../lib/crypto';
@@ -62,7 +63,7 @@ export async function registerAccount(env: Env, input: NewAccount) {
       control.insert(shardDirectory).values({ account_id: accountIdOfSlug, shard }),
     ]);
   } catch (err) {
-    if (String(err).includes('UNIQUE constraint failed: users.email')) {
+    if (isUniqueViolation(err, 'users.email')) {
       throw new Conflict('An account with this email already exists. Sign in instead.', 'email_taken', { email: ['Already registered.'] });
     }
     throw err;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
 import { Forbidden, Unauthorized } from '../http/errors';
-import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from './tokens';
+import { REFRESH_TOKEN_TTL_SECONDS } from './tokens';
 
 /**
  * The browser's refresh token lives in an httpOnly cookie scoped to the auth routes: script can't
@@ -10,34 +10,23 @@ import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from './tokens';
  * cookie-authenticated write is the CSRF defence.
  */
 export const REFRESH_COOKIE = 'igny8_refresh';
-/** The access token again, for `<img src="/media/…">` requests (which can't send a header). */
+/** A media ticket (worker/auth/tickets.ts) for `<img src="/media/…">` requests, which can't send a header. */
 export const MEDIA_COOKIE = 'igny8_media';
 const COOKIE_PATH = '/api/v1/auth';
+/**
+ * Every cookie we set, and every clearing of one (a browser only replaces a cookie of the same name,
+ * path and Secure). Always Secure: browsers keep Secure cookies on http://localhost too (it is a
+ * secure context), so local development needs no exception.
+ */
+export const HARDENED_COOKIE = { httpOnly: true, sameSite: 'Strict', secure: true } as const;
 
 export function setRefreshCookie(c: Context<AppEnv>, refresh: string) {
-  setCookie(c, REFRESH_COOKIE, refresh, {
-    httpOnly: true,
-    sameSite: 'Strict',
-    // Secure everywhere but plain-http local development (browsers drop Secure cookies there).
-    secure: new URL(c.req.url).protocol === 'https:',
-    path: COOKIE_PATH,
-    maxAge: REFRESH_TOKEN_TTL_SECONDS,
-  });
-}
-
-export function setMediaCookie(c: Context<AppEnv>, access: string) {
-  setCookie(c, MEDIA_COOKIE, access, {
-    httpOnly: true,
-    sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
-    path: '/media',
-    maxAge: ACCESS_TOKEN_TTL_SECONDS,
-  });
+  setCookie(c, REFRESH_COOKIE, refresh, { ...HARDENED_COOKIE, path: COOKIE_PATH, maxAge: REFRESH_TOKEN_TTL_SECONDS });
 }
 
 export function clearRefreshCookie(c: Context<AppEnv>) {
-  deleteCookie(c, MEDIA_COOKIE, { path: '/media' });
-  deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH });
+  deleteCookie(c, MEDIA_COOKIE, { ...HARDENED_COOKIE, path: '/media' });
+  deleteCookie(c, REFRESH_COOKIE, { ...HARDENED_COOKIE, path: COOKIE_PATH });
 }
 
 /** A cookie-authenticated write must come from our own origin (or a configured one). */

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { PERMISSIONS, can, type Permission } from '../../core/access';
 import { accounts, plans, users } from '../../core/schema/control';
@@ -21,17 +21,18 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { accessibleSites } from '../sites/service';
 import { registerAccount } from './accounts';
-import { clearRefreshCookie, presentedRefreshToken, setMediaCookie, setRefreshCookie } from './cookie';
+import { clientKey } from './client-ip';
+import { clearRefreshCookie, presentedRefreshToken, setRefreshCookie } from './cookie';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import {
   familyOf,
-  revokeAllFamiliesOfUser,
+  revokeFamiliesOfUser,
   revokeFamily,
   rotateSession,
   startSession,
   type IssuedTokens,
 } from './sessions';
-import { assertNotThrottled, clearFailures, recordFailure, type ThrottleKey } from './throttle';
+import { clearAttempts, lockAfterFailure, loginKeys, refundAttempt, takeAttempt, type ThrottleKey } from './throttle';
 
 /** How the refresh token travels: an httpOnly cookie (browsers, the default) or the body (API clients). */
 const delivery = z.enum(['cookie', 'body']).default('cookie');
@@ -40,22 +41,26 @@ const delivery = z.enum(['cookie', 'body']).default('cookie');
 function sessionResponse(c: Context<AppEnv>, tokens: IssuedTokens, mode: 'cookie' | 'body') {
   if (mode === 'cookie') {
     setRefreshCookie(c, tokens.refresh);
-    setMediaCookie(c, tokens.access);
     return { access: tokens.access, access_expires_at: tokens.access_expires_at, refresh_expires_at: tokens.refresh_expires_at };
   }
   return tokens;
 }
 
-const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip') ?? 'local';
+/** The client's throttle key: its IPv4 address, its IPv6 /64, or the shared "unknown" bucket. */
+const clientOf = (c: Context<AppEnv>) => clientKey(c.req.header('cf-connecting-ip'));
 
 export const authRoutes = new Hono<AppEnv>();
 
 authRoutes.post(
   '/register',
-  describe('Create an account with its owner and sign in', ['auth'], { auth: false }),
+  describe('Create an account with its owner and sign in', ['auth'], {
+    auth: false,
+    description: 'Throttled per client IP (IPv6 per /64): past the hourly limit, 429 with Retry-After.',
+  }),
   body(registerBody.extend({ delivery })),
   async (c) => {
     const input = c.req.valid('json');
+    await takeAttempt(controlDb(c.env), [{ kind: 'signup', value: clientOf(c) }]);
     const { user, account } = await registerAccount(c.env, input);
     const tokens = await startSession(c.env, controlDb(c.env), user, c.req.header('user-agent') ?? null);
     return created(c, {
@@ -70,25 +75,27 @@ authRoutes.post(
   '/login',
   describe('Sign in with email and password', ['auth'], {
     auth: false,
-    description: 'Throttled per email and per client IP: repeated failures give 429 with Retry-After.',
+    description:
+      'Throttled per email and client IP (growing delays after 5 failures), per email and per client IP (IPv6 per /64): 429 with Retry-After.',
   }),
   body(loginBody.extend({ delivery })),
   async (c) => {
     const { email, password, delivery: mode } = c.req.valid('json');
     const control = controlDb(c.env);
-    const keys: ThrottleKey[] = [
-      { kind: 'email', value: email },
-      { kind: 'ip', value: clientIp(c) },
-    ];
-    await assertNotThrottled(control, keys);
+    const keys = loginKeys(email, clientOf(c));
+    // Counted before the password is checked, so parallel guesses can't all slip through.
+    await takeAttempt(control, keys);
     const user = await control.select().from(users).where(eq(users.email, email)).get();
     // Verify against a dummy hash for unknown emails so response time doesn't reveal who exists.
     const valid = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
     if (!user || !valid || user.status !== 'active') {
-      await recordFailure(control, keys);
+      await lockAfterFailure(control, keys[0]!);
       throw new Unauthorized('Email or password is incorrect.', 'invalid_credentials');
     }
-    await clearFailures(control, keys[0]!);
+    // Right password: this network starts afresh for this email; the email and network counters
+    // only give back this attempt (an attacker's failures elsewhere still count).
+    await clearAttempts(control, keys[0]!);
+    await refundAttempt(control, keys.slice(1));
     const account = await control.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, user.account_id)).get();
     if (account?.status === 'suspended' || account?.status === 'cancelled') {
       throw new Forbidden(`This account is ${account.status}. Contact support.`, 'account_inactive');
@@ -154,19 +161,29 @@ authRoutes.post(
     const { current_password, new_password, delivery: mode } = c.req.valid('json');
     const control = controlDb(c.env);
     const me = c.get('tenant').user;
+    // Guessing the current password here is throttled like signing in, counted before the check
+    // (a stolen access token must not become an unlimited, or parallel, password oracle).
+    const key: ThrottleKey = { kind: 'password', value: String(me.id) };
+    await takeAttempt(control, [key]);
     const row = await control.select().from(users).where(eq(users.id, me.id)).get();
-    // Guessing the current password here is throttled like signing in (a stolen access token
-    // must not become an unlimited password oracle).
-    const keys: ThrottleKey[] = [{ kind: 'email', value: me.email }];
-    await assertNotThrottled(control, keys);
     if (!row || !(await verifyPassword(current_password, row.password_hash))) {
-      await recordFailure(control, keys);
+      await lockAfterFailure(control, key);
       throw new ValidationError({ current_password: ['Current password is incorrect.'] });
     }
+    await clearAttempts(control, key);
     if (current_password === new_password) throw new ValidationError({ new_password: ['Choose a password you have not used here.'] });
-    await control.update(users).set({ password_hash: await hashPassword(new_password) }).where(eq(users.id, me.id));
-    await revokeAllFamiliesOfUser(control, me.id, 'password_changed');
-    const tokens = await startSession(c.env, control, row, c.req.header('user-agent') ?? null);
+    // One batch: the new hash, a new token version (every access token issued before dies at
+    // once) and every refresh family signed out.
+    const [[changed]] = await control.batch([
+      control
+        .update(users)
+        .set({ password_hash: await hashPassword(new_password), token_version: sql`${users.token_version} + 1` })
+        .where(eq(users.id, me.id))
+        .returning({ token_version: users.token_version }),
+      revokeFamiliesOfUser(control, me.id, 'password_changed'),
+    ]);
+    if (!changed) throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
+    const tokens = await startSession(c.env, control, { ...row, token_version: changed.token_version }, c.req.header('user-agent') ?? null);
     return ok(c, sessionResponse(c, tokens, mode), 200, 'Password changed. Other sessions were signed out.');
   },
 );

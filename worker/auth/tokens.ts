@@ -7,10 +7,20 @@ export interface SessionClaims {
   userId: number;
   accountId: number;
   role: Role;
+  /**
+   * `users.token_version` when the token was issued (claim `tv`): tenantContext refuses the token
+   * once the user's version has moved on (password or role change, disabled).
+   */
+  tokenVersion: number;
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * A sign-in lasts at most this long however often it is refreshed: a stolen refresh token that
+ * keeps being rotated still dies within a month of the sign-in it came from.
+ */
+export const REFRESH_FAMILY_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** RFC 9068's media type for access tokens: a refresh or id token can't be replayed as one. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
 const ALGORITHM = 'HS256';
@@ -24,7 +34,7 @@ const keyOf = (secret: string) => {
 
 export async function signAccessToken(env: TokenConfig, claims: SessionClaims, now = Date.now()) {
   const iat = Math.floor(now / 1000);
-  const token = await new SignJWT({ acc: claims.accountId, role: claims.role })
+  const token = await new SignJWT({ acc: claims.accountId, role: claims.role, tv: claims.tokenVersion })
     .setProtectedHeader({ alg: ALGORITHM, typ: ACCESS_TOKEN_TYPE })
     .setSubject(String(claims.userId))
     .setIssuer(env.JWT_ISSUER)
@@ -47,8 +57,12 @@ export async function verifyAccessToken(env: TokenConfig, token: string): Promis
     });
     const userId = Number(payload.sub);
     const accountId = Number(payload.acc);
-    if (!Number.isSafeInteger(userId) || !Number.isSafeInteger(accountId)) throw new Unauthorized('Malformed access token.', 'token_invalid');
-    return { userId, accountId, role: payload.role as Role };
+    // Tokens signed before versions existed carry no `tv`: version 0, which any bump outdates.
+    const tokenVersion = payload.tv ?? 0;
+    if (!Number.isSafeInteger(userId) || !Number.isSafeInteger(accountId) || !Number.isSafeInteger(tokenVersion) || (tokenVersion as number) < 0) {
+      throw new Unauthorized('Malformed access token.', 'token_invalid');
+    }
+    return { userId, accountId, role: payload.role as Role, tokenVersion: tokenVersion as number };
   } catch (err) {
     if (err instanceof Unauthorized) throw err;
     if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('Access token has expired: refresh it.', 'token_expired');

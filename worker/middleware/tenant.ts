@@ -43,7 +43,15 @@ export interface Tenant {
 async function loadIdentity(control: ControlDb, userId: number) {
   return control
     .select({
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, status: users.status, account_id: users.account_id },
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        status: users.status,
+        account_id: users.account_id,
+        token_version: users.token_version,
+      },
       account: { id: accounts.id, name: accounts.name, slug: accounts.slug, status: accounts.status, plan_id: accounts.plan_id },
       shard: shardDirectory.shard,
     })
@@ -76,6 +84,10 @@ export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const control = controlDb(c.env);
   const identity = await loadIdentity(control, session.userId);
   if (!identity || identity.user.status !== 'active') throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
+  // The password or the role changed (or the user was disabled) after this token was issued.
+  if (session.tokenVersion < identity.user.token_version) {
+    throw new Unauthorized('Your access changed since this token was issued (new password or role): refresh it or sign in again.', 'token_revoked');
+  }
   const { user } = identity;
   const account = await actingAccount(control, c.req.header('x-account-id'), user.role, { ...identity.account, shard: identity.shard });
   if (account.status === 'suspended' || account.status === 'cancelled') {

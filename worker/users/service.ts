@@ -4,7 +4,8 @@ import type { AssignableRole } from '../../core/domain/enums';
 import { plans, users, type UserRow } from '../../core/schema/control';
 import { siteUserAccess, sites } from '../../core/schema/shard';
 import type { InviteUserBody, UpdateUserBody } from '../../core/validation/auth';
-import { revokeAllFamiliesOfUser } from '../auth/sessions';
+import { revokeFamiliesOfUser } from '../auth/sessions';
+import { isUniqueViolation } from '../db/unique-violation';
 import { BadRequest, Conflict, Forbidden, LimitReached, NotFound, ValidationError } from '../http/errors';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import type { Tenant } from '../middleware/tenant';
@@ -80,8 +81,8 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
       WHERE (SELECT count(*) FROM users WHERE account_id = ${tenant.account.id} AND status != 'disabled') < ${limit}
       RETURNING id`);
   } catch (err) {
-    if (String(err).includes('UNIQUE constraint failed: users.email')) {
-      throw new Conflict('A user with this email already exists.', 'email_taken', { email: ['Already registered.'] });
+    if (isUniqueViolation(err, 'users.email')) {
+      throw new Conflict('This email already has an account here or elsewhere: it cannot be invited.', 'email_taken', { email: ['Already registered.'] });
     }
     throw err;
   }
@@ -120,9 +121,12 @@ export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateU
   // Re-enabling a disabled user counts against the plan's user limit, checked in the same statement.
   const enabling = input.status !== undefined && input.status !== 'disabled' && target.status === 'disabled';
   const quota = enabling ? await userLimitOf(tenant) : null;
-  const [row] = await tenant.control
+  // A new role or status outdates the user's access tokens at once (tenantContext compares the
+  // version), in the same statement as the change itself.
+  const outdatesTokens = (input.role !== undefined && input.role !== target.role) || (input.status !== undefined && input.status !== target.status);
+  const update = tenant.control
     .update(users)
-    .set(input)
+    .set(outdatesTokens ? { ...input, token_version: sql`${users.token_version} + 1` } : input)
     .where(
       and(
         eq(users.account_id, tenant.account.id),
@@ -131,8 +135,12 @@ export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateU
       ),
     )
     .returning();
+  // Disabled: signed out everywhere in the same batch.
+  const [row] =
+    input.status === 'disabled'
+      ? (await tenant.control.batch([update, revokeFamiliesOfUser(tenant.control, target.id, 'user_removed')]))[0]
+      : await update;
   if (!row && quota) throw new LimitReached(userLimitMessage(quota.plan?.name, quota.limit), 'status');
-  if (input.status === 'disabled') await revokeAllFamiliesOfUser(tenant.control, target.id, 'user_removed');
   // Promoted to admin: site grants no longer mean anything; keep the table honest.
   if (input.role === 'admin') {
     await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
@@ -143,7 +151,10 @@ export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateU
 export async function removeUser(tenant: Tenant, target: UserRow) {
   if (target.id === tenant.user.id) throw new Forbidden('You cannot remove yourself.', 'self_change');
   if (!canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot remove a ${target.role}.`);
-  await revokeAllFamiliesOfUser(tenant.control, target.id, 'user_removed');
+  // The row goes, so any access token of the user is refused (user_inactive); its sessions go with it.
+  await tenant.control.batch([
+    revokeFamiliesOfUser(tenant.control, target.id, 'user_removed'),
+    tenant.control.delete(users).where(and(eq(users.account_id, tenant.account.id), eq(users.id, target.id), ne(users.role, 'owner'))),
+  ]);
   await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
-  await tenant.control.delete(users).where(and(eq(users.account_id, tenant.account.id), eq(users.id, target.id), ne(users.role, 'owner')));
 }

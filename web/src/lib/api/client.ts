@@ -143,7 +143,10 @@ async function send(method: string, path: string, opts: RequestOptions): Promise
     let res = await doFetch(method, path, opts);
     if (authenticated && res.status === 401) {
       const failure = (await readEnvelope(res.clone()).catch(() => null)) as ApiFailure | null;
-      if (failure?.code === 'token_expired' && (await refreshAccessToken())) res = await doFetch(method, path, opts);
+      // token_revoked: the role or password changed since the token was issued; a refresh gets a
+      // token under the new role (or fails, if the session was signed out too).
+      const renewable = failure?.code === 'token_expired' || failure?.code === 'token_revoked';
+      if (renewable && (await refreshAccessToken())) res = await doFetch(method, path, opts);
     }
     return res;
   } catch (err) {
