@@ -470,6 +470,15 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       res.end(method === 'HEAD' ? undefined : png);
       return 'file';
     }
+    // Redirect tests: /__dev/redirect/<status>/<target, URL-encoded>/<rest> answers <status> with
+    // Location <target>/<rest>?<query>, so an SDK base URL can point through it (nest it for chains).
+    const redirect = /^\/__dev\/redirect\/(30[12378])\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (redirect) {
+      const location = `${decodeURIComponent(redirect[2]!).replace(/\/+$/, '')}${redirect[3] ?? ''}${url.search}`;
+      res.writeHead(Number(redirect[1]), { location, 'content-type': 'text/plain' });
+      res.end(`redirecting to ${location}`);
+      return `redirect ${redirect[1]}`;
+    }
     if (path === '/__dev/faults') return devFaults(req, res, url);
     if (path === '/__dev/stats' && method === 'GET') {
       sendJson(res, 200, registry.stats(url.searchParams.get('api_key') ?? undefined));

@@ -467,7 +467,7 @@ export class CoordinatorEngine {
     try {
       const done = def.run
         ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs, inFlight.controller.signal)
-        : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink);
+        : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink, inFlight.controller.signal);
       outcome = 'ok';
       // Recorded as done only while the job still runs, in the same synchronous step as the check:
       // a job that ended meanwhile settles without this unit, so its output is taken back.
@@ -518,6 +518,7 @@ export class CoordinatorEngine {
     cfg: ProviderConfig,
     timeoutMs: number,
     sink: SectionSink | null,
+    signal: AbortSignal,
   ) {
     const prompt = await resolvePrompt(ctx.db, job.account_id, def.promptType);
     const request = {
@@ -525,6 +526,7 @@ export class CoordinatorEngine {
       user: userMessage(`${def.name} for site ${job.site_id}`, aiBatch.input),
       responseFormat: responseFormatFor(def.name as TextAiFunction),
       timeoutMs,
+      signal,
     };
     let reply;
     if (sink) {

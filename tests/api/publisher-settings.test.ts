@@ -56,7 +56,7 @@ describe('WordPress settings', () => {
 
     // At rest: AES-GCM ciphertext, not the password.
     const row = await shardBinding(fx.shard).prepare('SELECT wp_app_password_enc AS enc FROM sites WHERE id = ?').bind(site).first<{ enc: string }>();
-    expect(row!.enc).toMatch(/^v1\./);
+    expect(row!.enc).toMatch(/^v2\.k1\./);
     expect(row!.enc).not.toContain(wp.appPassword);
 
     // Leaving the password out keeps it; null clears it.

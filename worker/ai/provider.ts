@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { outboundCause, outboundFetcher, OutboundRefused } from '../lib/outbound-fetch';
 
 /**
  * The one provider layer over the `openai` SDK. The SDK's own retries are OFF (maxRetries: 0) and
@@ -16,7 +17,18 @@ export interface ProviderConfig {
   keyId: string;
   maxConcurrency: number;
   requestsPerMinute: number;
+  /** Development loopback (ALLOW_LOOPBACK_URLS): every call and redirect hop passes the URL guard with it. Default off. */
+  allowLoopback?: boolean;
+  /** Largest chat reply read, streamed or not (default MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
 }
+
+/** A chat reply (JSON or the whole SSE stream) past this is cut off: no AI function needs more. */
+export const MAX_REPLY_BYTES = 2 * 1024 * 1024;
+/** An image answer (JSON with base64, or a Runware task list) past this is cut off. */
+export const MAX_IMAGE_RESPONSE_BYTES = 24 * 1024 * 1024;
+/** The largest decoded image accepted from a provider. */
+export const MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 
 export type ProviderFailure =
   | 'rate_limited'
@@ -27,7 +39,10 @@ export type ProviderFailure =
   | 'bad_request'
   | 'refusal'
   | 'truncated'
-  | 'empty';
+  | 'empty'
+  | 'too_large'
+  | 'url_not_allowed'
+  | 'unexpected_reply';
 
 /** Failures the coordinator retries (with backoff); the rest fail the job at once. */
 const RETRYABLE: readonly ProviderFailure[] = ['rate_limited', 'server_error', 'timeout', 'network'];
@@ -52,6 +67,8 @@ export interface ChatRequest {
   timeoutMs: number;
   maxTokens?: number;
   temperature?: number;
+  /** Aborted when the job ends while the call is in flight: the request (and its tokens) stop. */
+  signal?: AbortSignal;
 }
 
 export interface ChatResult {
@@ -76,6 +93,10 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 
 export function classifyError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
+  // The SDK wraps what our fetch throws (APIConnectionError with a cause): look inside first.
+  const outbound = outboundCause(err);
+  if (outbound instanceof OutboundRefused) return new ProviderError('url_not_allowed', `The AI provider's address is not allowed: ${outbound.message}`);
+  if (outbound) return new ProviderError('too_large', `The AI provider's reply was larger than ${outbound.limitBytes} bytes.`);
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'The AI provider did not answer in time.');
   if (err instanceof OpenAI.APIUserAbortError) return new ProviderError('timeout', 'The AI call was aborted.');
   if (err instanceof OpenAI.APIConnectionError) return new ProviderError('network', `Could not reach the AI provider: ${err.message}`);
@@ -89,9 +110,26 @@ export function classifyError(err: unknown): ProviderError {
   return new ProviderError('network', err instanceof Error ? err.message : String(err));
 }
 
-export function clientFor(cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL'>, timeoutMs: number) {
-  return new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: timeoutMs });
+/**
+ * The SDK client for one attempt. Its fetch is ours (worker/lib/outbound-fetch.ts): the URL guard on
+ * every request and redirect hop, and a cap on the answer's size (images by default, chat passes its own).
+ */
+export function clientFor(cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL' | 'allowLoopback'>, timeoutMs: number, maxResponseBytes = MAX_IMAGE_RESPONSE_BYTES) {
+  const fetch = outboundFetcher({ allowLoopback: cfg.allowLoopback ?? false, maxResponseBytes });
+  return new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: timeoutMs, fetch });
 }
+
+/**
+ * Bytes of a base64 image from a provider (a data: URL prefix is allowed), refused past `maxBytes`
+ * before decoding: the base64 length says how large the image is.
+ */
+export function decodeImageBase64(b64: string, maxBytes = MAX_IMAGE_BYTES): Uint8Array {
+  const data = b64.replace(/^data:[^,]{0,100},/, '');
+  if (data.length > Math.ceil(maxBytes / 3) * 4) throw new ProviderError('too_large', `The image from the provider is larger than ${maxBytes} bytes.`);
+  return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+}
+
+const chatClient = (cfg: ProviderConfig, timeoutMs: number) => clientFor(cfg, timeoutMs, cfg.maxReplyBytes ?? MAX_REPLY_BYTES);
 
 /** The chat request both attempt kinds send. */
 function requestBody(cfg: ProviderConfig, req: ChatRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
@@ -111,9 +149,13 @@ function requestBody(cfg: ProviderConfig, req: ChatRequest): OpenAI.Chat.Complet
 export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Promise<ChatResult> {
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
-    completion = await clientFor(cfg, req.timeoutMs).chat.completions.create(requestBody(cfg, req));
+    completion = await chatClient(cfg, req.timeoutMs).chat.completions.create(requestBody(cfg, req), { signal: req.signal });
   } catch (err) {
     throw classifyError(err);
+  }
+  // A server that is not OpenAI-compatible can answer 200 with anything (HTML, another JSON).
+  if (!completion || typeof completion !== 'object' || !Array.isArray(completion.choices)) {
+    throw new ProviderError('unexpected_reply', 'The AI provider did not answer like an OpenAI-compatible API.');
   }
   const choice = completion.choices[0];
   const usage = { tokensIn: completion.usage?.prompt_tokens ?? 0, tokensOut: completion.usage?.completion_tokens ?? 0 };
@@ -135,7 +177,7 @@ export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest
   let usage = { tokensIn: 0, tokensOut: 0 };
   let model = cfg.model;
   try {
-    const stream = await clientFor(cfg, req.timeoutMs).chat.completions.create({ ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } });
+    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create({ ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
     for await (const chunk of stream) {
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens ?? 0, tokensOut: chunk.usage.completion_tokens ?? 0 };

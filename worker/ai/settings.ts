@@ -3,7 +3,8 @@ import type { AiFunction } from '../../core/domain/enums';
 import { integrationSettings } from '../../core/schema/shard';
 import type { ShardDb } from '../db/shards';
 import type { Env } from '../env';
-import { decryptSecret, sha256Hex } from '../lib/crypto';
+import { decryptSecret, secretPurpose, sha256Hex } from '../lib/crypto';
+import { loopbackAllowed } from '../lib/url-guard';
 import type { ProviderConfig } from './provider';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -21,6 +22,30 @@ export interface OpenAiConfig {
 export class ProviderNotConfigured extends Error {}
 
 /**
+ * What an account may use on the platform's AI (the worker's OPENAI_API_KEY, or the dev model)
+ * when it has no key of its own: the operator's allow-list, not the account's settings, decides
+ * the models and caps the concurrency and rate (the operator pays for these calls).
+ *   PLATFORM_AI_MODELS="gpt-4o-mini,gpt-4o"  (the first is the default; unset: the source's default model)
+ *   PLATFORM_AI_MAX_CONCURRENCY="4"  PLATFORM_AI_REQUESTS_PER_MINUTE="120"
+ */
+export function platformLimits(env: Env) {
+  const listed = (env.PLATFORM_AI_MODELS ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const fallback = env.OPENAI_API_KEY ? [DEFAULT_MODELS.openai] : [DEFAULT_MODELS.demo, 'igny8-dev-large'];
+  const positive = (v: string | undefined, dflt: number) => (Number(v) > 0 ? Math.floor(Number(v)) : dflt);
+  return {
+    models: listed.length ? listed : fallback,
+    maxConcurrency: positive(env.PLATFORM_AI_MAX_CONCURRENCY, DEFAULT_BUDGET.maxConcurrency),
+    requestsPerMinute: positive(env.PLATFORM_AI_REQUESTS_PER_MINUTE, DEFAULT_BUDGET.requestsPerMinute),
+  };
+}
+
+/** Whether the row holds an active key of the account's own (else the platform's AI is used). */
+export const hasOwnKey = (row: { is_active: boolean; api_key_enc: string | null } | undefined) => Boolean(row?.is_active && row.api_key_enc);
+
+/**
  * Which provider an account's AI calls use: its own OpenAI key (encrypted at rest), else the
  * worker's key, else the dev model server. Resolved per job, so a key change applies to the next job.
  */
@@ -33,8 +58,13 @@ export async function resolveProvider(env: Env, db: ShardDb, accountId: number, 
   const config = (row?.config ?? {}) as OpenAiConfig;
   let apiKey: string;
   let baseURL: string;
-  if (row?.is_active && row.api_key_enc) {
-    apiKey = await decryptSecret(row.api_key_enc, env.ENCRYPTION_KEY);
+  const own = hasOwnKey(row);
+  if (own) {
+    try {
+      apiKey = await decryptSecret(row!.api_key_enc!, env, secretPurpose.aiKey('openai', accountId));
+    } catch {
+      throw new ProviderNotConfigured('The saved OpenAI key can no longer be read: enter it again in Settings → AI.');
+    }
     baseURL = config.base_url || OPENAI_DEFAULT_BASE_URL;
   } else if (env.OPENAI_API_KEY) {
     apiKey = env.OPENAI_API_KEY;
@@ -46,14 +76,19 @@ export async function resolveProvider(env: Env, db: ShardDb, accountId: number, 
     throw new ProviderNotConfigured('No AI provider is configured: add an OpenAI key in Settings → AI.');
   }
   const isDemo = Boolean(env.DEV_MODEL_URL) && baseURL.replace(/\/+$/, '') === env.DEV_MODEL_URL!.replace(/\/+$/, '');
+  const chosen = config.models?.[fn];
+  const concurrency = config.max_concurrency ?? DEFAULT_BUDGET.maxConcurrency;
+  const rpm = config.requests_per_minute ?? DEFAULT_BUDGET.requestsPerMinute;
+  const platform = own ? null : platformLimits(env);
   return {
     apiKey,
     baseURL,
     isDemo,
-    model: config.models?.[fn] || DEFAULT_MODELS[isDemo ? 'demo' : 'openai'],
+    model: platform ? (chosen && platform.models.includes(chosen) ? chosen : platform.models[0]!) : chosen || DEFAULT_MODELS[isDemo ? 'demo' : 'openai'],
     keyId: (await sha256Hex(`${baseURL}|${apiKey}`)).slice(0, 16),
-    maxConcurrency: clamp(config.max_concurrency ?? DEFAULT_BUDGET.maxConcurrency, 1, 32),
-    requestsPerMinute: clamp(config.requests_per_minute ?? DEFAULT_BUDGET.requestsPerMinute, 1, 10_000),
+    maxConcurrency: clamp(Math.min(concurrency, platform?.maxConcurrency ?? 32), 1, 32),
+    requestsPerMinute: clamp(Math.min(rpm, platform?.requestsPerMinute ?? 10_000), 1, 10_000),
+    allowLoopback: loopbackAllowed(env),
   };
 }
 

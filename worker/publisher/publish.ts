@@ -117,6 +117,27 @@ export function sniffImageType(bytes: Uint8Array): string | null {
 /** SEO text as WordPress's sanitize_text_field would keep it: no tags, single spaces. */
 const plain = (s: string, max: number) => htmlToText(s).slice(0, max);
 
+/**
+ * The post title as WordPress expects it: HTML (themes print it unescaped), so the plain text is
+ * escaped. Markup in our title (or `&lt;script&gt;` that decodes to it) reaches WordPress as text.
+ */
+export const wpTitle = (title: string) =>
+  plain(title, 300).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The post's address as WordPress reported it, only if it is an http(s) URL: it is stored and shown
+ * as a link, so a `javascript:` or `data:` link from a hostile or broken site must not get through.
+ */
+export function safePostLink(link: string): string | null {
+  if (!link) return null;
+  try {
+    const url = new URL(link);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 class Attempt {
   meta: RecordMetadata;
   step: PublishStep = 'settings';
@@ -294,7 +315,7 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   if (!seoMeta.keys.length) meta.warnings.push(meta.seo_meta.skipped!);
   const excerpt = row.excerpt.trim() ? plain(row.excerpt, 1000) : deriveExcerpt(prepared.html);
   const fields: WpPostFields = {
-    title: row.title,
+    title: wpTitle(row.title),
     content: prepared.html,
     excerpt,
     featured_media: meta.featured_media_id ?? 0,
@@ -318,13 +339,20 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   const firstStatus: 'draft' | 'publish' = requested === 'publish' && existing?.status === 'publish' ? 'publish' : 'draft';
   const sent: WpPostFields = { ...fields, status: firstStatus };
   let post = existing ? await wp.updatePost(existing.id, sent) : await wp.createPost(sent);
-  meta.post = { id: post.id, action: existing ? 'updated' : 'created', status: post.status, link: post.link };
+  const link = () => {
+    const safe = safePostLink(post.link);
+    if (post.link && !safe && !meta.warnings.some((w) => w.startsWith('WordPress reported the post address'))) {
+      meta.warnings.push(`WordPress reported the post address as "${post.link.slice(0, 100)}", which is not an http(s) URL: it was not stored.`);
+    }
+    return safe;
+  };
+  meta.post = { id: post.id, action: existing ? 'updated' : 'created', status: post.status, link: link() ?? '' };
   // The id is kept at once: whatever happens next, the next attempt updates this post.
   await tenant.db
     .update(content)
-    .set({ wp_post_id: post.id, wp_post_url: post.link || null })
+    .set({ wp_post_id: post.id, wp_post_url: link() })
     .where(and(eq(content.account_id, accountId), eq(content.id, row.id)));
-  await attempt.save({ destination_id: String(post.id), destination_url: post.link || null });
+  await attempt.save({ destination_id: String(post.id), destination_url: link() });
   await attempt.done();
 
   // ---------------------------------------------------------------- verify
@@ -346,14 +374,14 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
     await attempt.begin('publish');
     post = await wp.updatePost(post.id, { status: 'publish' });
     if (post.status !== 'publish') throw new StepError(`WordPress kept the post as "${post.status}" instead of publishing it.`, 'wp_incomplete');
-    meta.post = { ...meta.post, status: post.status, link: post.link };
+    meta.post = { ...meta.post, status: post.status, link: link() ?? '' };
     await attempt.done();
   }
 
   // ---------------------------------------------------------------- save
   await attempt.begin('save');
   const now = new Date();
-  const contentPatch: Partial<typeof content.$inferInsert> = { wp_post_id: post.id, wp_post_url: post.link || null };
+  const contentPatch: Partial<typeof content.$inferInsert> = { wp_post_id: post.id, wp_post_url: link() };
   if (post.status === 'publish') {
     if (row.status !== 'published') Object.assign(contentPatch, { status: 'published', status_changed_at: now, status_changed_by_user_id: tenant.user.id });
     contentPatch.published_at = row.status === 'published' && row.published_at ? row.published_at : now;
@@ -368,12 +396,12 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
     .returning();
   await attempt.done();
   delete meta.current_step;
-  meta.post = { ...meta.post, status: post.status, link: post.link };
-  await attempt.save({ status: 'published', published_at: now, error_message: null, destination_id: String(post.id), destination_url: post.link || null });
+  meta.post = { ...meta.post, status: post.status, link: link() ?? '' };
+  await attempt.save({ status: 'published', published_at: now, error_message: null, destination_id: String(post.id), destination_url: link() });
   return {
     record: attempt.record,
     content: { id: saved!.id, status: saved!.status, wp_post_id: saved!.wp_post_id, wp_post_url: saved!.wp_post_url, published_at: saved!.published_at },
-    wordpress: { post_id: post.id, status: post.status, link: post.link, action: meta.post.action },
+    wordpress: { post_id: post.id, status: post.status, link: link() ?? '', action: meta.post.action },
     warnings: meta.warnings,
   };
 }

@@ -12,7 +12,7 @@ import { assertCan, tenantContext } from '../middleware/tenant';
 import { requireSite, siteScope } from '../sites/access';
 import { requireContent } from '../writer/content-access';
 import { PublishFailed, publishContent } from './publish';
-import { credentialsOf, publicWordPressSettings, saveWordPressSettings, testConnection } from './settings';
+import { credentialsOf, publicWordPressSettings, saveWordPressSettings, testConnection, testConnectionError } from './settings';
 import { WordPressError } from './wordpress-client';
 
 /**
@@ -65,7 +65,7 @@ publisherRoutes.post(
     try {
       return ok(c, await testConnection(c.env, credentials));
     } catch (err) {
-      if (err instanceof WordPressError) throw err.toApiError();
+      if (err instanceof WordPressError) throw testConnectionError(err);
       throw err;
     }
   },

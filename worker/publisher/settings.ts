@@ -3,10 +3,10 @@ import { content, images, sites, type SiteRow } from '../../core/schema/shard';
 import type { WordPressSettingsBody, WordPressTestBody } from '../../core/validation/publisher';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
-import { decryptSecret, encryptSecret } from '../lib/crypto';
-import { checkOutboundUrl } from '../lib/url-guard';
+import { decryptSecret, encryptSecret, secretPurpose } from '../lib/crypto';
+import { checkOutboundUrl, loopbackAllowed } from '../lib/url-guard';
 import type { Tenant } from '../middleware/tenant';
-import { WordPressClient, type WordPressCredentials } from './wordpress-client';
+import { WordPressClient, WordPressError, type WordPressCredentials } from './wordpress-client';
 
 /**
  * A site's WordPress connection: address, user and Application Password. The password is stored
@@ -39,7 +39,7 @@ export function publicWordPressSettings(site: SiteRow) {
   };
 }
 
-export const allowLoopback = (env: Env) => env.ALLOW_LOOPBACK_URLS === 'true';
+export const allowLoopback = (env: Env) => loopbackAllowed(env);
 
 /** The same WordPress, whatever the scheme or a trailing slash: another host or path is another site. */
 const siteIdentity = (url: string | null) => {
@@ -61,7 +61,7 @@ export async function saveWordPressSettings(env: Env, tenant: Tenant, site: Site
   if (input.wp_url !== undefined) patch.wp_url = input.wp_url;
   if (input.wp_username !== undefined) patch.wp_username = input.wp_username;
   if (input.wp_app_password !== undefined) {
-    patch.wp_app_password_enc = input.wp_app_password === null ? null : await encryptSecret(input.wp_app_password, env.ENCRYPTION_KEY);
+    patch.wp_app_password_enc = input.wp_app_password === null ? null : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(tenant.account.id, site.id));
   }
   const where = and(eq(sites.account_id, tenant.account.id), eq(sites.id, site.id));
   // Another WordPress: post and media ids of the old one mean nothing there (or, worse, are other
@@ -97,9 +97,10 @@ export async function credentialsOf(env: Env, site: SiteRow, override: WordPress
   const sameSite = override.wp_url === undefined || siteIdentity(override.wp_url) === siteIdentity(site.wp_url);
   if (appPassword === undefined && site.wp_app_password_enc && sameSite) {
     try {
-      appPassword = await decryptSecret(site.wp_app_password_enc, env.ENCRYPTION_KEY);
+      appPassword = await decryptSecret(site.wp_app_password_enc, env, secretPurpose.wordpress(site.account_id, site.id));
     } catch {
-      throw new ApiError(422, 'The saved application password can no longer be read (the encryption key changed): save it again.', 'wp_not_configured', {
+      // Also what a password copied from another site's row gets: it is sealed to its own site.
+      throw new ApiError(422, 'The saved application password can no longer be read: save it again.', 'wp_not_configured', {
         wp_app_password: ['Save the application password again.'],
       });
     }
@@ -146,4 +147,28 @@ export async function testConnection(env: Env, credentials: WordPressCredentials
     warnings,
     latency_ms: Date.now() - started,
   };
+}
+
+const TEST_CATEGORY: Partial<Record<WordPressError['code'], string>> = {
+  url_not_allowed: 'Address not allowed',
+  wp_unreachable: 'Could not connect',
+  wp_timeout: 'Could not connect',
+  wp_auth_failed: 'Authentication failed',
+  wp_forbidden: 'Not permitted',
+  wp_not_wordpress: 'Not a WordPress REST API',
+  wp_not_found: 'Not a WordPress REST API',
+  wp_redirect_refused: 'Not a WordPress REST API',
+  wp_unexpected_response: 'Not a WordPress REST API',
+  wp_response_too_large: 'Not a WordPress REST API',
+};
+
+/**
+ * Test Connection's error: the category first, then our own explanation, never text quoted from
+ * the remote answer (the address is the tenant's choice, so it could be any server's page).
+ */
+export function testConnectionError(err: WordPressError): ApiError {
+  const label = TEST_CATEGORY[err.code] ?? 'WordPress error';
+  const own = err.ownMessage;
+  const message = own.toLowerCase().startsWith(label.toLowerCase()) ? own : `${label}: ${own}`;
+  return new WordPressError(message, err.code, { ...err.detail, said: undefined }).toApiError();
 }

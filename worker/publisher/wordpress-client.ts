@@ -31,10 +31,16 @@ export class WordPressError extends Error {
   constructor(
     message: string,
     readonly code: WordPressErrorCode,
-    readonly detail: { status?: number; wpCode?: string; url?: string; data?: unknown } = {},
+    /** `said`: the part of the message quoted from WordPress's answer (kept out of Test Connection). */
+    readonly detail: { status?: number; wpCode?: string; url?: string; data?: unknown; said?: string } = {},
   ) {
     super(message);
     this.name = 'WordPressError';
+  }
+
+  /** The message without anything quoted from the remote answer. */
+  get ownMessage(): string {
+    return this.detail.said ? this.message.replace(this.detail.said, '') : this.message;
   }
 
   /** The API error a route answers with: 400 for a URL we refuse to call, 422 for the rest (the settings or the site are the problem). */
@@ -256,9 +262,9 @@ export class WordPressClient {
     const contentType = res.headers.get('content-type') ?? '';
     const data = parseJsonLoosely(text);
     if (res.status === 401) {
-      const wp = isObject(data) ? `${String(data.code ?? '')}: ${String(data.message ?? '')}` : `HTTP 401`;
+      // WordPress's own words stay out of the message (its code is kept in the detail).
       throw new WordPressError(
-        `WordPress rejected the username or application password for ${this.root.origin} (${wp}). Create an Application Password under Users → Profile and save it here.`,
+        `WordPress rejected the username or application password for ${this.root.origin} (HTTP 401). Create an Application Password under Users → Profile and save it here.`,
         'wp_auth_failed',
         { status: 401, wpCode: isObject(data) ? String(data.code ?? '') : undefined, url: url.href },
       );
@@ -320,7 +326,7 @@ export class WordPressClient {
     const wpMessage = isObject(data) ? String(data.message ?? '').replace(/<[^>]*>/g, '') : '';
     const what = `${method} ${url.pathname.replace(/^.*\/wp-json/, '')}`;
     const said = wpMessage ? `: ${wpMessage}${wpCode ? ` (${wpCode})` : ''}` : wpCode ? ` (${wpCode})` : '';
-    const detail = { status, wpCode, url: url.href, data: isObject(data) ? data.data : undefined };
+    const detail = { status, wpCode, url: url.href, data: isObject(data) ? data.data : undefined, said: said || undefined };
     if (status === 403) {
       return new WordPressError(`The WordPress user "${this.credentials.username}" is not allowed to do ${what}${said}.`, 'wp_forbidden', detail);
     }

@@ -3,15 +3,16 @@ import { and, eq } from 'drizzle-orm';
 import { aiPrompts, integrationSettings } from '../../core/schema/shard';
 import { openAiSettingsBody, promptBody, promptTypeParam, runwareSettingsBody } from '../../core/validation/system';
 import { DEFAULT_PROMPTS, type PromptType } from '../ai/prompts';
-import { chatCompletion, ProviderError } from '../ai/provider';
+import { chatCompletion } from '../ai/provider';
 import { testRunware } from '../ai/runware';
-import { resolveProvider, type OpenAiConfig } from '../ai/settings';
+import { hasOwnKey, platformLimits, resolveProvider, type OpenAiConfig } from '../ai/settings';
 import type { AppEnv } from '../env';
-import { NotFound } from '../http/errors';
+import { BadRequest, NotFound } from '../http/errors';
 import { ok } from '../http/respond';
 import { body, describe } from '../http/validate';
-import { encryptSecret } from '../lib/crypto';
-import { checkOutboundUrl } from '../lib/url-guard';
+import { encryptSecret, secretPurpose } from '../lib/crypto';
+import { checkOutboundUrl, loopbackAllowed } from '../lib/url-guard';
+import { connectionFailure } from './connection-test';
 import { authenticate } from '../middleware/authenticate';
 import { requirePermission, tenantContext, type Tenant } from '../middleware/tenant';
 
@@ -35,10 +36,13 @@ async function publicSettings(c: { env: AppEnv['Bindings'] }, tenant: Tenant, ty
   return {
     ...base,
     effective: effective && {
-      source: row?.api_key_enc && row.is_active ? 'account' : effective.isDemo ? 'demo' : 'worker',
+      source: hasOwnKey(row) ? 'account' : effective.isDemo ? 'demo' : 'worker',
       base_url: effective.baseURL,
       is_demo: effective.isDemo,
       model: effective.model,
+      // What applies (on the platform's AI, the operator's caps, whatever the account saved).
+      max_concurrency: effective.maxConcurrency,
+      requests_per_minute: effective.requestsPerMinute,
     },
   };
 }
@@ -62,16 +66,27 @@ async function saveSettings(
   type: Integration,
   input: { api_key?: string | null; is_active?: boolean; base_url?: string | null } & Record<string, unknown>,
 ) {
-  if (input.base_url) checkOutboundUrl(input.base_url, c.env.ALLOW_LOOPBACK_URLS === 'true');
+  if (input.base_url) checkOutboundUrl(input.base_url, loopbackAllowed(c.env));
   const existing = await settingsRow(tenant, type);
   const { api_key, is_active, ...rest } = input;
+  const active = is_active ?? existing?.is_active ?? true;
+  const ownKeyAfter = active && (api_key === undefined ? Boolean(existing?.api_key_enc) : api_key !== null);
+  // On the platform's AI the operator's allow-list decides the model (it pays for the calls).
+  if (type === 'openai' && !ownKeyAfter && input.models) {
+    const allowed = platformLimits(c.env).models;
+    const outside = Object.values(input.models as Record<string, string>).filter((m) => !allowed.includes(m));
+    if (outside.length) {
+      const message = `The model "${outside[0]}" is not available without your own OpenAI key: choose one of ${allowed.join(', ')}, or add your key.`;
+      throw new BadRequest(message, 'model_not_allowed', { models: [message] });
+    }
+  }
   const config: Record<string, unknown> = { ...(existing?.config ?? {}) };
   for (const [k, v] of Object.entries(rest)) {
     if (v === null) delete config[k];
     else if (v !== undefined) config[k] = v;
   }
-  const api_key_enc = api_key === undefined ? (existing?.api_key_enc ?? null) : api_key === null ? null : await encryptSecret(api_key, c.env.ENCRYPTION_KEY);
-  const active = is_active ?? existing?.is_active ?? true;
+  const api_key_enc =
+    api_key === undefined ? (existing?.api_key_enc ?? null) : api_key === null ? null : await encryptSecret(api_key, c.env, secretPurpose.aiKey(type, tenant.account.id));
   await tenant.db
     .insert(integrationSettings)
     .values({ account_id: tenant.account.id, integration_type: type, config, api_key_enc, is_active: active })
@@ -95,12 +110,15 @@ aiSettingsRoutes.post('/:type/test', describe('Test the connection with the save
     if (type === 'openai') {
       const cfg = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster');
       const reply = await chatCompletion(cfg, { system: 'You are a connection test.', user: 'Reply with OK', timeoutMs: 15_000, maxTokens: 5 });
-      return ok(c, { ok: true, model: reply.model, is_demo: cfg.isDemo, latency_ms: Date.now() - started, reply: reply.content.slice(0, 50) });
+      // The reply itself is not shown: a test answers whether the provider works, not what it said.
+      return ok(c, { ok: true, model: reply.model.slice(0, 100), is_demo: cfg.isDemo, latency_ms: Date.now() - started });
     }
     return ok(c, { ok: true, ...(await testRunware(c.env, tenant)), latency_ms: Date.now() - started });
   } catch (err) {
-    const message = err instanceof ProviderError ? err.message : (err as Error).message;
-    return ok(c, { ok: false, error: message, latency_ms: Date.now() - started });
+    // A category and our own sentence: what the remote answered is logged, never shown (it could be anything).
+    const failure = connectionFailure(err, type === 'openai' ? 'the AI provider' : 'Runware');
+    console.warn(JSON.stringify({ level: 'warn', message: 'ai settings test failed', request_id: c.get('requestId'), integration: type, category: failure.category, detail: String((err as Error)?.message ?? err).slice(0, 500) }));
+    return ok(c, { ok: false, category: failure.category, error: failure.message, latency_ms: Date.now() - started });
   }
 });
 

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { imageFileKey, mediaUrl } from '../../../core/media/image-keys';
 import { images } from '../../../core/schema/shard';
-import { classifyError, clientFor } from '../provider';
+import { classifyError, clientFor, decodeImageBase64 } from '../provider';
 import { resolvePrompt } from '../prompts';
 import { resolveRunware, runwareRequest } from '../runware';
 import { draftRoomOf } from '../../writer/draft-room-client';
@@ -52,7 +52,6 @@ async function placeInDraft(ctx: FunctionContext, batch: AiBatch<Meta>, key: str
   }
 }
 
-const fromBase64 = (b64: string) => Uint8Array.from(atob(b64.replace(/^data:[^,]*,/, '')), (c) => c.charCodeAt(0));
 
 export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_images',
@@ -109,10 +108,11 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
         runware,
         [{ taskType: 'imageInference', taskUUID: crypto.randomUUID(), positivePrompt: text, width: 1024, height: batch.meta.image_type === 'featured' ? 576 : 1024, model: runware.model, outputType: 'base64Data', numberResults: 1 }],
         timeoutMs,
+        signal,
       );
       const b64 = data.find((d) => d.taskType === 'imageInference')?.imageBase64Data;
       if (typeof b64 !== 'string') throw new InvalidReply('Runware returned no image.');
-      bytes = fromBase64(b64);
+      bytes = decodeImageBase64(b64);
       provider = 'runware';
       model = runware.model;
     } else {
@@ -124,7 +124,7 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
         });
       const b64 = result.data?.[0]?.b64_json;
       if (!b64) throw new InvalidReply('The image provider returned no image.');
-      bytes = fromBase64(b64);
+      bytes = decodeImageBase64(b64);
       provider = 'openai';
     }
     const kind = sniffImage(bytes);
