@@ -72,6 +72,16 @@ describe('GET /api/openapi.json', () => {
     expect(op('get', `${V}/me/`).security).toBeUndefined();
   });
 
+  it('types path parameters as they are read: ids as integers, tokens and job ids as strings', () => {
+    const pathParam = (method: string, path: string, name: string) => op(method, path).parameters!.find((p) => p.in === 'path' && p.name === name)!.schema;
+    expect(pathParam('post', `${V}/invite/{token}/accept/`, 'token')).toEqual({ type: 'string' });
+    expect(pathParam('get', `${V}/invite/{token}/`, 'token')).toEqual({ type: 'string' });
+    expect(pathParam('get', '/api/v1/system/settings/task_progress/{taskId}/', 'taskId')).toEqual({ type: 'string' });
+    expect(pathParam('post', '/api/v1/system/jobs/{jobId}/cancel/', 'jobId')).toEqual({ type: 'string' });
+    expect(pathParam('get', `${V}/sites/{id}/`, 'id')).toEqual({ type: 'integer', minimum: 1 });
+    expect(pathParam('post', '/api/v1/publisher/content/{contentId}/publish/', 'contentId')).toEqual({ type: 'integer', minimum: 1 });
+  });
+
   it('list routes document their query parameters with limits', () => {
     const params = op('get', `${V}/sites/`).parameters!;
     const byName = Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));

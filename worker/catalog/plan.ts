@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { plans } from '../../core/schema/control';
+import { LimitReached } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 
 /** The plan of the tenant's account (limits: null means unlimited). */
@@ -10,3 +11,10 @@ export async function planOf(tenant: Tenant) {
 }
 
 export const limitOf = (value: number | null) => value ?? Number.MAX_SAFE_INTEGER;
+
+/** The refusal of every write that would take the account past its plan's cluster limit. */
+export const clusterLimitReached = (plan: { name: string; max_clusters: number | null }, field: string) =>
+  new LimitReached(
+    `Your plan (${plan.name}) allows ${plan.max_clusters} cluster${plan.max_clusters === 1 ? '' : 's'}. Delete some clusters or upgrade the plan.`,
+    field,
+  );

@@ -17,7 +17,9 @@ export function orderingOf(
   const spec = requested || fallback;
   const descending = spec.startsWith('-');
   const field = descending ? spec.slice(1) : spec;
-  const column = allowed[field];
+  // An own-property lookup: `allowed[field]` would find `constructor`, `__proto__` or `toString` on
+  // Object.prototype and hand drizzle a function instead of a column (a 500).
+  const column = Object.hasOwn(allowed, field) ? allowed[field] : undefined;
   if (!column) {
     throw new ValidationError({ ordering: [`Order by one of: ${Object.keys(allowed).join(', ')} (prefix - for descending).`] });
   }

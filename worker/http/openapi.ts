@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { specOf, type RouteSpecPart } from './validate';
+import { isIdParam, specOf, type RouteSpecPart } from './validate';
 
 type JsonSchema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
@@ -52,7 +52,7 @@ function operationFor(method: string, path: string, parts: RouteSpecPart[]): Ope
     name: m[1],
     in: 'path',
     required: true,
-    schema: { type: 'integer', minimum: 1 },
+    schema: isIdParam(m[1]!) ? { type: 'integer', minimum: 1 } : { type: 'string' },
   }));
   for (const part of parts) {
     if (part.kind === 'query') params.push(...queryParameters(part.schema));

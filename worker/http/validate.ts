@@ -93,8 +93,17 @@ export function describe(summary: string, tags: string[], opts: { auth?: boolean
   return documented(handler, { kind: 'doc', summary, tags, auth: opts.auth ?? true, description: opts.description });
 }
 
+/**
+ * The path parameters read with idParam. The OpenAPI document types these, and only these, as
+ * integers (a token, a job id or a version key is a string); the type of `name` makes a new one
+ * be listed here.
+ */
+export const ID_PARAMS = ['id', 'siteId', 'contentId'] as const;
+export type IdParamName = (typeof ID_PARAMS)[number];
+export const isIdParam = (name: string): name is IdParamName => (ID_PARAMS as readonly string[]).includes(name);
+
 /** A positive integer path parameter, or a 404 (an id that cannot exist is simply not found). */
-export function idParam(c: Context<AppEnv>, name = 'id'): number {
+export function idParam(c: Context<AppEnv>, name: IdParamName = 'id'): number {
   const raw = c.req.param(name) ?? '';
   const n = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) throw new ApiError(404, 'Resource not found.', 'not_found');

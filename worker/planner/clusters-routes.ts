@@ -11,6 +11,7 @@ import {
 } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
+import { clusterLimitReached, limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
 import { Conflict, ValidationError } from '../http/errors';
@@ -57,17 +58,28 @@ clusterRoutes.post('/', describe('Create a cluster by hand', ['planner']), body(
   const tenant = c.get('tenant');
   const input = c.req.valid('json');
   await requirePlacement(tenant, input.site_id, input.sector_id);
-  try {
-    const [row] = await tenant.db
-      .insert(clusters)
-      .values({ ...input, description: input.description ?? '', normalized_name: normalizeKeyword(input.name), account_id: tenant.account.id })
-      .returning();
-    notifySite(c, tenant, input.site_id, ['clusters']);
-    return created(c, row);
-  } catch (err) {
-    if (isUnique(err)) throw duplicateName();
-    throw err;
+  const plan = await planOf(tenant);
+  const a = tenant.account.id;
+  const normalized = normalizeKeyword(input.name);
+  const now = Date.now();
+  // max_clusters is counted inside the INSERT, so parallel creates can't pass it together.
+  const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
+    INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, created_at, updated_at)
+    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.name}, ${normalized}, ${input.description ?? ''}, ${now}, ${now}
+    WHERE (SELECT count(*) FROM clusters WHERE account_id = ${a}) < ${limitOf(plan.max_clusters)}
+    ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING
+    RETURNING id`);
+  if (!inserted) {
+    const existing = await tenant.db
+      .select({ id: clusters.id })
+      .from(clusters)
+      .where(and(eq(clusters.account_id, a), eq(clusters.sector_id, input.sector_id), eq(clusters.normalized_name, normalized)))
+      .get();
+    throw existing ? duplicateName() : clusterLimitReached(plan, 'name');
   }
+  const row = await loadCluster(tenant, inserted.id)();
+  notifySite(c, tenant, input.site_id, ['clusters']);
+  return created(c, row);
 });
 
 clusterRoutes.post(

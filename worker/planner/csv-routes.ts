@@ -142,6 +142,7 @@ csvRoutes.post(
     const payloads = chunk(parsed.valid, ROWS_PER_STATEMENT).map((part) =>
       JSON.stringify(part.map((r) => ({ k: r.keyword, n: r.normalized, v: r.volume, d: r.difficulty, i: r.intent }))),
     );
+    // For the report only (created vs merged); the limit is judged inside the INSERTs below.
     const existing = await Promise.all(
       payloads.map((p) =>
         tenant.db.get<{ n: number }>(sql`
@@ -150,28 +151,38 @@ csvRoutes.post(
       ),
     );
     const merged = existing.reduce((n, r) => n + (r?.n ?? 0), 0);
-    // The plan's keyword limit counts the whole account; merged rows add nothing.
     const plan = await planOf(tenant);
-    const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${a}`);
-    const adding = parsed.valid.length - merged;
-    if ((total?.n ?? 0) + adding > limitOf(plan.max_keywords)) {
+    const limit = limitOf(plan.max_keywords);
+    try {
+      await runBatch(
+        tenant.db,
+        payloads.map(
+          // The plan's keyword limit (the whole account; merged rows add nothing) is counted inside
+          // each INSERT, against what is in the table when it runs. Over the limit the account_id
+          // is NULL, which the NOT NULL constraint refuses: that fails the batch (one transaction),
+          // so earlier chunks roll back too and a file is imported whole or not at all.
+          (p) => sql`
+            INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at)
+            SELECT CASE WHEN (SELECT count(*) FROM keywords WHERE account_id = ${a})
+                             + (SELECT count(*) FROM json_each(${p}) AS f WHERE NOT EXISTS (
+                                  SELECT 1 FROM keywords AS k
+                                  WHERE k.account_id = ${a} AND k.sector_id = ${sector.id} AND k.normalized = json_extract(f.value, '$.n')))
+                             <= ${limit} THEN ${a} END,
+                   ${site.id}, ${sector.id}, json_extract(value, '$.k'), json_extract(value, '$.n'), json_extract(value, '$.v'),
+                   json_extract(value, '$.d'), json_extract(value, '$.i'), 'pending', ${now}, ${now}
+            FROM json_each(${p}) WHERE true
+            ON CONFLICT (account_id, sector_id, normalized) DO UPDATE SET
+              volume = excluded.volume, difficulty = excluded.difficulty, intent = excluded.intent, updated_at = excluded.updated_at`,
+        ),
+      );
+    } catch (err) {
+      if (!String(err).includes('NOT NULL constraint failed: keywords.account_id')) throw err;
+      const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${a}`);
       throw new LimitReached(
-        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} and this file adds ${adding}. Nothing was imported.`,
+        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} and this file adds ${parsed.valid.length - merged}. Nothing was imported.`,
         'file',
       );
     }
-    await runBatch(
-      tenant.db,
-      payloads.map(
-        (p) => sql`
-          INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at)
-          SELECT ${a}, ${site.id}, ${sector.id}, json_extract(value, '$.k'), json_extract(value, '$.n'), json_extract(value, '$.v'),
-                 json_extract(value, '$.d'), json_extract(value, '$.i'), 'pending', ${now}, ${now}
-          FROM json_each(${p}) WHERE true
-          ON CONFLICT (account_id, sector_id, normalized) DO UPDATE SET
-            volume = excluded.volume, difficulty = excluded.difficulty, intent = excluded.intent, updated_at = excluded.updated_at`,
-      ),
-    );
     notifySite(c, tenant, site.id, ['keywords']);
     return ok(
       c,

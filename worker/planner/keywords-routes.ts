@@ -12,7 +12,7 @@ import {
 } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
-import { limitOf, planOf } from '../catalog/plan';
+import { clusterLimitReached, limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
 import { Conflict, LimitReached } from '../http/errors';
@@ -78,16 +78,28 @@ keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body
   const input = c.req.valid('json');
   await requirePlacement(tenant, input.site_id, input.sector_id);
   const plan = await planOf(tenant);
-  const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${tenant.account.id}`);
-  if ((total?.n ?? 0) >= limitOf(plan.max_keywords)) {
+  const a = tenant.account.id;
+  const normalized = normalizeKeyword(input.keyword);
+  const now = Date.now();
+  // The plan's limit is counted inside the INSERT (… WHERE count < limit): parallel creates can't
+  // all pass a count read before any of them wrote.
+  const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
+    INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at)
+    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.keyword}, ${normalized}, ${input.volume}, ${input.difficulty}, ${input.intent}, ${input.status}, ${now}, ${now}
+    WHERE (SELECT count(*) FROM keywords WHERE account_id = ${a}) < ${limitOf(plan.max_keywords)}
+    ON CONFLICT (account_id, sector_id, normalized) DO NOTHING
+    RETURNING id`);
+  if (!inserted) {
+    // Nothing written: either the keyword is there already (a duplicate adds nothing) or the plan is full.
+    const existing = await tenant.db
+      .select({ id: keywords.id })
+      .from(keywords)
+      .where(and(eq(keywords.account_id, a), eq(keywords.sector_id, input.sector_id), eq(keywords.normalized, normalized)))
+      .get();
+    if (existing) throw new Conflict(`"${input.keyword}" is already a keyword of this sector.`, 'duplicate', { keyword: ['Already in this sector.'] });
     throw new LimitReached(`Your plan (${plan.name}) allows ${plan.max_keywords} keywords. Delete some or upgrade the plan.`, 'keyword');
   }
-  const [row] = await tenant.db
-    .insert(keywords)
-    .values({ ...input, account_id: tenant.account.id, normalized: normalizeKeyword(input.keyword) })
-    .onConflictDoNothing()
-    .returning();
-  if (!row) throw new Conflict(`"${input.keyword}" is already a keyword of this sector.`, 'duplicate', { keyword: ['Already in this sector.'] });
+  const row = await loadKeyword(tenant, inserted.id)();
   notifySite(c, tenant, input.site_id, ['keywords']);
   return created(c, row);
 });
@@ -122,13 +134,21 @@ keywordRoutes.post('/bulk_update_status', describe('Set the status of many keywo
 keywordRoutes.post(
   '/auto_cluster',
   describe('AI: cluster the selected keywords (a job; progress is pushed live)', ['planner'], {
-    description: 'Selections larger than 20 keywords are split into several AI calls. Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe.',
+    description:
+      'Selections larger than 20 keywords are split into several AI calls. Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe. ' +
+      "Refused (400 limit_reached) when the account is at its plan's cluster limit; a job creates clusters only up to that limit, and the keywords of the rest stay as they were.",
   }),
   body(idsBody),
   async (c) => {
     const tenant = c.get('tenant');
     const { siteId, rows } = await requireKeywordSelection(tenant, c.req.valid('json').ids);
-    const job = await startJob(c, tenant, siteId, 'auto_cluster', { keyword_ids: rows.map((r) => r.id) });
+    const plan = await planOf(tenant);
+    const max_clusters = limitOf(plan.max_clusters);
+    // Refused before anything is reserved when not one cluster could be created. A job that would
+    // pass the limit still runs: its cluster INSERTs stop at max_clusters (see auto-cluster.ts).
+    const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM clusters WHERE account_id = ${tenant.account.id}`);
+    if ((total?.n ?? 0) >= max_clusters) throw clusterLimitReached(plan, 'ids');
+    const job = await startJob(c, tenant, siteId, 'auto_cluster', { keyword_ids: rows.map((r) => r.id), max_clusters });
     return ok(c, { task_id: job.id, job }, 202, 'Clustering started.');
   },
 );

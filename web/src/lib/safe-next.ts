@@ -1,10 +1,9 @@
+import { safeNextPath } from '$core/navigation/safe-next';
+
 /**
- * Where to go after signing in: only a path on this site (never `//evil.example` or
- * `https://…`), so ?next= can't be used to send users elsewhere.
+ * Where to go after signing in or up: the `?next=` of this page's URL when it is a path of this
+ * app (judged after URL parsing, see core/navigation/safe-next.ts), otherwise the dashboard.
  */
 export function safeNext(url: URL, fallback = '/'): string {
-  const next = url.searchParams.get('next');
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if (next.startsWith('/signin') || next.startsWith('/signup')) return fallback;
-  return next;
+  return safeNextPath(url.searchParams.get('next'), url.origin, fallback);
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { clusterReply } from '../../../core/ai/contracts';
 import { normalizeKeyword } from '../../../core/domain/normalize';
-import { clusters, keywords, sectors } from '../../../core/schema/shard';
+import { keywords, sectors } from '../../../core/schema/shard';
 import type { Statement } from '../../db/batch';
 import { recomputeClusterMetrics } from '../../planner/cluster-metrics';
 import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
@@ -12,19 +12,21 @@ export const KEYWORDS_PER_CALL = 20;
 /** Seed cost: 1 credit per 30 keywords, at least 1. */
 export const creditsForKeywords = (n: number) => Math.max(1, Math.ceil(n / 30));
 
-type Meta = { sector_id: number; keywords: { id: number; keyword: string; normalized: string }[] };
+type Meta = { sector_id: number; keywords: { id: number; keyword: string; normalized: string }[]; max_clusters?: number };
 type ParsedCluster = { name: string; normalized_name: string; description: string; keyword_ids: number[] };
 type Parsed = { sector_id: number; clusters: ParsedCluster[]; invented: number; unassigned: number[] };
 
-const input = z.object({ keyword_ids: z.array(z.number().int().positive()).min(1).max(10_000) });
+/** max_clusters: the plan's cluster limit when the job was accepted (set by the route, not the client). */
+const input = z.object({ keyword_ids: z.array(z.number().int().positive()).min(1).max(10_000), max_clusters: z.number().int().nonnegative().optional() });
 
 export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'auto_cluster',
   promptType: 'clustering',
+  unitPlural: 'keyword batches',
   input,
   reserve: ({ keyword_ids }) => creditsForKeywords(new Set(keyword_ids).size),
 
-  async prepare(ctx, { keyword_ids }) {
+  async prepare(ctx, { keyword_ids, max_clusters }) {
     const rows = [];
     for (const ids of chunk([...new Set(keyword_ids)], 90)) {
       rows.push(
@@ -50,7 +52,7 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
         batches.push({
           index: batches.length,
           input: { sector: sector.name, keywords: part.map((k) => ({ keyword: k.keyword, volume: k.volume, intent: k.intent })) },
-          meta: { sector_id: sector.id, keywords: part.map((k) => ({ id: k.id, keyword: k.keyword, normalized: k.normalized })) },
+          meta: { sector_id: sector.id, keywords: part.map((k) => ({ id: k.id, keyword: k.keyword, normalized: k.normalized })), max_clusters },
         });
       }
     }
@@ -84,7 +86,7 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     return { sector_id: batch.meta.sector_id, clusters: parsedClusters, invented, unassigned };
   },
 
-  save(ctx, _prepared, parsed) {
+  save(ctx, prepared, parsed) {
     const now = Date.now();
     // Merge what different calls named the same cluster in the same sector.
     const merged = new Map<string, ParsedCluster & { sector_id: number }>();
@@ -100,36 +102,36 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     const clusteredIds = all.flatMap((c) => c.keyword_ids);
     const statements: Statement[] = [];
     // New clusters; a name that exists in the sector already is reused (and a replay inserts nothing).
-    // 12 bound values a row: 8 rows keep a statement under D1's 100 parameters.
-    for (const rows of chunk(all, 8)) {
-      statements.push(
-        ctx.db
-          .insert(clusters)
-          .values(
-            rows.map((c) => ({
-              account_id: ctx.accountId,
-              site_id: ctx.siteId,
-              sector_id: c.sector_id,
-              name: c.name,
-              normalized_name: c.normalized_name,
-              description: c.description,
-              source_job_id: ctx.jobId,
-              created_at: new Date(now),
-              updated_at: new Date(now),
-            })),
-          )
-          .onConflictDoNothing(),
-      );
+    // The plan's max_clusters is counted inside each INSERT: only new names are numbered, and a row
+    // goes in only while the account's clusters + its number stay within the limit, so a job never
+    // passes it (the statements run in order in one transaction). Keywords of a cluster that could
+    // not be created stay as they were (see the UPDATE below).
+    const maxClusters = prepared.batches[0]?.meta.max_clusters ?? Number.MAX_SAFE_INTEGER;
+    for (const rows of chunk(all, 20)) {
+      const values = sql.join(rows.map((c) => sql`(${c.sector_id}, ${c.name}, ${c.normalized_name}, ${c.description})`), sql`, `);
+      statements.push(sql`
+        INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, source_job_id, created_at, updated_at)
+        SELECT ${ctx.accountId}, ${ctx.siteId}, v.sector_id, v.name, v.normalized_name, v.description, ${ctx.jobId}, ${now}, ${now}
+        FROM (
+          SELECT column1 AS sector_id, column2 AS name, column3 AS normalized_name, column4 AS description, row_number() OVER () AS n
+          FROM (VALUES ${values})
+          WHERE NOT EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = column1 AND normalized_name = column3)
+        ) AS v
+        WHERE v.n + (SELECT count(*) FROM clusters WHERE account_id = ${ctx.accountId}) <= ${maxClusters}
+        ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING`);
     }
     for (const ids of chunk(clusteredIds, 90)) {
       statements.push(sql`DELETE FROM keyword_clusters WHERE account_id = ${ctx.accountId} AND keyword_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
     }
     for (const c of all) {
       for (const ids of chunk(c.keyword_ids, 90)) {
+        // A cluster the plan's limit kept out (EXISTS fails): its keywords keep their state instead
+        // of turning 'active' with no cluster.
         statements.push(sql`
           UPDATE keywords SET status = 'active', updated_at = ${now},
             cluster_id = (SELECT id FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})
-          WHERE account_id = ${ctx.accountId} AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+          WHERE account_id = ${ctx.accountId} AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})`);
       }
     }
     for (const ids of chunk(clusteredIds, 90)) {
