@@ -13,6 +13,11 @@ export default defineConfig(async () => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
         bindings: {
+          // The development values that wrangler.toml's [vars] no longer carry (they live in
+          // .dev.vars for `wrangler dev`; set here so the tests don't depend on a local file).
+          APP_ENV: 'development',
+          ALLOW_LOOPBACK_URLS: 'true',
+          ALLOWED_ORIGINS: 'http://localhost:8787,http://127.0.0.1:8787,http://localhost:5173',
           CONTROL_MIGRATIONS: await readD1Migrations('migrations/control'),
           SHARD_MIGRATIONS: await readD1Migrations('migrations/shard'),
           JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',

@@ -6,7 +6,7 @@ PORT="${E2E_PORT:-8788}"
 DEV_MODEL_PORT="${E2E_DEV_MODEL_PORT:-8798}"
 STATE=".wrangler/e2e-state-$PORT"
 
-ensure_dev_vars
+ensure_dev_vars  # local secrets and the development values (APP_ENV, loopback, origins): .dev.vars
 [ -f build/sveltekit/worker.js ] || build_web
 rm -rf "$STATE" && mkdir -p "$STATE"
 apply_migrations "$STATE"

@@ -18,15 +18,32 @@ ensure_npm_packages() {
   fi
 }
 
-# Local secrets for wrangler dev (never committed): generated once per checkout.
+# The development values wrangler.toml's [vars] must not carry (a plain `wrangler deploy` ships
+# [vars]; worker/config-guard.ts refuses them in production). `wrangler dev` reads .dev.vars over
+# [vars]; scripts may still override one with --var (the e2e and bench servers' own dev model port).
+DEV_VARS_DEFAULTS=(
+  "APP_ENV=development"
+  "ALLOW_LOOPBACK_URLS=true"
+  "DEV_MODEL_URL=http://127.0.0.1:8799/v1"
+  "ALLOWED_ORIGINS=http://localhost:8787,http://127.0.0.1:8787,http://localhost:5173"
+)
+
+# Local secrets and development values for wrangler dev (never committed). Secrets are generated
+# once per checkout; a .dev.vars from an older checkout only gets the lines it lacks appended, so
+# its secrets (and any value a developer changed) are never overwritten.
 ensure_dev_vars() {
-  if [ ! -f .dev.vars ]; then
-    log "writing .dev.vars with fresh local secrets"
-    {
-      echo "JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64url"))')"
-      echo "ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')"
-    } > .dev.vars
-  fi
+  local file=.dev.vars line older=true
+  [ -f "$file" ] || { log "writing .dev.vars with fresh local secrets and the development values"; : > "$file"; older=false; }
+  # A last line without a newline would glue onto the first appended one.
+  [ ! -s "$file" ] || [ -z "$(tail -c 1 "$file")" ] || echo >> "$file"
+  grep -q '^JWT_SECRET=' "$file" || echo "JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64url"))')" >> "$file"
+  grep -q '^ENCRYPTION_KEY=' "$file" || echo "ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >> "$file"
+  for line in "${DEV_VARS_DEFAULTS[@]}"; do
+    if ! grep -q "^${line%%=*}=" "$file"; then
+      [ "$older" = false ] || log "adding ${line%%=*} to .dev.vars (development values are no longer in wrangler.toml)"
+      echo "$line" >> "$file"
+    fi
+  done
 }
 
 # The SvelteKit build that worker/index.ts imports, plus Swagger UI's files for /api/docs.

@@ -1,7 +1,9 @@
 import { createApi } from './app';
+import { createConfigGuard } from './config-guard';
 import type { Env } from './env';
 import { handleEventBatch } from './events/consumer';
 import { enqueueDueAutomation } from './events/cron';
+import { withSecurityHeaders } from './http/security-headers';
 import { mediaRoutes } from './media/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { draftSocketRoutes } from './writer/draft-socket';
@@ -21,17 +23,25 @@ const PARTIES_PATH = /^\/parties\//;
  */
 export function createWorker(webApp: FetchHandler): ExportedHandler<Env> {
   const api = createApi();
+  // Production with a development switch set answers 503 to everything (worker/config-guard.ts).
+  const guard = createConfigGuard();
+  const route = (request: Request, env: Env, ctx: ExecutionContext) => {
+    const { pathname } = new URL(request.url);
+    if (API_PATH.test(pathname)) return api.fetch(request, env, ctx);
+    if (SOCKET_PATH.test(pathname)) return realtimeRoutes.fetch(request, env, ctx);
+    if (MEDIA_PATH.test(pathname)) return mediaRoutes.fetch(request, env, ctx);
+    if (PARTIES_PATH.test(pathname)) return draftSocketRoutes.fetch(request, env, ctx);
+    return webApp(request, env, ctx);
+  };
   return {
-    fetch(request, env, ctx) {
-      const { pathname } = new URL(request.url);
-      if (API_PATH.test(pathname)) return api.fetch(request, env, ctx);
-      if (SOCKET_PATH.test(pathname)) return realtimeRoutes.fetch(request, env, ctx);
-      if (MEDIA_PATH.test(pathname)) return mediaRoutes.fetch(request, env, ctx);
-      if (PARTIES_PATH.test(pathname)) return draftSocketRoutes.fetch(request, env, ctx);
-      return webApp(request, env, ctx);
+    async fetch(request, env, ctx) {
+      const response = guard.refusal(env) ?? (await route(request, env, ctx));
+      return withSecurityHeaders(response, request, env);
     },
+    // Queue messages only come from requests and the cron, which the guard already stops.
     queue: (batch, env) => handleEventBatch(batch, env),
     scheduled: (controller, env, ctx) => {
+      if (!guard.allows(env)) return;
       ctx.waitUntil(enqueueDueAutomation(env, controller.scheduledTime));
     },
   };
