@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contentIdeas, tasks } from '../../core/schema/shard';
 import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../core/validation/planner';
 import { chunk } from '../ai/functions/types';
-import { runBatch, withinParamLimit } from '../db/batch';
+import { forIdsWithinParamLimit, runBatch, withinParamLimit } from '../db/batch';
 import type { AppEnv } from '../env';
 import { ValidationError } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
@@ -82,9 +82,9 @@ export async function createTasksFromIdeas(c: Context<AppEnv>, tenant: Tenant, i
     word_count_target: idea.estimated_word_count,
   }));
   await runBatch(tenant.db, [
-    // 13 bound values a row (with the timestamps): 7 rows keep a statement under D1's 100 parameters.
+    // Each statement under D1's 100 bound parameters (13 a task row: 7 rows a statement), one batch.
     ...withinParamLimit(rows, (part) => tenant.db.insert(tasks).values(part).onConflictDoNothing()),
-    ...chunk(unique, 90).map((part) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, part)))),
+    ...forIdsWithinParamLimit(unique, (part) => tenant.db.update(contentIdeas).set({ status: 'scheduled' }).where(and(eq(contentIdeas.account_id, a), inArray(contentIdeas.id, part)))),
   ]);
   notifySite(c, tenant, siteId, ['ideas', 'tasks']);
   return { created: ideas.length - before.length, already_had_tasks: before.length };
@@ -98,7 +98,11 @@ ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['plan
 ideaRoutes.post('/bulk_delete', describe('Delete many ideas', ['planner']), body(idsBody), async (c) => {
   const tenant = c.get('tenant');
   const { siteId, rows } = await requireSelection(tenant, contentIdeas, c.req.valid('json').ids, 'Idea');
-  await runBatch(tenant.db, chunk(rows.map((r) => r.id), 90).map((ids) => tenant.db.delete(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, ids)))));
+  // One batch, each DELETE under D1's 100 bound parameters.
+  await runBatch(
+    tenant.db,
+    forIdsWithinParamLimit(rows.map((r) => r.id), (ids) => tenant.db.delete(contentIdeas).where(and(eq(contentIdeas.account_id, tenant.account.id), inArray(contentIdeas.id, ids)))),
+  );
   notifySite(c, tenant, siteId, ['ideas']);
   return ok(c, { deleted: rows.length });
 });

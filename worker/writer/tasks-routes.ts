@@ -6,7 +6,7 @@ import { createTaskBody, generateContentBody, taskListQuery, updateTaskBody } fr
 import { MAX_TASKS_PER_JOB } from '../ai/functions/generate-content';
 import { chunk } from '../ai/functions/types';
 import { startJob } from '../ai/jobs-api';
-import { runBatch } from '../db/batch';
+import { forIdsWithinParamLimit, runBatch, sqlList } from '../db/batch';
 import type { AppEnv } from '../env';
 import { NotFound } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
@@ -81,7 +81,8 @@ taskRoutes.post(
 taskRoutes.post('/bulk_delete', describe('Delete many tasks', ['writer']), body(idsBody), async (c) => {
   const tenant = c.get('tenant');
   const { siteId, rows } = await requireSelection(tenant, tasks, c.req.valid('json').ids, 'Task');
-  await runBatch(tenant.db, chunk(rows.map((r) => r.id), 90).map((ids) => sql`DELETE FROM tasks WHERE account_id = ${tenant.account.id} AND id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`));
+  // One batch, each DELETE under D1's 100 bound parameters.
+  await runBatch(tenant.db, forIdsWithinParamLimit(rows.map((r) => r.id), (ids) => sql`DELETE FROM tasks WHERE account_id = ${tenant.account.id} AND id IN (${sqlList(ids)})`));
   notifySite(c, tenant, siteId, ['tasks']);
   return ok(c, { deleted: rows.length });
 });
