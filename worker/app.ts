@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authRoutes } from './auth/routes';
+import { ticketRoutes } from './auth/ticket-routes';
 import { benchRoutes } from './bench/routes';
 import { billingRoutes } from './billing/routes';
 import { accountRoutes, catalogRoutes } from './catalog/routes';
@@ -48,6 +49,7 @@ export function createApi() {
 
   // auth module: session, users, sites, sectors, site access, catalogues, account
   api.route('/v1/auth', authRoutes);
+  api.route('/v1/auth/tickets', ticketRoutes);
   api.route('/v1/auth/users', userRoutes);
   api.route('/v1/auth/site-access', siteAccessRoutes);
   api.route('/v1/auth/sites', siteRoutes);

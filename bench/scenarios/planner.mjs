@@ -107,7 +107,8 @@ export async function progressFanOut(base, members = 50) {
   const csv = 'keyword,volume\n' + rows.map((r) => `${r.k},${r.v}`).join('\n');
   await api(base, 'POST', `/api/v1/planner/keywords/import/?site_id=${acc.siteId}&sector_id=${acc.sectorId}`, { token: acc.token, raw: csv, headers: { 'content-type': 'text/csv' } });
   const list = await fetch(`${base}/api/v1/planner/keywords/?site_id=${acc.siteId}&page_size=200`, { headers: { authorization: `Bearer ${acc.token}` } }).then((r) => r.json());
-  const wsUrl = `${base.replace(/^http/, 'ws')}/ws/sites/${acc.siteId}?access_token=${acc.token}`;
+  const { ticket } = await api(base, 'POST', '/api/v1/auth/tickets/', { token: acc.token, body: { purpose: 'site_socket', site_id: acc.siteId } });
+  const wsUrl = `${base.replace(/^http/, 'ws')}/ws/sites/${acc.siteId}?ticket=${encodeURIComponent(ticket)}`;
   const progress = [];
   const pings = [];
   let finished = 0;

@@ -115,7 +115,8 @@ async function fill(url, room, params) {
 
 export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix = [] } = {}) {
   const fx = await freshAccount(base, 'yjs');
-  const params = { access_token: fx.token };
+  // Sockets open with a draft_socket ticket (good for a minute to connect), asked for right before each use.
+  const params = async (id) => ({ ticket: (await api(base, 'POST', '/api/v1/auth/tickets/', { token: fx.token, body: { purpose: 'draft_socket', content_id: Number(id) } })).ticket });
   const draftUrl = `${base.replace(/^http/, 'ws')}/parties/draft-room`;
   const newDraft = async (title) => (await api(base, 'POST', '/api/v1/writer/content/', { token: fx.token, body: { site_id: fx.siteId, sector_id: fx.sectorId, title } })).id;
   const stats = (id) => api(base, 'GET', `/api/v1/_test/draft-rooms/${id}/stats/`, { token: fx.token });
@@ -131,7 +132,7 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
       if (stock) runs.stock.push(runLoad(loadPrefix, { url: stock.url, room: `bench-${r}`, clients: CLIENTS, rate: RATE, seconds }));
       const id = await newDraft(`Broadcast ${r}`);
       const before = await stats(id);
-      const result = runLoad(loadPrefix, { url: draftUrl, room: String(id), params, clients: CLIENTS, rate: RATE, seconds });
+      const result = runLoad(loadPrefix, { url: draftUrl, room: String(id), params: await params(id), clients: CLIENTS, rate: RATE, seconds });
       runs.draft.push(result);
       await sleep(500); // the last client leaving saves the room
       const after = await stats(id);
@@ -151,7 +152,7 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
 
     // 3. Opening a 1.6 MB draft.
     const id = await newDraft('Cold open');
-    const filled = await fill(draftUrl, String(id), params);
+    const filled = await fill(draftUrl, String(id), await params(id));
     for (let i = 0; i < 600; i++) {
       const d = await api(base, 'GET', `/api/v1/writer/content/${id}/draft/`, { token: fx.token });
       if (d.word_count === filled.words) break;
@@ -163,8 +164,8 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
     const warm = [];
     for (let r = 0; r < Math.max(rounds, 5); r++) {
       await restart(id);
-      const c = await timeOpen(draftUrl, String(id), params);
-      const w2 = await timeOpen(draftUrl, String(id), params);
+      const c = await timeOpen(draftUrl, String(id), await params(id));
+      const w2 = await timeOpen(draftUrl, String(id), await params(id));
       cold.push(c.ms);
       warm.push(w2.ms);
       c.provider.destroy();

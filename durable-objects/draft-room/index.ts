@@ -1,14 +1,17 @@
 import type { Connection, ConnectionContext } from 'partyserver';
 import { YServer } from 'y-partyserver';
 import * as Y from 'yjs';
+import { CLOSE_DOCUMENT_TOO_LARGE, CLOSE_RATE_LIMITED, CLOSE_TOO_MANY_SOCKETS, closeMessage } from '../../core/realtime/close-codes';
+import { LIMITS_MAP, MAX_SOCKETS_PER_USER, MessageRate, REVALIDATE_EVERY_MS, type DraftLimitNotice } from '../../core/realtime/limits';
 import { copyFragment, draftFragment, draftToHtml, htmlToDraft, replaceDraftWithHtml, wordCount } from '../../core/draft';
 import type { Env } from '../../worker/env';
-import { AI_ORIGIN, appendSection, beginGeneration, finishGeneration, generationState, type GenerationState } from './generation';
+import { checkGrants, readGrant, type SocketGrant } from '../live-access';
+import { AI_ORIGIN, appendSection, beginGeneration, finishGeneration, generationState, stopGeneration, type GenerationState } from './generation';
+import { DraftSize, MESSAGE_AWARENESS, bytesOf, filterAwareness, syncUpdateOf, type Frame } from './guard';
 import { placeImage, removeImage } from './images';
 import { resolveTarget, writeProjection, type DraftTarget } from './projection';
 import {
   DRAFT_ACCESS_HEADER,
-  DRAFT_USER_HEADER,
   isDraftAccess,
   parseRoomName,
   versionPrefix,
@@ -19,9 +22,10 @@ import {
   type ProjectionResult,
   type SectionPosition,
   type VersionInfo,
+  type VersionLimit,
 } from './protocol';
 import { DraftStore, type SaveResult, type StoreStats } from './storage';
-import { getVersion, listVersions, putVersion } from './versions';
+import { getVersion, listVersions, makeRoomForVersion, putVersion } from './versions';
 
 const READ_ONLY_TAG = 'access:read';
 const WRITE_TAG = 'access:write';
@@ -31,12 +35,23 @@ export interface PersistResult {
   projection: ProjectionResult;
 }
 
+/** Kept in each socket's attachment (partyserver connection state), so it survives hibernation. */
+interface SocketState {
+  grant?: SocketGrant;
+  /** The Yjs client id the socket announced first: the only one it may send awareness for. */
+  awarenessClient?: number;
+}
+
 /**
  * One per content draft (`idFromName("<account>:<content>")`): the Yjs document editors and the AI
  * write into, served with y-partyserver (the y-websocket protocol, so stock y-websocket clients
  * work too). The Worker checks access before it forwards a socket and tells the room, per socket,
  * whether it may write; the room persists the document (storage.ts), writes its HTML projection to
  * the content row (projection.ts) and keeps named versions in R2 (versions.ts).
+ *
+ * Each socket keeps the grant it was opened under; while sockets are open the alarm re-checks them
+ * (live-access.ts) and closes those that lost access. What a socket may send is bounded
+ * (guard.ts): awareness for its own client only, a message rate, a document size, sockets per user.
  */
 export class DraftRoom extends YServer<Env> {
   // partyserver does not hibernate unless told to (STACK.md); hibernating, an idle room costs
@@ -49,6 +64,9 @@ export class DraftRoom extends YServer<Env> {
   private target: Promise<DraftTarget | null> | null = null;
   private lastProjection: string | null = null;
   private persisting: Promise<unknown> = Promise.resolve();
+  private readonly size = new DraftSize(this.document);
+  /** Per socket, in memory: a hibernated room forgets the counts, which only idle sockets allow. */
+  private readonly rates = new WeakMap<Connection, MessageRate>();
 
   private get room() {
     return parseRoomName(this.name);
@@ -62,7 +80,8 @@ export class DraftRoom extends YServer<Env> {
 
   /** Refuses sockets the Worker did not authorize (every socket comes through the Worker). */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() === 'websocket' && !isDraftAccess(request.headers.get(DRAFT_ACCESS_HEADER))) {
+    const upgrade = request.headers.get('upgrade')?.toLowerCase() === 'websocket';
+    if (upgrade && (!isDraftAccess(request.headers.get(DRAFT_ACCESS_HEADER)) || !readGrant(request.headers))) {
       return new Response('Connect through /parties/draft-room/<content id>.', { status: 403 });
     }
     return super.fetch(request);
@@ -93,13 +112,14 @@ export class DraftRoom extends YServer<Env> {
   /** The debounced save (y-partyserver calls it 2 s after changes stop, at most 10 s apart). */
   override async onSave(): Promise<void> {
     await this.persist();
+    this.clearLimitNotice();
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
     // Tags are kept in the socket's attachment, so they survive hibernation.
     const access = ctx.request.headers.get(DRAFT_ACCESS_HEADER);
-    const user = JSON.parse(ctx.request.headers.get(DRAFT_USER_HEADER) ?? 'null') as { user_id?: number } | null;
-    return [access === 'write' ? WRITE_TAG : READ_ONLY_TAG, ...(user?.user_id ? [`user:${user.user_id}`] : [])];
+    const grant = readGrant(ctx.request.headers);
+    return [access === 'write' ? WRITE_TAG : READ_ONLY_TAG, ...(grant ? [`user:${grant.user_id}`] : [])];
   }
 
   /** Viewers: y-partyserver drops their sync step 2 and updates; they still get every change. */
@@ -122,7 +142,94 @@ export class DraftRoom extends YServer<Env> {
 
   override onConnect(connection: Connection, ctx: ConnectionContext) {
     this.connectionCache = null;
+    const grant = readGrant(ctx.request.headers)!;
+    const open = [...super.getConnections(`user:${grant.user_id}`)].filter((c) => c.readyState === WebSocket.OPEN);
+    if (open.length > MAX_SOCKETS_PER_USER) {
+      connection.close(CLOSE_TOO_MANY_SOCKETS, closeMessage(CLOSE_TOO_MANY_SOCKETS)!);
+      return;
+    }
+    connection.setState((prev: SocketState | null) => ({ ...prev, grant }));
+    this.ctx.waitUntil(this.scheduleCheck());
     return super.onConnect(connection, ctx);
+  }
+
+  // ---------------------------------------------------------------- what a socket may send
+
+  override onMessage(connection: Connection, message: string | Frame): void {
+    let rate = this.rates.get(connection);
+    if (!rate) this.rates.set(connection, (rate = new MessageRate()));
+    if (!rate.hit()) return connection.close(CLOSE_RATE_LIMITED, 'too many messages');
+    if (typeof message === 'string') return void super.onMessage(connection, message);
+    try {
+      const bytes = bytesOf(message);
+      if (bytes[0] === MESSAGE_AWARENESS) return this.relayAwareness(connection, bytes);
+      const update = this.isReadOnly(connection) ? null : syncUpdateOf(bytes);
+      if (update && !this.size.admit(update)) return this.refuseGrowth(connection);
+    } catch (err) {
+      // Not a message y-partyserver could read either: it logs and ignores it.
+      console.warn(`DraftRoom ${this.name}: unreadable message`, err);
+    }
+    void super.onMessage(connection, message);
+  }
+
+  /** Viewers never relay awareness; writers only for their own client, under their own name. */
+  private relayAwareness(connection: Connection, bytes: Uint8Array) {
+    if (this.isReadOnly(connection)) return;
+    const state = (connection.state ?? {}) as SocketState;
+    if (!state.grant) return;
+    const states = this.document.awareness.getStates();
+    const filtered = filterAwareness(bytes, state.awarenessClient ?? null, state.grant.name, (id) => states.has(id));
+    if (!filtered) return;
+    if (state.awarenessClient === undefined) connection.setState((prev: SocketState | null) => ({ ...prev, awarenessClient: filtered.ownClient }));
+    void super.onMessage(connection, filtered.message);
+  }
+
+  /**
+   * A change that would grow the draft past its cap is dropped, every client is told (the `limits`
+   * map, which the editor shows) and the socket that sent it is closed: its copy now holds content
+   * the room refused, and it must not build on it.
+   */
+  private refuseGrowth(connection: Connection) {
+    const notice: DraftLimitNotice = {
+      max_bytes: this.size.max,
+      bytes: this.size.measure(),
+      message: `This draft reached its size limit (${Math.round(this.size.max / 1024 / 1024)} MB): new content is not saved. Shorten it to continue.`,
+      at: new Date().toISOString(),
+    };
+    this.document.transact(() => this.document.getMap(LIMITS_MAP).set('document', notice), AI_ORIGIN);
+    connection.close(CLOSE_DOCUMENT_TOO_LARGE, 'draft too large');
+  }
+
+  /** Once the draft is comfortably under its cap again, the notice goes. */
+  private clearLimitNotice() {
+    const limits = this.document.getMap(LIMITS_MAP);
+    if (limits.has('document') && this.size.measure() < this.size.max * 0.9) {
+      this.document.transact(() => limits.delete('document'), AI_ORIGIN);
+    }
+  }
+
+  // ---------------------------------------------------------------- sockets lose access with the member
+
+  private async scheduleCheck() {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REVALIDATE_EVERY_MS);
+  }
+
+  /** Closes the sockets whose member lost access or whose session expired; again in a few seconds while any are open. */
+  override async onAlarm(): Promise<void> {
+    const sockets = [...super.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
+    if (sockets.length === 0) return;
+    try {
+      const verdicts = await checkGrants(this.env, sockets.map((c) => ((c.state ?? {}) as SocketState).grant ?? null));
+      verdicts.forEach((verdict, i) => {
+        if (verdict) sockets[i]!.close(verdict.code, verdict.reason);
+      });
+    } catch (err) {
+      console.error(`DraftRoom ${this.name}: socket check failed`, err);
+    }
+    this.connectionCache = null;
+    if ([...super.getConnections()].some((c) => c.readyState === WebSocket.OPEN)) {
+      await this.ctx.storage.setAlarm(Date.now() + REVALIDATE_EVERY_MS);
+    }
   }
 
   override onError(connection: Connection, error: unknown) {
@@ -207,6 +314,19 @@ export class DraftRoom extends YServer<Env> {
     return { ...this.snapshot(), generation, projection };
   }
 
+  /**
+   * The AI's attempt ended without an article (it failed and will be retried, or its job failed or
+   * was cancelled): the draft goes back to `html` (what was saved before) and stops saying
+   * "generating", in one change every connected editor receives; saved at once.
+   */
+  async abortGeneration(html: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
+    await this.ready();
+    replaceDraftWithHtml(this.fragment, html, AI_ORIGIN);
+    const generation = stopGeneration(this.document);
+    const { projection } = await this.persist();
+    return { ...this.snapshot(), generation, projection };
+  }
+
   async generation(): Promise<GenerationState> {
     await this.ready();
     return generationState(this.document);
@@ -260,9 +380,13 @@ export class DraftRoom extends YServer<Env> {
     return versionPrefix(target.accountId, target.siteId, target.contentId);
   }
 
-  async saveVersion(name: string, userId: number | null): Promise<VersionInfo> {
+  /** At the cap (MAX_VERSIONS_PER_DRAFT) the oldest automatic backup makes room; without one: a limit, no version. */
+  async saveVersion(name: string, userId: number | null): Promise<VersionInfo | VersionLimit> {
     await this.ready();
-    return putVersion(this.env.MEDIA, await this.versionPrefix(), Y.encodeStateAsUpdate(this.document), { name, userId, wordCount: wordCount(this.fragment) });
+    const prefix = await this.versionPrefix();
+    const limit = await makeRoomForVersion(this.env.MEDIA, prefix);
+    if (limit) return limit;
+    return putVersion(this.env.MEDIA, prefix, Y.encodeStateAsUpdate(this.document), { name, userId, wordCount: wordCount(this.fragment) });
   }
 
   async listVersions(): Promise<VersionInfo[]> {
@@ -274,15 +398,18 @@ export class DraftRoom extends YServer<Env> {
    * Puts a version's content back as a new change (the current content is first saved as a version
    * of its own): connected editors converge on it without being reset. Null: no such version.
    */
-  async restoreVersion(versionId: string, userId: number | null): Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | null> {
+  async restoreVersion(versionId: string, userId: number | null): Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | VersionLimit | null> {
     await this.ready();
     const prefix = await this.versionPrefix();
     const version = await getVersion(this.env.MEDIA, prefix, versionId);
     if (!version) return null;
+    const limit = await makeRoomForVersion(this.env.MEDIA, prefix);
+    if (limit) return limit;
     const backup = await putVersion(this.env.MEDIA, prefix, Y.encodeStateAsUpdate(this.document), {
       name: `Before restoring ${version.info.name}`.slice(0, 120),
       userId,
       wordCount: wordCount(this.fragment),
+      auto: true,
     });
     const saved = new Y.Doc();
     Y.applyUpdate(saved, version.state);

@@ -16,11 +16,11 @@ export function parseRoomName(name: string): { accountId: number; contentId: num
 }
 
 /**
- * Set by the Worker after it checked the user's access to the content's site; the DraftRoom is
- * reachable only through the Worker, so the header cannot come from a client. No header: no socket.
+ * Set by the Worker after it checked the user's access to the content's site (with the socket's
+ * grant, live-access.ts); the DraftRoom is reachable only through the Worker, so the headers
+ * cannot come from a client. No headers: no socket.
  */
 export const DRAFT_ACCESS_HEADER = 'x-igny8-draft-access';
-export const DRAFT_USER_HEADER = 'x-igny8-draft-user';
 export type DraftAccess = 'read' | 'write';
 export const isDraftAccess = (v: string | null): v is DraftAccess => v === 'read' || v === 'write';
 
@@ -44,6 +44,13 @@ export const versionKey = (prefix: string, id: string) => `${prefix}${id}.yjs`;
 export const VERSION_FORMAT = 'yjs-update-v1';
 
 export type { VersionInfo } from '../../core/draft/version-info';
+
+/** What saveVersion/restoreVersion answer instead of a version when the draft keeps the most it may. */
+export interface VersionLimit {
+  kind: 'version_limit';
+  max: number;
+}
+export const isVersionLimit = (v: unknown): v is VersionLimit => (v as VersionLimit | null)?.kind === 'version_limit';
 
 // ---------------------------------------------------------------- RPC payloads
 

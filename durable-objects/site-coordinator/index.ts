@@ -1,23 +1,20 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { JobView } from '../../core/ai/jobs';
+import { CLOSE_RATE_LIMITED } from '../../core/realtime/close-codes';
 import { parseClientMessage, type CoordinatorEvent, type PresenceMember } from '../../core/realtime/events';
+import { MessageRate, REVALIDATE_EVERY_MS } from '../../core/realtime/limits';
 import type { Env } from '../../worker/env';
+import { checkGrants, readGrant, type SocketGrant } from '../live-access';
 import { Broadcaster } from './broadcaster';
 import { CoordinatorEngine, type EnqueueResult, type EnqueueSpec } from './engine';
 import { SqlJobStore } from './job-store';
-
-/** Who a socket belongs to; set by the Worker after it checked the user's access to the site. */
-export const MEMBER_HEADER = 'x-igny8-member';
-interface Member {
-  user_id: number;
-  name: string;
-}
 
 /**
  * One per site (`idFromName("<account>:<site>")`): the AI engine of the site and the live channel
  * of everyone looking at it. The Worker only routes: it checks access, then calls the RPC methods
  * below or forwards the WebSocket upgrade. Sockets use the hibernation API, so an idle site costs
- * nothing while members stay connected.
+ * nothing while members stay connected. Each socket keeps the grant it was opened under (its
+ * attachment); while any are open the alarm re-checks them (live-access.ts) every few seconds.
  */
 export class SiteCoordinator extends DurableObject<Env> {
   private readonly engine: CoordinatorEngine;
@@ -30,11 +27,14 @@ export class SiteCoordinator extends DurableObject<Env> {
       env,
       store,
       broadcaster,
-      scheduleAt: async (at) => {
-        const current = await ctx.storage.getAlarm();
-        if (current === null || at < current) await ctx.storage.setAlarm(at);
-      },
+      scheduleAt: (at) => this.scheduleAt(at),
     });
+  }
+
+  /** One alarm serves the engine and the socket checks: the earlier wake-up wins. */
+  private async scheduleAt(at: number) {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
   // ---------------------------------------------------------------- RPC (called by the Worker)
@@ -55,32 +55,80 @@ export class SiteCoordinator extends DurableObject<Env> {
     return this.engine.listJobs(limit);
   }
 
+  /** The periodic sweep of stale credit holds (worker/billing/sweep-holds.ts). */
+  sweepHolds(holds: { job_id: string; account_id: number; shard: string }[]) {
+    return this.engine.sweepHolds(holds);
+  }
+
   /** Tells connected members that data changed outside a job (imports, manual edits). */
   notifyDataChanged(entities: Extract<CoordinatorEvent, { type: 'data.changed' }>['entities']) {
     this.broadcast({ v: 1, type: 'data.changed', entities, job_id: null });
   }
 
-  /** The alarm drives the job queue (at-least-once: every step is idempotent). */
+  /**
+   * The alarm drives the job queue (at-least-once: every step is idempotent) and re-checks the
+   * open sockets. A pump can last minutes (AI calls in flight), and the next alarm waits for this
+   * one to return: the checks keep running on a timer meanwhile.
+   */
   override async alarm() {
-    await this.engine.pump();
+    await this.revalidateSockets();
+    const timer = setInterval(() => void this.revalidateSockets(), REVALIDATE_EVERY_MS);
+    try {
+      await this.engine.pump();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Closes the sockets whose member lost access (or whose session expired); see live-access.ts. */
+  private async revalidateSockets() {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    try {
+      const grants = sockets.map((ws) => ws.deserializeAttachment() as SocketGrant | null);
+      const verdicts = await checkGrants(this.env, grants);
+      verdicts.forEach((verdict, i) => {
+        if (verdict) this.closeSocket(sockets[i]!, verdict.code, verdict.reason);
+      });
+    } catch (err) {
+      // A failed check (D1 unavailable) closes nothing; the next one runs on schedule.
+      console.error('SiteCoordinator: socket check failed', err);
+    }
+    if (this.ctx.getWebSockets().length > 0) await this.scheduleAt(Date.now() + REVALIDATE_EVERY_MS);
+  }
+
+  private closeSocket(ws: WebSocket, code: number, reason: string) {
+    try {
+      ws.close(code, reason);
+    } catch {
+      /* already closed */
+    }
+    this.broadcast({ v: 1, type: 'presence', members: this.members() }, ws);
   }
 
   // ---------------------------------------------------------------- live channel
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
-    const member = JSON.parse(request.headers.get(MEMBER_HEADER) ?? 'null') as Member | null;
-    if (!member) return new Response('Missing member', { status: 403 });
+    const grant = readGrant(request.headers);
+    if (!grant) return new Response('Connect through /ws/sites/<site id>.', { status: 403 });
     const { 0: client, 1: server } = new WebSocketPair();
     // Tagged by user so presence counts people, not tabs.
-    this.ctx.acceptWebSocket(server, [`user:${member.user_id}`]);
-    server.serializeAttachment(member);
+    this.ctx.acceptWebSocket(server, [`user:${grant.user_id}`]);
+    server.serializeAttachment(grant);
+    await this.scheduleAt(Date.now() + REVALIDATE_EVERY_MS);
     server.send(JSON.stringify({ v: 1, type: 'snapshot', jobs: this.engine.listJobs(50), members: this.members() } satisfies CoordinatorEvent));
     this.broadcast({ v: 1, type: 'presence', members: this.members() });
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** Per socket, in memory: a hibernated room forgets the counts, which only an idle socket lets happen. */
+  private readonly rates = new WeakMap<WebSocket, MessageRate>();
+
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    let rate = this.rates.get(ws);
+    if (!rate) this.rates.set(ws, (rate = new MessageRate()));
+    if (!rate.hit()) return this.closeSocket(ws, CLOSE_RATE_LIMITED, 'too many messages');
     const m = typeof message === 'string' ? parseClientMessage(message) : null;
     if (m?.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: m.t } satisfies CoordinatorEvent));
   }
@@ -102,7 +150,7 @@ export class SiteCoordinator extends DurableObject<Env> {
     const byUser = new Map<number, PresenceMember>();
     for (const ws of this.ctx.getWebSockets()) {
       if (ws === except) continue;
-      const m = ws.deserializeAttachment() as Member | null;
+      const m = ws.deserializeAttachment() as SocketGrant | null;
       if (!m) continue;
       const entry = byUser.get(m.user_id) ?? { user_id: m.user_id, name: m.name, connections: 0 };
       entry.connections++;

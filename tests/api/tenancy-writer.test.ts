@@ -164,6 +164,15 @@ const isId = (id: number | string) => (r: Res) => (r.body.data.id === id ? undef
 // ---------------------------------------------------------------- raw requests: files and sockets
 
 /**
+ * The media cookie a browser gets for `token` (POST /api/v1/auth/tickets/, purpose media): a media
+ * ticket, never the access token. A refused request gives no cookie (the value then is '').
+ */
+async function mediaCookie(token: string): Promise<string> {
+  const res = await call('POST', '/api/v1/auth/tickets/', { token, body: { purpose: 'media' } });
+  return /igny8_media=([^;]*)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+}
+
+/**
  * GET /media/<key> with a Bearer token, the media cookie, or neither. A served file has no JSON
  * envelope: it is described as one (its type and bytes) so the matrix's invariants still apply.
  */
@@ -307,8 +316,15 @@ function siteCases(w: Who): Case[] {
       c('DELETE image', true, write(), { request: async () => call('DELETE', `${W}/images/${writable ? await disposableImage(w.acct, p) : p.mediaImageId}/`, { token: t }) }),
       // media files
       c('GET /media/<image key> (Bearer)', false, read, { request: () => media(mediaKey, { bearer: t }), verify: samePng }),
-      c('GET /media/<image key> (cookie)', false, read, { request: () => media(mediaKey, { cookie: t }), verify: samePng }),
-      c('GET /media/<version key> (cookie)', false, read, { request: () => media(versionKey, { cookie: t }), verify: (r) => (r.body.data.size > 0 ? undefined : 'empty version') }),
+      c('GET /media/<image key> (cookie)', false, read, { request: async () => media(mediaKey, { cookie: await mediaCookie(t) }), verify: samePng }),
+      c('GET /media/<version key> (cookie)', false, read, { request: async () => media(versionKey, { cookie: await mediaCookie(t) }), verify: (r) => (r.body.data.size > 0 ? undefined : 'empty version') }),
+      // socket tickets: issued only for a site or draft the caller can see (201), else 404 like any lookup
+      c('POST ticket for the site socket', false, read === 200 ? 201 : read, {
+        request: () => call('POST', '/api/v1/auth/tickets/', { token: t, body: { purpose: 'site_socket', site_id: p.siteId } }),
+      }),
+      c('POST ticket for the draft socket', false, read === 200 ? 201 : read, {
+        request: () => call('POST', '/api/v1/auth/tickets/', { token: t, body: { purpose: 'draft_socket', content_id: p.contentId } }),
+      }),
       // the live draft
       c('GET /parties/draft-room socket', false, visible ? 101 : 404, { request: () => draftSocket(w, p, t, writable) }),
       // publisher
@@ -393,14 +409,14 @@ function accountCases(w: Who): Case[] {
     c('GET /parties/draft-room with X-Account-ID of other account', 'foreign', false, 403, { request: () => draftSocket(w, foreign, t, false, asOther) }),
     // media keys: the account and the site in the key are both checked, and the key can't climb out.
     c('GET /media/<own account, foreign site>', 'foreign', false, 404, { request: () => media(`accounts/${w.acct.accountId}/sites/${foreign.siteId}/images/${file}`, { bearer: t }) }),
-    c('GET /media/<foreign account, own site>', 'foreign', false, 404, { request: () => media(`accounts/${w.other.accountId}/sites/${mine.granted.siteId}/images/${file}`, { cookie: t }) }),
+    c('GET /media/<foreign account, own site>', 'foreign', false, 404, { request: async () => media(`accounts/${w.other.accountId}/sites/${mine.granted.siteId}/images/${file}`, { cookie: await mediaCookie(t) }) }),
     c('GET /media/<own key climbing into the foreign one>', 'foreign', false, 404, {
       request: () => media(`accounts/${w.acct.accountId}/sites/${mine.granted.siteId}/images/..%2F..%2F..%2F..%2F${foreign.mediaKey.replace(/\//g, '%2F')}`, { bearer: t }),
     }),
-    c('GET /media/<foreign key> with a token of own account as the cookie and no header', 'foreign', false, 404, { request: () => media(foreign.mediaKey, { cookie: t }) }),
+    c('GET /media/<foreign key> with a media ticket of own account as the cookie and no header', 'foreign', false, 404, { request: async () => media(foreign.mediaKey, { cookie: await mediaCookie(t) }) }),
     // A client can't claim write access to the room: the Worker sets that header, whatever was sent.
     c('GET /parties/draft-room claiming write access', 'own', false, 101, {
-      request: () => draftSocket(w, mine.granted, t, w.role !== 'viewer', { 'x-igny8-draft-access': 'write', 'x-igny8-draft-user': '{"user_id":1}' }),
+      request: () => draftSocket(w, mine.granted, t, w.role !== 'viewer', { 'x-igny8-draft-access': 'write', 'x-igny8-socket-grant': `{"user_id":1,"name":"Someone else","exp":${Date.now() + 3600_000}}` }),
     }),
   ];
 }
@@ -418,12 +434,14 @@ describe('writer, media and publisher × every identity × own, foreign and miss
     await run(identities().flatMap(accountCases));
   }, 120_000);
 
-  it('no token, a refresh token, or a token of nobody: 401 on media and the socket', async () => {
+  it('no token, a refresh token, an access token as the media cookie, or a token of nobody: 401 on media and the socket', async () => {
     const p = fx(A).granted;
     for (const res of [
       await media(p.mediaKey, {}),
       await media(p.mediaKey, { bearer: 'not-a-jwt' }),
       await media(p.mediaKey, { cookie: A.members.owner.refresh }),
+      // The cookie holds a media ticket; the access token itself is refused there.
+      await media(p.mediaKey, { cookie: A.members.owner.token }),
     ]) {
       expect(res.status).toBe(401);
       expect(res.body.code).toBeTruthy();

@@ -59,14 +59,15 @@ test('a stock y-websocket client and a y-partyserver client converge through a r
   const sector = await api(request, 'post', '/api/v1/auth/sectors/', token, { site_id: site.id, name: 'Interop sector' });
   const content = await api(request, 'post', '/api/v1/writer/content/', token, { site_id: site.id, sector_id: sector.id, title: 'Interop draft' });
   const room = String(content.id);
-  const params = { access_token: token };
+  // Sockets open with a draft_socket ticket (a minute to connect), never the access token.
+  const ticket = async () => ({ ticket: (await api(request, 'post', '/api/v1/auth/tickets/', token, { purpose: 'draft_socket', content_id: content.id })).ticket as string });
 
-  // Stock y-websocket: server URL + '/' + room, params as the query.
+  // Stock y-websocket: server URL + '/' + room, params as the query (fixed: its reconnects reuse the ticket, well within its minute here).
   const docA = new Y.Doc();
-  const a = new WebsocketProvider(`ws://${WS_HOST}/parties/draft-room`, room, docA, { params, WebSocketPolyfill: WebSocket, disableBc: true });
-  // y-partyserver's provider: /parties/<party>/<room>.
+  const a = new WebsocketProvider(`ws://${WS_HOST}/parties/draft-room`, room, docA, { params: await ticket(), WebSocketPolyfill: WebSocket, disableBc: true });
+  // y-partyserver's provider: /parties/<party>/<room>, a fresh ticket for every (re)connect.
   const docB = new Y.Doc();
-  const b = new YProvider(WS_HOST, room, docB, { party: 'draft-room', params, WebSocketPolyfill: WebSocket, disableBc: true });
+  const b = new YProvider(WS_HOST, room, docB, { party: 'draft-room', params: ticket, WebSocketPolyfill: WebSocket, disableBc: true });
   const disconnects = { a: 0, b: 0 };
   a.on('status', ({ status }: { status: string }) => status === 'disconnected' && disconnects.a++);
   b.on('status', ({ status }: { status: string }) => status === 'disconnected' && disconnects.b++);
@@ -105,7 +106,7 @@ test('a stock y-websocket client and a y-partyserver client converge through a r
     await new Promise((r) => setTimeout(r, 500));
     await api(request, 'post', `/api/v1/_test/draft-rooms/${room}/restart/`, token);
     const docC = new Y.Doc();
-    const c = new WebsocketProvider(`ws://${WS_HOST}/parties/draft-room`, room, docC, { params, WebSocketPolyfill: WebSocket, disableBc: true });
+    const c = new WebsocketProvider(`ws://${WS_HOST}/parties/draft-room`, room, docC, { params: await ticket(), WebSocketPolyfill: WebSocket, disableBc: true });
     providers.push(c);
     await whenSynced(c);
     await expect.poll(() => text(docC), { timeout: 10_000 }).toBe(final);

@@ -5,18 +5,21 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { draftFragment, draftToHtml } from '../../core/draft';
 import { ORIGIN } from './api';
+import { closeEventOf, socketTicket, withTimeout } from './socket';
 
 /**
  * A Yjs client of a draft room from a workerd test: the upgrade request a browser sends to
- * `/parties/draft-room/:id?access_token=`, then the y-websocket sync protocol (y-protocols/sync
+ * `/parties/draft-room/:id?ticket=` (a draft_socket ticket got with an access token), then the y-websocket sync protocol (y-protocols/sync
  * over lib0 encoding, message type 0 = sync, 1 = awareness) — what y-websocket's provider speaks,
  * minus reconnection, so a test controls every step.
  */
 const MESSAGE_SYNC = 0;
 const REMOTE = Symbol('remote');
 
-export function connectDraft(contentId: number, token: string | null, headers: Record<string, string> = { Upgrade: 'websocket' }): Promise<Response> {
-  const query = token === null ? '' : `?access_token=${encodeURIComponent(token)}`;
+export async function connectDraft(contentId: number, token: string | null | { ticket: string }, headers: Record<string, string> = { Upgrade: 'websocket' }): Promise<Response> {
+  const ticket = token === null || typeof token === 'object' ? token?.ticket : await socketTicket('draft_socket', contentId, token, headers);
+  if (ticket instanceof Response) return ticket;
+  const query = ticket === undefined ? '' : `?ticket=${encodeURIComponent(ticket)}`;
   return (exports as any).default.fetch(new Request(`${ORIGIN}/parties/draft-room/${contentId}${query}`, { headers }));
 }
 
@@ -30,6 +33,8 @@ export interface DraftClient {
   /** Polls until `check` holds (or throws after `timeoutMs`). */
   until(what: string, check: () => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
+  /** Resolves with the close event once the server closed the socket; throws after `timeoutMs`. */
+  closed(timeoutMs?: number): Promise<{ code: number; reason: string }>;
 }
 
 function send(ws: WebSocket, write: (e: encoding.Encoder) => void) {
@@ -39,7 +44,7 @@ function send(ws: WebSocket, write: (e: encoding.Encoder) => void) {
   ws.send(encoding.toUint8Array(e));
 }
 
-export async function openDraft(contentId: number, token: string): Promise<DraftClient> {
+export async function openDraft(contentId: number, token: string | { ticket: string }): Promise<DraftClient> {
   const res = await connectDraft(contentId, token);
   if (res.status !== 101 || !res.webSocket) throw new Error(`no upgrade: ${res.status} ${await res.text()}`);
   const ws = res.webSocket;
@@ -58,6 +63,7 @@ export async function openDraft(contentId: number, token: string): Promise<Draft
   });
   // workerd hands binary frames to a client socket as Blobs unless told otherwise.
   (ws as WebSocket & { binaryType: string }).binaryType = 'arraybuffer';
+  const closed = closeEventOf(ws);
   ws.accept();
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin !== REMOTE) send(ws, (e) => syncProtocol.writeUpdate(e, update));
@@ -78,5 +84,6 @@ export async function openDraft(contentId: number, token: string): Promise<Draft
       }
     },
     close: () => ws.close(1000, 'test done'),
+    closed: (timeoutMs = 15_000) => withTimeout(closed, timeoutMs, 'the server to close the draft socket'),
   };
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { MEDIA_COOKIE } from '../auth/cookie';
+import { verifyTicket } from '../auth/tickets';
 import { verifyAccessToken } from '../auth/tokens';
 import type { AppEnv } from '../env';
 import { NotFound, Unauthorized } from '../http/errors';
@@ -12,9 +13,11 @@ import { requireSite } from '../sites/access';
 const KEY = /^accounts\/(\d+)\/sites\/(\d+)\/[A-Za-z0-9._/-]{1,300}$/;
 
 /**
- * `GET /media/<r2 key>`: images from R2, never public. `<img>` requests carry no Authorization
- * header, so the browser's access token also travels as an httpOnly cookie scoped to /media;
- * the key names its account and site, and the site must be one the user can see (else 404).
+ * `GET /media/<r2 key>`: images from R2, never public. API clients send `Authorization: Bearer`;
+ * `<img>` requests can't, so browsers carry a media ticket (POST /api/v1/auth/tickets/, purpose
+ * `media`) as an httpOnly cookie scoped to /media — never the access token itself, which a media
+ * cookie is refused as. The key names its account and site, and the site must be one the user
+ * can see (else 404).
  * Keys are immutable (they contain the job that wrote them), so they cache for a year, privately.
  */
 export const mediaRoutes = new Hono<AppEnv>().basePath('/media');
@@ -25,9 +28,14 @@ mediaRoutes.get(
   '/*',
   async (c, next) => {
     const header = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
-    const token = header || getCookie(c, MEDIA_COOKIE);
-    if (!token) throw new Unauthorized('Sign in to see this image.');
-    c.set('session', await verifyAccessToken(c.env, token));
+    if (header) {
+      c.set('session', await verifyAccessToken(c.env, header));
+    } else {
+      const cookie = getCookie(c, MEDIA_COOKIE);
+      if (!cookie) throw new Unauthorized('Sign in to see this image.');
+      const ticket = await verifyTicket(c.env, cookie, 'media');
+      c.set('session', { userId: ticket.userId, accountId: ticket.accountId, role: ticket.role, tokenVersion: ticket.tokenVersion });
+    }
     await next();
   },
   tenantContext,

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { verifyAccessToken } from '../auth/tokens';
 import type { AppEnv } from '../env';
-import { ApiError, Unauthorized } from '../http/errors';
+import { Unauthorized } from '../http/errors';
 
 /** Verifies `Authorization: Bearer <access JWT>` and sets `session`. Cookies never authenticate API calls. */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -13,16 +13,3 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/**
- * For WebSocket upgrades: browsers can't set headers on a WebSocket, so the access token comes in
- * the query (`?access_token=`); then 426 unless the request really is an upgrade.
- */
-export const authenticateSocket: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const token = c.req.query('access_token');
-  if (!token) throw new Unauthorized('Connect with ?access_token=<access token>.');
-  c.set('session', await verifyAccessToken(c.env, token));
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError(426, 'Expected a WebSocket upgrade.', 'upgrade_required');
-  }
-  await next();
-};

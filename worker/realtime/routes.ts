@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { MEMBER_HEADER } from '../../durable-objects/site-coordinator/index';
+import { GRANT_HEADER, type SocketGrant } from '../../durable-objects/live-access';
 import { coordinatorOf } from '../ai/jobs-api';
+import { assertTicketAccount, authenticateTicket, ticketOf } from '../auth/tickets';
 import type { AppEnv } from '../env';
-import { authenticateSocket } from '../middleware/authenticate';
 import { onError } from '../http/on-error';
 import { idParam } from '../http/validate';
 import { requestId } from '../middleware/request-id';
@@ -10,9 +10,11 @@ import { tenantContext } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
 
 /**
- * `GET /ws/sites/:siteId?access_token=…`: the live channel of a site (job progress, data changes,
- * presence). Browsers can't set headers on a WebSocket, so the access token comes in the query;
- * access to the site is checked here, before the upgrade reaches the Durable Object.
+ * `GET /ws/sites/:siteId?ticket=…`: the live channel of a site (job progress, data changes,
+ * presence). Browsers can't set headers on a WebSocket, so a `site_socket` ticket for this site
+ * (POST /api/v1/auth/tickets/) comes in the query, never the access token. Access to the site is
+ * checked here, before the upgrade reaches the Durable Object, which then keeps re-checking it
+ * (durable-objects/live-access.ts) and closes the socket when it no longer holds.
  */
 export const realtimeRoutes = new Hono<AppEnv>({ strict: false }).basePath('/ws');
 realtimeRoutes.use('*', requestId);
@@ -20,13 +22,28 @@ realtimeRoutes.onError(onError);
 
 realtimeRoutes.get(
   '/sites/:siteId',
-  authenticateSocket,
+  authenticateTicket('site_socket', 'siteId'),
   tenantContext,
   async (c) => {
     const tenant = c.get('tenant');
+    const ticket = ticketOf(c.req.raw);
+    assertTicketAccount(ticket, tenant.account.id);
     const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
+    const grant: SocketGrant = {
+      user_id: tenant.user.id,
+      name: tenant.user.name || tenant.user.email,
+      account_id: tenant.account.id,
+      role: tenant.user.role,
+      tv: ticket.tokenVersion,
+      exp: ticket.sessionExp * 1000,
+      site_id: site.id,
+      shard: tenant.shard,
+    };
+    // `set` replaces whatever a client sent under this name; the ticket stays out of the room.
     const headers = new Headers(c.req.raw.headers);
-    headers.set(MEMBER_HEADER, JSON.stringify({ user_id: tenant.user.id, name: tenant.user.name || tenant.user.email }));
-    return coordinatorOf(c.env, tenant.account.id, site.id).stub.fetch(new Request(c.req.raw.url, { headers }));
+    headers.set(GRANT_HEADER, JSON.stringify(grant));
+    const url = new URL(c.req.url);
+    url.searchParams.delete('ticket');
+    return coordinatorOf(c.env, tenant.account.id, site.id).stub.fetch(new Request(url, { headers }));
   },
 );

@@ -1,8 +1,17 @@
 import type { GenerationState } from '../../durable-objects/draft-room/generation';
 import type { PersistResult } from '../../durable-objects/draft-room/index';
-import { roomName, type DraftSnapshot, type GenerationMeta, type ImagePlacement, type ImagePlacementResult, type ProjectionResult, type SectionPosition, type VersionInfo } from '../../durable-objects/draft-room/protocol';
+import { isVersionLimit, roomName, type DraftSnapshot, type GenerationMeta, type ImagePlacement, type ImagePlacementResult, type ProjectionResult, type SectionPosition, type VersionInfo, type VersionLimit } from '../../durable-objects/draft-room/protocol';
 import type { StoreStats } from '../../durable-objects/draft-room/storage';
 import type { Env } from '../env';
+import { Conflict } from '../http/errors';
+
+/** A draft at its version cap answers 409 (the routes and the coordinator share this client). */
+function versionOrConflict<T>(result: T): Exclude<T, { kind: 'version_limit' }> {
+  if (isVersionLimit(result)) {
+    throw new Conflict(`This draft already keeps ${result.max} named versions, the most it may: older automatic backups were already removed.`, 'version_limit');
+  }
+  return result as Exclude<T, { kind: 'version_limit' }>;
+}
 
 export type { PersistResult };
 
@@ -18,15 +27,16 @@ export function draftRoomOf(env: Env, accountId: number, contentId: number) {
     beginGeneration: (meta: GenerationMeta) => stub.beginGeneration(meta) as Promise<GenerationState>,
     appendSection: (h2: string, html: string, at?: SectionPosition) => stub.appendSection(h2, html, at) as Promise<{ appended: boolean; blocks: number }>,
     finishGeneration: () => stub.finishGeneration() as Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>,
+    abortGeneration: (html: string) => stub.abortGeneration(html) as Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>,
     generation: () => stub.generation() as Promise<GenerationState>,
     replaceWithHtml: (html: string) => stub.replaceWithHtml(html) as Promise<DraftSnapshot & { projection: ProjectionResult }>,
     snapshotHtml: () => stub.snapshotHtml() as Promise<DraftSnapshot>,
     placeImage: (image: ImagePlacement) => stub.placeImage(image) as Promise<ImagePlacementResult & { projection: ProjectionResult }>,
     removeImage: (imageId: number) => stub.removeImage(imageId) as Promise<{ removed: number; projection: ProjectionResult }>,
-    saveVersion: (name: string, userId: number | null) => stub.saveVersion(name, userId) as Promise<VersionInfo>,
+    saveVersion: async (name: string, userId: number | null) => versionOrConflict((await stub.saveVersion(name, userId)) as VersionInfo | VersionLimit),
     listVersions: () => stub.listVersions() as Promise<VersionInfo[]>,
-    restoreVersion: (versionId: string, userId: number | null) =>
-      stub.restoreVersion(versionId, userId) as Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | null>,
+    restoreVersion: async (versionId: string, userId: number | null) =>
+      versionOrConflict((await stub.restoreVersion(versionId, userId)) as (DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | VersionLimit | null),
     restartForTest: () => stub.restartForTest() as Promise<void>,
     storageStats: () => stub.storageStats() as Promise<StoreStats & { connections: number }>,
   };

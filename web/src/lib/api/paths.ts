@@ -88,7 +88,7 @@ export const API = {
   usageSummary: `${BILLING}/usage/summary/`,
 } as const;
 
-/** The site's live channel (job progress, data changes, presence): same origin, ws(s) scheme. */
-export function siteSocketUrl(origin: string, siteId: number, accessToken: string): string {
-  return `${origin.replace(/^http/, 'ws')}/ws/sites/${seg(siteId)}?access_token=${encodeURIComponent(accessToken)}`;
+/** The site's live channel (job progress, data changes, presence): same origin, ws(s) scheme, a site_socket ticket. */
+export function siteSocketUrl(origin: string, siteId: number, ticket: string): string {
+  return `${origin.replace(/^http/, 'ws')}/ws/sites/${seg(siteId)}?ticket=${encodeURIComponent(ticket)}`;
 }

@@ -4,16 +4,19 @@
  * events) and who else is looking at the site (presence) as reactive state, and tells pages when
  * data they show changed (`data.changed`) so they refetch just that, without a page reload.
  *
- * Browsers can't put an Authorization header on a WebSocket, so the access token travels in the
- * query; it is refreshed through the API client before connecting when it is about to expire, and
- * forcibly after a connection was refused before opening (the likely cause is the token).
+ * Browsers can't put an Authorization header on a WebSocket, so a site_socket ticket (a minute
+ * long, for this site only: never the access token) travels in the query, asked for before every
+ * (re)connect. The coordinator closes the socket with a named code when the session expires or
+ * the member's access changes (core/realtime/close-codes.ts): `notice` says why, and the channel
+ * reconnects at once with a new ticket, or stops when access to the site was removed.
  * Connections drop (deploys, sleep, flaky Wi-Fi): reconnects back off exponentially with jitter,
  * and after a reconnect every subscriber refetches, since events sent meanwhile are lost.
  */
 import type { JobView } from '$core/ai/jobs';
 import { REALTIME_PROTOCOL_VERSION, type CoordinatorEvent, type DataEntity, type PresenceMember } from '$core/realtime/events';
-import { freshAccessToken } from '$lib/api/client';
+import { CLOSE_ACCESS_CHANGED, CLOSE_SESSION_EXPIRED, FINAL_CLOSE_CODES, closeMessage } from '$core/realtime/close-codes';
 import { siteSocketUrl } from '$lib/api/paths';
+import { socketTicket } from '$lib/realtime/tickets';
 import { reconnectDelay } from '$core/realtime/backoff';
 import { applySnapshot, isActive, justFinished, mergeJob } from '$core/realtime/job-list';
 
@@ -25,11 +28,6 @@ const PING_EVERY_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 /** A job's data.changed and the page's own reload after an action arrive together: one refetch. */
 const CHANGE_DEBOUNCE_MS = 150;
-/**
- * A refused socket forces a token refresh, but a token minted this recently can't be the reason
- * (access revoked, server down): don't rotate the refresh token on every retry.
- */
-const FORCED_REFRESH_INTERVAL_MS = 60_000;
 
 interface ChangeListener {
   entities: Set<DataEntity>;
@@ -43,6 +41,8 @@ class SiteChannel {
   jobs = $state.raw<JobView[]>([]);
   /** People connected to the site right now (one entry per person, however many tabs). */
   members = $state.raw<PresenceMember[]>([]);
+  /** Why the server last closed the socket ("Your session expired — reconnecting…"); null once open. */
+  notice = $state<string | null>(null);
   /** Reserving, queued, running or saving. */
   activeJobs = $derived(this.jobs.filter((j) => isActive(j.status)));
 
@@ -51,8 +51,6 @@ class SiteChannel {
   #generation = 0;
   #attempt = 0;
   #openedBefore = false;
-  #refusedBeforeOpen = false;
-  #forcedRefreshAt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -83,7 +81,7 @@ class SiteChannel {
     this.members = [];
     this.#attempt = 0;
     this.#openedBefore = false;
-    this.#refusedBeforeOpen = false;
+    this.notice = null;
   }
 
   /** A job this tab just started (the POST reply): shown at once, whatever the socket is doing. */
@@ -123,24 +121,21 @@ class SiteChannel {
     const siteId = this.siteId;
     if (siteId === null) return;
     this.status = this.#openedBefore ? 'reconnecting' : 'connecting';
-    const force = this.#refusedBeforeOpen && Date.now() - this.#forcedRefreshAt > FORCED_REFRESH_INTERVAL_MS;
-    if (force) this.#forcedRefreshAt = Date.now();
-    const token = await freshAccessToken(60, force);
+    // The API client refreshes the access token first if it expired.
+    const ticket = await socketTicket('site_socket', siteId);
     if (generation !== this.#generation) return;
-    // No token: offline or the session ended (the API client notices that on the next request).
-    if (!token) return this.#scheduleReconnect();
+    // No ticket: offline, the session ended (the API client says so) or the site is gone.
+    if (!ticket) return this.#scheduleReconnect();
 
-    const ws = new WebSocket(siteSocketUrl(location.origin, siteId, token));
+    const ws = new WebSocket(siteSocketUrl(location.origin, siteId, ticket));
     this.#socket = ws;
-    let opened = false;
     ws.onopen = () => {
       if (this.#socket !== ws) return;
-      opened = true;
       const reopened = this.#openedBefore;
       this.#openedBefore = true;
-      this.#refusedBeforeOpen = false;
       this.#attempt = 0;
       this.status = 'open';
+      this.notice = null;
       this.#startPing(ws);
       if (reopened) this.#emitChange(ALL_ENTITIES);
     };
@@ -149,11 +144,17 @@ class SiteChannel {
       this.#armPongTimeout(ws, false);
       if (typeof e.data === 'string') this.#receive(e.data);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.#socket !== ws) return;
       this.#socket = null;
       this.#stopPing();
-      this.#refusedBeforeOpen = !opened;
+      this.notice = closeMessage(event.code);
+      if (FINAL_CLOSE_CODES.includes(event.code)) {
+        this.status = 'idle';
+        return;
+      }
+      // A new ticket fixes these: no backoff.
+      if (event.code === CLOSE_SESSION_EXPIRED || event.code === CLOSE_ACCESS_CHANGED) this.#attempt = 0;
       this.#scheduleReconnect();
     };
   }
