@@ -13,8 +13,33 @@ export const REPAIRABLE_FAULTS = ['fenced', 'prose', 'trailing_comma', 'smart_qu
 
 export const FAULTS = [...TRANSPORT_FAULTS, ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
-/** A script entry: a fault, or 'ok' for one normal reply. */
-export type ScriptEntry = Fault | 'ok';
+/**
+ * A scripted raw reply (chat only): the exact `message.content` to answer (null for none), with its
+ * finish_reason and message.refusal — for replies no fault mode produces (the reply corpus).
+ */
+export interface RawReply {
+  raw: string | null;
+  finish_reason?: 'stop' | 'length';
+  refusal?: string | null;
+}
+/** A script entry: a fault, 'ok' for one normal reply, or a raw reply. */
+export type ScriptEntry = Fault | 'ok' | RawReply;
+
+export function isRawReply(x: unknown): x is RawReply {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return false;
+  const r = x as Record<string, unknown>;
+  return (
+    'raw' in r &&
+    (r.raw === null || typeof r.raw === 'string') &&
+    (r.finish_reason === undefined || r.finish_reason === 'stop' || r.finish_reason === 'length') &&
+    (r.refusal === undefined || r.refusal === null || typeof r.refusal === 'string')
+  );
+}
+
+/** The stats outcome of a script entry ('raw' for a raw reply). */
+export function outcomeOf(entry: ScriptEntry): Outcome {
+  return isRawReply(entry) ? 'raw' : entry;
+}
 
 /** Probabilities per request; '5xx' is split evenly between 500 and 503. Other fault names are allowed too. */
 export type FaultRates = { '429'?: number; '5xx'?: number; timeout?: number; malformed?: number } & Partial<Record<Fault, number>>;
@@ -24,10 +49,10 @@ export function isFault(x: unknown): x is Fault {
 }
 
 export function isScriptEntry(x: unknown): x is ScriptEntry {
-  return x === 'ok' || isFault(x);
+  return x === 'ok' || isFault(x) || isRawReply(x);
 }
 
-export const OUTCOMES = ['ok', ...FAULTS, 'unauthorized', 'bad_request'] as const;
+export const OUTCOMES = ['ok', ...FAULTS, 'raw', 'unauthorized', 'bad_request'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface Stats {
@@ -246,6 +271,7 @@ export const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
  */
 export function applyContentFault(content: string, value: unknown, fault: ScriptEntry): FaultedContent {
   const ok = (c: string): FaultedContent => ({ content: c, refusal: null, finishReason: 'stop' });
+  if (isRawReply(fault)) return { content: fault.raw, refusal: fault.refusal ?? null, finishReason: fault.finish_reason ?? 'stop' };
   switch (fault) {
     case 'malformed':
       return ok('Sure! Here is what I came up with: the first group is about the main topic and the second one covers the rest. Let me know if you want me to expand on any of it.');

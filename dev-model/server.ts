@@ -22,6 +22,8 @@ import {
   faultError,
   isFault,
   isScriptEntry,
+  isRawReply,
+  outcomeOf,
   openAiError,
   validateRates,
   type ErrorReply,
@@ -228,15 +230,15 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     const model = typeof body.model === 'string' && body.model.trim() ? body.model : 'igny8-dev-small';
     const stream = body.stream === true;
     const { tracker, signal, fault } = begin(req, res, key);
-    tracker.outcome(fault as Outcome);
+    tracker.outcome(outcomeOf(fault));
     await sleep(registry.latencyFor(key), signal);
     if (signal.aborted) return `aborted (${fault})`;
     if (fault !== 'disconnect' || !stream) {
-      if (transportFault(req, res, fault, key)) return fault;
+      if (transportFault(req, res, fault, key)) return outcomeOf(fault);
     }
 
     const reply = generateReply(body, model);
-    let out = CONTENT_FAULTS.has(fault)
+    let out = isRawReply(fault) || CONTENT_FAULTS.has(fault)
       ? applyContentFault(reply.content, reply.value, fault)
       : { content: reply.content as string | null, refusal: null as string | null, finishReason: 'stop' as 'stop' | 'length' };
     // Honour max_tokens like a real model: cut the reply and report finish_reason 'length'.
@@ -249,7 +251,7 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     const usage: Usage = { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
     const id = `chatcmpl-dev${randomUUID().replace(/-/g, '').slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
-    const label = `${reply.fn ?? 'chat'} ${fault}`;
+    const label = `${reply.fn ?? 'chat'} ${isRawReply(fault) ? 'raw' : fault}`;
 
     if (stream) {
       const headerDelay = Number(req.headers['x-dev-model-stream-delay-ms']);
@@ -306,10 +308,10 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     if (format !== 'b64_json' && format !== 'url') throw badRequest("'response_format' must be 'b64_json' or 'url'.", 'response_format');
 
     const { tracker, signal, fault } = begin(req, res, key);
-    tracker.outcome(fault as Outcome);
+    tracker.outcome(outcomeOf(fault));
     await sleep(registry.latencyFor(key), signal);
     if (signal.aborted) return `aborted (${fault})`;
-    if (transportFault(req, res, fault, key)) return fault;
+    if (transportFault(req, res, fault, key)) return outcomeOf(fault);
     if (fault === 'refusal') {
       sendError(res, openAiError(400, 'Your request was rejected as a result of our safety system (dev model fault injection).', 'invalid_request_error', 'content_policy_violation'));
       return fault;
@@ -364,10 +366,10 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       return 'unauthorized';
     }
     const { tracker, signal, fault } = begin(req, res, key);
-    tracker.outcome(fault as Outcome);
+    tracker.outcome(outcomeOf(fault));
     await sleep(registry.latencyFor(key), signal);
     if (signal.aborted) return `aborted (${fault})`;
-    if (transportFault(req, res, fault, key, true)) return fault;
+    if (transportFault(req, res, fault, key, true)) return outcomeOf(fault);
     if (fault === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('<html><body>Bad gateway (dev model fault injection)</body></html>');
@@ -422,7 +424,7 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     const cfg: Partial<KeyConfig> = {};
     if (b.script !== undefined) {
       if (!Array.isArray(b.script) || !b.script.every(isScriptEntry)) {
-        throw badRequest(`script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}`, 'script');
+        throw badRequest(`script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}, or a raw reply {raw, finish_reason?, refusal?}`, 'script');
       }
       cfg.script = b.script;
     }

@@ -9,37 +9,29 @@ import { CONTENT_STRUCTURES, CONTENT_TYPES, type AiFunction } from '../domain/en
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const clusterReply = z.object({
-  clusters: z
-    .array(
-      z.object({
-        name: text(120),
-        description: z.string().trim().max(1000).default(''),
-        keywords: z.array(z.string().max(300)).min(1),
-      }),
-    )
-    .min(1),
+export const clusterItem = z.object({
+  name: text(120),
+  description: z.string().trim().max(1000).default(''),
+  keywords: z.array(z.string().max(300)).min(1),
 });
+export const clusterReply = z.object({ clusters: z.array(clusterItem).min(1) });
 
 export const outlineSection = z.object({ h2: text(200), coverage: z.string().trim().max(1000).default('') });
 
-export const ideasReply = z.object({
-  ideas: z
-    .array(
-      z.object({
-        title: text(200),
-        description: z.string().trim().max(2000).default(''),
-        content_type: z.enum(CONTENT_TYPES),
-        content_structure: z.enum(CONTENT_STRUCTURES),
-        target_keywords: z.array(z.string().max(300)).default([]),
-        estimated_word_count: z.coerce.number().int().min(100).max(20000),
-        outline: z.array(outlineSection).min(1).max(20),
-        cluster: z.string().max(120).optional(),
-      }),
-    )
-    .min(1),
+export const ideaItem = z.object({
+  title: text(200),
+  description: z.string().trim().max(2000).default(''),
+  /** Missing: a post (the seed's default); a value outside the list is not guessed. */
+  content_type: z.enum(CONTENT_TYPES).default('post'),
+  content_structure: z.enum(CONTENT_STRUCTURES).default('article'),
+  target_keywords: z.array(z.string().max(300)).default([]),
+  estimated_word_count: z.coerce.number().int().min(100).max(20000),
+  outline: z.array(outlineSection).min(1).max(20),
+  cluster: z.string().max(120).optional(),
 });
+export const ideasReply = z.object({ ideas: z.array(ideaItem).min(1) });
 
+export const contentSection = z.object({ h2: text(200), html: z.string().min(1).max(100_000) });
 export const contentReply = z.object({
   title: text(200),
   meta_title: text(200),
@@ -48,14 +40,14 @@ export const contentReply = z.object({
   secondary_keywords: z.array(z.string().max(300)).default([]),
   tags: z.array(z.string().max(100)).default([]),
   categories: z.array(z.string().max(100)).default([]),
-  sections: z.array(z.object({ h2: text(200), html: z.string().min(1).max(100_000) })).min(1),
+  sections: z.array(contentSection).min(1),
 });
 
+export const imagePrompt = z.object({ prompt: text(2000), alt: z.string().trim().max(300).default('') });
+export const inArticlePrompt = imagePrompt.extend({ after_section: z.coerce.number().int().min(0) });
 export const imagePromptsReply = z.object({
-  featured: z.object({ prompt: text(2000), alt: z.string().trim().max(300).default('') }),
-  in_article: z
-    .array(z.object({ prompt: text(2000), alt: z.string().trim().max(300).default(''), after_section: z.coerce.number().int().min(0) }))
-    .default([]),
+  featured: imagePrompt,
+  in_article: z.array(inArticlePrompt).default([]),
 });
 
 export const REPLY_SCHEMAS = {

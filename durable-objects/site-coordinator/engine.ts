@@ -543,7 +543,7 @@ export class CoordinatorEngine {
       reply = await chatCompletion(cfg, request);
     }
     if (!this.stillCurrent(job)) return { parsed: null, tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
-    const repaired = repairJson(reply.content);
+    const repaired = repairJson(reply);
     if (!repaired.ok) throw new InvalidReply(repaired.reason);
     if (!def.parse) throw new Error(`AI function ${def.name} has neither run() nor parse().`);
     return { parsed: def.parse(repaired.value, aiBatch), tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { cutOffSentence, refusalSentence } from '../../core/ai/reader';
 import { outboundCause, outboundFetcher, OutboundRefused } from '../lib/outbound-fetch';
 
 /**
@@ -76,6 +77,10 @@ export interface ChatResult {
   model: string;
   tokensIn: number;
   tokensOut: number;
+  /** `finish_reason` of the completion ('length': cut off by the token limit). */
+  finishReason: string | null;
+  /** `message.refusal`, when the model refused. */
+  refusal: string | null;
 }
 
 /** `retry-after-ms`, then `retry-after` as seconds or an HTTP date. */
@@ -159,11 +164,11 @@ export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Pro
   }
   const choice = completion.choices[0];
   const usage = { tokensIn: completion.usage?.prompt_tokens ?? 0, tokensOut: completion.usage?.completion_tokens ?? 0 };
-  if (choice?.message.refusal) throw new ProviderError('refusal', `The model refused: ${choice.message.refusal.slice(0, 200)}`);
-  if (choice?.finish_reason === 'length') throw new ProviderError('truncated', 'The model reply was cut off (finish_reason "length").');
+  if (choice?.message.refusal) throw new ProviderError('refusal', `The AI reply could not be used: ${refusalSentence(choice.message.refusal)}`);
+  if (choice?.finish_reason === 'length') throw new ProviderError('truncated', `The AI reply could not be used: ${cutOffSentence(usage.tokensOut)}`);
   const content = choice?.message.content ?? '';
   if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
-  return { content, model: completion.model || cfg.model, ...usage };
+  return { content, model: completion.model || cfg.model, ...usage, finishReason: choice?.finish_reason ?? null, refusal: choice?.message.refusal ?? null };
 }
 
 /**
@@ -193,8 +198,8 @@ export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest
   } catch (err) {
     throw classifyError(err);
   }
-  if (refusal) throw new ProviderError('refusal', `The model refused: ${refusal.slice(0, 200)}`);
-  if (finish === 'length') throw new ProviderError('truncated', 'The model reply was cut off (finish_reason "length").');
+  if (refusal) throw new ProviderError('refusal', `The AI reply could not be used: ${refusalSentence(refusal)}`);
+  if (finish === 'length') throw new ProviderError('truncated', `The AI reply could not be used: ${cutOffSentence(usage.tokensOut)}`);
   if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
-  return { content, model, ...usage };
+  return { content, model, ...usage, finishReason: finish, refusal: refusal || null };
 }

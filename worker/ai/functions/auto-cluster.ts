@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { clusterReply } from '../../../core/ai/contracts';
+import { normalizeClusterReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { keywords, sectors } from '../../../core/schema/shard';
-import type { Statement } from '../../db/batch';
+import { forIdsWithinParamLimit, sqlList, withinParamLimit, type Statement } from '../../db/batch';
 import { recomputeClusterMetrics } from '../../planner/cluster-metrics';
 import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
 
@@ -14,7 +14,8 @@ export const creditsForKeywords = (n: number) => Math.max(1, Math.ceil(n / 30));
 
 type Meta = { sector_id: number; keywords: { id: number; keyword: string; normalized: string }[]; max_clusters?: number };
 type ParsedCluster = { name: string; normalized_name: string; description: string; keyword_ids: number[] };
-type Parsed = { sector_id: number; clusters: ParsedCluster[]; invented: number; unassigned: number[] };
+/** dropped: clusters of the reply that were unusable (no name, no keywords) and left out. */
+type Parsed = { sector_id: number; clusters: ParsedCluster[]; invented: number; unassigned: number[]; dropped: number };
 
 /** max_clusters: the plan's cluster limit when the job was accepted (set by the route, not the client). */
 const input = z.object({ keyword_ids: z.array(z.number().int().positive()).min(1).max(10_000), max_clusters: z.number().int().nonnegative().optional() });
@@ -60,13 +61,13 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
   },
 
   parse(reply, batch) {
-    const result = clusterReply.safeParse(reply);
-    if (!result.success) throw new InvalidReply(`The clustering reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    const result = normalizeClusterReply(reply);
+    if (!result.ok) throw new InvalidReply(result.reason);
     const idOf = new Map(batch.meta.keywords.map((k) => [normalizeKeyword(k.keyword), k.id]));
     const placed = new Set<number>();
     let invented = 0;
     const parsedClusters: ParsedCluster[] = [];
-    for (const c of result.data.clusters) {
+    for (const c of result.value.clusters) {
       const ids: number[] = [];
       for (const kw of c.keywords) {
         const id = idOf.get(normalizeKeyword(kw));
@@ -79,11 +80,11 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
       const normalized_name = normalizeKeyword(c.name);
       const same = parsedClusters.find((p) => p.normalized_name === normalized_name);
       if (same) same.keyword_ids.push(...ids);
-      else if (ids.length) parsedClusters.push({ name: c.name.trim(), normalized_name, description: c.description, keyword_ids: ids });
+      else if (ids.length) parsedClusters.push({ name: c.name, normalized_name, description: c.description, keyword_ids: ids });
     }
-    if (!parsedClusters.length) throw new InvalidReply('The clustering reply matched none of the given keywords.');
+    if (!parsedClusters.length) throw new InvalidReply('none of the given keywords are in the reply\'s clusters');
     const unassigned = batch.meta.keywords.map((k) => k.id).filter((id) => !placed.has(id));
-    return { sector_id: batch.meta.sector_id, clusters: parsedClusters, invented, unassigned };
+    return { sector_id: batch.meta.sector_id, clusters: parsedClusters, invented, unassigned, dropped: result.dropped };
   },
 
   save(ctx, prepared, parsed) {
@@ -107,9 +108,10 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     // passes it (the statements run in order in one transaction). Keywords of a cluster that could
     // not be created stay as they were (see the UPDATE below).
     const maxClusters = prepared.batches[0]?.meta.max_clusters ?? Number.MAX_SAFE_INTEGER;
-    for (const rows of chunk(all, 20)) {
+    // Each statement under D1's 100 bound parameters (withinParamLimit sizes the parts).
+    statements.push(...withinParamLimit(all, (rows) => {
       const values = sql.join(rows.map((c) => sql`(${c.sector_id}, ${c.name}, ${c.normalized_name}, ${c.description})`), sql`, `);
-      statements.push(sql`
+      return sql`
         INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, source_job_id, created_at, updated_at)
         SELECT ${ctx.accountId}, ${ctx.siteId}, v.sector_id, v.name, v.normalized_name, v.description, ${ctx.jobId}, ${now}, ${now}
         FROM (
@@ -118,28 +120,29 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
           WHERE NOT EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = column1 AND normalized_name = column3)
         ) AS v
         WHERE v.n + (SELECT count(*) FROM clusters WHERE account_id = ${ctx.accountId}) <= ${maxClusters}
-        ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING`);
-    }
-    for (const ids of chunk(clusteredIds, 90)) {
-      statements.push(sql`DELETE FROM keyword_clusters WHERE account_id = ${ctx.accountId} AND keyword_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
-    }
+        ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING`;
+    }));
+    statements.push(...forIdsWithinParamLimit(clusteredIds, (ids) => sql`DELETE FROM keyword_clusters WHERE account_id = ${ctx.accountId} AND keyword_id IN (${sqlList(ids)})`));
     for (const c of all) {
-      for (const ids of chunk(c.keyword_ids, 90)) {
-        // A cluster the plan's limit kept out (EXISTS fails): its keywords keep their state instead
-        // of turning 'active' with no cluster.
-        statements.push(sql`
+      // A cluster the plan's limit kept out (EXISTS fails): its keywords keep their state instead
+      // of turning 'active' with no cluster.
+      statements.push(
+        ...forIdsWithinParamLimit(c.keyword_ids, (ids) => sql`
           UPDATE keywords SET status = 'active', updated_at = ${now},
             cluster_id = (SELECT id FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})
-          WHERE account_id = ${ctx.accountId} AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})`);
-      }
+          WHERE account_id = ${ctx.accountId} AND id IN (${sqlList(ids)})
+            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})`),
+      );
     }
-    for (const ids of chunk(clusteredIds, 90)) {
-      statements.push(sql`
+    statements.push(
+      ...forIdsWithinParamLimit(
+        clusteredIds,
+        (ids) => sql`
         INSERT OR IGNORE INTO keyword_clusters (account_id, keyword_id, cluster_id, created_at)
         SELECT account_id, id, cluster_id, ${now} FROM keywords
-        WHERE account_id = ${ctx.accountId} AND cluster_id IS NOT NULL AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
-    }
+        WHERE account_id = ${ctx.accountId} AND cluster_id IS NOT NULL AND id IN (${sqlList(ids)})`,
+      ),
+    );
     statements.push(recomputeClusterMetrics(ctx.accountId, all.map((c) => c.sector_id)));
     const sent = parsed.reduce((n, p) => n + p.clusters.reduce((m, c) => m + c.keyword_ids.length, 0) + p.unassigned.length, 0);
     return {
@@ -152,6 +155,7 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
         keywords_clustered: clusteredIds.length,
         keywords_unassigned: parsed.reduce((n, p) => n + p.unassigned.length, 0),
         invented_keywords_dropped: parsed.reduce((n, p) => n + p.invented, 0),
+        clusters_dropped: parsed.reduce((n, p) => n + p.dropped, 0),
       },
     };
   },

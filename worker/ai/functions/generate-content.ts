@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { contentReply } from '../../../core/ai/contracts';
+import type { contentReply } from '../../../core/ai/contracts';
+import { normalizeContentReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { htmlToText, sanitizeHtml } from '../../../core/html/sanitize';
 import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
@@ -113,12 +114,12 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
   },
 
   parse(reply, batch) {
-    const result = contentReply.safeParse(reply);
-    if (!result.success) throw new InvalidReply(`The article reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
-    const html = articleHtml(result.data.sections);
+    const result = normalizeContentReply(reply);
+    if (!result.ok) throw new InvalidReply(result.reason);
+    const html = articleHtml(result.value.sections);
     const words = htmlToText(html).split(/\s+/).filter(Boolean).length;
-    if (words === 0) throw new InvalidReply('The article has no text after sanitizing.');
-    return { ...result.data, task_id: batch.meta.task_id, content_id: batch.meta.content_id, html, word_count: words, follows_outline: followsOutline(batch.meta.outline, result.data.sections) };
+    if (words === 0) throw new InvalidReply('the article has no text after sanitizing');
+    return { ...result.value, task_id: batch.meta.task_id, content_id: batch.meta.content_id, html, word_count: words, follows_outline: followsOutline(batch.meta.outline, result.value.sections) };
   },
 
   save(ctx, _prepared, parsed) {

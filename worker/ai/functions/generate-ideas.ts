@@ -1,10 +1,11 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { ideasReply } from '../../../core/ai/contracts';
+import type { ideasReply } from '../../../core/ai/contracts';
+import { normalizeIdeasReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { clusters, contentIdeas, keywordClusters, keywords } from '../../../core/schema/shard';
 import { withinParamLimit } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
 
 /** The contract asks for 3–7 ideas per cluster; the hold covers the most it can cost (1 credit per idea). */
 export const MAX_IDEAS_PER_CLUSTER = 7;
@@ -12,7 +13,8 @@ const MAX_OUTLINE_SECTIONS = 10;
 
 type Meta = { cluster_id: number; sector_id: number; keywords: string[] };
 type ParsedIdea = z.output<typeof ideasReply>['ideas'][number];
-type Parsed = { cluster_id: number; sector_id: number; ideas: ParsedIdea[] };
+/** dropped: ideas of the reply that were unusable (or repeated) and left out. */
+type Parsed = { cluster_id: number; sector_id: number; ideas: ParsedIdea[]; dropped: number };
 
 const input = z.object({
   cluster_ids: z.array(z.number().int().positive()).min(1).max(100),
@@ -27,11 +29,17 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
   reserve: ({ cluster_ids }) => new Set(cluster_ids).size * MAX_IDEAS_PER_CLUSTER,
 
   async prepare(ctx, { cluster_ids, ideas_per_cluster }) {
-    const rows = await ctx.db
-      .select()
-      .from(clusters)
-      .where(and(eq(clusters.account_id, ctx.accountId), eq(clusters.site_id, ctx.siteId), inArray(clusters.id, [...new Set(cluster_ids)])))
-      .all();
+    // In parts: 100 clusters and the account and site would bind 102 parameters (D1 allows 100).
+    const rows = [];
+    for (const ids of chunk([...new Set(cluster_ids)], 90)) {
+      rows.push(
+        ...(await ctx.db
+          .select()
+          .from(clusters)
+          .where(and(eq(clusters.account_id, ctx.accountId), eq(clusters.site_id, ctx.siteId), inArray(clusters.id, ids)))
+          .all()),
+      );
+    }
     if (!rows.length) throw new InvalidJobInput('None of the selected clusters exist any more.');
     const batches = [];
     // Seed: one cluster per AI call, so every idea keeps its cluster and outline.
@@ -55,11 +63,11 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
   },
 
   parse(reply, batch) {
-    const result = ideasReply.safeParse(reply);
-    if (!result.success) throw new InvalidReply(`The ideas reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    const result = normalizeIdeasReply(reply);
+    if (!result.ok) throw new InvalidReply(result.reason);
     const own = new Map(batch.meta.keywords.map((k) => [normalizeKeyword(k), k]));
     const seen = new Set<string>();
-    const ideas = result.data.ideas
+    const ideas = result.value.ideas
       .filter((idea) => {
         const key = normalizeKeyword(idea.title);
         return !seen.has(key) && seen.add(key);
@@ -70,8 +78,8 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
         const targets = [...new Set(idea.target_keywords.map((k) => own.get(normalizeKeyword(k))).filter((k): k is string => !!k))];
         return { ...idea, target_keywords: targets.length ? targets : batch.meta.keywords.slice(0, 1), outline: idea.outline.slice(0, MAX_OUTLINE_SECTIONS) };
       });
-    if (!ideas.length) throw new InvalidReply('The ideas reply contained no ideas.');
-    return { cluster_id: batch.meta.cluster_id, sector_id: batch.meta.sector_id, ideas };
+    if (!ideas.length) throw new InvalidReply('no ideas in the reply');
+    return { cluster_id: batch.meta.cluster_id, sector_id: batch.meta.sector_id, ideas, dropped: result.dropped + result.value.ideas.length - ideas.length };
   },
 
   save(ctx, _prepared, parsed) {
@@ -96,11 +104,11 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
       })),
     );
     return {
-      // 15 columns a row: 6 rows keep a statement under D1's 100 bound parameters.
+      // Each INSERT under D1's 100 bound parameters (15 a row: 6 rows a statement), in the job's one batch.
       statements: withinParamLimit(rows, (part) => ctx.db.insert(contentIdeas).values(part).onConflictDoNothing()),
       charge: rows.length,
       changed: ['ideas'],
-      result: { ideas: rows.length, clusters: parsed.length, titles: rows.map((r) => r.idea_title).slice(0, 50) },
+      result: { ideas: rows.length, clusters: parsed.length, titles: rows.map((r) => r.idea_title).slice(0, 50), ideas_dropped: parsed.reduce((n, p) => n + p.dropped, 0) },
     };
   },
 };

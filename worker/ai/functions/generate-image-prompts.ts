@@ -1,17 +1,19 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { imagePromptsReply } from '../../../core/ai/contracts';
+import type { imagePromptsReply } from '../../../core/ai/contracts';
+import { normalizeImagePromptsReply } from '../../../core/ai/normalize-reply';
 import { htmlToText } from '../../../core/html/sanitize';
 import { content, images } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../writer/draft-room-client';
-import type { Statement } from '../../db/batch';
+import { forIdsWithinParamLimit, sqlList, withinParamLimit } from '../../db/batch';
 import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext } from './types';
 
 /** In-article images asked for per article: one per two sections, at most 4. */
 const inArticleCount = (sections: number) => Math.max(0, Math.min(4, Math.floor(sections / 2)));
 
 type Meta = { content_id: number; task_id: number | null; sector_id: number; sections: number };
-type Parsed = z.output<typeof imagePromptsReply> & Meta;
+/** dropped: in-article prompts of the reply that were unusable and left out. */
+type Parsed = z.output<typeof imagePromptsReply> & Meta & { dropped: number };
 
 const input = z.object({ content_ids: z.array(z.number().int().positive()).min(1).max(50) });
 
@@ -74,12 +76,13 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
   },
 
   parse(reply, batch) {
-    const result = imagePromptsReply.safeParse(reply);
-    if (!result.success) throw new InvalidReply(`The image prompts reply has the wrong shape: ${result.error.issues[0]?.message ?? 'invalid'}`);
+    const result = normalizeImagePromptsReply(reply);
+    if (!result.ok) throw new InvalidReply(result.reason);
     const last = Math.max(0, batch.meta.sections - 1);
     return {
-      ...result.data,
-      in_article: result.data.in_article.slice(0, 4).map((p) => ({ ...p, after_section: Math.min(last, p.after_section) })),
+      ...result.value,
+      dropped: result.dropped,
+      in_article: result.value.in_article.slice(0, 4).map((p) => ({ ...p, after_section: Math.min(last, p.after_section) })),
       ...batch.meta,
     };
   },
@@ -87,22 +90,29 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
   save(ctx, _prepared, parsed) {
     const now = Date.now();
     const a = ctx.accountId;
-    const statements: Statement[] = parsed.flatMap((p) => {
-      const rows = [{ type: 'featured', prompt: p.featured.prompt, alt: p.featured.alt, after: null as number | null }, ...p.in_article.map((i) => ({ type: 'in_article', prompt: i.prompt, alt: i.alt, after: i.after_section }))];
-      return [
-        // New prompts replace the prompts not generated yet (generated images stay until deleted).
-        sql`DELETE FROM images WHERE account_id = ${a} AND content_id = ${p.content_id} AND status IN ('pending', 'failed')`,
-        ...rows.map(
-          (r) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt, after_section, status, created_at, updated_at)
-                     VALUES (${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${r.type}, ${r.prompt}, ${r.alt}, ${r.after}, 'pending', ${now}, ${now})`,
-        ),
-      ];
-    });
+    const rows = parsed.flatMap((p) => [
+      { p, type: 'featured', prompt: p.featured.prompt, alt: p.featured.alt, after: null as number | null },
+      ...p.in_article.map((i) => ({ p, type: 'in_article', prompt: i.prompt, alt: i.alt, after: i.after_section })),
+    ]);
+    // Every statement under D1's 100 bound parameters, all in the job's one batch: first the
+    // prompts not generated yet of these articles go (generated images stay until deleted), then
+    // the new prompts, several rows an INSERT.
+    const statements = [
+      ...forIdsWithinParamLimit(
+        parsed.map((p) => p.content_id),
+        (ids) => sql`DELETE FROM images WHERE account_id = ${a} AND status IN ('pending', 'failed') AND content_id IN (${sqlList(ids)})`,
+      ),
+      ...withinParamLimit(
+        rows,
+        (part) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt, after_section, status, created_at, updated_at)
+                      VALUES ${sql.join(part.map(({ p, type, prompt, alt, after }) => sql`(${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${type}, ${prompt}, ${alt}, ${after}, 'pending', ${now}, ${now})`), sql`, `)}`,
+      ),
+    ];
     return {
       statements,
       charge: 0,
       changed: ['images'],
-      result: { articles: parsed.length, prompts: parsed.reduce((n, p) => n + 1 + p.in_article.length, 0) },
+      result: { articles: parsed.length, prompts: parsed.reduce((n, p) => n + 1 + p.in_article.length, 0), prompts_dropped: parsed.reduce((n, p) => n + p.dropped, 0) },
     };
   },
 };

@@ -6,7 +6,8 @@ import { classifyError, clientFor, decodeImageBase64 } from '../provider';
 import { resolvePrompt } from '../prompts';
 import { resolveRunware, runwareRequest } from '../runware';
 import { draftRoomOf } from '../../writer/draft-room-client';
-import { InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from './types';
+import { forIdsWithinParamLimit, runBatch } from '../../db/batch';
+import { chunk, InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from './types';
 
 /** Seed cost: 1 credit per image. */
 export const CREDITS_PER_IMAGE = 1;
@@ -61,16 +62,26 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
   reserve: ({ image_ids }) => new Set(image_ids).size * CREDITS_PER_IMAGE,
 
   async prepare(ctx, { image_ids }) {
-    const rows = await ctx.db
-      .select()
-      .from(images)
-      .where(and(eq(images.account_id, ctx.accountId), eq(images.site_id, ctx.siteId), inArray(images.id, [...new Set(image_ids)])))
-      .all();
+    // In parts: 100 images and the account and site would bind 102 parameters (D1 allows 100).
+    const rows = [];
+    for (const ids of chunk([...new Set(image_ids)], 90)) {
+      rows.push(
+        ...(await ctx.db
+          .select()
+          .from(images)
+          .where(and(eq(images.account_id, ctx.accountId), eq(images.site_id, ctx.siteId), inArray(images.id, ids)))
+          .all()),
+      );
+    }
     if (!rows.length) throw new InvalidJobInput('None of the selected images exist any more.');
-    await ctx.db
-      .update(images)
-      .set({ status: 'generating', updated_at: new Date() })
-      .where(and(eq(images.account_id, ctx.accountId), inArray(images.id, rows.map((r) => r.id))));
+    const now = new Date();
+    await runBatch(
+      ctx.db,
+      forIdsWithinParamLimit(
+        rows.map((r) => r.id),
+        (ids) => ctx.db.update(images).set({ status: 'generating', updated_at: now }).where(and(eq(images.account_id, ctx.accountId), inArray(images.id, ids))),
+      ),
+    );
     return {
       batches: rows.map((r, index) => ({
         index,

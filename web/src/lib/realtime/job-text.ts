@@ -54,6 +54,8 @@ export function creditsText(job: JobView): string {
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+/** ", 2 keywords left unclustered": what a job's reply did not cover, when there is any. */
+const left = (n: unknown, noun: string, what: string) => (num(n) > 0 ? `, ${plural(num(n), noun)} ${what}` : '');
 
 /** What the job produced, from its `result` (the `result` of each worker/ai/functions/* save()). */
 export function resultText(job: JobView): string {
@@ -61,13 +63,13 @@ export function resultText(job: JobView): string {
   const fn = job.function;
   switch (fn) {
     case 'auto_cluster':
-      return `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}`;
+      return `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}${left(r.keywords_unassigned, 'keyword', 'left unclustered')}${left(r.clusters_dropped, 'unusable cluster', 'left out')}`;
     case 'generate_ideas':
-      return `${plural(num(r.ideas), 'idea')} for ${plural(num(r.clusters), 'cluster')}`;
+      return `${plural(num(r.ideas), 'idea')} for ${plural(num(r.clusters), 'cluster')}${left(r.ideas_dropped, 'unusable idea', 'left out')}`;
     case 'generate_content':
       return `${plural(num(r.articles), 'article')}, ${plural(num(r.words), 'word')}`;
     case 'generate_image_prompts':
-      return `${plural(num(r.prompts), 'image prompt')} for ${plural(num(r.articles), 'article')}`;
+      return `${plural(num(r.prompts), 'image prompt')} for ${plural(num(r.articles), 'article')}${left(r.prompts_dropped, 'unusable prompt', 'left out')}`;
     case 'generate_images':
       return plural(num(r.images), 'image');
     default:
