@@ -2,6 +2,7 @@ import { exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN, call, createSite, signup, type Res, type Session } from '../helpers/api';
 import { createSector, expectError } from '../helpers/fixtures';
+import { socketTicket } from '../helpers/socket';
 import { connectDraft } from '../helpers/yjs-socket';
 
 /**
@@ -212,8 +213,11 @@ describe('ids that are not positive whole numbers, or are too large → 404', ()
   });
 
   it('the draft socket and /media with ids or keys that cannot exist → 404', async () => {
+    // A valid ticket (for a real draft) on a socket path whose id can't exist: the id decides, 404.
+    const ticket = await socketTicket('draft_socket', contentId, owner.token);
+    expect(typeof ticket).toBe('string');
     for (const id of ['abc', '0', '-1', '1.5', '99999999999999999999']) {
-      const res = await connectDraft(id as unknown as number, owner.token);
+      const res = await connectDraft(id as unknown as number, { ticket: ticket as string });
       expect(res.status, id).toBe(404);
       expect(res.webSocket).toBeFalsy();
       expectError({ status: res.status, body: await res.json(), headers: res.headers }, 404);

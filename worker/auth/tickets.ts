@@ -14,6 +14,7 @@ import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { Role } from '../../core/domain/enums';
 import type { AppEnv } from '../env';
 import { ApiError, Unauthorized } from '../http/errors';
+import { idParam, type IdParamName } from '../http/validate';
 
 export const TICKET_PURPOSES = ['site_socket', 'draft_socket', 'media'] as const;
 export type TicketPurpose = (typeof TICKET_PURPOSES)[number];
@@ -98,12 +99,14 @@ export function ticketOf(req: Request): TicketClaims {
  * 426 unless the request really is an upgrade. Sets `session` for tenantContext, which loads the
  * user as it is now (a user disabled since the ticket was issued is refused there).
  */
-export function authenticateTicket(purpose: Exclude<TicketPurpose, 'media'>, param: string): MiddlewareHandler<AppEnv> {
+export function authenticateTicket(purpose: Exclude<TicketPurpose, 'media'>, param: IdParamName): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // An id that can't exist is a 404 on every route, before anything else is looked at.
+    const target = idParam(c, param);
     const ticket = c.req.query('ticket');
     if (!ticket) throw new Unauthorized('Connect with ?ticket=<ticket> from POST /api/v1/auth/tickets/.');
     const claims = await verifyTicket(c.env, ticket, purpose);
-    if (claims.target !== Number(c.req.param(param))) throw new Unauthorized(`This ticket opens another ${purpose === 'site_socket' ? 'site' : 'draft'}.`, 'ticket_invalid');
+    if (claims.target !== target) throw new Unauthorized(`This ticket opens another ${purpose === 'site_socket' ? 'site' : 'draft'}.`, 'ticket_invalid');
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(426, 'Expected a WebSocket upgrade.', 'upgrade_required');
     ticketsOfRequests.set(c.req.raw, claims);
     c.set('session', { userId: claims.userId, accountId: claims.accountId, role: claims.role, tokenVersion: claims.tokenVersion });
