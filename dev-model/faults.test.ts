@@ -152,6 +152,39 @@ describe('content faults', () => {
   });
 });
 
+describe('stall: a stream that stops half-way and stays open', () => {
+  test('sends half the reply, then nothing until the hold ends; not streamed it is a timeout', async () => {
+    const held = await startDevModelServer({ streamDelayMs: 1, timeoutHoldMs: 800 });
+    try {
+      const ai = client(held.url);
+      const stream = await ai.chat.completions.create({ ...clusterReq, stream: true }, withFault('stall'));
+      let text = '';
+      let last = Date.now();
+      let longestGap = 0;
+      await assert.rejects(
+        (async () => {
+          for await (const ch of stream) {
+            longestGap = Math.max(longestGap, Date.now() - last);
+            last = Date.now();
+            text += ch.choices[0]?.delta.content ?? '';
+          }
+        })(),
+      );
+      // Something came, not all of it, and then a silence of about the hold before the socket dropped.
+      assert.ok(text.length > 0);
+      assert.throws(() => JSON.parse(text));
+      assert.ok(Date.now() - last >= 700, `silent for ${Date.now() - last} ms`);
+      assert.ok(longestGap < 700);
+      await assert.rejects(
+        new OpenAI({ apiKey: 'sk-stall', baseURL: `${held.url}/v1`, maxRetries: 0, timeout: 300 }).chat.completions.create(clusterReq, withFault('stall')),
+        (e: unknown) => e instanceof OpenAI.APIConnectionTimeoutError,
+      );
+    } finally {
+      await held.close();
+    }
+  });
+});
+
 describe('per-key scripts, rates and stats', () => {
   test('a script is consumed one fault per request, then normal; other keys are unaffected', async () => {
     const key = 'sk-script-a';
@@ -290,6 +323,25 @@ describe('raw replies (script entries {raw, finish_reason?, refusal?})', () => {
     const normal = (await ai.chat.completions.create(clusterReq)).choices[0]!;
     assert.ok(clusterSchema.safeParse(JSON.parse(normal.message.content!)).success);
     assert.equal((await stats(srv.url, key)).by_outcome.raw, 3);
+  });
+
+  test('a raw reply with tool_arguments answers a tool call, streamed or not, and counts its tokens', async () => {
+    const key = 'sk-raw-tool';
+    const args = '{"clusters":[]}';
+    await devPost(srv.url, '/__dev/faults', { api_key: key, script: [{ raw: null, tool_arguments: args }, { raw: null, tool_arguments: args }] });
+    const ai = client(srv.url, key);
+    const plain = await ai.chat.completions.create(clusterReq);
+    const call = plain.choices[0]!.message.tool_calls?.[0];
+    assert.equal(call && 'function' in call ? call.function.arguments : null, args);
+    assert.equal(plain.choices[0]!.finish_reason, 'tool_calls');
+    assert.ok((plain.usage?.completion_tokens ?? 0) > 0);
+    let streamed = '';
+    let finish: string | null = null;
+    for await (const ch of await ai.chat.completions.create({ ...clusterReq, stream: true })) {
+      streamed += ch.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
+      finish = ch.choices[0]?.finish_reason ?? finish;
+    }
+    assert.deepEqual([streamed, finish], [args, 'tool_calls']);
   });
 
   test('a malformed raw entry is refused', async () => {

@@ -4,8 +4,12 @@
  */
 import { hash32, mulberry32, type Rng } from './text.ts';
 
-/** Faults answered with an HTTP error or no answer at all. */
-export const TRANSPORT_FAULTS = ['429', '500', '503', 'timeout', 'disconnect'] as const;
+/**
+ * Faults answered with an HTTP error or no answer at all. 'stall': a stream sends half its reply,
+ * then nothing (the connection stays open), like a provider that hangs mid-answer; not streamed,
+ * it is 'timeout'.
+ */
+export const TRANSPORT_FAULTS = ['429', '500', '503', 'timeout', 'disconnect', 'stall'] as const;
 /** 200 replies the product must reject. */
 export const FATAL_CONTENT_FAULTS = ['malformed', 'truncated', 'wrong_shape', 'refusal', 'empty'] as const;
 /** 200 replies whose JSON is only badly wrapped: the product must repair and accept them. */
@@ -21,6 +25,8 @@ export interface RawReply {
   raw: string | null;
   finish_reason?: 'stop' | 'length';
   refusal?: string | null;
+  /** Answer with a tool call whose `function.arguments` is this text (finish_reason 'tool_calls' unless given). */
+  tool_arguments?: string;
 }
 /** A script entry: a fault, 'ok' for one normal reply, or a raw reply. */
 export type ScriptEntry = Fault | 'ok' | RawReply;
@@ -32,7 +38,8 @@ export function isRawReply(x: unknown): x is RawReply {
     'raw' in r &&
     (r.raw === null || typeof r.raw === 'string') &&
     (r.finish_reason === undefined || r.finish_reason === 'stop' || r.finish_reason === 'length') &&
-    (r.refusal === undefined || r.refusal === null || typeof r.refusal === 'string')
+    (r.refusal === undefined || r.refusal === null || typeof r.refusal === 'string') &&
+    (r.tool_arguments === undefined || typeof r.tool_arguments === 'string')
   );
 }
 
@@ -260,7 +267,9 @@ export function faultError(fault: '429' | '500' | '503', retryAfterS: number): E
 export interface FaultedContent {
   content: string | null;
   refusal: string | null;
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'tool_calls';
+  /** A tool call's arguments (raw replies only). */
+  toolArguments?: string | null;
 }
 
 export const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
@@ -271,7 +280,10 @@ export const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
  */
 export function applyContentFault(content: string, value: unknown, fault: ScriptEntry): FaultedContent {
   const ok = (c: string): FaultedContent => ({ content: c, refusal: null, finishReason: 'stop' });
-  if (isRawReply(fault)) return { content: fault.raw, refusal: fault.refusal ?? null, finishReason: fault.finish_reason ?? 'stop' };
+  if (isRawReply(fault)) {
+    const tool = fault.tool_arguments ?? null;
+    return { content: fault.raw, refusal: fault.refusal ?? null, finishReason: fault.finish_reason ?? (tool !== null ? 'tool_calls' : 'stop'), toolArguments: tool };
+  }
   switch (fault) {
     case 'malformed':
       return ok('Sure! Here is what I came up with: the first group is about the main topic and the second one covers the rest. Let me know if you want me to expand on any of it.');

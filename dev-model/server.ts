@@ -192,7 +192,7 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       } else sendError(res, e);
       return true;
     }
-    if (fault === 'timeout') {
+    if (fault === 'timeout' || fault === 'stall') {
       hold(req, res);
       return true;
     }
@@ -233,20 +233,20 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     tracker.outcome(outcomeOf(fault));
     await sleep(registry.latencyFor(key), signal);
     if (signal.aborted) return `aborted (${fault})`;
-    if (fault !== 'disconnect' || !stream) {
+    if ((fault !== 'disconnect' && fault !== 'stall') || !stream) {
       if (transportFault(req, res, fault, key)) return outcomeOf(fault);
     }
 
     const reply = generateReply(body, model);
     let out = isRawReply(fault) || CONTENT_FAULTS.has(fault)
       ? applyContentFault(reply.content, reply.value, fault)
-      : { content: reply.content as string | null, refusal: null as string | null, finishReason: 'stop' as 'stop' | 'length' };
+      : { content: reply.content as string | null, refusal: null as string | null, finishReason: 'stop' as 'stop' | 'length' | 'tool_calls', toolArguments: null as string | null | undefined };
     // Honour max_tokens like a real model: cut the reply and report finish_reason 'length'.
     const limit = Number(body.max_completion_tokens ?? body.max_tokens);
     if (Number.isFinite(limit) && limit > 0 && out.content && approxTokens(out.content) > limit) {
       out = { content: out.content.slice(0, limit * 4), refusal: null, finishReason: 'length' };
     }
-    const completionTokens = approxTokens(out.content ?? out.refusal ?? '');
+    const completionTokens = approxTokens((out.content ?? '') + (out.refusal ?? '') + (out.toolArguments ?? ''));
     const prompt = promptTokens(body);
     const usage: Usage = { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
     const id = `chatcmpl-dev${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -257,7 +257,7 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       const headerDelay = Number(req.headers['x-dev-model-stream-delay-ms']);
       const delayMs = Number.isFinite(headerDelay) && headerDelay >= 0 ? headerDelay : (registry.streamDelayFor(key) ?? opts.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS);
       const opt = body.stream_options as { include_usage?: unknown } | undefined;
-      const pieces = fault === 'disconnect' ? splitForStream(out.refusal ?? out.content ?? '').length : 0;
+      const pieces = fault === 'disconnect' || fault === 'stall' ? splitForStream(out.refusal ?? out.content ?? '').length : 0;
       await streamCompletion(res, {
         id,
         created,
@@ -265,11 +265,13 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
         content: out.content,
         refusal: out.refusal,
         finishReason: out.finishReason,
+        toolArguments: out.toolArguments ?? null,
         usage,
         includeUsage: opt?.include_usage === true,
         delayMs,
         signal,
         ...(fault === 'disconnect' ? { cutAfter: Math.floor(pieces / 2) } : {}),
+        ...(fault === 'stall' ? { stallAfter: Math.floor(pieces / 2), stallMs: holdMs } : {}),
       });
       return `${label} stream`;
     }
@@ -283,7 +285,20 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
         created,
         model,
         system_fingerprint: 'fp_igny8_dev',
-        choices: [{ index: 0, message: { role: 'assistant', content: out.content, refusal: out.refusal, annotations: [] }, logprobs: null, finish_reason: out.finishReason }],
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: out.content,
+              refusal: out.refusal,
+              annotations: [],
+              ...(out.toolArguments != null ? { tool_calls: [{ id: `call_${id.slice(-12)}`, type: 'function', function: { name: reply.fn ?? 'reply', arguments: out.toolArguments } }] } : {}),
+            },
+            logprobs: null,
+            finish_reason: out.finishReason,
+          },
+        ],
         usage,
         service_tier: 'default',
       },
@@ -424,7 +439,7 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     const cfg: Partial<KeyConfig> = {};
     if (b.script !== undefined) {
       if (!Array.isArray(b.script) || !b.script.every(isScriptEntry)) {
-        throw badRequest(`script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}, or a raw reply {raw, finish_reason?, refusal?}`, 'script');
+        throw badRequest(`script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', 'stall', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}, or a raw reply {raw, finish_reason?, refusal?}`, 'script');
       }
       cfg.script = b.script;
     }

@@ -18,12 +18,17 @@ export interface StreamPlan {
   model: string;
   content: string | null;
   refusal: string | null;
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'tool_calls';
+  /** Streamed as a tool call's arguments (after the content, if any). */
+  toolArguments?: string | null;
   usage: Usage;
   includeUsage: boolean;
   delayMs: number;
   /** Stop after this many content deltas and destroy the socket (the 'disconnect' fault). */
   cutAfter?: number;
+  /** After this many content deltas send nothing more for `stallMs`, then drop the socket (the 'stall' fault). */
+  stallAfter?: number;
+  stallMs?: number;
   signal: AbortSignal;
 }
 
@@ -103,6 +108,11 @@ export async function streamCompletion(res: ServerResponse, plan: StreamPlan): P
       res.destroy();
       return;
     }
+    if (plan.stallAfter !== undefined && i >= plan.stallAfter) {
+      await sleep(plan.stallMs ?? 60_000, plan.signal);
+      res.destroy();
+      return;
+    }
     await sleep(plan.delayMs, plan.signal);
     if (plan.signal.aborted || res.destroyed) return;
     await write(res, chunk({ [field]: piece }, null));
@@ -110,6 +120,14 @@ export async function streamCompletion(res: ServerResponse, plan: StreamPlan): P
   if (plan.cutAfter !== undefined) {
     res.destroy();
     return;
+  }
+  if (plan.toolArguments != null) {
+    await write(res, chunk({ tool_calls: [{ index: 0, id: `call_${plan.id.slice(-12)}`, type: 'function', function: { name: 'reply', arguments: '' } }] }, null));
+    for (const piece of splitForStream(plan.toolArguments)) {
+      if (plan.signal.aborted || res.destroyed) return;
+      await sleep(plan.delayMs, plan.signal);
+      await write(res, chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null));
+    }
   }
   await write(res, chunk({}, plan.finishReason));
   if (plan.includeUsage) await write(res, JSON.stringify({ ...base, choices: [], usage: plan.usage }));

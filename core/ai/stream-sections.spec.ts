@@ -30,3 +30,32 @@ describe('SectionStream', () => {
     expect(stream.push('tial</p>"}')).toEqual([{ index: 0, h2: 'A', html: '<p>partial</p>' }]);
   });
 });
+
+describe('SectionStream section names', () => {
+  it('reads heading/content and title/body like the final parse does', () => {
+    const stream = new SectionStream();
+    expect(stream.push('{"sections":[{"heading":"A","content":"## x"},{"title":"B","body":"<p>b</p>"}]}')).toEqual([
+      { index: 0, h2: 'A', html: '## x' },
+      { index: 1, h2: 'B', html: '<p>b</p>' },
+    ]);
+  });
+});
+
+describe('SectionStream on a Markdown document', () => {
+  it('hands out the lead and each section once the next H2 has arrived, the title and code samples not', () => {
+    const md = '# Beds\n\nA lead.\n\n## Why\n\nThey drain.\n\n```\n## not a heading\n```\n## How\n\n- Build\n';
+    for (const size of [1, 5, md.length]) {
+      const stream = new SectionStream();
+      const seen = [];
+      for (let i = 0; i < md.length; i += size) seen.push(...stream.push(md.slice(i, i + size)));
+      expect(seen).toEqual([
+        { index: 0, h2: '', html: '\nA lead.\n' },
+        { index: 1, h2: 'Why', html: '\nThey drain.\n\n```\n## not a heading\n```' },
+      ]);
+    }
+  });
+
+  it('a JSON reply after prose is still read as JSON', () => {
+    expect(new SectionStream().push('Here: {"sections":[{"h2":"A","html":"x"}]}')).toEqual([{ index: 0, h2: 'A', html: 'x' }]);
+  });
+});

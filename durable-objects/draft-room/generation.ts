@@ -8,7 +8,7 @@
  * section whose index was already appended is skipped.
  */
 import * as Y from 'yjs';
-import { draftFragment, htmlToDraft, replaceBlocks } from '../../core/draft';
+import { draftFragment, htmlToDraft, replaceBlocks, replaceDraftWithHtml } from '../../core/draft';
 import { escapeText } from '../../core/html/entities';
 import type { GenerationMeta, SectionPosition } from './protocol';
 
@@ -65,8 +65,13 @@ export function appendSection(doc: Y.Doc, h2: string, html: string, at?: Section
   return { appended: true, blocks };
 }
 
-export function finishGeneration(doc: Y.Doc): GenerationState {
+/**
+ * Marks the generation done. `replaceWith` (the parsed article, when what streamed differs from it)
+ * becomes the whole draft in the same change, so the draft holds exactly what is saved and charged.
+ */
+export function finishGeneration(doc: Y.Doc, replaceWith?: string): GenerationState {
   doc.transact(() => {
+    if (replaceWith !== undefined) replaceDraftWithHtml(draftFragment(doc), replaceWith);
     const m = doc.getMap<unknown>(GENERATION_MAP);
     if (m.get('status') !== 'generating') return;
     m.set('status', 'done');

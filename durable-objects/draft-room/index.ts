@@ -308,10 +308,13 @@ export class DraftRoom extends YServer<Env> {
     return appendSection(this.document, h2, html, at);
   }
 
-  /** Marks the generation done and saves now (document and content row). */
-  async finishGeneration(): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
+  /**
+   * Marks the generation done and saves now (document and content row); `replaceWith`, when given,
+   * becomes the whole draft first (the parsed article, when it differs from what streamed).
+   */
+  async finishGeneration(replaceWith?: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
     await this.ready();
-    const generation = finishGeneration(this.document);
+    const generation = finishGeneration(this.document, replaceWith);
     const { projection } = await this.persist();
     return { ...this.snapshot(), generation, projection };
   }

@@ -8,10 +8,10 @@ import { functionDefinition } from '../../worker/ai/functions/registry';
 import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from '../../worker/ai/functions/types';
 import { costUsd } from '../../worker/ai/pricing';
 import { resolvePrompt, userMessage } from '../../worker/ai/prompts';
-import { chatCompletion, chatCompletionStream, classifyError, type ProviderConfig } from '../../worker/ai/provider';
+import { chatCompletion, chatCompletionStream, classifyError, ProviderError, type ProviderConfig } from '../../worker/ai/provider';
 import { ProviderNotConfigured, resolveProvider } from '../../worker/ai/settings';
 import { insertTaskLog, updateTaskLog } from '../../worker/ai/task-log';
-import { balanceOf, captureStatements, releaseStatements, reserveCredits } from '../../worker/billing/ledger';
+import { balanceOf, captureStatements, lateUsageStatements, releaseStatements, reserveCredits, type UsageRecord } from '../../worker/billing/ledger';
 import { runBatch } from '../../worker/db/batch';
 import { isShardName, shardDb } from '../../worker/db/shards';
 import type { Env } from '../../worker/env';
@@ -32,6 +32,36 @@ const MAX_SETTLE_ATTEMPTS = 5;
 /** Statuses a job can be cancelled from ('saving' is not: its work and price are landing). */
 const CANCELLABLE = ['reserving', 'queued', 'running'] as const;
 const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+/**
+ * Per-attempt timeouts of the chat functions that answer in one piece: a clustering, ideas or
+ * image-prompt reply comes in seconds, so a provider that never answers is given up on in 30 s
+ * (not 60 s × 6 attempts). AI_CALL_TIMEOUT_MS (tests: 3 s) overrides every timeout below.
+ */
+const CALL_TIMEOUT_MS: Partial<Record<string, number>> = { auto_cluster: 30_000, generate_ideas: 30_000, generate_image_prompts: 30_000 };
+/**
+ * A streamed reply (an article) may take minutes: it gets this long to start and this long of
+ * silence between chunks, and 20 times this in all (provider.ts).
+ */
+const STREAM_IDLE_TIMEOUT_MS = 30_000;
+/** Attempts of one AI call that time out: each waited a whole timeout, so two are enough. */
+export const MAX_TIMEOUT_ATTEMPTS = 2;
+/** Tokens spent by one attempt (a usage read from the reply, or estimated for a stream cut part-way). */
+interface Spent {
+  tokensIn: number;
+  tokensOut: number;
+  model: string;
+  estimated?: boolean;
+}
+/**
+ * What the usage log says a job that did not succeed ended with: the reader's sentences for
+ * refused and cut-off replies (core/ai/reader.ts) name them.
+ */
+export function usageOutcome(job: Pick<JobRecord, 'status' | 'error'>): 'cancelled' | 'refused' | 'truncated' | 'failed' {
+  if (job.status === 'cancelled') return 'cancelled';
+  if (/the model refused/i.test(job.error ?? '')) return 'refused';
+  if (/cut off (?:at|before)/i.test(job.error ?? '')) return 'truncated';
+  return 'failed';
+}
 /** Jobs kept for the progress panel and the polling endpoint. */
 const KEEP_JOBS = 200;
 /** The message of a job refused at enqueue because the account could not pay for it. */
@@ -132,6 +162,8 @@ export class CoordinatorEngine {
   private wake: (() => void) | null = null;
   /** Enqueues still being accepted: a duplicate sent meanwhile (same Idempotency-Key) gets the same answer. */
   private readonly accepting = new Map<string, Promise<EnqueueResult>>();
+  /** Attempts of each AI call (`job#batch`) that timed out, for MAX_TIMEOUT_ATTEMPTS. */
+  private readonly timeouts = new Map<string, number>();
 
   constructor(private readonly deps: EngineDeps) {
     this.store = deps.store;
@@ -463,22 +495,47 @@ export class CoordinatorEngine {
     let retryAfter: number | null = null;
     const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
     const sink = inFlight.sink;
-    const timeoutMs = Number(this.deps.env.AI_CALL_TIMEOUT_MS) || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS;
+    const override = Number(this.deps.env.AI_CALL_TIMEOUT_MS);
+    const streamed = !def.run && !!sink;
+    const timeoutMs = override || (streamed ? STREAM_IDLE_TIMEOUT_MS : CALL_TIMEOUT_MS[job.function] || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS);
+    const callKey = `${job.id}#${batch.idx}`;
     try {
       const done = def.run
         ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs, inFlight.controller.signal)
         : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink, inFlight.controller.signal);
       outcome = 'ok';
+      this.timeouts.delete(callKey);
       // Recorded as done only while the job still runs, in the same synchronous step as the check:
-      // a job that ended meanwhile settles without this unit, so its output is taken back.
+      // a job that ended meanwhile settles without this unit, so its output is taken back (its
+      // tokens were still spent: they go to the usage log, not charged).
       if (!this.stillCurrent(job)) {
         await this.takeBack(inFlight);
+        await this.spent(job.id, batch.idx, done);
         return;
       }
-      this.store.updateBatch(job.id, batch.idx, { status: 'done', parsed: done.parsed, tokens_in: done.tokensIn, tokens_out: done.tokensOut, model: done.model, error: null });
+      // The draft gets exactly the parsed reply before the unit counts as delivered (and can be
+      // charged): a room that can't take it fails the attempt, which puts the draft back.
+      if (sink) {
+        await sink.finish(done.parsed);
+        if (!this.stillCurrent(job)) {
+          await this.takeBack(inFlight);
+          return;
+        }
+      }
+      const before = this.store.batchesOf(job.id).find((b) => b.idx === batch.idx);
+      this.store.updateBatch(job.id, batch.idx, {
+        status: 'done',
+        parsed: done.parsed,
+        // What earlier attempts of this call spent (a stream cut part-way, say) stays counted.
+        tokens_in: (before?.tokens_in ?? 0) + done.tokensIn,
+        tokens_out: (before?.tokens_out ?? 0) + done.tokensOut,
+        model: done.model,
+        error: null,
+      });
       this.afterBatch(job.id);
-      await sink?.finish().catch(() => undefined);
     } catch (err) {
+      // A stream that was cut part-way (a cancel, a silence) still cost its tokens: count them first.
+      if (err instanceof ProviderError && err.partial) await this.spent(job.id, batch.idx, err.partial);
       await this.takeBack(inFlight);
       if (err instanceof InvalidReply) {
         outcome = 'ok';
@@ -489,11 +546,17 @@ export class CoordinatorEngine {
       outcome = pe.kind === 'rate_limited' ? 'rate_limited' : 'error';
       retryAfter = pe.retryAfterMs;
       if (!this.stillCurrent(job)) return;
-      if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
+      const timedOut = pe.kind === 'timeout' ? (this.timeouts.get(callKey) ?? 0) + 1 : 0;
+      if (timedOut) this.timeouts.set(callKey, timedOut);
+      if (timedOut >= MAX_TIMEOUT_ATTEMPTS) {
+        this.timeouts.delete(callKey);
+        await this.fail(job, `${pe.message} Gave up after ${timedOut} attempts that timed out.`);
+      } else if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
         const delay = Math.max(pe.retryAfterMs ?? 0, fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500));
         this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
         this.advance(job, { message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).` });
       } else {
+        this.timeouts.delete(callKey);
         await this.fail(job, attempt >= MAX_CALL_ATTEMPTS && pe.retryable ? `${pe.message} Gave up after ${attempt} attempts.` : pe.message);
       }
     } finally {
@@ -526,6 +589,7 @@ export class CoordinatorEngine {
       user: userMessage(`${def.name} for site ${job.site_id}`, aiBatch.input),
       responseFormat: responseFormatFor(def.name as TextAiFunction),
       timeoutMs,
+      idleTimeoutMs: timeoutMs,
       signal,
     };
     let reply;
@@ -542,11 +606,51 @@ export class CoordinatorEngine {
     } else {
       reply = await chatCompletion(cfg, request);
     }
-    if (!this.stillCurrent(job)) return { parsed: null, tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
-    const repaired = repairJson(reply);
-    if (!repaired.ok) throw new InvalidReply(repaired.reason);
-    if (!def.parse) throw new Error(`AI function ${def.name} has neither run() nor parse().`);
-    return { parsed: def.parse(repaired.value, aiBatch), tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
+    const usage = { tokensIn: reply.tokensIn, tokensOut: reply.tokensOut, model: reply.model };
+    if (!this.stillCurrent(job)) return { parsed: null, ...usage };
+    try {
+      // A function may read its reply its own way (an article may also come as Markdown or HTML).
+      const repaired = def.read ? def.read(reply) : repairJson(reply);
+      if (!repaired.ok) throw new InvalidReply(repaired.reason);
+      if (!def.parse) throw new Error(`AI function ${def.name} has neither run() nor parse().`);
+      return { parsed: def.parse(repaired.value, aiBatch), ...usage };
+    } catch (err) {
+      // A refused, cut-off or unusable reply fails the job uncharged, but its tokens were spent.
+      await this.spent(job.id, aiBatch.index, usage);
+      throw err;
+    }
+  }
+
+  /**
+   * Counts the tokens of an attempt whose output is not delivered (refused, cut off, unusable,
+   * cancelled) on its batch and its job, so the settlement logs them, not charged. A job already
+   * settled gets them added to its usage row.
+   */
+  private async spent(jobId: string, idx: number, use: Spent) {
+    if (use.tokensIn + use.tokensOut <= 0) return;
+    const batch = this.store.batchesOf(jobId).find((b) => b.idx === idx);
+    if (batch) this.store.updateBatch(jobId, idx, { tokens_in: batch.tokens_in + use.tokensIn, tokens_out: batch.tokens_out + use.tokensOut, model: batch.model || use.model });
+    const job = this.store.getJob(jobId);
+    if (!job) return;
+    const model = job.model || use.model;
+    const tokensIn = job.tokens_in + use.tokensIn;
+    const tokensOut = job.tokens_out + use.tokensOut;
+    this.store.updateJob(jobId, { tokens_in: tokensIn, tokens_out: tokensOut, model, cost_usd: costUsd(model, tokensIn, tokensOut) });
+    if (job.status === 'succeeded' || job.settled) await this.lateUsage(job, use.tokensIn, use.tokensOut, use.estimated ?? false);
+  }
+
+  /** Tokens that arrived after the job's settlement: added to its usage row (never charged). */
+  private async lateUsage(job: JobRecord, tokensIn: number, tokensOut: number, estimated: boolean) {
+    if (tokensIn + tokensOut <= 0) return;
+    const model = job.model;
+    await runBatch(
+      this.ctx(job).db,
+      lateUsageStatements({
+        accountId: job.account_id,
+        jobId: job.id,
+        usage: { operation: job.function as AiFunction, model, tokens_input: tokensIn, tokens_output: tokensOut, cost_usd: costUsd(model, tokensIn, tokensOut), site_id: job.site_id, metadata: { job_id: job.id, outcome: usageOutcome(job), ...(estimated ? { estimated: true } : {}) } },
+      }),
+    ).catch((err: unknown) => console.warn(`could not log the late usage of job ${job.id}`, err));
   }
 
   private stillCurrent(job: JobRecord) {
@@ -563,8 +667,9 @@ export class CoordinatorEngine {
     const job = this.store.getJob(jobId)!;
     const batches = this.store.batchesOf(jobId);
     const done = batches.filter((b) => b.status === 'done');
-    const tokensIn = done.reduce((n, b) => n + b.tokens_in, 0);
-    const tokensOut = done.reduce((n, b) => n + b.tokens_out, 0);
+    // Every attempt's tokens, delivered or not (spent() put the others on their batches).
+    const tokensIn = batches.reduce((n, b) => n + b.tokens_in, 0);
+    const tokensOut = batches.reduce((n, b) => n + b.tokens_out, 0);
     const model = done[0]?.model || job.model;
     const patch: Partial<JobRecord> = {
       batches_done: done.length,
@@ -596,7 +701,7 @@ export class CoordinatorEngine {
         jobId: job.id,
         charge,
         description: `${job.function}: ${job.summary}`.slice(0, 500),
-        usage: { operation: job.function as AiFunction, model: job.model, tokens_input: job.tokens_in, tokens_output: job.tokens_out, cost_usd: job.cost_usd, site_id: job.site_id, metadata: { job_id: job.id } },
+        usage: { operation: job.function as AiFunction, model: job.model, tokens_input: job.tokens_in, tokens_output: job.tokens_out, cost_usd: job.cost_usd, site_id: job.site_id, metadata: { job_id: job.id, outcome: 'succeeded' } },
       }),
       updateTaskLog({
         accountId: job.account_id,
@@ -636,6 +741,7 @@ export class CoordinatorEngine {
    */
   private async endJob(jobId: string) {
     this.providers.delete(jobId);
+    for (const key of this.timeouts.keys()) if (key.startsWith(`${jobId}#`)) this.timeouts.delete(key);
     const calls = [...this.inFlight.values()].filter((c) => c.jobId === jobId);
     for (const call of calls) call.controller.abort();
     await Promise.all(calls.map((call) => this.takeBack(call)));
@@ -660,6 +766,9 @@ export class CoordinatorEngine {
   }
 
   private async trySettle(job: JobRecord) {
+    // The tokens as of now (a call cut by the end of the job may have counted its own since `job` was read).
+    const spentBefore = this.store.getJob(job.id);
+    if (spentBefore) job = { ...job, tokens_in: spentBefore.tokens_in, tokens_out: spentBefore.tokens_out, cost_usd: spentBefore.cost_usd, model: spentBefore.model };
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const batches = this.store.batchesOf(job.id);
@@ -676,6 +785,24 @@ export class CoordinatorEngine {
     const undo = def.abandon?.(ctx, job.input);
     const ended = job.status === 'cancelled' ? 'cancelled' : 'failed';
     const result = { ...(outcome?.result ?? {}), delivered: delivered.length, total: job.batches_total, credits_charged: charge, delivery: sentence };
+    // Every token the job's calls spent, charged or not (a refused or cut-off reply, a cancelled stream).
+    // A job charged for part of its work also says what its undelivered calls cost.
+    const undelivered = batches.filter((b) => !deliveredBatches.includes(b));
+    const unchargedIn = undelivered.reduce((n, b) => n + b.tokens_in, 0);
+    const unchargedOut = undelivered.reduce((n, b) => n + b.tokens_out, 0);
+    const uncharged =
+      outcome && unchargedIn + unchargedOut > 0
+        ? { uncharged_tokens_input: unchargedIn, uncharged_tokens_output: unchargedOut, uncharged_cost_usd: costUsd(job.model, unchargedIn, unchargedOut) }
+        : {};
+    const usage: UsageRecord = {
+      operation: job.function as AiFunction,
+      model: job.model,
+      tokens_input: job.tokens_in,
+      tokens_output: job.tokens_out,
+      cost_usd: job.cost_usd,
+      site_id: job.site_id,
+      metadata: { job_id: job.id, ended, outcome: usageOutcome(job), delivered: delivered.length, total: job.batches_total, ...uncharged },
+    };
     await runBatch(ctx.db, [
       ...(outcome
         ? [
@@ -685,10 +812,10 @@ export class CoordinatorEngine {
               jobId: job.id,
               charge,
               description: `${job.function} ${ended}: ${sentence}`.slice(0, 500),
-              usage: { operation: job.function as AiFunction, model: job.model, tokens_input: job.tokens_in, tokens_output: job.tokens_out, cost_usd: job.cost_usd, site_id: job.site_id, metadata: { job_id: job.id, ended, delivered: delivered.length, total: job.batches_total } },
+              usage,
             }),
           ]
-        : releaseStatements({ accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message })),
+        : releaseStatements({ accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message, usage })),
       ...(undo?.statements ?? []),
       updateTaskLog({
         accountId: job.account_id,
@@ -709,7 +836,10 @@ export class CoordinatorEngine {
       // The drafts of units that were never charged go back to what they were before the job.
       for (const b of done) await def.sink?.(this.deps.env, ctx, { index: b.idx, input: b.input, meta: b.meta }).abort().catch(() => undefined);
     }
+    // Tokens counted while the batch above was in flight missed it: they are added to the row now.
+    const spentAfter = this.store.getJob(job.id);
     this.update(job.id, { settled: 1, credits_charged: charge, result, message: `${job.message}: ${sentence}` });
+    if (spentAfter) await this.lateUsage({ ...spentAfter, settled: 1 }, spentAfter.tokens_in - job.tokens_in, spentAfter.tokens_out - job.tokens_out, false);
     const changed = [...new Set([...(outcome?.changed ?? []), ...(undo?.changed ?? [])])];
     if (changed.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: changed, job_id: job.id });
     if (outcome) await this.deliver(def, ctx, delivered, parsed);

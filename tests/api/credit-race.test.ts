@@ -36,7 +36,7 @@ async function lastTxId() {
   return (await db.prepare('SELECT coalesce(max(id), 0) AS id FROM credit_transactions WHERE account_id = ?').bind(owner.accountId).first<{ id: number }>())!.id;
 }
 async function usageOf(jobIds: string[]) {
-  const rows = (await db.prepare('SELECT job_id, credits_used FROM credit_usage_logs WHERE account_id = ?').bind(owner.accountId).all<{ job_id: string; credits_used: number }>()).results;
+  const rows = (await db.prepare('SELECT job_id, credits_used, metadata FROM credit_usage_logs WHERE account_id = ?').bind(owner.accountId).all<{ job_id: string; credits_used: number; metadata: string }>()).results;
   return rows.filter((r) => jobIds.includes(r.job_id));
 }
 
@@ -136,7 +136,15 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
     expect(ledger.filter((t) => !['reservation', 'capture', 'release'].includes(t.transaction_type))).toEqual([]);
 
     // What was charged: succeeded jobs and the delivered part of failed ones, once each, never more than the starting balance.
-    const usage = await usageOf(jobIds);
+    // Failed calls that spent tokens (a refused or cut-off reply) are logged too, but marked not
+    // charged with credits_used 0: one charged row per paying job, at most one row per job.
+    const all = await usageOf(jobIds);
+    expect(new Set(all.map((u) => u.job_id)).size).toBe(all.length);
+    const uncharged = all.filter((u) => JSON.parse(u.metadata).charged === false);
+    for (const u of uncharged) expect(u.credits_used, `job ${u.job_id}`).toBe(0);
+    for (const u of uncharged) expect(jobs.get(u.job_id)!.status).toBe('failed');
+    expect(uncharged.length, 'the scripted refused and unusable replies cost tokens').toBeGreaterThan(0);
+    const usage = all.filter((u) => !uncharged.includes(u));
     const paying = [...jobs].filter(([, j]) => j.status === 'succeeded' || (j.credits_charged ?? 0) > 0);
     expect(usage.map((u) => u.job_id).sort()).toEqual(paying.map(([id]) => id).sort());
     const charged = usage.reduce((s, u) => s + u.credits_used, 0);

@@ -1,5 +1,9 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ShardName } from '../../worker/db/shards';
+import { draftRoomOf } from '../../worker/writer/draft-room-client';
 import { call, createSite, signup, type Session } from '../helpers/api';
+import { shardBinding } from '../helpers/fixtures';
 import { devModelUrl, useOwnModelKey, waitForJob } from '../helpers/jobs';
 
 /**
@@ -75,7 +79,7 @@ const clusterCorpus: [string, Raw, Outcome][] = [
   ['a single cluster object', { raw: J(clusters().clusters[0]) }, { map: { ...ALL, ...Object.fromEntries(B.map((k) => [k, null])) }, result: { keywords_unassigned: 3 } }],
   ['the reply in a tool-style wrapper string', { raw: J({ clusters: J(clusters().clusters) }) }, { map: ALL }],
   // unusable: nothing written, nothing charged, the reason said
-  ['an empty reply', { raw: '' }, { error: /empty reply/ }],
+  ['an empty reply', { raw: '' }, { error: 'The AI reply could not be used: the reply was empty' }],
   ['an apology', { raw: "I'm sorry, but I can't help with that request." }, { error: "The AI reply could not be used: the model refused: I'm sorry, but I can't help with that request." }],
   ['message.refusal', { raw: null, refusal: 'I cannot cluster these.' }, { error: 'The AI reply could not be used: the model refused: I cannot cluster these.' }],
   ['finish_reason length', { raw: GOOD.slice(0, 60), finish_reason: 'length' }, { error: /^The AI reply could not be used: the reply was cut off at \d+ tokens$/ }],
@@ -158,7 +162,13 @@ const article = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 type ContentRow = { title: string; meta_title: string; meta_description: string; tags: string[]; categories: string[]; secondary_keywords: string[]; html_content: string };
+/** Success: the row's fields (html_content exact where given); the draft always holds the saved html. */
 type ContentOutcome = { row: Partial<ContentRow> } | { error: string | RegExp };
+const TWO = '<h2>Why</h2><p>Because beds drain well.</p><h2>How</h2><p>Build a frame.</p>';
+const MD_ARTICLE = '# Raised beds 101\n\nBeds warm up *early*.\n\n## Why\n\nThey **drain** well, see [soil](https://example.com/soil).\n\n## How\n\n1. Build a frame\n2. Fill it\n';
+const MD_HTML =
+  '<p>Beds warm up <em>early</em>.</p><h2>Why</h2><p>They <strong>drain</strong> well, see <a href="https://example.com/soil">soil</a>.</p><h2>How</h2><ol><li>Build a frame</li><li>Fill it</li></ol>';
+const LONG_PLAIN = ['Raised beds drain well after heavy rain and warm up early in spring.', 'Cedar frames last for many years without any treatment or paint at all.', 'Fill the bed with topsoil and compost, then water it well before planting seedlings.'].join('\n\n');
 const contentCorpus: [string, Raw, ContentOutcome][] = [
   ['plain JSON', { raw: J(article()) }, { row: { title: 'Raised beds', meta_title: 'Raised beds | Guide', tags: ['beds', 'garden'] } }],
   ['a fence inside prose', { raw: 'Your article:\n```json\n' + J(article()) + '\n```' }, { row: { title: 'Raised beds' } }],
@@ -172,6 +182,56 @@ const contentCorpus: [string, Raw, ContentOutcome][] = [
   ['the body HTML still goes through the sanitizer', { raw: J(article({ sections: [{ h2: 'Why', html: '<p onclick="x()">Safe</p><script>alert(1)</script>' }] })) }, { row: { html_content: expect.not.stringMatching(/script|onclick/) as unknown as string } }],
   ['a section without its HTML', { raw: J(article({ sections: [{ h2: 'Why', html: '<p>x</p>' }, { h2: 'How' }] })) }, { error: 'The AI reply could not be used: section 2 of the article could not be read' }],
   ['no article', { raw: '{"result":"ok"}' }, { error: 'The AI reply could not be used: no article in the reply' }],
+  // issue 9 scope 4: bodies as HTML, Markdown or plain text, or sections in JSON; what the draft shows is what is saved
+  ['plain JSON, the exact article', { raw: J(article()) }, { row: { html_content: TWO } }],
+  [
+    'a Markdown article (no JSON): H1 title, a lead, sections, emphasis, links, lists',
+    { raw: MD_ARTICLE },
+    { row: { title: 'Raised beds 101', meta_title: 'Raised beds 101', meta_description: 'Beds warm up early.', tags: [], html_content: MD_HTML } },
+  ],
+  ['a Markdown article in a markdown fence after a line of prose', { raw: 'Here is your article:\n\n```markdown\n' + MD_ARTICLE + '```\n' }, { row: { title: 'Raised beds 101', html_content: MD_HTML } }],
+  [
+    'an HTML article without sections',
+    { raw: '<h1>Cedar beds</h1><p>Cedar lasts.</p><h2>Why cedar</h2><p>It resists <b>rot</b>.</p><script>x()</script>' },
+    { row: { title: 'Cedar beds', meta_description: 'Cedar lasts.', html_content: '<p>Cedar lasts.</p><h2>Why cedar</h2><p>It resists <strong>rot</strong>.</p>' } },
+  ],
+  [
+    'a whole HTML document',
+    { raw: '<!doctype html><html><head><title>x</title></head><body><h1>Beds</h1><h2>Why</h2><p>Drain.</p></body></html>' },
+    { row: { title: 'Beds', html_content: '<h2>Why</h2><p>Drain.</p>' } },
+  ],
+  [
+    'headingless plain text long enough to be an article: the task title',
+    { raw: LONG_PLAIN },
+    { row: { title: 'Raised beds', meta_title: 'Raised beds', html_content: LONG_PLAIN.split('\n\n').map((p) => `<p>${p}</p>`).join('') } },
+  ],
+  [
+    'a Markdown article with a code sample holding braces',
+    { raw: '## Setup\n\nRun this:\n\n```js\nconst bed = { width: 4 };\n```\n\n## Care\n\nWater weekly.' },
+    { row: { html_content: '<h2>Setup</h2><p>Run this:</p><pre><code>const bed = { width: 4 };</code></pre><h2>Care</h2><p>Water weekly.</p>' } },
+  ],
+  [
+    'section bodies in Markdown',
+    { raw: J(article({ sections: [{ h2: 'Why', html: 'Because beds **drain** well.' }, { h2: 'How', html: '- Build\n- Fill' }] })) },
+    { row: { html_content: '<h2>Why</h2><p>Because beds <strong>drain</strong> well.</p><h2>How</h2><ul><li>Build</li><li>Fill</li></ul>' } },
+  ],
+  [
+    'section bodies in html and markdown fences',
+    { raw: J(article({ sections: [{ h2: 'Why', html: '```html\n<p>Because beds drain well.</p>\n```' }, { h2: 'How', html: '```markdown\nBuild a frame.\n```' }] })) },
+    { row: { html_content: TWO } },
+  ],
+  ['sections named heading and content', { raw: J(article({ sections: [{ heading: 'Why', content: '<p>Because beds drain well.</p>' }, { heading: 'How', content: 'Build a frame.' }] })) }, { row: { html_content: TWO } }],
+  ['a body that repeats its heading', { raw: J(article({ sections: [{ h2: 'Why', html: '<h2>Why</h2><p>Because beds drain well.</p>' }, { h2: 'How', html: '## How\n\nBuild a frame.' }] })) }, { row: { html_content: TWO } }],
+  ['Python-quoted JSON (nothing streams while it arrives)', { raw: J(article()).replace(/"/g, "'") }, { row: { title: 'Raised beds', html_content: TWO } }],
+  ['the sections as a JSON string', { raw: J(article({ sections: J(article().sections) })) }, { row: { html_content: TWO } }],
+  ['markup in the headings', { raw: J(article({ sections: [{ h2: '<b>Why</b>', html: '<p>Because beds drain well.</p>' }, { h2: '## How', html: '<p>Build a frame.</p>' }] })) }, { row: { html_content: TWO } }],
+  // unusable articles: failed before anything is charged, the draft put back and stopped
+  ['a section that is only a script', { raw: J(article({ sections: [{ h2: 'Why', html: '<p>x</p>' }, { h2: 'How', html: '<script>x()</script>' }] })) }, { error: 'The AI reply could not be used: section 2 of the article has no text after sanitizing' }],
+  ['a section that is a string', { raw: J(article({ sections: [{ h2: 'Why', html: '<p>x</p>' }, 'How: build'] })) }, { error: 'The AI reply could not be used: section 2 of the article could not be read' }],
+  ['a refusal', { raw: "I'm sorry, but I can't write that article." }, { error: "The AI reply could not be used: the model refused: I'm sorry, but I can't write that article." }],
+  ['a Markdown article cut off (finish_reason length)', { raw: MD_ARTICLE.slice(0, 70), finish_reason: 'length' }, { error: /^The AI reply could not be used: the reply was cut off at \d+ tokens$/ }],
+  ['an unclosed JSON article', { raw: J(article()).slice(0, 150) }, { error: /^The AI reply could not be used: the reply was cut off/ }],
+  ['a one-line remark', { raw: 'Raised beds are great.' }, { error: 'The AI reply could not be used: no article in the reply' }],
 ];
 
 const prompts = (over: Record<string, unknown> = {}) => ({ featured: { prompt: 'A cedar raised bed', alt: 'Cedar bed' }, in_article: [{ prompt: 'Soil mix', alt: 'Soil', after_section: 0 }], ...over });
@@ -299,21 +359,34 @@ describe('reply corpus through the real engine', () => {
       const before = await balance(owner);
       const job = await waitForJob(owner, (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } })).body.data.task_id);
       const contentId = (await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data.content_id as number | null;
-      return { job, before, contentId };
+      // The draft prepare() made for the task (the task links it only once the article is saved).
+      const shard = (await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(owner.accountId).first<{ shard: ShardName }>())!.shard;
+      const draftId = (await shardBinding(shard).prepare('SELECT id FROM content WHERE account_id = ? AND task_id = ?').bind(owner.accountId, task.id).first<{ id: number }>())!.id;
+      return { job, before, contentId, draftId };
     }
 
+    it('has at least 20 article replies', () => expect(contentCorpus.length).toBeGreaterThanOrEqual(20));
+
     it.each(contentCorpus)('article: %s', async (_name, raw, outcome) => {
-      const { job, before, contentId } = await writeArticle(raw);
+      const { job, before, contentId, draftId } = await writeArticle(raw);
+      const room = draftRoomOf(env, owner.accountId, draftId);
       if ('error' in outcome) {
         expect(job.status).toBe('failed');
         if (typeof outcome.error === 'string') expect(job.error).toBe(outcome.error);
         else expect(job.error).toMatch(outcome.error);
         expect(contentId).toBeNull();
         expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
+        // Nothing of the reply stays in the draft, which no longer says "generating".
+        expect((await room.snapshotHtml()).html).toBe('');
+        expect((await room.generation()).status).toBe('stopped');
       } else {
         expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: 3 });
+        expect(contentId).toBe(draftId);
         const row = (await call('GET', `/api/v1/writer/content/${contentId}/`, { token: owner.token })).body.data;
         expect(row).toMatchObject(outcome.row);
+        // What the editor sees is what was saved and charged.
+        expect((await room.snapshotHtml()).html).toBe(row.html_content);
+        expect((await room.generation()).status).toBe('done');
         expect(await balance(owner)).toMatchObject({ balance: before.balance - 3, reserved: 0 });
       }
     });
@@ -333,6 +406,198 @@ describe('reply corpus through the real engine', () => {
         expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: 0 });
         expect(rows).toMatchObject(outcome.rows);
         expect(rows).toHaveLength(outcome.rows.length);
+      }
+      expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// More shapes for auto_cluster, generate_ideas and generate_image_prompts (issue 9, scope 7),
+// each also checked in the usage log: a usable reply's row carries its charge, an unusable one's
+// row says what its tokens cost with credits_used 0 and metadata.charged false (scope 6).
+
+/** A raw reply that may also carry a tool call's arguments (the dev model's `tool_arguments`). */
+type ToolRaw = Raw & { tool_arguments?: string };
+type UsageLogRow = { job_id: string; credits_used: number; tokens_input: number; tokens_output: number; cost_usd: number; metadata: Record<string, unknown> };
+type Failure = { error: string | RegExp };
+
+/** What the usage log should say of a failed job, from its sentence. */
+const failedOutcome = (error: string | RegExp) => {
+  const text = String(error);
+  return /refused/.test(text) ? 'refused' : /cut off/.test(text) ? 'truncated' : 'failed';
+};
+
+const CRLF = JSON.stringify(clusters(), null, 2).replace(/\n/g, '\r\n');
+const moreClusterCorpus: [string, ToolRaw, Outcome][] = [
+  ['a tilde fence', { raw: '~~~json\n' + GOOD + '\n~~~' }, { map: ALL }],
+  ['a fence without a language tag', { raw: '```\n' + GOOD + '\n```' }, { map: ALL }],
+  ['a list in the prose before the object', { raw: '[1] see below: ' + GOOD }, { map: ALL }],
+  ['a note in braces after the JSON', { raw: GOOD + ' {two clusters, as asked}' }, { map: ALL }],
+  ['CRLF line endings and indentation', { raw: CRLF }, { map: ALL }],
+  ['unicode escapes in a keyword', { raw: GOOD.replace('raised bed soil', 'raised bed \\u0073oil') }, { map: ALL }],
+  ['smart single quotes as delimiters', { raw: GOOD.replace(/"([^"]*)"/g, '‘$1’') }, { map: ALL }],
+  ["the reply in a tool call's arguments", { raw: null, tool_arguments: GOOD }, { map: ALL }],
+  ["a tool call's arguments beside an empty content", { raw: '', tool_arguments: '```json\n' + GOOD + '\n```' }, { map: ALL }],
+  ['message.refusal beside an empty content', { raw: '', refusal: 'No.' }, { error: 'The AI reply could not be used: the model refused: No.' }],
+  ['finish_reason length on JSON that parses', { raw: GOOD, finish_reason: 'length' }, { error: /^The AI reply could not be used: the reply was cut off at \d+ tokens$/ }],
+  ['a reply cut off inside a keyword', { raw: GOOD.slice(0, GOOD.indexOf('cedar') + 3) }, { error: /^The AI reply could not be used: the reply was cut off/ }],
+];
+
+const moreIdeasCorpus: [string, ToolRaw, IdeaOutcome][] = [
+  ['a tilde fence', { raw: '~~~\n' + IDEAS + '\n~~~' }, { rows: three }],
+  ["the reply in a tool call's arguments", { raw: null, tool_arguments: IDEAS }, { rows: three }],
+  ['one idea object where a list was asked', { raw: J(idea('One')) }, { rows: [{ idea_title: 'One' }] }],
+  ['CRLF, indentation and a BOM', { raw: '\uFEFF' + JSON.stringify(JSON.parse(IDEAS), null, 2).replace(/\n/g, '\r\n') }, { rows: three }],
+  ['message.refusal beside an empty content', { raw: '', refusal: 'I will not write ideas.' }, { error: 'The AI reply could not be used: the model refused: I will not write ideas.' }],
+  ['finish_reason length on JSON that parses', { raw: IDEAS, finish_reason: 'length' }, { error: /^The AI reply could not be used: the reply was cut off at \d+ tokens$/ }],
+];
+
+const PROMPTS = J(prompts());
+const PROMPT_ROWS = [{ image_type: 'featured', prompt: 'A cedar raised bed', alt: 'Cedar bed' }, { image_type: 'in_article', prompt: 'Soil mix', alt: 'Soil', after_section: 0 }];
+const morePromptCorpus: [string, ToolRaw, PromptOutcome][] = [
+  ['a fence inside prose', { raw: 'Here are the prompts:\n```json\n' + PROMPTS + '\n```\nHappy gardening.' }, { rows: PROMPT_ROWS }],
+  ['Python quotes', { raw: PROMPTS.replace(/"/g, "'") }, { rows: PROMPT_ROWS }],
+  ['a double-encoded document', { raw: J(PROMPTS) }, { rows: PROMPT_ROWS }],
+  ['trailing commas and comments', { raw: '/* prompts */ ' + PROMPTS.replace(/\}$/, ',}').replace(/\]/, ',]') }, { rows: PROMPT_ROWS }],
+  ["the reply in a tool call's arguments", { raw: null, tool_arguments: PROMPTS }, { rows: PROMPT_ROWS }],
+  ['a refusal', { raw: null, refusal: "I can't draw that." }, { error: "The AI reply could not be used: the model refused: I can't draw that." }],
+  ['finish_reason length', { raw: PROMPTS.slice(0, 40), finish_reason: 'length' }, { error: /^The AI reply could not be used: the reply was cut off at \d+ tokens$/ }],
+  ['an empty reply', { raw: '' }, { error: 'The AI reply could not be used: the reply was empty' }],
+];
+
+describe('reply corpus, more shapes (clusters, ideas, image prompts) with their usage', () => {
+  let owner: Session;
+  const apiKey = `sk-corpus-more-${Date.now()}`;
+
+  beforeAll(async () => {
+    owner = await signup('corpus-more');
+    await useOwnModelKey(owner, apiKey);
+  });
+
+  /** The job's one usage row: charged for what it delivered, or the tokens a failed reply cost. */
+  async function usageRow(jobId: string): Promise<UsageLogRow> {
+    const rows = ((await call('GET', '/api/v1/billing/usage/?page_size=200', { token: owner.token })).body.results as UsageLogRow[]).filter((r) => r.job_id === jobId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.tokens_input).toBeGreaterThan(0);
+    expect(rows[0]!.cost_usd).toBeGreaterThan(0);
+    return rows[0]!;
+  }
+
+  async function expectFailed(job: { id: string; status: string; error: string | null }, outcome: Failure) {
+    expect(job.status).toBe('failed');
+    if (typeof outcome.error === 'string') expect(job.error).toBe(outcome.error);
+    else expect(job.error).toMatch(outcome.error);
+    expect(await usageRow(job.id)).toMatchObject({ credits_used: 0, metadata: { charged: false, outcome: failedOutcome(outcome.error) } });
+  }
+
+  it('adds at least 15 replies across the three functions', () => {
+    expect(moreClusterCorpus.length + moreIdeasCorpus.length + morePromptCorpus.length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe('auto_cluster', () => {
+    let siteId: number;
+    let kws: { id: number; keyword: string }[];
+
+    beforeAll(async () => {
+      siteId = (await createSite(owner, 'More clusters')).id;
+      const sectorId = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })).body.data.id;
+      kws = await importKeywords(owner, siteId, sectorId, KEYWORDS);
+    });
+
+    async function assignment() {
+      const cl = (await call('GET', `/api/v1/planner/clusters/?site_id=${siteId}&page_size=100`, { token: owner.token })).body.results as { id: number; name: string }[];
+      const list = (await call('GET', `/api/v1/planner/keywords/?site_id=${siteId}&page_size=200&ordering=id`, { token: owner.token })).body.results as { keyword: string; cluster_id: number | null }[];
+      return { clusters: cl, map: Object.fromEntries(list.map((k) => [k.keyword, cl.find((c) => c.id === k.cluster_id)?.name ?? null])) };
+    }
+
+    it.each(moreClusterCorpus)('%s', async (_name, raw, outcome) => {
+      for (const c of (await assignment()).clusters) expect((await call('DELETE', `/api/v1/planner/clusters/${c.id}/`, { token: owner.token })).status).toBe(200);
+      await scriptRaw(apiKey, [raw]);
+      const before = await balance(owner);
+      const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', { token: owner.token, body: { ids: kws.map((k) => k.id) } });
+      expect(start.status, JSON.stringify(start.body)).toBe(202);
+      const job = await waitForJob(owner, start.body.data.task_id);
+      const after = await assignment();
+      if ('error' in outcome) {
+        await expectFailed(job, outcome);
+        expect(after.clusters).toEqual([]);
+        expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
+      } else {
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: 1 });
+        expect(after.map).toEqual(outcome.map);
+        expect(await balance(owner)).toMatchObject({ balance: before.balance - 1, reserved: 0 });
+        expect(await usageRow(job.id)).toMatchObject({ credits_used: 1, metadata: { charged: true, outcome: 'succeeded' } });
+      }
+    });
+  });
+
+  describe('generate_ideas', () => {
+    let siteId: number;
+    let clusterId: number;
+
+    beforeAll(async () => {
+      siteId = (await createSite(owner, 'More ideas')).id;
+      const sectorId = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })).body.data.id;
+      const kws = await importKeywords(owner, siteId, sectorId, A);
+      await scriptRaw(apiKey, [{ raw: J({ clusters: [{ name: 'Raised beds', keywords: A }] }) }]);
+      const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', { token: owner.token, body: { ids: kws.map((k) => k.id) } });
+      expect((await waitForJob(owner, start.body.data.task_id)).status).toBe('succeeded');
+      clusterId = (await call('GET', `/api/v1/planner/clusters/?site_id=${siteId}`, { token: owner.token })).body.results[0].id;
+    });
+
+    const ideaRows = async () => (await call('GET', `/api/v1/planner/ideas/?site_id=${siteId}&page_size=100&ordering=id`, { token: owner.token })).body.results as (IdeaRow & { id: number; cluster_id: number })[];
+
+    it.each(moreIdeasCorpus)('%s', async (_name, raw, outcome) => {
+      const seen = new Set((await ideaRows()).map((r) => r.id));
+      await scriptRaw(apiKey, [raw]);
+      const before = await balance(owner);
+      const start = await call('POST', '/api/v1/planner/clusters/auto_generate_ideas/', { token: owner.token, body: { ids: [clusterId], ideas_per_cluster: 3 } });
+      expect(start.status, JSON.stringify(start.body)).toBe(202);
+      const job = await waitForJob(owner, start.body.data.task_id);
+      const added = (await ideaRows()).filter((r) => !seen.has(r.id));
+      if ('error' in outcome) {
+        await expectFailed(job, outcome);
+        expect(added).toEqual([]);
+        expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
+      } else {
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: outcome.rows.length });
+        expect(added).toMatchObject(outcome.rows);
+        expect(added).toHaveLength(outcome.rows.length);
+        expect(await balance(owner)).toMatchObject({ balance: before.balance - outcome.rows.length, reserved: 0 });
+        expect(await usageRow(job.id)).toMatchObject({ credits_used: outcome.rows.length, metadata: { charged: true, outcome: 'succeeded' } });
+      }
+    });
+  });
+
+  describe('generate_image_prompts', () => {
+    let siteId: number;
+    let sectorId: number;
+
+    beforeAll(async () => {
+      siteId = (await createSite(owner, 'More prompts')).id;
+      sectorId = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })).body.data.id;
+    });
+
+    it.each(morePromptCorpus)('%s', async (_name, raw, outcome) => {
+      const task = (await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: siteId, sector_id: sectorId, title: 'Raised beds', target_keywords: ['raised bed garden'] } })).body.data;
+      await scriptRaw(apiKey, [{ raw: J(article()) }]);
+      const written = await waitForJob(owner, (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } })).body.data.task_id);
+      expect(written.status).toBe('succeeded');
+      const contentId = (await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data.content_id as number;
+      await scriptRaw(apiKey, [raw]);
+      const before = await balance(owner);
+      const job = await waitForJob(owner, (await call('POST', '/api/v1/writer/images/generate_prompts/', { token: owner.token, body: { ids: [contentId] } })).body.data.task_id);
+      const rows = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}&ordering=id`, { token: owner.token })).body.results as ImageRow[];
+      if ('error' in outcome) {
+        await expectFailed(job, outcome);
+        expect(rows).toEqual([]);
+      } else {
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: 0 });
+        expect(rows).toMatchObject(outcome.rows);
+        expect(rows).toHaveLength(outcome.rows.length);
+        // Prompts cost no credits: the row logs the tokens, not charged to the account.
+        expect(await usageRow(job.id)).toMatchObject({ credits_used: 0, metadata: { charged: false, outcome: 'succeeded' } });
       }
       expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
     });

@@ -1,5 +1,4 @@
 import OpenAI from 'openai';
-import { cutOffSentence, refusalSentence } from '../../core/ai/reader';
 import { outboundCause, outboundFetcher, OutboundRefused } from '../lib/outbound-fetch';
 
 /**
@@ -59,6 +58,8 @@ export class ProviderError extends Error {
     super(message);
     this.retryable = RETRYABLE.includes(kind);
   }
+  /** Tokens the attempt spent before it failed (a stream cut part-way), when any. */
+  partial: PartialUsage | null = null;
 }
 
 export interface ChatRequest {
@@ -70,6 +71,11 @@ export interface ChatRequest {
   temperature?: number;
   /** Aborted when the job ends while the call is in flight: the request (and its tokens) stop. */
   signal?: AbortSignal;
+  /**
+   * Streams only: the longest silence allowed between two chunks (default `timeoutMs`). A long
+   * article may take minutes, but one that stops arriving fails this attempt instead of hanging.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface ChatResult {
@@ -81,7 +87,23 @@ export interface ChatResult {
   finishReason: string | null;
   /** `message.refusal`, when the model refused. */
   refusal: string | null;
+  /** A tool call's `function.arguments`, when the model answered with a tool call (the reader reads it). */
+  toolArguments: string | null;
 }
+
+/**
+ * What an attempt that failed after the model had started answering cost, estimated (about 4
+ * characters a token, as the prompt and the text received): a stream cut by a cancel or an idle
+ * timeout still spent tokens, and the operator's usage log counts them.
+ */
+export interface PartialUsage {
+  tokensIn: number;
+  tokensOut: number;
+  model: string;
+  estimated: true;
+}
+
+const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 /** `retry-after-ms`, then `retry-after` as seconds or an HTTP date. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | null {
@@ -150,7 +172,11 @@ function requestBody(cfg: ProviderConfig, req: ChatRequest): OpenAI.Chat.Complet
   };
 }
 
-/** One attempt of a chat completion. Truncated, refused and empty replies are errors here. */
+/**
+ * One attempt of a chat completion. A refusal, a reply cut off by the token limit or an empty one
+ * is returned, not thrown: the tolerant reader (core/ai/reader.ts) turns it into a sentence, and
+ * the engine still has the tokens it cost for the usage log.
+ */
 export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Promise<ChatResult> {
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
@@ -163,43 +189,82 @@ export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Pro
     throw new ProviderError('unexpected_reply', 'The AI provider did not answer like an OpenAI-compatible API.');
   }
   const choice = completion.choices[0];
-  const usage = { tokensIn: completion.usage?.prompt_tokens ?? 0, tokensOut: completion.usage?.completion_tokens ?? 0 };
-  if (choice?.message.refusal) throw new ProviderError('refusal', `The AI reply could not be used: ${refusalSentence(choice.message.refusal)}`);
-  if (choice?.finish_reason === 'length') throw new ProviderError('truncated', `The AI reply could not be used: ${cutOffSentence(usage.tokensOut)}`);
-  const content = choice?.message.content ?? '';
-  if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
-  return { content, model: completion.model || cfg.model, ...usage, finishReason: choice?.finish_reason ?? null, refusal: choice?.message.refusal ?? null };
+  const toolCall = choice?.message.tool_calls?.[0];
+  return {
+    content: choice?.message.content ?? '',
+    model: completion.model || cfg.model,
+    tokensIn: completion.usage?.prompt_tokens ?? 0,
+    tokensOut: completion.usage?.completion_tokens ?? 0,
+    finishReason: choice?.finish_reason ?? null,
+    refusal: choice?.message.refusal ?? null,
+    toolArguments: (toolCall && 'function' in toolCall ? toolCall.function?.arguments : null) ?? null,
+  };
 }
 
 /**
  * One streamed attempt: `onDelta` sees the reply as it arrives (the writer streams it into the
- * shared draft); the result is the same as chatCompletion's, with the same failure rules.
+ * shared draft); the result is the same as chatCompletion's, with the same rules (refusals and
+ * cut-off replies are returned for the reader). The attempt may last as long as chunks keep
+ * coming: `timeoutMs` bounds the wait for the answer to start, `idleTimeoutMs` each silence after
+ * it, and the whole stream is capped at 20 × `timeoutMs`. A stream that fails part-way (silence,
+ * cancel, dropped connection) throws with the tokens it had cost so far (`ProviderError.partial`).
  */
 export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest, onDelta: (text: string) => Promise<void> | void): Promise<ChatResult> {
   let content = '';
   let refusal = '';
+  let toolArguments = '';
   let finish: string | null = null;
   let usage = { tokensIn: 0, tokensOut: 0 };
   let model = cfg.model;
+  let started = false;
+  const idleMs = req.idleTimeoutMs ?? req.timeoutMs;
+  // Our own signal: the caller's (a cancel) plus the idle timer and the overall cap.
+  const controller = new AbortController();
+  let stalled: string | null = null;
+  const stop = (why: string | null) => {
+    if (why && !stalled) stalled = why;
+    controller.abort();
+  };
+  const onCallerAbort = () => stop(null);
+  if (req.signal?.aborted) controller.abort();
+  req.signal?.addEventListener('abort', onCallerAbort);
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  let idle: ReturnType<typeof setTimeout> | null = null;
+  const arm = () => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => stop(`The AI provider stopped sending the reply (nothing for ${seconds(idleMs)}).`), idleMs);
+  };
+  const cap = setTimeout(() => stop(`The AI reply took longer than ${seconds(req.timeoutMs * 20)}.`), req.timeoutMs * 20);
   try {
-    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create({ ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } }, { signal: req.signal });
+    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create({ ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
+    arm();
     for await (const chunk of stream) {
+      arm();
+      started = true;
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens ?? 0, tokensOut: chunk.usage.completion_tokens ?? 0 };
       const choice = chunk.choices[0];
       if (!choice) continue;
       if (choice.delta.refusal) refusal += choice.delta.refusal;
+      const args = choice.delta.tool_calls?.[0]?.function?.arguments;
+      if (args) toolArguments += args;
       if (choice.delta.content) {
         content += choice.delta.content;
         await onDelta(choice.delta.content);
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
+    // The SDK ends a stream whose signal was aborted without an error: a silence, the cap or a
+    // cancel must not pass for a reply that simply ended.
+    if (controller.signal.aborted) throw new OpenAI.APIUserAbortError();
   } catch (err) {
-    throw classifyError(err);
+    const pe = stalled ? new ProviderError('timeout', stalled) : classifyError(err);
+    if (started) pe.partial = { tokensIn: estimateTokens(req.system + req.user), tokensOut: estimateTokens(content + refusal + toolArguments), model, estimated: true };
+    throw pe;
+  } finally {
+    if (idle) clearTimeout(idle);
+    clearTimeout(cap);
+    req.signal?.removeEventListener('abort', onCallerAbort);
   }
-  if (refusal) throw new ProviderError('refusal', `The AI reply could not be used: ${refusalSentence(refusal)}`);
-  if (finish === 'length') throw new ProviderError('truncated', `The AI reply could not be used: ${cutOffSentence(usage.tokensOut)}`);
-  if (!content.trim()) throw new ProviderError('empty', 'The model returned an empty reply.');
-  return { content, model, ...usage, finishReason: finish, refusal: refusal || null };
+  return { content, model, ...usage, finishReason: finish, refusal: refusal || null, toolArguments: toolArguments || null };
 }

@@ -116,7 +116,7 @@ export function captureStatements(
       INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output,
                                      related_object_type, related_object_id, job_id, metadata, created_at)
       SELECT ${accountId}, ${u.site_id}, ${u.operation}, ${charge}, ${u.cost_usd}, ${u.model}, ${u.tokens_input}, ${u.tokens_output},
-             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId}, ${JSON.stringify(u.metadata ?? {})}, ${now}
+             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId}, ${JSON.stringify({ charged: input.charge > 0, ...(u.metadata ?? {}) })}, ${now}
       FROM credit_balances WHERE account_id = ${accountId} AND last_tx_key = ${key}
         -- the settlement of this job is this capture (not an earlier release still stamped last)
         AND EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'capture')
@@ -127,16 +127,57 @@ export function captureStatements(
 /**
  * Returns the whole hold of a failed or cancelled job: statements for the caller's batch, so the
  * release lands together with whatever else closes the job. Idempotent; never after a capture.
+ * With `usage` (the tokens the job's calls spent, e.g. on a refused or cut-off reply), the usage
+ * log gets the job's row with credits_used 0 and metadata.charged false: the account pays
+ * nothing, and the operator sees what the calls cost.
  */
-export function releaseStatements(input: { accountId: number; jobId: string; reason: string }): Statement[] {
+export function releaseStatements(input: { accountId: number; jobId: string; reason: string; usage?: UsageRecord | null }): Statement[] {
   const { accountId, jobId } = input;
   const key = settleKey(jobId);
   const held = heldBy(accountId, jobId);
+  const u = input.usage;
+  const now = Date.now();
   return [
     sql`
-      UPDATE credit_balances SET balance = balance + ${held}, reserved = reserved - ${held}, last_tx_key = ${key}, updated_at = ${Date.now()}
+      UPDATE credit_balances SET balance = balance + ${held}, reserved = reserved - ${held}, last_tx_key = ${key}, updated_at = ${now}
       WHERE account_id = ${accountId} AND ${held} IS NOT NULL AND ${noRow(accountId, key)}`,
     ledgerRow(accountId, key, 'release', held, jobId, `Released: ${input.reason}`.slice(0, 500), {}),
+    ...(u && u.tokens_input + u.tokens_output > 0
+      ? [
+          sql`
+      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output,
+                                     related_object_type, related_object_id, job_id, metadata, created_at)
+      SELECT ${accountId}, ${u.site_id}, ${u.operation}, 0, ${u.cost_usd}, ${u.model}, ${u.tokens_input}, ${u.tokens_output},
+             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId}, ${JSON.stringify({ ...(u.metadata ?? {}), charged: false })}, ${now}
+      FROM credit_balances WHERE account_id = ${accountId} AND last_tx_key = ${key}
+        AND EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'release')
+      ON CONFLICT (account_id, job_id) DO NOTHING`,
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Tokens a job's call spent after the job was settled (a call that was still answering when the
+ * job was cancelled): added to the job's usage row, or a row of its own with credits_used 0 and
+ * metadata.charged false. Never moves credits. Not idempotent: the engine sends it once per call.
+ */
+export function lateUsageStatements(input: { accountId: number; jobId: string; usage: UsageRecord }): Statement[] {
+  const { accountId, jobId, usage: u } = input;
+  if (u.tokens_input + u.tokens_output <= 0) return [];
+  return [
+    sql`
+      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output, job_id, metadata, created_at)
+      VALUES (${accountId}, ${u.site_id}, ${u.operation}, 0, ${u.cost_usd}, ${u.model}, ${u.tokens_input}, ${u.tokens_output}, ${jobId},
+              ${JSON.stringify({ ...(u.metadata ?? {}), charged: false, uncharged_tokens_input: u.tokens_input, uncharged_tokens_output: u.tokens_output, uncharged_cost_usd: u.cost_usd })}, ${Date.now()})
+      ON CONFLICT (account_id, job_id) DO UPDATE SET
+        tokens_input = tokens_input + excluded.tokens_input,
+        tokens_output = tokens_output + excluded.tokens_output,
+        cost_usd = cost_usd + excluded.cost_usd,
+        metadata = json_set(metadata,
+          '$.uncharged_tokens_input', coalesce(json_extract(metadata, '$.uncharged_tokens_input'), 0) + excluded.tokens_input,
+          '$.uncharged_tokens_output', coalesce(json_extract(metadata, '$.uncharged_tokens_output'), 0) + excluded.tokens_output,
+          '$.uncharged_cost_usd', coalesce(json_extract(metadata, '$.uncharged_cost_usd'), 0) + excluded.cost_usd)`,
   ];
 }
 

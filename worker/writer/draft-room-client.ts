@@ -26,7 +26,7 @@ export function draftRoomOf(env: Env, accountId: number, contentId: number) {
     stub,
     beginGeneration: (meta: GenerationMeta) => stub.beginGeneration(meta) as Promise<GenerationState>,
     appendSection: (h2: string, html: string, at?: SectionPosition) => stub.appendSection(h2, html, at) as Promise<{ appended: boolean; blocks: number }>,
-    finishGeneration: () => stub.finishGeneration() as Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>,
+    finishGeneration: (replaceWith?: string) => stub.finishGeneration(replaceWith) as Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>,
     abortGeneration: (html: string) => stub.abortGeneration(html) as Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>,
     generation: () => stub.generation() as Promise<GenerationState>,
     replaceWithHtml: (html: string) => stub.replaceWithHtml(html) as Promise<DraftSnapshot & { projection: ProjectionResult }>,

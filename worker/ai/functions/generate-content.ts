@@ -1,9 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { articleHtml as joinSections, articleSection, sameSections, type ArticleSection } from '../../../core/ai/article-body';
+import { DocumentArticle, readArticleReply } from '../../../core/ai/article-reply';
 import type { contentReply } from '../../../core/ai/contracts';
 import { normalizeContentReply } from '../../../core/ai/normalize-reply';
+import { cap, plainText } from '../../../core/ai/plain-text';
 import { normalizeKeyword } from '../../../core/domain/normalize';
-import { htmlToText, sanitizeHtml } from '../../../core/html/sanitize';
+import { htmlToText } from '../../../core/html/sanitize';
 import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../writer/draft-room-client';
 import { runBatch, withinParamLimit, type Statement } from '../../db/batch';
@@ -19,8 +22,17 @@ type Parsed = z.output<typeof contentReply> & { task_id: number; content_id: num
 const input = z.object({ task_ids: z.array(z.number().int().positive()).min(1).max(MAX_TASKS_PER_JOB) });
 
 /** The article's HTML: each section under its H2, sanitized (DESIGN §7: before it is stored or published). */
-export function articleHtml(sections: { h2: string; html: string }[]) {
-  return sanitizeHtml(sections.map((s) => `<h2>${s.h2.replace(/[<>&]/g, '')}</h2>${s.html}`).join('\n'));
+export function articleHtml(sections: ArticleSection[]) {
+  return joinSections(sections);
+}
+
+/** The first paragraph's text, as the meta description of an article that came without one. */
+function firstParagraph(sections: ArticleSection[]): string {
+  for (const s of sections) {
+    const text = htmlToText(s.html);
+    if (text) return cap(text, 160);
+  }
+  return '';
 }
 
 /** Whether the sections follow the outline's H2s in order (each outline heading found, in order). */
@@ -97,29 +109,80 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     };
   },
 
-  /** The article streams into the draft everyone may have open, section by section. */
+  /**
+   * The article streams into the draft everyone may have open, section by section, each read by
+   * the same articleSection() as the final parse; finish() then makes the draft hold exactly the
+   * parsed article (replacing what streamed when the two differ: a Markdown or HTML document, a
+   * section the stream could not read), so what editors see is what is saved and charged.
+   */
   sink(env, ctx, batch) {
     const room = draftRoomOf(env, ctx.accountId, batch.meta.content_id);
+    const savedHtml = async () =>
+      (await ctx.db.select({ html: content.html_content }).from(content).where(and(eq(content.account_id, ctx.accountId), eq(content.id, batch.meta.content_id))).get())?.html ?? '';
+    // What the draft held before this attempt (finish() saves the article before the unit is
+    // charged, so the row is no longer the way back by then).
+    let before: string | null = null;
+    let begun = false;
+    const streamed: ArticleSection[] = [];
     return {
-      begin: async () => void (await room.beginGeneration({ job_id: ctx.jobId, title: batch.meta.title })),
-      section: async (index, h2, html) => void (await room.appendSection(h2, sanitizeHtml(html), { job_id: ctx.jobId, index })),
-      finish: async () => void (await room.finishGeneration()),
+      begin: async () => {
+        // A begin restarts the output (jobs run at least once): nothing of an earlier begin counts.
+        begun = false;
+        streamed.length = 0;
+        before = await savedHtml();
+        await room.beginGeneration({ job_id: ctx.jobId, title: batch.meta.title });
+        begun = true;
+      },
+      section: async (index, h2, html) => {
+        const s = articleSection(h2, html);
+        const { appended } = await room.appendSection(s.h2, s.html, { job_id: ctx.jobId, index });
+        if (appended) streamed.push(s);
+      },
+      finish: async (parsed) => {
+        // What streamed is the start of the parsed article (a document's last section arrives only
+        // now): append the rest, keeping what editors typed meanwhile. Otherwise the draft becomes
+        // exactly the parsed article.
+        let prefix = begun && streamed.length <= parsed.sections.length && sameSections(streamed, parsed.sections.slice(0, streamed.length));
+        for (let i = streamed.length; prefix && i < parsed.sections.length; i++) {
+          const s = parsed.sections[i]!;
+          if (!(await room.appendSection(s.h2, s.html, { job_id: ctx.jobId, index: i })).appended) prefix = false;
+          else streamed.push(s);
+        }
+        await room.finishGeneration(prefix ? undefined : parsed.html);
+      },
       // A failed attempt, or one whose job ended, leaves the draft as it was saved before (not half
       // an article, never one nobody paid for) and no longer "generating".
       abort: async () => {
-        const row = await ctx.db.select({ html: content.html_content }).from(content).where(and(eq(content.account_id, ctx.accountId), eq(content.id, batch.meta.content_id))).get();
-        await room.abortGeneration(row?.html ?? '');
+        await room.abortGeneration(before ?? (await savedHtml()));
       },
     };
   },
 
+  read: readArticleReply,
+
   parse(reply, batch) {
-    const result = normalizeContentReply(reply);
-    if (!result.ok) throw new InvalidReply(result.reason);
-    const html = articleHtml(result.value.sections);
+    let value: z.output<typeof contentReply>;
+    if (reply instanceof DocumentArticle) {
+      // An article written as a document: its H1 (or the task's title) is the title, and the meta
+      // fields it could not carry get the unambiguous defaults.
+      const { title, sections } = reply.article;
+      const name = title ?? plainText(batch.meta.title, 200);
+      const primary = (batch.input as { primary_keyword?: unknown }).primary_keyword;
+      value = { title: name, meta_title: name, meta_description: firstParagraph(sections) || name, primary_keyword: typeof primary === 'string' ? primary : '', secondary_keywords: [], tags: [], categories: [], sections };
+    } else {
+      const result = normalizeContentReply(reply);
+      if (!result.ok) throw new InvalidReply(result.reason);
+      // Each body read as the stream reads it (HTML, Markdown or fenced), so the two agree.
+      const sections = result.value.sections.map((s) => articleSection(s.h2, s.html));
+      // A body the sanitizer empties (only a script, say) is a section that can't be used, not a heading alone.
+      const empty = sections.findIndex((s) => !s.html);
+      if (empty >= 0) throw new InvalidReply(`section ${empty + 1} of the article has no text after sanitizing`);
+      value = { ...result.value, sections };
+    }
+    const html = articleHtml(value.sections);
     const words = htmlToText(html).split(/\s+/).filter(Boolean).length;
     if (words === 0) throw new InvalidReply('the article has no text after sanitizing');
-    return { ...result.value, task_id: batch.meta.task_id, content_id: batch.meta.content_id, html, word_count: words, follows_outline: followsOutline(batch.meta.outline, result.value.sections) };
+    return { ...value, task_id: batch.meta.task_id, content_id: batch.meta.content_id, html, word_count: words, follows_outline: followsOutline(batch.meta.outline, value.sections) };
   },
 
   save(ctx, _prepared, parsed) {
@@ -127,7 +190,8 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     const now = Date.now();
     const statements: Statement[] = parsed.flatMap((p) => [
       // The draft room owns html_content and word_count (its projection, which includes edits made
-      // while the AI wrote); they are filled here only when the room could not take the article.
+      // while the AI wrote): the sink's finish() put the parsed article into the room and saved it
+      // before this runs. They are filled here only when the projection was too large to write.
       sql`UPDATE content SET title = ${p.title},
             html_content = CASE WHEN html_content = '' THEN ${p.html} ELSE html_content END,
             word_count = CASE WHEN html_content = '' THEN ${p.word_count} ELSE word_count END, meta_title = ${p.meta_title.slice(0, 200)},

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ReadResult, ReplyEnvelope } from '../../../core/ai/reader';
 import type { AiFunction } from '../../../core/domain/enums';
 import type { DataEntity } from '../../../core/realtime/events';
 import type { Statement } from '../../db/batch';
@@ -59,10 +60,14 @@ export class InvalidReply extends Error {}
 export class InvalidJobInput extends Error {}
 
 /** Where a streaming function puts the reply while it arrives (the writer: the shared draft). */
-export interface SectionSink {
+export interface SectionSink<Parsed = unknown> {
   begin(): Promise<void>;
   section(index: number, h2: string, html: string): Promise<void>;
-  finish(): Promise<void>;
+  /**
+   * The reply was parsed: the sink ends up holding exactly `parsed` (whatever streamed), before the
+   * unit is recorded as delivered; throwing fails the attempt (and abort() puts the draft back).
+   */
+  finish(parsed: Parsed): Promise<void>;
   /** The attempt failed: undo what was streamed. */
   abort(): Promise<void>;
 }
@@ -109,7 +114,9 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
     signal: AbortSignal,
   ): Promise<{ parsed: Parsed; tokensIn: number; tokensOut: number; model: string }>;
   /** Streaming functions: the reply's sections go here as they complete. */
-  sink?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>): SectionSink;
+  sink?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>): SectionSink<Parsed>;
+  /** How the reply becomes a candidate value for parse() (default: the tolerant JSON reader, repairJson). */
+  read?(reply: ReplyEnvelope): ReadResult;
 }
 
 /** Splits a list into chunks, e.g. to stay under D1's 100 bound parameters per statement. */
