@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { GRANT_HEADER, type SocketGrant } from '../../durable-objects/live-access';
 import { coordinatorOf } from '../ai/jobs-api';
 import { assertTicketAccount, authenticateTicket, ticketOf } from '../auth/tickets';
 import type { AppEnv } from '../env';
@@ -8,6 +7,7 @@ import { idParam } from '../http/validate';
 import { requestId } from '../middleware/request-id';
 import { tenantContext } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
+import { authorizedUpgrade } from './socket-upgrade';
 
 /**
  * `GET /ws/sites/:siteId?ticket=…`: the live channel of a site (job progress, data changes,
@@ -29,21 +29,6 @@ realtimeRoutes.get(
     const ticket = ticketOf(c.req.raw);
     assertTicketAccount(ticket, tenant.account.id);
     const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
-    const grant: SocketGrant = {
-      user_id: tenant.user.id,
-      name: tenant.user.name || tenant.user.email,
-      account_id: tenant.account.id,
-      role: tenant.user.role,
-      tv: ticket.tokenVersion,
-      exp: ticket.sessionExp * 1000,
-      site_id: site.id,
-      shard: tenant.shard,
-    };
-    // `set` replaces whatever a client sent under this name; the ticket stays out of the room.
-    const headers = new Headers(c.req.raw.headers);
-    headers.set(GRANT_HEADER, JSON.stringify(grant));
-    const url = new URL(c.req.url);
-    url.searchParams.delete('ticket');
-    return coordinatorOf(c.env, tenant.account.id, site.id).stub.fetch(new Request(url, { headers }));
+    return coordinatorOf(c.env, tenant.account.id, site.id).stub.fetch(authorizedUpgrade(c, site.id));
   },
 );

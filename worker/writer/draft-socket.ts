@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { DRAFT_ACCESS_HEADER, type DraftAccess } from '../../durable-objects/draft-room/protocol';
-import { GRANT_HEADER, type SocketGrant } from '../../durable-objects/live-access';
 import { assertTicketAccount, authenticateTicket, ticketOf } from '../auth/tickets';
 import type { AppEnv } from '../env';
 import { onError } from '../http/on-error';
@@ -9,6 +8,7 @@ import { requestId } from '../middleware/request-id';
 import { tenantContext } from '../middleware/tenant';
 import { requireContent } from './content-access';
 import { draftRoomOf } from './draft-room-client';
+import { authorizedUpgrade } from '../realtime/socket-upgrade';
 
 /**
  * `GET /parties/draft-room/:contentId?ticket=…`: the live Yjs document of a draft. The path is the
@@ -36,23 +36,6 @@ draftSocketRoutes.get(
     assertTicketAccount(ticket, tenant.account.id);
     const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
     const access: DraftAccess = tenant.can('data:write') ? 'write' : 'read';
-    const grant: SocketGrant = {
-      user_id: tenant.user.id,
-      name: tenant.user.name || tenant.user.email,
-      account_id: tenant.account.id,
-      role: tenant.user.role,
-      tv: ticket.tokenVersion,
-      exp: ticket.sessionExp * 1000,
-      site_id: draft.site_id,
-      shard: tenant.shard,
-    };
-    // `set` replaces whatever a client sent under these names.
-    const headers = new Headers(c.req.raw.headers);
-    headers.set(DRAFT_ACCESS_HEADER, access);
-    headers.set(GRANT_HEADER, JSON.stringify(grant));
-    // The room keeps the socket's URL (partyserver stores it with the socket): not with the ticket in it.
-    const url = new URL(c.req.url);
-    url.searchParams.delete('ticket');
-    return draftRoomOf(c.env, tenant.account.id, draft.id).stub.fetch(new Request(url, { headers }));
+    return draftRoomOf(c.env, tenant.account.id, draft.id).stub.fetch(authorizedUpgrade(c, draft.site_id, { [DRAFT_ACCESS_HEADER]: access }));
   },
 );
