@@ -20,7 +20,7 @@ import { sectorRoutes } from './sectors/routes';
 import { siteRoutes } from './sites/routes';
 import { siteAccessRoutes } from './users/site-access-routes';
 import { aiSettingsRoutes, promptRoutes } from './system/ai-settings-routes';
-import { jobRoutes, taskProgressRoutes } from './system/jobs-routes';
+import { jobRoutes, taskProgressRoutes } from './jobs/jobs-routes';
 import { userRoutes } from './users/routes';
 import { contentRoutes } from './writer/content-routes';
 import { draftRoutes } from './writer/draft-routes';

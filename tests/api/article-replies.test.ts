@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ShardName } from '../../worker/db/shards';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { call, createSite, signup, type Session } from '../helpers/api';
 import { shardBinding } from '../helpers/fixtures';
 import { devModelUrl, scriptFaults, useOwnModelKey, waitForJob } from '../helpers/jobs';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { draftFragment, draftToHtml } from '../../core/draft';
 import { roomName } from '../../durable-objects/draft-room/protocol';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { call, signup, type Session } from '../helpers/api';
 import { expectError, populateAccount, shardBinding, type AccountFx } from '../helpers/fixtures';
 import { connectDraft, openDraft, type DraftClient } from '../helpers/yjs-socket';

@@ -8,8 +8,8 @@ import type { Broadcaster } from '../../durable-objects/site-coordinator/broadca
 import { CoordinatorEngine, type EnqueueSpec } from '../../durable-objects/site-coordinator/engine';
 import { SqlJobStore, type JobRecord, type JobStore } from '../../durable-objects/site-coordinator/job-store';
 import { MemoryJobStore } from '../../durable-objects/site-coordinator/memory-job-store';
-import { InvalidReply, type AiFunctionDefinition } from '../../worker/ai/functions/types';
-import { insertTaskLog } from '../../worker/ai/task-log';
+import { InvalidReply, type AiFunctionDefinition } from '../../durable-objects/site-coordinator/ai-function';
+import { insertTaskLog } from '../../worker/system/task-log';
 import { grantCredits, reserveCredits } from '../../worker/billing/ledger';
 import { sweepStaleHolds } from '../../worker/billing/sweep-holds';
 import { runBatch } from '../../worker/db/batch';

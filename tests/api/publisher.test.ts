@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { call, signup, type Session } from '../helpers/api';
 import { envelopeProblems, expectError, MISSING_ID, populateAccount, shardBinding, type AccountFx } from '../helpers/fixtures';
 import { connectSite, contentRow, insertContent, insertImage, pngBytes, unique, wordpress, wpApi, type ContentRow, type ImageRow } from '../helpers/wordpress';

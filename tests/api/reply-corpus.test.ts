@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShardName } from '../../worker/db/shards';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { call, createSite, signup, type Session } from '../helpers/api';
 import { shardBinding } from '../helpers/fixtures';
 import { devModelUrl, useOwnModelKey, waitForJob } from '../helpers/jobs';

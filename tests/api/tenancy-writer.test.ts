@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { draftFragment } from '../../core/draft';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { ORIGIN, call, signup, type Res, type Session } from '../helpers/api';
 import { MEMBER_ROLES, MISSING_ID, ownersOnOneShard, populateAccount, shardBinding, shardOf, type AccountFx, type SiteFx } from '../helpers/fixtures';
 import { waitForJob } from '../helpers/jobs';

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chatCompletion, chatCompletionStream, decodeImageBase64, ProviderError, type ProviderConfig } from '../../worker/ai/provider';
+import { chatCompletion, chatCompletionStream, decodeImageBase64, ProviderError, type ProviderConfig } from '../../worker/lib/ai-provider';
 import { outboundFetch, ResponseTooLarge } from '../../worker/lib/outbound-fetch';
 import { safePostLink, wpTitle } from '../../worker/publisher/publish';
 import { call, signup, type Session } from '../helpers/api';

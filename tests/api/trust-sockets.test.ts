@@ -15,7 +15,7 @@ import {
 } from '../../core/realtime/close-codes';
 import { LIMITS_MAP, MAX_DRAFT_BYTES, MAX_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_USER, MAX_VERSIONS_PER_DRAFT, type DraftLimitNotice } from '../../core/realtime/limits';
 import { signTicket } from '../../worker/auth/tickets';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { ORIGIN, addMember, call, signup, type Session } from '../helpers/api';
 import { expectError, populateAccount, type AccountFx } from '../helpers/fixtures';
 import { connectSite, openSiteSocket, socketTicket, type SiteSocket } from '../helpers/socket';

@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { call, createSite, signup, type Session } from '../helpers/api';
 import { scriptFaults, useOwnModelKey, waitForJob } from '../helpers/jobs';
 

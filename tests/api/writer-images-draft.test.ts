@@ -3,7 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '../../durable-objects/draft-room/protocol';
-import { draftRoomOf } from '../../worker/writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { call, createSite, signup, type Session } from '../helpers/api';
 import { waitForJob } from '../helpers/jobs';
 import { openDraft, type DraftClient } from '../helpers/yjs-socket';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { id } from '../../core/validation/common';
-import { chunk } from '../ai/functions/types';
+import { chunk } from '../../durable-objects/site-coordinator/ai-function';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
 import { NotFound } from '../http/errors';

@@ -1,4 +1,4 @@
-import { coordinatorOf } from '../ai/jobs-api';
+import { coordinatorOf } from '../jobs/start-job';
 import { SHARD_BINDINGS, shardDb } from '../db/shards';
 import type { Env } from '../env';
 import { unsettledHolds } from './ledger';

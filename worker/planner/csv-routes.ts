@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { clusters, keywords } from '../../core/schema/shard';
 import { id, listQuery } from '../../core/validation/common';
 import { keywordListQuery } from '../../core/validation/planner';
-import { chunk } from '../ai/functions/types';
+import { chunk } from '../../durable-objects/site-coordinator/ai-function';
 import { limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { contentIdeas, tasks } from '../../core/schema/shard';
 import { createIdeaBody, ideaListQuery, idsBody, updateIdeaBody } from '../../core/validation/planner';
-import { chunk } from '../ai/functions/types';
+import { chunk } from '../../durable-objects/site-coordinator/ai-function';
 import { forIdsWithinParamLimit, runBatch, withinParamLimit } from '../db/batch';
 import type { AppEnv } from '../env';
 import { ValidationError } from '../http/errors';

@@ -10,8 +10,8 @@ import {
   updateKeywordBody,
   type KeywordListQuery,
 } from '../../core/validation/planner';
-import { chunk } from '../ai/functions/types';
-import { startJob } from '../ai/jobs-api';
+import { chunk } from '../../durable-objects/site-coordinator/ai-function';
+import { startJob } from '../jobs/start-job';
 import { clusterLimitReached, limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';

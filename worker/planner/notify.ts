@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { DataEntity } from '../../core/realtime/events';
-import { coordinatorOf } from '../ai/jobs-api';
+import { coordinatorOf } from '../jobs/start-job';
 import type { AppEnv } from '../env';
 import type { Tenant } from '../middleware/tenant';
 

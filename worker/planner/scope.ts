@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { clusters, sectors } from '../../core/schema/shard';
-import { chunk } from '../ai/functions/types';
+import { chunk } from '../../durable-objects/site-coordinator/ai-function';
 import { BadRequest, NotFound, ValidationError } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite, siteScope, type AccessMode } from '../sites/access';

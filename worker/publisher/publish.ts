@@ -7,7 +7,7 @@ import type { Env } from '../env';
 import { ApiError, Conflict, NotFound } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
-import { draftRoomOf } from '../writer/draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { prepareArticleHtml, type ArticleImage } from './html';
 import { credentialsOf, IGNY8_META, THIRD_PARTY_META, wordpressClient } from './settings';
 import { postMismatches, WordPressError, type WordPressClient, type WpPost, type WpPostFields } from './wordpress-client';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { coordinatorOf } from '../ai/jobs-api';
+import { coordinatorOf } from '../jobs/start-job';
 import { assertTicketAccount, authenticateTicket, ticketOf } from '../auth/tickets';
 import type { AppEnv } from '../env';
 import { onError } from '../http/on-error';

@@ -1,5 +1,5 @@
-import { ProviderError, type ProviderFailure } from '../ai/provider';
-import { ProviderNotConfigured } from '../ai/settings';
+import { ProviderError, type ProviderFailure } from '../lib/ai-provider';
+import { ProviderNotConfigured } from './ai-settings';
 
 /**
  * What a failed Test Connection tells the user: a category and a sentence of ours. Never what the

@@ -7,7 +7,7 @@ import { body, describe, idParam } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requireContent } from './content-access';
-import { draftRoomOf } from './draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 
 /**
  * The draft of a content item over REST, mounted at `/api/v1/writer/content`: its current HTML

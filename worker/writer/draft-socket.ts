@@ -7,7 +7,7 @@ import { idParam } from '../http/validate';
 import { requestId } from '../middleware/request-id';
 import { tenantContext } from '../middleware/tenant';
 import { requireContent } from './content-access';
-import { draftRoomOf } from './draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { authorizedUpgrade } from '../realtime/socket-upgrade';
 
 /**

@@ -6,7 +6,7 @@ import { idParam } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requireContent } from './content-access';
-import { draftRoomOf } from './draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 
 /**
  * Test and benchmark hooks on draft rooms, mounted at `/api/v1/_test`; 404 unless the server runs

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { content, images } from '../../core/schema/shard';
 import { idsBody } from '../../core/validation/planner';
 import { imageListQuery } from '../../core/validation/writer';
-import { startJob } from '../ai/jobs-api';
+import { startJob } from '../jobs/start-job';
 import type { AppEnv } from '../env';
 import { orderingOf, pageOf } from '../http/list';
 import { ok, page } from '../http/respond';
@@ -12,7 +12,7 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext, type Tenant } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
 import { likePattern, requireScopedRow, requireSelection, scopedWhere } from '../planner/scope';
-import { draftRoomOf } from './draft-room-client';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { deleteImageFiles } from './image-files';
 import { imageFolder, mediaUrl } from '../../core/media/image-keys';
 

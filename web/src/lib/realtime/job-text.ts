@@ -57,7 +57,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 /** ", 2 keywords left unclustered": what a job's reply did not cover, when there is any. */
 const left = (n: unknown, noun: string, what: string) => (num(n) > 0 ? `, ${plural(num(n), noun)} ${what}` : '');
 
-/** What the job produced, from its `result` (the `result` of each worker/ai/functions/* save()). */
+/** What the job produced, from its `result` (the `result` of each AI function's save()). */
 export function resultText(job: JobView): string {
   const r = job.result ?? {};
   const fn = job.function;

@@ -20,7 +20,7 @@ import type { Cell, TableConfig } from '$lib/templates/types';
 import type { ArticleDirectory } from './article-directory.svelte';
 
 export const IMAGE_NOUN = { one: 'image', many: 'images' };
-/** What one image costs (worker/ai/functions/generate-images.ts CREDITS_PER_IMAGE). */
+/** What one image costs (worker/writer/ai/generate-images.ts CREDITS_PER_IMAGE). */
 export const CREDITS_PER_IMAGE = 1;
 
 const STATUS_TONES: Record<WriterImage['status'], BadgeTone> = { pending: 'warning', generating: 'info', generated: 'success', failed: 'danger' };

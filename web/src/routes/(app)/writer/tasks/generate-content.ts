@@ -10,7 +10,7 @@ import { plural } from '$lib/format';
 import { realtime } from '$lib/realtime/site-channel.svelte';
 import { startAiJob } from '$lib/realtime/start-job';
 
-/** What one article holds and costs (worker/ai/functions/generate-content.ts CREDITS_PER_PIECE). */
+/** What one article holds and costs (worker/writer/ai/generate-content.ts CREDITS_PER_PIECE). */
 export const CREDITS_PER_ARTICLE = 3;
 
 export async function startContentGeneration(taskIds: number[]): Promise<string> {

@@ -17,7 +17,7 @@ import { CREDITS_PER_ARTICLE, startContentGeneration } from './generate-content'
 
 export const TASK_NOUN = { one: 'task', many: 'tasks' };
 
-/** Waiting, being written, written, or the last attempt failed (worker/ai/functions/generate-content.ts). */
+/** Waiting, being written, written, or the last attempt failed (worker/writer/ai/generate-content.ts). */
 const STATUS_TONES: Record<Task['status'], BadgeTone> = { queued: 'neutral', in_progress: 'info', completed: 'success', failed: 'danger' };
 
 export function taskTable(opts: {

@@ -8,9 +8,9 @@ import { cap, plainText } from '../../../core/ai/plain-text';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { htmlToText } from '../../../core/html/sanitize';
 import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
-import { draftRoomOf } from '../../writer/draft-room-client';
+import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { runBatch, withinParamLimit, type Statement } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/ai-function';
 
 /** Seed limits: 3 credits per piece; at most 50 tasks per job (bigger selections become several jobs). */
 export const CREDITS_PER_PIECE = 3;

@@ -1,10 +1,10 @@
-import type { AiFunction } from '../../../core/domain/enums';
-import { autoCluster } from './auto-cluster';
-import { generateContent } from './generate-content';
-import { generateIdeas } from './generate-ideas';
-import { generateImagePrompts } from './generate-image-prompts';
-import { generateImages } from './generate-images';
-import type { AiFunctionDefinition } from './types';
+import type { AiFunction } from '../../core/domain/enums';
+import { autoCluster } from '../../worker/planner/ai/auto-cluster';
+import { generateContent } from '../../worker/writer/ai/generate-content';
+import { generateIdeas } from '../../worker/planner/ai/generate-ideas';
+import { generateImagePrompts } from '../../worker/writer/ai/generate-image-prompts';
+import { generateImages } from '../../worker/writer/ai/generate-images';
+import type { AiFunctionDefinition } from './ai-function';
 
 /** Every AI function the SiteCoordinator can run. Later functions register here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

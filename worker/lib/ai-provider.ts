@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { outboundCause, outboundFetcher, OutboundRefused } from '../lib/outbound-fetch';
+import { outboundCause, outboundFetcher, OutboundRefused } from './outbound-fetch';
 
 /**
  * The one provider layer over the `openai` SDK. The SDK's own retries are OFF (maxRetries: 0) and

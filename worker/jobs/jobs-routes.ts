@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { aiTaskLogs } from '../../core/schema/shard';
 import { jobListQuery } from '../../core/validation/system';
-import { coordinatorOf, startJob } from '../ai/jobs-api';
+import { coordinatorOf, startJob } from './start-job';
 import type { AppEnv } from '../env';
 import { BadRequest, NotFound } from '../http/errors';
 import { ok } from '../http/respond';

@@ -2,12 +2,12 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { imageFileKey, mediaUrl } from '../../../core/media/image-keys';
 import { images } from '../../../core/schema/shard';
-import { classifyError, clientFor, decodeImageBase64 } from '../provider';
-import { resolvePrompt } from '../prompts';
-import { resolveRunware, runwareRequest } from '../runware';
-import { draftRoomOf } from '../../writer/draft-room-client';
+import { classifyError, clientFor, decodeImageBase64 } from '../../lib/ai-provider';
+import { resolvePrompt } from '../../system/prompts';
+import { resolveRunware, runwareRequest } from '../../system/runware';
+import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { forIdsWithinParamLimit, runBatch } from '../../db/batch';
-import { chunk, InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from './types';
+import { chunk, InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/ai-function';
 
 /** Seed cost: 1 credit per image. */
 export const CREDITS_PER_IMAGE = 1;

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { ReadResult, ReplyEnvelope } from '../../../core/ai/reader';
-import type { AiFunction } from '../../../core/domain/enums';
-import type { DataEntity } from '../../../core/realtime/events';
-import type { Statement } from '../../db/batch';
-import type { ShardDb } from '../../db/shards';
-import type { Env } from '../../env';
-import type { ProviderConfig } from '../provider';
-import type { PromptType } from '../prompts';
+import type { ReadResult, ReplyEnvelope } from '../../core/ai/reader';
+import type { AiFunction } from '../../core/domain/enums';
+import type { DataEntity } from '../../core/realtime/events';
+import type { Statement } from '../../worker/db/batch';
+import type { ShardDb } from '../../worker/db/shards';
+import type { Env } from '../../worker/env';
+import type { ProviderConfig } from '../../worker/lib/ai-provider';
+import type { PromptType } from '../../worker/system/prompts';
 
 /**
  * An AI function (the seed's BaseAIFunction): what to hold, what to load, what to ask, how to read

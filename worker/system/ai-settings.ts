@@ -5,7 +5,7 @@ import type { ShardDb } from '../db/shards';
 import type { Env } from '../env';
 import { decryptSecret, secretPurpose, sha256Hex } from '../lib/crypto';
 import { loopbackAllowed } from '../lib/url-guard';
-import type { ProviderConfig } from './provider';
+import type { ProviderConfig } from '../lib/ai-provider';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_MODELS: Record<'openai' | 'demo', string> = { openai: 'gpt-4o-mini', demo: 'igny8-dev-small' };

@@ -6,7 +6,7 @@ import { outboundCause, outboundFetch, OutboundRefused } from '../lib/outbound-f
 import { loopbackAllowed } from '../lib/url-guard';
 import type { ShardDb } from '../db/shards';
 import type { Tenant } from '../middleware/tenant';
-import { MAX_IMAGE_RESPONSE_BYTES, ProviderError, retryAfterMs } from './provider';
+import { MAX_IMAGE_RESPONSE_BYTES, ProviderError, retryAfterMs } from '../lib/ai-provider';
 
 /**
  * Runware (image generation) over its HTTP task API: a JSON array of tasks, authentication first.

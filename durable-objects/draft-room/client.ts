@@ -1,9 +1,9 @@
-import type { GenerationState } from '../../durable-objects/draft-room/generation';
-import type { PersistResult } from '../../durable-objects/draft-room/index';
-import { isVersionLimit, roomName, type DraftSnapshot, type GenerationMeta, type ImagePlacement, type ImagePlacementResult, type ProjectionResult, type SectionPosition, type VersionInfo, type VersionLimit } from '../../durable-objects/draft-room/protocol';
-import type { StoreStats } from '../../durable-objects/draft-room/storage';
-import type { Env } from '../env';
-import { Conflict } from '../http/errors';
+import type { GenerationState } from './generation';
+import type { PersistResult } from './index';
+import { isVersionLimit, roomName, type DraftSnapshot, type GenerationMeta, type ImagePlacement, type ImagePlacementResult, type ProjectionResult, type SectionPosition, type VersionInfo, type VersionLimit } from './protocol';
+import type { StoreStats } from './storage';
+import type { Env } from '../../worker/env';
+import { Conflict } from '../../worker/http/errors';
 
 /** A draft at its version cap answers 409 (the routes and the coordinator share this client). */
 function versionOrConflict<T>(result: T): Exclude<T, { kind: 'version_limit' }> {

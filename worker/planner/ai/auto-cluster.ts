@@ -4,8 +4,8 @@ import { normalizeClusterReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { keywords, sectors } from '../../../core/schema/shard';
 import { forIdsWithinParamLimit, sqlList, withinParamLimit, type Statement } from '../../db/batch';
-import { recomputeClusterMetrics } from '../../planner/cluster-metrics';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from './types';
+import { recomputeClusterMetrics } from '../cluster-metrics';
+import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/ai-function';
 
 /** Seed limit: at most 20 keywords per AI call; bigger selections are split, not refused. */
 export const KEYWORDS_PER_CALL = 20;
