@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
  * Integration tests run inside workerd with the real bindings of wrangler.toml (D1 control and
  * shards, Durable Objects, R2, Queues). Storage is isolated per test file; tests/setup applies the
  * migrations from migrations/ — the same files `wrangler d1 migrations apply` uses — to every database.
+ * Unit specs (`*.spec.ts` beside the code) need none of this: they run in plain Node with
+ * vitest.unit.config.ts.
  */
 export default defineConfig(async () => ({
   plugins: [
@@ -36,7 +38,7 @@ export default defineConfig(async () => ({
     })),
   ],
   test: {
-    include: ['tests/api/**/*.test.ts', 'core/**/*.spec.ts', 'worker/**/*.spec.ts', 'durable-objects/**/*.spec.ts'],
+    include: ['tests/api/**/*.test.ts'],
     setupFiles: ['./tests/setup/apply-migrations.ts'],
     globalSetup: ['./tests/setup/dev-model.ts', './tests/setup/wordpress.ts'],
     testTimeout: 60_000,

@@ -1,68 +1,109 @@
-// Benchmarks against a running worker. Each scenario is measured against a baseline in the same
-// run (alternating rounds, medians reported) so the figure that matters is the ratio.
-// Usage: node bench/run.mjs <base url>
-import { execFileSync } from 'node:child_process';
-import { setupFoundation } from './scenarios/foundation.mjs';
-import { importVsRawInsert, progressFanOut, twoHundredJobs } from './scenarios/planner.mjs';
+// Benchmarks against a running worker (scripts/bench.sh starts it). Each figure is measured next to
+// a baseline in the same run, so the figure that matters is the ratio; the summary at the end lists
+// every figure of issue 10 with its target.
+// Usage: node bench/run.mjs <worker url> <dev model url>
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fmt } from './lib.mjs';
+import { settings } from './load.mjs';
+import { progressFanOut } from './scenarios/fanout.mjs';
+import { importVsRawInsert } from './scenarios/import.mjs';
+import { aiQueue } from './scenarios/jobs.mjs';
+import { keywordList, sectorList } from './scenarios/lists.mjs';
 import { yjsBenchmarks } from './scenarios/yjs.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
-const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
-const wanted = (name) => only.length === 0 || only.includes(name);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const loadPrefix = (process.env.BENCH_LOAD_PREFIX ?? '').split(' ').filter(Boolean);
-
-/** One autocannon run (as a child process, so it can be pinned to its own core). */
-function load(url, headers = {}) {
-  const args = ['-c', String(CONNECTIONS), '-d', String(DURATION), '--json'];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  args.push(url);
-  const cmd = loadPrefix.length ? loadPrefix[0] : 'autocannon';
-  const cmdArgs = loadPrefix.length ? [...loadPrefix.slice(1), 'autocannon', ...args] : args;
-  const out = JSON.parse(execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }));
-  if (out.non2xx > 0 || out.errors > 0) throw new Error(`${url}: ${out.non2xx} non-2xx, ${out.errors} errors`);
-  return { rps: out.requests.average, p50: out.latency.p50, p99: out.latency.p99 };
+const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs'];
+const OPT_IN = ['sectors'];
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const unknown = only.filter((s) => ![...DEFAULT, ...OPT_IN].includes(s));
+if (unknown.length) {
+  console.error(`BENCH_ONLY: unknown scenario ${unknown.join(', ')} (known: ${[...DEFAULT, ...OPT_IN].join(', ')})`);
+  process.exit(2);
 }
+const wanted = only.length ? only : DEFAULT;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const scenarios = {
+  keywords: () => keywordList(base, { connections: Number(process.env.BENCH_LIST_CONNECTIONS ?? 50) }),
+  sectors: () => sectorList(base, { connections: Number(process.env.BENCH_CONNECTIONS ?? 16) }),
+  import: () => importVsRawInsert(base),
+  jobs: () => aiQueue(base, devModel, { latencyMs: 500, retryAfterS: 1 }, 4),
+  fanout: () => progressFanOut(base, 50),
+  yjs: () =>
+    yjsBenchmarks(base, { rounds: settings.rounds, seconds: settings.seconds, loadPrefix: settings.loadPrefix }),
+};
 
-/** Alternates baseline and subject for ROUNDS rounds and reports medians and the ratio. */
-function compare(name, baseline, subject) {
-  const runs = { baseline: [], subject: [] };
-  load(baseline.url, baseline.headers); // warm-up, discarded
-  load(subject.url, subject.headers);
-  for (let i = 0; i < ROUNDS; i++) {
-    runs.baseline.push(load(baseline.url, baseline.headers));
-    runs.subject.push(load(subject.url, subject.headers));
-  }
-  const summary = (rs) => ({ rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) });
-  const b = summary(runs.baseline);
-  const s = summary(runs.subject);
-  console.log(`\n${name}`);
-  console.log(`  ${'route'.padEnd(44)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
-  console.log(`  ${baseline.label.padEnd(44)} ${b.rps.toFixed(0).padStart(8)} ${String(b.p50).padStart(7)} ${String(b.p99).padStart(7)}`);
-  console.log(`  ${subject.label.padEnd(44)} ${s.rps.toFixed(0).padStart(8)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)}`);
-  console.log(`  ratio (subject / baseline throughput): ${(s.rps / b.rps).toFixed(2)}`);
-  return { name, baseline: b, subject: s, ratio: s.rps / b.rps };
-}
-
-console.log(`IGNY8 Edge benchmarks — ${CONNECTIONS} connections, ${DURATION}s per run, median of ${ROUNDS} alternating rounds`);
-if (wanted('list')) {
-const fixture = await setupFoundation(base);
-compare(
-  'Authenticated paginated list vs a bare route on the same worker',
-  { label: 'GET /api/health (bare)', url: `${base}/api/health` },
-  {
-    label: `GET /api/v1/auth/sectors/?page_size=10 (${fixture.sectorCount} rows)`,
-    url: `${base}/api/v1/auth/sectors/?page_size=10&ordering=-created_at`,
-    headers: { authorization: `Bearer ${fixture.token}` },
-  },
+console.log(
+  `IGNY8 Edge benchmarks: ${wanted.join(', ')}; ${settings.seconds} s per load run, median of ` +
+    `${settings.rounds} alternating rounds`,
 );
+const results = {};
+const failures = [];
+for (const name of wanted) {
+  const t0 = performance.now();
+  try {
+    results[name] = await scenarios[name]();
+    console.log(`  (${name}: ${fmt((performance.now() - t0) / 1000, 0)} s)`);
+  } catch (err) {
+    failures.push(name);
+    console.error(`\n${name} FAILED: ${err?.stack ?? err}`);
+  }
 }
-if (wanted('import')) await importVsRawInsert(base);
-if (wanted('jobs')) await twoHundredJobs(base, devModel, { latencyMs: 500, concurrency: 4 });
-if (wanted('fanout')) await progressFanOut(base, 50);
-if (wanted('yjs')) await yjsBenchmarks(base, { rounds: ROUNDS, seconds: DURATION, loadPrefix });
+
+/** [figure, measured, target text, met?] for every figure of issue 10 this run measured. */
+function targets(r) {
+  const rows = [];
+  const add = (figure, value, target, met) => rows.push([figure, value, target, met]);
+  if (r.yjs?.broadcast) {
+    const b = r.yjs.broadcast;
+    add('yjs broadcast p50 / stock', fmt(b.p50, 2), '<= 2', b.p50 <= 2);
+    add('yjs broadcast p99 / stock', fmt(b.p99, 2), '<= 1.5', b.p99 <= 1.5);
+    add('yjs lost updates', String(b.draft.lost), '0', b.draft.lost === 0);
+  }
+  if (r.yjs?.open) {
+    add('open 1.6 MB draft, warm / stock', fmt(r.yjs.open.warmRatio, 2), '<= 1.5', r.yjs.open.warmRatio <= 1.5);
+    add('open 1.6 MB draft, cold / stock', fmt(r.yjs.open.coldRatio, 2), '<= 1.5', r.yjs.open.coldRatio <= 1.5);
+  }
+  if (r.keywords) {
+    add('keyword list throughput / bare', fmt(r.keywords.throughput, 2), '>= 0.6', r.keywords.throughput >= 0.6);
+    add('keyword list p99 / bare', fmt(r.keywords.p99, 2), '<= 1.6', r.keywords.p99 <= 1.6);
+  }
+  if (r.fanout) add('fan-out p99 / ping-pong p99', fmt(r.fanout.p99, 2), '<= 1', r.fanout.p99 <= 1);
+  if (r.jobs) {
+    add('AI queue time / ideal', fmt(r.jobs.oneSite.ratio, 2), '<= 1.3', r.jobs.oneSite.ratio <= 1.3);
+    const max = r.jobs.twoSites.maxConcurrent;
+    add('2 sites: max concurrent calls per key', String(max), `<= ${r.jobs.budget}`, max <= r.jobs.budget);
+  }
+  return rows;
+}
+
+const rows = targets(results);
+if (rows.length) {
+  console.log('\nSummary (issue 10 figures, each against its baseline from this run)');
+  for (const [figure, value, target, met] of rows) {
+    console.log(`  ${figure.padEnd(40)} ${value.padStart(7)}   target ${target.padEnd(7)} ${met ? 'met' : 'MISSED'}`);
+  }
+}
+if (process.env.BENCH_RESULTS) {
+  mkdirSync(path.dirname(process.env.BENCH_RESULTS), { recursive: true });
+  writeFileSync(
+    process.env.BENCH_RESULTS,
+    JSON.stringify({ at: new Date().toISOString(), results, failures }, null, 2),
+  );
+  console.log(`\nresults: ${process.env.BENCH_RESULTS}`);
+}
+if (failures.length) {
+  console.error(`\nfailed scenarios: ${failures.join(', ')}`);
+  process.exitCode = 1;
+}
+// No process.exit(): every scenario closes its sockets, servers and children, so node ends here on
+// its own. A leak would keep it running forever (as BENCH_ONLY=yjs once did): this unref'd timer
+// only fires if something else still holds the event loop, names what, and fails the run.
+setTimeout(() => {
+  console.error(`\nthe bench did not exit on its own; still open: ${process.getActiveResourcesInfo().join(', ')}`);
+  process.exit(1);
+}, 15_000).unref();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, type-checks, runs the workerd integration tests and the
-# Playwright suite, and ends with one line adding up every suite: "N passed, N failed".
+# `npm test`: installs what is missing, type-checks, lints, runs the unit specs in plain Node, the
+# workerd integration tests and the Playwright suite, and ends with one line adding up every suite:
+# "N passed, N failed".
 source "$(dirname "$0")/lib.sh"
 set +e
 mkdir -p test-results
@@ -36,6 +37,12 @@ ensure_chromium || log "Chromium could not be installed: the browser suite will 
 check "typecheck: worker + core" tsc --noEmit -p tsconfig.json
 check "typecheck: e2e + dev model" tsc --noEmit -p tsconfig.e2e.json
 check "typecheck: web (svelte)" bash -c 'cd web && svelte-kit sync && cd .. && svelte-check --workspace web --tsconfig ./tsconfig.json --threshold error --output human'
+# Formatting and lint rules (biome.json) over worker, durable-objects, core, web/src, tests, bench,
+# dev-model and scripts; `biome ci` changes nothing, it fails on any unformatted file or lint error.
+check "lint + format (Biome)" biome ci .
+# The floor plan (scripts/layers.cjs): imports point down the layers, no file or folder cycles, every
+# table written only by its owner (core/schema/owners.ts).
+check "structure: layers, cycles, owners" bash scripts/check-structure.sh
 
 log "dev model server tests (node --test, real openai SDK)"
 node --test --test-reporter=tap dev-model/ > test-results/dev-model.tap 2>&1
@@ -45,10 +52,20 @@ f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' test-results/dev-model.tap | tail -1)
 [ -n "$p" ] || { p=0; f=1; tail -30 test-results/dev-model.tap >&2; }
 count "dev model server" "$p" "${f:-0}"
 
+# A vitest JSON report as "passed failed" (a run that failed outside any test counts as one failure).
+VITEST_COUNTS='`${r.numPassedTests} ${r.numFailedTests + (r.success === false && r.numFailedTests === 0 ? 1 : 0)}`'
+
+# The specs beside the code (*.spec.ts) need no workerd, dev model or WordPress: plain Node, first.
+log "unit specs in plain Node (vitest)"
+rm -f test-results/vitest-unit.json
+vitest run --config vitest.unit.config.ts --reporter=default --reporter=json --outputFile=test-results/vitest-unit.json
+read -r p f < <(json_counts test-results/vitest-unit.json "$VITEST_COUNTS")
+count "unit specs (Node)" "$p" "$f"
+
 log "integration tests in workerd (vitest)"
 rm -f test-results/vitest.json
 vitest run --config vitest.config.ts --reporter=default --reporter=json --outputFile=test-results/vitest.json
-read -r p f < <(json_counts test-results/vitest.json '`${r.numPassedTests} ${r.numFailedTests + (r.success === false && r.numFailedTests === 0 ? 1 : 0)}`')
+read -r p f < <(json_counts test-results/vitest.json "$VITEST_COUNTS")
 count "workerd integration" "$p" "$f"
 
 log "browser tests (Playwright on Debian Chromium)"

@@ -1,7 +1,5 @@
-import type { DraftRoom } from '../durable-objects/draft-room/index';
-import type { SiteCoordinator } from '../durable-objects/site-coordinator/index';
-import type { Tenant } from './middleware/tenant';
-import type { SessionClaims } from './auth/tokens';
+import type { Tenant } from './db/tenant';
+import type { Role } from '../core/domain/enums';
 
 /** The bindings declared in wrangler.toml, plus the secrets from .dev.vars / `wrangler secret`. */
 export interface Env {
@@ -10,8 +8,10 @@ export interface Env {
   DB_SHARD_1: D1Database;
   DB_SHARD_2: D1Database;
   DB_SHARD_3: D1Database;
-  SITE_COORDINATOR: DurableObjectNamespace<SiteCoordinator>;
-  DRAFT_ROOM: DurableObjectNamespace<DraftRoom>;
+  /** Typed by each object's protocol (the client.ts beside each object), never by its class. */
+  SITE_COORDINATOR: DurableObjectNamespace;
+  DRAFT_ROOM: DurableObjectNamespace;
+  AI_BUDGET: DurableObjectNamespace;
   MEDIA: R2Bucket;
   EVENTS: Queue<unknown>;
   ASSETS?: Fetcher;
@@ -59,3 +59,15 @@ export type AppEnv = {
     tenant: Tenant;
   };
 };
+
+/** What an access token asserts. The user row is still loaded per request (role changes apply at once). */
+export interface SessionClaims {
+  userId: number;
+  accountId: number;
+  role: Role;
+  /**
+   * `users.token_version` when the token was issued (claim `tv`): tenantContext refuses the token
+   * once the user's version has moved on (password or role change, disabled).
+   */
+  tokenVersion: number;
+}

@@ -8,5 +8,6 @@ import { createWorker } from './worker';
 
 export default createWorker((request, env, ctx) => sveltekit.fetch(request, env as never, ctx));
 export { SiteCoordinator } from '../durable-objects/site-coordinator/index';
-export { DraftRoom } from '../durable-objects/draft-room';
+export { DraftRoom } from '../durable-objects/draft-room/index';
+export { AiBudget } from '../durable-objects/ai-budget/index';
 export type { Env };

@@ -2,7 +2,7 @@ import { createApi } from './app';
 import { createConfigGuard } from './config-guard';
 import type { Env } from './env';
 import { handleEventBatch } from './events/consumer';
-import { enqueueDueAutomation } from './events/cron';
+import { enqueueScheduledWork } from './events/cron';
 import { withSecurityHeaders } from './http/security-headers';
 import { mediaRoutes } from './media/routes';
 import { realtimeRoutes } from './realtime/routes';
@@ -42,7 +42,7 @@ export function createWorker(webApp: FetchHandler): ExportedHandler<Env> {
     queue: (batch, env) => handleEventBatch(batch, env),
     scheduled: (controller, env, ctx) => {
       if (!guard.allows(env)) return;
-      ctx.waitUntil(enqueueDueAutomation(env, controller.scheduledTime));
+      ctx.waitUntil(enqueueScheduledWork(env, controller.scheduledTime));
     },
   };
 }

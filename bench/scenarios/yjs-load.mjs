@@ -17,7 +17,11 @@ const clients = [];
 
 for (let i = 0; i < cfg.clients; i++) {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(cfg.url, cfg.room, doc, { params: cfg.params ?? {}, WebSocketPolyfill: WebSocket, disableBc: true });
+  const provider = new WebsocketProvider(cfg.url, cfg.room, doc, {
+    params: cfg.params ?? {},
+    WebSocketPolyfill: WebSocket,
+    disableBc: true,
+  });
   doc.on('update', (update, origin) => {
     if (origin !== provider) return; // only what came from the server
     const now = performance.now();
@@ -62,10 +66,34 @@ await Promise.all(
     }
   }),
 );
-await sleep(1500); // in-flight updates
-for (const c of clients) c.provider.destroy();
+// Updates still in flight: wait until every one arrived, or none arrived for 3 s (max 20 s), so
+// "lost" counts updates that never came, not ones a loaded machine delivered late.
+const expected = typed * (cfg.clients - 1);
+let seen = latencies.length;
+let quietSince = Date.now();
+const giveUpAt = Date.now() + 20_000;
+while (latencies.length < expected && Date.now() - quietSince < 3000 && Date.now() < giveUpAt) {
+  await sleep(100);
+  if (latencies.length !== seen) {
+    seen = latencies.length;
+    quietSince = Date.now();
+  }
+}
+for (const c of clients) {
+  c.provider.destroy();
+  c.doc.destroy(); // its Awareness keeps an interval until then
+}
 
 const sorted = latencies.sort((a, b) => a - b);
 const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
-console.log(JSON.stringify({ typed, expected: typed * (cfg.clients - 1), received: sorted.length, p50: at(50), p99: at(99), max: sorted[sorted.length - 1] ?? null }));
+console.log(
+  JSON.stringify({
+    typed,
+    expected,
+    received: sorted.length,
+    p50: at(50),
+    p99: at(99),
+    max: sorted[sorted.length - 1] ?? null,
+  }),
+);
 process.exit(0);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { api, freshAccount, median, sleep } from '../lib.mjs';
+import { api, fmt, freshAccount, median, ratio, request, sleep } from '../lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLIENTS = Number(process.env.BENCH_YJS_CLIENTS ?? 20);
@@ -52,14 +52,33 @@ async function startStockServer() {
   const child = spawn(cmd, args, { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) }, stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return { url: `ws://127.0.0.1:${port}`, stop: () => child.kill() };
+      if ((await request(`http://127.0.0.1:${port}/`)).status === 200)
+        return { url: `ws://127.0.0.1:${port}`, stop: () => stopChild(child) };
     } catch {
       /* not up yet */
     }
     await sleep(100);
   }
-  child.kill();
+  await stopChild(child);
   throw new Error('the stock y-websocket server did not start');
+}
+
+/** Ends a child process and waits until it is gone (a live child handle keeps node running). */
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill();
+  });
+}
+
+/**
+ * Closes a provider and its document. The document must be destroyed too: the provider's
+ * Awareness keeps a 3 s setInterval until its doc is destroyed, which kept the bench from exiting.
+ */
+function closeProvider(provider) {
+  provider.destroy();
+  provider.doc.destroy();
 }
 
 function hasTaskset() {
@@ -75,11 +94,26 @@ function hasTaskset() {
 function runLoad(loadPrefix, cfg) {
   const script = path.join(here, 'yjs-load.mjs');
   const [cmd, ...args] = loadPrefix.length ? [...loadPrefix, process.execPath, script] : [process.execPath, script];
-  const out = execFileSync(cmd, [...args, JSON.stringify(cfg)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  const out = execFileSync(cmd, [...args, JSON.stringify(cfg)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 << 20,
+  });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-const synced = (p) => (p.synced ? Promise.resolve() : new Promise((r) => p.once('sync', (s) => s && r())));
+/** Resolves when the provider holds the server's state; fails after a minute instead of hanging the bench. */
+const synced = (p) =>
+  p.synced
+    ? Promise.resolve()
+    : new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`${p.url}: not synced after 60 s`)), 60_000);
+        p.on('sync', (isSynced) => {
+          if (!isSynced) return;
+          clearTimeout(t);
+          resolve();
+        });
+      });
 
 /** Opens `room` with a fresh client and returns the ms until it holds the server's state. */
 async function timeOpen(url, room, params) {
@@ -116,39 +150,109 @@ async function fill(url, room, params) {
 export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix = [] } = {}) {
   const fx = await freshAccount(base, 'yjs');
   // Sockets open with a draft_socket ticket (good for a minute to connect), asked for right before each use.
-  const params = async (id) => ({ ticket: (await api(base, 'POST', '/api/v1/auth/tickets/', { token: fx.token, body: { purpose: 'draft_socket', content_id: Number(id) } })).ticket });
+  const params = async (id) => ({
+    ticket: (
+      await api(base, 'POST', '/api/v1/auth/tickets/', {
+        token: fx.token,
+        body: { purpose: 'draft_socket', content_id: Number(id) },
+      })
+    ).ticket,
+  });
   const draftUrl = `${base.replace(/^http/, 'ws')}/parties/draft-room`;
-  const newDraft = async (title) => (await api(base, 'POST', '/api/v1/writer/content/', { token: fx.token, body: { site_id: fx.siteId, sector_id: fx.sectorId, title } })).id;
+  const newDraft = async (title) =>
+    (
+      await api(base, 'POST', '/api/v1/writer/content/', {
+        token: fx.token,
+        body: { site_id: fx.siteId, sector_id: fx.sectorId, title },
+      })
+    ).id;
   const stats = (id) => api(base, 'GET', `/api/v1/_test/draft-rooms/${id}/stats/`, { token: fx.token });
   const restart = (id) => api(base, 'POST', `/api/v1/_test/draft-rooms/${id}/restart/`, { token: fx.token });
   const stock = await startStockServer();
-  if (!stock) console.log('\n(@y/websocket-server not installed: stock-server baselines skipped; npm i -D @y/websocket-server@0.1.1)');
+  const result = {};
+  if (!stock)
+    console.log(
+      '\n(@y/websocket-server not installed: stock-server baselines skipped; npm i -D @y/websocket-server@0.1.1)',
+    );
 
   try {
     // 1 + 2. Broadcast latency and storage writes per update.
     const runs = { stock: [], draft: [] };
     const writes = [];
     for (let r = 0; r < rounds; r++) {
-      if (stock) runs.stock.push(runLoad(loadPrefix, { url: stock.url, room: `bench-${r}`, clients: CLIENTS, rate: RATE, seconds }));
+      if (stock)
+        runs.stock.push(
+          runLoad(loadPrefix, { url: stock.url, room: `bench-${r}`, clients: CLIENTS, rate: RATE, seconds }),
+        );
       const id = await newDraft(`Broadcast ${r}`);
       const before = await stats(id);
-      const result = runLoad(loadPrefix, { url: draftUrl, room: String(id), params: await params(id), clients: CLIENTS, rate: RATE, seconds });
+      const result = runLoad(loadPrefix, {
+        url: draftUrl,
+        room: String(id),
+        params: await params(id),
+        clients: CLIENTS,
+        rate: RATE,
+        seconds,
+      });
       runs.draft.push(result);
       await sleep(500); // the last client leaving saves the room
       const after = await stats(id);
-      writes.push({ updates: result.typed, puts: after.put_calls - before.put_calls, keys: after.keys_written - before.keys_written, bytes: after.bytes_written - before.bytes_written, saves: after.saves - before.saves });
+      writes.push({
+        updates: result.typed,
+        puts: after.put_calls - before.put_calls,
+        keys: after.keys_written - before.keys_written,
+        bytes: after.bytes_written - before.bytes_written,
+        saves: after.saves - before.saves,
+      });
     }
-    const row = (label, rs) => {
-      const lost = rs.reduce((n, x) => n + (x.expected - x.received), 0);
-      console.log(`  ${label.padEnd(44)} ${median(rs.map((x) => x.p50)).toFixed(2).padStart(7)} ${median(rs.map((x) => x.p99)).toFixed(2).padStart(7)} ${String(lost).padStart(6)}`);
-    };
-    console.log(`\nYjs broadcast: ${CLIENTS} clients x ${RATE} updates/s in one room, ${seconds}s, median of ${rounds} rounds`);
+    const summary = (rs) => ({
+      p50: median(rs.map((x) => x.p50)),
+      p99: median(rs.map((x) => x.p99)),
+      lost: rs.reduce((n, x) => n + (x.expected - x.received), 0),
+    });
+    const row = (label, x) =>
+      console.log(
+        `  ${label.padEnd(44)} ${fmt(x.p50, 2).padStart(7)} ${fmt(x.p99, 2).padStart(7)} ${String(x.lost).padStart(6)}`,
+      );
+    const stockB = stock ? summary(runs.stock) : null;
+    const draftB = summary(runs.draft);
+    console.log(
+      `\nYjs broadcast: ${CLIENTS} clients x ${RATE} updates/s in one room, ${seconds}s, median of ${rounds} rounds`,
+    );
     console.log(`  ${'server'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'lost'.padStart(6)}`);
-    if (stock) row('@y/websocket-server (Node, in memory)', runs.stock);
-    row('DraftRoom (y-partyserver, wrangler dev)', runs.draft);
-    const w = writes.reduce((a, x) => ({ updates: a.updates + x.updates, puts: a.puts + x.puts, keys: a.keys + x.keys, bytes: a.bytes + x.bytes, saves: a.saves + x.saves }), { updates: 0, puts: 0, keys: 0, bytes: 0, saves: 0 });
-    console.log(`  DraftRoom storage: ${w.saves} saves, ${w.puts} put batches, ${w.keys} keys, ${(w.bytes / 1024).toFixed(0)} KiB for ${w.updates} updates`);
-    console.log(`    = ${(w.puts / w.updates).toFixed(4)} put batches and ${(w.keys / w.updates).toFixed(4)} keys written per update (the stock server writes none: no persistence)`);
+    if (stockB) row('@y/websocket-server (Node, in memory)', stockB);
+    row('DraftRoom (y-partyserver, wrangler dev)', draftB);
+    result.broadcast = {
+      stock: stockB,
+      draft: draftB,
+      p50: ratio(draftB.p50, stockB?.p50),
+      p99: ratio(draftB.p99, stockB?.p99),
+    };
+    if (stockB) {
+      console.log(
+        `  ratios (DraftRoom / stock): p50 ${fmt(result.broadcast.p50, 2)} (target <= 2)   ` +
+          `p99 ${fmt(result.broadcast.p99, 2)} (target <= 1.5)`,
+      );
+    }
+    console.log(`  lost updates: ${draftB.lost} (DraftRoom; target 0)`);
+    const w = writes.reduce(
+      (a, x) => ({
+        updates: a.updates + x.updates,
+        puts: a.puts + x.puts,
+        keys: a.keys + x.keys,
+        bytes: a.bytes + x.bytes,
+        saves: a.saves + x.saves,
+      }),
+      { updates: 0, puts: 0, keys: 0, bytes: 0, saves: 0 },
+    );
+    console.log(
+      `  DraftRoom storage: ${w.saves} saves, ${w.puts} put batches, ${w.keys} keys, ` +
+        `${(w.bytes / 1024).toFixed(0)} KiB for ${w.updates} updates`,
+    );
+    console.log(
+      `    = ${(w.puts / w.updates).toFixed(4)} put batches and ${(w.keys / w.updates).toFixed(4)} keys written ` +
+        'per update (the stock server writes none: no persistence)',
+    );
 
     // 3. Opening a 1.6 MB draft.
     const id = await newDraft('Cold open');
@@ -158,7 +262,7 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
       if (d.word_count === filled.words) break;
       await sleep(100);
     }
-    filled.provider.destroy();
+    closeProvider(filled.provider);
     await sleep(500);
     const cold = [];
     const warm = [];
@@ -168,26 +272,44 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
       const w2 = await timeOpen(draftUrl, String(id), await params(id));
       cold.push(c.ms);
       warm.push(w2.ms);
-      c.provider.destroy();
-      w2.provider.destroy();
+      closeProvider(c.provider);
+      closeProvider(w2.provider);
       await sleep(300);
     }
     const stockOpen = [];
     if (stock) {
-      const held = await fill(stock.url, 'cold-open', {}); // stays connected: the stock server drops a doc when its last client leaves
+      // Stays connected: the stock server drops a doc when its last client leaves.
+      const held = await fill(stock.url, 'cold-open', {});
       for (let r = 0; r < Math.max(rounds, 5); r++) {
         const o = await timeOpen(stock.url, 'cold-open', {});
         stockOpen.push(o.ms);
-        o.provider.destroy();
+        closeProvider(o.provider);
       }
-      held.provider.destroy();
+      closeProvider(held.provider);
     }
-    console.log(`\nOpening a ${(filled.bytes / 1024 / 1024).toFixed(2)} MB draft (${filled.words} words), median of ${cold.length}: time until the client is synced`);
-    if (stock) console.log(`  ${'@y/websocket-server, in memory'.padEnd(44)} ${median(stockOpen).toFixed(1).padStart(8)} ms`);
+    console.log(
+      `\nOpening a ${(filled.bytes / 1024 / 1024).toFixed(2)} MB draft (${filled.words} words), ` +
+        `median of ${cold.length}: time until the client is synced`,
+    );
+    if (stock)
+      console.log(`  ${'@y/websocket-server, in memory'.padEnd(44)} ${median(stockOpen).toFixed(1).padStart(8)} ms`);
     console.log(`  ${'DraftRoom, warm (room running)'.padEnd(44)} ${median(warm).toFixed(1).padStart(8)} ms`);
-    console.log(`  ${'DraftRoom, cold (restarted: read from storage)'.padEnd(44)} ${median(cold).toFixed(1).padStart(8)} ms`);
-    return { broadcast: runs, writes: w, open: { cold: median(cold), warm: median(warm), stock: stock ? median(stockOpen) : null } };
+    console.log(
+      `  ${'DraftRoom, cold (restarted: read from storage)'.padEnd(44)} ${median(cold).toFixed(1).padStart(8)} ms`,
+    );
+    const stockMs = stock ? median(stockOpen) : null;
+    result.open = { stock: stockMs, warm: median(warm), cold: median(cold) };
+    result.open.warmRatio = ratio(result.open.warm, stockMs);
+    result.open.coldRatio = ratio(result.open.cold, stockMs);
+    if (stock) {
+      console.log(
+        `  open ratios (DraftRoom / stock): warm ${fmt(result.open.warmRatio, 2)}   ` +
+          `cold ${fmt(result.open.coldRatio, 2)} (target <= 1.5)`,
+      );
+    }
+    result.writes = w;
+    return result;
   } finally {
-    stock?.stop();
+    await stock?.stop();
   }
 }

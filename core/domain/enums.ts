@@ -45,6 +45,7 @@ export const PROMPT_TYPES = [
   'image_prompt_extraction',
   'image_generation',
 ] as const;
+export type PromptType = (typeof PROMPT_TYPES)[number];
 export const INTEGRATION_TYPES = ['openai', 'runware'] as const;
 
 export const CREDIT_TRANSACTION_TYPES = [

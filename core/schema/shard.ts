@@ -121,6 +121,8 @@ export const clusters = sqliteTable(
   },
   (t) => [
     index('clusters_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    // The list's default order (-volume, then id: the rowid every index ends with).
+    index('clusters_scope_volume_idx').on(t.account_id, t.site_id, t.volume),
     uniqueIndex('clusters_sector_name_idx').on(t.account_id, t.sector_id, t.normalized_name),
   ],
 );
@@ -162,6 +164,7 @@ export const contentIdeas = sqliteTable(
   },
   (t) => [
     index('ideas_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    index('ideas_scope_created_idx').on(t.account_id, t.site_id, t.created_at),
     index('ideas_cluster_idx').on(t.account_id, t.cluster_id),
     // A replayed generate_ideas step inserts nothing twice.
     uniqueIndex('ideas_job_title_idx').on(t.account_id, t.source_job_id, t.cluster_id, t.idea_title),
@@ -192,6 +195,7 @@ export const tasks = sqliteTable(
   },
   (t) => [
     index('tasks_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    index('tasks_scope_created_idx').on(t.account_id, t.site_id, t.created_at),
     uniqueIndex('tasks_idea_idx').on(t.account_id, t.idea_id),
   ],
 );
@@ -225,6 +229,7 @@ export const content = sqliteTable(
   },
   (t) => [
     index('content_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
+    index('content_scope_updated_idx').on(t.account_id, t.site_id, t.updated_at),
     uniqueIndex('content_task_idx').on(t.account_id, t.task_id),
   ],
 );

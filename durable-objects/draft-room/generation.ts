@@ -10,18 +10,11 @@
 import * as Y from 'yjs';
 import { draftFragment, htmlToDraft, replaceBlocks, replaceDraftWithHtml } from '../../core/draft';
 import { escapeText } from '../../core/html/entities';
-import type { GenerationMeta, SectionPosition } from './protocol';
+import type { GenerationMeta, GenerationState, SectionPosition } from './protocol';
 
 export const GENERATION_MAP = 'generation';
 /** Transaction origin of the AI's writes (editors' undo managers don't track it). */
 export const AI_ORIGIN = 'ai-writer';
-
-export type GenerationState =
-  | { status: 'idle' }
-  | { status: 'generating'; job_id: string; title: string; sections: number; started_at: string }
-  | { status: 'done'; job_id: string; title: string; sections: number; started_at: string; finished_at: string }
-  /** The attempt ended without an article (it failed, or its job failed or was cancelled): the draft was put back. */
-  | { status: 'stopped'; job_id: string; title: string; sections: number; started_at: string; finished_at: string };
 
 export function generationState(doc: Y.Doc): GenerationState {
   const m = doc.getMap<unknown>(GENERATION_MAP);

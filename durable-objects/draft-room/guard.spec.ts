@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DraftSize, filterAwareness, syncUpdateOf } from './guard';
+import { DraftSize, asksForWholeDocument, filterAwareness, syncUpdateOf } from './guard';
 
 function frame(entries: [number, number, unknown][]): Uint8Array {
   const inner = encoding.createEncoder();
@@ -89,5 +89,21 @@ describe('syncUpdateOf', () => {
     expect(syncUpdateOf(e(0, 1, payload))).toEqual(payload);
     expect(syncUpdateOf(e(0, 0, payload))).toBeNull();
     expect(syncUpdateOf(e(1, 0, payload))).toBeNull();
+  });
+});
+
+describe('asksForWholeDocument', () => {
+  it('is true for the sync step 1 of a client holding nothing, false once it holds something', () => {
+    const step1 = (doc: Y.Doc) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+      return encoding.toUint8Array(e);
+    };
+    const fresh = new Y.Doc();
+    expect(asksForWholeDocument(step1(fresh))).toBe(true);
+    fresh.getText('t').insert(0, 'x');
+    expect(asksForWholeDocument(step1(fresh))).toBe(false);
   });
 });

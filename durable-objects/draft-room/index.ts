@@ -1,13 +1,26 @@
 import type { Connection, ConnectionContext } from 'partyserver';
 import { YServer } from 'y-partyserver';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CLOSE_DOCUMENT_TOO_LARGE, CLOSE_RATE_LIMITED, CLOSE_TOO_MANY_SOCKETS, closeMessage } from '../../core/realtime/close-codes';
 import { LIMITS_MAP, MAX_SOCKETS_PER_USER, MessageRate, REVALIDATE_EVERY_MS, type DraftLimitNotice } from '../../core/realtime/limits';
 import { copyFragment, draftFragment, draftToHtml, htmlToDraft, replaceDraftWithHtml, wordCount } from '../../core/draft';
 import type { Env } from '../../worker/env';
-import { checkGrants, readGrant, type SocketGrant } from '../live-access';
-import { AI_ORIGIN, appendSection, beginGeneration, finishGeneration, generationState, stopGeneration, type GenerationState } from './generation';
-import { DraftSize, MESSAGE_AWARENESS, bytesOf, filterAwareness, syncUpdateOf, type Frame } from './guard';
+import { checkGrants, readGrant, type SocketGrant } from '../../worker/realtime/live-access';
+import { AI_ORIGIN, appendSection, beginGeneration, finishGeneration, generationState, stopGeneration } from './generation';
+import { RoomFanout, syncStep2Frame } from './fanout';
+import {
+  DraftSize,
+  MESSAGE_AWARENESS,
+  MESSAGE_SYNC,
+  asksForWholeDocument,
+  bytesOf,
+  filterAwareness,
+  syncUpdateOf,
+  type Frame,
+} from './guard';
 import { placeImage, removeImage } from './images';
 import { resolveTarget, writeProjection, type DraftTarget } from './projection';
 import {
@@ -17,6 +30,7 @@ import {
   versionPrefix,
   type DraftSnapshot,
   type GenerationMeta,
+  type GenerationState,
   type ImagePlacement,
   type ImagePlacementResult,
   type ProjectionResult,
@@ -25,6 +39,7 @@ import {
   type VersionLimit,
 } from './protocol';
 import { DraftStore, type SaveResult, type StoreStats } from './storage';
+import { SaveTimer } from './save-timer';
 import { getVersion, listVersions, makeRoomForVersion, putVersion } from './versions';
 
 const READ_ONLY_TAG = 'access:read';
@@ -63,10 +78,19 @@ export class DraftRoom extends YServer<Env> {
   private readonly store = new DraftStore(this.ctx.storage);
   private target: Promise<DraftTarget | null> | null = null;
   private lastProjection: string | null = null;
+  /**
+   * False once the projection was written and nothing changed since: the room emptying (every
+   * editor closed the tab) then costs no HTML rendering of the whole draft (~0.1 s at 1.6 MB).
+   */
+  private projectionStale = true;
   private persisting: Promise<unknown> = Promise.resolve();
   private readonly size = new DraftSize(this.document);
   /** Per socket, in memory: a hibernated room forgets the counts, which only idle sockets allow. */
   private readonly rates = new WeakMap<Connection, MessageRate>();
+  /** Updates and awareness go out merged, once per tick (fanout.ts). */
+  private readonly fanout = new RoomFanout<Connection>(() => this.getConnections(), this.document.awareness);
+  /** The answer to a client that holds nothing yet (sync step 2 with the whole document); dropped on any change. */
+  private wholeDocument: Uint8Array | null = null;
 
   private get room() {
     return parseRoomName(this.name);
@@ -91,6 +115,38 @@ export class DraftRoom extends YServer<Env> {
     const restored = await this.store.load(this.document);
     if (!restored) await this.seedFromContentRow();
     this.store.track(this.document);
+    const loaded = restored ? this.store.loaded : null;
+    if (loaded) this.size.assume(loaded.bytes);
+    if (loaded?.wholeState) this.wholeDocument = syncStep2Frame(loaded.wholeState);
+  }
+
+  /**
+   * Replaces YServer.onStart (y-partyserver 2.2.0), which sends one frame per update and per
+   * awareness message to every socket and rewrites a socket's attachment on every awareness message
+   * it relays: here updates and awareness changes are merged per tick (fanout.ts) and a socket's
+   * awareness client is recorded once (relayAwareness). The rest is as there: load, the debounced
+   * save, and a sync step 1 to the sockets that stayed open while the room hibernated (they hold
+   * changes this instance has not seen).
+   */
+  override async onStart(): Promise<void> {
+    await this.onLoad();
+    const { debounceWait, debounceMaxWait } = (this.constructor as typeof DraftRoom).callbackOptions;
+    const save = () => this.onSave().catch((err) => console.error(`DraftRoom ${this.name}: save failed`, err));
+    const saveTimer = new SaveTimer(save, debounceWait, debounceMaxWait);
+    this.document.on('update', (update: Uint8Array, origin: unknown) => {
+      this.wholeDocument = null;
+      this.projectionStale = true;
+      this.fanout.update(update, origin);
+      saveTimer.changed();
+    });
+    this.document.awareness.on('update', ({ added, updated, removed }: AwarenessChange) => {
+      this.fanout.awarenessChanged([...added, ...updated, ...removed]);
+    });
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.document);
+    const step1 = encoding.toUint8Array(encoder);
+    for (const connection of this.getConnections()) sendQuietly(connection, step1);
   }
 
   /**
@@ -165,6 +221,7 @@ export class DraftRoom extends YServer<Env> {
     try {
       const bytes = bytesOf(message);
       if (bytes[0] === MESSAGE_AWARENESS) return this.relayAwareness(connection, bytes);
+      if (asksForWholeDocument(bytes)) return sendQuietly(connection, this.wholeDocumentFrame());
       const update = this.isReadOnly(connection) ? null : syncUpdateOf(bytes);
       if (update && !this.size.admit(update)) return this.refuseGrowth(connection);
     } catch (err) {
@@ -183,7 +240,15 @@ export class DraftRoom extends YServer<Env> {
     const filtered = filterAwareness(bytes, state.awarenessClient ?? null, state.grant.name, (id) => states.has(id));
     if (!filtered) return;
     if (state.awarenessClient === undefined) connection.setState((prev: SocketState | null) => ({ ...prev, awarenessClient: filtered.ownClient }));
-    void super.onMessage(connection, filtered.message);
+    // Applied here rather than by YServer, which relays each message at once: the fan-out sends the
+    // latest states once per tick.
+    awarenessProtocol.applyAwarenessUpdate(this.document.awareness, filtered.update, connection);
+  }
+
+  /** Encoded once per version of the document, however many clients open it. */
+  private wholeDocumentFrame(): Uint8Array {
+    this.wholeDocument ??= syncStep2Frame(Y.encodeStateAsUpdate(this.document));
+    return this.wholeDocument;
   }
 
   /**
@@ -246,6 +311,11 @@ export class DraftRoom extends YServer<Env> {
   override async onClose(connection: Connection, code: number, reason: string, wasClean: boolean): Promise<void> {
     this.connectionCache = null;
     super.onClose(connection, code, reason, wasClean);
+    // The caret of the leaving socket goes away for everyone (relayAwareness records its one client).
+    const { awarenessClient } = (connection.state ?? {}) as SocketState;
+    if (awarenessClient !== undefined) {
+      awarenessProtocol.removeAwarenessStates(this.document.awareness, [awarenessClient], null);
+    }
     // The closing socket may still be listed while its close completes.
     this.connectionCache = [...super.getConnections()].filter((c) => c.id !== connection.id);
     if (this.connectionCache.length === 0) await this.persist();
@@ -264,6 +334,9 @@ export class DraftRoom extends YServer<Env> {
 
   /** Saves the document, then projects it to the content row; one at a time, in order. */
   private persist(): Promise<PersistResult> {
+    // Queued frames leave first: sent during the storage write they would wait for it (output gate),
+    // and an RPC that saves (finishGeneration…) returns after every editor was sent its change.
+    this.fanout.flush();
     const run = this.persisting.then(async () => {
       const saved = await this.store.save(this.document);
       return { saved, projection: await this.project() };
@@ -273,14 +346,26 @@ export class DraftRoom extends YServer<Env> {
   }
 
   private async project(): Promise<ProjectionResult> {
-    const html = draftToHtml(this.fragment);
-    if (html === this.lastProjection) return { kind: 'unchanged' };
-    const target = await this.resolveTarget();
-    if (!target) return { kind: 'no_content_row' };
-    const result = await writeProjection(this.env, target, html, wordCount(this.fragment));
-    if (result.kind === 'too_large') console.warn(`DraftRoom ${this.name}: HTML projection of ${result.bytes} bytes not written (D1 row cap)`);
-    this.lastProjection = html;
-    return result;
+    if (!this.projectionStale) return { kind: 'unchanged' };
+    this.projectionStale = false; // a change during the write below sets it again
+    try {
+      const html = draftToHtml(this.fragment);
+      if (html === this.lastProjection) return { kind: 'unchanged' };
+      const target = await this.resolveTarget();
+      if (!target) {
+        this.projectionStale = true;
+        return { kind: 'no_content_row' };
+      }
+      const result = await writeProjection(this.env, target, html, wordCount(this.fragment));
+      if (result.kind === 'too_large') {
+        console.warn(`DraftRoom ${this.name}: HTML projection of ${result.bytes} bytes not written (D1 row cap)`);
+      }
+      this.lastProjection = html;
+      return result;
+    } catch (err) {
+      this.projectionStale = true;
+      throw err;
+    }
   }
 
   private snapshot(): DraftSnapshot {
@@ -437,5 +522,20 @@ export class DraftRoom extends YServer<Env> {
   async storageStats(): Promise<StoreStats & { connections: number }> {
     await this.ready();
     return { ...this.store.stats, connections: [...this.getConnections()].length };
+  }
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+function sendQuietly(connection: Connection, frame: Uint8Array) {
+  if (connection.readyState !== WebSocket.OPEN) return;
+  try {
+    connection.send(frame);
+  } catch {
+    /* closing: its close handler cleans up */
   }
 }

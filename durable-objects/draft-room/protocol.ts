@@ -3,6 +3,7 @@
  * socket it has already authorized, the R2 layout of named versions, and the RPC payloads.
  */
 import { slugify } from '../../core/validation/common';
+import type { StoreStats } from './storage';
 
 /** One room per draft, named `<account>:<content>` so two tenants can never share one. */
 export function roomName(accountId: number, contentId: number): string {
@@ -43,7 +44,8 @@ export const versionKey = (prefix: string, id: string) => `${prefix}${id}.yjs`;
 /** R2 custom metadata of a version object (strings only). `format` names the payload's encoding. */
 export const VERSION_FORMAT = 'yjs-update-v1';
 
-export type { VersionInfo } from '../../core/draft/version-info';
+import type { VersionInfo } from '../../core/draft/version-info';
+export type { VersionInfo };
 
 /** What saveVersion/restoreVersion answer instead of a version when the draft keeps the most it may. */
 export interface VersionLimit {
@@ -90,4 +92,38 @@ export interface ImagePlacement {
 export interface ImagePlacementResult {
   kind: 'inserted' | 'updated' | 'unchanged';
   nodes: number;
+}
+
+/** Where the AI writer stands in a draft (kept in the document's `generation` map). */
+export type GenerationState =
+  | { status: 'idle' }
+  | { status: 'generating'; job_id: string; title: string; sections: number; started_at: string }
+  | { status: 'done'; job_id: string; title: string; sections: number; started_at: string; finished_at: string }
+  /** The attempt ended without an article (it failed, or its job failed or was cancelled): the draft was put back. */
+  | { status: 'stopped'; job_id: string; title: string; sections: number; started_at: string; finished_at: string };
+
+/**
+ * What the Worker and the coordinator's writer may ask a draft room (RPC). The DraftRoom class
+ * implements it; callers reach it through client.ts. Editors speak the Yjs sync protocol on the
+ * socket instead.
+ */
+export interface DraftRoomRpc {
+  beginGeneration(meta: GenerationMeta): Promise<GenerationState>;
+  appendSection(h2: string, html: string, at?: SectionPosition): Promise<{ appended: boolean; blocks: number }>;
+  finishGeneration(replaceWith?: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
+  abortGeneration(html: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
+  generation(): Promise<GenerationState>;
+  replaceWithHtml(html: string): Promise<DraftSnapshot & { projection: ProjectionResult }>;
+  snapshotHtml(): Promise<DraftSnapshot>;
+  placeImage(image: ImagePlacement): Promise<ImagePlacementResult & { projection: ProjectionResult }>;
+  removeImage(imageId: number): Promise<{ removed: number; projection: ProjectionResult }>;
+  saveVersion(name: string, userId: number | null): Promise<VersionInfo | VersionLimit>;
+  listVersions(): Promise<VersionInfo[]>;
+  restoreVersion(
+    versionId: string,
+    userId: number | null,
+  ): Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | VersionLimit | null>;
+  /** Test servers only: drops the in-memory document as a restart would. */
+  restartForTest(): Promise<void>;
+  storageStats(): Promise<StoreStats & { connections: number }>;
 }

@@ -75,6 +75,11 @@ export class DraftStore {
   private pending: Uint8Array[] = [];
   private detach: (() => void) | null = null;
   readonly stats: StoreStats = { saves: 0, put_calls: 0, keys_written: 0, bytes_written: 0, compactions: 0 };
+  /**
+   * What the last load read: its size, and the stored snapshot itself when no log followed it (then
+   * it is the whole document as one update, which a fresh client can be sent without encoding it).
+   */
+  loaded: { bytes: number; wholeState: Uint8Array | null } | null = null;
 
   constructor(
     private readonly storage: KvStorage,
@@ -94,6 +99,7 @@ export class DraftStore {
         Y.applyUpdate(doc, bytes, this);
         for (const entry of log) Y.applyUpdate(doc, entry, this);
         this.meta = meta;
+        this.loaded = { bytes: meta.bytes + meta.log_bytes, wholeState: log.length === 0 ? bytes : null };
         return true;
       }
       default: {

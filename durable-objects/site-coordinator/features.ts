@@ -1,23 +1,33 @@
 import type { AiFunction } from '../../core/domain/enums';
-import { autoCluster } from '../../worker/planner/ai/auto-cluster';
-import { generateContent } from '../../worker/writer/ai/generate-content';
-import { generateIdeas } from '../../worker/planner/ai/generate-ideas';
-import { generateImagePrompts } from '../../worker/writer/ai/generate-image-prompts';
-import { generateImages } from '../../worker/writer/ai/generate-images';
-import type { AiFunctionDefinition } from './ai-function';
+import type { Env } from '../../worker/env';
+import { creditLedger } from '../../worker/billing/ledger';
+import { plannerFunctions } from '../../worker/planner/ai';
+import { aiSettings } from '../../worker/system/ai-settings';
+import { taskLog } from '../../worker/system/task-log';
+import { writerFunctions } from '../../worker/writer/ai';
+import { remoteKeyBudget } from '../ai-budget/client';
+import type { AiFunctionRegistry } from './engine/ai-function';
+import type { EnginePorts, KeyBudget } from './engine/ports';
 
-/** Every AI function the SiteCoordinator can run. Later functions register here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const AI_FUNCTION_REGISTRY: Partial<Record<AiFunction, AiFunctionDefinition<any, any, any>>> = {
-  auto_cluster: autoCluster,
-  generate_ideas: generateIdeas,
-  generate_content: generateContent,
-  generate_image_prompts: generateImagePrompts,
-  generate_images: generateImages,
-};
+/**
+ * Where the features plug into the job engine (the engine itself imports none of them): the AI
+ * functions each feature registers, and the ports the engine runs them with. Only the
+ * SiteCoordinator class and integration tests import this file.
+ */
+export const AI_FUNCTION_REGISTRY: AiFunctionRegistry = { ...plannerFunctions, ...writerFunctions };
 
 export function functionDefinition(name: string) {
   const def = AI_FUNCTION_REGISTRY[name as AiFunction];
   if (!def) throw new Error(`Unknown AI function ${name}`);
   return def;
+}
+
+export const enginePorts: EnginePorts = { ledger: creditLedger, taskLog, settings: aiSettings };
+
+/**
+ * The provider-key budgets of a coordinator (`coordinatorId`: its object id): the account's
+ * AiBudget objects, shared by all its sites, not a limiter per site (issue 10, item 10).
+ */
+export function keyBudgetOf(env: Env, coordinatorId: string): KeyBudget {
+  return remoteKeyBudget(env, coordinatorId);
 }

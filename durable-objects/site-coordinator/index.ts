@@ -2,12 +2,15 @@ import { DurableObject } from 'cloudflare:workers';
 import type { JobView } from '../../core/ai/jobs';
 import { CLOSE_RATE_LIMITED } from '../../core/realtime/close-codes';
 import { parseClientMessage, type CoordinatorEvent, type PresenceMember } from '../../core/realtime/events';
+import { KEEPALIVE_PING, KEEPALIVE_PONG } from '../../core/realtime/keepalive';
 import { MessageRate, REVALIDATE_EVERY_MS } from '../../core/realtime/limits';
 import type { Env } from '../../worker/env';
-import { checkGrants, readGrant, type SocketGrant } from '../live-access';
-import { Broadcaster } from './broadcaster';
-import { CoordinatorEngine, type EnqueueResult, type EnqueueSpec } from './engine';
-import { SqlJobStore } from './job-store';
+import { checkGrants, readGrant, type SocketGrant } from '../../worker/realtime/live-access';
+import { Broadcaster } from './engine/broadcaster';
+import { CoordinatorEngine } from './engine/engine';
+import { enginePorts, functionDefinition, keyBudgetOf } from './features';
+import type { EnqueueResult, EnqueueSpec, HoldRef, SiteCoordinatorRpc } from './engine/protocol';
+import { SqlJobStore } from './engine/job-store';
 
 /**
  * One per site (`idFromName("<account>:<site>")`): the AI engine of the site and the live channel
@@ -16,7 +19,7 @@ import { SqlJobStore } from './job-store';
  * nothing while members stay connected. Each socket keeps the grant it was opened under (its
  * attachment); while any are open the alarm re-checks them (live-access.ts) every few seconds.
  */
-export class SiteCoordinator extends DurableObject<Env> {
+export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinatorRpc {
   private readonly engine: CoordinatorEngine;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -28,6 +31,9 @@ export class SiteCoordinator extends DurableObject<Env> {
       store,
       broadcaster,
       scheduleAt: (at) => this.scheduleAt(at),
+      ports: enginePorts,
+      functions: functionDefinition,
+      budget: keyBudgetOf(env, ctx.id.toString()),
     });
   }
 
@@ -56,7 +62,7 @@ export class SiteCoordinator extends DurableObject<Env> {
   }
 
   /** The periodic sweep of stale credit holds (worker/billing/sweep-holds.ts). */
-  sweepHolds(holds: { job_id: string; account_id: number; shard: string }[]) {
+  sweepHolds(holds: HoldRef[]) {
     return this.engine.sweepHolds(holds);
   }
 
@@ -113,6 +119,10 @@ export class SiteCoordinator extends DurableObject<Env> {
     const grant = readGrant(request.headers);
     if (!grant) return new Response('Connect through /ws/sites/<site id>.', { status: 403 });
     const { 0: client, 1: server } = new WebSocketPair();
+    // Keep-alive pings are answered by the runtime without waking the object (keepalive.ts). Set
+    // here, where every socket is accepted: the pair lives in the runtime's hibernation manager, so
+    // it holds for these sockets across hibernation.
+    this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(KEEPALIVE_PING, KEEPALIVE_PONG));
     // Tagged by user so presence counts people, not tabs.
     this.ctx.acceptWebSocket(server, [`user:${grant.user_id}`]);
     server.serializeAttachment(grant);
@@ -129,6 +139,8 @@ export class SiteCoordinator extends DurableObject<Env> {
     let rate = this.rates.get(ws);
     if (!rate) this.rates.set(ws, (rate = new MessageRate()));
     if (!rate.hit()) return this.closeSocket(ws, CLOSE_RATE_LIMITED, 'too many messages');
+    // Normally answered by the runtime (auto-response); the same answer if one ever reaches here.
+    if (message === KEEPALIVE_PING) return ws.send(KEEPALIVE_PONG);
     const m = typeof message === 'string' ? parseClientMessage(message) : null;
     if (m?.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: m.t } satisfies CoordinatorEvent));
   }

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, can, type Permission } from '../../core/access';
-import { signAccessToken } from '../../worker/auth/tokens';
+import { signAccessToken } from '../../worker/lib/access-tokens';
 import { ORIGIN, PASSWORD, addMember, call, login, signup, uniqueEmail, type Session } from '../helpers/api';
 import { MEMBER_ROLES, expectError, type MemberRole } from '../helpers/fixtures';
 

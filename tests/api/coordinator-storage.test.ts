@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, SqlJobStore } from '../../durable-objects/site-coordinator/job-store';
+import { SCHEMA_VERSION, SqlJobStore } from '../../durable-objects/site-coordinator/engine/job-store';
 
 describe('SiteCoordinator storage format', () => {
   it('migrates a v1 jobs table (save_attempts) to the current schema without losing rows', async () => {

@@ -4,11 +4,13 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Broadcaster } from '../../durable-objects/site-coordinator/broadcaster';
-import { CoordinatorEngine, type EnqueueSpec } from '../../durable-objects/site-coordinator/engine';
-import { SqlJobStore, type JobRecord, type JobStore } from '../../durable-objects/site-coordinator/job-store';
-import { MemoryJobStore } from '../../durable-objects/site-coordinator/memory-job-store';
-import { InvalidReply, type AiFunctionDefinition } from '../../durable-objects/site-coordinator/ai-function';
+import type { Broadcaster } from '../../durable-objects/site-coordinator/engine/broadcaster';
+import { enginePorts } from '../../durable-objects/site-coordinator/features';
+import { CoordinatorEngine } from '../../durable-objects/site-coordinator/engine/engine';
+import type { EnqueueSpec } from '../../durable-objects/site-coordinator/engine/protocol';
+import { SqlJobStore, type JobRecord, type JobStore } from '../../durable-objects/site-coordinator/engine/job-store';
+import { MemoryJobStore } from '../../durable-objects/site-coordinator/engine/memory-job-store';
+import { InvalidReply, type AiFunctionDefinition } from '../../durable-objects/site-coordinator/engine/ai-function';
 import { insertTaskLog } from '../../worker/system/task-log';
 import { grantCredits, reserveCredits } from '../../worker/billing/ledger';
 import { sweepStaleHolds } from '../../worker/billing/sweep-holds';
@@ -122,7 +124,7 @@ let jobSeq = 0;
 function setup(hooks: Hooks, opts: { pause?: Parameters<typeof gatedD1>[1]; now?: () => number } = {}) {
   const store = new MemoryJobStore();
   const testEnv = (opts.pause ? { ...env, [SHARD]: gatedD1(d1, opts.pause) } : env) as Env;
-  const engine = new CoordinatorEngine({ env: testEnv, store, broadcaster, scheduleAt: async () => undefined, functions: () => testFunction(hooks), now: opts.now, random: () => 0 });
+  const engine = new CoordinatorEngine({ env: testEnv, store, broadcaster, scheduleAt: async () => undefined, ports: enginePorts, functions: () => testFunction(hooks), now: opts.now, random: () => 0 });
   const spec = (units: number): EnqueueSpec => ({
     id: `job-${++jobSeq}`,
     account_id: accountId,

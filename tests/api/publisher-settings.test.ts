@@ -253,10 +253,10 @@ describe('WordPressClient (real WordPress)', () => {
 });
 
 describe('OpenAPI', () => {
-  it('documents every publisher route with its body and query schemas', () => {
+  it('documents every publisher route with its body and query schemas', async () => {
     const api = new Hono<AppEnv>({ strict: false }).basePath('/api');
     api.route('/v1/publisher', publisherRoutes);
-    const doc = buildOpenApiDocument(api, 'http://localhost') as { paths: Record<string, Record<string, any>> };
+    const doc = (await buildOpenApiDocument(api, 'http://localhost')) as { paths: Record<string, Record<string, any>> };
     const P = '/api/v1/publisher';
     expect(Object.keys(doc.paths).sort()).toEqual(
       [`${P}/content/{contentId}/publish/`, `${P}/records/`, `${P}/records/{id}/`, `${P}/sites/{siteId}/wordpress/`, `${P}/sites/{siteId}/wordpress/test/`].sort(),

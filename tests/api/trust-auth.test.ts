@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { REFRESH_FAMILY_MAX_AGE_SECONDS } from '../../worker/auth/tokens';
+import { REFRESH_FAMILY_MAX_AGE_SECONDS } from '../../worker/lib/access-tokens';
 import { THROTTLE_RULES } from '../../worker/auth/throttle';
 import { ORIGIN, PASSWORD, addMember, call, login, signup, uniqueEmail, type Res } from '../helpers/api';
 import { expectError } from '../helpers/fixtures';

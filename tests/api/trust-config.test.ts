@@ -89,7 +89,7 @@ describe('a production worker with a development switch', () => {
     expect((await workerWith({ APP_ENV: 'development', ALLOW_LOOPBACK_URLS: 'true', TEST_ROUTES: 'true' })('/api/health')).status).toBe(200);
   });
 
-  it('skips the automation cron instead of enqueueing work', async () => {
+  it('skips the scheduled work (the cron) instead of enqueueing it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const worker = createWorker(() => new Response(null, { status: 404 }));
     const send = vi.fn();

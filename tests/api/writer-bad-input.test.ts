@@ -98,6 +98,7 @@ describe('wrong types, missing fields and oversized strings → 400 validation_e
     // tasks
     ['task, empty', 'POST', () => `${W}/tasks/`, {}, ['site_id', 'sector_id', 'title']],
     ['task, wrong types', 'POST', () => `${W}/tasks/`, { site_id: 'x', sector_id: -1, title: 5, word_count_target: 50, content_type: 'novel', content_structure: 7, target_keywords: 'compost', cluster_id: 0 }, ['site_id', 'sector_id', 'title', 'word_count_target', 'content_type', 'content_structure', 'target_keywords', 'cluster_id']],
+    // biome-ignore lint/correctness/noPrecisionLoss: an id past Number.MAX_SAFE_INTEGER is the case under test
     ['task, ids out of range', 'POST', () => `${W}/tasks/`, { site_id: 1.5, sector_id: 9007199254740993, title: 'x', author_profile_id: -3 }, ['site_id', 'sector_id', 'author_profile_id']],
     ['task, oversized strings', 'POST', () => `${W}/tasks/`, { site_id: siteId, sector_id: sectorId, title: long(201), description: long(2001), prompt_override: long(20_001), target_keywords: [long(301)] }, ['title', 'description', 'prompt_override', 'target_keywords.0']],
     ['task, blank title and too many keywords', 'POST', () => `${W}/tasks/`, { site_id: siteId, sector_id: sectorId, title: '   ', target_keywords: Array.from({ length: 51 }, (_, i) => `k${i}`) }, ['title', 'target_keywords']],

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { accounts, plans, shardDirectory, subscriptions, users } from '../../core/schema/control';
 import { grantCredits } from '../billing/ledger';
 import { slugify } from '../../core/validation/common';
-import { controlDb, placeNewAccount, shardDb } from '../db/shards';
+import { controlDb, placeNewAccount, shardDb, type ControlDb } from '../db/shards';
 import { isUniqueViolation } from '../db/unique-violation';
 import type { Env } from '../env';
 import { Conflict } from '../http/errors';
@@ -100,4 +100,10 @@ export async function initialiseCredits(env: Env, shard: ReturnType<typeof place
     type: 'grant',
     description: 'Credits included with the plan at signup',
   });
+}
+
+/** Renames the account (the account screen's only change to its row). */
+export async function renameAccount(control: ControlDb, accountId: number, name: string) {
+  const [row] = await control.update(accounts).set({ name }).where(eq(accounts.id, accountId)).returning();
+  return row;
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
 import { Forbidden, Unauthorized } from '../http/errors';
-import { REFRESH_TOKEN_TTL_SECONDS } from './tokens';
+import { REFRESH_TOKEN_TTL_SECONDS } from '../lib/access-tokens';
 
 /**
  * The browser's refresh token lives in an httpOnly cookie scoped to the auth routes: script can't

@@ -5,7 +5,7 @@ import type { ControlDb } from '../db/shards';
 import type { Env } from '../env';
 import { Unauthorized } from '../http/errors';
 import { randomToken, sha256Hex } from '../lib/crypto';
-import { REFRESH_FAMILY_MAX_AGE_SECONDS, REFRESH_TOKEN_TTL_SECONDS, signAccessToken } from './tokens';
+import { REFRESH_FAMILY_MAX_AGE_SECONDS, REFRESH_TOKEN_TTL_SECONDS, signAccessToken } from '../lib/access-tokens';
 
 /**
  * Refresh tokens: opaque, stored as SHA-256, single use. Each sign-in starts a family; a refresh

@@ -1,8 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { AiFunction } from '../../core/domain/enums';
 import { creditBalances, creditTransactions } from '../../core/schema/shard';
 import { runBatch, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
+import type { CreditLedger, HoldRequest, ReserveResult, UsageRecord } from '../../durable-objects/site-coordinator/engine/ports';
 
 /**
  * The credit ledger. D1 has no interactive transactions, so every money movement is ONE batch
@@ -23,17 +23,6 @@ export const settleKey = (jobId: string) => `settle:${jobId}`;
 
 type Db = ShardDb;
 
-export interface UsageRecord {
-  operation: AiFunction;
-  model: string;
-  tokens_input: number;
-  tokens_output: number;
-  cost_usd: number;
-  site_id: number | null;
-  related_object_type?: string | null;
-  related_object_id?: number | null;
-  metadata?: Record<string, unknown>;
-}
 
 const heldBy = (accountId: number, jobId: string) =>
   sql`(SELECT -amount FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${reserveKey(jobId)})`;
@@ -54,17 +43,13 @@ export async function balanceOf(db: Db, accountId: number) {
   return { balance: row?.balance ?? 0, reserved: row?.reserved ?? 0 };
 }
 
-export type ReserveResult =
-  | { ok: true; reserved: number; balance: number; replayed: boolean }
-  | { ok: false; needed: number; available: number };
-
 /**
  * Holds `amount` credits for a job. `extra` statements (e.g. the job's AITaskLog row) run in the
  * same batch. Calling it again with the same job id is a no-op that reports the first hold.
  */
 export async function reserveCredits(
   db: Db,
-  input: { accountId: number; jobId: string; amount: number; operation: AiFunction; description: string },
+  input: HoldRequest,
   extra: Statement[] = [],
 ): Promise<ReserveResult> {
   const { accountId, jobId, amount } = input;
@@ -211,3 +196,12 @@ export async function grantCredits(db: Db, input: { accountId: number; amount: n
     ledgerRow(accountId, key, input.type ?? 'adjustment', amount, null, input.description, {}),
   ]);
 }
+
+/** The ledger as the job engine sees it (durable-objects/site-coordinator/ports.ts). */
+export const creditLedger: CreditLedger = {
+  balanceOf,
+  reserve: reserveCredits,
+  capture: captureStatements,
+  release: releaseStatements,
+  lateUsage: lateUsageStatements,
+};

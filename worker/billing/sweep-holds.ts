@@ -1,4 +1,4 @@
-import { coordinatorOf } from '../jobs/start-job';
+import { coordinatorOf } from '../../durable-objects/site-coordinator/engine/client';
 import { SHARD_BINDINGS, shardDb } from '../db/shards';
 import type { Env } from '../env';
 import { unsettledHolds } from './ledger';

@@ -3,6 +3,7 @@ import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
 import { renameAccountBody } from '../../core/validation/auth';
 import { accounts, industries, industrySectors, plans, users } from '../../core/schema/control';
 import { sites } from '../../core/schema/shard';
+import { renameAccount } from '../auth/accounts';
 import { controlDb } from '../db/shards';
 import type { AppEnv } from '../env';
 import { ok } from '../http/respond';
@@ -51,7 +52,8 @@ accountRoutes.patch(
   body(renameAccountBody),
   async (c) => {
     const tenant = c.get('tenant');
-    const [row] = await tenant.control.update(accounts).set({ name: c.req.valid('json').name }).where(eq(accounts.id, tenant.account.id)).returning();
+    // The account row is auth's (core/schema/owners.ts).
+    const row = await renameAccount(tenant.control, tenant.account.id, c.req.valid('json').name);
     return ok(c, row);
   },
 );

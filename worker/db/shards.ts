@@ -1,7 +1,12 @@
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import { eq } from 'drizzle-orm';
 import { shardDirectory } from '../../core/schema/control';
-import type { Env } from '../env';
+
+/**
+ * The D1 bindings this module reads (a slice of worker/env.ts's Env, declared here so the
+ * platform's database layer does not import the app's environment type).
+ */
+type Env = { DB_CONTROL: D1Database; SHARD_COUNT?: string } & Record<ShardName, D1Database>;
 
 /**
  * The one place an account becomes a D1 binding. Accounts are placed on a shard at signup and the

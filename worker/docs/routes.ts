@@ -8,15 +8,17 @@ import { buildOpenApiDocument } from '../http/openapi';
  */
 export function docsRoutes(api: Hono<AppEnv>) {
   const docs = new Hono<AppEnv>();
+  // Built once per isolate, on first request: every route is registered by then.
   let cached: ReturnType<typeof buildOpenApiDocument> | undefined;
-  docs.get('/openapi.json', (c) => {
+  docs.get('/openapi.json', async (c) => {
     cached ??= buildOpenApiDocument(api, '/');
-    return c.json(cached);
+    return c.json(await cached);
   });
   docs.get('/docs', (c) => {
     c.header(
       'Content-Security-Policy',
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'",
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+        "connect-src 'self'",
     );
     return c.html(`<!doctype html>
 <html lang="en">

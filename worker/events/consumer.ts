@@ -7,13 +7,10 @@ async function handle(event: DomainEvent, env: Env) {
     case 'credits.sweep':
       await sweepStaleHolds(env, event.scheduled_time);
       return;
-    case 'automation.tick':
-      // Automation rules run through the SiteCoordinator once the AI engine exists (issue 2/3);
-      // until then a tick is acknowledged with nothing due.
-      return;
     default: {
-      const unknown: never = event;
-      throw new Error(`Unhandled event ${JSON.stringify(unknown)}`);
+      // The union's discriminant: a new event type fails to compile here until it is handled.
+      const unhandled: never = event.type;
+      throw new Error(`Unhandled event ${String(unhandled)}`);
     }
   }
 }

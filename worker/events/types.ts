@@ -3,7 +3,6 @@
  * meets a version it doesn't know leaves the message for the dead-letter queue instead of guessing.
  */
 export type DomainEvent =
-  | { v: 1; type: 'automation.tick'; scheduled_time: number }
   /** Settle credit holds of jobs that can no longer run (worker/billing/sweep-holds.ts). */
   | { v: 1; type: 'credits.sweep'; scheduled_time: number };
 

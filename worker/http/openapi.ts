@@ -1,15 +1,13 @@
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import { generateSpecs } from 'hono-openapi';
 import type { AppEnv } from '../env';
-import { isIdParam, specOf, type RouteSpecPart } from './validate';
+import { isIdParam } from './validate';
 
-type JsonSchema = Record<string, unknown>;
-type Operation = Record<string, unknown>;
+type Parameter = { name: string; in: string; schema?: Record<string, unknown> };
+type Operation = { summary?: string; tags?: string[]; parameters?: Parameter[]; responses?: Record<string, unknown> };
+type PathItem = Record<string, Operation>;
 
-const toJsonSchema = (schema: z.ZodType): JsonSchema =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-
-const ENVELOPE_ERROR: JsonSchema = {
+const ENVELOPE_ERROR = {
   type: 'object',
   required: ['success', 'error', 'code', 'request_id'],
   properties: {
@@ -21,80 +19,81 @@ const ENVELOPE_ERROR: JsonSchema = {
   },
 };
 
-function queryParameters(schema: z.ZodType) {
-  const json = toJsonSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
-    schema: s,
-    ...(typeof s.description === 'string' ? { description: s.description } : {}),
-  }));
-}
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+});
 
-function operationFor(method: string, path: string, parts: RouteSpecPart[]): Operation {
-  const doc = parts.find((p) => p.kind === 'doc');
-  const op: Operation = {
-    operationId: `${method}_${path.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
-    summary: doc?.kind === 'doc' ? doc.summary : `${method.toUpperCase()} ${path}`,
-    tags: doc?.kind === 'doc' ? doc.tags : [path.split('/')[3] ?? 'api'],
+const STANDARD_RESPONSES = {
+  Success: {
+    description: 'Success envelope `{success:true, data, request_id}` (lists: `count, next, previous, results`).',
+  },
+  ValidationError: errorResponse('Validation error'),
+  NotAuthenticated: errorResponse('Not authenticated'),
+  Forbidden: errorResponse('Not allowed for this role'),
+  NotFound: errorResponse('Not found (also for ids of other accounts)'),
+};
+const ref = (name: keyof typeof STANDARD_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+
+/**
+ * What hono-openapi does not know about our API, applied to its output: routes answer with and
+ * without a trailing slash (`strict: false`) and the seed's clients use it; path ids are the
+ * integers idParam accepts; every operation answers with the envelope.
+ */
+function finish(op: Operation, method: string, path: string): Operation {
+  for (const p of op.parameters ?? []) {
+    if (p.in === 'path' && isIdParam(p.name)) p.schema = { type: 'integer', minimum: 1 };
+  }
+  const own = op.responses ?? {};
+  const ownSuccess = own['200'] && Object.keys(own['200']).length > 0 ? own['200'] : undefined;
+  return {
+    ...op,
+    summary: op.summary ?? `${method.toUpperCase()} ${path}`,
+    // Untagged routes are grouped by module (/api/v1/<module>/…).
+    tags: op.tags?.length ? op.tags : [path.split('/').filter(Boolean)[2] ?? 'api'],
     responses: {
-      '200': { description: 'Success envelope `{success:true, data, request_id}` (lists: `count, next, previous, results`).' },
-      '400': { description: 'Validation error', content: { 'application/json': { schema: ENVELOPE_ERROR } } },
-      '401': { description: 'Not authenticated', content: { 'application/json': { schema: ENVELOPE_ERROR } } },
-      '403': { description: 'Not allowed for this role', content: { 'application/json': { schema: ENVELOPE_ERROR } } },
-      '404': { description: 'Not found (also for ids of other accounts)', content: { 'application/json': { schema: ENVELOPE_ERROR } } },
+      ...own,
+      '200': ownSuccess ?? ref('Success'),
+      '400': own['400'] ?? ref('ValidationError'),
+      '401': own['401'] ?? ref('NotAuthenticated'),
+      '403': own['403'] ?? ref('Forbidden'),
+      '404': own['404'] ?? ref('NotFound'),
     },
   };
-  if (doc?.kind === 'doc' && doc.description) op.description = doc.description;
-  if (doc?.kind === 'doc' && !doc.auth) op.security = [];
-  const params: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    schema: isIdParam(m[1]!) ? { type: 'integer', minimum: 1 } : { type: 'string' },
-  }));
-  for (const part of parts) {
-    if (part.kind === 'query') params.push(...queryParameters(part.schema));
-    if (part.kind === 'body') {
-      op.requestBody = { required: true, content: { 'application/json': { schema: toJsonSchema(part.schema) } } };
-    }
-  }
-  if (params.length) op.parameters = params;
-  return op;
 }
 
 /** Builds the OpenAPI 3.1 document from the routes registered on `app` and their validators. */
-export function buildOpenApiDocument(app: Hono<AppEnv>, serverUrl: string) {
-  const grouped = new Map<string, { method: string; path: string; parts: RouteSpecPart[] }>();
-  for (const route of app.routes) {
-    // Wildcard middleware and internal routes (/_bench) are not part of the documented API.
-    if (route.method === 'ALL' || route.path.includes('*') || route.path.includes('/_')) continue;
-    const path = route.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}').replace(/\/?$/, '/');
-    const key = `${route.method} ${path}`;
-    const entry = grouped.get(key) ?? { method: route.method.toLowerCase(), path, parts: [] };
-    const part = specOf(route.handler);
-    if (part) entry.parts.push(part);
-    grouped.set(key, entry);
-  }
-  const paths: Record<string, Record<string, Operation>> = {};
-  for (const { method, path, parts } of grouped.values()) {
-    (paths[path] ??= {})[method] = operationFor(method, path, parts);
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'IGNY8 Edge API',
-      version: '1.0.0',
-      description:
-        'Every response is an envelope with `success` and `request_id`. Authenticate with ' +
-        '`Authorization: Bearer <access token>` from `POST /api/v1/auth/login/`.',
+export async function buildOpenApiDocument(app: Hono<AppEnv>, serverUrl: string) {
+  const generated = await generateSpecs(app, {
+    documentation: {
+      info: {
+        title: 'IGNY8 Edge API',
+        version: '1.0.0',
+        description:
+          'Every response is an envelope with `success` and `request_id`. Authenticate with ' +
+          '`Authorization: Bearer <access token>` from `POST /api/v1/auth/login/`.',
+      },
+      servers: [{ url: serverUrl }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: { ErrorEnvelope: ENVELOPE_ERROR as never },
+        responses: STANDARD_RESPONSES as never,
+      },
+      security: [{ bearer: [] }],
     },
-    servers: [{ url: serverUrl }],
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    },
-    security: [{ bearer: [] }],
-    paths,
-  };
+    // Routes without describe()/body()/query() are still part of the API.
+    includeEmptyPaths: true,
+    // Internal routes (/_bench, /_test) and wildcard middleware are not part of the documented API.
+    exclude: [/\/_/, /\*/],
+    // finish() gives every operation the envelope 400, not only the validated ones.
+    defaultValidationErrorResponse: false,
+  });
+  const paths: Record<string, PathItem> = {};
+  for (const [rawPath, item] of Object.entries(generated.paths as Record<string, PathItem>)) {
+    const path = rawPath.replace(/\/?$/, '/');
+    for (const [method, op] of Object.entries(item)) {
+      if (op) (paths[path] ??= {})[method] = finish(op, method, path);
+    }
+  }
+  return { ...generated, paths };
 }

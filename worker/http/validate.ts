@@ -1,39 +1,30 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import { HTTPException } from 'hono/http-exception';
+import { describeRoute, uniqueSymbol, validator } from 'hono-openapi';
+import type { z } from 'zod';
 import type { AppEnv } from '../env';
 import { ApiError, BadRequest, ValidationError, type FieldErrors } from './errors';
 
 /**
- * Request validation that also documents itself: each validator carries its zod schema under
- * ROUTE_SPEC, and worker/http/openapi.ts walks the app's routes to build the OpenAPI document
- * from exactly the schemas that run. One schema per payload, never a second copy for the docs.
+ * Request validation that also documents itself, through hono-openapi: its `validator` runs the
+ * schema (Standard Schema, so zod 4 as is) and carries it for the document; `describeRoute` carries
+ * summary, tags and security. worker/http/openapi.ts builds the document from exactly the schemas
+ * that run — one schema per payload, never a second copy for the docs.
  */
-export const ROUTE_SPEC = Symbol.for('igny8.route-spec');
 
-export type RouteSpecPart =
-  | { kind: 'body'; schema: z.ZodType }
-  | { kind: 'query'; schema: z.ZodType }
-  | { kind: 'doc'; summary: string; tags: string[]; auth: boolean; description?: string };
+/** A validation issue as zod and Standard Schema report it (a path segment may be `{ key }`). */
+type Issue = { readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> };
 
-type Documented = { [ROUTE_SPEC]?: RouteSpecPart };
-
-function documented<T extends MiddlewareHandler>(handler: T, part: RouteSpecPart): T {
-  (handler as T & Documented)[ROUTE_SPEC] = part;
-  return handler;
-}
-
-export function specOf(handler: unknown): RouteSpecPart | undefined {
-  return (handler as Documented | undefined)?.[ROUTE_SPEC];
-}
-
-export function zodToFieldErrors(error: z.ZodError): FieldErrors {
+export function issuesToFieldErrors(issues: ReadonlyArray<Issue>): FieldErrors {
   const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : 'non_field_errors';
-    (out[key] ??= []).push(issue.message);
+  for (const issue of issues) {
+    const path = (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment));
+    (out[path.length ? path.join('.') : 'non_field_errors'] ??= []).push(issue.message);
   }
   return out;
 }
+
+export const zodToFieldErrors = (error: z.ZodError): FieldErrors => issuesToFieldErrors(error.issues);
 
 /** Parse with a schema or throw the 400 envelope listing every failing field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -43,19 +34,23 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
 }
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const NOT_JSON = 'Send the body as JSON with Content-Type: application/json.';
 
-/** Reads a JSON body: 415 for another media type, 400 with the parser's reason for bad JSON. */
-export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+/** The text of a JSON body, unparsed: 415 for another media type ('' for no body). */
+async function jsonBodyText(c: Context<AppEnv>): Promise<string> {
   const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
   // Judge the media type before reading: a non-JSON body is refused unread.
   if (c.req.raw.body !== null && mediaType !== '' && !JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new ApiError(415, 'Send the body as JSON with Content-Type: application/json.', 'unsupported_media_type');
+    throw new ApiError(415, NOT_JSON, 'unsupported_media_type');
   }
   const text = await c.req.text();
-  if (text.trim() === '') return {};
-  if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new ApiError(415, 'Send the body as JSON with Content-Type: application/json.', 'unsupported_media_type');
+  if (text.trim() !== '' && !JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new ApiError(415, NOT_JSON, 'unsupported_media_type');
   }
+  return text;
+}
+
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -63,34 +58,67 @@ export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
+/** Reads a JSON body: 415 for another media type, 400 with the parser's reason for bad JSON. */
+export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const text = await jsonBodyText(c);
+  return text.trim() === '' ? {} : parseJson(text);
+}
+
+/** hono-openapi's hook: a failed validation becomes our 400 envelope instead of its own body. */
+function rejectInvalid(result: { success: true } | { success: false; error: ReadonlyArray<Issue> }) {
+  if (!result.success) throw new ValidationError(issuesToFieldErrors(result.error));
+}
+
+/** Gives `handler` the document entry of hono-openapi's middleware (the sanctioned custom-middleware use). */
+function documentedAs<H extends MiddlewareHandler<AppEnv, string, any>>(
+  source: MiddlewareHandler<any, any, any>,
+  handler: H,
+): H {
+  return Object.assign(handler, { [uniqueSymbol]: (source as unknown as Record<symbol, unknown>)[uniqueSymbol] });
+}
+
 /** Validates the JSON body; the handler reads it with `c.req.valid('json')`. */
 export function body<S extends z.ZodType>(schema: S) {
+  const validate: MiddlewareHandler<AppEnv> = validator<S, 'json', AppEnv, string>('json', schema, rejectInvalid);
   const handler: MiddlewareHandler<AppEnv, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> =
     async (c, next) => {
-      const raw = await readJson(c);
-      c.req.addValidatedData('json', parseOrThrow(schema, raw) as object);
-      await next();
+      // Hono's json validator reads a non-JSON type as `{}` and bad JSON as a 400 without the
+      // parser's reason: the media type is judged here first (415), and a parse failure is
+      // re-explained below. The text stays cached, so the body is parsed once, by the validator.
+      const text = await jsonBodyText(c);
+      // An empty body reads as `{}`, so the missing fields are named.
+      if (text.trim() === '') c.req.bodyCache.text = Promise.resolve('{}') as unknown as string;
+      let valid = false;
+      try {
+        return await validate(c, async () => {
+          valid = true;
+          await next();
+        });
+      } catch (err) {
+        if (!valid && err instanceof HTTPException && err.status === 400) parseJson(text);
+        throw err;
+      }
     };
-  return documented(handler, { kind: 'body', schema });
+  return documentedAs(validate, handler);
 }
 
 /** Validates the query string (repeated keys arrive as arrays); read with `c.req.valid('query')`. */
 export function query<S extends z.ZodType>(schema: S) {
+  const validate: MiddlewareHandler<AppEnv> = validator<S, 'query', AppEnv, string>('query', schema, rejectInvalid);
   const handler: MiddlewareHandler<AppEnv, string, { in: { query: z.input<S> }; out: { query: z.output<S> } }> =
-    async (c, next) => {
-      const raw = Object.fromEntries(
-        Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0] : v]),
-      );
-      c.req.addValidatedData('query', parseOrThrow(schema, raw) as object);
-      await next();
-    };
-  return documented(handler, { kind: 'query', schema });
+    (c, next) => validate(c, next);
+  return documentedAs(validate, handler);
 }
 
 /** Documentation for a route: summary and tag in the OpenAPI document; does nothing at runtime. */
 export function describe(summary: string, tags: string[], opts: { auth?: boolean; description?: string } = {}) {
-  const handler: MiddlewareHandler<AppEnv> = async (_c, next) => next();
-  return documented(handler, { kind: 'doc', summary, tags, auth: opts.auth ?? true, description: opts.description });
+  return describeRoute({
+    summary,
+    tags,
+    ...(opts.description ? { description: opts.description } : {}),
+    // An empty requirement list overrides the document's bearer default: a public route.
+    ...(opts.auth === false ? { security: [] } : {}),
+  });
 }
 
 /**

@@ -1,31 +1,11 @@
 import type { Context } from 'hono';
 import type { JobView } from '../../core/ai/jobs';
 import type { AiFunction } from '../../core/domain/enums';
-import type { DataEntity } from '../../core/realtime/events';
-import type { EnqueueResult, EnqueueSpec } from '../../durable-objects/site-coordinator/engine';
-import type { AppEnv, Env } from '../env';
+import { coordinatorOf } from '../../durable-objects/site-coordinator/engine/client';
+import type { AppEnv } from '../env';
 import { ApiError, BadRequest, InsufficientCredits } from '../http/errors';
 import { sha256Hex } from '../lib/crypto';
 import type { Tenant } from '../middleware/tenant';
-
-/**
- * The SiteCoordinator of a site, named by account and site so accounts never share one. A typed
- * face over the RPC stub (RPC typing can't express JobView's open `result` record, so the casts
- * live here, once).
- */
-export function coordinatorOf(env: Env, accountId: number, siteId: number) {
-  const stub = env.SITE_COORDINATOR.get(env.SITE_COORDINATOR.idFromName(`${accountId}:${siteId}`));
-  return {
-    stub,
-    enqueue: (spec: EnqueueSpec) => stub.enqueue(spec) as unknown as Promise<EnqueueResult>,
-    getJob: (jobId: string) => stub.getJob(jobId) as unknown as Promise<JobView | null>,
-    listJobs: (limit: number) => stub.listJobs(limit) as unknown as Promise<JobView[]>,
-    cancel: (jobId: string, byName: string) => stub.cancel(jobId, byName) as unknown as Promise<JobView | null>,
-    notifyDataChanged: (entities: DataEntity[]) => stub.notifyDataChanged(entities) as Promise<void>,
-    sweepHolds: (holds: { job_id: string; account_id: number; shard: string }[]) =>
-      stub.sweepHolds(holds) as Promise<{ kept: number; settled: number; released: number }>,
-  };
-}
 
 /**
  * A job id: random, or derived from the client's `Idempotency-Key` so that a retried POST (a

@@ -4,8 +4,9 @@ import { outboundCause, outboundFetcher, OutboundRefused } from './outbound-fetc
 /**
  * The one provider layer over the `openai` SDK. The SDK's own retries are OFF (maxRetries: 0) and
  * its 10-minute timeout is replaced by a per-attempt timeout: inside a Durable Object those stack
- * up behind every other job (STACK.md). Retries, Retry-After, jitter and budgets belong to the
- * SiteCoordinator (durable-objects/site-coordinator/limiter.ts), which sees every call to a key.
+ * up behind every other job (STACK.md). Retries, Retry-After and jitter belong to the job engine
+ * (durable-objects/site-coordinator/engine/), and the per-key budget to the account's AiBudget
+ * object (durable-objects/ai-budget/), which sees every call to a key from all the account's sites.
  */
 export interface ProviderConfig {
   apiKey: string;

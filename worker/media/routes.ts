@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { MEDIA_COOKIE } from '../auth/cookie';
 import { verifyTicket } from '../auth/tickets';
-import { verifyAccessToken } from '../auth/tokens';
+import { verifyAccessToken } from '../lib/access-tokens';
 import type { AppEnv } from '../env';
 import { NotFound, Unauthorized } from '../http/errors';
 import { onError } from '../http/on-error';

@@ -2,43 +2,14 @@ import type { MiddlewareHandler } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { can, siteAccessOf, type Permission } from '../../core/access';
 import type { Role } from '../../core/domain/enums';
+import type { Tenant, TenantAccount } from '../db/tenant';
 import { accounts, shardDirectory, users } from '../../core/schema/control';
 import { siteUserAccess } from '../../core/schema/shard';
 import { controlDb, isShardName, shardDb, type ControlDb, type ShardDb, type ShardName } from '../db/shards';
 import type { AppEnv } from '../env';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../http/errors';
 
-export interface TenantUser {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  account_id: number;
-}
-
-export interface TenantAccount {
-  id: number;
-  name: string;
-  slug: string;
-  status: string;
-  plan_id: number;
-}
-
-/**
- * Who is asking and which account's data they act on: the request's tenant context
- * (the seed's AccountContextMiddleware). `db` is the account's shard; every query through it
- * must still filter by `account.id` (defence in depth).
- */
-export interface Tenant {
-  user: TenantUser;
-  account: TenantAccount;
-  shard: ShardName;
-  db: ShardDb;
-  control: ControlDb;
-  can(permission: Permission): boolean;
-  /** 'all' for roles that see every site of the account; else the ids granted to this user. */
-  accessibleSiteIds(): Promise<'all' | number[]>;
-}
+export type { Tenant, TenantAccount, TenantUser } from '../db/tenant';
 
 async function loadIdentity(control: ControlDb, userId: number) {
   return control
@@ -78,7 +49,20 @@ async function actingAccount(control: ControlDb, requested: string | undefined, 
   return row;
 }
 
-/** Loads the tenant context for an authenticated request (after `authenticate`). */
+/**
+ * Loads the tenant context for an authenticated request (after `authenticate`).
+ *
+ * What is read per request and not cached per isolate, and why:
+ * - the user row (status, role, token_version) and the account's status: a password or role
+ *   change, a disabled or removed member, a suspended account must refuse the very next request
+ *   (tests/api/trust-auth.test.ts, auth-hardening), including when the change was made by another
+ *   isolate or straight in the database, which no in-isolate invalidation can see. Stale for N
+ *   seconds is not acceptable for revocation.
+ * - the shard directory entry rides in the same single query, so caching it saves nothing.
+ * - site grants (editors, viewers) are read at most once per request, lazily, and only by routes
+ *   that scope by site; a revoked grant must hide the site at once as well.
+ * What is cached: verified access tokens (worker/middleware/authenticate.ts), which can't change.
+ */
 export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = c.get('session');
   const control = controlDb(c.env);

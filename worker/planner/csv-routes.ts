@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { clusters, keywords } from '../../core/schema/shard';
 import { id, listQuery } from '../../core/validation/common';
 import { keywordListQuery } from '../../core/validation/planner';
-import { chunk } from '../../durable-objects/site-coordinator/ai-function';
+import { chunk } from '../../durable-objects/site-coordinator/engine/ai-function';
 import { limitOf, planOf } from '../catalog/plan';
 import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
@@ -12,7 +12,7 @@ import { ApiError, BadRequest, LimitReached, PayloadTooLarge, ValidationError } 
 import { ok } from '../http/respond';
 import { describe, query } from '../http/validate';
 import { CsvParser, csvLine, decodeWindows1252, decoderFor, detectDelimiter } from './csv';
-import { keywordFilter } from './keywords-routes';
+import { keywordResource } from './keyword-resource';
 import { mapHeader, mappingParam, readRow, type ImportRow } from './keyword-import';
 import { notifySite } from './notify';
 import { requirePlacement } from './scope';
@@ -204,7 +204,7 @@ csvRoutes.post(
 
 csvRoutes.get('/export', describe('Export the filtered keywords as CSV', ['planner']), query(keywordListQuery.omit({ page: true, page_size: true }).extend({ ordering: listQuery.shape.ordering })), async (c) => {
   const tenant = c.get('tenant');
-  const where = await keywordFilter(tenant, { ...c.req.valid('query'), page: 1, page_size: 1 });
+  const where = await keywordResource.where(tenant, { ...c.req.valid('query'), page: 1, page_size: 1 });
   const db = tenant.db;
   const encoder = new TextEncoder();
   // Streamed page by page (keyset on id), so a 50,000-row export never sits in memory.

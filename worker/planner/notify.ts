@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { DataEntity } from '../../core/realtime/events';
-import { coordinatorOf } from '../jobs/start-job';
+import { coordinatorOf } from '../../durable-objects/site-coordinator/engine/client';
 import type { AppEnv } from '../env';
 import type { Tenant } from '../middleware/tenant';
 

@@ -1,31 +1,15 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { clusters, sectors } from '../../core/schema/shard';
-import { chunk } from '../../durable-objects/site-coordinator/ai-function';
 import { BadRequest, NotFound, ValidationError } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
-import { requireSite, siteScope, type AccessMode } from '../sites/access';
+import { requireSite, type AccessMode } from '../sites/access';
 
 /** Columns every site/sector-scoped planner or writer table has. */
 export interface ScopedTable {
   account_id: SQLiteColumn;
   site_id: SQLiteColumn;
   sector_id: SQLiteColumn;
-}
-
-/**
- * The WHERE of a list: the account, the sites the user can see, the live sites only, and the
- * optional ?site_id= / ?sector_id= (a site the user can't see is a 404, not an empty list).
- */
-export async function scopedWhere(tenant: Tenant, t: ScopedTable, q: { site_id?: number | undefined; sector_id?: number | undefined }): Promise<SQL | undefined> {
-  if (q.site_id) await requireSite(tenant, q.site_id, 'read');
-  return and(
-    eq(t.account_id, tenant.account.id),
-    await siteScope(tenant, t.site_id),
-    sql`${t.site_id} IN (SELECT id FROM sites WHERE account_id = ${tenant.account.id} AND deleted_at IS NULL)`,
-    q.site_id ? eq(t.site_id, q.site_id) : undefined,
-    q.sector_id ? eq(t.sector_id, q.sector_id) : undefined,
-  );
 }
 
 /** The sector a new row goes into: it must belong to the given site, which the user may write. */
@@ -42,7 +26,12 @@ export async function requirePlacement(tenant: Tenant, siteId: number, sectorId:
 }
 
 /** A row of a scoped table by id, if the user can see its site (else 404); `mode` checks writes. */
-export async function requireScopedRow<T extends { site_id: number }>(tenant: Tenant, what: string, load: () => Promise<T | undefined>, mode: AccessMode): Promise<T> {
+export async function requireScopedRow<T extends { site_id: number }>(
+  tenant: Tenant,
+  what: string,
+  load: () => Promise<T | undefined>,
+  mode: AccessMode,
+): Promise<T> {
   const row = await load();
   if (!row) throw new NotFound(what);
   try {
@@ -68,7 +57,9 @@ export async function requireSelection(
 ) {
   const unique = [...new Set(ids)];
   const rows: { id: number; site_id: number; sector_id: number }[] = [];
-  for (const part of chunk(unique, 90)) {
+  // In parts under D1's 100 bound parameters (the account id is one more).
+  for (let at = 0; at < unique.length; at += 90) {
+    const part = unique.slice(at, at + 90);
     rows.push(
       ...((await tenant.db
         .select({ id: table.id, site_id: table.site_id, sector_id: table.sector_id })
@@ -89,7 +80,6 @@ export async function requireSelection(
   return { siteId: sites[0]!, rows };
 }
 
-/** `LIKE %term%` with the term's wildcards escaped. */
 /**
  * A cluster a row points at (an idea's or a task's `cluster_id`) must be the account's and in the
  * row's site: another account's id, or one nowhere, is "not found" like any foreign id.
@@ -104,6 +94,7 @@ export async function requireClusterInSite(tenant: Tenant, siteId: number, clust
   if (!found) throw new NotFound('Cluster');
 }
 
+/** `LIKE %term%` with the term's wildcards escaped. */
 export function likePattern(term: string) {
   return `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }

@@ -7,6 +7,8 @@ import type { Env } from '../env';
 import { ApiError, Conflict, NotFound } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
+import { linkWordPressPost, recordWordPressPublish } from '../writer/content-service';
+import { linkWordPressMedia } from '../writer/images-service';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { prepareArticleHtml, type ArticleImage } from './html';
 import { credentialsOf, IGNY8_META, THIRD_PARTY_META, wordpressClient } from './settings';
@@ -348,10 +350,7 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   };
   meta.post = { id: post.id, action: existing ? 'updated' : 'created', status: post.status, link: link() ?? '' };
   // The id is kept at once: whatever happens next, the next attempt updates this post.
-  await tenant.db
-    .update(content)
-    .set({ wp_post_id: post.id, wp_post_url: link() })
-    .where(and(eq(content.account_id, accountId), eq(content.id, row.id)));
+  await linkWordPressPost(tenant.db, accountId, row.id, { postId: post.id, url: link() });
   await attempt.save({ destination_id: String(post.id), destination_url: link() });
   await attempt.done();
 
@@ -381,19 +380,8 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   // ---------------------------------------------------------------- save
   await attempt.begin('save');
   const now = new Date();
-  const contentPatch: Partial<typeof content.$inferInsert> = { wp_post_id: post.id, wp_post_url: link() };
-  if (post.status === 'publish') {
-    if (row.status !== 'published') Object.assign(contentPatch, { status: 'published', status_changed_at: now, status_changed_by_user_id: tenant.user.id });
-    contentPatch.published_at = row.status === 'published' && row.published_at ? row.published_at : now;
-  } else if (row.status === 'published') {
-    // Pushed back to a draft: it is no longer live.
-    Object.assign(contentPatch, { status: 'review', status_changed_at: now, status_changed_by_user_id: tenant.user.id });
-  }
-  const [saved] = await tenant.db
-    .update(content)
-    .set(contentPatch)
-    .where(and(eq(content.account_id, accountId), eq(content.id, row.id)))
-    .returning();
+  // The article's status is the writer's to change (core/schema/owners.ts).
+  const saved = await recordWordPressPublish(tenant.db, row, { postId: post.id, url: link(), wpStatus: post.status, byUserId: tenant.user.id });
   await attempt.done();
   delete meta.current_step;
   meta.post = { ...meta.post, status: post.status, link: link() ?? '' };
@@ -409,9 +397,8 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
 /**
  * The article as editors see it: the live draft. The row's html_content is the draft room's
  * projection, written on a debounce (2 s after the last change, at least every 10 s while typing),
- * so it can lag the last edits. The row is used when the draft is empty (a room that never held the
- * article: when the AI could not stream into it, generate_content saves the article to the row
- * only) or cannot be read (then the record says so).
+ * so it can lag the last edits. The row is used when the draft is empty or cannot be read (then the
+ * record says so).
  */
 async function liveArticle(env: Env, accountId: number, row: typeof content.$inferSelect, warnings: string[]): Promise<{ html: string; source: ArticleSource }> {
   try {
@@ -447,10 +434,7 @@ async function uploadImage(env: Env, tenant: Tenant, wp: WordPressClient, row: t
   const base = slugify(row.primary_keyword || row.title).slice(0, 60);
   const alt = plain(image.alt || row.primary_keyword || row.title, 250);
   const media = await wp.uploadMedia(bytes, `${base}-${image.id}.${ext}`, actual, alt);
-  await tenant.db
-    .update(images)
-    .set({ wp_media_id: media.id })
-    .where(and(eq(images.account_id, tenant.account.id), eq(images.id, image.id)));
+  await linkWordPressMedia(tenant.db, tenant.account.id, image.id, media.id);
   return { image_id: image.id, image_type: image.image_type, wp_media_id: media.id, source_url: media.source_url, reused: false };
 }
 

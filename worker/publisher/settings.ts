@@ -1,11 +1,13 @@
-import { and, eq } from 'drizzle-orm';
-import { content, images, sites, type SiteRow } from '../../core/schema/shard';
+import type { SiteRow } from '../../core/schema/shard';
 import type { WordPressSettingsBody, WordPressTestBody } from '../../core/validation/publisher';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import { decryptSecret, encryptSecret, secretPurpose } from '../lib/crypto';
 import { checkOutboundUrl, loopbackAllowed } from '../lib/url-guard';
 import type { Tenant } from '../middleware/tenant';
+import { updateWordPressConnectionStatement, type WordPressConnection } from '../sites/publishing-settings';
+import { unlinkSiteFromWordPressStatement } from '../writer/content-service';
+import { unlinkSiteMediaStatement } from '../writer/images-service';
 import { WordPressClient, WordPressError, type WordPressCredentials } from './wordpress-client';
 
 /**
@@ -57,30 +59,25 @@ export async function saveWordPressSettings(env: Env, tenant: Tenant, site: Site
       throw err;
     }
   }
-  const patch: Partial<SiteRow> = { updated_at: new Date() };
-  if (input.wp_url !== undefined) patch.wp_url = input.wp_url;
-  if (input.wp_username !== undefined) patch.wp_username = input.wp_username;
+  const connection: WordPressConnection = {};
+  if (input.wp_url !== undefined) connection.wp_url = input.wp_url;
+  if (input.wp_username !== undefined) connection.wp_username = input.wp_username;
   if (input.wp_app_password !== undefined) {
-    patch.wp_app_password_enc = input.wp_app_password === null ? null : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(tenant.account.id, site.id));
+    connection.wp_app_password_enc = input.wp_app_password === null ? null : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(tenant.account.id, site.id));
   }
-  const where = and(eq(sites.account_id, tenant.account.id), eq(sites.id, site.id));
   // Another WordPress: post and media ids of the old one mean nothing there (or, worse, are other
   // posts), and the saved password is not sent to a new address unless it is entered again (else
   // whoever may change the address could have the stored password sent to a host of their choice).
   const moved = input.wp_url !== undefined && site.wp_url !== null && siteIdentity(input.wp_url) !== siteIdentity(site.wp_url);
-  if (moved && input.wp_app_password === undefined) patch.wp_app_password_enc = null;
-  const siteUpdate = tenant.db.update(sites).set(patch).where(where).returning();
+  if (moved && input.wp_app_password === undefined) connection.wp_app_password_enc = null;
+  // Each table through its owner's service (core/schema/owners.ts), still one batch.
+  const a = tenant.account.id;
+  const siteUpdate = updateWordPressConnectionStatement(tenant.db, a, site.id, connection);
   if (moved) {
     const [rows] = await tenant.db.batch([
       siteUpdate,
-      tenant.db
-        .update(content)
-        .set({ wp_post_id: null, wp_post_url: null })
-        .where(and(eq(content.account_id, tenant.account.id), eq(content.site_id, site.id))),
-      tenant.db
-        .update(images)
-        .set({ wp_media_id: null })
-        .where(and(eq(images.account_id, tenant.account.id), eq(images.site_id, site.id))),
+      unlinkSiteFromWordPressStatement(tenant.db, a, site.id),
+      unlinkSiteMediaStatement(tenant.db, a, site.id),
     ]);
     return { site: rows[0]!, unlinked: true };
   }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { coordinatorOf } from '../jobs/start-job';
+import { coordinatorOf } from '../../durable-objects/site-coordinator/engine/client';
 import { assertTicketAccount, authenticateTicket, ticketOf } from '../auth/tickets';
 import type { AppEnv } from '../env';
 import { onError } from '../http/on-error';
@@ -29,6 +29,6 @@ realtimeRoutes.get(
     const ticket = ticketOf(c.req.raw);
     assertTicketAccount(ticket, tenant.account.id);
     const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
-    return coordinatorOf(c.env, tenant.account.id, site.id).stub.fetch(authorizedUpgrade(c, site.id));
+    return coordinatorOf(c.env, tenant.account.id, site.id).fetch(authorizedUpgrade(c, site.id));
   },
 );

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { GRANT_HEADER, type SocketGrant } from '../../durable-objects/live-access';
+import { GRANT_HEADER, type SocketGrant } from './live-access';
 import { ticketOf } from '../auth/tickets';
 import type { AppEnv } from '../env';
 

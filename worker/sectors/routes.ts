@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { sectors } from '../../core/schema/shard';
 import {
   createSectorBody,
@@ -8,15 +9,14 @@ import {
   updateSectorBody,
 } from '../../core/validation/sites';
 import type { AppEnv } from '../env';
-import { NotFound } from '../http/errors';
-import { orderingOf, pageOf } from '../http/list';
-import { created, ok, page } from '../http/respond';
-import { body, describe, idParam, query } from '../http/validate';
+import { scopedResource } from '../http/scoped-resource';
+import { created } from '../http/respond';
+import { body, describe } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
-import { assertCan, tenantContext, type Tenant } from '../middleware/tenant';
-import { requireSite, siteScope } from '../sites/access';
+import { assertCan, tenantContext } from '../middleware/tenant';
+import { requireSite } from '../sites/access';
 import {
-  deleteSector,
+  deleteSectorsStatements,
   insertSectors,
   sectorFromInput,
   sectorFromTemplate,
@@ -24,43 +24,28 @@ import {
   updateSector,
 } from './service';
 
-const ORDERABLE = { name: sectors.name, created_at: sectors.created_at, status: sectors.status, id: sectors.id };
-
-/** A sector and its site, if the user can see that site (else 404). */
-async function requireSector(tenant: Tenant, id: number) {
-  const sector = await tenant.db
-    .select()
-    .from(sectors)
-    .where(and(eq(sectors.account_id, tenant.account.id), eq(sectors.id, id)))
-    .get();
-  if (!sector) throw new NotFound('Sector');
-  try {
-    return { sector, site: await requireSite(tenant, sector.site_id, 'read') };
-  } catch (err) {
-    if (err instanceof NotFound) throw new NotFound('Sector');
-    throw err;
-  }
-}
+const sectorResource = scopedResource<typeof sectors.$inferSelect, z.output<typeof sectorListQuery>>({
+  table: sectors,
+  scope: 'site-rows',
+  noun: 'Sector',
+  plural: 'sectors',
+  tags: ['sectors'],
+  writePermission: 'sites:manage',
+  orderable: { name: sectors.name, created_at: sectors.created_at, status: sectors.status, id: sectors.id },
+  defaultOrdering: 'name',
+  filters: (q) => [
+    q.status ? eq(sectors.status, q.status) : undefined,
+    q.search
+      ? sql`${sectors.name} LIKE ${`%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`
+      : undefined,
+  ],
+  deleteStatements: (tenant, ids) => deleteSectorsStatements(tenant, ids),
+});
 
 export const sectorRoutes = new Hono<AppEnv>();
 sectorRoutes.use('*', authenticate, tenantContext);
 
-sectorRoutes.get('/', describe('List sectors (of one site with ?site_id=)', ['sectors']), query(sectorListQuery), async (c) => {
-  const tenant = c.get('tenant');
-  const q = c.req.valid('query');
-  if (q.site_id) await requireSite(tenant, q.site_id, 'read');
-  const pattern = q.search ? `%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
-  const where = and(
-    eq(sectors.account_id, tenant.account.id),
-    await siteScope(tenant, sectors.site_id),
-    sql`${sectors.site_id} IN (SELECT id FROM sites WHERE account_id = ${tenant.account.id} AND deleted_at IS NULL)`,
-    q.site_id ? eq(sectors.site_id, q.site_id) : undefined,
-    q.status ? eq(sectors.status, q.status) : undefined,
-    pattern ? sql`${sectors.name} LIKE ${pattern} ESCAPE '\\'` : undefined,
-  );
-  const { rows, count } = await pageOf(tenant.db, sectors, where, orderingOf(q.ordering, ORDERABLE, 'name', sectors.id), q);
-  return page(c, rows, count, q.page, q.page_size);
-});
+sectorResource.mount(sectorRoutes, { list: sectorListQuery, bulkDelete: true });
 
 sectorRoutes.post(
   '/',
@@ -74,7 +59,12 @@ sectorRoutes.post(
     const [template] = await templatesByIds(tenant, input.industry_sector_id ? [input.industry_sector_id] : []);
     const fromTemplate = template ? sectorFromTemplate(template) : null;
     const row = fromTemplate
-      ? { ...fromTemplate, ...(input.name ? sectorFromInput({ name: input.name }) : {}), industry_sector_id: template!.id, status: input.status ?? 'active' }
+      ? {
+          ...fromTemplate,
+          ...(input.name ? sectorFromInput({ name: input.name }) : {}),
+          industry_sector_id: template!.id,
+          status: input.status ?? 'active',
+        }
       : sectorFromInput({ name: input.name!, description: input.description, status: input.status });
     if (input.description !== undefined) row.description = input.description;
     const [sector] = await insertSectors(tenant, site, [row]);
@@ -96,21 +86,13 @@ sectorRoutes.post(
   },
 );
 
-sectorRoutes.get('/:id', describe('One sector', ['sectors']), async (c) => {
-  return ok(c, (await requireSector(c.get('tenant'), idParam(c))).sector);
-});
-
-sectorRoutes.patch('/:id', describe('Rename, describe, activate or deactivate a sector', ['sectors']), body(updateSectorBody), async (c) => {
-  const tenant = c.get('tenant');
-  const { sector, site } = await requireSector(tenant, idParam(c));
-  assertCan(tenant, 'sites:manage');
-  return ok(c, await updateSector(tenant, sector, site, c.req.valid('json')));
-});
-
-sectorRoutes.delete('/:id', describe('Delete a sector and all data under it', ['sectors']), async (c) => {
-  const tenant = c.get('tenant');
-  const { sector } = await requireSector(tenant, idParam(c));
-  assertCan(tenant, 'sites:manage');
-  await deleteSector(tenant, sector.id);
-  return ok(c, { id: sector.id, deleted: true }, 200, 'Sector deleted.');
+sectorResource.mount(sectorRoutes, {
+  get: true,
+  patch: {
+    body: updateSectorBody,
+    summary: 'Rename, describe, activate or deactivate a sector',
+    apply: async (_c, tenant, sector, input) =>
+      updateSector(tenant, sector, await requireSite(tenant, sector.site_id, 'read'), input),
+  },
+  delete: { summary: 'Delete a sector and all data under it', message: 'Sector deleted.' },
 });

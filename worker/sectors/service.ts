@@ -3,12 +3,23 @@ import { industrySectors } from '../../core/schema/control';
 import * as shard from '../../core/schema/shard';
 import { slugify } from '../../core/validation/common';
 import { MAX_ACTIVE_SECTORS_PER_SITE, type UpdateSectorBody } from '../../core/validation/sites';
+import { forIdsWithinParamLimit, sqlList, type Statement } from '../db/batch';
 import { Conflict, LimitReached, ValidationError } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
+import { deleteSectorsClusterLinksStatements, deleteSectorsPlanningStatements } from '../planner/sector-cascade';
+import { deleteSectorsContentStatements } from '../writer/content-service';
+import { deleteSectorsImagesStatements } from '../writer/images-service';
+import { deleteSectorsTasksStatements } from '../writer/tasks-service';
 
 const { sectors } = shard;
 
-type NewSector = { name: string; slug: string; description: string; industry_sector_id: number | null; status: 'active' | 'inactive' };
+type NewSector = {
+  name: string;
+  slug: string;
+  description: string;
+  industry_sector_id: number | null;
+  status: 'active' | 'inactive';
+};
 
 const limitMessage = (siteName: string, active: number, adding: number) =>
   `A site has at most ${MAX_ACTIVE_SECTORS_PER_SITE} active sectors; "${siteName}" has ${active}` +
@@ -19,7 +30,14 @@ async function activeCount(tenant: Tenant, siteId: number, exceptId?: number) {
   const row = await tenant.db
     .select({ n: sql<number>`count(*)` })
     .from(sectors)
-    .where(and(eq(sectors.account_id, tenant.account.id), eq(sectors.site_id, siteId), eq(sectors.status, 'active'), exceptId ? ne(sectors.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(sectors.account_id, tenant.account.id),
+        eq(sectors.site_id, siteId),
+        eq(sectors.status, 'active'),
+        exceptId ? ne(sectors.id, exceptId) : undefined,
+      ),
+    )
     .get();
   return row?.n ?? 0;
 }
@@ -29,7 +47,8 @@ export async function templatesByIds(tenant: Tenant, ids: number[]) {
   if (!ids.length) return [];
   const rows = await tenant.control.select().from(industrySectors).where(inArray(industrySectors.id, ids)).all();
   const missing = ids.filter((id) => !rows.some((r) => r.id === id));
-  if (missing.length) throw new ValidationError({ industry_sector_id: [`No industry sector template with id ${missing.join(', ')}.`] });
+  if (missing.length)
+    throw new ValidationError({ industry_sector_id: [`No industry sector template with id ${missing.join(', ')}.`] });
   return ids.map((id) => rows.find((r) => r.id === id)!);
 }
 
@@ -61,15 +80,26 @@ export async function insertSectors(tenant: Tenant, site: { id: number; name: st
       RETURNING id`);
   } catch (err) {
     if (String(err).includes('UNIQUE constraint failed')) {
-      throw new Conflict('This site already has a sector with that name.', 'duplicate', { name: ['Already a sector of this site.'] });
+      throw new Conflict('This site already has a sector with that name.', 'duplicate', {
+        name: ['Already a sector of this site.'],
+      });
     }
     throw err;
   }
-  if (inserted.length === 0) throw new LimitReached(limitMessage(site.name, await activeCount(tenant, site.id), adding), 'site_id');
+  if (inserted.length === 0)
+    throw new LimitReached(limitMessage(site.name, await activeCount(tenant, site.id), adding), 'site_id');
   return tenant.db
     .select()
     .from(sectors)
-    .where(and(eq(sectors.account_id, tenant.account.id), inArray(sectors.id, inserted.map((r) => r.id))))
+    .where(
+      and(
+        eq(sectors.account_id, tenant.account.id),
+        inArray(
+          sectors.id,
+          inserted.map((r) => r.id),
+        ),
+      ),
+    )
     .all();
 }
 
@@ -77,12 +107,27 @@ export function sectorFromTemplate(t: Awaited<ReturnType<typeof templatesByIds>>
   return { name: t.name, slug: t.slug, description: t.description, industry_sector_id: t.id, status: 'active' };
 }
 
-export function sectorFromInput(input: { name: string; description?: string | undefined; status?: 'active' | 'inactive' | undefined }): NewSector {
-  return { name: input.name, slug: slugify(input.name), description: input.description ?? '', industry_sector_id: null, status: input.status ?? 'active' };
+export function sectorFromInput(input: {
+  name: string;
+  description?: string | undefined;
+  status?: 'active' | 'inactive' | undefined;
+}): NewSector {
+  return {
+    name: input.name,
+    slug: slugify(input.name),
+    description: input.description ?? '',
+    industry_sector_id: null,
+    status: input.status ?? 'active',
+  };
 }
 
 /** Changes a sector; re-activating one is checked against the limit in the same statement. */
-export async function updateSector(tenant: Tenant, sector: typeof sectors.$inferSelect, site: { id: number; name: string }, input: UpdateSectorBody) {
+export async function updateSector(
+  tenant: Tenant,
+  sector: typeof sectors.$inferSelect,
+  site: { id: number; name: string },
+  input: UpdateSectorBody,
+) {
   const changes: Partial<typeof sectors.$inferInsert> = { ...input };
   if (input.name) changes.slug = slugify(input.name);
   const activating = input.status === 'active' && sector.status !== 'active';
@@ -100,32 +145,35 @@ export async function updateSector(tenant: Tenant, sector: typeof sectors.$infer
         ),
       )
       .returning();
-    if (rows.length === 0) throw new LimitReached(limitMessage(site.name, await activeCount(tenant, site.id), 1), 'status');
+    if (rows.length === 0)
+      throw new LimitReached(limitMessage(site.name, await activeCount(tenant, site.id), 1), 'status');
     return rows[0]!;
   } catch (err) {
     if (String(err).includes('UNIQUE constraint failed')) {
-      throw new Conflict('This site already has a sector with that name.', 'duplicate', { name: ['Already a sector of this site.'] });
+      throw new Conflict('This site already has a sector with that name.', 'duplicate', {
+        name: ['Already a sector of this site.'],
+      });
     }
     throw err;
   }
 }
 
-/** Deletes a sector and everything planned or written under it, in one batch. */
-export async function deleteSector(tenant: Tenant, sectorId: number) {
+/**
+ * The statements deleting sectors and everything planned or written under them (one batch, all
+ * or nothing), each under D1's 100 bound parameters.
+ */
+export function deleteSectorsStatements(tenant: Tenant, sectorIds: number[]): Statement[] {
   const a = tenant.account.id;
   const db = tenant.db;
-  const under = <T extends typeof shard.keywords | typeof shard.clusters | typeof shard.contentIdeas | typeof shard.tasks | typeof shard.content | typeof shard.images>(t: T) =>
-    db.delete(t).where(and(eq(t.account_id, a), eq(t.sector_id, sectorId)));
-  await db.batch([
-    db.delete(shard.keywordClusters).where(
-      and(eq(shard.keywordClusters.account_id, a), sql`${shard.keywordClusters.cluster_id} IN (SELECT id FROM clusters WHERE account_id = ${a} AND sector_id = ${sectorId})`),
+  // Each table through its owner's service (core/schema/owners.ts), in foreign-key order.
+  return [
+    ...deleteSectorsClusterLinksStatements(db, a, sectorIds),
+    ...deleteSectorsImagesStatements(db, a, sectorIds),
+    ...deleteSectorsContentStatements(db, a, sectorIds),
+    ...deleteSectorsTasksStatements(db, a, sectorIds),
+    ...deleteSectorsPlanningStatements(db, a, sectorIds),
+    ...forIdsWithinParamLimit(sectorIds, (ids) =>
+      db.delete(sectors).where(and(eq(sectors.account_id, a), inArray(sectors.id, ids))),
     ),
-    under(shard.images),
-    under(shard.content),
-    under(shard.tasks),
-    under(shard.contentIdeas),
-    under(shard.clusters),
-    under(shard.keywords),
-    db.delete(sectors).where(and(eq(sectors.account_id, a), eq(sectors.id, sectorId))),
-  ]);
+  ];
 }

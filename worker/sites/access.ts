@@ -1,33 +1,5 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { sites } from '../../core/schema/shard';
-import { Forbidden, NotFound } from '../http/errors';
-import type { Tenant } from '../middleware/tenant';
-
 /**
- * Site-level access, used by every site-scoped route: a site the user cannot see is "not found"
- * (never 403, so ids of other tenants or ungranted sites reveal nothing); a site they can see but
- * not change is 403.
+ * Site-level access moved to the platform (worker/http/site-access.ts) so the scoped-resource
+ * helper can use it without importing a feature; features keep importing it from here.
  */
-export type AccessMode = 'read' | 'write';
-
-/** SQL condition limiting `siteColumn` to the sites this user may see (undefined: all of the account's). */
-export async function siteScope(tenant: Tenant, siteColumn: SQLiteColumn): Promise<SQL | undefined> {
-  const ids = await tenant.accessibleSiteIds();
-  if (ids === 'all') return undefined;
-  return ids.length ? inArray(siteColumn, ids) : sql`0`;
-}
-
-export async function requireSite(tenant: Tenant, siteId: number, mode: AccessMode) {
-  const site = await tenant.db
-    .select()
-    .from(sites)
-    .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, siteId), isNull(sites.deleted_at)))
-    .get();
-  const ids = await tenant.accessibleSiteIds();
-  if (!site || (ids !== 'all' && !ids.includes(site.id))) throw new NotFound('Site');
-  if (mode === 'write' && !tenant.can('data:write')) {
-    throw new Forbidden(`Your role (${tenant.user.role}) can only read this site.`);
-  }
-  return site;
-}
+export { requireSite, requireSiteOf, siteScope, type AccessMode } from '../http/site-access';

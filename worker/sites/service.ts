@@ -1,4 +1,5 @@
-import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { forIdsWithinParamLimit } from '../db/batch';
 import { planOf } from '../catalog/plan';
 import { sites, type SiteRow } from '../../core/schema/shard';
 import { slugify } from '../../core/validation/common';
@@ -16,7 +17,14 @@ export function publicSite(site: SiteRow) {
 export async function accessibleSites(tenant: Tenant) {
   const scope = await siteScope(tenant, sites.id);
   return tenant.db
-    .select({ id: sites.id, name: sites.name, slug: sites.slug, domain: sites.domain, status: sites.status, industry_id: sites.industry_id })
+    .select({
+      id: sites.id,
+      name: sites.name,
+      slug: sites.slug,
+      domain: sites.domain,
+      status: sites.status,
+      industry_id: sites.industry_id,
+    })
     .from(sites)
     .where(and(eq(sites.account_id, tenant.account.id), isNull(sites.deleted_at), scope))
     .orderBy(asc(sites.name), asc(sites.id))
@@ -28,7 +36,6 @@ export function siteSearch(term: string | undefined): SQL | undefined {
   const pattern = `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   return or(sql`${sites.name} LIKE ${pattern} ESCAPE '\\'`, sql`${sites.domain} LIKE ${pattern} ESCAPE '\\'`);
 }
-
 
 /**
  * Creates a site within the plan's site limit. The count and the insert are one statement
@@ -54,11 +61,18 @@ export async function createSite(tenant: Tenant, input: CreateSiteBody): Promise
           'name',
         );
       }
-      const row = await tenant.db.select().from(sites).where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, inserted.id))).get();
+      const row = await tenant.db
+        .select()
+        .from(sites)
+        .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, inserted.id)))
+        .get();
       return row!;
     } catch (err) {
       if (String(err).includes('UNIQUE constraint failed') && attempt < 5) continue;
-      if (String(err).includes('UNIQUE constraint failed')) throw new Conflict('A site with this name already exists.', 'duplicate', { name: ['Already used by another site.'] });
+      if (String(err).includes('UNIQUE constraint failed'))
+        throw new Conflict('A site with this name already exists.', 'duplicate', {
+          name: ['Already used by another site.'],
+        });
       throw err;
     }
   }
@@ -74,11 +88,15 @@ export async function updateSite(tenant: Tenant, site: SiteRow, input: UpdateSit
   return row!;
 }
 
-/** Soft delete: the site disappears from every list and stops counting against the plan. */
-export async function deleteSite(tenant: Tenant, site: SiteRow) {
-  await tenant.db
-    .update(sites)
-    .set({ deleted_at: new Date(), status: 'inactive', slug: `${site.slug}--deleted-${site.id}` })
-    .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, site.id)));
+/**
+ * Soft delete of sites (one statement per part of the ids, under D1's parameter limit): each
+ * disappears from every list and stops counting against the plan; its slug is freed.
+ */
+export function deleteSitesStatements(tenant: Tenant, ids: number[]) {
+  return forIdsWithinParamLimit(ids, (part) =>
+    tenant.db
+      .update(sites)
+      .set({ deleted_at: new Date(), status: 'inactive', slug: sql`${sites.slug} || '--deleted-' || ${sites.id}` })
+      .where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, part))),
+  );
 }
-

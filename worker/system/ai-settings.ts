@@ -5,6 +5,8 @@ import type { ShardDb } from '../db/shards';
 import type { Env } from '../env';
 import { decryptSecret, secretPurpose, sha256Hex } from '../lib/crypto';
 import { loopbackAllowed } from '../lib/url-guard';
+import { resolvePrompt } from './prompts';
+import { ProviderNotConfigured, type AiSettings } from '../../durable-objects/site-coordinator/engine/ports';
 import type { ProviderConfig } from '../lib/ai-provider';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -19,7 +21,6 @@ export interface OpenAiConfig {
   requests_per_minute?: number;
 }
 
-export class ProviderNotConfigured extends Error {}
 
 /**
  * What an account may use on the platform's AI (the worker's OPENAI_API_KEY, or the dev model)
@@ -93,3 +94,6 @@ export async function resolveProvider(env: Env, db: ShardDb, accountId: number, 
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(n)));
+
+/** The account's AI settings as the job engine sees them (durable-objects/site-coordinator/ports.ts). */
+export const aiSettings: AiSettings = { provider: resolveProvider, prompt: (db, accountId, type) => resolvePrompt(db, accountId, type) };

@@ -1,5 +1,5 @@
 import { ProviderError, type ProviderFailure } from '../lib/ai-provider';
-import { ProviderNotConfigured } from './ai-settings';
+import { ProviderNotConfigured } from '../../durable-objects/site-coordinator/engine/ports';
 
 /**
  * What a failed Test Connection tells the user: a category and a sentence of ours. Never what the

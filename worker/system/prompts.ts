@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import type { PROMPT_TYPES } from '../../core/domain/enums';
+import type { PromptType } from '../../core/domain/enums';
 import { aiPrompts } from '../../core/schema/shard';
 import type { ShardDb } from '../db/shards';
 
-export type PromptType = (typeof PROMPT_TYPES)[number];
+export type { PromptType };
 
 /**
  * Built-in instructions per prompt type. The function appends its input as a fenced JSON block
@@ -40,9 +40,4 @@ export async function resolvePrompt(db: ShardDb, accountId: number, type: Prompt
     .get();
   if (row) return { text: row.prompt_value, source: 'account' as const };
   return { text: DEFAULT_PROMPTS[type], source: 'default' as const };
-}
-
-/** The user message: instructions' companion, with the function's input as a fenced JSON block. */
-export function userMessage(intro: string, input: unknown): string {
-  return `${intro}\n\nINPUT:\n\`\`\`json\n${JSON.stringify(input, null, 2)}\n\`\`\``;
 }

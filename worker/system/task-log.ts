@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { TaskLog, TaskLogFinish, TaskLogStart } from '../../durable-objects/site-coordinator/engine/ports';
 import { reserveKey } from '../billing/ledger';
 
 /**
@@ -6,14 +7,6 @@ import { reserveKey } from '../billing/ledger';
  * movements: created with the reservation (only if it happened), finished with the capture or
  * the release.
  */
-export interface TaskLogStart {
-  accountId: number;
-  siteId: number;
-  jobId: string;
-  fn: string;
-  userId: number;
-  payload: unknown;
-}
 
 export function insertTaskLog(t: TaskLogStart) {
   const now = Date.now();
@@ -24,20 +17,6 @@ export function insertTaskLog(t: TaskLogStart) {
     ON CONFLICT (account_id, job_id) DO NOTHING`;
 }
 
-export interface TaskLogFinish {
-  accountId: number;
-  jobId: string;
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
-  phase: string;
-  message: string;
-  attempts: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  durationMs: number;
-  error: string | null;
-  result: unknown;
-}
 
 export function updateTaskLog(t: TaskLogFinish) {
   return sql`
@@ -46,3 +25,6 @@ export function updateTaskLog(t: TaskLogFinish) {
       error = ${t.error}, result = ${t.result == null ? null : JSON.stringify(t.result)}, updated_at = ${Date.now()}
     WHERE account_id = ${t.accountId} AND job_id = ${t.jobId}`;
 }
+
+/** The task log as the job engine sees it (durable-objects/site-coordinator/ports.ts). */
+export const taskLog: TaskLog = { start: insertTaskLog, finish: updateTaskLog };

@@ -1,10 +1,11 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { canManageUser } from '../../core/access';
 import type { AssignableRole } from '../../core/domain/enums';
 import { plans, users, type UserRow } from '../../core/schema/control';
 import { siteUserAccess, sites } from '../../core/schema/shard';
 import type { InviteUserBody, UpdateUserBody } from '../../core/validation/auth';
 import { revokeFamiliesOfUser } from '../auth/sessions';
+import { deleteUserStatement, insertInvitedUser, replaceInviteToken, updateUserStatement } from '../auth/user-records';
 import { isUniqueViolation } from '../db/unique-violation';
 import { BadRequest, Conflict, Forbidden, LimitReached, NotFound, ValidationError } from '../http/errors';
 import { randomToken, sha256Hex } from '../lib/crypto';
@@ -74,12 +75,16 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
   const now = Date.now();
   let inserted: { id: number } | undefined;
   try {
-    inserted = await tenant.control.get<{ id: number } | undefined>(sql`
-      INSERT INTO users (account_id, email, name, role, status, invite_token_hash, invite_expires_at, invited_by_user_id, created_at, updated_at)
-      SELECT ${tenant.account.id}, ${input.email}, ${input.name ?? ''}, ${input.role}, 'invited', ${await sha256Hex(token)},
-             ${now + INVITE_TTL_MS}, ${tenant.user.id}, ${now}, ${now}
-      WHERE (SELECT count(*) FROM users WHERE account_id = ${tenant.account.id} AND status != 'disabled') < ${limit}
-      RETURNING id`);
+    const invite = {
+      accountId: tenant.account.id,
+      email: input.email,
+      name: input.name ?? '',
+      role: input.role,
+      inviteTokenHash: await sha256Hex(token),
+      inviteExpiresAt: now + INVITE_TTL_MS,
+      invitedByUserId: tenant.user.id,
+    };
+    inserted = await insertInvitedUser(tenant.control, invite, limit);
   } catch (err) {
     if (isUniqueViolation(err, 'users.email')) {
       throw new Conflict('This email already has an account here or elsewhere: it cannot be invited.', 'email_taken', { email: ['Already registered.'] });
@@ -103,7 +108,7 @@ export async function reissueInvite(tenant: Tenant, user: UserRow) {
   if (!canManageUser(tenant.user.role, user.role)) throw new Forbidden();
   const token = randomToken();
   const expires = new Date(Date.now() + INVITE_TTL_MS);
-  await tenant.control.update(users).set({ invite_token_hash: await sha256Hex(token), invite_expires_at: expires }).where(eq(users.id, user.id));
+  await replaceInviteToken(tenant.control, user.id, await sha256Hex(token), expires);
   return { token, expires_at: expires };
 }
 
@@ -124,17 +129,8 @@ export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateU
   // A new role or status outdates the user's access tokens at once (tenantContext compares the
   // version), in the same statement as the change itself.
   const outdatesTokens = (input.role !== undefined && input.role !== target.role) || (input.status !== undefined && input.status !== target.status);
-  const update = tenant.control
-    .update(users)
-    .set(outdatesTokens ? { ...input, token_version: sql`${users.token_version} + 1` } : input)
-    .where(
-      and(
-        eq(users.account_id, tenant.account.id),
-        eq(users.id, target.id),
-        quota ? sql`(SELECT count(*) FROM users WHERE account_id = ${tenant.account.id} AND status != 'disabled') < ${quota.limit}` : undefined,
-      ),
-    )
-    .returning();
+  const change = { name: input.name, role: input.role, status: input.status };
+  const update = updateUserStatement(tenant.control, tenant.account.id, target.id, change, { outdatesTokens, seatLimit: quota?.limit });
   // Disabled: signed out everywhere in the same batch.
   const [row] =
     input.status === 'disabled'
@@ -154,7 +150,7 @@ export async function removeUser(tenant: Tenant, target: UserRow) {
   // The row goes, so any access token of the user is refused (user_inactive); its sessions go with it.
   await tenant.control.batch([
     revokeFamiliesOfUser(tenant.control, target.id, 'user_removed'),
-    tenant.control.delete(users).where(and(eq(users.account_id, tenant.account.id), eq(users.id, target.id), ne(users.role, 'owner'))),
+    deleteUserStatement(tenant.control, tenant.account.id, target.id),
   ]);
   await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
 }

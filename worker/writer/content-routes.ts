@@ -1,18 +1,19 @@
 import { Hono } from 'hono';
-import { and, count, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { users } from '../../core/schema/control';
 import { content } from '../../core/schema/shard';
 import { controlDb } from '../db/shards';
 import { contentListQuery, contentStatusBody, updateContentBody } from '../../core/validation/writer';
 import { createContentBody } from '../../core/validation/draft';
 import type { AppEnv } from '../env';
-import { orderingOf } from '../http/list';
+import { scopedResource } from '../http/scoped-resource';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
-import { likePattern, requirePlacement, scopedWhere } from '../planner/scope';
+import { likePattern, requirePlacement } from '../planner/scope';
 import { requireContent } from './content-access';
 
 /**
@@ -22,75 +23,133 @@ import { requireContent } from './content-access';
  */
 export const contentRoutes = new Hono<AppEnv>();
 
-contentRoutes.post('/', describe('Create an empty content draft', ['writer']), authenticate, tenantContext, body(createContentBody), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  const { site, sector } = await requirePlacement(tenant, input.site_id, input.sector_id, 'write');
-  const row = await tenant.db
-    .insert(content)
-    .values({ account_id: tenant.account.id, site_id: site.id, sector_id: sector.id, title: input.title, source: 'manual', status: 'draft' })
-    .returning()
-    .get();
-  return created(c, row);
-});
+contentRoutes.post(
+  '/',
+  describe('Create an empty content draft', ['writer']),
+  authenticate,
+  tenantContext,
+  body(createContentBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    const { site, sector } = await requirePlacement(tenant, input.site_id, input.sector_id, 'write');
+    const row = await tenant.db
+      .insert(content)
+      .values({
+        account_id: tenant.account.id,
+        site_id: site.id,
+        sector_id: sector.id,
+        title: input.title,
+        source: 'manual',
+        status: 'draft',
+      })
+      .returning()
+      .get();
+    return created(c, row);
+  },
+);
 
-const ORDERABLE = { title: content.title, status: content.status, word_count: content.word_count, updated_at: content.updated_at, created_at: content.created_at, id: content.id };
-
-/** A list row: the article body stays out of lists (it can be large); the detail has it. */
-const listColumns = () => {
-  const { html_content: _html, ...rest } = getTableColumns(content);
-  return rest;
-};
-
-contentRoutes.get('/', describe('List content (drafts, the review queue with ?status=review, published)', ['writer']), authenticate, tenantContext, query(contentListQuery), async (c) => {
-  const tenant = c.get('tenant');
-  const q = c.req.valid('query');
-  const where = and(
-    await scopedWhere(tenant, content, q),
+const contentResource = scopedResource<typeof content.$inferSelect, z.output<typeof contentListQuery>>({
+  table: content,
+  scope: 'site-rows',
+  noun: 'Content',
+  plural: 'content items',
+  tags: ['writer'],
+  orderable: {
+    title: content.title,
+    status: content.status,
+    word_count: content.word_count,
+    updated_at: content.updated_at,
+    created_at: content.created_at,
+    id: content.id,
+  },
+  defaultOrdering: '-updated_at',
+  filters: (q) => [
     q.status ? eq(content.status, q.status) : undefined,
     q.source ? eq(content.source, q.source) : undefined,
     q.search ? sql`${content.title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
-  );
-  const order = orderingOf(q.ordering, ORDERABLE, '-updated_at', content.id);
-  const [rows, totals] = await tenant.db.batch([
-    tenant.db.select(listColumns()).from(content).where(where).orderBy(...order).limit(q.page_size).offset((q.page - 1) * q.page_size),
-    tenant.db.select({ n: count() }).from(content).where(where),
-  ]);
-  return page(c, rows, totals[0]?.n ?? 0, q.page, q.page_size);
+  ],
 });
 
-contentRoutes.get('/:id', describe('One content item with its HTML', ['writer']), authenticate, tenantContext, async (c) => {
-  const tenant = c.get('tenant');
-  const { id } = await requireContent(tenant, idParam(c), 'read');
-  const row = await tenant.db.select().from(content).where(and(eq(content.account_id, tenant.account.id), eq(content.id, id))).get();
-  // "Moved to review by …" is shown to every role, including those that can't list the users.
-  const mover = row?.status_changed_by_user_id
-    ? await controlDb(c.env)
-        .select({ name: users.name, email: users.email })
-        .from(users)
-        .where(and(eq(users.account_id, tenant.account.id), eq(users.id, row.status_changed_by_user_id)))
-        .get()
-    : undefined;
-  return ok(c, { ...row, status_changed_by_name: mover ? mover.name || mover.email : null });
-});
+/** A list row: the article body stays out of lists (it can be large); the detail has it. */
+const listColumns = (() => {
+  const { html_content: _html, ...rest } = getTableColumns(content);
+  return rest;
+})();
 
-contentRoutes.patch('/:id', describe('Edit title, SEO meta, excerpt, tags, categories', ['writer']), authenticate, tenantContext, body(updateContentBody), async (c) => {
-  const tenant = c.get('tenant');
-  const { id, site_id } = await requireContent(tenant, idParam(c), 'write');
-  const [row] = await tenant.db.update(content).set(c.req.valid('json')).where(and(eq(content.account_id, tenant.account.id), eq(content.id, id))).returning();
-  notifySite(c, tenant, site_id, ['content']);
-  return ok(c, row);
-});
+contentRoutes.get(
+  '/',
+  describe('List content (drafts, the review queue with ?status=review, published)', ['writer']),
+  authenticate,
+  tenantContext,
+  query(contentListQuery),
+  async (c) => {
+    const q = c.req.valid('query');
+    const { rows, count } = await contentResource.list(c, q, { columns: listColumns });
+    return page(c, rows, count, q.page, q.page_size);
+  },
+);
 
-contentRoutes.post('/:id/status', describe('Move a draft to review or back to draft (who and when are recorded)', ['writer']), authenticate, tenantContext, body(contentStatusBody), async (c) => {
-  const tenant = c.get('tenant');
-  const current = await requireContent(tenant, idParam(c), 'write');
-  const status = c.req.valid('json').status;
-  const [row] = await tenant.db
-    .update(content)
-    .set({ status, status_changed_by_user_id: tenant.user.id, status_changed_at: new Date() })
-    .where(and(eq(content.account_id, tenant.account.id), eq(content.id, current.id)))
-    .returning();
-  notifySite(c, tenant, current.site_id, ['content']);
-  return ok(c, row, 200, `Moved to ${status}.`);
-});
+contentRoutes.get(
+  '/:id',
+  describe('One content item with its HTML', ['writer']),
+  authenticate,
+  tenantContext,
+  async (c) => {
+    const tenant = c.get('tenant');
+    const { id } = await requireContent(tenant, idParam(c), 'read');
+    const row = await tenant.db
+      .select()
+      .from(content)
+      .where(and(eq(content.account_id, tenant.account.id), eq(content.id, id)))
+      .get();
+    // "Moved to review by …" is shown to every role, including those that can't list the users.
+    const mover = row?.status_changed_by_user_id
+      ? await controlDb(c.env)
+          .select({ name: users.name, email: users.email })
+          .from(users)
+          .where(and(eq(users.account_id, tenant.account.id), eq(users.id, row.status_changed_by_user_id)))
+          .get()
+      : undefined;
+    return ok(c, { ...row, status_changed_by_name: mover ? mover.name || mover.email : null });
+  },
+);
+
+contentRoutes.patch(
+  '/:id',
+  describe('Edit title, SEO meta, excerpt, tags, categories', ['writer']),
+  authenticate,
+  tenantContext,
+  body(updateContentBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const { id, site_id } = await requireContent(tenant, idParam(c), 'write');
+    const [row] = await tenant.db
+      .update(content)
+      .set(c.req.valid('json'))
+      .where(and(eq(content.account_id, tenant.account.id), eq(content.id, id)))
+      .returning();
+    notifySite(c, tenant, site_id, ['content']);
+    return ok(c, row);
+  },
+);
+
+contentRoutes.post(
+  '/:id/status',
+  describe('Move a draft to review or back to draft (who and when are recorded)', ['writer']),
+  authenticate,
+  tenantContext,
+  body(contentStatusBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const current = await requireContent(tenant, idParam(c), 'write');
+    const status = c.req.valid('json').status;
+    const [row] = await tenant.db
+      .update(content)
+      .set({ status, status_changed_by_user_id: tenant.user.id, status_changed_at: new Date() })
+      .where(and(eq(content.account_id, tenant.account.id), eq(content.id, current.id)))
+      .returning();
+    notifySite(c, tenant, current.site_id, ['content']);
+    return ok(c, row, 200, `Moved to ${status}.`);
+  },
+);

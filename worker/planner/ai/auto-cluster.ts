@@ -5,7 +5,7 @@ import { normalizeKeyword } from '../../../core/domain/normalize';
 import { keywords, sectors } from '../../../core/schema/shard';
 import { forIdsWithinParamLimit, sqlList, withinParamLimit, type Statement } from '../../db/batch';
 import { recomputeClusterMetrics } from '../cluster-metrics';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/ai-function';
+import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** Seed limit: at most 20 keywords per AI call; bigger selections are split, not refused. */
 export const KEYWORDS_PER_CALL = 20;

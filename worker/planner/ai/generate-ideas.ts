@@ -5,7 +5,7 @@ import { normalizeIdeasReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { clusters, contentIdeas, keywordClusters, keywords } from '../../../core/schema/shard';
 import { withinParamLimit } from '../../db/batch';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/ai-function';
+import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** The contract asks for 3–7 ideas per cluster; the hold covers the most it can cost (1 credit per idea). */
 export const MAX_IDEAS_PER_CLUSTER = 7;

@@ -10,7 +10,7 @@ import { htmlToText } from '../../../core/html/sanitize';
 import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { runBatch, withinParamLimit, type Statement } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/ai-function';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** Seed limits: 3 credits per piece; at most 50 tasks per job (bigger selections become several jobs). */
 export const CREDITS_PER_PIECE = 3;
@@ -189,12 +189,11 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     const a = ctx.accountId;
     const now = Date.now();
     const statements: Statement[] = parsed.flatMap((p) => [
-      // The draft room owns html_content and word_count (its projection, which includes edits made
-      // while the AI wrote): the sink's finish() put the parsed article into the room and saved it
-      // before this runs. They are filled here only when the projection was too large to write.
-      sql`UPDATE content SET title = ${p.title},
-            html_content = CASE WHEN html_content = '' THEN ${p.html} ELSE html_content END,
-            word_count = CASE WHEN html_content = '' THEN ${p.word_count} ELSE word_count END, meta_title = ${p.meta_title.slice(0, 200)},
+      // The draft room is the only writer of html_content and word_count (core/schema/owners.ts: its
+      // projection, which includes edits made while the AI wrote): the sink's finish() put the parsed
+      // article into the room, which saved it, before this runs. A draft too large for a D1 row stays
+      // in the room (publishing reads the live draft), as any edited draft of that size would.
+      sql`UPDATE content SET title = ${p.title}, meta_title = ${p.meta_title.slice(0, 200)},
             meta_description = ${p.meta_description.slice(0, 500)}, primary_keyword = ${p.primary_keyword}, secondary_keywords = ${JSON.stringify(p.secondary_keywords)},
             tags = ${JSON.stringify(p.tags)}, categories = ${JSON.stringify(p.categories)}, source = 'ai', updated_at = ${now}
           WHERE account_id = ${a} AND id = ${p.content_id}`,

@@ -6,7 +6,7 @@ import { htmlToText } from '../../../core/html/sanitize';
 import { content, images } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { forIdsWithinParamLimit, sqlList, withinParamLimit } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/ai-function';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** In-article images asked for per article: one per two sections, at most 4. */
 const inArticleCount = (sections: number) => Math.max(0, Math.min(4, Math.floor(sections / 2)));

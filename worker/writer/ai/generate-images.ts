@@ -7,7 +7,7 @@ import { resolvePrompt } from '../../system/prompts';
 import { resolveRunware, runwareRequest } from '../../system/runware';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { forIdsWithinParamLimit, runBatch } from '../../db/batch';
-import { chunk, InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/ai-function';
+import { chunk, InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** Seed cost: 1 credit per image. */
 export const CREDITS_PER_IMAGE = 1;

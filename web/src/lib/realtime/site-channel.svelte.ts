@@ -4,28 +4,25 @@
  * events) and who else is looking at the site (presence) as reactive state, and tells pages when
  * data they show changed (`data.changed`) so they refetch just that, without a page reload.
  *
- * Browsers can't put an Authorization header on a WebSocket, so a site_socket ticket (a minute
- * long, for this site only: never the access token) travels in the query, asked for before every
- * (re)connect. The coordinator closes the socket with a named code when the session expires or
- * the member's access changes (core/realtime/close-codes.ts): `notice` says why, and the channel
- * reconnects at once with a new ticket, or stops when access to the site was removed.
- * Connections drop (deploys, sleep, flaky Wi-Fi): reconnects back off exponentially with jitter,
- * and after a reconnect every subscriber refetches, since events sent meanwhile are lost.
+ * The socket itself (partysocket: a fresh ticket per attempt, backoff, the close codes,
+ * keep-alive) is ./site-socket.ts. When the coordinator closes with a named code `notice` says
+ * why (core/realtime/close-codes.ts); after a reconnect every subscriber refetches, since events
+ * sent meanwhile are lost.
  */
 import type { JobView } from '$core/ai/jobs';
-import { REALTIME_PROTOCOL_VERSION, type CoordinatorEvent, type DataEntity, type PresenceMember } from '$core/realtime/events';
-import { CLOSE_ACCESS_CHANGED, CLOSE_SESSION_EXPIRED, FINAL_CLOSE_CODES, closeMessage } from '$core/realtime/close-codes';
-import { siteSocketUrl } from '$lib/api/paths';
-import { socketTicket } from '$lib/realtime/tickets';
-import { reconnectDelay } from '$core/realtime/backoff';
+import {
+  REALTIME_PROTOCOL_VERSION,
+  type CoordinatorEvent,
+  type DataEntity,
+  type PresenceMember,
+} from '$core/realtime/events';
+import { closeMessage } from '$core/realtime/close-codes';
 import { applySnapshot, isActive, justFinished, mergeJob } from '$core/realtime/job-list';
+import { SiteSocket } from '$lib/realtime/site-socket';
 
 export type ChannelStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
 const ALL_ENTITIES: DataEntity[] = ['keywords', 'clusters', 'ideas', 'tasks', 'content', 'images'];
-/** Keep-alive: proxies drop idle sockets, and a dead one is only noticed when a ping goes unanswered. */
-const PING_EVERY_MS = 25_000;
-const PONG_TIMEOUT_MS = 10_000;
 /** A job's data.changed and the page's own reload after an action arrive together: one refetch. */
 const CHANGE_DEBOUNCE_MS = 150;
 
@@ -46,14 +43,7 @@ class SiteChannel {
   /** Reserving, queued, running or saving. */
   activeJobs = $derived(this.jobs.filter((j) => isActive(j.status)));
 
-  #socket: WebSocket | null = null;
-  /** Bumped by connect/disconnect: work started for an earlier site or socket is dropped. */
-  #generation = 0;
-  #attempt = 0;
-  #openedBefore = false;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
-  #pongTimer: ReturnType<typeof setTimeout> | undefined;
+  #socket: SiteSocket | null = null;
   #changeListeners = new Set<ChangeListener>();
   #finishListeners = new Set<(job: JobView) => void>();
 
@@ -62,27 +52,38 @@ class SiteChannel {
     if (this.siteId === siteId && this.status !== 'idle') return;
     this.disconnect();
     this.siteId = siteId;
-    window.addEventListener('online', this.#reconnectNow);
-    void this.#open();
+    this.status = 'connecting';
+    this.#socket = new SiteSocket(siteId, {
+      open: (reopened) => {
+        this.status = 'open';
+        this.notice = null;
+        if (reopened) this.#emitChange(ALL_ENTITIES);
+      },
+      message: (data) => this.#receive(data),
+      close: (code, final) => {
+        this.notice = closeMessage(code);
+        this.status = final ? 'idle' : 'reconnecting';
+      },
+      retrying: () => {
+        if (this.status !== 'idle') this.status = 'reconnecting';
+      },
+    });
+    window.addEventListener('online', this.#retryNow);
   }
 
   disconnect() {
-    this.#generation++;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#stopPing();
-    const socket = this.#socket;
+    this.#socket?.close();
     this.#socket = null;
-    socket?.close(1000, 'leaving the site');
-    window.removeEventListener('online', this.#reconnectNow);
+    window.removeEventListener('online', this.#retryNow);
     this.siteId = null;
     this.status = 'idle';
     this.jobs = [];
     this.members = [];
-    this.#attempt = 0;
-    this.#openedBefore = false;
     this.notice = null;
   }
+
+  /** Back online: don't wait for the backoff. */
+  #retryNow = () => this.#socket?.retryNow();
 
   /** A job this tab just started (the POST reply): shown at once, whatever the socket is doing. */
   adopt(job: JobView) {
@@ -114,93 +115,6 @@ class SiteChannel {
   onJobFinished(listener: (job: JobView) => void): () => void {
     this.#finishListeners.add(listener);
     return () => this.#finishListeners.delete(listener);
-  }
-
-  async #open() {
-    const generation = this.#generation;
-    const siteId = this.siteId;
-    if (siteId === null) return;
-    this.status = this.#openedBefore ? 'reconnecting' : 'connecting';
-    // The API client refreshes the access token first if it expired.
-    const ticket = await socketTicket('site_socket', siteId);
-    if (generation !== this.#generation) return;
-    // No ticket: offline, the session ended (the API client says so) or the site is gone.
-    if (!ticket) return this.#scheduleReconnect();
-
-    const ws = new WebSocket(siteSocketUrl(location.origin, siteId, ticket));
-    this.#socket = ws;
-    ws.onopen = () => {
-      if (this.#socket !== ws) return;
-      const reopened = this.#openedBefore;
-      this.#openedBefore = true;
-      this.#attempt = 0;
-      this.status = 'open';
-      this.notice = null;
-      this.#startPing(ws);
-      if (reopened) this.#emitChange(ALL_ENTITIES);
-    };
-    ws.onmessage = (e) => {
-      if (this.#socket !== ws) return;
-      this.#armPongTimeout(ws, false);
-      if (typeof e.data === 'string') this.#receive(e.data);
-    };
-    ws.onclose = (event) => {
-      if (this.#socket !== ws) return;
-      this.#socket = null;
-      this.#stopPing();
-      this.notice = closeMessage(event.code);
-      if (FINAL_CLOSE_CODES.includes(event.code)) {
-        this.status = 'idle';
-        return;
-      }
-      // A new ticket fixes these: no backoff.
-      if (event.code === CLOSE_SESSION_EXPIRED || event.code === CLOSE_ACCESS_CHANGED) this.#attempt = 0;
-      this.#scheduleReconnect();
-    };
-  }
-
-  #scheduleReconnect() {
-    this.status = 'reconnecting';
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      void this.#open();
-    }, reconnectDelay(this.#attempt++));
-  }
-
-  /** Back online: don't wait for the backoff timer. */
-  #reconnectNow = () => {
-    if (this.#retryTimer === undefined) return;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#attempt = 0;
-    void this.#open();
-  };
-
-  #startPing(ws: WebSocket) {
-    this.#stopPing();
-    this.#pingTimer = setInterval(() => {
-      ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
-      this.#armPongTimeout(ws, true);
-    }, PING_EVERY_MS);
-  }
-
-  /** After a ping, any frame within the timeout proves the socket alive; silence drops it. */
-  #armPongTimeout(ws: WebSocket, arm: boolean) {
-    clearTimeout(this.#pongTimer);
-    if (!arm) return;
-    this.#pongTimer = setTimeout(() => {
-      if (this.#socket !== ws) return;
-      this.#socket = null;
-      this.#stopPing();
-      ws.close(4000, 'no pong');
-      this.#scheduleReconnect();
-    }, PONG_TIMEOUT_MS);
-  }
-
-  #stopPing() {
-    clearInterval(this.#pingTimer);
-    clearTimeout(this.#pongTimer);
   }
 
   #receive(raw: string) {

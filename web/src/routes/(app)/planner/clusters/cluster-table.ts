@@ -3,7 +3,7 @@ import { CLUSTER_STATUSES } from '$core/domain/enums';
 import type { Query } from '$lib/api/client';
 import { API } from '$lib/api/paths';
 import type { Cluster } from '$lib/api/planner-types';
-import { bulkDeleteAction, bulkPatchAction, deleteAction, editAction } from '$lib/config/snippets/actions';
+import { bulkPatchAction, bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
 import { createdColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
 import { statusFilter } from '$lib/config/snippets/filters';
 import type { TableConfig } from '$lib/templates/types';
@@ -63,7 +63,7 @@ export function clusterTable(opts: {
             },
           },
           bulkPatchAction<Cluster>({ id: 'archive', label: 'Archive', noun: CLUSTER_NOUN, path: (c) => API.cluster(c.id), body: { status: 'archived' }, done: 'archived' }),
-          bulkDeleteAction<Cluster>({ noun: CLUSTER_NOUN, path: (c) => API.cluster(c.id), consequence: 'Their keywords stay, without a cluster.' }),
+          bulkRouteDeleteAction<Cluster>({ noun: CLUSTER_NOUN, path: API.clustersBulkDelete, consequence: 'Their keywords stay, without a cluster.' }),
         ]
       : [],
     noun: CLUSTER_NOUN,

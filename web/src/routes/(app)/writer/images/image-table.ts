@@ -12,7 +12,7 @@ import { API } from '$lib/api/paths';
 import type { JobStarted } from '$lib/api/planner-types';
 import type { WriterImage } from '$lib/api/writer-types';
 import type { BadgeTone } from '$lib/components/Badge.svelte';
-import { bulkDeleteAction, deleteAction } from '$lib/config/snippets/actions';
+import { bulkRouteDeleteAction, deleteAction } from '$lib/config/snippets/actions';
 import { enumFilter, idFilter, statusFilter } from '$lib/config/snippets/filters';
 import { humanize, plural } from '$lib/format';
 import { startAiJob } from '$lib/realtime/start-job';
@@ -114,7 +114,7 @@ export function imageTable(opts: {
             }),
             run: (rows) => generateImages(rows.map((i) => i.id)),
           },
-          bulkDeleteAction<WriterImage>({ noun: IMAGE_NOUN, path: (i) => API.image(i.id), consequence: 'The selected images and their files are deleted.' }),
+          bulkRouteDeleteAction<WriterImage>({ noun: IMAGE_NOUN, path: API.imagesBulkDelete, consequence: 'The selected images and their files are deleted.' }),
         ]
       : [],
     noun: IMAGE_NOUN,

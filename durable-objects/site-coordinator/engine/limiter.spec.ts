@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullJitterDelay, KeyLimiter } from './limiter';
+import { fullJitterDelay, KeyLimiter, LocalKeyBudget } from './limiter';
 
 const budget = { maxConcurrency: 4, requestsPerMinute: 6000 };
 
@@ -59,6 +59,47 @@ describe('KeyLimiter', () => {
     const third = l.tryAcquire('k', slow, 0);
     expect(third.ok).toBe(false);
     expect(!third.ok && third.retryAt).toBe(30_000);
+  });
+});
+
+describe('KeyLimiter state', () => {
+  it('comes back whole from what was stored, and never stores the key itself', () => {
+    const l = new KeyLimiter();
+    const config = { apiKey: 'sk-secret', maxConcurrency: 2, requestsPerMinute: 6000 };
+    expect(l.tryAcquire('k', config, 0).ok).toBe(true);
+    const stored = JSON.parse(JSON.stringify(l.stateOf('k')));
+    expect(JSON.stringify(stored)).not.toContain('sk-secret');
+    const revived = new KeyLimiter();
+    revived.restore('k', stored);
+    expect(revived.tryAcquire('k', budget, 1).ok).toBe(true);
+    expect(revived.tryAcquire('k', { maxConcurrency: 2, requestsPerMinute: 6000 }, 1)).toEqual({
+      ok: false,
+      retryAt: null,
+    });
+  });
+});
+
+describe('LocalKeyBudget', () => {
+  const limits = { maxConcurrency: 1, requestsPerMinute: 6000 };
+  const key = { accountId: 1, keyId: 'k' };
+
+  it('gives each account its own budget for the same key', async () => {
+    const b = new LocalKeyBudget();
+    expect((await b.tryAcquire(key, limits, 0)).ok).toBe(true);
+    expect(await b.tryAcquire(key, limits, 0)).toEqual({ ok: false, retryAt: null });
+    expect((await b.tryAcquire({ accountId: 2, keyId: 'k' }, limits, 0)).ok).toBe(true);
+  });
+
+  it('frees a slot once however often its lease is released', async () => {
+    const b = new LocalKeyBudget();
+    const wide = { maxConcurrency: 2, requestsPerMinute: 6000 };
+    const first = await b.tryAcquire(key, wide, 0);
+    await b.tryAcquire(key, wide, 0);
+    if (!first.ok) throw new Error('no slot');
+    await b.release(key, first.lease, 'ok', 1, null);
+    await b.release(key, first.lease, 'ok', 1, null);
+    expect((await b.tryAcquire(key, wide, 2)).ok).toBe(true);
+    expect(await b.tryAcquire(key, wide, 2)).toEqual({ ok: false, retryAt: null });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { JobStatus, Phase } from '../../core/ai/jobs';
+import type { JobStatus, Phase } from '../../../core/ai/jobs';
 
 /**
  * The coordinator's persistent state behind a small interface, so the engine can be tested with

@@ -1,5 +1,5 @@
 import { InvalidJobInput } from './ai-function';
-import { ProviderNotConfigured } from '../../worker/system/ai-settings';
+import { ProviderNotConfigured } from './ports';
 
 /** The D1 steps of a job, named in what users read when one of them fails. */
 export type EngineStep = 'reserve' | 'prepare' | 'save';

@@ -1,18 +1,9 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { Role } from '../../core/domain/enums';
+import type { SessionClaims } from '../env';
 import { Unauthorized } from '../http/errors';
 
-/** What an access token asserts. The user row is still loaded per request (role changes apply at once). */
-export interface SessionClaims {
-  userId: number;
-  accountId: number;
-  role: Role;
-  /**
-   * `users.token_version` when the token was issued (claim `tv`): tenantContext refuses the token
-   * once the user's version has moved on (password or role change, disabled).
-   */
-  tokenVersion: number;
-}
+export type { SessionClaims };
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;

@@ -6,17 +6,17 @@
  * shard query (their site grants) per 90 people, closing the sockets whose grant no longer holds.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { can, siteAccessOf } from '../core/access';
-import type { Role } from '../core/domain/enums';
+import { can, siteAccessOf } from '../../core/access';
+import type { Role } from '../../core/domain/enums';
 import {
   CLOSE_ACCESS_CHANGED,
   CLOSE_ACCESS_REVOKED,
   CLOSE_SESSION_EXPIRED,
-} from '../core/realtime/close-codes';
-import { accounts, users } from '../core/schema/control';
-import { siteUserAccess } from '../core/schema/shard';
-import { controlDb, shardDb, type ShardName } from '../worker/db/shards';
-import type { Env } from '../worker/env';
+} from '../../core/realtime/close-codes';
+import { accounts, users } from '../../core/schema/control';
+import { siteUserAccess } from '../../core/schema/shard';
+import { controlDb, shardDb, type ShardName } from '../db/shards';
+import type { Env } from '../env';
 
 /** What a socket was opened under; set by the Worker (a header the client can't send), kept in the socket's attachment. */
 export interface SocketGrant {

@@ -1,6 +1,6 @@
-import type { JobView } from '../../core/ai/jobs';
-import { TERMINAL_STATUSES } from '../../core/ai/jobs';
-import type { CoordinatorEvent } from '../../core/realtime/events';
+import type { JobView } from '../../../core/ai/jobs';
+import { TERMINAL_STATUSES } from '../../../core/ai/jobs';
+import type { CoordinatorEvent } from '../../../core/realtime/events';
 
 /**
  * Progress frames are coalesced to at most one per job per `intervalMs` (DESIGN.md: 50–100 ms):

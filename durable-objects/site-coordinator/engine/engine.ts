@@ -1,24 +1,21 @@
-import { responseFormatFor, type TextAiFunction } from '../../core/ai/contracts';
-import { progressOf, TERMINAL_STATUSES, type JobView, type Phase } from '../../core/ai/jobs';
-import { repairJson } from '../../core/ai/repair';
-import { SectionStream } from '../../core/ai/stream-sections';
-import type { AiFunction } from '../../core/domain/enums';
-import type { CoordinatorEvent } from '../../core/realtime/events';
-import { functionDefinition } from './features';
+import { responseFormatFor, type TextAiFunction } from '../../../core/ai/contracts';
+import { progressOf, TERMINAL_STATUSES, type JobView, type Phase } from '../../../core/ai/jobs';
+import { repairJson } from '../../../core/ai/repair';
+import { SectionStream } from '../../../core/ai/stream-sections';
+import type { AiFunction } from '../../../core/domain/enums';
+import type { CoordinatorEvent } from '../../../core/realtime/events';
 import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from './ai-function';
-import { costUsd } from '../../worker/lib/ai-pricing';
-import { resolvePrompt, userMessage } from '../../worker/system/prompts';
-import { chatCompletion, chatCompletionStream, classifyError, ProviderError, type ProviderConfig } from '../../worker/lib/ai-provider';
-import { ProviderNotConfigured, resolveProvider } from '../../worker/system/ai-settings';
-import { insertTaskLog, updateTaskLog } from '../../worker/system/task-log';
-import { balanceOf, captureStatements, lateUsageStatements, releaseStatements, reserveCredits, type UsageRecord } from '../../worker/billing/ledger';
-import { runBatch } from '../../worker/db/batch';
-import { isShardName, shardDb } from '../../worker/db/shards';
-import type { Env } from '../../worker/env';
+import { costUsd } from '../../../worker/lib/ai-pricing';
+import { chatCompletion, chatCompletionStream, classifyError, ProviderError, type ChatResult, type ProviderConfig } from '../../../worker/lib/ai-provider';
+import { runBatch } from '../../../worker/db/batch';
+import { isShardName, shardDb, type ShardDb, type ShardName } from '../../../worker/db/shards';
+import type { Env } from '../../../worker/env';
 import type { Broadcaster } from './broadcaster';
+import type { EnqueueResult, EnqueueSpec, HoldRef, SweepCounts } from './protocol';
 import type { BatchRecord, JobRecord, JobStore } from './job-store';
 import { describeDelivery, stepFailure, type EngineStep } from './outcomes';
-import { fullJitterDelay, KeyLimiter } from './limiter';
+import { ProviderNotConfigured, type BudgetKey, type EnginePorts, type KeyBudget, type UsageRecord } from './ports';
+import { fullJitterDelay, LocalKeyBudget } from './limiter';
 
 /** Attempts per AI call for retryable failures (429, 5xx, timeouts, network). */
 export const MAX_CALL_ATTEMPTS = 6;
@@ -62,41 +59,37 @@ export function usageOutcome(job: Pick<JobRecord, 'status' | 'error'>): 'cancell
   if (/cut off (?:at|before)/i.test(job.error ?? '')) return 'truncated';
   return 'failed';
 }
+/**
+ * How soon to ask a key's budget again when all its slots are taken and it can't say when one frees:
+ * the calls holding them may be another site's, whose end this coordinator does not see.
+ */
+const BUDGET_POLL_MS = 150;
 /** Jobs kept for the progress panel and the polling endpoint. */
 const KEEP_JOBS = 200;
 /** The message of a job refused at enqueue because the account could not pay for it. */
 const REFUSED = 'Not enough credits';
 const refusal = (needed: number, available: number) => `This needs ${needed} credits and the account has ${available}. Nothing was queued.`;
 
-export interface EnqueueSpec {
-  id: string;
-  account_id: number;
-  shard: string;
-  site_id: number;
-  user_id: number;
-  user_name: string;
-  function: AiFunction;
-  input: unknown;
-  retry_of?: string | null;
-}
-
-export type EnqueueResult =
-  | { ok: true; job: JobView; replayed: boolean }
-  | { ok: false; code: 'insufficient_credits'; needed: number; available: number; message: string }
-  | { ok: false; code: 'invalid_input'; message: string };
-
 export interface EngineDeps {
   env: Env;
   store: JobStore;
   broadcaster: Broadcaster;
-  limiter?: KeyLimiter;
+  /** The provider-key budgets (ports.ts); default: in memory, this engine alone (unit tests). */
+  budget?: KeyBudget;
   now?: () => number;
   random?: () => number;
   /** Asks the platform to call pump() (the Durable Object alarm) at `at`. */
   scheduleAt(at: number): Promise<void>;
-  /** The AI functions by name (the registry); tests substitute their own to force interleavings. */
+  /** The ledger, task log and AI settings (ports.ts): the engine knows no feature. */
+  ports: EnginePorts;
+  /**
+   * The database of a shard (default: its D1 binding in `env`). Plain-Node unit tests pass a
+   * SQLite-backed one, so the ledger's real SQL runs without workerd.
+   */
+  db?: (shard: ShardName) => ShardDb;
+  /** The AI functions by name, as the features registered them (features.ts); tests bring their own. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  functions?: (name: string) => AiFunctionDefinition<any, any, any>;
+  functions: (name: string) => AiFunctionDefinition<any, any, any>;
 }
 
 /** An AI call in flight: how to stop it and undo what it streamed, if its job ends first. */
@@ -150,10 +143,12 @@ export function viewOf(job: JobRecord): JobView {
  */
 export class CoordinatorEngine {
   private readonly store: JobStore;
-  private readonly limiter: KeyLimiter;
+  private readonly budget: KeyBudget;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly functions: NonNullable<EngineDeps['functions']>;
+  private readonly functions: EngineDeps['functions'];
+  private readonly ports: EnginePorts;
+  private readonly db: (shard: ShardName) => ShardDb;
   private readonly providers = new Map<string, ProviderConfig>();
   private readonly inFlight = new Map<string, CallInFlight>();
   /** Jobs with a D1 step (reserve, prepare, save) running now: the step settles them if they end. */
@@ -167,10 +162,12 @@ export class CoordinatorEngine {
 
   constructor(private readonly deps: EngineDeps) {
     this.store = deps.store;
-    this.limiter = deps.limiter ?? new KeyLimiter();
+    this.budget = deps.budget ?? new LocalKeyBudget();
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
-    this.functions = deps.functions ?? functionDefinition;
+    this.functions = deps.functions;
+    this.ports = deps.ports;
+    this.db = deps.db ?? ((shard) => shardDb(deps.env, shard));
   }
 
   // ------------------------------------------------------------------ commands (RPC)
@@ -190,7 +187,7 @@ export class CoordinatorEngine {
   /** The answer to a repeated enqueue: the same job, or the same refusal (never a 202 for a refused job). */
   private async replay(job: JobRecord): Promise<EnqueueResult> {
     if (job.status === 'failed' && job.message === REFUSED) {
-      const { balance } = await balanceOf(this.ctx(job).db, job.account_id);
+      const { balance } = await this.ports.ledger.balanceOf(this.ctx(job).db, job.account_id);
       return { ok: false, code: 'insufficient_credits', needed: job.credits_reserved, available: balance, message: refusal(job.credits_reserved, balance) };
     }
     return { ok: true, job: viewOf(job), replayed: true };
@@ -280,7 +277,7 @@ export class CoordinatorEngine {
    * that can still run keeps its hold; one that ended is settled now; one this coordinator no
    * longer knows (its record lost) can never run again, so its hold is released.
    */
-  async sweepHolds(holds: { job_id: string; account_id: number; shard: string }[]): Promise<{ kept: number; settled: number; released: number }> {
+  async sweepHolds(holds: HoldRef[]): Promise<SweepCounts> {
     const counts = { kept: 0, settled: 0, released: 0 };
     for (const hold of holds) {
       const job = this.store.getJob(hold.job_id);
@@ -291,7 +288,7 @@ export class CoordinatorEngine {
         counts.settled++;
       } else if (isShardName(hold.shard)) {
         // Unknown, or ended and settled here while D1 missed it: releasing is a no-op after any settlement.
-        await runBatch(shardDb(this.deps.env, hold.shard), releaseStatements({ accountId: hold.account_id, jobId: hold.job_id, reason: 'the job can no longer run' }));
+        await runBatch(this.db(hold.shard), this.ports.ledger.release({ accountId: hold.account_id, jobId: hold.job_id, reason: 'the job can no longer run' }));
         counts.released++;
       }
     }
@@ -318,16 +315,27 @@ export class CoordinatorEngine {
       const now = this.now();
       await this.bookkeeping(now);
       // A fresh clock: batches prepared just now are due now, not after the next alarm.
-      retryAt = this.startCalls(this.now());
+      retryAt = await this.startCalls(this.now());
       // Work that became runnable while the steps above awaited I/O (a call finished and its job
       // is saving) runs now: its wake-up may have fired before anyone was waiting for it.
       if (this.hasRunnableWork(this.now())) continue;
       if (this.inFlight.size === 0) break;
-      await Promise.race([...[...this.inFlight.values()].map((c) => c.done), new Promise<void>((resolve) => (this.wake = resolve))]);
+      // A key's budget may free up before any call of this site ends (another site's call ended,
+      // a cool-down passed): look again at retryAt too.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const lookAgain = retryAt === null ? null : Math.max(0, retryAt - this.now());
+      const retry = lookAgain === null ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, lookAgain)))];
+      const calls = [...this.inFlight.values()].map((c) => c.done);
+      await Promise.race([...calls, new Promise<void>((resolve) => (this.wake = resolve)), ...retry]);
+      clearTimeout(timer);
       this.wake = null;
     }
     this.store.prune(KEEP_JOBS);
-    const next = [this.store.nextWakeAt(), retryAt].filter((t): t is number => t !== null);
+    // Work still due now is calls a key budget refused: they are looked at again at retryAt. An
+    // alarm at once would spin against a key that other sites keep busy.
+    const due = this.store.nextWakeAt();
+    const blocked = retryAt !== null && due !== null && due <= this.now();
+    const next = [blocked ? null : due, retryAt].filter((t): t is number => t !== null);
     if (next.length) await this.deps.scheduleAt(Math.max(this.now(), Math.min(...next)));
   }
 
@@ -358,37 +366,54 @@ export class CoordinatorEngine {
     // After a restart the provider of a running job is resolved again (keys are never stored here).
     for (const job of this.store.jobsInStatus('running', Number.MAX_SAFE_INTEGER)) {
       if (!this.providers.has(job.id)) {
-        await this.runStep(job, 'prepare', async () => this.providers.set(job.id, await resolveProvider(this.deps.env, this.ctx(job).db, job.account_id, job.function as AiFunction)));
+        await this.runStep(job, 'prepare', async () => this.providers.set(job.id, await this.ports.settings.provider(this.deps.env, this.ctx(job).db, job.account_id, job.function as AiFunction)));
       }
     }
     for (const job of this.store.unsettledJobs(now)) if (!this.stepping.has(job.id)) await this.settle(job);
   }
 
   /** Starts every pending AI call the key budgets allow; returns when to look again if blocked. */
-  private startCalls(now: number): number | null {
+  private async startCalls(now: number): Promise<number | null> {
     let retryAt: number | null = null;
+    // A key that refused once in this pass refuses its other calls too: one ask per key, not per call.
+    const refused = new Set<string>();
     for (const batch of this.store.pendingBatches(now)) {
       const key = `${batch.job_id}#${batch.idx}`;
       if (this.inFlight.has(key)) continue;
       const job = this.store.getJob(batch.job_id);
       const cfg = job && this.providers.get(job.id);
       if (!job || !cfg) continue;
-      const slot = this.limiter.tryAcquire(cfg.keyId, cfg, now);
+      const budgetKey: BudgetKey = { accountId: job.account_id, keyId: cfg.keyId };
+      const budgetName = `${budgetKey.accountId}:${budgetKey.keyId}`;
+      if (refused.has(budgetName)) continue;
+      const slot = await this.budget.tryAcquire(budgetKey, cfg, this.now());
       if (!slot.ok) {
-        if (slot.retryAt !== null) retryAt = retryAt === null ? slot.retryAt : Math.min(retryAt, slot.retryAt);
+        refused.add(budgetName);
+        const at = slot.retryAt ?? this.now() + BUDGET_POLL_MS;
+        retryAt = retryAt === null ? at : Math.min(retryAt, at);
         continue;
       }
-      const def = this.functions(job.function);
-      const ctx = this.ctx(job);
-      const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
+      // The ask awaited: the job may have been cancelled (or the batch started) meanwhile, so both
+      // are read again; the call runs against what is stored now. An unused slot goes back at once
+      // ('error' is not counted by the overload control).
+      const fresh = this.store.getJob(job.id);
+      const pending = this.store.batchesOf(job.id).find((b) => b.idx === batch.idx && b.status === 'pending');
+      if (fresh?.status !== 'running' || !pending || this.inFlight.has(key)) {
+        await this.budget.release(budgetKey, slot.lease, 'error', this.now(), null);
+        continue;
+      }
+      const def = this.functions(fresh.function);
+      const ctx = this.ctx(fresh);
+      const aiBatch = { index: pending.idx, input: pending.input, meta: pending.meta };
       const call: CallInFlight = {
-        jobId: job.id,
+        jobId: fresh.id,
         controller: new AbortController(),
         sink: def.sink?.(this.deps.env, ctx, aiBatch) ?? null,
         aborted: false,
         done: Promise.resolve(),
       };
-      call.done = this.call(job, batch, cfg, call).finally(() => this.inFlight.delete(key));
+      const taken = { key: budgetKey, lease: slot.lease };
+      call.done = this.call(fresh, pending, cfg, call, taken).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, call);
     }
     return retryAt;
@@ -424,15 +449,15 @@ export class CoordinatorEngine {
 
   private ctx(job: JobRecord): FunctionContext {
     if (!isShardName(job.shard)) throw new Error(`Job ${job.id} has unknown shard ${job.shard}`);
-    return { env: this.deps.env, db: shardDb(this.deps.env, job.shard), accountId: job.account_id, siteId: job.site_id, userId: job.user_id, jobId: job.id };
+    return { env: this.deps.env, db: this.db(job.shard), accountId: job.account_id, siteId: job.site_id, userId: job.user_id, jobId: job.id };
   }
 
   private async reserve(job: JobRecord) {
     const ctx = this.ctx(job);
-    const result = await reserveCredits(
+    const result = await this.ports.ledger.reserve(
       ctx.db,
       { accountId: job.account_id, jobId: job.id, amount: job.credits_reserved, operation: job.function as AiFunction, description: `${job.function} (job ${job.id})` },
-      [insertTaskLog({ accountId: job.account_id, siteId: job.site_id, jobId: job.id, fn: job.function, userId: job.user_id, payload: job.input })],
+      [this.ports.taskLog.start({ accountId: job.account_id, siteId: job.site_id, jobId: job.id, fn: job.function, userId: job.user_id, payload: job.input })],
     );
     if (!result.ok) {
       // Never accepted: nothing was held, so nothing to release (a cancel meanwhile keeps its word).
@@ -448,7 +473,7 @@ export class CoordinatorEngine {
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     if (!this.advance(job, { phase: 'INIT', progress: progressOf('INIT', 1), message: 'Validating' })) return;
-    const cfg = await resolveProvider(this.deps.env, ctx.db, job.account_id, job.function as AiFunction);
+    const cfg = await this.ports.settings.provider(this.deps.env, ctx.db, job.account_id, job.function as AiFunction);
     if (!this.advance(job, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model })) return;
     const prepared = await def.prepare(ctx, job.input);
     const now = this.now();
@@ -484,8 +509,14 @@ export class CoordinatorEngine {
     if (prepared.changed?.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: prepared.changed, job_id: job.id });
   }
 
-  /** One AI call of a running job (the limiter slot is already taken). */
-  private async call(job: JobRecord, batch: BatchRecord, cfg: ProviderConfig, inFlight: CallInFlight) {
+  /** One AI call of a running job (its key budget slot, `slot`, is already taken). */
+  private async call(
+    job: JobRecord,
+    batch: BatchRecord,
+    cfg: ProviderConfig,
+    inFlight: CallInFlight,
+    slot: { key: BudgetKey; lease: string },
+  ) {
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const attempt = batch.attempts + 1;
@@ -560,7 +591,8 @@ export class CoordinatorEngine {
         await this.fail(job, attempt >= MAX_CALL_ATTEMPTS && pe.retryable ? `${pe.message} Gave up after ${attempt} attempts.` : pe.message);
       }
     } finally {
-      this.limiter.release(cfg.keyId, outcome, this.now(), retryAfter);
+      // Awaited: the slot is free before this call counts as done, so the pump's next look finds it.
+      await this.budget.release(slot.key, slot.lease, outcome, this.now(), retryAfter);
     }
   }
 
@@ -583,7 +615,7 @@ export class CoordinatorEngine {
     sink: SectionSink | null,
     signal: AbortSignal,
   ) {
-    const prompt = await resolvePrompt(ctx.db, job.account_id, def.promptType);
+    const prompt = await this.ports.settings.prompt(ctx.db, job.account_id, def.promptType);
     const request = {
       system: prompt.text,
       user: userMessage(`${def.name} for site ${job.site_id}`, aiBatch.input),
@@ -592,7 +624,7 @@ export class CoordinatorEngine {
       idleTimeoutMs: timeoutMs,
       signal,
     };
-    let reply;
+    let reply: ChatResult;
     if (sink) {
       // Streaming is for the people watching the draft: if the room can't take a section the
       // job goes on, and the saved article is still complete.
@@ -645,7 +677,7 @@ export class CoordinatorEngine {
     const model = job.model;
     await runBatch(
       this.ctx(job).db,
-      lateUsageStatements({
+      this.ports.ledger.lateUsage({
         accountId: job.account_id,
         jobId: job.id,
         usage: { operation: job.function as AiFunction, model, tokens_input: tokensIn, tokens_output: tokensOut, cost_usd: costUsd(model, tokensIn, tokensOut), site_id: job.site_id, metadata: { job_id: job.id, outcome: usageOutcome(job), ...(estimated ? { estimated: true } : {}) } },
@@ -696,14 +728,14 @@ export class CoordinatorEngine {
     const durationMs = this.now() - job.created_at;
     await runBatch(ctx.db, [
       ...outcome.statements,
-      ...captureStatements({
+      ...this.ports.ledger.capture({
         accountId: job.account_id,
         jobId: job.id,
         charge,
         description: `${job.function}: ${job.summary}`.slice(0, 500),
         usage: { operation: job.function as AiFunction, model: job.model, tokens_input: job.tokens_in, tokens_output: job.tokens_out, cost_usd: job.cost_usd, site_id: job.site_id, metadata: { job_id: job.id, outcome: 'succeeded' } },
       }),
-      updateTaskLog({
+      this.ports.taskLog.finish({
         accountId: job.account_id,
         jobId: job.id,
         status: 'succeeded',
@@ -807,7 +839,7 @@ export class CoordinatorEngine {
       ...(outcome
         ? [
             ...outcome.statements,
-            ...captureStatements({
+            ...this.ports.ledger.capture({
               accountId: job.account_id,
               jobId: job.id,
               charge,
@@ -815,9 +847,9 @@ export class CoordinatorEngine {
               usage,
             }),
           ]
-        : releaseStatements({ accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message, usage })),
+        : this.ports.ledger.release({ accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message, usage })),
       ...(undo?.statements ?? []),
-      updateTaskLog({
+      this.ports.taskLog.finish({
         accountId: job.account_id,
         jobId: job.id,
         status: ended,
@@ -905,4 +937,9 @@ export class CoordinatorEngine {
   publish(event: CoordinatorEvent) {
     this.deps.broadcaster.event(event);
   }
+}
+
+/** The user message: the instructions' companion, with the function's input as a fenced JSON block. */
+function userMessage(intro: string, input: unknown): string {
+  return `${intro}\n\nINPUT:\n\`\`\`json\n${JSON.stringify(input, null, 2)}\n\`\`\``;
 }

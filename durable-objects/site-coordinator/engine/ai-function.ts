@@ -1,12 +1,11 @@
 import type { z } from 'zod';
-import type { ReadResult, ReplyEnvelope } from '../../core/ai/reader';
-import type { AiFunction } from '../../core/domain/enums';
-import type { DataEntity } from '../../core/realtime/events';
-import type { Statement } from '../../worker/db/batch';
-import type { ShardDb } from '../../worker/db/shards';
-import type { Env } from '../../worker/env';
-import type { ProviderConfig } from '../../worker/lib/ai-provider';
-import type { PromptType } from '../../worker/system/prompts';
+import type { ReadResult, ReplyEnvelope } from '../../../core/ai/reader';
+import type { AiFunction, PromptType } from '../../../core/domain/enums';
+import type { DataEntity } from '../../../core/realtime/events';
+import type { Statement } from '../../../worker/db/batch';
+import type { ShardDb } from '../../../worker/db/shards';
+import type { Env } from '../../../worker/env';
+import type { ProviderConfig } from '../../../worker/lib/ai-provider';
 
 /**
  * An AI function (the seed's BaseAIFunction): what to hold, what to load, what to ask, how to read
@@ -125,3 +124,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** AI functions by name: each feature registers its own (worker/planner/ai, worker/writer/ai). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AiFunctionRegistry = Partial<Record<AiFunction, AiFunctionDefinition<any, any, any>>>;

@@ -1,0 +1,100 @@
+/**
+ * One owner per table (issue 10, item 3): the folder whose service is the only code that writes
+ * the table. Everyone else asks that service, so a rule about a table (a status change, an id that
+ * must be cleared when WordPress moves) lives in one place. Checked by scripts/table-owners.ts.
+ *
+ * Batches stay whole: D1 has no interactive transactions (DESIGN §7, Credits), so where a foreign
+ * write must land in the same batch() as the caller's own statements (money + rows, a cascade), the
+ * owner's service exposes a function that RETURNS the statement (a drizzle query or `sql`) and the
+ * caller puts it in its one batch. Such functions are named `…Statement(s)`.
+ *
+ * No imports: `node scripts/table-owners.ts` loads this file as it is.
+ */
+
+/** Table name (as in SQL) → owning folder, grouped with why that folder owns the group. */
+export const TABLE_OWNER_GROUPS = [
+  {
+    owner: 'worker/auth',
+    why: 'signing up creates the account with its first user, plan and shard; sessions and throttles guard sign-in',
+    tables: [
+      'accounts',
+      'users',
+      'subscriptions',
+      'shard_directory',
+      'refresh_token_families',
+      'refresh_tokens',
+      'login_throttle',
+    ],
+  },
+  {
+    owner: 'worker/catalog',
+    why: 'global catalogues every account reads; seeded by migrations, never written by a request',
+    tables: ['plans', 'industries', 'industry_sectors'],
+  },
+  {
+    owner: 'worker/sites',
+    why: 'a site and its settings (WordPress connection included) change through the sites service',
+    tables: ['sites', 'site_blueprints', 'page_blueprints', 'site_blueprint_clusters', 'site_blueprint_taxonomies'],
+  },
+  { owner: 'worker/sectors', why: 'sectors and their plan limits', tables: ['sectors'] },
+  {
+    owner: 'worker/users',
+    why: 'which sites an editor or viewer may see: set on the team screen',
+    tables: ['site_user_access'],
+  },
+  {
+    owner: 'worker/planner',
+    why: 'keyword research: keywords, their clusters and the ideas drawn from them',
+    tables: ['keywords', 'clusters', 'keyword_clusters', 'content_ideas'],
+  },
+  {
+    owner: 'worker/writer',
+    why: 'the writing queue and its output: tasks become content with images (html_content: the draft room)',
+    tables: ['tasks', 'content', 'images', 'author_profiles', 'strategies'],
+  },
+  {
+    owner: 'worker/publisher',
+    why: 'attempts to put content on a destination and what they left there',
+    tables: ['publishing_records', 'deployment_records', 'site_integrations'],
+  },
+  {
+    owner: 'worker/billing',
+    why: 'every money movement is one ledger batch (DESIGN §7, Credits)',
+    tables: ['credit_balances', 'credit_transactions', 'credit_usage_logs'],
+  },
+  {
+    owner: 'worker/system',
+    why: 'AI configuration (keys, prompts) and the AI task log',
+    tables: ['ai_prompts', 'integration_settings', 'ai_task_logs'],
+  },
+  {
+    owner: 'worker/jobs',
+    why: 'automation schedules start jobs (wave 2)',
+    tables: ['automation_rules', 'scheduled_tasks'],
+  },
+  {
+    owner: 'durable-objects/site-coordinator',
+    why: 'the job queue lives in the SQLite storage of the coordinator object, not in D1',
+    tables: ['jobs', 'batches', 'meta'],
+  },
+] as const;
+
+/**
+ * Columns owned by another folder than their table's: the draft room projects the Yjs draft into
+ * content.html_content (with word_count and draft_revision) and is its only writer, so the row never
+ * disagrees with what editors see (DESIGN §7, DraftRoom).
+ */
+export const COLUMN_OWNERS = [
+  {
+    table: 'content',
+    column: 'html_content',
+    owner: 'durable-objects/draft-room',
+    why: 'the HTML projection of the draft',
+  },
+] as const;
+
+export type OwnedTable = (typeof TABLE_OWNER_GROUPS)[number]['tables'][number];
+
+export const TABLE_OWNERS: ReadonlyMap<string, string> = new Map(
+  TABLE_OWNER_GROUPS.flatMap((group) => group.tables.map((table) => [table, group.owner] as const)),
+);

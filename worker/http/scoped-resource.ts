@@ -1,0 +1,261 @@
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { SelectedFields, SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { sites } from '../../core/schema/shard';
+import type { Context, Hono } from 'hono';
+import type { ZodType } from 'zod';
+import type { Permission } from '../../core/access';
+import { idsBody } from '../../core/validation/planner';
+import { forIdsWithinParamLimit, runBatch, type Statement } from '../db/batch';
+import type { Tenant } from '../db/tenant';
+import type { AppEnv } from '../env';
+import { BadRequest, Forbidden, NotFound } from './errors';
+import { orderingOf, pageOf } from './list';
+import { ok, page } from './respond';
+import { requireSite, requireSiteOf, siteScope, type AccessMode } from './site-access';
+import { body, describe, idParam, query } from './validate';
+
+/** The columns every tenant-scoped table has: its id, its account and the site it belongs to. */
+export type ScopedTable = SQLiteTable & { id: SQLiteColumn; account_id: SQLiteColumn; site_id: SQLiteColumn };
+/** The sites table is scoped by its own id. */
+export type SiteTable = SQLiteTable & { id: SQLiteColumn; account_id: SQLiteColumn; deleted_at: SQLiteColumn };
+
+type Row = { id: number; site_id: number };
+type Ctx = Context<AppEnv>;
+type ListQuery = { page: number; page_size: number; ordering?: string | undefined; search?: string | undefined };
+
+export interface ResourceSpec<R extends Row, Q extends ListQuery> {
+  /** The table: a site-scoped table, or the sites table itself (`scope: 'site'`). */
+  table: ScopedTable | SiteTable;
+  /** `'site-rows'`: rows of a live site the user may see (?site_id=, ?sector_id=); `'site'`: the sites. */
+  scope: 'site-rows' | 'site';
+  /** Singular noun for 404s and route summaries ("Keyword"); `plural` for summaries ("keywords"). */
+  noun: string;
+  plural: string;
+  tags: string[];
+  /** Beyond data:write (which viewers lack): sites and sectors need sites:manage to change. */
+  writePermission?: Permission;
+  /** `?ordering=` allow-list and the default (the id is always the tiebreak). */
+  orderable: Record<string, SQLiteColumn>;
+  defaultOrdering: string;
+  /** The resource's own list filters from the validated query, search included. */
+  filters?: (q: Q, tenant: Tenant) => (SQL | undefined)[];
+  /** What a row looks like in a response (sites hide their password; images get a URL). */
+  present?: (row: R) => unknown;
+  /** Loads one row of the account by id (the default selects every column). */
+  load?: (tenant: Tenant, id: number) => Promise<R | undefined>;
+  /**
+   * Every statement that deletes `ids` (dependants first): one D1 batch. Default: a plain DELETE.
+   * Each statement must stay under D1's 100 bound parameters: the ids come in parts that fit.
+   */
+  deleteStatements?: (tenant: Tenant, ids: number[], rows: R[]) => Statement[];
+  /** Work outside D1 before rows go (a draft's image nodes); a failure leaves every row in place. */
+  beforeDelete?: (c: Ctx, tenant: Tenant, rows: R[]) => Promise<void>;
+  /** After a write (the site ids touched): tell the site's clients, clean files up. */
+  afterWrite?: (c: Ctx, tenant: Tenant, siteIds: number[], rows: R[], change: 'update' | 'delete') => void;
+  /** Bulk selections span one site (the convention of keywords, ideas, tasks: AI jobs run per site). */
+  oneSitePerSelection?: boolean;
+}
+
+export interface Routes<R extends Row, Q extends ListQuery, P> {
+  list?: ZodType<Q>;
+  get?: boolean;
+  patch?: { body: ZodType<P>; summary: string; apply: (c: Ctx, tenant: Tenant, row: R, input: P) => Promise<unknown> };
+  delete?: { summary: string; message?: string };
+  bulkDelete?: boolean;
+}
+
+/**
+ * One tenant-scoped resource: its list (filters, search, ordering, pagination in the seed's
+ * envelope), get, patch, delete and bulk delete. Access is the same everywhere: rows of another
+ * account or of a site the user can't see are 404 (existence is never revealed by a 403); a
+ * viewer never writes (403 after the 404 check); sites and sectors need `writePermission`.
+ */
+export function scopedResource<R extends Row, Q extends ListQuery>(spec: ResourceSpec<R, Q>) {
+  const table = spec.table;
+  const siteColumn = spec.scope === 'site' ? table.id : (table as ScopedTable).site_id;
+  const present = spec.present ?? ((row: R) => row);
+
+  const load =
+    spec.load ??
+    ((tenant: Tenant, id: number) =>
+      tenant.db
+        .select()
+        .from(table as SQLiteTable)
+        .where(and(eq(table.account_id, tenant.account.id), eq(table.id, id)))
+        .get() as Promise<R | undefined>);
+
+  type Scoped = Q & { site_id?: number | undefined; sector_id?: number | undefined };
+
+  /** The scope of a list: the account, the sites the user can see (live ones), ?site_id=, ?sector_id=. */
+  async function scopeOf(tenant: Tenant, q: Scoped) {
+    const a = tenant.account.id;
+    const live =
+      spec.scope === 'site'
+        ? sql`${(table as SiteTable).deleted_at} IS NULL`
+        : sql`${siteColumn} IN (SELECT id FROM sites WHERE account_id = ${a} AND deleted_at IS NULL)`;
+    const sector = 'sector_id' in table ? (table.sector_id as SQLiteColumn) : undefined;
+    return and(
+      eq(table.account_id, a),
+      await siteScope(tenant, siteColumn),
+      live,
+      q.site_id && spec.scope === 'site-rows' ? eq(siteColumn, q.site_id) : undefined,
+      q.sector_id && sector ? eq(sector, q.sector_id) : undefined,
+      ...(spec.filters?.(q, tenant) ?? []),
+    );
+  }
+
+  /** The list's WHERE for other readers of the same rows (an export): a ?site_id= the user can't see is a 404. */
+  async function where(tenant: Tenant, q: Scoped) {
+    if (q.site_id) await requireSite(tenant, q.site_id, 'read');
+    return scopeOf(tenant, q);
+  }
+
+  /**
+   * One page and the count. The ?site_id= check rides in the page's own D1 round trip: the scope
+   * already keeps rows of unseen, deleted or foreign sites out, and such a site is still a 404,
+   * decided once the batch is back (one round trip instead of two on the hottest read).
+   */
+  async function list(c: Ctx, q: Scoped, options: { columns?: SelectedFields; extra?: SQL } = {}) {
+    const tenant = c.get('tenant');
+    const order = orderingOf(q.ordering, spec.orderable, spec.defaultOrdering, table.id);
+    const siteCheck = q.site_id
+      ? tenant.db
+          .select({ id: sites.id })
+          .from(sites)
+          .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, q.site_id), isNull(sites.deleted_at)))
+      : undefined;
+    const scope = and(await scopeOf(tenant, q), options.extra);
+    const { rows, count, alongside } = await pageOf(tenant.db, table, scope, order, q, {
+      columns: options.columns,
+      alongside: siteCheck,
+    });
+    if (q.site_id) {
+      const visible = await tenant.accessibleSiteIds();
+      if (!(alongside as unknown[]).length || (visible !== 'all' && !visible.includes(q.site_id)))
+        throw new NotFound('Site');
+    }
+    return { rows: rows as unknown as R[], count };
+  }
+
+  const assertWrite = (tenant: Tenant) => {
+    if (spec.writePermission && !tenant.can(spec.writePermission)) {
+      throw new Forbidden(`Your role (${tenant.user.role}) cannot do this (needs ${spec.writePermission}).`);
+    }
+  };
+
+  /** One row the user may see (404 otherwise); `write` checks the role after the 404. */
+  async function require(tenant: Tenant, id: number, mode: AccessMode): Promise<R> {
+    const row = await load(tenant, id);
+    if (!row) throw new NotFound(spec.noun);
+    const siteId = spec.scope === 'site' ? row.id : row.site_id;
+    await requireSiteOf(tenant, siteId, spec.writePermission ? 'read' : mode, spec.noun);
+    if (mode === 'write') assertWrite(tenant);
+    return row;
+  }
+
+  /**
+   * A bulk selection: every id must be a row of this account on a site the user can see, else
+   * 404 naming nothing (the convention of keywords' bulk_delete since the seed); duplicates count once.
+   */
+  async function selection(tenant: Tenant, ids: number[], mode: AccessMode) {
+    const unique = [...new Set(ids)];
+    const rows: R[] = [];
+    // In parts under D1's 100 bound parameters (the account id is one more).
+    for (let at = 0; at < unique.length; at += 90) {
+      const partIds = unique.slice(at, at + 90);
+      rows.push(
+        ...((await tenant.db
+          .select()
+          .from(table as SQLiteTable)
+          .where(and(eq(table.account_id, tenant.account.id), inArray(table.id, partIds)))
+          .all()) as unknown as R[]),
+      );
+    }
+    if (rows.length !== unique.length) throw new NotFound(spec.noun);
+    const siteIds = [...new Set(rows.map((r) => (spec.scope === 'site' ? r.id : r.site_id)))];
+    if (spec.oneSitePerSelection && siteIds.length > 1) {
+      throw new BadRequest(`Select ${spec.plural} of one site at a time.`, 'mixed_sites');
+    }
+    for (const siteId of siteIds) await requireSiteOf(tenant, siteId, spec.writePermission ? 'read' : mode, spec.noun);
+    if (mode === 'write') assertWrite(tenant);
+    return { siteIds, rows };
+  }
+
+  const deleteStatements =
+    spec.deleteStatements ??
+    ((tenant: Tenant, ids: number[]) =>
+      forIdsWithinParamLimit(ids, (part) =>
+        tenant.db
+          .delete(table as SQLiteTable)
+          .where(and(eq(table.account_id, tenant.account.id), inArray(table.id, part))),
+      ));
+
+  /** Deletes rows already checked by require/selection: ONE D1 batch (all or nothing). */
+  async function remove(c: Ctx, tenant: Tenant, rows: R[], siteIds: number[]) {
+    await spec.beforeDelete?.(c, tenant, rows);
+    await runBatch(
+      tenant.db,
+      deleteStatements(
+        tenant,
+        rows.map((r) => r.id),
+        rows,
+      ),
+    );
+    spec.afterWrite?.(c, tenant, siteIds, rows, 'delete');
+  }
+
+  /** Mounts the standard routes on `app` (after the resource's own actions, before nothing else). */
+  function mount<P>(app: Hono<AppEnv>, routes: Routes<R, Q, P>) {
+    const tags = spec.tags;
+    if (routes.list) {
+      app.get(
+        '/',
+        describe(`List ${spec.plural} with filters, search and ordering`, tags),
+        query(routes.list),
+        async (c) => {
+          const q = c.req.valid('query' as never) as Q;
+          const { rows, count } = await list(c, q);
+          return page(c, rows.map(present), count, q.page, q.page_size);
+        },
+      );
+    }
+    if (routes.bulkDelete) {
+      app.post(
+        '/bulk_delete',
+        describe(`Delete many ${spec.plural} (one batch: all or none)`, tags),
+        body(idsBody),
+        async (c) => {
+          const tenant = c.get('tenant');
+          const { siteIds, rows } = await selection(tenant, c.req.valid('json').ids, 'write');
+          await remove(c, tenant, rows, siteIds);
+          return ok(c, { deleted: rows.length });
+        },
+      );
+    }
+    if (routes.get) {
+      app.get('/:id', describe(`One ${spec.noun.toLowerCase()}`, tags), async (c) => {
+        return ok(c, present(await require(c.get('tenant'), idParam(c), 'read')));
+      });
+    }
+    const patch = routes.patch;
+    if (patch) {
+      app.patch('/:id', describe(patch.summary, tags), body(patch.body), async (c) => {
+        const tenant = c.get('tenant');
+        const row = await require(tenant, idParam(c), 'write');
+        const updated = await patch.apply(c, tenant, row, c.req.valid('json' as never) as P);
+        spec.afterWrite?.(c, tenant, [spec.scope === 'site' ? row.id : row.site_id], [row], 'update');
+        return ok(c, present(updated as R));
+      });
+    }
+    if (routes.delete) {
+      app.delete('/:id', describe(routes.delete.summary, tags), async (c) => {
+        const tenant = c.get('tenant');
+        const row = await require(tenant, idParam(c), 'write');
+        await remove(c, tenant, [row], [spec.scope === 'site' ? row.id : row.site_id]);
+        return ok(c, { id: row.id, deleted: true }, 200, routes.delete?.message);
+      });
+    }
+  }
+
+  return { where, list, require, selection, remove, mount, present };
+}

@@ -1,0 +1,64 @@
+/**
+ * The writer owns the `content` table (core/schema/owners.ts): other features change an article
+ * through these functions. html_content is the draft room's (its projection), never written here.
+ * Functions named `…Statement(s)` return the query unrun, for a caller's single D1 batch
+ * (DESIGN §7: no interactive transactions, so what must happen together goes in one batch()).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { content } from '../../core/schema/shard';
+import { forIdsWithinParamLimit, type Statement } from '../db/batch';
+import type { ShardDb } from '../db/shards';
+
+type ContentRow = typeof content.$inferSelect;
+type WordPressPost = { postId: number; url: string | null };
+
+const contentOf = (accountId: number, contentId: number) =>
+  and(eq(content.account_id, accountId), eq(content.id, contentId));
+
+/** Keeps the WordPress post an attempt created at once, so the next attempt updates it instead of making another. */
+export async function linkWordPressPost(db: ShardDb, accountId: number, contentId: number, post: WordPressPost) {
+  await db
+    .update(content)
+    .set({ wp_post_id: post.postId, wp_post_url: post.url })
+    .where(contentOf(accountId, contentId));
+}
+
+/**
+ * What a finished publish means for the article: live in WordPress → published (its first publish
+ * date kept); pushed back to a WordPress draft → no longer live, so back to review.
+ */
+export async function recordWordPressPublish(
+  db: ShardDb,
+  row: ContentRow,
+  post: WordPressPost & { wpStatus: string; byUserId: number },
+): Promise<ContentRow | undefined> {
+  const now = new Date();
+  const patch: Partial<typeof content.$inferInsert> = { wp_post_id: post.postId, wp_post_url: post.url };
+  const statusChange = { status_changed_at: now, status_changed_by_user_id: post.byUserId };
+  if (post.wpStatus === 'publish') {
+    if (row.status !== 'published') Object.assign(patch, { status: 'published', ...statusChange });
+    patch.published_at = row.status === 'published' && row.published_at ? row.published_at : now;
+  } else if (row.status === 'published') {
+    Object.assign(patch, { status: 'review', ...statusChange });
+  }
+  const [saved] = await db.update(content).set(patch).where(contentOf(row.account_id, row.id)).returning();
+  return saved;
+}
+
+/**
+ * A site moved to another WordPress: its articles' post ids mean nothing there (or, worse, are
+ * other posts). Returned for the caller's batch with the site change.
+ */
+export function unlinkSiteFromWordPressStatement(db: ShardDb, accountId: number, siteId: number) {
+  return db
+    .update(content)
+    .set({ wp_post_id: null, wp_post_url: null })
+    .where(and(eq(content.account_id, accountId), eq(content.site_id, siteId)));
+}
+
+/** The sectors' articles, deleted with the sectors (for the sectors' one batch; chunked for D1's bound parameters). */
+export function deleteSectorsContentStatements(db: ShardDb, accountId: number, sectorIds: number[]): Statement[] {
+  return forIdsWithinParamLimit(sectorIds, (ids) =>
+    db.delete(content).where(and(eq(content.account_id, accountId), inArray(content.sector_id, ids))),
+  );
+}
