@@ -34,7 +34,11 @@ export function messageText(m: Message | undefined): string {
   if (typeof c === 'string') return c;
   if (Array.isArray(c)) {
     return c
-      .map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .map((p) =>
+        p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string'
+          ? (p as { text: string }).text
+          : '',
+      )
       .join('\n');
   }
   return '';
@@ -128,7 +132,11 @@ export function generateReply(body: Record<string, unknown>, model: string): Rep
 /** "Reply with OK"-style connection tests get "OK"; anything else a short answer echoing the question. */
 export function plainReply(userText: string, model: string): string {
   const t = userText.trim();
-  if (/\b(reply|respond|answer|say|return|write)\b[^.\n]{0,40}?["'“]?\bOK\b/i.test(t) || /^(ping|test|hello|hi)[.!?]*$/i.test(t)) return 'OK';
+  if (
+    /\b(reply|respond|answer|say|return|write)\b[^.\n]{0,40}?["'“]?\bOK\b/i.test(t) ||
+    /^(ping|test|hello|hi)[.!?]*$/i.test(t)
+  )
+    return 'OK';
   if (!t) return 'Hello! This is the IGNY8 dev model. Send a message and I will answer.';
   const snippet = t.length > 160 ? `${t.slice(0, 157).trimEnd()}...` : t;
   return `This is the IGNY8 dev model (${model}), a deterministic demo model. You said: "${snippet}" A real model would answer that in detail; this reply only confirms the request reached the model.`;

@@ -13,7 +13,9 @@ before(async () => {
 after(() => srv.close());
 
 const clusterReq = fnRequest('auto_cluster', { keywords: GARDEN_9 });
-const ideasReq = fnRequest('generate_ideas', { clusters: [{ name: 'Compost', keywords: ['compost tea', 'compost bin diy', 'worm composting'] }] });
+const ideasReq = fnRequest('generate_ideas', {
+  clusters: [{ name: 'Compost', keywords: ['compost tea', 'compost bin diy', 'worm composting'] }],
+});
 const withFault = (fault: string) => ({ headers: { 'x-dev-model-fault': fault } });
 
 /** The product's own repair: every fault the dev model calls repairable must pass through it. */
@@ -48,7 +50,10 @@ describe('transport faults (x-dev-model-fault header)', () => {
   test('timeout: no answer until the client gives up; nothing left in flight', async () => {
     const key = 'sk-timeout-1';
     const t0 = performance.now();
-    await assert.rejects(client(srv.url, key, { timeout: 300 }).chat.completions.create(clusterReq, withFault('timeout')), (e: unknown) => e instanceof OpenAI.APIConnectionTimeoutError);
+    await assert.rejects(
+      client(srv.url, key, { timeout: 300 }).chat.completions.create(clusterReq, withFault('timeout')),
+      (e: unknown) => e instanceof OpenAI.APIConnectionTimeoutError,
+    );
     assert.ok(performance.now() - t0 >= 280);
     await new Promise((r) => setTimeout(r, 50));
     const s = await stats(srv.url, key);
@@ -57,18 +62,25 @@ describe('transport faults (x-dev-model-fault header)', () => {
   });
 
   test('disconnect: the socket is dropped (APIConnectionError)', async () => {
-    await assert.rejects(client(srv.url).chat.completions.create(clusterReq, withFault('disconnect')), (e: unknown) => e instanceof OpenAI.APIConnectionError);
+    await assert.rejects(
+      client(srv.url).chat.completions.create(clusterReq, withFault('disconnect')),
+      (e: unknown) => e instanceof OpenAI.APIConnectionError,
+    );
   });
 
   test('unknown fault names are refused', async () => {
-    await assert.rejects(client(srv.url).chat.completions.create(clusterReq, withFault('explode')), (e: unknown) => e instanceof OpenAI.BadRequestError);
+    await assert.rejects(
+      client(srv.url).chat.completions.create(clusterReq, withFault('explode')),
+      (e: unknown) => e instanceof OpenAI.BadRequestError,
+    );
     const r = await devPost(srv.url, '/__dev/faults', { api_key: 'k', script: ['429', 'nope'] });
     assert.equal(r.status, 400);
   });
 });
 
 describe('content faults', () => {
-  const content = async (fault: string, req = clusterReq) => (await client(srv.url).chat.completions.create(req, withFault(fault))).choices[0]!;
+  const content = async (fault: string, req = clusterReq) =>
+    (await client(srv.url).chat.completions.create(req, withFault(fault))).choices[0]!;
 
   test('malformed: 200, not JSON at all', async () => {
     const c = await content('malformed');
@@ -118,7 +130,9 @@ describe('content faults', () => {
       assert.ok(r.ok, `core/ai/repair.ts repairs ${fault}`);
       const expected = JSON.parse(clean) as { ideas: { estimated_word_count: number | string }[] };
       // The reader keeps numbers written as text; per-field normalization (core/ai/normalize-reply.ts) reads them.
-      if (fault === 'numbers_as_strings') for (const idea of expected.ideas) idea.estimated_word_count = Number(idea.estimated_word_count).toLocaleString('en-US');
+      if (fault === 'numbers_as_strings')
+        for (const idea of expected.ideas)
+          idea.estimated_word_count = Number(idea.estimated_word_count).toLocaleString('en-US');
       assert.deepEqual(r.value, expected);
     });
   }
@@ -147,7 +161,10 @@ describe('content faults', () => {
     const refusal = await collect('refusal');
     assert.equal(refusal.text, '');
     assert.match(refusal.refusal, /can't help/);
-    await assert.rejects(ai.chat.completions.create({ ...clusterReq, stream: true }, withFault('429')), (e: unknown) => e instanceof OpenAI.RateLimitError);
+    await assert.rejects(
+      ai.chat.completions.create({ ...clusterReq, stream: true }, withFault('429')),
+      (e: unknown) => e instanceof OpenAI.RateLimitError,
+    );
     await assert.rejects(collect('disconnect'));
   });
 });
@@ -176,7 +193,12 @@ describe('stall: a stream that stops half-way and stays open', () => {
       assert.ok(Date.now() - last >= 700, `silent for ${Date.now() - last} ms`);
       assert.ok(longestGap < 700);
       await assert.rejects(
-        new OpenAI({ apiKey: 'sk-stall', baseURL: `${held.url}/v1`, maxRetries: 0, timeout: 300 }).chat.completions.create(clusterReq, withFault('stall')),
+        new OpenAI({
+          apiKey: 'sk-stall',
+          baseURL: `${held.url}/v1`,
+          maxRetries: 0,
+          timeout: 300,
+        }).chat.completions.create(clusterReq, withFault('stall')),
         (e: unknown) => e instanceof OpenAI.APIConnectionTimeoutError,
       );
     } finally {
@@ -189,7 +211,11 @@ describe('per-key scripts, rates and stats', () => {
   test('a script is consumed one fault per request, then normal; other keys are unaffected', async () => {
     const key = 'sk-script-a';
     const other = 'sk-script-b';
-    let r = await devPost(srv.url, '/__dev/faults', { api_key: key, script: ['429', '500', 'ok', 'malformed', '503'], retry_after_s: 3 });
+    let r = await devPost(srv.url, '/__dev/faults', {
+      api_key: key,
+      script: ['429', '500', 'ok', 'malformed', '503'],
+      retry_after_s: 3,
+    });
     assert.equal(r.status, 200);
     const a = client(srv.url, key);
     const b = client(srv.url, other);
@@ -211,7 +237,10 @@ describe('per-key scripts, rates and stats', () => {
     assert.deepEqual(seq, ['429', '500', 'ok', 'bad', '503', 'ok']);
     const s = await stats(srv.url, key);
     assert.equal(s.requests, 6);
-    assert.deepEqual([s.by_outcome['429'], s.by_outcome['500'], s.by_outcome['503'], s.by_outcome.malformed, s.by_outcome.ok], [1, 1, 1, 1, 2]);
+    assert.deepEqual(
+      [s.by_outcome['429'], s.by_outcome['500'], s.by_outcome['503'], s.by_outcome.malformed, s.by_outcome.ok],
+      [1, 1, 1, 1, 2],
+    );
     assert.equal((await stats(srv.url, other)).by_outcome.ok, 6);
     // GET shows the (now empty) script; DELETE forgets config and stats.
     r = await fetch(`${srv.url}/__dev/faults?api_key=${key}`);
@@ -232,13 +261,22 @@ describe('per-key scripts, rates and stats', () => {
   test('per-key rates, seeded: the same seed gives the same sequence', async () => {
     const key = 'sk-rates';
     await devPost(srv.url, '/__dev/faults', { api_key: key, rates: { '429': 1 } });
-    await assert.rejects(client(srv.url, key).chat.completions.create(clusterReq), (e: unknown) => e instanceof OpenAI.RateLimitError);
+    await assert.rejects(
+      client(srv.url, key).chat.completions.create(clusterReq),
+      (e: unknown) => e instanceof OpenAI.RateLimitError,
+    );
     const run = async () => {
       const s = await startDevModelServer({ rates: { '429': 0.3, '5xx': 0.3 }, seed: 7 });
       try {
         const c = client(s.url, 'sk-seeded');
         const seq: number[] = [];
-        for (let i = 0; i < 12; i++) seq.push(await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).then(() => 200, (e: { status: number }) => e.status));
+        for (let i = 0; i < 12; i++)
+          seq.push(
+            await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).then(
+              () => 200,
+              (e: { status: number }) => e.status,
+            ),
+          );
         return seq;
       } finally {
         await s.close();
@@ -289,7 +327,10 @@ describe('closing', () => {
     const s = await startDevModelServer({ timeoutHoldMs: 200 });
     const c = client(s.url);
     const t0 = performance.now();
-    await assert.rejects(c.chat.completions.create(clusterReq, withFault('timeout')), (e: unknown) => e instanceof OpenAI.APIConnectionError);
+    await assert.rejects(
+      c.chat.completions.create(clusterReq, withFault('timeout')),
+      (e: unknown) => e instanceof OpenAI.APIConnectionError,
+    );
     assert.ok(performance.now() - t0 >= 190);
     const pending = c.chat.completions.create(clusterReq, withFault('timeout')).then(
       () => 'answered',
@@ -308,7 +349,11 @@ describe('raw replies (script entries {raw, finish_reason?, refusal?})', () => {
     const key = 'sk-raw-1';
     await devPost(srv.url, '/__dev/faults', {
       api_key: key,
-      script: [{ raw: "{'clusters': [] , }" }, { raw: '{"a":', finish_reason: 'length' }, { raw: null, refusal: 'No.' }],
+      script: [
+        { raw: "{'clusters': [] , }" },
+        { raw: '{"a":', finish_reason: 'length' },
+        { raw: null, refusal: 'No.' },
+      ],
     });
     const ai = client(srv.url, key);
     const first = (await ai.chat.completions.create(clusterReq)).choices[0]!;
@@ -316,7 +361,7 @@ describe('raw replies (script entries {raw, finish_reason?, refusal?})', () => {
     assert.equal(first.finish_reason, 'stop');
     const second = (await ai.chat.completions.create(clusterReq)).choices[0]!;
     assert.deepEqual([second.message.content, second.finish_reason], ['{"a":', 'length']);
-    const third = (await ai.chat.completions.create({ ...clusterReq, stream: true }));
+    const third = await ai.chat.completions.create({ ...clusterReq, stream: true });
     let refusal = '';
     for await (const ch of third) refusal += ch.choices[0]?.delta.refusal ?? '';
     assert.equal(refusal, 'No.');
@@ -328,7 +373,13 @@ describe('raw replies (script entries {raw, finish_reason?, refusal?})', () => {
   test('a raw reply with tool_arguments answers a tool call, streamed or not, and counts its tokens', async () => {
     const key = 'sk-raw-tool';
     const args = '{"clusters":[]}';
-    await devPost(srv.url, '/__dev/faults', { api_key: key, script: [{ raw: null, tool_arguments: args }, { raw: null, tool_arguments: args }] });
+    await devPost(srv.url, '/__dev/faults', {
+      api_key: key,
+      script: [
+        { raw: null, tool_arguments: args },
+        { raw: null, tool_arguments: args },
+      ],
+    });
     const ai = client(srv.url, key);
     const plain = await ai.chat.completions.create(clusterReq);
     const call = plain.choices[0]!.message.tool_calls?.[0];
@@ -345,7 +396,11 @@ describe('raw replies (script entries {raw, finish_reason?, refusal?})', () => {
   });
 
   test('a malformed raw entry is refused', async () => {
-    const res = await fetch(`${srv.url}/__dev/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: 'k', script: [{ raw: 1 }] }) });
+    const res = await fetch(`${srv.url}/__dev/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: 'k', script: [{ raw: 1 }] }),
+    });
     assert.equal(res.status, 400);
   });
 });

@@ -13,7 +13,15 @@ export const TRANSPORT_FAULTS = ['429', '500', '503', 'timeout', 'disconnect', '
 /** 200 replies the product must reject. */
 export const FATAL_CONTENT_FAULTS = ['malformed', 'truncated', 'wrong_shape', 'refusal', 'empty'] as const;
 /** 200 replies whose JSON is only badly wrapped: the product must repair and accept them. */
-export const REPAIRABLE_FAULTS = ['fenced', 'prose', 'trailing_comma', 'smart_quotes', 'bom', 'numbers_as_strings', 'comments'] as const;
+export const REPAIRABLE_FAULTS = [
+  'fenced',
+  'prose',
+  'trailing_comma',
+  'smart_quotes',
+  'bom',
+  'numbers_as_strings',
+  'comments',
+] as const;
 
 export const FAULTS = [...TRANSPORT_FAULTS, ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS] as const;
 export type Fault = (typeof FAULTS)[number];
@@ -49,7 +57,9 @@ export function outcomeOf(entry: ScriptEntry): Outcome {
 }
 
 /** Probabilities per request; '5xx' is split evenly between 500 and 503. Other fault names are allowed too. */
-export type FaultRates = { '429'?: number; '5xx'?: number; timeout?: number; malformed?: number } & Partial<Record<Fault, number>>;
+export type FaultRates = { '429'?: number; '5xx'?: number; timeout?: number; malformed?: number } & Partial<
+  Record<Fault, number>
+>;
 
 export function isFault(x: unknown): x is Fault {
   return typeof x === 'string' && (FAULTS as readonly string[]).includes(x);
@@ -244,7 +254,13 @@ export interface ErrorReply {
   body: { error: { message: string; type: string; param: string | null; code: string | null } };
 }
 
-export function openAiError(status: number, message: string, type: string, code: string | null, headers: Record<string, string> = {}): ErrorReply {
+export function openAiError(
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  headers: Record<string, string> = {},
+): ErrorReply {
   return { status, headers, body: { error: { message, type, param: null, code } } };
 }
 
@@ -255,11 +271,26 @@ export function faultError(fault: '429' | '500' | '503', retryAfterS: number): E
       `Rate limit reached for requests (dev model fault injection). Please try again in ${retryAfterS}s.`,
       'rate_limit_exceeded',
       'rate_limit_exceeded',
-      { 'retry-after': String(retryAfterS), 'retry-after-ms': String(Math.round(retryAfterS * 1000)), 'x-ratelimit-remaining-requests': '0' },
+      {
+        'retry-after': String(retryAfterS),
+        'retry-after-ms': String(Math.round(retryAfterS * 1000)),
+        'x-ratelimit-remaining-requests': '0',
+      },
     );
   }
-  if (fault === '503') return openAiError(503, 'The server is overloaded or not ready yet (dev model fault injection).', 'server_error', 'service_unavailable');
-  return openAiError(500, 'The server had an error while processing your request (dev model fault injection).', 'server_error', 'internal_error');
+  if (fault === '503')
+    return openAiError(
+      503,
+      'The server is overloaded or not ready yet (dev model fault injection).',
+      'server_error',
+      'service_unavailable',
+    );
+  return openAiError(
+    500,
+    'The server had an error while processing your request (dev model fault injection).',
+    'server_error',
+    'internal_error',
+  );
 }
 
 // ---------------------------------------------------------------- content transformations
@@ -282,11 +313,18 @@ export function applyContentFault(content: string, value: unknown, fault: Script
   const ok = (c: string): FaultedContent => ({ content: c, refusal: null, finishReason: 'stop' });
   if (isRawReply(fault)) {
     const tool = fault.tool_arguments ?? null;
-    return { content: fault.raw, refusal: fault.refusal ?? null, finishReason: fault.finish_reason ?? (tool !== null ? 'tool_calls' : 'stop'), toolArguments: tool };
+    return {
+      content: fault.raw,
+      refusal: fault.refusal ?? null,
+      finishReason: fault.finish_reason ?? (tool !== null ? 'tool_calls' : 'stop'),
+      toolArguments: tool,
+    };
   }
   switch (fault) {
     case 'malformed':
-      return ok('Sure! Here is what I came up with: the first group is about the main topic and the second one covers the rest. Let me know if you want me to expand on any of it.');
+      return ok(
+        'Sure! Here is what I came up with: the first group is about the main topic and the second one covers the rest. Let me know if you want me to expand on any of it.',
+      );
     case 'truncated': {
       // 60% of the reply: a JSON reply loses its closing brackets, so it can never parse.
       let c = content.slice(0, Math.max(1, Math.floor(content.length * 0.6)));
@@ -308,7 +346,11 @@ export function applyContentFault(content: string, value: unknown, fault: Script
     case 'trailing_comma':
       return ok(value === undefined ? content : serialise(value, { trailingCommas: true }));
     case 'smart_quotes':
-      return ok(value === undefined ? content.replace(/"/g, (_m, i: number) => (i % 2 ? '”' : '“')) : serialise(value, { smartQuotes: true }));
+      return ok(
+        value === undefined
+          ? content.replace(/"/g, (_m, i: number) => (i % 2 ? '”' : '“'))
+          : serialise(value, { smartQuotes: true }),
+      );
     case 'numbers_as_strings':
       return ok(value === undefined ? content : JSON.stringify(numbersAsStrings(value)));
     case 'comments':
@@ -321,13 +363,19 @@ export function applyContentFault(content: string, value: unknown, fault: Script
 /** estimated_word_count → "1,200", after_section → "2": numbers written as strings. */
 function numbersAsStrings(v: unknown, key = ''): unknown {
   if (Array.isArray(v)) return v.map((x) => numbersAsStrings(x));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersAsStrings(x, k)]));
-  if (typeof v === 'number' && (key === 'estimated_word_count' || key === 'after_section' || key === 'word_count')) return v.toLocaleString('en-US');
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersAsStrings(x, k)]));
+  if (typeof v === 'number' && (key === 'estimated_word_count' || key === 'after_section' || key === 'word_count'))
+    return v.toLocaleString('en-US');
   return v;
 }
 
 /** A JSON serialiser that can add trailing commas, use smart quotes, or add comments. */
-function serialise(v: unknown, o: { trailingCommas?: boolean; smartQuotes?: boolean; comments?: boolean }, depth = 0): string {
+function serialise(
+  v: unknown,
+  o: { trailingCommas?: boolean; smartQuotes?: boolean; comments?: boolean },
+  depth = 0,
+): string {
   const str = (s: string) => {
     const j = JSON.stringify(s);
     return o.smartQuotes ? `“${j.slice(1, -1)}”` : j;

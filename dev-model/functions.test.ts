@@ -24,9 +24,15 @@ describe('auto_cluster', () => {
     const compost = byTopic('compost');
     const tomato = byTopic('tomato');
     assert.ok(raised && compost && tomato, `names: ${r.clusters.map((c) => c.name).join(', ')}`);
-    assert.deepEqual(new Set(raised.keywords), new Set(['raised bed garden', 'raised bed soil', 'how to build a raised bed']));
+    assert.deepEqual(
+      new Set(raised.keywords),
+      new Set(['raised bed garden', 'raised bed soil', 'how to build a raised bed']),
+    );
     assert.deepEqual(new Set(compost.keywords), new Set(['compost bin diy', 'how to compost at home', 'compost tea']));
-    assert.deepEqual(new Set(tomato.keywords), new Set(['tomato cages', 'growing tomatoes in pots', 'best tomato varieties']));
+    assert.deepEqual(
+      new Set(tomato.keywords),
+      new Set(['tomato cages', 'growing tomatoes in pots', 'best tomato varieties']),
+    );
     for (const c of r.clusters) {
       assert.match(c.name, /^[A-Z]/, 'title case');
       assert.match(c.description, /\b3 keywords\b/);
@@ -35,38 +41,70 @@ describe('auto_cluster', () => {
   });
 
   test('is deterministic and echoes keywords exactly (case, unicode, whitespace)', () => {
-    const odd = ['  Raised Bed Garden ', 'RAISED BED SOIL', 'ｒａｉｓｅｄ bed kits', 'Compost—Tea', 'compost bin', 'composting tips', 'Tomato Cages!', 'tomatoes', 'tomato soup'];
+    const odd = [
+      '  Raised Bed Garden ',
+      'RAISED BED SOIL',
+      'ｒａｉｓｅｄ bed kits',
+      'Compost—Tea',
+      'compost bin',
+      'composting tips',
+      'Tomato Cages!',
+      'tomatoes',
+      'tomato soup',
+    ];
     const a = autoCluster({ keywords: odd.map((keyword, i) => ({ keyword, volume: 100 - i })) });
     const b = autoCluster({ keywords: odd.map((keyword, i) => ({ keyword, volume: 100 - i })) });
     assert.deepEqual(a, b);
     assertPartition(odd, a.clusters);
     const raised = a.clusters.find((c) => c.keywords.includes('  Raised Bed Garden '))!;
-    assert.ok(raised.keywords.includes('RAISED BED SOIL') && raised.keywords.includes('ｒａｉｓｅｄ bed kits'), JSON.stringify(a.clusters));
+    assert.ok(
+      raised.keywords.includes('RAISED BED SOIL') && raised.keywords.includes('ｒａｉｓｅｄ bed kits'),
+      JSON.stringify(a.clusters),
+    );
   });
 
   test('40 keywords give clusters of 3–10 with coherent topics', () => {
-    const r = clusterSchema.parse(autoCluster({ keywords: GARDEN_40.map((keyword, i) => ({ keyword, volume: 5000 - i * 37 })), sector: 'Home & Garden' }));
+    const r = clusterSchema.parse(
+      autoCluster({
+        keywords: GARDEN_40.map((keyword, i) => ({ keyword, volume: 5000 - i * 37 })),
+        sector: 'Home & Garden',
+      }),
+    );
     assertPartition(GARDEN_40, r.clusters);
-    for (const c of r.clusters) assert.ok(c.keywords.length >= 3 && c.keywords.length <= 10, `${c.name}: ${c.keywords.length}`);
+    for (const c of r.clusters)
+      assert.ok(c.keywords.length >= 3 && c.keywords.length <= 10, `${c.name}: ${c.keywords.length}`);
     assert.equal(new Set(r.clusters.map((c) => c.name.toLowerCase())).size, r.clusters.length, 'unique names');
     const raised = r.clusters.find((c) => c.keywords.includes('raised bed garden'))!;
-    for (const k of ['raised bed soil', 'cedar raised beds', 'raised bed height']) assert.ok(raised.keywords.includes(k), `${k} with raised beds`);
+    for (const k of ['raised bed soil', 'cedar raised beds', 'raised bed height'])
+      assert.ok(raised.keywords.includes(k), `${k} with raised beds`);
     const compost = r.clusters.find((c) => c.keywords.includes('compost tea'))!;
-    for (const k of ['worm composting', 'composting for beginners']) assert.ok(compost.keywords.includes(k), `${k} with compost`);
+    for (const k of ['worm composting', 'composting for beginners'])
+      assert.ok(compost.keywords.includes(k), `${k} with compost`);
     assert.match(r.clusters[0]!.description, /Home & Garden sector/);
   });
 
   test('sizes stay within 3–10 for any input of ≥ 3 keywords (random word soup)', () => {
-    const vocab = 'apple bread coffee dog engine forest guitar honey island jacket kettle lemon mountain novel ocean piano quartz river sugar tiger umbrella violin window yacht zebra'.split(' ');
+    const vocab =
+      'apple bread coffee dog engine forest guitar honey island jacket kettle lemon mountain novel ocean piano quartz river sugar tiger umbrella violin window yacht zebra'.split(
+        ' ',
+      );
     const rng = mulberry32(42);
     for (let trial = 0; trial < 40; trial++) {
       const n = 3 + Math.floor(rng() * 70);
       const kws = new Set<string>();
-      while (kws.size < n) kws.add(Array.from({ length: 1 + Math.floor(rng() * 3) }, () => vocab[Math.floor(rng() * vocab.length)]).join(' ') + (rng() < 0.3 ? ` ${kws.size}` : ''));
+      while (kws.size < n)
+        kws.add(
+          Array.from({ length: 1 + Math.floor(rng() * 3) }, () => vocab[Math.floor(rng() * vocab.length)]).join(' ') +
+            (rng() < 0.3 ? ` ${kws.size}` : ''),
+        );
       const list = [...kws];
       const r = autoCluster({ keywords: list.map((keyword) => ({ keyword, volume: Math.floor(rng() * 1000) })) });
       assertPartition(list, r.clusters);
-      for (const c of r.clusters) assert.ok(c.keywords.length >= 3 && c.keywords.length <= 10, `trial ${trial} n=${n}: size ${c.keywords.length}`);
+      for (const c of r.clusters)
+        assert.ok(
+          c.keywords.length >= 3 && c.keywords.length <= 10,
+          `trial ${trial} n=${n}: size ${c.keywords.length}`,
+        );
     }
   });
 
@@ -91,7 +129,12 @@ describe('auto_cluster', () => {
 describe('generate_ideas', () => {
   const clusters = [
     { id: 1, name: 'Raised Bed', keywords: ['raised bed garden', 'raised bed soil', 'how to build a raised bed'] },
-    { id: 2, name: 'Compost', description: 'Composting at home', keywords: ['compost bin diy', 'how to compost at home', 'compost tea', 'worm composting'] },
+    {
+      id: 2,
+      name: 'Compost',
+      description: 'Composting at home',
+      keywords: ['compost bin diy', 'how to compost at home', 'compost tea', 'worm composting'],
+    },
   ];
 
   test('3 ideas per cluster by default, 6–10 H2s, keywords from the cluster', () => {
@@ -106,7 +149,10 @@ describe('generate_ideas', () => {
     }
     const titles = r.ideas.map((i) => i.title);
     assert.equal(new Set(titles).size, titles.length, 'titles differ');
-    assert.ok(r.ideas.filter((i) => i.cluster === 'Raised Bed').every((i) => /raised bed/i.test(i.title)), 'titles derived from the cluster');
+    assert.ok(
+      r.ideas.filter((i) => i.cluster === 'Raised Bed').every((i) => /raised bed/i.test(i.title)),
+      'titles derived from the cluster',
+    );
   });
 
   test('ideas_per_cluster is honoured within 3–7 and structures vary', () => {
@@ -121,8 +167,15 @@ describe('generate_ideas', () => {
 
   test('deterministic, and different clusters give different titles', () => {
     assert.deepEqual(generateIdeas({ clusters }), generateIdeas({ clusters }));
-    const other = generateIdeas({ clusters: [{ name: 'Email Marketing', keywords: ['email marketing tools', 'newsletter ideas', 'email open rates'] }] });
-    assert.ok(other.ideas.every((i) => /email|newsletter/i.test(i.title)), other.ideas.map((i) => i.title).join(' | '));
+    const other = generateIdeas({
+      clusters: [
+        { name: 'Email Marketing', keywords: ['email marketing tools', 'newsletter ideas', 'email open rates'] },
+      ],
+    });
+    assert.ok(
+      other.ideas.every((i) => /email|newsletter/i.test(i.title)),
+      other.ideas.map((i) => i.title).join(' | '),
+    );
   });
 });
 
@@ -135,7 +188,14 @@ describe('generate_content', () => {
     { h2: 'Planting Plan', coverage: 'What to plant in the first season.' },
     { h2: 'Final Thoughts', coverage: 'Recap and next steps.' },
   ];
-  const input = { title: 'How to Build a Raised Bed Garden That Lasts for Years and Years of Harvests', outline, primary_keyword: 'raised bed garden', secondary_keywords: ['raised bed soil', 'cedar raised beds'], tone: 'friendly', word_count: 1500 };
+  const input = {
+    title: 'How to Build a Raised Bed Garden That Lasts for Years and Years of Harvests',
+    outline,
+    primary_keyword: 'raised bed garden',
+    secondary_keywords: ['raised bed soil', 'cedar raised beds'],
+    tone: 'friendly',
+    word_count: 1500,
+  };
 
   test('follows the outline in order and mentions keywords and coverage', () => {
     const r = contentSchema.parse(generateContent(input));
@@ -148,7 +208,9 @@ describe('generate_content', () => {
       assert.match(s.html, /^<p>/);
     }
     const all = r.sections.map((s) => s.html).join('\n');
-    assert.ok(all.includes('raised bed garden') && all.includes('raised bed soil') && all.includes('cedar raised beds'));
+    assert.ok(
+      all.includes('raised bed garden') && all.includes('raised bed soil') && all.includes('cedar raised beds'),
+    );
     assert.match(all, /<ul><li>/);
     assert.match(all, /<table>/);
     assert.ok(r.sections[2]!.html.includes('<table>'), 'the comparison section gets the table');
@@ -175,11 +237,19 @@ describe('generate_content', () => {
 
 describe('generate_image_prompts', () => {
   test('featured + in-article prompts spread over the sections', () => {
-    const sections = ['Intro', 'Soil', 'Build', 'Planting', 'Watering', 'Harvest'].map((h2) => ({ h2, text: `<p>About ${h2.toLowerCase()} in raised beds.</p>` }));
-    const r = imagePromptsSchema.parse(generateImagePrompts({ title: 'Raised Bed Garden Guide', sections, in_article_count: 3 }));
+    const sections = ['Intro', 'Soil', 'Build', 'Planting', 'Watering', 'Harvest'].map((h2) => ({
+      h2,
+      text: `<p>About ${h2.toLowerCase()} in raised beds.</p>`,
+    }));
+    const r = imagePromptsSchema.parse(
+      generateImagePrompts({ title: 'Raised Bed Garden Guide', sections, in_article_count: 3 }),
+    );
     assert.equal(r.in_article.length, 3);
     const idx = r.in_article.map((i) => i.after_section);
-    assert.deepEqual(idx, [...idx].sort((a, b) => a - b));
+    assert.deepEqual(
+      idx,
+      [...idx].sort((a, b) => a - b),
+    );
     assert.equal(new Set(idx).size, 3);
     assert.ok(idx.every((i) => i >= 0 && i < sections.length));
     assert.match(r.featured.prompt, /raised bed garden/i);

@@ -33,7 +33,8 @@ describe('png', () => {
     const out = new Uint8Array(w * h * 3);
     for (let y = 0; y < h; y++) {
       assert.equal(raw[y * (w * 3 + 1)], 1);
-      for (let x = 0; x < w * 3; x++) out[y * w * 3 + x] = (raw[y * (w * 3 + 1) + 1 + x]! + (x >= 3 ? out[y * w * 3 + x - 3]! : 0)) & 0xff;
+      for (let x = 0; x < w * 3; x++)
+        out[y * w * 3 + x] = (raw[y * (w * 3 + 1) + 1 + x]! + (x >= 3 ? out[y * w * 3 + x - 3]! : 0)) & 0xff;
     }
     assert.deepEqual(out, px);
   });
@@ -48,7 +49,12 @@ describe('/v1/images/generations', () => {
   test('b64_json PNGs of every requested size', async () => {
     const ai = client(srv.url);
     for (const size of ['256x256', '512x512', '1024x1024', '1792x1024', '1024x1792'] as const) {
-      const r = await ai.images.generate({ model: 'igny8-dev-image', prompt: `A raised bed garden at dawn ${size}`, size, response_format: 'b64_json' });
+      const r = await ai.images.generate({
+        model: 'igny8-dev-image',
+        prompt: `A raised bed garden at dawn ${size}`,
+        size,
+        response_format: 'b64_json',
+      });
       assert.equal(typeof r.created, 'number');
       assert.equal(r.data!.length, 1);
       const png = Buffer.from(r.data![0]!.b64_json!, 'base64');
@@ -78,15 +84,30 @@ describe('/v1/images/generations', () => {
   test('errors and faults', async () => {
     const ai = client(srv.url);
     await assert.rejects(ai.images.generate({ prompt: '' }), (e: unknown) => e instanceof OpenAI.BadRequestError);
-    await assert.rejects(ai.images.generate({ prompt: 'x', size: '13x9000' as '256x256' }), (e: unknown) => e instanceof OpenAI.BadRequestError);
-    await assert.rejects(client(srv.url, 'bad-key').images.generate({ prompt: 'x' }), (e: unknown) => e instanceof OpenAI.AuthenticationError);
-    await assert.rejects(ai.images.generate({ prompt: 'x', size: '256x256' }, { headers: { 'x-dev-model-fault': '429' } }), (e: unknown) => e instanceof OpenAI.RateLimitError);
-    await assert.rejects(ai.images.generate({ prompt: 'x', size: '256x256' }, { headers: { 'x-dev-model-fault': 'refusal' } }), (e: unknown) => {
-      assert.ok(e instanceof OpenAI.BadRequestError);
-      assert.equal(e.code, 'content_policy_violation');
-      return true;
-    });
-    const t = await ai.images.generate({ prompt: 'x', size: '256x256' }, { headers: { 'x-dev-model-fault': 'truncated' } });
+    await assert.rejects(
+      ai.images.generate({ prompt: 'x', size: '13x9000' as '256x256' }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError,
+    );
+    await assert.rejects(
+      client(srv.url, 'bad-key').images.generate({ prompt: 'x' }),
+      (e: unknown) => e instanceof OpenAI.AuthenticationError,
+    );
+    await assert.rejects(
+      ai.images.generate({ prompt: 'x', size: '256x256' }, { headers: { 'x-dev-model-fault': '429' } }),
+      (e: unknown) => e instanceof OpenAI.RateLimitError,
+    );
+    await assert.rejects(
+      ai.images.generate({ prompt: 'x', size: '256x256' }, { headers: { 'x-dev-model-fault': 'refusal' } }),
+      (e: unknown) => {
+        assert.ok(e instanceof OpenAI.BadRequestError);
+        assert.equal(e.code, 'content_policy_violation');
+        return true;
+      },
+    );
+    const t = await ai.images.generate(
+      { prompt: 'x', size: '256x256' },
+      { headers: { 'x-dev-model-fault': 'truncated' } },
+    );
     assert.throws(() => readPngInfo(Buffer.from(t.data![0]!.b64_json!, 'base64')));
   });
 });
@@ -104,7 +125,10 @@ describe('Runware emulation', () => {
   });
 
   test('imageInference with base64Data and URL outputs', async () => {
-    const r = await devPost(srv.url, '/runware/v1', [{ taskType: 'authentication', apiKey: 'rw-key' }, task({ numberResults: 2 })]);
+    const r = await devPost(srv.url, '/runware/v1', [
+      { taskType: 'authentication', apiKey: 'rw-key' },
+      task({ numberResults: 2 }),
+    ]);
     assert.equal(r.status, 200);
     const body = (await r.json()) as { data: Record<string, unknown>[] };
     assert.equal(body.data.length, 2);
@@ -116,19 +140,29 @@ describe('Runware emulation', () => {
       const info = readPngInfo(Buffer.from(d.imageBase64Data as string, 'base64'));
       assert.deepEqual([info.width, info.height], [512, 768]);
     }
-    const u = await devPost(srv.url, '/runware/v1', [{ taskType: 'authentication', apiKey: 'rw-key' }, task({ outputType: 'URL', width: 256, height: 256 })]);
+    const u = await devPost(srv.url, '/runware/v1', [
+      { taskType: 'authentication', apiKey: 'rw-key' },
+      task({ outputType: 'URL', width: 256, height: 256 }),
+    ]);
     const url = ((await u.json()) as { data: { imageURL: string }[] }).data[0]!.imageURL;
     assert.equal(readPngInfo(new Uint8Array(await (await fetch(url)).arrayBuffer())).width, 256);
   });
 
   test('401 for a missing, empty or invalid apiKey; 400 for invalid tasks', async () => {
-    for (const tasks of [[task()], [{ taskType: 'authentication', apiKey: '' }, task()], [{ taskType: 'authentication', apiKey: 'bad-key' }, task()]]) {
+    for (const tasks of [
+      [task()],
+      [{ taskType: 'authentication', apiKey: '' }, task()],
+      [{ taskType: 'authentication', apiKey: 'bad-key' }, task()],
+    ]) {
       const r = await devPost(srv.url, '/runware/v1', tasks);
       assert.equal(r.status, 401);
       const body = (await r.json()) as { errors: { code: string; message: string }[] };
       assert.ok(body.errors[0]!.code && body.errors[0]!.message);
     }
-    const r = await devPost(srv.url, '/runware/v1', [{ taskType: 'authentication', apiKey: 'rw-key' }, task({ width: 500, positivePrompt: '' })]);
+    const r = await devPost(srv.url, '/runware/v1', [
+      { taskType: 'authentication', apiKey: 'rw-key' },
+      task({ width: 500, positivePrompt: '' }),
+    ]);
     assert.equal(r.status, 400);
     const body = (await r.json()) as { errors: { code: string; taskUUID?: string }[] };
     assert.deepEqual(body.errors.map((e) => e.code).sort(), ['invalidPositivePrompt', 'invalidWidth']);
@@ -137,7 +171,11 @@ describe('Runware emulation', () => {
 
   test('per-key faults apply to Runware keys too', async () => {
     await devPost(srv.url, '/__dev/faults', { api_key: 'rw-faulty', script: ['429', '500'] });
-    const send = () => devPost(srv.url, '/runware/v1', [{ taskType: 'authentication', apiKey: 'rw-faulty' }, task({ width: 128, height: 128 })]);
+    const send = () =>
+      devPost(srv.url, '/runware/v1', [
+        { taskType: 'authentication', apiKey: 'rw-faulty' },
+        task({ width: 128, height: 128 }),
+      ]);
     const first = await send();
     assert.equal(first.status, 429);
     assert.equal(first.headers.get('retry-after'), '1');

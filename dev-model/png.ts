@@ -49,7 +49,12 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
   ihdr[10] = 0; // compression
   ihdr[11] = 0; // filter method
   ihdr[12] = 0; // no interlace
-  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 6 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 export interface PngInfo {
@@ -72,7 +77,13 @@ export function readPngInfo(buf: Uint8Array): PngInfo {
     const type = b.toString('latin1', off + 4, off + 8);
     if (off + 12 + len > b.length) throw new Error(`truncated ${type} chunk`);
     if (crc32(b, off + 4, off + 8 + len) !== b.readUInt32BE(off + 8 + len)) throw new Error(`bad CRC in ${type}`);
-    if (type === 'IHDR') info = { width: b.readUInt32BE(off + 8), height: b.readUInt32BE(off + 12), bitDepth: b[off + 16]!, colorType: b[off + 17]! };
+    if (type === 'IHDR')
+      info = {
+        width: b.readUInt32BE(off + 8),
+        height: b.readUInt32BE(off + 12),
+        bitDepth: b[off + 16]!,
+        colorType: b[off + 17]!,
+      };
     chunks.push(type);
     off += 12 + len;
     if (type === 'IEND') break;

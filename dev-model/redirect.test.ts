@@ -11,7 +11,10 @@ describe('/__dev/redirect', () => {
 
   test('answers the status with Location = target + rest of the path + query', async () => {
     const target = encodeURIComponent('http://0.0.0.0:1/v1');
-    const res = await fetch(`${srv.url}/__dev/redirect/307/${target}/chat/completions?x=1`, { method: 'POST', redirect: 'manual' });
+    const res = await fetch(`${srv.url}/__dev/redirect/307/${target}/chat/completions?x=1`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
     assert.equal(res.status, 307);
     assert.equal(res.headers.get('location'), 'http://0.0.0.0:1/v1/chat/completions?x=1');
   });

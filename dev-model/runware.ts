@@ -48,14 +48,28 @@ export function isInvalidKey(key: string): boolean {
 }
 
 export function checkRunwareKey(key: string): RunwareReply | null {
-  if (!key) return runwareErrors(401, [{ code: 'missingApiKey', message: 'Missing API key. Send an authentication task with a non-empty apiKey.', parameter: 'apiKey' }]);
-  if (isInvalidKey(key)) return runwareErrors(401, [{ code: 'invalidApiKey', message: 'Invalid API key. Get your API key from the dashboard.', parameter: 'apiKey' }]);
+  if (!key)
+    return runwareErrors(401, [
+      {
+        code: 'missingApiKey',
+        message: 'Missing API key. Send an authentication task with a non-empty apiKey.',
+        parameter: 'apiKey',
+      },
+    ]);
+  if (isInvalidKey(key))
+    return runwareErrors(401, [
+      { code: 'invalidApiKey', message: 'Invalid API key. Get your API key from the dashboard.', parameter: 'apiKey' },
+    ]);
   return null;
 }
 
-const dimOk = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 128 && v <= 2048 && v % 64 === 0;
+const dimOk = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 128 && v <= 2048 && v % 64 === 0;
 
-export function runInference(tasks: Record<string, unknown>[], ctx: { baseUrl: string; files: FileStore }): RunwareReply {
+export function runInference(
+  tasks: Record<string, unknown>[],
+  ctx: { baseUrl: string; files: FileStore },
+): RunwareReply {
   const errors: RunwareError[] = [];
   const data: Record<string, unknown>[] = [];
   for (const task of tasks) {
@@ -67,28 +81,48 @@ export function runInference(tasks: Record<string, unknown>[], ctx: { baseUrl: s
       continue;
     }
     if (type !== 'imageInference') {
-      errors.push({ code: 'unsupportedTaskType', message: `Task type ${String(type)} is not supported by the dev model.`, parameter: 'taskType', ...(taskUUID ? { taskUUID } : {}) });
+      errors.push({
+        code: 'unsupportedTaskType',
+        message: `Task type ${String(type)} is not supported by the dev model.`,
+        parameter: 'taskType',
+        ...(taskUUID ? { taskUUID } : {}),
+      });
       continue;
     }
     const before = errors.length;
-    const err = (code: string, parameter: string, message: string) => errors.push({ code, message, parameter, ...(taskUUID ? { taskUUID } : {}) });
-    if (!taskUUID) err('missingTaskUUID', 'taskUUID', 'Missing taskUUID: every task needs a UUID v4 to match its results.');
+    const err = (code: string, parameter: string, message: string) =>
+      errors.push({ code, message, parameter, ...(taskUUID ? { taskUUID } : {}) });
+    if (!taskUUID)
+      err('missingTaskUUID', 'taskUUID', 'Missing taskUUID: every task needs a UUID v4 to match its results.');
     const prompt = typeof task.positivePrompt === 'string' ? task.positivePrompt.trim() : '';
-    if (prompt.length < 2 || prompt.length > 3000) err('invalidPositivePrompt', 'positivePrompt', 'positivePrompt must be a string of 2 to 3000 characters.');
-    if (!dimOk(task.width)) err('invalidWidth', 'width', 'width must be an integer multiple of 64 between 128 and 2048.');
-    if (!dimOk(task.height)) err('invalidHeight', 'height', 'height must be an integer multiple of 64 between 128 and 2048.');
-    if (typeof task.model !== 'string' || !task.model.trim()) err('invalidModel', 'model', 'model is required (an AIR identifier such as runware:100@1).');
+    if (prompt.length < 2 || prompt.length > 3000)
+      err('invalidPositivePrompt', 'positivePrompt', 'positivePrompt must be a string of 2 to 3000 characters.');
+    if (!dimOk(task.width))
+      err('invalidWidth', 'width', 'width must be an integer multiple of 64 between 128 and 2048.');
+    if (!dimOk(task.height))
+      err('invalidHeight', 'height', 'height must be an integer multiple of 64 between 128 and 2048.');
+    if (typeof task.model !== 'string' || !task.model.trim())
+      err('invalidModel', 'model', 'model is required (an AIR identifier such as runware:100@1).');
     const outputType = task.outputType ?? 'URL';
-    if (outputType !== 'URL' && outputType !== 'base64Data' && outputType !== 'dataURI') err('invalidOutputType', 'outputType', 'outputType must be URL, base64Data or dataURI.');
+    if (outputType !== 'URL' && outputType !== 'base64Data' && outputType !== 'dataURI')
+      err('invalidOutputType', 'outputType', 'outputType must be URL, base64Data or dataURI.');
     const numberResults = task.numberResults ?? 1;
-    if (typeof numberResults !== 'number' || !Number.isInteger(numberResults) || numberResults < 1 || numberResults > 20) {
+    if (
+      typeof numberResults !== 'number' ||
+      !Number.isInteger(numberResults) ||
+      numberResults < 1 ||
+      numberResults > 20
+    ) {
       err('invalidNumberResults', 'numberResults', 'numberResults must be an integer between 1 and 20.');
     }
     if (errors.length > before) continue;
     const width = task.width as number;
     const height = task.height as number;
     for (let i = 0; i < (numberResults as number); i++) {
-      const seed = typeof task.seed === 'number' && Number.isInteger(task.seed) ? task.seed + i : (hash32(`${prompt}|${i}`) % 2147483647) + 1;
+      const seed =
+        typeof task.seed === 'number' && Number.isInteger(task.seed)
+          ? task.seed + i
+          : (hash32(`${prompt}|${i}`) % 2147483647) + 1;
       const png = renderImage(prompt, width, height, seed);
       const imageUUID = randomUUID();
       const out: Record<string, unknown> = { taskType: 'imageInference', taskUUID, imageUUID };

@@ -5,7 +5,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { startDevModelServer, type DevModelServer } from './server.ts';
-import { client, clusterSchema, contentSchema, fnRequest, GARDEN_9, ideasSchema, imagePromptsSchema } from './test-helpers.ts';
+import {
+  client,
+  clusterSchema,
+  contentSchema,
+  fnRequest,
+  GARDEN_9,
+  ideasSchema,
+  imagePromptsSchema,
+} from './test-helpers.ts';
 
 let srv: DevModelServer;
 let ai: OpenAI;
@@ -35,23 +43,36 @@ describe('basics', () => {
     assert.equal(body.error.type, 'invalid_request_error');
     assert.equal(body.error.code, 'missing_api_key');
     for (const key of ['bad-key', 'invalid-123']) {
-      await assert.rejects(client(srv.url, key).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => {
-        assert.ok(e instanceof OpenAI.AuthenticationError);
-        assert.equal(e.status, 401);
-        assert.equal(e.code, 'invalid_api_key');
-        return true;
-      });
+      await assert.rejects(
+        client(srv.url, key).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+        (e: unknown) => {
+          assert.ok(e instanceof OpenAI.AuthenticationError);
+          assert.equal(e.status, 401);
+          assert.equal(e.code, 'invalid_api_key');
+          return true;
+        },
+      );
     }
   });
 
   test('bad requests get 400', async () => {
-    await assert.rejects(ai.chat.completions.create({ model: 'm', messages: [] }), (e: unknown) => e instanceof OpenAI.BadRequestError);
-    const r = await fetch(`${srv.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{nope' });
+    await assert.rejects(
+      ai.chat.completions.create({ model: 'm', messages: [] }),
+      (e: unknown) => e instanceof OpenAI.BadRequestError,
+    );
+    const r = await fetch(`${srv.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k' },
+      body: '{nope',
+    });
     assert.equal(r.status, 400);
   });
 
   test('plain chat: "Reply with OK" gets OK; other prompts an answer mentioning the message; any model name', async () => {
-    const ok = await ai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Reply with OK' }] });
+    const ok = await ai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Reply with OK' }],
+    });
     assert.equal(ok.choices[0]!.message.content, 'OK');
     assert.equal(ok.choices[0]!.finish_reason, 'stop');
     assert.equal(ok.model, 'gpt-4o-mini');
@@ -76,7 +97,12 @@ describe('basics', () => {
 
 describe('AI functions through chat completions', () => {
   test('auto_cluster via json_schema name, from the LAST json block', async () => {
-    const r = await ai.chat.completions.create(fnRequest('auto_cluster', { keywords: GARDEN_9.map((keyword) => ({ keyword, volume: 100 })), sector: 'Gardening' }));
+    const r = await ai.chat.completions.create(
+      fnRequest('auto_cluster', {
+        keywords: GARDEN_9.map((keyword) => ({ keyword, volume: 100 })),
+        sector: 'Gardening',
+      }),
+    );
     const parsed = clusterSchema.parse(JSON.parse(r.choices[0]!.message.content!));
     assert.equal(parsed.clusters.length, 3);
     assert.deepEqual(parsed.clusters.flatMap((c) => c.keywords).sort(), [...GARDEN_9].sort());
@@ -89,7 +115,11 @@ describe('AI functions through chat completions', () => {
       response_format: { type: 'json_object' },
       messages: [
         { role: 'system', content: 'You are an SEO assistant.\nFUNCTION: generate_ideas\nReturn JSON.' },
-        { role: 'user', content: 'Clusters:\n```json\n{"clusters":[{"id":7,"name":"Compost","keywords":["compost tea","compost bin diy","worm composting"]}],"ideas_per_cluster":4}\n```' },
+        {
+          role: 'user',
+          content:
+            'Clusters:\n```json\n{"clusters":[{"id":7,"name":"Compost","keywords":["compost tea","compost bin diy","worm composting"]}],"ideas_per_cluster":4}\n```',
+        },
       ],
     });
     const parsed = ideasSchema.parse(JSON.parse(r.choices[0]!.message.content!));
@@ -97,27 +127,48 @@ describe('AI functions through chat completions', () => {
   });
 
   test('generate_content and generate_image_prompts', async () => {
-    const outline = ['Intro', 'Soil Mix', 'Building Steps', 'Costs Compared', 'Planting', 'Wrap-Up'].map((h2) => ({ h2, coverage: `Cover ${h2.toLowerCase()}.` }));
-    const c = await ai.chat.completions.create(fnRequest('generate_content', { title: 'Raised Bed Garden Guide', outline, primary_keyword: 'raised bed garden', word_count: 900 }));
+    const outline = ['Intro', 'Soil Mix', 'Building Steps', 'Costs Compared', 'Planting', 'Wrap-Up'].map((h2) => ({
+      h2,
+      coverage: `Cover ${h2.toLowerCase()}.`,
+    }));
+    const c = await ai.chat.completions.create(
+      fnRequest('generate_content', {
+        title: 'Raised Bed Garden Guide',
+        outline,
+        primary_keyword: 'raised bed garden',
+        word_count: 900,
+      }),
+    );
     const content = contentSchema.parse(JSON.parse(c.choices[0]!.message.content!));
     assert.deepEqual(
       content.sections.map((s) => s.h2),
       outline.map((s) => s.h2),
     );
-    const i = await ai.chat.completions.create(fnRequest('generate_image_prompts', { title: content.title, sections: content.sections.map((s) => ({ h2: s.h2, text: s.html })), in_article_count: 2 }));
+    const i = await ai.chat.completions.create(
+      fnRequest('generate_image_prompts', {
+        title: content.title,
+        sections: content.sections.map((s) => ({ h2: s.h2, text: s.html })),
+        in_article_count: 2,
+      }),
+    );
     const prompts = imagePromptsSchema.parse(JSON.parse(i.choices[0]!.message.content!));
     assert.equal(prompts.in_article.length, 2);
   });
 
   test('same request, same content (deterministic)', async () => {
-    const req = fnRequest('generate_ideas', { clusters: [{ name: 'Tomato', keywords: ['tomato cages', 'best tomato varieties', 'growing tomatoes in pots'] }] });
+    const req = fnRequest('generate_ideas', {
+      clusters: [{ name: 'Tomato', keywords: ['tomato cages', 'best tomato varieties', 'growing tomatoes in pots'] }],
+    });
     const a = await ai.chat.completions.create(req);
     const b = await ai.chat.completions.create(req);
     assert.equal(a.choices[0]!.message.content, b.choices[0]!.message.content);
   });
 
   test('max_tokens cuts the reply with finish_reason length', async () => {
-    const r = await ai.chat.completions.create({ ...fnRequest('generate_content', { title: 'T', primary_keyword: 'compost tea' }), max_tokens: 50 });
+    const r = await ai.chat.completions.create({
+      ...fnRequest('generate_content', { title: 'T', primary_keyword: 'compost tea' }),
+      max_tokens: 50,
+    });
     assert.equal(r.choices[0]!.finish_reason, 'length');
     assert.ok(r.choices[0]!.message.content!.length <= 200);
   });
@@ -171,7 +222,9 @@ describe('streaming', () => {
 describe('CLI', () => {
   test('prints exactly one DEV_MODEL_READY line and serves until SIGTERM', async () => {
     const script = fileURLToPath(new URL('./server.ts', import.meta.url));
-    const child = spawn(process.execPath, [script, '--port', '0', '--latency', '1', '--rate-429', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, '--port', '0', '--latency', '1', '--rate-429', '0', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 10_000);
@@ -185,7 +238,10 @@ describe('CLI', () => {
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
-    const r = await client(url).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'Reply with OK' }] });
+    const r = await client(url).chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Reply with OK' }],
+    });
     assert.equal(r.choices[0]!.message.content, 'OK');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -108,7 +108,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(openAiError(413, 'Request body too large.', 'invalid_request_error', 'request_too_large'));
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(openAiError(413, 'Request body too large.', 'invalid_request_error', 'request_too_large'));
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -120,7 +121,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw badRequest('We could not parse the JSON body of your request. (HINT: This likely means you are not using your HTTP library correctly.)');
+    throw badRequest(
+      'We could not parse the JSON body of your request. (HINT: This likely means you are not using your HTTP library correctly.)',
+    );
   }
 }
 
@@ -183,11 +186,18 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
   };
 
   /** Transport faults shared by every AI endpoint; returns true when the request was answered. */
-  const transportFault = (req: IncomingMessage, res: ServerResponse, fault: ScriptEntry, key: string, runware = false): boolean => {
+  const transportFault = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    fault: ScriptEntry,
+    key: string,
+    runware = false,
+  ): boolean => {
     if (fault === '429' || fault === '500' || fault === '503') {
       const e = faultError(fault, registry.retryAfterFor(key));
       if (runware) {
-        const code = fault === '429' ? 'rateLimitExceeded' : fault === '503' ? 'serviceUnavailable' : 'internalServerError';
+        const code =
+          fault === '429' ? 'rateLimitExceeded' : fault === '503' ? 'serviceUnavailable' : 'internalServerError';
         sendJson(res, e.status, runwareErrors(e.status, [{ code, message: e.body.error.message }]).body, e.headers);
       } else sendError(res, e);
       return true;
@@ -213,8 +223,18 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       }
       throw new HttpError(
         key
-          ? openAiError(401, `Incorrect API key provided: ${mask(key)}. You can find your API key in your account settings.`, 'invalid_request_error', 'invalid_api_key')
-          : openAiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', 'missing_api_key'),
+          ? openAiError(
+              401,
+              `Incorrect API key provided: ${mask(key)}. You can find your API key in your account settings.`,
+              'invalid_request_error',
+              'invalid_api_key',
+            )
+          : openAiError(
+              401,
+              "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+              'invalid_request_error',
+              'missing_api_key',
+            ),
       );
     }
     return key;
@@ -224,9 +244,11 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
   const chatCompletions = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
     const key = requireKey(req);
     const raw = await readJson(req);
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('The request body must be a JSON object.');
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      throw badRequest('The request body must be a JSON object.');
     const body = raw as Record<string, unknown>;
-    if (!Array.isArray(body.messages) || body.messages.length === 0) throw badRequest("'messages' must be a non-empty array.", 'messages');
+    if (!Array.isArray(body.messages) || body.messages.length === 0)
+      throw badRequest("'messages' must be a non-empty array.", 'messages');
     const model = typeof body.model === 'string' && body.model.trim() ? body.model : 'igny8-dev-small';
     const stream = body.stream === true;
     const { tracker, signal, fault } = begin(req, res, key);
@@ -238,9 +260,15 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     }
 
     const reply = generateReply(body, model);
-    let out = isRawReply(fault) || CONTENT_FAULTS.has(fault)
-      ? applyContentFault(reply.content, reply.value, fault)
-      : { content: reply.content as string | null, refusal: null as string | null, finishReason: 'stop' as 'stop' | 'length' | 'tool_calls', toolArguments: null as string | null | undefined };
+    let out =
+      isRawReply(fault) || CONTENT_FAULTS.has(fault)
+        ? applyContentFault(reply.content, reply.value, fault)
+        : {
+            content: reply.content as string | null,
+            refusal: null as string | null,
+            finishReason: 'stop' as 'stop' | 'length' | 'tool_calls',
+            toolArguments: null as string | null | undefined,
+          };
     // Honour max_tokens like a real model: cut the reply and report finish_reason 'length'.
     const limit = Number(body.max_completion_tokens ?? body.max_tokens);
     if (Number.isFinite(limit) && limit > 0 && out.content && approxTokens(out.content) > limit) {
@@ -248,16 +276,24 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     }
     const completionTokens = approxTokens((out.content ?? '') + (out.refusal ?? '') + (out.toolArguments ?? ''));
     const prompt = promptTokens(body);
-    const usage: Usage = { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens };
+    const usage: Usage = {
+      prompt_tokens: prompt,
+      completion_tokens: completionTokens,
+      total_tokens: prompt + completionTokens,
+    };
     const id = `chatcmpl-dev${randomUUID().replace(/-/g, '').slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
     const label = `${reply.fn ?? 'chat'} ${isRawReply(fault) ? 'raw' : fault}`;
 
     if (stream) {
       const headerDelay = Number(req.headers['x-dev-model-stream-delay-ms']);
-      const delayMs = Number.isFinite(headerDelay) && headerDelay >= 0 ? headerDelay : (registry.streamDelayFor(key) ?? opts.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS);
+      const delayMs =
+        Number.isFinite(headerDelay) && headerDelay >= 0
+          ? headerDelay
+          : (registry.streamDelayFor(key) ?? opts.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS);
       const opt = body.stream_options as { include_usage?: unknown } | undefined;
-      const pieces = fault === 'disconnect' || fault === 'stall' ? splitForStream(out.refusal ?? out.content ?? '').length : 0;
+      const pieces =
+        fault === 'disconnect' || fault === 'stall' ? splitForStream(out.refusal ?? out.content ?? '').length : 0;
       await streamCompletion(res, {
         id,
         created,
@@ -293,7 +329,17 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
               content: out.content,
               refusal: out.refusal,
               annotations: [],
-              ...(out.toolArguments != null ? { tool_calls: [{ id: `call_${id.slice(-12)}`, type: 'function', function: { name: reply.fn ?? 'reply', arguments: out.toolArguments } }] } : {}),
+              ...(out.toolArguments != null
+                ? {
+                    tool_calls: [
+                      {
+                        id: `call_${id.slice(-12)}`,
+                        type: 'function',
+                        function: { name: reply.fn ?? 'reply', arguments: out.toolArguments },
+                      },
+                    ],
+                  }
+                : {}),
             },
             logprobs: null,
             finish_reason: out.finishReason,
@@ -311,16 +357,19 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
   const imageGenerations = async (req: IncomingMessage, res: ServerResponse): Promise<string> => {
     const key = requireKey(req);
     const raw = await readJson(req);
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('The request body must be a JSON object.');
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      throw badRequest('The request body must be a JSON object.');
     const body = raw as Record<string, unknown>;
     const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : '';
     if (!prompt) throw badRequest("'prompt' is required.", 'prompt');
     const size = parseSize(body.size);
-    if (!size) throw badRequest(`Invalid size '${String(body.size)}'. Use WIDTHxHEIGHT such as 1024x1024 (16 to 2048).`, 'size');
+    if (!size)
+      throw badRequest(`Invalid size '${String(body.size)}'. Use WIDTHxHEIGHT such as 1024x1024 (16 to 2048).`, 'size');
     const n = body.n === undefined ? 1 : Number(body.n);
     if (!Number.isInteger(n) || n < 1 || n > 10) throw badRequest("'n' must be an integer from 1 to 10.", 'n');
     const format = body.response_format ?? 'b64_json';
-    if (format !== 'b64_json' && format !== 'url') throw badRequest("'response_format' must be 'b64_json' or 'url'.", 'response_format');
+    if (format !== 'b64_json' && format !== 'url')
+      throw badRequest("'response_format' must be 'b64_json' or 'url'.", 'response_format');
 
     const { tracker, signal, fault } = begin(req, res, key);
     tracker.outcome(outcomeOf(fault));
@@ -328,7 +377,15 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     if (signal.aborted) return `aborted (${fault})`;
     if (transportFault(req, res, fault, key)) return outcomeOf(fault);
     if (fault === 'refusal') {
-      sendError(res, openAiError(400, 'Your request was rejected as a result of our safety system (dev model fault injection).', 'invalid_request_error', 'content_policy_violation'));
+      sendError(
+        res,
+        openAiError(
+          400,
+          'Your request was rejected as a result of our safety system (dev model fault injection).',
+          'invalid_request_error',
+          'content_policy_violation',
+        ),
+      );
       return fault;
     }
     if (fault === 'malformed') {
@@ -351,7 +408,11 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       let png = renderImage(prompt, size[0], size[1], i);
       if (fault === 'truncated') png = png.subarray(0, Math.floor(png.length / 2));
       const revised_prompt = `${prompt} (dev model placeholder image ${size[0]}x${size[1]})`;
-      data.push(format === 'url' ? { url: `${base}/files/${files.put(png)}.png`, revised_prompt } : { b64_json: png.toString('base64'), revised_prompt });
+      data.push(
+        format === 'url'
+          ? { url: `${base}/files/${files.put(png)}.png`, revised_prompt }
+          : { b64_json: png.toString('base64'), revised_prompt },
+      );
     }
     sendJson(res, 200, { created, data, size: `${size[0]}x${size[1]}`, output_format: 'png' });
     return `image ${fault}`;
@@ -363,12 +424,20 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     try {
       raw = await readJson(req);
     } catch {
-      sendJson(res, 400, runwareErrors(400, [{ code: 'invalidJson', message: 'The request body is not valid JSON.' }]).body);
+      sendJson(
+        res,
+        400,
+        runwareErrors(400, [{ code: 'invalidJson', message: 'The request body is not valid JSON.' }]).body,
+      );
       return 'bad json';
     }
     const tasks = runwareTasks(raw);
     if (!tasks) {
-      sendJson(res, 400, runwareErrors(400, [{ code: 'invalidBody', message: 'The request body must be a JSON array of tasks.' }]).body);
+      sendJson(
+        res,
+        400,
+        runwareErrors(400, [{ code: 'invalidBody', message: 'The request body must be a JSON array of tasks.' }]).body,
+      );
       return 'bad body';
     }
     const key = runwareApiKey(tasks, req.headers.authorization);
@@ -399,13 +468,23 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       return fault;
     }
     if (fault === 'refusal') {
-      sendJson(res, 400, runwareErrors(400, [{ code: 'contentModerated', message: 'The prompt was rejected by content moderation (dev model fault injection).' }]).body);
+      sendJson(
+        res,
+        400,
+        runwareErrors(400, [
+          {
+            code: 'contentModerated',
+            message: 'The prompt was rejected by content moderation (dev model fault injection).',
+          },
+        ]).body,
+      );
       return fault;
     }
     const result = runInference(tasks, { baseUrl: `http://${req.headers.host ?? host}`, files });
     if (fault === 'truncated' && 'data' in result.body) {
       for (const d of result.body.data) {
-        if (typeof d.imageBase64Data === 'string') d.imageBase64Data = d.imageBase64Data.slice(0, Math.floor(d.imageBase64Data.length / 8) * 4);
+        if (typeof d.imageBase64Data === 'string')
+          d.imageBase64Data = d.imageBase64Data.slice(0, Math.floor(d.imageBase64Data.length / 8) * 4);
       }
     }
     sendJson(res, result.status, result.body);
@@ -431,7 +510,8 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       sendJson(res, 200, { ok: true, api_key: key });
       return 'faults reset';
     }
-    if (req.method !== 'POST') throw new HttpError(openAiError(405, 'Use GET, POST or DELETE.', 'invalid_request_error', 'method_not_allowed'));
+    if (req.method !== 'POST')
+      throw new HttpError(openAiError(405, 'Use GET, POST or DELETE.', 'invalid_request_error', 'method_not_allowed'));
     const b = (await readJson(req)) as Record<string, unknown> | undefined;
     if (!b || typeof b !== 'object') throw badRequest('JSON body required.');
     const key = b.api_key;
@@ -439,7 +519,10 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     const cfg: Partial<KeyConfig> = {};
     if (b.script !== undefined) {
       if (!Array.isArray(b.script) || !b.script.every(isScriptEntry)) {
-        throw badRequest(`script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', 'stall', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}, or a raw reply {raw, finish_reason?, refusal?}`, 'script');
+        throw badRequest(
+          `script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', 'stall', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}, or a raw reply {raw, finish_reason?, refusal?}`,
+          'script',
+        );
       }
       cfg.script = b.script;
     }
@@ -468,12 +551,20 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     }
     if (path === '/v1/models' && method === 'GET') {
       requireKey(req, false);
-      sendJson(res, 200, { object: 'list', data: MODELS.map((m) => ({ id: m.id, object: 'model', created: 1_735_689_600, owned_by: 'igny8-dev' })) });
+      sendJson(res, 200, {
+        object: 'list',
+        data: MODELS.map((m) => ({ id: m.id, object: 'model', created: 1_735_689_600, owned_by: 'igny8-dev' })),
+      });
       return 'models';
     }
     if (path.startsWith('/v1/models/') && method === 'GET') {
       requireKey(req, false);
-      sendJson(res, 200, { id: decodeURIComponent(path.slice('/v1/models/'.length)), object: 'model', created: 1_735_689_600, owned_by: 'igny8-dev' });
+      sendJson(res, 200, {
+        id: decodeURIComponent(path.slice('/v1/models/'.length)),
+        object: 'model',
+        created: 1_735_689_600,
+        owned_by: 'igny8-dev',
+      });
       return 'model';
     }
     if (path === '/v1/chat/completions' && method === 'POST') return chatCompletions(req, res);
@@ -483,7 +574,11 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     if (file && (method === 'GET' || method === 'HEAD')) {
       const png = files.get(file[1]!);
       if (!png) throw new HttpError(openAiError(404, 'File not found.', 'invalid_request_error', 'not_found'));
-      res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'public, max-age=3600' });
+      res.writeHead(200, {
+        'content-type': 'image/png',
+        'content-length': png.length,
+        'cache-control': 'public, max-age=3600',
+      });
       res.end(method === 'HEAD' ? undefined : png);
       return 'file';
     }
@@ -508,7 +603,9 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       return 'reset';
     }
     if (path.startsWith('/v1/')) requireKey(req, false);
-    throw new HttpError(openAiError(404, `Unknown route: ${method} ${url.pathname}`, 'invalid_request_error', 'unknown_url'));
+    throw new HttpError(
+      openAiError(404, `Unknown route: ${method} ${url.pathname}`, 'invalid_request_error', 'unknown_url'),
+    );
   };
 
   const server = http.createServer((req, res) => {
@@ -519,12 +616,21 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       return;
     }
     route(req, res).then(
-      (label) => log(`${req.method} ${req.url} key=${mask(bearer(req))} → ${res.headersSent ? res.statusCode : '—'} ${label} ${Date.now() - started}ms`),
+      (label) =>
+        log(
+          `${req.method} ${req.url} key=${mask(bearer(req))} → ${res.headersSent ? res.statusCode : '—'} ${label} ${Date.now() - started}ms`,
+        ),
       (err: unknown) => {
         if (err instanceof HttpError) sendError(res, err.reply);
         else {
-          process.stderr.write(`[dev-model] error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-          if (!res.headersSent) sendError(res, openAiError(500, 'Internal error in the dev model server.', 'server_error', 'internal_error'));
+          process.stderr.write(
+            `[dev-model] error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+          );
+          if (!res.headersSent)
+            sendError(
+              res,
+              openAiError(500, 'Internal error in the dev model server.', 'server_error', 'internal_error'),
+            );
           else res.destroy();
         }
         log(`${req.method} ${req.url} → ${res.statusCode} error ${Date.now() - started}ms`);
@@ -626,7 +732,8 @@ export function parseArgs(argv: string[]): DevModelOptions {
 }
 
 const isMain =
-  (import.meta as { main?: boolean }).main ?? (process.argv[1] !== undefined && pathToFileURL(resolvePath(process.argv[1])).href === import.meta.url);
+  (import.meta as { main?: boolean }).main ??
+  (process.argv[1] !== undefined && pathToFileURL(resolvePath(process.argv[1])).href === import.meta.url);
 
 if (isMain) {
   let opts: DevModelOptions;

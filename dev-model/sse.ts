@@ -90,7 +90,13 @@ export async function streamCompletion(res: ServerResponse, plan: StreamPlan): P
     'x-request-id': plan.id,
   });
   res.flushHeaders();
-  const base = { id: plan.id, object: 'chat.completion.chunk', created: plan.created, model: plan.model, system_fingerprint: 'fp_igny8_dev' };
+  const base = {
+    id: plan.id,
+    object: 'chat.completion.chunk',
+    created: plan.created,
+    model: plan.model,
+    system_fingerprint: 'fp_igny8_dev',
+  };
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>
     JSON.stringify({
       ...base,
@@ -98,7 +104,11 @@ export async function streamCompletion(res: ServerResponse, plan: StreamPlan): P
       ...(plan.includeUsage ? { usage: null } : {}),
     });
 
-  const first: Record<string, unknown> = { role: 'assistant', content: plan.refusal !== null ? null : '', refusal: null };
+  const first: Record<string, unknown> = {
+    role: 'assistant',
+    content: plan.refusal !== null ? null : '',
+    refusal: null,
+  };
   await write(res, chunk(first, null));
   const pieces = splitForStream(plan.refusal ?? plan.content ?? '');
   const field = plan.refusal !== null ? 'refusal' : 'content';
@@ -122,7 +132,22 @@ export async function streamCompletion(res: ServerResponse, plan: StreamPlan): P
     return;
   }
   if (plan.toolArguments != null) {
-    await write(res, chunk({ tool_calls: [{ index: 0, id: `call_${plan.id.slice(-12)}`, type: 'function', function: { name: 'reply', arguments: '' } }] }, null));
+    await write(
+      res,
+      chunk(
+        {
+          tool_calls: [
+            {
+              index: 0,
+              id: `call_${plan.id.slice(-12)}`,
+              type: 'function',
+              function: { name: 'reply', arguments: '' },
+            },
+          ],
+        },
+        null,
+      ),
+    );
     for (const piece of splitForStream(plan.toolArguments)) {
       if (plan.signal.aborted || res.destroyed) return;
       await sleep(plan.delayMs, plan.signal);

@@ -4,7 +4,13 @@ import OpenAI from 'openai';
 
 export const clusterSchema = z.strictObject({
   clusters: z
-    .array(z.strictObject({ name: z.string().min(1).max(120), description: z.string().min(1).max(1000), keywords: z.array(z.string()).min(1) }))
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(120),
+        description: z.string().min(1).max(1000),
+        keywords: z.array(z.string()).min(1),
+      }),
+    )
     .min(1),
 });
 
@@ -18,7 +24,10 @@ export const ideasSchema = z.strictObject({
         content_structure: z.enum(['article', 'guide', 'listicle', 'how-to', 'comparison', 'review']),
         target_keywords: z.array(z.string()).min(1),
         estimated_word_count: z.number().int().min(100).max(20000),
-        outline: z.array(z.strictObject({ h2: z.string().min(1).max(200), coverage: z.string().min(1).max(1000) })).min(6).max(10),
+        outline: z
+          .array(z.strictObject({ h2: z.string().min(1).max(200), coverage: z.string().min(1).max(1000) }))
+          .min(6)
+          .max(10),
         cluster: z.string().optional(),
       }),
     )
@@ -38,7 +47,13 @@ export const contentSchema = z.strictObject({
 
 export const imagePromptsSchema = z.strictObject({
   featured: z.strictObject({ prompt: z.string().min(10), alt: z.string().min(1).max(300) }),
-  in_article: z.array(z.strictObject({ prompt: z.string().min(10), alt: z.string().min(1).max(300), after_section: z.number().int().min(0) })),
+  in_article: z.array(
+    z.strictObject({
+      prompt: z.string().min(10),
+      alt: z.string().min(1).max(300),
+      after_section: z.number().int().min(0),
+    }),
+  ),
 });
 
 export const GARDEN_9 = [
@@ -97,7 +112,11 @@ export function jsonSchemaFormat(name: string) {
   return { type: 'json_schema' as const, json_schema: { name, schema: { type: 'object' }, strict: false } };
 }
 
-export function client(url: string, apiKey = 'sk-dev-test', extra: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}): OpenAI {
+export function client(
+  url: string,
+  apiKey = 'sk-dev-test',
+  extra: Partial<ConstructorParameters<typeof OpenAI>[0]> = {},
+): OpenAI {
   return new OpenAI({ apiKey, baseURL: `${url}/v1`, maxRetries: 0, ...extra });
 }
 
@@ -140,10 +159,17 @@ function unstring(v: unknown): unknown {
 }
 
 export async function devPost(url: string, path: string, body: unknown): Promise<Response> {
-  return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
-export async function stats(url: string, apiKey?: string): Promise<{ requests: number; by_outcome: Record<string, number>; max_concurrent: number; in_flight: number }> {
+export async function stats(
+  url: string,
+  apiKey?: string,
+): Promise<{ requests: number; by_outcome: Record<string, number>; max_concurrent: number; in_flight: number }> {
   const r = await fetch(`${url}/__dev/stats${apiKey ? `?api_key=${encodeURIComponent(apiKey)}` : ''}`);
   return (await r.json()) as never;
 }

@@ -120,7 +120,9 @@ export function significantTerms(phrase: string): Term[] {
 }
 
 const SMALL_WORDS = new Set('a an and as at but by for in nor of on or the to vs via with from into'.split(' '));
-const ACRONYMS = new Set('seo diy ai ppc crm api usa uk eu faq faqs sql css html pdf roi b2b b2c saas tv led usb gps'.split(' '));
+const ACRONYMS = new Set(
+  'seo diy ai ppc crm api usa uk eu faq faqs sql css html pdf roi b2b b2c saas tv led usb gps'.split(' '),
+);
 
 /** Title case for headings: small words stay lower case except first/last, known acronyms upper case. */
 export function titleCase(s: string): string {
@@ -181,7 +183,10 @@ export function wordCount(s: string): number {
 }
 
 export function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function clampInt(v: unknown, min: number, max: number, fallback: number): number {

@@ -16,7 +16,8 @@ for (const mod of report.modules) {
   if (mod.coreModule || mod.couldNotResolve || mod.source.includes('node_modules') || entry.test(mod.source)) continue;
   const from = dirname(mod.source);
   for (const dep of mod.dependencies) {
-    if (dep.coreModule || dep.couldNotResolve || dep.resolved.includes('node_modules') || entry.test(dep.resolved)) continue;
+    if (dep.coreModule || dep.couldNotResolve || dep.resolved.includes('node_modules') || entry.test(dep.resolved))
+      continue;
     const to = dirname(dep.resolved);
     if (to === from) continue;
     if (!edges.has(from)) edges.set(from, new Map());

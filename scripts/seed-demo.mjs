@@ -23,22 +23,39 @@ async function api(method, path, { token, body } = {}) {
 function printLogins() {
   console.log('\n  IGNY8 Edge is running at ' + base.replace('127.0.0.1', 'localhost'));
   console.log('  Demo logins (account "Demo Agency"):');
-  for (const [role, u] of Object.entries(DEMO)) console.log(`    ${role.padEnd(7)} ${u.email.padEnd(26)} ${u.password}`);
+  for (const [role, u] of Object.entries(DEMO))
+    console.log(`    ${role.padEnd(7)} ${u.email.padEnd(26)} ${u.password}`);
   console.log(`  API docs: ${base.replace('127.0.0.1', 'localhost')}/api/docs\n`);
 }
 
 function d1(db, args) {
-  return execFileSync('wrangler', ['d1', 'execute', db, '--local', '--persist-to', persist, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('wrangler', ['d1', 'execute', db, '--local', '--persist-to', persist, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function seedKeywords(accountId, siteId, sectors, templates) {
-  const out = JSON.parse(d1('DB_CONTROL', ['--json', '--command', `SELECT shard FROM shard_directory WHERE account_id = ${accountId}`]));
+  const out = JSON.parse(
+    d1('DB_CONTROL', ['--json', '--command', `SELECT shard FROM shard_directory WHERE account_id = ${accountId}`]),
+  );
   const shard = out[0].results[0].shard;
-  const modifiers = ['', 'best ', 'how to choose ', ' for beginners', ' guide', ' ideas', ' cost', ' vs alternatives', ' tips', ' checklist'];
+  const modifiers = [
+    '',
+    'best ',
+    'how to choose ',
+    ' for beginners',
+    ' guide',
+    ' ideas',
+    ' cost',
+    ' vs alternatives',
+    ' tips',
+    ' checklist',
+  ];
   const intents = ['informational', 'commercial', 'transactional', 'navigational'];
   const rows = [];
   let seed = 7;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (const sector of sectors) {
     const template = templates.find((t) => t.id === sector.industry_sector_id);
     for (const kw of template?.suggested_keywords ?? []) {
@@ -60,7 +77,9 @@ async function seedKeywords(accountId, siteId, sectors, templates) {
 
 async function main() {
   try {
-    await api('POST', '/api/v1/auth/login/', { body: { email: DEMO.owner.email, password: DEMO.owner.password, delivery: 'body' } });
+    await api('POST', '/api/v1/auth/login/', {
+      body: { email: DEMO.owner.email, password: DEMO.owner.password, delivery: 'body' },
+    });
     console.log('[igny8] demo account already seeded');
     return printLogins();
   } catch {
@@ -74,21 +93,58 @@ async function main() {
   const industries = (await api('GET', '/api/v1/auth/industries/')).data;
   const templatesOf = (industrySlug) => industries.find((i) => i.slug === industrySlug).sectors;
 
-  const garden = (await api('POST', '/api/v1/auth/sites/', { token, body: { name: 'Green Thumb Gardening', domain: 'greenthumb.example', industry_id: industries.find((i) => i.slug === 'home-garden').id } })).data;
-  const gardenTemplates = templatesOf('home-garden').filter((s) => ['gardening', 'outdoor-living', 'smart-home'].includes(s.slug));
-  const gardenSectors = (await api('POST', '/api/v1/auth/sectors/from_templates/', { token, body: { site_id: garden.id, industry_sector_ids: gardenTemplates.map((t) => t.id) } })).data;
+  const garden = (
+    await api('POST', '/api/v1/auth/sites/', {
+      token,
+      body: {
+        name: 'Green Thumb Gardening',
+        domain: 'greenthumb.example',
+        industry_id: industries.find((i) => i.slug === 'home-garden').id,
+      },
+    })
+  ).data;
+  const gardenTemplates = templatesOf('home-garden').filter((s) =>
+    ['gardening', 'outdoor-living', 'smart-home'].includes(s.slug),
+  );
+  const gardenSectors = (
+    await api('POST', '/api/v1/auth/sectors/from_templates/', {
+      token,
+      body: { site_id: garden.id, industry_sector_ids: gardenTemplates.map((t) => t.id) },
+    })
+  ).data;
 
-  const fitness = (await api('POST', '/api/v1/auth/sites/', { token, body: { name: 'Fit Daily', domain: 'fitdaily.example', industry_id: industries.find((i) => i.slug === 'health-wellness').id } })).data;
-  const fitTemplates = templatesOf('health-wellness').filter((s) => ['fitness-exercise', 'nutrition-diet'].includes(s.slug));
-  await api('POST', '/api/v1/auth/sectors/from_templates/', { token, body: { site_id: fitness.id, industry_sector_ids: fitTemplates.map((t) => t.id) } });
+  const fitness = (
+    await api('POST', '/api/v1/auth/sites/', {
+      token,
+      body: {
+        name: 'Fit Daily',
+        domain: 'fitdaily.example',
+        industry_id: industries.find((i) => i.slug === 'health-wellness').id,
+      },
+    })
+  ).data;
+  const fitTemplates = templatesOf('health-wellness').filter((s) =>
+    ['fitness-exercise', 'nutrition-diet'].includes(s.slug),
+  );
+  await api('POST', '/api/v1/auth/sectors/from_templates/', {
+    token,
+    body: { site_id: fitness.id, industry_sector_ids: fitTemplates.map((t) => t.id) },
+  });
 
   for (const role of ['editor', 'viewer']) {
-    const invite = await api('POST', '/api/v1/auth/users/', { token, body: { email: DEMO[role].email, name: DEMO[role].name, role, site_ids: [garden.id] } });
+    const invite = await api('POST', '/api/v1/auth/users/', {
+      token,
+      body: { email: DEMO[role].email, name: DEMO[role].name, role, site_ids: [garden.id] },
+    });
     const inviteToken = new URL(invite.data.invite_url).pathname.split('/').pop();
-    await api('POST', `/api/v1/auth/invite/${inviteToken}/accept/`, { body: { name: DEMO[role].name, password: DEMO[role].password, delivery: 'body' } });
+    await api('POST', `/api/v1/auth/invite/${inviteToken}/accept/`, {
+      body: { name: DEMO[role].name, password: DEMO[role].password, delivery: 'body' },
+    });
   }
   const keywordCount = await seedKeywords(accountId, garden.id, gardenSectors, gardenTemplates);
-  console.log(`[igny8] seeded "Demo Agency": 2 sites, 5 sectors, ${keywordCount} keywords, owner + editor + viewer (editor and viewer see Green Thumb Gardening only)`);
+  console.log(
+    `[igny8] seeded "Demo Agency": 2 sites, 5 sectors, ${keywordCount} keywords, owner + editor + viewer (editor and viewer see Green Thumb Gardening only)`,
+  );
   printLogins();
 }
 

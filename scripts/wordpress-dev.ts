@@ -26,11 +26,19 @@ if (info.error) {
 }
 console.log(`\n  WordPress: ${info.url}  (user ${info.user}, application password ${info.appPassword})`);
 try {
-  const login = await api('POST', '/api/v1/auth/login/', undefined, { email: DEMO.owner.email, password: DEMO.owner.password, delivery: 'body' });
+  const login = await api('POST', '/api/v1/auth/login/', undefined, {
+    email: DEMO.owner.email,
+    password: DEMO.owner.password,
+    delivery: 'body',
+  });
   const token = login.data.access as string;
   const sites = await api('GET', '/api/v1/auth/sites/?page_size=100', token);
   for (const site of sites.results as { id: number; name: string }[]) {
-    await api('PUT', `/api/v1/publisher/sites/${site.id}/wordpress/`, token, { wp_url: info.url, wp_username: info.user, wp_app_password: info.appPassword });
+    await api('PUT', `/api/v1/publisher/sites/${site.id}/wordpress/`, token, {
+      wp_url: info.url,
+      wp_username: info.user,
+      wp_app_password: info.appPassword,
+    });
     console.log(`  connected "${site.name}" of Demo Agency: Publish to WordPress works from its drafts`);
   }
 } catch (err) {

@@ -39,8 +39,18 @@ const IMPORT_PATH = /\/import\/?$/;
 export function createApi() {
   const api = new Hono<AppEnv>({ strict: false }).basePath('/api');
   api.use('*', requestId);
-  const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: () => { throw new PayloadTooLarge(MAX_JSON_BODY_BYTES); } });
-  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES + 64 * 1024, onError: () => { throw new PayloadTooLarge(MAX_IMPORT_BYTES); } });
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLarge(MAX_JSON_BODY_BYTES);
+    },
+  });
+  const importLimit = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES + 64 * 1024,
+    onError: () => {
+      throw new PayloadTooLarge(MAX_IMPORT_BYTES);
+    },
+  });
   api.use('*', (c, next) => (IMPORT_PATH.test(c.req.path) ? importLimit(c, next) : jsonLimit(c, next)));
   api.onError(onError);
   api.notFound(notFoundRoute);

@@ -15,10 +15,18 @@ describe('developmentSwitchesInProduction', () => {
     ['loopback URLs allowed', { ALLOW_LOOPBACK_URLS: 'true' }, /ALLOW_LOOPBACK_URLS/],
     ['loopback URLs allowed (any case)', { ALLOW_LOOPBACK_URLS: 'TRUE' }, /ALLOW_LOOPBACK_URLS/],
     ['the dev model server', { DEV_MODEL_URL: 'http://127.0.0.1:8799/v1' }, /DEV_MODEL_URL/],
-    ['a dev model on a public host is still a dev switch', { DEV_MODEL_URL: 'https://models.example.com/v1' }, /DEV_MODEL_URL/],
+    [
+      'a dev model on a public host is still a dev switch',
+      { DEV_MODEL_URL: 'https://models.example.com/v1' },
+      /DEV_MODEL_URL/,
+    ],
     ['test routes', { TEST_ROUTES: 'true' }, /TEST_ROUTES/],
     ['bench routes', { BENCH_ROUTES: 'true' }, /BENCH_ROUTES/],
-    ['a localhost origin', { ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:8787' }, /ALLOWED_ORIGINS.*localhost/],
+    [
+      'a localhost origin',
+      { ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:8787' },
+      /ALLOWED_ORIGINS.*localhost/,
+    ],
     ['a loopback origin over https', { ALLOWED_ORIGINS: 'https://127.0.0.1:8787' }, /ALLOWED_ORIGINS/],
     ['a *.localhost origin', { ALLOWED_ORIGINS: 'https://app.localhost' }, /ALLOWED_ORIGINS/],
     ['an IPv6 loopback origin', { ALLOWED_ORIGINS: 'https://[::1]:8787' }, /ALLOWED_ORIGINS/],
@@ -28,7 +36,11 @@ describe('developmentSwitchesInProduction', () => {
     ['a short JWT secret', { JWT_SECRET: 'short-secret-of-31-characters-x' }, /JWT_SECRET/],
     ['no encryption key', { ENCRYPTION_KEY: '' }, /ENCRYPTION_KEY/],
     ['a 16-byte encryption key', { ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZg==' }, /ENCRYPTION_KEY/],
-    ['an encryption key that is not base64', { ENCRYPTION_KEY: 'not base64 at all, but long enough to pass a length check!!' }, /ENCRYPTION_KEY/],
+    [
+      'an encryption key that is not base64',
+      { ENCRYPTION_KEY: 'not base64 at all, but long enough to pass a length check!!' },
+      /ENCRYPTION_KEY/,
+    ],
   ])('refuses production with %s', (_, change, message) => {
     const problems = developmentSwitchesInProduction({ ...PRODUCTION, ...change });
     expect(problems).toHaveLength(1);
@@ -37,7 +49,10 @@ describe('developmentSwitchesInProduction', () => {
 
   it.each<[string, Record<string, string | undefined>]>([
     ['the production configuration', {}],
-    ['switches explicitly off', { ALLOW_LOOPBACK_URLS: 'false', TEST_ROUTES: 'false', BENCH_ROUTES: '', DEV_MODEL_URL: '' }],
+    [
+      'switches explicitly off',
+      { ALLOW_LOOPBACK_URLS: 'false', TEST_ROUTES: 'false', BENCH_ROUTES: '', DEV_MODEL_URL: '' },
+    ],
     ['https origins of real hosts', { ALLOWED_ORIGINS: 'https://app.example.com, https://admin.example.com:8443' }],
     ['a base64url encryption key', { ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY' }],
   ])('serves %s', (_, change) => {

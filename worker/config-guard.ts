@@ -11,7 +11,17 @@ import { ApiError } from './http/errors';
  */
 
 type GuardedEnv = Partial<
-  Pick<Env, 'APP_ENV' | 'ALLOW_LOOPBACK_URLS' | 'DEV_MODEL_URL' | 'TEST_ROUTES' | 'BENCH_ROUTES' | 'ALLOWED_ORIGINS' | 'JWT_SECRET' | 'ENCRYPTION_KEY'>
+  Pick<
+    Env,
+    | 'APP_ENV'
+    | 'ALLOW_LOOPBACK_URLS'
+    | 'DEV_MODEL_URL'
+    | 'TEST_ROUTES'
+    | 'BENCH_ROUTES'
+    | 'ALLOWED_ORIGINS'
+    | 'JWT_SECRET'
+    | 'ENCRYPTION_KEY'
+  >
 >;
 
 /**
@@ -58,14 +68,21 @@ function isEncryptionKey(value: string | undefined): boolean {
 export function developmentSwitchesInProduction(env: GuardedEnv): string[] {
   if (isDevelopment(env)) return [];
   const problems: string[] = [];
-  if (isOn(env.ALLOW_LOOPBACK_URLS)) problems.push('ALLOW_LOOPBACK_URLS is on (tenant URLs could reach loopback addresses)');
-  if (env.DEV_MODEL_URL?.trim()) problems.push('DEV_MODEL_URL is set (accounts without a key would get the dev model server)');
+  if (isOn(env.ALLOW_LOOPBACK_URLS))
+    problems.push('ALLOW_LOOPBACK_URLS is on (tenant URLs could reach loopback addresses)');
+  if (env.DEV_MODEL_URL?.trim())
+    problems.push('DEV_MODEL_URL is set (accounts without a key would get the dev model server)');
   if (isOn(env.TEST_ROUTES)) problems.push('TEST_ROUTES is on (test-only hooks are mounted)');
   if (isOn(env.BENCH_ROUTES)) problems.push('BENCH_ROUTES is on (benchmark routes are mounted)');
   const origins = devOrigins(env.ALLOWED_ORIGINS);
-  if (origins.length) problems.push(`ALLOWED_ORIGINS lists ${origins.join(', ')} (only https origins of real hosts; no localhost, loopback or http:)`);
-  if (!env.JWT_SECRET || env.JWT_SECRET.length < 32) problems.push('JWT_SECRET is missing or shorter than 32 characters (wrangler secret put JWT_SECRET)');
-  if (!isEncryptionKey(env.ENCRYPTION_KEY)) problems.push('ENCRYPTION_KEY is missing or not 32 bytes of base64 (wrangler secret put ENCRYPTION_KEY)');
+  if (origins.length)
+    problems.push(
+      `ALLOWED_ORIGINS lists ${origins.join(', ')} (only https origins of real hosts; no localhost, loopback or http:)`,
+    );
+  if (!env.JWT_SECRET || env.JWT_SECRET.length < 32)
+    problems.push('JWT_SECRET is missing or shorter than 32 characters (wrangler secret put JWT_SECRET)');
+  if (!isEncryptionKey(env.ENCRYPTION_KEY))
+    problems.push('ENCRYPTION_KEY is missing or not 32 bytes of base64 (wrangler secret put ENCRYPTION_KEY)');
   return problems;
 }
 
@@ -102,7 +119,12 @@ export function createConfigGuard(log: (line: string) => void = (line) => consol
       if (problems.length && !logged) {
         logged = true;
         const mode = env.APP_ENV ? `APP_ENV is "${env.APP_ENV}"` : 'APP_ENV is unset (production)';
-        log(JSON.stringify({ level: 'error', message: `Refusing to serve: ${mode} but ${problems.join('; ')}. Development values belong in .dev.vars, never in [vars] or production secrets.` }));
+        log(
+          JSON.stringify({
+            level: 'error',
+            message: `Refusing to serve: ${mode} but ${problems.join('; ')}. Development values belong in .dev.vars, never in [vars] or production secrets.`,
+          }),
+        );
       }
       return problems.length === 0;
     },

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { articleHtml, articleSection, bodyHtml, markdownToHtml, sameSections, textArticle, unfence } from './article-body';
+import {
+  articleHtml,
+  articleSection,
+  bodyHtml,
+  markdownToHtml,
+  sameSections,
+  textArticle,
+  unfence,
+} from './article-body';
 
 describe('markdownToHtml', () => {
   it('converts headings, paragraphs, lists, emphasis, links and code', () => {
-    const md = '### Soil\n\nMix **compost** and *sand*,\nthen _water_.\n\n- one\n- two [more](https://example.com/a)\n\n1. first\n2) second\n\n> quoted\n\n`x<y`';
+    const md =
+      '### Soil\n\nMix **compost** and *sand*,\nthen _water_.\n\n- one\n- two [more](https://example.com/a)\n\n1. first\n2) second\n\n> quoted\n\n`x<y`';
     expect(markdownToHtml(md)).toBe(
       '<h3>Soil</h3><p>Mix <strong>compost</strong> and <em>sand</em>, then <em>water</em>.</p>' +
         '<ul><li>one</li><li>two <a href="https://example.com/a">more</a></li></ul>' +
@@ -12,7 +21,9 @@ describe('markdownToHtml', () => {
   });
 
   it('plain text becomes paragraphs, markup in it is text', () => {
-    expect(markdownToHtml('One line.\n\nTwo <b>lines</b>.')).toBe('<p>One line.</p><p>Two &lt;b&gt;lines&lt;/b&gt;.</p>');
+    expect(markdownToHtml('One line.\n\nTwo <b>lines</b>.')).toBe(
+      '<p>One line.</p><p>Two &lt;b&gt;lines&lt;/b&gt;.</p>',
+    );
   });
 
   it('leaves snake_case and lone stars alone', () => {
@@ -30,12 +41,20 @@ describe('bodyHtml and articleSection', () => {
   });
 
   it('makes the heading plain and drops a body heading that repeats it', () => {
-    expect(articleSection('## <b>Why</b>', '<h2>Why</h2><p>Because.</p>')).toEqual({ h2: 'Why', html: '<p>Because.</p>' });
+    expect(articleSection('## <b>Why</b>', '<h2>Why</h2><p>Because.</p>')).toEqual({
+      h2: 'Why',
+      html: '<p>Because.</p>',
+    });
     expect(articleSection('Why', '## Why\n\nBecause.')).toEqual({ h2: 'Why', html: '<p>Because.</p>' });
   });
 
   it('joins sections under their H2s, a lead without one', () => {
-    expect(articleHtml([{ h2: '', html: '<p>Lead</p>' }, { h2: 'A & B', html: '<p>x</p>' }])).toBe('<p>Lead</p>\n<h2>A &amp; B</h2><p>x</p>');
+    expect(
+      articleHtml([
+        { h2: '', html: '<p>Lead</p>' },
+        { h2: 'A & B', html: '<p>x</p>' },
+      ]),
+    ).toBe('<p>Lead</p>\n<h2>A &amp; B</h2><p>x</p>');
     expect(sameSections([{ h2: 'a', html: '<p>x</p>' }], [{ h2: 'a', html: '<p>x</p>' }])).toBe(true);
     expect(sameSections([{ h2: 'a', html: '<p>x</p>' }], [{ h2: 'a', html: '<p>y</p>' }])).toBe(false);
     expect(sameSections([], [{ h2: 'a', html: '<p>x</p>' }])).toBe(false);
@@ -44,7 +63,9 @@ describe('bodyHtml and articleSection', () => {
 
 describe('textArticle', () => {
   it('reads a Markdown article: H1 title, a lead, sections at each H2', () => {
-    expect(textArticle('# Raised beds\n\nA short lead.\n\n## Why\n\nThey **drain**.\n\n## How\n\n- Build\n- Fill')).toEqual({
+    expect(
+      textArticle('# Raised beds\n\nA short lead.\n\n## Why\n\nThey **drain**.\n\n## How\n\n- Build\n- Fill'),
+    ).toEqual({
       title: 'Raised beds',
       sections: [
         { h2: '', html: '<p>A short lead.</p>' },
@@ -62,11 +83,16 @@ describe('textArticle', () => {
         { h2: 'Why', html: '<p>Drain</p>' },
       ],
     });
-    expect(textArticle('Here is your article:\n\n## Why\n\nDrain.')).toEqual({ title: null, sections: [{ h2: 'Why', html: '<p>Drain.</p>' }] });
+    expect(textArticle('Here is your article:\n\n## Why\n\nDrain.')).toEqual({
+      title: null,
+      sections: [{ h2: 'Why', html: '<p>Drain.</p>' }],
+    });
   });
 
   it('a ## inside a code block is not a section', () => {
-    expect(textArticle('## A\n\n```\n## not a heading\n```')!.sections).toEqual([{ h2: 'A', html: '<pre><code>## not a heading</code></pre>' }]);
+    expect(textArticle('## A\n\n```\n## not a heading\n```')!.sections).toEqual([
+      { h2: 'A', html: '<pre><code>## not a heading</code></pre>' },
+    ]);
   });
 
   it('nothing: null', () => {
@@ -77,14 +103,23 @@ describe('textArticle', () => {
 
 describe('fences around a whole reply', () => {
   it('a whole Markdown article in a bare fence is read as the article', () => {
-    expect(textArticle('```\n# Beds\n\n## Why\n\nDrain.\n```')).toEqual({ title: 'Beds', sections: [{ h2: 'Why', html: '<p>Drain.</p>' }] });
+    expect(textArticle('```\n# Beds\n\n## Why\n\nDrain.\n```')).toEqual({
+      title: 'Beds',
+      sections: [{ h2: 'Why', html: '<p>Drain.</p>' }],
+    });
   });
 });
 
 describe('a fenced article after a line of prose', () => {
   it('reads the fence as the article; a code sample inside an article stays code', () => {
-    expect(textArticle('Here is your article:\n\n```markdown\n# Beds\n\n## Why\n\nDrain.\n```\nEnjoy!')).toEqual({ title: 'Beds', sections: [{ h2: 'Why', html: '<p>Drain.</p>' }] });
-    expect(textArticle('Sure:\n```\n## Why\n\nDrain.\n```')).toEqual({ title: null, sections: [{ h2: 'Why', html: '<p>Drain.</p>' }] });
+    expect(textArticle('Here is your article:\n\n```markdown\n# Beds\n\n## Why\n\nDrain.\n```\nEnjoy!')).toEqual({
+      title: 'Beds',
+      sections: [{ h2: 'Why', html: '<p>Drain.</p>' }],
+    });
+    expect(textArticle('Sure:\n```\n## Why\n\nDrain.\n```')).toEqual({
+      title: null,
+      sections: [{ h2: 'Why', html: '<p>Drain.</p>' }],
+    });
   });
 
   it('a body of only a script is HTML that sanitizes to nothing, not text', () => {

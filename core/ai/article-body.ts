@@ -36,19 +36,27 @@ export function unfence(text: string, wholeReply = false): string {
   if (!m) return text;
   const inside = m[3]!;
   // A whole reply in a bare fence is the article itself (a body in one may be a code sample).
-  return WRAPPER_LANGS.test(m[2]!) || (!m[2] && (wholeReply || looksLikeHtml(inside) || !inside.trim())) ? inside : text;
+  return WRAPPER_LANGS.test(m[2]!) || (!m[2] && (wholeReply || looksLikeHtml(inside) || !inside.trim()))
+    ? inside
+    : text;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Inline Markdown: `code`, [links](url), **strong**, *em* (text escaped first; the sanitizer checks URLs). */
 export function inlineMarkdown(text: string): string {
   const codes: string[] = [];
   let s = escapeHtml(text).replace(/`([^`]+)`/g, (_m, c: string) => `\u0000${codes.push(c) - 1}\u0000`);
   s = s
-    .replace(/\[([^\]]+)\]\(\s*([^)\s]+)(?:\s+&quot;[^)]*&quot;)?\s*\)/g, (_m, t: string, url: string) => `<a href="${url}">${t}</a>`)
+    .replace(
+      /\[([^\]]+)\]\(\s*([^)\s]+)(?:\s+&quot;[^)]*&quot;)?\s*\)/g,
+      (_m, t: string, url: string) => `<a href="${url}">${t}</a>`,
+    )
     .replace(/(\*\*|__)(?=\S)([\s\S]+?\S)\1/g, '<strong>$2</strong>')
-    .replace(/(^|[^\w*])\*(?=\S)([^*]+?\S)?\*(?!\*)/g, (_m, pre: string, t: string | undefined) => (t === undefined ? _m : `${pre}<em>${t}</em>`))
+    .replace(/(^|[^\w*])\*(?=\S)([^*]+?\S)?\*(?!\*)/g, (_m, pre: string, t: string | undefined) =>
+      t === undefined ? _m : `${pre}<em>${t}</em>`,
+    )
     .replace(/(^|[^\w])_(?=\S)([^_]+?)_(?!\w)/g, '$1<em>$2</em>');
   return s.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => `<code>${codes[Number(i)]}</code>`);
 }
@@ -195,7 +203,10 @@ export function textArticle(reply: string): TextArticle | null {
   let title: string | null = null;
   const parts: { h2: string; body: string }[] = [];
   if (looksLikeHtml(text)) {
-    let rest = text.replace(/<h1\b[^>]*>([\s\S]*?)<\/h1\s*>/i, (_m, t: string) => ((title = headingText(t) || null), ''));
+    let rest = text.replace(
+      /<h1\b[^>]*>([\s\S]*?)<\/h1\s*>/i,
+      (_m, t: string) => ((title = headingText(t) || null), ''),
+    );
     rest = rest.replace(/^[\s\S]*?<body\b[^>]*>/i, '').replace(/<\/body\s*>[\s\S]*$/i, '');
     const pieces = rest.split(/<h2\b[^>]*>([\s\S]*?)<\/h2\s*>/i);
     parts.push({ h2: '', body: pieces[0]! });
@@ -221,9 +232,12 @@ export function textArticle(reply: string): TextArticle | null {
     }
     for (const s of all) parts.push({ h2: s.h2, body: s.body.join('\n') });
   }
-  const sections = parts.map((p) => articleSection(p.h2, p.body)).filter((s, i) => i > 0 || s.html.replace(/<[^>]*>/g, '').trim());
+  const sections = parts
+    .map((p) => articleSection(p.h2, p.body))
+    .filter((s, i) => i > 0 || s.html.replace(/<[^>]*>/g, '').trim());
   // A lead that is only a line of prose to the reader ("Here is your article:") is not part of it.
-  if (sections[0] && !sections[0].h2 && sections.length > 1 && /^<p>[^<]{0,80}:\s*<\/p>$/.test(sections[0].html)) sections.shift();
+  if (sections[0] && !sections[0].h2 && sections.length > 1 && /^<p>[^<]{0,80}:\s*<\/p>$/.test(sections[0].html))
+    sections.shift();
   if (!sections.some((s) => s.html.replace(/<[^>]*>/g, '').trim() || s.h2)) return null;
   return { title, sections };
 }

@@ -19,7 +19,11 @@ export const MIN_HEADINGLESS_WORDS = 40;
 
 const NO_ARTICLE = 'no article in the reply';
 
-const words = (html: string) => html.replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length;
+const words = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean).length;
 
 export function readArticleReply(reply: string | ReplyEnvelope): ReadResult {
   const env: ReplyEnvelope = typeof reply === 'string' ? { content: reply } : reply;
@@ -35,7 +39,8 @@ export function readArticleReply(reply: string | ReplyEnvelope): ReadResult {
   // JSON that never closed is a cut-off reply, not a document.
   if (/^(?:`{3,}[\w-]*\s*)?[[{]/.test(text)) return read;
   // Prose that is not an article: say so in the function's terms, not as missing JSON.
-  const notAnArticle = (): ReadResult => (read.ok || read.kind === 'not_json' ? { ok: false, kind: 'not_json', reason: NO_ARTICLE } : read);
+  const notAnArticle = (): ReadResult =>
+    read.ok || read.kind === 'not_json' ? { ok: false, kind: 'not_json', reason: NO_ARTICLE } : read;
   const article = textArticle(text);
   if (!article) return notAnArticle();
   const headed = article.title !== null || article.sections.some((s) => s.h2);

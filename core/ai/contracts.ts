@@ -67,6 +67,10 @@ export type ImagePromptsReply = z.output<typeof imagePromptsReply>;
 export function responseFormatFor(fn: TextAiFunction) {
   return {
     type: 'json_schema' as const,
-    json_schema: { name: fn, schema: z.toJSONSchema(REPLY_SCHEMAS[fn], { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>, strict: false },
+    json_schema: {
+      name: fn,
+      schema: z.toJSONSchema(REPLY_SCHEMAS[fn], { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      strict: false,
+    },
   };
 }

@@ -39,10 +39,16 @@ describe('field coercers', () => {
   });
 
   it.each([
-    [['a', 'b'], ['a', 'b']],
+    [
+      ['a', 'b'],
+      ['a', 'b'],
+    ],
     ['a, b; c\nd', ['a', 'b', 'c', 'd']],
     ['["a","b"]', ['a', 'b']],
-    [[1, 'b', null, { keyword: 'c' }], ['1', 'b', 'c']],
+    [
+      [1, 'b', null, { keyword: 'c' }],
+      ['1', 'b', 'c'],
+    ],
     ['', []],
     [42, ['42']],
   ])('asList(%j)', (v, list) => {
@@ -152,12 +158,23 @@ describe('normalizeClusterReply', () => {
 });
 
 describe('normalizeIdeasReply', () => {
-  const idea = { title: 'Raised bed guide', content_type: 'Blog Post', content_structure: 'How To', estimated_word_count: '1,200', outline: [{ h2: 'Why', coverage: 'x' }] };
+  const idea = {
+    title: 'Raised bed guide',
+    content_type: 'Blog Post',
+    content_structure: 'How To',
+    estimated_word_count: '1,200',
+    outline: [{ h2: 'Why', coverage: 'x' }],
+  };
   it('coerces enum labels, numbers, outlines and lists; fills defaults', () => {
     const r = normalizeIdeasReply({
       ideas: [
         idea,
-        { title: '<i>Soil</i>', estimated_word_count: '1.5k', outline: ['Intro', '<b>Mix</b>'], target_keywords: 'soil, compost' },
+        {
+          title: '<i>Soil</i>',
+          estimated_word_count: '1.5k',
+          outline: ['Intro', '<b>Mix</b>'],
+          target_keywords: 'soil, compost',
+        },
         { title: 'Podcast', content_type: 'podcast', estimated_word_count: 900, outline: ['x'] },
         { title: 'No outline', estimated_word_count: 900 },
       ],
@@ -167,7 +184,15 @@ describe('normalizeIdeasReply', () => {
       dropped: 2,
       value: {
         ideas: [
-          { title: 'Raised bed guide', description: '', content_type: 'post', content_structure: 'how-to', target_keywords: [], estimated_word_count: 1200, outline: [{ h2: 'Why', coverage: 'x' }] },
+          {
+            title: 'Raised bed guide',
+            description: '',
+            content_type: 'post',
+            content_structure: 'how-to',
+            target_keywords: [],
+            estimated_word_count: 1200,
+            outline: [{ h2: 'Why', coverage: 'x' }],
+          },
           {
             title: 'Soil',
             description: '',
@@ -188,7 +213,8 @@ describe('normalizeIdeasReply', () => {
   it('fails with a sentence when no idea is usable', () => {
     expect(normalizeIdeasReply({ ideas: [{ title: 'x', estimated_word_count: 'lots', outline: ['a'] }] })).toEqual({
       ok: false,
-      reason: 'no usable ideas in the reply (1 dropped; the first: estimated_word_count is invalid (Invalid input: expected number, received NaN))',
+      reason:
+        'no usable ideas in the reply (1 dropped; the first: estimated_word_count is invalid (Invalid input: expected number, received NaN))',
     });
     expect(normalizeIdeasReply({})).toEqual({ ok: false, reason: 'no ideas in the reply' });
   });
@@ -222,7 +248,9 @@ describe('normalizeContentReply', () => {
   });
 
   it('fails an article with a section it cannot read, and a reply without an article', () => {
-    expect(normalizeContentReply({ ...article, sections: [{ h2: 'Why', html: '<p>x</p>' }, { h2: 'Empty' }] })).toEqual({ ok: false, reason: 'section 2 of the article could not be read' });
+    expect(normalizeContentReply({ ...article, sections: [{ h2: 'Why', html: '<p>x</p>' }, { h2: 'Empty' }] })).toEqual(
+      { ok: false, reason: 'section 2 of the article could not be read' },
+    );
     expect(normalizeContentReply({ result: 'ok' })).toEqual({ ok: false, reason: 'no article in the reply' });
   });
 });
@@ -241,12 +269,18 @@ describe('normalizeImagePromptsReply', () => {
     ).toEqual({
       ok: true,
       dropped: 2,
-      value: { featured: { prompt: 'A cedar raised bed', alt: '' }, in_article: [{ prompt: 'Soil mix', alt: 'Soil', after_section: 2 }] },
+      value: {
+        featured: { prompt: 'A cedar raised bed', alt: '' },
+        in_article: [{ prompt: 'Soil mix', alt: 'Soil', after_section: 2 }],
+      },
     });
   });
 
   it('fails without a featured prompt', () => {
-    expect(normalizeImagePromptsReply({ in_article: [] })).toMatchObject({ ok: false, reason: expect.stringMatching(/^no featured image prompt in the reply/) });
+    expect(normalizeImagePromptsReply({ in_article: [] })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^no featured image prompt in the reply/),
+    });
     expect(normalizeImagePromptsReply('x')).toEqual({ ok: false, reason: 'no image prompts in the reply' });
   });
 });

@@ -71,7 +71,10 @@ export function asPlain(v: unknown, max: number): string | undefined {
 export function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
-  const m = /^\s*(?:~|about|approx\.?|approximately|around)?\s*([+-]?\d{1,3}(?:,\d{3})+|[+-]?\d+)(\.\d+)?\s*(k)?\s*(?:words?)?\s*$/i.exec(v);
+  const m =
+    /^\s*(?:~|about|approx\.?|approximately|around)?\s*([+-]?\d{1,3}(?:,\d{3})+|[+-]?\d+)(\.\d+)?\s*(k)?\s*(?:words?)?\s*$/i.exec(
+      v,
+    );
   if (!m) return undefined;
   const n = Number(m[1]!.replace(/,/g, '') + (m[2] ?? ''));
   if (!Number.isFinite(n)) return undefined;
@@ -104,7 +107,12 @@ export function asList(v: unknown, max: number, plain = true): string[] | undefi
     const raw = isObj(item) ? (item.keyword ?? item.name ?? item.text ?? item.value) : item;
     const s = asString(raw);
     if (s === undefined) continue;
-    const text = plain ? plainText(s, max) : s.replace(/^\s*[-*•]\s+/, '').trim().slice(0, max);
+    const text = plain
+      ? plainText(s, max)
+      : s
+          .replace(/^\s*[-*•]\s+/, '')
+          .trim()
+          .slice(0, max);
     if (text) out.push(text);
   }
   return out;
@@ -155,7 +163,8 @@ function defined(o: Obj): Obj {
 export function listIn(value: unknown, field: string, looksLikeItem: (o: Obj) => boolean, depth = 0): unknown[] | null {
   if (Array.isArray(value)) {
     // [{"clusters": [...]}]: the object, delivered inside an array.
-    if (value.length === 1 && isObj(value[0]) && !looksLikeItem(value[0])) return listIn(value[0], field, looksLikeItem, depth + 1);
+    if (value.length === 1 && isObj(value[0]) && !looksLikeItem(value[0]))
+      return listIn(value[0], field, looksLikeItem, depth + 1);
     return value;
   }
   if (!isObj(value)) return null;
@@ -168,9 +177,11 @@ export function listIn(value: unknown, field: string, looksLikeItem: (o: Obj) =>
   if (isObj(direct)) return [direct];
   if (looksLikeItem(value)) return [value];
   const entries = Object.values(value);
-  if (depth < 2 && entries.length === 1 && isObj(entries[0])) return listIn(entries[0], field, looksLikeItem, depth + 1);
+  if (depth < 2 && entries.length === 1 && isObj(entries[0]))
+    return listIn(entries[0], field, looksLikeItem, depth + 1);
   const arrays = entries.filter(Array.isArray);
-  if (arrays.length === 1 && (arrays[0] as unknown[]).some((x) => isObj(x) && looksLikeItem(x))) return arrays[0] as unknown[];
+  if (arrays.length === 1 && (arrays[0] as unknown[]).some((x) => isObj(x) && looksLikeItem(x)))
+    return arrays[0] as unknown[];
   return null;
 }
 
@@ -189,11 +200,16 @@ function issueSentence(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
   const path = issue.path.join('.');
-  return path ? `${path} ${issue.code === 'invalid_type' && /undefined/.test(issue.message) ? 'is missing' : `is invalid (${issue.message})`}` : issue.message;
+  return path
+    ? `${path} ${issue.code === 'invalid_type' && /undefined/.test(issue.message) ? 'is missing' : `is invalid (${issue.message})`}`
+    : issue.message;
 }
 
 /** Validates each item; the invalid ones are dropped and counted. */
-function keepValid<S extends z.ZodType>(schema: S, items: unknown[]): { kept: z.output<S>[]; dropped: number; firstIssue: string | null } {
+function keepValid<S extends z.ZodType>(
+  schema: S,
+  items: unknown[],
+): { kept: z.output<S>[]; dropped: number; firstIssue: string | null } {
   const kept: z.output<S>[] = [];
   let firstIssue: string | null = null;
   for (const item of items) {
@@ -205,11 +221,14 @@ function keepValid<S extends z.ZodType>(schema: S, items: unknown[]): { kept: z.
 }
 
 const noneUsable = (what: string, dropped: number, issue: string | null) =>
-  dropped ? `no usable ${what} in the reply (${dropped} dropped${issue ? `; the first: ${issue}` : ''})` : `no ${what} in the reply`;
+  dropped
+    ? `no usable ${what} in the reply (${dropped} dropped${issue ? `; the first: ${issue}` : ''})`
+    : `no ${what} in the reply`;
 
 // ------------------------------------------------------------------ auto_cluster
 
-const looksLikeCluster = (o: Obj) => 'keywords' in o && ('name' in o || 'cluster' in o || 'cluster_name' in o || 'title' in o);
+const looksLikeCluster = (o: Obj) =>
+  'keywords' in o && ('name' in o || 'cluster' in o || 'cluster_name' in o || 'title' in o);
 
 export function normalizeClusterReply(value: unknown): Normalized<ClusterReply> {
   const list = listIn(value, 'clusters', looksLikeCluster) ?? [];
@@ -229,13 +248,21 @@ export function normalizeClusterReply(value: unknown): Normalized<ClusterReply> 
 
 // ------------------------------------------------------------------ generate_ideas
 
-const looksLikeIdea = (o: Obj) => ('title' in o || 'idea_title' in o) && ('outline' in o || 'content_type' in o || 'estimated_word_count' in o);
+const looksLikeIdea = (o: Obj) =>
+  ('title' in o || 'idea_title' in o) && ('outline' in o || 'content_type' in o || 'estimated_word_count' in o);
 
 function outlineOf(v: unknown): unknown {
   const list = typeof v === 'string' ? v.split(/\n+/) : v;
   if (!Array.isArray(list)) return v;
   const sections = list
-    .map((s) => (isObj(s) ? { h2: asPlain(pick(s, 'h2', 'heading', 'title'), PLAIN_LIMITS.outline_h2), coverage: asPlain(pick(s, 'coverage', 'description', 'summary'), PLAIN_LIMITS.outline_coverage) } : { h2: asPlain(s, PLAIN_LIMITS.outline_h2) }))
+    .map((s) =>
+      isObj(s)
+        ? {
+            h2: asPlain(pick(s, 'h2', 'heading', 'title'), PLAIN_LIMITS.outline_h2),
+            coverage: asPlain(pick(s, 'coverage', 'description', 'summary'), PLAIN_LIMITS.outline_coverage),
+          }
+        : { h2: asPlain(s, PLAIN_LIMITS.outline_h2) },
+    )
     .map((s) => defined(s))
     .filter((s) => outlineSection.safeParse(s).success);
   return sections;
@@ -252,9 +279,13 @@ export function normalizeIdeasReply(value: unknown): Normalized<IdeasReply> {
       description: asPlain(i.description, PLAIN_LIMITS.idea_description),
       // Missing: the default; present but naming none (or several) of the values: invalid, not guessed.
       content_type: type === undefined || type === '' ? undefined : (asEnum(type, CONTENT_TYPES) ?? String(type)),
-      content_structure: structure === undefined || structure === '' ? undefined : (asEnum(structure, CONTENT_STRUCTURES) ?? String(structure)),
+      content_structure:
+        structure === undefined || structure === ''
+          ? undefined
+          : (asEnum(structure, CONTENT_STRUCTURES) ?? String(structure)),
       target_keywords: asList(pick(i, 'target_keywords', 'keywords'), PLAIN_LIMITS.keyword, false),
-      estimated_word_count: asInt(pick(i, 'estimated_word_count', 'word_count')) ?? pick(i, 'estimated_word_count', 'word_count'),
+      estimated_word_count:
+        asInt(pick(i, 'estimated_word_count', 'word_count')) ?? pick(i, 'estimated_word_count', 'word_count'),
       outline: outlineOf(pick(i, 'outline', 'sections')),
       cluster: asPlain(i.cluster, PLAIN_LIMITS.cluster_name),
     });
@@ -266,7 +297,8 @@ export function normalizeIdeasReply(value: unknown): Normalized<IdeasReply> {
 
 // ------------------------------------------------------------------ generate_content
 
-const looksLikeArticle = (o: Obj) => 'sections' in o || ('title' in o && ('meta_title' in o || 'meta_description' in o));
+const looksLikeArticle = (o: Obj) =>
+  'sections' in o || ('title' in o && ('meta_title' in o || 'meta_description' in o));
 
 export function normalizeContentReply(value: unknown): Normalized<ContentReply> {
   const a = objectIn(value, looksLikeArticle);
@@ -279,7 +311,14 @@ export function normalizeContentReply(value: unknown): Normalized<ContentReply> 
   }
   // A section that can't be read fails the article (never a silently shorter article).
   if (Array.isArray(sections)) {
-    sections = sections.map((s) => (isObj(s) ? defined({ h2: asPlain(pick(s, 'h2', 'heading', 'title'), PLAIN_LIMITS.outline_h2), html: asString(pick(s, 'html', 'content', 'body')) }) : s));
+    sections = sections.map((s) =>
+      isObj(s)
+        ? defined({
+            h2: asPlain(pick(s, 'h2', 'heading', 'title'), PLAIN_LIMITS.outline_h2),
+            html: asString(pick(s, 'html', 'content', 'body')),
+          })
+        : s,
+    );
   }
   const candidate = defined({
     title,
@@ -310,7 +349,9 @@ const promptOf = (p: unknown, withSection: boolean): unknown => {
   return defined({
     prompt: asPlain(pick(p, 'prompt', 'description'), PLAIN_LIMITS.image_prompt),
     alt: asPlain(pick(p, 'alt', 'alt_text'), PLAIN_LIMITS.alt),
-    ...(withSection ? { after_section: asInt(pick(p, 'after_section', 'section')) ?? pick(p, 'after_section', 'section') } : {}),
+    ...(withSection
+      ? { after_section: asInt(pick(p, 'after_section', 'section')) ?? pick(p, 'after_section', 'section') }
+      : {}),
   });
 };
 
@@ -318,10 +359,13 @@ export function normalizeImagePromptsReply(value: unknown): Normalized<ImageProm
   const o = objectIn(value, looksLikePrompts);
   if (!o) return { ok: false, reason: 'no image prompts in the reply' };
   const featured = imagePrompt.safeParse(promptOf(pick(o, 'featured', 'featured_image'), false));
-  if (!featured.success) return { ok: false, reason: `no featured image prompt in the reply (${issueSentence(featured.error)})` };
+  if (!featured.success)
+    return { ok: false, reason: `no featured image prompt in the reply (${issueSentence(featured.error)})` };
   const raw = pick(o, 'in_article', 'in_article_images');
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  const { kept, dropped } = keepValid(inArticlePrompt, list.map((p) => promptOf(p, true)));
+  const { kept, dropped } = keepValid(
+    inArticlePrompt,
+    list.map((p) => promptOf(p, true)),
+  );
   return { ok: true, value: { featured: featured.data, in_article: kept }, dropped };
 }
-

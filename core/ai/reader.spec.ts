@@ -25,9 +25,21 @@ const accepted: [string, string | ReplyEnvelope, unknown][] = [
   ['a fence inside prose', 'Here are the clusters:\n\n```json\n' + Cj + '\n```\n\nLet me know if you need more.', C],
   ['a fence that never closes', '```json\n' + Cj, C],
   ['a second fence after an empty one', '```\n```\n```json\n' + Cj + '\n```', C],
-  ['a fence after a code sample that is not JSON', '```python\nprint(1)\n```\nand the data:\n```json\n' + Cj + '\n```', C],
-  ['a fence inside a JSON string', '{"sections":[{"h2":"Code","html":"<pre>```js\\nx()\\n```</pre>"}]}', { sections: [{ h2: 'Code', html: '<pre>```js\nx()\n```</pre>' }] }],
-  ['a fence inside a JSON string, in a fence', '```json\n{"html":"see ```x``` here"}\n```', { html: 'see ```x``` here' }],
+  [
+    'a fence after a code sample that is not JSON',
+    '```python\nprint(1)\n```\nand the data:\n```json\n' + Cj + '\n```',
+    C,
+  ],
+  [
+    'a fence inside a JSON string',
+    '{"sections":[{"h2":"Code","html":"<pre>```js\\nx()\\n```</pre>"}]}',
+    { sections: [{ h2: 'Code', html: '<pre>```js\nx()\n```</pre>' }] },
+  ],
+  [
+    'a fence inside a JSON string, in a fence',
+    '```json\n{"html":"see ```x``` here"}\n```',
+    { html: 'see ```x``` here' },
+  ],
   // prose and braces around
   ['prose before', 'Sure! Here it is: ' + Cj, C],
   ['prose after', Cj + '\n\nHope that helps.', C],
@@ -42,12 +54,16 @@ const accepted: [string, string | ReplyEnvelope, unknown][] = [
   ['line comments', '{"ideas":[ // the list\n{"title":"A","estimated_word_count":1200}]}', I],
   ['block comments', '{/* n */"ideas":[{"title":"A", /* x */ "estimated_word_count":1200}]}', I],
   ['a comment before the JSON', '// generated\n' + Ij, I],
-  ['comments and trailing commas together', '{\n// generated\n/* fault */ "ideas":[{"title":"A","estimated_word_count":1200,}],\n}', I],
+  [
+    'comments and trailing commas together',
+    '{\n// generated\n/* fault */ "ideas":[{"title":"A","estimated_word_count":1200,}],\n}',
+    I,
+  ],
   ['comment markers inside strings kept', '{"a":"http://x.test/*y*/"}', { a: 'http://x.test/*y*/' }],
   // quotes
   ['smart quotes as delimiters', '{“ideas”:[{“title”:“A”,“estimated_word_count”:1200}]}', I],
   ['smart quotes inside a string stay', '{"title":"The “best” beds"}', { title: 'The “best” beds' }],
-  ['single smart quotes as delimiters', "{‘title’:‘A’}", { title: 'A' }],
+  ['single smart quotes as delimiters', '{‘title’:‘A’}', { title: 'A' }],
   ['Python single-quoted keys and strings', "{'ideas':[{'title':'A','estimated_word_count':1200}]}", I],
   ['an apostrophe inside a double-quoted string', `{"title":"Don't stop"}`, { title: "Don't stop" }],
   ['an escaped single quote in a single-quoted string', "{'title':'Don\\'t stop'}", { title: "Don't stop" }],
@@ -86,21 +102,76 @@ const failing: [string, string | ReplyEnvelope, string, string][] = [
   ['only whitespace', '  \n\t ', 'empty', 'the reply was empty'],
   ['only a BOM', '\uFEFF', 'empty', 'the reply was empty'],
   ['a null content', { content: null }, 'empty', 'the reply was empty'],
-  ['message.refusal', { content: null, refusal: "I can't help with that." }, 'refusal', "the model refused: I can't help with that."],
+  [
+    'message.refusal',
+    { content: null, refusal: "I can't help with that." },
+    'refusal',
+    "the model refused: I can't help with that.",
+  ],
   ['message.refusal wins over content', { content: Cj, refusal: 'No.' }, 'refusal', 'the model refused: No.'],
-  ['an apology only', "I'm sorry, but I can't help with that request.", 'refusal', "the model refused: I'm sorry, but I can't help with that request."],
-  ['a plain refusal', 'I cannot assist with generating that content.', 'refusal', 'the model refused: I cannot assist with generating that content.'],
-  ['an "as an AI" refusal', 'As an AI language model, I am unable to do that.', 'refusal', 'the model refused: As an AI language model, I am unable to do that.'],
-  ['finish_reason length', { content: Cj, finishReason: 'length', tokensOut: 4096 }, 'truncated', 'the reply was cut off at 4,096 tokens'],
-  ['finish_reason length without usage', { content: '{"a":', finishReason: 'length' }, 'truncated', 'the reply was cut off before it ended'],
+  [
+    'an apology only',
+    "I'm sorry, but I can't help with that request.",
+    'refusal',
+    "the model refused: I'm sorry, but I can't help with that request.",
+  ],
+  [
+    'a plain refusal',
+    'I cannot assist with generating that content.',
+    'refusal',
+    'the model refused: I cannot assist with generating that content.',
+  ],
+  [
+    'an "as an AI" refusal',
+    'As an AI language model, I am unable to do that.',
+    'refusal',
+    'the model refused: As an AI language model, I am unable to do that.',
+  ],
+  [
+    'finish_reason length',
+    { content: Cj, finishReason: 'length', tokensOut: 4096 },
+    'truncated',
+    'the reply was cut off at 4,096 tokens',
+  ],
+  [
+    'finish_reason length without usage',
+    { content: '{"a":', finishReason: 'length' },
+    'truncated',
+    'the reply was cut off before it ended',
+  ],
   ['unclosed JSON', '{"ideas":[{"title":"A","estimated_word', 'truncated', 'the reply was cut off before it ended'],
-  ['unclosed JSON with its token count', { content: '{"clusters":[{"name":"A","keywords":["a"]},{"name":"B"', tokensOut: 812 }, 'truncated', 'the reply was cut off at 812 tokens'],
-  ['an unclosed object holding a complete one is not read as the inner one', '{"clusters":[{"name":"A","keywords":["a"]},', 'truncated', 'the reply was cut off before it ended'],
-  ['unclosed JSON after prose', 'Here you go: {"clusters":[{"name":"A"', 'truncated', 'the reply was cut off before it ended'],
-  ['unclosed JSON in an unclosed fence', '```json\n{"clusters":[', 'truncated', 'the reply was cut off before it ended'],
+  [
+    'unclosed JSON with its token count',
+    { content: '{"clusters":[{"name":"A","keywords":["a"]},{"name":"B"', tokensOut: 812 },
+    'truncated',
+    'the reply was cut off at 812 tokens',
+  ],
+  [
+    'an unclosed object holding a complete one is not read as the inner one',
+    '{"clusters":[{"name":"A","keywords":["a"]},',
+    'truncated',
+    'the reply was cut off before it ended',
+  ],
+  [
+    'unclosed JSON after prose',
+    'Here you go: {"clusters":[{"name":"A"',
+    'truncated',
+    'the reply was cut off before it ended',
+  ],
+  [
+    'unclosed JSON in an unclosed fence',
+    '```json\n{"clusters":[',
+    'truncated',
+    'the reply was cut off before it ended',
+  ],
   ['a literal cut off', '{"a":tr', 'truncated', 'the reply was cut off before it ended'],
   ['a string cut off', '{"a":"abc', 'truncated', 'the reply was cut off before it ended'],
-  ['prose without JSON', 'Sure! The first group is about beds and the second about soil.', 'not_json', 'the reply holds no JSON'],
+  [
+    'prose without JSON',
+    'Sure! The first group is about beds and the second about soil.',
+    'not_json',
+    'the reply holds no JSON',
+  ],
   ['a bare string', '"just text"', 'not_json', 'the reply holds no JSON'],
   ['a number', '42', 'not_json', 'the reply holds no JSON'],
   ['broken JSON', '{"a" "b"}', 'not_json', 'the reply holds no JSON'],
@@ -120,7 +191,9 @@ describe('readReply', () => {
 
   it('names the repairs it made', () => {
     const r = readReply('\uFEFFNote:\n```json\n{“a”:1, // c\n}\n```');
-    expect(r.ok && [...r.repairs].sort()).toEqual(['bom', 'code_fence', 'comments', 'smart_quotes', 'surrounding_prose', 'trailing_commas'].sort());
+    expect(r.ok && [...r.repairs].sort()).toEqual(
+      ['bom', 'code_fence', 'comments', 'smart_quotes', 'surrounding_prose', 'trailing_commas'].sort(),
+    );
     expect(readReply(Cj)).toEqual({ ok: true, value: C, repairs: [] });
   });
 

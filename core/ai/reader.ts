@@ -23,13 +23,17 @@ export interface ReplyEnvelope {
 }
 
 export type ReadFailureKind = 'refusal' | 'truncated' | 'empty' | 'not_json';
-export type ReadResult = { ok: true; value: unknown; repairs: string[] } | { ok: false; kind: ReadFailureKind; reason: string };
+export type ReadResult =
+  | { ok: true; value: unknown; repairs: string[] }
+  | { ok: false; kind: ReadFailureKind; reason: string };
 
 const fail = (kind: ReadFailureKind, reason: string): ReadResult => ({ ok: false, kind, reason });
 
 /** "the reply was cut off at 4,096 tokens" (the number when known). */
 export function cutOffSentence(tokens?: number | null): string {
-  return tokens && tokens > 0 ? `the reply was cut off at ${tokens.toLocaleString('en-US')} tokens` : 'the reply was cut off before it ended';
+  return tokens && tokens > 0
+    ? `the reply was cut off at ${tokens.toLocaleString('en-US')} tokens`
+    : 'the reply was cut off before it ended';
 }
 
 /** "the model refused: <its words>" (short). */
@@ -165,9 +169,20 @@ class ParseError extends Error {
 type Parsed = { ok: true; value: unknown; end: number } | { ok: false; truncated: boolean };
 
 /** Delimiters a string may open with, and what closes it. */
-const CLOSERS: Record<string, string> = { '"': '"', "'": "'", '“': '”"', '”': '”"', '‘': "’'", '’': "’'", '„': '“”"', '«': '»' };
+const CLOSERS: Record<string, string> = {
+  '"': '"',
+  "'": "'",
+  '“': '”"',
+  '”': '”"',
+  '‘': "’'",
+  '’': "’'",
+  '„': '“”"',
+  '«': '»',
+};
 /** Per opener: a run of characters that neither close the string, escape, nor need noting. */
-const RUNS: Record<string, RegExp> = Object.fromEntries(Object.entries(CLOSERS).map(([open, close]) => [open, new RegExp(`[^${close}\\\\\\n\\r\\t]+`, 'y')]));
+const RUNS: Record<string, RegExp> = Object.fromEntries(
+  Object.entries(CLOSERS).map(([open, close]) => [open, new RegExp(`[^${close}\\\\\\n\\r\\t]+`, 'y')]),
+);
 
 function parseValue(text: string, start: number, repairs: string[]): Parsed {
   const p = new Parser(text, start, repairs);
@@ -209,7 +224,18 @@ class Parser {
       const ch = t[this.i];
       if (ch === undefined) return;
       const code = ch.charCodeAt(0);
-      if (code === 32 || code === 10 || code === 13 || code === 9 || code === 0xfeff || code === 0x200b || code === 0xa0 || code === 0x0c || code === 0x0b) this.i++;
+      if (
+        code === 32 ||
+        code === 10 ||
+        code === 13 ||
+        code === 9 ||
+        code === 0xfeff ||
+        code === 0x200b ||
+        code === 0xa0 ||
+        code === 0x0c ||
+        code === 0x0b
+      )
+        this.i++;
       else if (ch === '/' && t[this.i + 1] === '/') {
         this.note('comments');
         while (this.i < t.length && t[this.i] !== '\n') this.i++;
@@ -233,10 +259,18 @@ class Parser {
     if (ch === '-' || ch === '+' || ch === '.' || (ch >= '0' && ch <= '9')) return this.number();
     const word = /^[A-Za-z_$][\w$]*/.exec(this.text.slice(this.i, this.i + 20))?.[0];
     if (word === undefined) this.bad();
-    const literals: Record<string, unknown> = { true: true, false: false, null: null, True: true, False: false, None: null };
+    const literals: Record<string, unknown> = {
+      true: true,
+      false: false,
+      null: null,
+      True: true,
+      False: false,
+      None: null,
+    };
     if (!(word in literals)) {
       // "tru" at the very end is a cut-off literal, anything else is not JSON.
-      if (this.i + word.length >= this.text.length && ['true', 'false', 'null'].some((l) => l.startsWith(word))) this.eof();
+      if (this.i + word.length >= this.text.length && ['true', 'false', 'null'].some((l) => l.startsWith(word)))
+        this.eof();
       this.bad();
     }
     if (/^[TFN]/.test(word)) this.note('python_literals');
@@ -327,7 +361,17 @@ class Parser {
       if (ch === '\\') {
         const e = t[this.i + 1];
         if (e === undefined) this.eof();
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', "'": "'" };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+          "'": "'",
+        };
         if (e in simple) {
           out += simple[e];
           this.i += 2;

@@ -56,6 +56,8 @@ describe('SectionStream on a Markdown document', () => {
   });
 
   it('a JSON reply after prose is still read as JSON', () => {
-    expect(new SectionStream().push('Here: {"sections":[{"h2":"A","html":"x"}]}')).toEqual([{ index: 0, h2: 'A', html: 'x' }]);
+    expect(new SectionStream().push('Here: {"sections":[{"h2":"A","html":"x"}]}')).toEqual([
+      { index: 0, h2: 'A', html: 'x' },
+    ]);
   });
 });

@@ -88,7 +88,8 @@ export class SectionStream {
       const h2 = !d.inFence && /^\s*##\s+(.*?)\s*#*\s*$/.exec(line);
       if (h2) {
         // The lead before the first H2 only when it has text (textArticle drops an empty one).
-        if (d.started || d.body.some((l) => l.trim())) out.push({ index: this.emitted++, h2: d.h2, html: d.body.join('\n') });
+        if (d.started || d.body.some((l) => l.trim()))
+          out.push({ index: this.emitted++, h2: d.h2, html: d.body.join('\n') });
         d.h2 = h2[1]!;
         d.body = [];
         d.started = true;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { copyFragment, draftFragment, draftToHtml, htmlToBlocks, htmlToDraft, replaceDraftWithHtml, wordCount } from './index';
+import {
+  copyFragment,
+  draftFragment,
+  draftToHtml,
+  htmlToBlocks,
+  htmlToDraft,
+  replaceDraftWithHtml,
+  wordCount,
+} from './index';
 
 const fresh = () => {
   const doc = new Y.Doc();
@@ -24,7 +32,12 @@ describe('htmlToDraft writes what y-prosemirror writes for Tiptap', () => {
     const { doc, fragment } = fresh();
     htmlToDraft(fragment, `<h2>Why raised beds</h2>${SECTION}`);
     expect(doc.getXmlFragment('default')).toBe(fragment);
-    expect(fragment.toArray().map((n) => (n as Y.XmlElement).nodeName)).toEqual(['heading', 'paragraph', 'bulletList', 'table']);
+    expect(fragment.toArray().map((n) => (n as Y.XmlElement).nodeName)).toEqual([
+      'heading',
+      'paragraph',
+      'bulletList',
+      'table',
+    ]);
     const heading = fragment.get(0) as Y.XmlElement;
     expect(heading.getAttribute('level')).toBe(2); // a number, as ProseMirror's attrs
     const list = fragment.get(2) as Y.XmlElement;
@@ -34,7 +47,12 @@ describe('htmlToDraft writes what y-prosemirror writes for Tiptap', () => {
     const table = fragment.get(3) as Y.XmlElement;
     const headerRow = table.get(0) as Y.XmlElement;
     const th = headerRow.get(0) as Y.XmlElement;
-    expect([headerRow.nodeName, th.nodeName, th.getAttribute('colspan'), th.getAttribute('rowspan')]).toEqual(['tableRow', 'tableHeader', 1, 1]);
+    expect([headerRow.nodeName, th.nodeName, th.getAttribute('colspan'), th.getAttribute('rowspan')]).toEqual([
+      'tableRow',
+      'tableHeader',
+      1,
+      1,
+    ]);
     expect((th.get(0) as Y.XmlElement).nodeName).toBe('paragraph'); // cells hold blocks
     expect(((table.get(1) as Y.XmlElement).get(0) as Y.XmlElement).nodeName).toBe('tableCell');
   });
@@ -43,7 +61,11 @@ describe('htmlToDraft writes what y-prosemirror writes for Tiptap', () => {
     const { fragment } = fresh();
     htmlToDraft(fragment, '<p>a <strong>b <em>c</em></strong> <a href="https://x.test/">d</a> <code>e</code><br>f</p>');
     const p = fragment.get(0) as Y.XmlElement;
-    expect(p.toArray().map((n) => (n instanceof Y.XmlText ? 'text' : (n as Y.XmlElement).nodeName))).toEqual(['text', 'hardBreak', 'text']);
+    expect(p.toArray().map((n) => (n instanceof Y.XmlText ? 'text' : (n as Y.XmlElement).nodeName))).toEqual([
+      'text',
+      'hardBreak',
+      'text',
+    ]);
     expect((p.get(0) as Y.XmlText).toDelta()).toEqual([
       { insert: 'a ' },
       { insert: 'b ', attributes: { bold: {} } },
@@ -106,18 +128,27 @@ describe('round trips', () => {
     expect(roundTrip('  loose <b>text</b>  ')).toBe('<p>loose <strong>text</strong></p>');
     expect(roundTrip('<p>  many   spaces\n and\tlines  </p>')).toBe('<p>many spaces and lines</p>');
     expect(roundTrip('<ul><li><p>wrapped</p></li></ul>')).toBe('<ul><li>wrapped</li></ul>');
-    expect(roundTrip('<ul><li><ul><li>only nested</li></ul></li></ul>')).toBe('<ul><li><ul><li>only nested</li></ul></li></ul>');
+    expect(roundTrip('<ul><li><ul><li>only nested</li></ul></li></ul>')).toBe(
+      '<ul><li><ul><li>only nested</li></ul></li></ul>',
+    );
     expect(roundTrip('<blockquote>bare quote</blockquote>')).toBe('<blockquote><p>bare quote</p></blockquote>');
-    expect(roundTrip('<p>before<img src="https://x/i.png" alt="i">after</p>')).toBe('<p>before</p><img src="https://x/i.png" alt="i"><p>after</p>');
-    expect(roundTrip('<figure><img src="https://x/y.png" alt="y"><figcaption>Caption</figcaption></figure>')).toBe('<img src="https://x/y.png" alt="y"><p>Caption</p>');
+    expect(roundTrip('<p>before<img src="https://x/i.png" alt="i">after</p>')).toBe(
+      '<p>before</p><img src="https://x/i.png" alt="i"><p>after</p>',
+    );
+    expect(roundTrip('<figure><img src="https://x/y.png" alt="y"><figcaption>Caption</figcaption></figure>')).toBe(
+      '<img src="https://x/y.png" alt="y"><p>Caption</p>',
+    );
     expect(roundTrip('<pre>\nkeeps  spacing\n</pre>')).toBe('<pre><code>keeps  spacing\n</code></pre>');
-    expect(roundTrip('<table><tr><td>1<td>2</table>')).toBe('<table><tbody><tr><td>1</td><td>2</td></tr></tbody></table>');
+    expect(roundTrip('<table><tr><td>1<td>2</table>')).toBe(
+      '<table><tbody><tr><td>1</td><td>2</td></tr></tbody></table>',
+    );
     expect(roundTrip('<li>stray item</li><td>stray cell</td>')).toBe('<p>stray item</p><p>stray cell</p>');
     expect(roundTrip('<p>a<br> b <br>c</p>')).toBe('<p>a<br>b<br>c</p>');
   });
 
   it('sanitizes on the way in', () => {
-    const html = '<p onclick="x()">ok<script>alert(1)</script> <a href="javascript:alert(1)">bad link</a> <img src="data:image/png;base64,AA" alt="x"></p><style>p{}</style><iframe src="https://evil"></iframe>';
+    const html =
+      '<p onclick="x()">ok<script>alert(1)</script> <a href="javascript:alert(1)">bad link</a> <img src="data:image/png;base64,AA" alt="x"></p><style>p{}</style><iframe src="https://evil"></iframe>';
     expect(roundTrip(html)).toBe('<p>ok bad link</p>');
     expect(JSON.stringify(htmlToBlocks(html))).not.toMatch(/script|javascript|data:|onclick/);
   });
@@ -148,7 +179,9 @@ describe('draftToHtml reads any document the editor can write', () => {
       t2.insert(6, ' evil', { link: { href: 'javascript:alert(1)' } });
       t2.insert(11, ' <script>', { 'comment--abcdEFGH': { id: 1 }, bold: {} });
     });
-    expect(draftToHtml(fragment)).toBe('<p>task text</p><p>struck evil<strong> &lt;script&gt;</strong></p><h2>deep heading</h2>');
+    expect(draftToHtml(fragment)).toBe(
+      '<p>task text</p><p>struck evil<strong> &lt;script&gt;</strong></p><h2>deep heading</h2>',
+    );
   });
 
   it('reads an inline image (Image configured inline) by splitting its paragraph', () => {
@@ -168,7 +201,10 @@ describe('draftToHtml reads any document the editor can write', () => {
 describe('wordCount', () => {
   it('counts words across blocks, cells and line breaks', () => {
     const { fragment } = fresh();
-    htmlToDraft(fragment, '<h2>Two words</h2><p>three<br>more words</p><ul><li>a</li><li>b c</li></ul><table><tr><td>x</td><td>y</td></tr></table>');
+    htmlToDraft(
+      fragment,
+      '<h2>Two words</h2><p>three<br>more words</p><ul><li>a</li><li>b c</li></ul><table><tr><td>x</td><td>y</td></tr></table>',
+    );
     expect(wordCount(fragment)).toBe(2 + 3 + 3 + 2);
   });
 

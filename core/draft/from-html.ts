@@ -7,13 +7,44 @@
  */
 import { sanitizeHtml } from '../html/sanitize';
 import { tokenize } from '../html/tokenize';
-import { paragraph, sameMarks, text, type DraftBlock, type DraftInline, type DraftListItem, type DraftMark, type DraftTableCell, type DraftTableRow, type HeadingLevel } from './schema';
+import {
+  paragraph,
+  sameMarks,
+  text,
+  type DraftBlock,
+  type DraftInline,
+  type DraftListItem,
+  type DraftMark,
+  type DraftTableCell,
+  type DraftTableRow,
+  type HeadingLevel,
+} from './schema';
 
 type Node = { tag: string; attrs: Record<string, string>; children: Node[] } | string;
 type Element = Exclude<Node, string>;
 
 const VOID = new Set(['br', 'hr', 'img']);
-const BLOCK_TAGS = new Set(['p', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption', 'hr', 'pre', 'img']);
+const BLOCK_TAGS = new Set([
+  'p',
+  'h2',
+  'h3',
+  'h4',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'figure',
+  'figcaption',
+  'hr',
+  'pre',
+  'img',
+]);
 
 /** Sanitized HTML is balanced, so a plain stack builds its tree. */
 function parse(html: string): Node[] {
@@ -101,7 +132,13 @@ function markOf(el: Element): DraftMark | null {
 }
 
 /** Inline nodes of `nodes` into `run`; images (block nodes) flush the run and land in `out`. */
-function readInline(nodes: Node[], marks: DraftMark[], run: InlineRun, out: DraftBlock[], make?: (content: DraftInline[]) => DraftBlock) {
+function readInline(
+  nodes: Node[],
+  marks: DraftMark[],
+  run: InlineRun,
+  out: DraftBlock[],
+  make?: (content: DraftInline[]) => DraftBlock,
+) {
   for (const node of nodes) {
     if (typeof node === 'string') {
       run.push(text(collapse(node), marks));
@@ -205,7 +242,8 @@ function listItems(list: Element): DraftListItem[] {
   const items: DraftListItem[] = [];
   let loose: Node[] = [];
   const flushLoose = () => {
-    if (loose.some((n) => typeof n !== 'string' || n.trim())) items.push({ type: 'listItem', content: filled(readBlocks(loose), true) });
+    if (loose.some((n) => typeof n !== 'string' || n.trim()))
+      items.push({ type: 'listItem', content: filled(readBlocks(loose), true) });
     loose = [];
   };
   for (const child of list.children) {
@@ -227,7 +265,11 @@ function tableRows(table: Element): DraftTableRow[] {
       else if (n.tag === 'tr') {
         const cells: DraftTableCell[] = n.children
           .filter((c): c is Element => typeof c !== 'string' && (c.tag === 'th' || c.tag === 'td'))
-          .map((c) => ({ type: c.tag === 'th' ? 'tableHeader' : 'tableCell', attrs: { colspan: 1, rowspan: 1 }, content: filled(readBlocks(c.children)) }));
+          .map((c) => ({
+            type: c.tag === 'th' ? 'tableHeader' : 'tableCell',
+            attrs: { colspan: 1, rowspan: 1 },
+            content: filled(readBlocks(c.children)),
+          }));
         if (cells.length) rows.push({ type: 'tableRow', content: cells });
       }
     }

@@ -30,7 +30,11 @@ export type DraftInline = DraftText | { type: 'hardBreak' };
 export type HeadingLevel = 1 | 2 | 3 | 4 | 5 | 6;
 
 export type DraftListItem = { type: 'listItem'; content: DraftBlock[] };
-export type DraftTableCell = { type: 'tableHeader' | 'tableCell'; attrs: { colspan: number; rowspan: number }; content: DraftBlock[] };
+export type DraftTableCell = {
+  type: 'tableHeader' | 'tableCell';
+  attrs: { colspan: number; rowspan: number };
+  content: DraftBlock[];
+};
 export type DraftTableRow = { type: 'tableRow'; content: DraftTableCell[] };
 
 export type DraftBlock =
@@ -45,10 +49,16 @@ export type DraftBlock =
   | { type: 'table'; content: DraftTableRow[] };
 
 /** Every node name a draft may hold (the y-prosemirror element names). */
-export type DraftNodeName = DraftBlock['type'] | DraftListItem['type'] | DraftTableRow['type'] | DraftTableCell['type'] | 'hardBreak';
+export type DraftNodeName =
+  | DraftBlock['type']
+  | DraftListItem['type']
+  | DraftTableRow['type']
+  | DraftTableCell['type']
+  | 'hardBreak';
 
 export const paragraph = (content: DraftInline[] = []): DraftBlock => ({ type: 'paragraph', content });
-export const text = (value: string, marks?: DraftMark[]): DraftText => (marks?.length ? { type: 'text', text: value, marks } : { type: 'text', text: value });
+export const text = (value: string, marks?: DraftMark[]): DraftText =>
+  marks?.length ? { type: 'text', text: value, marks } : { type: 'text', text: value };
 
 export function sameMark(a: DraftMark, b: DraftMark): boolean {
   if (a.type !== b.type) return false;

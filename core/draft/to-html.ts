@@ -87,10 +87,12 @@ function containerToHtml(blocks: DraftBlock[]): string {
 
 function tableToHtml(rows: DraftTableRow[]): string {
   const rowHtml = (row: DraftTableRow) =>
-    `<tr>${row.content.map((cell) => {
-      const tag = cell.type === 'tableHeader' ? 'th' : 'td';
-      return `<${tag}>${containerToHtml(cell.content)}</${tag}>`;
-    }).join('')}</tr>`;
+    `<tr>${row.content
+      .map((cell) => {
+        const tag = cell.type === 'tableHeader' ? 'th' : 'td';
+        return `<${tag}>${containerToHtml(cell.content)}</${tag}>`;
+      })
+      .join('')}</tr>`;
   let head = 0;
   while (head < rows.length && rows[head]!.content.every((c) => c.type === 'tableHeader')) head++;
   if (head === rows.length) head = 0; // all header cells: keep them in the body

@@ -7,7 +7,21 @@
  * extension added later); unknown nodes are read for their content, unknown marks are ignored.
  */
 import * as Y from 'yjs';
-import { DRAFT_FRAGMENT, paragraph, sameMarks, sortMarks, text, type DraftBlock, type DraftInline, type DraftListItem, type DraftMark, type DraftTableCell, type DraftTableRow, type DraftText, type HeadingLevel } from './schema';
+import {
+  DRAFT_FRAGMENT,
+  paragraph,
+  sameMarks,
+  sortMarks,
+  text,
+  type DraftBlock,
+  type DraftInline,
+  type DraftListItem,
+  type DraftMark,
+  type DraftTableCell,
+  type DraftTableRow,
+  type DraftText,
+  type HeadingLevel,
+} from './schema';
 
 type Attrs = { [key: string]: string | number | object | null };
 type YNode = Y.XmlElement | Y.XmlText;
@@ -53,7 +67,10 @@ function inlineToY(content: DraftInline[]): YNode[] {
     if (!run.length) return;
     const t = new Y.XmlText();
     // sanitize: false keeps a trailing newline (Yjs strips it by default, for Quill).
-    t.applyDelta(run.map((r) => ({ insert: r.text, attributes: markAttributes(r.marks) })), { sanitize: false });
+    t.applyDelta(
+      run.map((r) => ({ insert: r.text, attributes: markAttributes(r.marks) })),
+      { sanitize: false },
+    );
     out.push(t);
     run = [];
   };
@@ -97,7 +114,8 @@ export function blockToY(block: DraftBlock): Y.XmlElement {
 
 const listItemToY = (item: DraftListItem) => element('listItem', {}, item.content.map(blockToY));
 const rowToY = (row: DraftTableRow) => element('tableRow', {}, row.content.map(cellToY));
-const cellToY = (cell: DraftTableCell) => element(cell.type, { colspan: cell.attrs.colspan, rowspan: cell.attrs.rowspan }, cell.content.map(blockToY));
+const cellToY = (cell: DraftTableCell) =>
+  element(cell.type, { colspan: cell.attrs.colspan, rowspan: cell.attrs.rowspan }, cell.content.map(blockToY));
 
 /** Appends blocks at the end of the fragment (one transaction when the fragment is in a doc). */
 export function appendBlocks(fragment: Y.XmlFragment, blocks: DraftBlock[], origin?: unknown) {
@@ -122,7 +140,10 @@ export function replaceBlocks(fragment: Y.XmlFragment, blocks: DraftBlock[], ori
  * version), keeping every node and attribute the editor wrote, known to this module or not.
  */
 export function copyFragment(target: Y.XmlFragment, source: Y.XmlFragment, origin?: unknown) {
-  const copies = source.toArray().map((n) => (n instanceof Y.XmlElement || n instanceof Y.XmlText ? n.clone() : null)).filter((n) => n !== null);
+  const copies = source
+    .toArray()
+    .map((n) => (n instanceof Y.XmlElement || n instanceof Y.XmlText ? n.clone() : null))
+    .filter((n) => n !== null);
   const apply = () => {
     if (target.length) target.delete(0, target.length);
     if (copies.length) target.insert(0, copies as YNode[]);
@@ -214,7 +235,10 @@ function listItemsOf(el: Y.XmlElement): DraftListItem[] {
   return el
     .toArray()
     .filter(isElement)
-    .map((child) => ({ type: 'listItem' as const, content: withParagraph(child.nodeName === 'listItem' ? blocksOf(child) : blocksOf(child, [], true)) }));
+    .map((child) => ({
+      type: 'listItem' as const,
+      content: withParagraph(child.nodeName === 'listItem' ? blocksOf(child) : blocksOf(child, [], true)),
+    }));
 }
 
 function rowsOf(el: Y.XmlElement): DraftTableRow[] {
@@ -262,7 +286,11 @@ export function blocksOf(container: Y.XmlFragment | Y.XmlElement, out: DraftBloc
         out.push({ type: 'bulletList', content: listItemsOf(child) });
         break;
       case 'orderedList':
-        out.push({ type: 'orderedList', attrs: { start: Math.max(1, Math.round(Number(child.getAttribute('start') ?? 1)) || 1) }, content: listItemsOf(child) });
+        out.push({
+          type: 'orderedList',
+          attrs: { start: Math.max(1, Math.round(Number(child.getAttribute('start') ?? 1)) || 1) },
+          content: listItemsOf(child),
+        });
         break;
       case 'blockquote':
         out.push({ type: 'blockquote', content: withParagraph(blocksOf(child)) });
@@ -270,7 +298,13 @@ export function blocksOf(container: Y.XmlFragment | Y.XmlElement, out: DraftBloc
       case 'codeBlock': {
         const value = child
           .toArray()
-          .map((n) => (n instanceof Y.XmlText ? textOf(n).map((t) => t.text).join('') : ''))
+          .map((n) =>
+            n instanceof Y.XmlText
+              ? textOf(n)
+                  .map((t) => t.text)
+                  .join('')
+              : '',
+          )
           .join('');
         out.push({ type: 'codeBlock', content: value ? [text(value)] : [] });
         break;

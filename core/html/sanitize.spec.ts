@@ -15,7 +15,9 @@ describe('sanitizeHtml', () => {
 
   it('removes script, style and other active content with everything inside', () => {
     expect(sanitizeHtml('<p>a</p><script>alert(1)</script><style>p{}</style><p>b</p>')).toBe('<p>a</p><p>b</p>');
-    expect(sanitizeHtml('<p>x<SCRIPT type="text/javascript">document.write("<p>no</p>")</SCRIPT>y</p>')).toBe('<p>xy</p>');
+    expect(sanitizeHtml('<p>x<SCRIPT type="text/javascript">document.write("<p>no</p>")</SCRIPT>y</p>')).toBe(
+      '<p>xy</p>',
+    );
     expect(sanitizeHtml('<iframe src="https://evil"></iframe><object data="x"><p>in</p></object>ok')).toBe('ok');
     expect(sanitizeHtml('<svg><svg><script>1</script></svg><p>still svg</p></svg><p>after</p>')).toBe('<p>after</p>');
     expect(sanitizeHtml('<template><p>t</p></template><noscript><p>n</p></noscript>x')).toBe('x');
@@ -24,8 +26,12 @@ describe('sanitizeHtml', () => {
 
   it('drops event handlers, style, class, ids and data attributes', () => {
     expect(sanitizeHtml('<p onclick="x()" style="color:red" class="c" id="i" data-x="1">t</p>')).toBe('<p>t</p>');
-    expect(sanitizeHtml('<img src="https://x/y.png" onerror="alert(1)" alt="a" width="9">')).toBe('<img src="https://x/y.png" alt="a">');
-    expect(sanitizeHtml('<a href="https://x" onmouseover=alert(1) target=_blank>t</a>')).toBe('<a href="https://x">t</a>');
+    expect(sanitizeHtml('<img src="https://x/y.png" onerror="alert(1)" alt="a" width="9">')).toBe(
+      '<img src="https://x/y.png" alt="a">',
+    );
+    expect(sanitizeHtml('<a href="https://x" onmouseover=alert(1) target=_blank>t</a>')).toBe(
+      '<a href="https://x">t</a>',
+    );
   });
 
   it('refuses javascript:, data: and other schemes, however they are disguised', () => {
@@ -52,18 +58,24 @@ describe('sanitizeHtml', () => {
   });
 
   it('re-serializes attributes so quotes cannot break out', () => {
-    expect(sanitizeHtml(`<img src='https://x/a.png' alt='a" onerror="alert(1)'>`)).toBe('<img src="https://x/a.png" alt="a&quot; onerror=&quot;alert(1)">');
+    expect(sanitizeHtml(`<img src='https://x/a.png' alt='a" onerror="alert(1)'>`)).toBe(
+      '<img src="https://x/a.png" alt="a&quot; onerror=&quot;alert(1)">',
+    );
     expect(sanitizeHtml('<a href=https://x/?q=<b>>t</a>')).toBe('<a href="https://x/?q=&lt;b">&gt;t</a>');
     expect(sanitizeHtml('<p title="x>y">z</p>')).toBe('<p>z</p>');
   });
 
   it('escapes stray angle brackets and ampersands in text but keeps entities', () => {
-    expect(sanitizeHtml('<p>1 < 2 & 3 > 2 &amp; &nbsp; &#169; &copy</p>')).toBe('<p>1 &lt; 2 &amp; 3 &gt; 2 &amp; &nbsp; &#169; &amp;copy</p>');
+    expect(sanitizeHtml('<p>1 < 2 & 3 > 2 &amp; &nbsp; &#169; &copy</p>')).toBe(
+      '<p>1 &lt; 2 &amp; 3 &gt; 2 &amp; &nbsp; &#169; &amp;copy</p>',
+    );
     expect(sanitizeHtml('&lt;script&gt;alert(1)&lt;/script&gt;')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('drops comments, doctypes and CDATA', () => {
-    expect(sanitizeHtml('<!DOCTYPE html><!-- <script>x</script> --><p>a</p><![CDATA[<b>x</b>]]>')).toBe('<p>a</p>x]]&gt;');
+    expect(sanitizeHtml('<!DOCTYPE html><!-- <script>x</script> --><p>a</p><![CDATA[<b>x</b>]]>')).toBe(
+      '<p>a</p>x]]&gt;',
+    );
     expect(sanitizeHtml('<p>a<!-- unterminated <script>')).toBe('<p>a</p>');
   });
 
@@ -79,8 +91,12 @@ describe('sanitizeHtml', () => {
     expect(sanitizeHtml('<p>a<p>b')).toBe('<p>a</p><p>b</p>');
     expect(sanitizeHtml('<p>a<h2>b</h2>')).toBe('<p>a</p><h2>b</h2>');
     expect(sanitizeHtml('</strong>x</em><em>y')).toBe('x<em>y</em>');
-    expect(sanitizeHtml('<a href="https://a">1<a href="https://b">2</a>')).toBe('<a href="https://a">1</a><a href="https://b">2</a>');
-    expect(sanitizeHtml('<table><tr><td>1<td>2<tr><td>3</table>')).toBe('<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>');
+    expect(sanitizeHtml('<a href="https://a">1<a href="https://b">2</a>')).toBe(
+      '<a href="https://a">1</a><a href="https://b">2</a>',
+    );
+    expect(sanitizeHtml('<table><tr><td>1<td>2<tr><td>3</table>')).toBe(
+      '<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>',
+    );
   });
 
   it('drops an unterminated tag at the end, as a browser does', () => {
@@ -118,6 +134,8 @@ describe('htmlToText and deriveExcerpt', () => {
     const excerpt = deriveExcerpt(html, 100);
     expect(excerpt.length).toBeLessThanOrEqual(100);
     expect(excerpt.endsWith('word…')).toBe(true);
-    expect(deriveExcerpt('<p>Growing tomatoes in pots is <strong>easy</strong>.</p>')).toBe('Growing tomatoes in pots is easy.');
+    expect(deriveExcerpt('<p>Growing tomatoes in pots is <strong>easy</strong>.</p>')).toBe(
+      'Growing tomatoes in pots is easy.',
+    );
   });
 });

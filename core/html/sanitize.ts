@@ -18,8 +18,32 @@ import { decodeEntities, escapeAttribute, escapeRawText } from './entities';
 import { tokenize } from './tokenize';
 
 export const ALLOWED_TAGS = [
-  'p', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'strong', 'em', 'b', 'i', 'a', 'blockquote',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img', 'figure', 'figcaption', 'br', 'hr', 'code', 'pre',
+  'p',
+  'h2',
+  'h3',
+  'h4',
+  'ul',
+  'ol',
+  'li',
+  'strong',
+  'em',
+  'b',
+  'i',
+  'a',
+  'blockquote',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'img',
+  'figure',
+  'figcaption',
+  'br',
+  'hr',
+  'code',
+  'pre',
 ] as const;
 export type AllowedTag = (typeof ALLOWED_TAGS)[number];
 
@@ -35,18 +59,91 @@ export interface SanitizeOptions {
 
 const ALLOWED = new Set<string>(ALLOWED_TAGS);
 const RENAMED: Record<string, AllowedTag> = { h1: 'h2', h5: 'h4', h6: 'h4' };
-const VOID = new Set(['br', 'hr', 'img', 'area', 'base', 'col', 'embed', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'br',
+  'hr',
+  'img',
+  'area',
+  'base',
+  'col',
+  'embed',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 /** Removed together with everything inside them. */
 const DROPPED_WITH_CONTENT = new Set([
-  'script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript',
-  'template', 'svg', 'math', 'head', 'object', 'applet', 'frameset', 'select', 'canvas', 'audio', 'video', 'button',
+  'script',
+  'style',
+  'textarea',
+  'title',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'head',
+  'object',
+  'applet',
+  'frameset',
+  'select',
+  'canvas',
+  'audio',
+  'video',
+  'button',
 ]);
 /** Unknown block-level tags: unwrapped with a line break on each side, so words don't run together. */
 const UNKNOWN_BLOCK = new Set([
-  'div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'address', 'details', 'summary',
-  'dl', 'dt', 'dd', 'center', 'form', 'fieldset', 'legend', 'hgroup', 'caption', 'body', 'html',
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'aside',
+  'nav',
+  'address',
+  'details',
+  'summary',
+  'dl',
+  'dt',
+  'dd',
+  'center',
+  'form',
+  'fieldset',
+  'legend',
+  'hgroup',
+  'caption',
+  'body',
+  'html',
 ]);
-const BLOCK = new Set(['p', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption', 'hr', 'pre']);
+const BLOCK = new Set([
+  'p',
+  'h2',
+  'h3',
+  'h4',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'figure',
+  'figcaption',
+  'hr',
+  'pre',
+]);
 /** An implied end tag never reaches past these (a <p> inside <li> doesn't close an outer <p>). */
 const SCOPE = ['li', 'td', 'th', 'blockquote', 'figure', 'figcaption', 'table'];
 const REL_TOKENS = new Set(['nofollow', 'noopener', 'noreferrer', 'sponsored', 'ugc', 'external']);
@@ -69,12 +166,19 @@ export function safeUrl(raw: string, kind: UrlKind): string | null {
   return url;
 }
 
-function allowedAttributes(tag: AllowedTag, attrs: Record<string, string>, opts: SanitizeOptions): Record<string, string> | null {
+function allowedAttributes(
+  tag: AllowedTag,
+  attrs: Record<string, string>,
+  opts: SanitizeOptions,
+): Record<string, string> | null {
   switch (tag) {
     case 'a': {
       const href = safeUrl(attrs.href ?? '', 'href');
       if (href === null) return null;
-      const rel = (attrs.rel ?? '').toLowerCase().split(/\s+/).filter((t) => REL_TOKENS.has(t));
+      const rel = (attrs.rel ?? '')
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((t) => REL_TOKENS.has(t));
       return rel.length ? { href, rel: rel.join(' ') } : { href };
     }
     case 'img': {

@@ -9,7 +9,9 @@ describe('tokenize', () => {
       { kind: 'text', text: 'x & y', raw: 'x &amp; y' },
       { kind: 'close', tag: 'p' },
     ]);
-    expect(tokenize('<img src="a&#46;png"/>')).toEqual([{ kind: 'open', tag: 'img', attrs: { src: 'a.png' }, selfClosing: true }]);
+    expect(tokenize('<img src="a&#46;png"/>')).toEqual([
+      { kind: 'open', tag: 'img', attrs: { src: 'a.png' }, selfClosing: true },
+    ]);
   });
 
   it('keeps markup inside raw-text elements as text', () => {

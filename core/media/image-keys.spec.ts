@@ -10,7 +10,11 @@ describe('image keys', () => {
   });
 
   it('reads the folder and the image id back from a key or any src that shows one', () => {
-    for (const src of ['accounts/1/sites/2/images/42/j.png', '/media/accounts/1/sites/2/images/42/j.png', 'https://app.example/media/accounts/1/sites/2/images/42/j.png']) {
+    for (const src of [
+      'accounts/1/sites/2/images/42/j.png',
+      '/media/accounts/1/sites/2/images/42/j.png',
+      'https://app.example/media/accounts/1/sites/2/images/42/j.png',
+    ]) {
       expect(folderOfImageKey(src)).toBe('accounts/1/sites/2/images/42/');
       expect(imageIdOfSrc(src)).toBe(42);
     }

@@ -52,7 +52,13 @@ describe('safeNextPath', () => {
   });
 
   it('reads ?next= the way the sign-in page does (decoded once by URLSearchParams)', () => {
-    for (const query of ['next=/%09/evil.example', 'next=%2F%2Fevil.example', 'next=/%5Cevil.example', 'next=https%3A%2F%2Fevil.example', 'next=javascript%3Aalert(1)']) {
+    for (const query of [
+      'next=/%09/evil.example',
+      'next=%2F%2Fevil.example',
+      'next=/%5Cevil.example',
+      'next=https%3A%2F%2Fevil.example',
+      'next=javascript%3Aalert(1)',
+    ]) {
       const url = new URL(`${APP}/signin?${query}`);
       expect(safeNextPath(url.searchParams.get('next'), url.origin), query).toBe('/');
     }

@@ -36,4 +36,8 @@ export function closeMessage(code: number): string | null {
 }
 
 /** Codes after which reconnecting (with a fresh ticket) is pointless until the user acts. */
-export const FINAL_CLOSE_CODES: readonly number[] = [CLOSE_ACCESS_REVOKED, CLOSE_DOCUMENT_TOO_LARGE, CLOSE_TOO_MANY_SOCKETS];
+export const FINAL_CLOSE_CODES: readonly number[] = [
+  CLOSE_ACCESS_REVOKED,
+  CLOSE_DOCUMENT_TOO_LARGE,
+  CLOSE_TOO_MANY_SOCKETS,
+];

@@ -49,7 +49,11 @@ describe('mergeJob', () => {
 
 describe('applySnapshot', () => {
   it('takes the snapshot, but keeps newer local versions and active jobs it does not list yet', () => {
-    const local = [job('newer', { updated_at: 20, progress: 90 }), job('adopted', { status: 'queued' }), job('old-done', { status: 'succeeded' })];
+    const local = [
+      job('newer', { updated_at: 20, progress: 90 }),
+      job('adopted', { status: 'queued' }),
+      job('old-done', { status: 'succeeded' }),
+    ];
     const snapshot = [job('newer', { updated_at: 10, progress: 50 }), job('other', { created_at: 500 })];
     const list = applySnapshot(local, snapshot);
     expect(list.map((j) => j.id).sort()).toEqual(['adopted', 'newer', 'other']);

@@ -3,12 +3,7 @@
  * Tenant data (sites and everything under them) lives in the account shards, see `shard.ts`.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import {
-  ACCOUNT_STATUSES,
-  ROLES,
-  SUBSCRIPTION_STATUSES,
-  USER_STATUSES,
-} from '../domain/enums';
+import { ACCOUNT_STATUSES, ROLES, SUBSCRIPTION_STATUSES, USER_STATUSES } from '../domain/enums';
 import { bool, createdAt, id, timestamp, updatedAt } from './columns';
 
 export const plans = sqliteTable('plans', {

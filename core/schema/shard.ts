@@ -569,7 +569,9 @@ export const siteIntegrations = sqliteTable(
     id: id(),
     ...siteScoped(),
     platform: text({ enum: E.INTEGRATION_PLATFORMS }).notNull(),
-    platform_type: text({ enum: ['cms', 'ecommerce', 'custom_api'] }).notNull().default('cms'),
+    platform_type: text({ enum: ['cms', 'ecommerce', 'custom_api'] })
+      .notNull()
+      .default('cms'),
     config: json().notNull().default({}),
     credentials_enc: text(),
     is_active: bool().notNull().default(true),

@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../api/envelope';
 
-export const id = z.coerce.number().int('Must be a whole number.').positive('Must be a positive id.').max(Number.MAX_SAFE_INTEGER);
+export const id = z.coerce
+  .number()
+  .int('Must be a whole number.')
+  .positive('Must be a positive id.')
+  .max(Number.MAX_SAFE_INTEGER);
 
 /** `?page=&page_size=&search=&ordering=`: what every list accepts before its own filters. */
 export const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe('1-based page number'),
-  page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(`Rows per page (max ${MAX_PAGE_SIZE})`),
+  page_size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(`Rows per page (max ${MAX_PAGE_SIZE})`),
   search: z.string().trim().max(200).optional().describe('Case-insensitive text search'),
   ordering: z.string().trim().max(100).optional().describe('Field to order by; prefix with - for descending'),
 });
@@ -21,7 +31,10 @@ export const domain = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'A domain such as example.com, without https:// or a path.');
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'A domain such as example.com, without https:// or a path.',
+  );
 
 /** Turns a display name into a URL slug ("Health & Fitness" → "health-fitness"). */
 export function slugify(value: string): string {

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { id } from './common';
 
 export const createVersionBody = z.object({
-  name: z.string().trim().min(1, 'Required.').max(120, 'At most 120 characters.').describe('A name for this version, e.g. "Before legal review"'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Required.')
+    .max(120, 'At most 120 characters.')
+    .describe('A name for this version, e.g. "Before legal review"'),
 });
 
 export const createContentBody = z.object({

@@ -52,12 +52,22 @@ export const keywordListQuery = listQuery.extend({
 });
 export type KeywordListQuery = z.output<typeof keywordListQuery>;
 
-export const idsBody = z.object({ ids: z.array(id).min(1, 'Select at least one.').max(10_000, 'At most 10,000 at once.') });
+export const idsBody = z.object({
+  ids: z.array(id).min(1, 'Select at least one.').max(10_000, 'At most 10,000 at once.'),
+});
 export const bulkKeywordStatusBody = idsBody.extend({ status: z.enum(KEYWORD_STATUSES) });
 
-export const createClusterBody = z.object({ ...placement, name: z.string().trim().min(1).max(120), description: description.optional() });
+export const createClusterBody = z.object({
+  ...placement,
+  name: z.string().trim().min(1).max(120),
+  description: description.optional(),
+});
 export const updateClusterBody = z
-  .object({ name: z.string().trim().min(1).max(120).optional(), description: description.optional(), status: z.enum(CLUSTER_STATUSES).optional() })
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: description.optional(),
+    status: z.enum(CLUSTER_STATUSES).optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.');
 export const clusterKeywordsBody = z.object({ keyword_ids: z.array(id).min(1).max(1000) });
 export const clusterListQuery = listQuery.extend({
@@ -70,7 +80,9 @@ export const generateIdeasBody = z.object({
   ideas_per_cluster: z.number().int().min(3).max(7).optional(),
 });
 
-export const outlineBody = z.array(z.object({ h2: z.string().trim().min(1).max(200), coverage: z.string().trim().max(1000).default('') })).max(20);
+export const outlineBody = z
+  .array(z.object({ h2: z.string().trim().min(1).max(200), coverage: z.string().trim().max(1000).default('') }))
+  .max(20);
 
 export const createIdeaBody = z.object({
   ...placement,

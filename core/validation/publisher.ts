@@ -59,7 +59,10 @@ export const WP_POST_STATUSES = ['draft', 'publish'] as const;
 
 export const publishBody = z
   .object({
-    status: z.enum(WP_POST_STATUSES).default('draft').describe('draft: push as a WordPress draft; publish: make it live'),
+    status: z
+      .enum(WP_POST_STATUSES)
+      .default('draft')
+      .describe('draft: push as a WordPress draft; publish: make it live'),
   })
   .strict();
 export type PublishBody = z.output<typeof publishBody>;

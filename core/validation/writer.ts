@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CONTENT_STATUSES, CONTENT_STRUCTURES, CONTENT_TYPES, IMAGE_STATUSES, IMAGE_TYPES, TASK_STATUSES } from '../domain/enums';
+import {
+  CONTENT_STATUSES,
+  CONTENT_STRUCTURES,
+  CONTENT_TYPES,
+  IMAGE_STATUSES,
+  IMAGE_TYPES,
+  TASK_STATUSES,
+} from '../domain/enums';
 import { description, id, listQuery } from './common';
 import { keywordText } from './planner';
 
@@ -31,7 +38,9 @@ export const taskListQuery = listQuery.extend({
   status: z.enum(TASK_STATUSES).optional(),
 });
 
-export const generateContentBody = z.object({ ids: z.array(id).min(1, 'Select at least one task.').max(500, 'At most 500 tasks at once.') });
+export const generateContentBody = z.object({
+  ids: z.array(id).min(1, 'Select at least one task.').max(500, 'At most 500 tasks at once.'),
+});
 
 export const imageListQuery = listQuery.extend({
   site_id: id.optional(),

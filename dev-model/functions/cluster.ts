@@ -57,7 +57,15 @@ export function autoCluster(input: unknown): { clusters: ClusterOut[] } {
     const set = new Set(stems);
     for (let i = 0; i + 1 < stems.length; i++) set.add(`${stems[i]} ${stems[i + 1]}`);
     const surf = terms.length ? terms.map((t) => t.surface) : stems;
-    items.push({ keyword: kw, volume: Number.isFinite(vol) ? vol : 0, index: items.length, stems, surf, set, surfaces });
+    items.push({
+      keyword: kw,
+      volume: Number.isFinite(vol) ? vol : 0,
+      index: items.length,
+      stems,
+      surf,
+      set,
+      surfaces,
+    });
   }
   if (items.length === 0) return { clusters: [] };
 
@@ -165,7 +173,10 @@ function enforceSizes(input: Item[][], sim: (a: Item, b: Item) => number): Item[
       const g = groups[t]!;
       if (g.length + small.length > MAX_SIZE) continue;
       const cand: [number, number, number] = [avgSim(small, g, sim), g.length < MIN_SIZE ? 1 : 0, -g.length];
-      if (cand[0] > key[0] + 1e-12 || (Math.abs(cand[0] - key[0]) <= 1e-12 && (cand[1] > key[1] || (cand[1] === key[1] && cand[2] > key[2])))) {
+      if (
+        cand[0] > key[0] + 1e-12 ||
+        (Math.abs(cand[0] - key[0]) <= 1e-12 && (cand[1] > key[1] || (cand[1] === key[1] && cand[2] > key[2])))
+      ) {
         key = cand;
         target = t;
       }

@@ -46,7 +46,9 @@ export function generateContent(input: unknown): ContentOut {
   const secondaryIn = asArray(obj.secondary_keywords ?? obj.keywords)
     .map(keywordString)
     .filter((k): k is string => !!k && k.trim() !== '');
-  const primary = plainQuotes(asString(obj.primary_keyword).trim() || secondaryIn[0] || asString(obj.title).trim().toLowerCase() || 'this topic');
+  const primary = plainQuotes(
+    asString(obj.primary_keyword).trim() || secondaryIn[0] || asString(obj.title).trim().toLowerCase() || 'this topic',
+  );
   const title = plainQuotes(asString(obj.title).trim()) || titleCase(primary);
   const secondary = secondaryIn.map(plainQuotes).filter((k) => k !== primary);
   const tone = asString(obj.tone).trim().toLowerCase();
@@ -56,7 +58,10 @@ export function generateContent(input: unknown): ContentOut {
     .map((s) => {
       if (typeof s === 'string') return { h2: s, coverage: '' };
       const o = (s && typeof s === 'object' ? s : {}) as Record<string, unknown>;
-      return { h2: asString(o.h2 ?? o.heading ?? o.title).trim(), coverage: asString(o.coverage ?? o.description).trim() };
+      return {
+        h2: asString(o.h2 ?? o.heading ?? o.title).trim(),
+        coverage: asString(o.coverage ?? o.description).trim(),
+      };
     })
     .filter((s) => s.h2 !== '');
   if (outline.length === 0) outline = defaultOutline(title, primary);
@@ -71,7 +76,14 @@ export function generateContent(input: unknown): ContentOut {
 
   const firstCoverage = outline[0]?.coverage ?? '';
   const metaDesc = metaDescription(primary, title, firstCoverage, secondary);
-  const tags = uniqueLower([primary, ...secondary.slice(0, 3), ...significantTerms(title).map((t) => t.surface).filter((w) => w.length > 3).slice(0, 3)]).slice(0, 6);
+  const tags = uniqueLower([
+    primary,
+    ...secondary.slice(0, 3),
+    ...significantTerms(title)
+      .map((t) => t.surface)
+      .filter((w) => w.length > 3)
+      .slice(0, 3),
+  ]).slice(0, 6);
   const head = significantTerms(primary)
     .slice(0, 2)
     .map((t) => t.surface)
@@ -115,7 +127,9 @@ function defaultOutline(title: string, primary: string): { h2: string; coverage:
 }
 
 function pickTableSection(outline: { h2: string }[]): number {
-  const i = outline.findIndex((s) => /\b(vs|versus|compar\w*|cost\w*|price\w*|differen\w*|options|types|table)\b/i.test(s.h2));
+  const i = outline.findIndex((s) =>
+    /\b(vs|versus|compar\w*|cost\w*|price\w*|differen\w*|options|types|table)\b/i.test(s.h2),
+  );
   if (i >= 0) return i;
   return outline.length >= 5 ? 2 : -1;
 }
@@ -145,7 +159,8 @@ const SENTENCES: ((c: { kw: string; sec: string; topic: string; T: string; tone:
   (c) => `Many of the questions we hear about ${c.kw} come down to the same few fundamentals.`,
   (c) => `Think of ${c.topic} as a process rather than a one-off task, and revisit it regularly.`,
   (c) => `For most people, combining ${c.kw} with ${c.sec} gives the most reliable results.`,
-  (c) => `${capitalise(c.tone ? `a ${c.tone} approach` : 'a patient approach')} works best here, because ${c.topic} rewards steady attention.`,
+  (c) =>
+    `${capitalise(c.tone ? `a ${c.tone} approach` : 'a patient approach')} works best here, because ${c.topic} rewards steady attention.`,
   (c) => `Ask yourself what success looks like for ${c.topic}, and measure against that rather than against others.`,
 ];
 
@@ -158,7 +173,14 @@ const BULLETS: ((c: { kw: string; sec: string; topic: string }) => string)[] = [
   (c) => `Revisit your plan once the first results are in`,
 ];
 
-function sectionHtml(ctx: Ctx, h2: string, coverage: string, index: number, targetWords: number, withTable: boolean): string {
+function sectionHtml(
+  ctx: Ctx,
+  h2: string,
+  coverage: string,
+  index: number,
+  targetWords: number,
+  withTable: boolean,
+): string {
   const rng = rngFor('content', ctx.title, h2, index);
   const topic = sectionTopic(h2);
   const secondaries = ctx.secondary.length ? ctx.secondary : [ctx.primary];
@@ -179,7 +201,9 @@ function sectionHtml(ctx: Ctx, h2: string, coverage: string, index: number, targ
     `We look at ${topic} with ${ctx.primary} in mind.`,
     `Anyone working on ${ctx.primary} will run into ${topic} sooner or later.`,
   ]);
-  const opener = coverage ? `${coverage}${/[.!?]$/.test(coverage) ? '' : '.'} ${second}` : `${capitalise(topic)} is an important part of ${ctx.primary}, and this section explains why.`;
+  const opener = coverage
+    ? `${coverage}${/[.!?]$/.test(coverage) ? '' : '.'} ${second}`
+    : `${capitalise(topic)} is an important part of ${ctx.primary}, and this section explains why.`;
   const sentences: string[] = [opener];
   words += wordCount(opener);
 
@@ -242,10 +266,14 @@ function sectionTopic(h2: string): string {
 
 function tableHtml(ctx: Ctx, topic: string, rng: Rng): string {
   const options = [ctx.primary, ...ctx.secondary].slice(0, 3);
-  for (const alt of ['A budget-friendly alternative', 'A premium alternative']) if (options.length < 3) options.push(alt);
+  for (const alt of ['A budget-friendly alternative', 'A premium alternative'])
+    if (options.length < 3) options.push(alt);
   const levels = ['Low', 'Medium', 'High'];
   const rows = options
-    .map((o) => `<tr><td>${escapeHtml(capitalise(o))}</td><td>${pick(rng, levels)}</td><td>${pick(rng, levels)}</td><td>${escapeHtml(pick(rng, ['Beginners', 'Most readers', 'Experienced readers', 'Tight budgets']))}</td></tr>`)
+    .map(
+      (o) =>
+        `<tr><td>${escapeHtml(capitalise(o))}</td><td>${pick(rng, levels)}</td><td>${pick(rng, levels)}</td><td>${escapeHtml(pick(rng, ['Beginners', 'Most readers', 'Experienced readers', 'Tight budgets']))}</td></tr>`,
+    )
     .join('');
   return `<table><thead><tr><th>Option</th><th>Cost</th><th>Effort</th><th>Best for</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

@@ -75,7 +75,8 @@ function ideasForCluster(cluster: ClusterIn, count: number): Idea[] {
   const structures: Structure[] = [];
   for (let i = 0; i < count; i++) structures.push(ORDER[(start + i) % ORDER.length]!);
   // A how-to keyword deserves a how-to idea.
-  if (kws.some((k) => /^\s*how\s+to\b/i.test(k)) && !structures.includes('how-to')) structures[structures.length - 1] = 'how-to';
+  if (kws.some((k) => /^\s*how\s+to\b/i.test(k)) && !structures.includes('how-to'))
+    structures[structures.length - 1] = 'how-to';
 
   const titles = new Set<string>();
   const out: Idea[] = [];
@@ -83,7 +84,8 @@ function ideasForCluster(cluster: ClusterIn, count: number): Idea[] {
     const variant = Math.floor(i / ORDER.length) + intBetween(rng, 0, 2);
     const targets = targetKeywords(kws, structure, i);
     let title = makeTitle(structure, topic, targets, kws, rng, variant);
-    for (let v = variant + 1; titles.has(title.toLowerCase()) && v < variant + 6; v++) title = makeTitle(structure, topic, targets, kws, rng, v);
+    for (let v = variant + 1; titles.has(title.toLowerCase()) && v < variant + 6; v++)
+      title = makeTitle(structure, topic, targets, kws, rng, v);
     if (titles.has(title.toLowerCase())) title = `${title}: Part ${i + 1}`;
     titles.add(title.toLowerCase());
     const [lo, hi] = WORDS[structure];
@@ -122,7 +124,14 @@ function topicPhrase(kw: string): string {
   return titleCase(plainQuotes(kw.trim()));
 }
 
-function makeTitle(structure: Structure, topic: string, targets: string[], kws: string[], rng: Rng, variant: number): string {
+function makeTitle(
+  structure: Structure,
+  topic: string,
+  targets: string[],
+  kws: string[],
+  rng: Rng,
+  variant: number,
+): string {
   // "10 Best Best Tomato Varieties" → "10 Best Tomato Varieties"
   return rawTitle(structure, topic, targets, kws, rng, variant).replace(/\b(\w+)(\s+\1\b)+/gi, '$1');
 }
@@ -141,7 +150,14 @@ function isQuestion(s: string): boolean {
   return /^\s*(how|when|what|why|where|which|who|can|do|does|is|are|should)\b/i.test(s);
 }
 
-function rawTitle(structure: Structure, topic: string, targets: string[], kws: string[], rng: Rng, variant: number): string {
+function rawTitle(
+  structure: Structure,
+  topic: string,
+  targets: string[],
+  kws: string[],
+  rng: Rng,
+  variant: number,
+): string {
   const T = nounPhrase(topic);
   const nounKw = targets.find((k) => !isQuestion(k));
   const K = nounKw ? topicPhrase(nounPhrase(nounKw)) : T;
@@ -149,14 +165,24 @@ function rawTitle(structure: Structure, topic: string, targets: string[], kws: s
   const v = variant % 3;
   switch (structure) {
     case 'guide':
-      return [`The Complete Guide to ${T}`, `${T} for Beginners: A Step-by-Step Guide`, `${T} Explained: A Practical Guide to ${K}`][v]!;
+      return [
+        `The Complete Guide to ${T}`,
+        `${T} for Beginners: A Step-by-Step Guide`,
+        `${T} Explained: A Practical Guide to ${K}`,
+      ][v]!;
     case 'how-to': {
       const howTo = kws.find((k) => /^\s*how\s+to\b/i.test(k));
       if (howTo && v === 0) return topicPhrase(howTo);
-      return [`How to Get Started with ${T}`, `How to Choose the Right ${K}`, `How to Get Better Results from ${T}`][v]!;
+      return [`How to Get Started with ${T}`, `How to Choose the Right ${K}`, `How to Get Better Results from ${T}`][
+        v
+      ]!;
     }
     case 'listicle':
-      return [`${n} Best ${T} Ideas to Try`, `${n} ${T} Tips Every Beginner Should Know`, `${n} Common ${T} Mistakes and How to Avoid Them`][v]!;
+      return [
+        `${n} Best ${T} Ideas to Try`,
+        `${n} ${T} Tips Every Beginner Should Know`,
+        `${n} Common ${T} Mistakes and How to Avoid Them`,
+      ][v]!;
     case 'comparison': {
       const [x, y] = contrastingPair(kws);
       if (x && y && v !== 2) {
@@ -169,7 +195,11 @@ function rawTitle(structure: Structure, topic: string, targets: string[], kws: s
       return [`${T} Reviewed: What Actually Works`, `An Honest Review of ${K}`, `${K} Review: Is It Worth It?`][v]!;
     case 'article':
     default:
-      return [`Why ${T} Matters More Than You Think`, `${K}: Everything You Need to Know`, `What Nobody Tells You About ${T}`][v]!;
+      return [
+        `Why ${T} Matters More Than You Think`,
+        `${K}: Everything You Need to Know`,
+        `What Nobody Tells You About ${T}`,
+      ][v]!;
   }
 }
 
@@ -281,8 +311,14 @@ function makeOutline(structure: Structure, topic: string, targets: string[], kws
       { h2: `Practical Next Steps`, coverage: `Tell readers what to do next with ${K}.` },
     ],
   };
-  const intro: Section = { h2: `Introduction to ${T}`, coverage: `Open with the reader's problem and promise what the article delivers about ${plainQuotes(K)}.` };
-  const closing: Section = { h2: `Final Thoughts on ${T}`, coverage: `Recap the key points about ${t} and end with a clear next step.` };
+  const intro: Section = {
+    h2: `Introduction to ${T}`,
+    coverage: `Open with the reader's problem and promise what the article delivers about ${plainQuotes(K)}.`,
+  };
+  const closing: Section = {
+    h2: `Final Thoughts on ${T}`,
+    coverage: `Recap the key points about ${t} and end with a clear next step.`,
+  };
   const total = intBetween(rng, 6, 10);
   const pool = pools[structure];
   const body: Section[] = [];
@@ -291,7 +327,8 @@ function makeOutline(structure: Structure, topic: string, targets: string[], kws
   let ki = 0;
   while (body.length < total - 2 && (pi < pool.length || ki < kwSections.length)) {
     if (pi < pool.length) body.push(pool[pi++]!);
-    if (body.length < total - 2 && ki < kwSections.length && (pi % 2 === 0 || pi >= pool.length)) body.push(kwSections[ki++]!);
+    if (body.length < total - 2 && ki < kwSections.length && (pi % 2 === 0 || pi >= pool.length))
+      body.push(kwSections[ki++]!);
   }
   const sections = [intro, ...body, closing];
   // Unique headings (a keyword heading could repeat a pool heading).
@@ -302,6 +339,10 @@ function makeOutline(structure: Structure, topic: string, targets: string[], kws
     seen.add(key);
     return true;
   });
-  while (unique.length < 6) unique.splice(unique.length - 1, 0, { h2: `${capitalise(t)}: Questions Readers Ask ${unique.length}`, coverage: `Answer a common question about ${t}.` });
+  while (unique.length < 6)
+    unique.splice(unique.length - 1, 0, {
+      h2: `${capitalise(t)}: Questions Readers Ask ${unique.length}`,
+      coverage: `Answer a common question about ${t}.`,
+    });
   return unique.slice(0, 10);
 }

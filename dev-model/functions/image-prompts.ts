@@ -2,7 +2,17 @@
  * generate_image_prompts: a featured image prompt for the article and in-article prompts spread
  * evenly over the sections (`after_section` is the 0-based index of the section the image follows).
  */
-import { asArray, asString, clampInt, pick, plainQuotes, rngFor, significantTerms, stripTags, truncateAtWord } from '../text.ts';
+import {
+  asArray,
+  asString,
+  clampInt,
+  pick,
+  plainQuotes,
+  rngFor,
+  significantTerms,
+  stripTags,
+  truncateAtWord,
+} from '../text.ts';
 
 export interface ImagePromptsOut {
   featured: { prompt: string; alt: string };
@@ -25,7 +35,10 @@ export function generateImagePrompts(input: unknown): ImagePromptsOut {
     .map((s) => {
       if (typeof s === 'string') return { h2: s, text: '' };
       const o = (s && typeof s === 'object' ? s : {}) as Record<string, unknown>;
-      return { h2: plainQuotes(asString(o.h2 ?? o.heading).trim()), text: plainQuotes(stripTags(asString(o.text ?? o.html))) };
+      return {
+        h2: plainQuotes(asString(o.h2 ?? o.heading).trim()),
+        text: plainQuotes(stripTags(asString(o.text ?? o.html))),
+      };
     })
     .filter((s) => s.h2 !== '');
   const n = sections.length;

@@ -19,9 +19,15 @@ function room(peerCount: number) {
   clearInterval((awareness as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
   const peers = Array.from({ length: peerCount }, () => new FakePeer());
   const timers: (() => void)[] = [];
-  const fanout = new RoomFanout(() => peers, awareness, (flush) => timers.push(flush));
+  const fanout = new RoomFanout(
+    () => peers,
+    awareness,
+    (flush) => timers.push(flush),
+  );
   doc.on('update', (update: Uint8Array, origin: unknown) => fanout.update(update, origin));
-  const tick = () => timers.splice(0).forEach((flush) => flush());
+  const tick = () => {
+    for (const flush of timers.splice(0)) flush();
+  };
   return { doc, awareness, peers, fanout, tick };
 }
 

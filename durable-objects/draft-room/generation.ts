@@ -26,7 +26,8 @@ export function generationState(doc: Y.Doc): GenerationState {
     started_at: String(m.get('started_at') ?? ''),
   };
   if (status === 'generating') return { status, ...common };
-  if (status === 'done' || status === 'stopped') return { status, ...common, finished_at: String(m.get('finished_at') ?? '') };
+  if (status === 'done' || status === 'stopped')
+    return { status, ...common, finished_at: String(m.get('finished_at') ?? '') };
   return { status: 'idle' };
 }
 
@@ -46,9 +47,15 @@ export function beginGeneration(doc: Y.Doc, meta: GenerationMeta): GenerationSta
 }
 
 /** Appends `<h2>` + the section's HTML (sanitized); false when this section was already appended. */
-export function appendSection(doc: Y.Doc, h2: string, html: string, at?: SectionPosition): { appended: boolean; blocks: number } {
+export function appendSection(
+  doc: Y.Doc,
+  h2: string,
+  html: string,
+  at?: SectionPosition,
+): { appended: boolean; blocks: number } {
   const state = generationState(doc);
-  if (at && state.status !== 'idle' && state.job_id === at.job_id && at.index < state.sections) return { appended: false, blocks: 0 };
+  if (at && state.status !== 'idle' && state.job_id === at.job_id && at.index < state.sections)
+    return { appended: false, blocks: 0 };
   let blocks = 0;
   doc.transact(() => {
     blocks = htmlToDraft(draftFragment(doc), `${h2.trim() ? `<h2>${escapeText(h2.trim())}</h2>` : ''}${html}`);

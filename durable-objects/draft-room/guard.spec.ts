@@ -36,7 +36,16 @@ describe('filterAwareness', () => {
 
   it('binds the first free client id, keeps only its entries and forces the authenticated name', () => {
     const taken = (id: number) => id === 7;
-    const r = filterAwareness(frame([[7, 1, { user: { name: 'x' } }], [9, 2, { user: { name: 'Mallory', color: '#f00' } }], [11, 1, { user: {} }]]), null, 'Ann', taken)!;
+    const r = filterAwareness(
+      frame([
+        [7, 1, { user: { name: 'x' } }],
+        [9, 2, { user: { name: 'Mallory', color: '#f00' } }],
+        [11, 1, { user: {} }],
+      ]),
+      null,
+      'Ann',
+      taken,
+    )!;
     expect(r.ownClient).toBe(9);
     expect(entriesOf(r.message)).toEqual([[9, { user: { name: 'Ann', color: '#f00' } }]]);
   });
@@ -44,7 +53,9 @@ describe('filterAwareness', () => {
   it('drops a message with nothing of its own, keeps removals (null state), adds a user when there is none', () => {
     expect(filterAwareness(frame([[5, 1, { user: { name: 'B' } }]]), 9, 'Ann', none)).toBeNull();
     expect(entriesOf(filterAwareness(frame([[9, 3, null]]), 9, 'Ann', none)!.message)).toEqual([[9, null]]);
-    expect(entriesOf(filterAwareness(frame([[9, 4, { cursor: 1 }]]), 9, 'Ann', none)!.message)).toEqual([[9, { cursor: 1, user: { name: 'Ann' } }]]);
+    expect(entriesOf(filterAwareness(frame([[9, 4, { cursor: 1 }]]), 9, 'Ann', none)!.message)).toEqual([
+      [9, { cursor: 1, user: { name: 'Ann' } }],
+    ]);
   });
 });
 

@@ -18,7 +18,9 @@ const SYNC_UPDATE = 2;
 export type Frame = ArrayBuffer | ArrayBufferView;
 
 export function bytesOf(message: Frame): Uint8Array {
-  return message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+  return message instanceof ArrayBuffer
+    ? new Uint8Array(message)
+    : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
 }
 
 /**

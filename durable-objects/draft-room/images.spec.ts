@@ -13,7 +13,8 @@ function draft(html = ARTICLE) {
   return { doc, html: () => draftToHtml(draftFragment(doc)) };
 }
 
-const place = (doc: Y.Doc, id: number, afterSection: number | null, job = 'job1') => placeImage(doc, { imageId: id, src: src(id, job), alt: `alt ${id}`, afterSection });
+const place = (doc: Y.Doc, id: number, afterSection: number | null, job = 'job1') =>
+  placeImage(doc, { imageId: id, src: src(id, job), alt: `alt ${id}`, afterSection });
 
 describe('placing generated images in a draft', () => {
   it('puts each image at the end of its H2 section (before the next H2), or at the end', () => {
@@ -23,7 +24,9 @@ describe('placing generated images in a draft', () => {
     place(d.doc, 3, 2);
     place(d.doc, 4, 9);
     place(d.doc, 5, null);
-    expect(d.html()).toBe(`<p>intro</p><h2>A</h2><p>a</p><ul><li>a2</li></ul>${tag(1)}<h2>B</h2><p>b</p>${tag(2)}<h2>C</h2><p>c</p>${tag(3)}${tag(4)}${tag(5)}`);
+    expect(d.html()).toBe(
+      `<p>intro</p><h2>A</h2><p>a</p><ul><li>a2</li></ul>${tag(1)}<h2>B</h2><p>b</p>${tag(2)}<h2>C</h2><p>c</p>${tag(3)}${tag(4)}${tag(5)}`,
+    );
   });
 
   it('is idempotent, and a new file for the same image replaces the src of its node in place', () => {

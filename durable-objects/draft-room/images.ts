@@ -17,7 +17,12 @@ import type { ImagePlacement, ImagePlacementResult } from './protocol';
 /** Every image node of `imageId`, at any depth (an editor may have moved it into a list or quote). */
 function imageNodes(fragment: Y.XmlFragment, imageId: number): Y.XmlElement[] {
   const found: Y.XmlElement[] = [];
-  const walker = fragment.createTreeWalker((n) => n instanceof Y.XmlElement && n.nodeName === 'image' && imageIdOfSrc(String(n.getAttribute('src') ?? '')) === imageId);
+  const walker = fragment.createTreeWalker(
+    (n) =>
+      n instanceof Y.XmlElement &&
+      n.nodeName === 'image' &&
+      imageIdOfSrc(String(n.getAttribute('src') ?? '')) === imageId,
+  );
   for (const node of walker) found.push(node as Y.XmlElement);
   return found;
 }
@@ -56,7 +61,9 @@ export function placeImage(doc: Y.Doc, image: ImagePlacement): ImagePlacementRes
       result = { kind: stale.length ? 'updated' : 'unchanged', nodes: existing.length };
       return;
     }
-    fragment.insert(sectionEnd(fragment, image.afterSection), [blockToY({ type: 'image', attrs: { src: image.src, alt: image.alt } })]);
+    fragment.insert(sectionEnd(fragment, image.afterSection), [
+      blockToY({ type: 'image', attrs: { src: image.src, alt: image.alt } }),
+    ]);
     result = { kind: 'inserted', nodes: 1 };
   }, AI_ORIGIN);
   return result;

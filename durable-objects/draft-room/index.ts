@@ -4,12 +4,37 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { CLOSE_DOCUMENT_TOO_LARGE, CLOSE_RATE_LIMITED, CLOSE_TOO_MANY_SOCKETS, closeMessage } from '../../core/realtime/close-codes';
-import { LIMITS_MAP, MAX_SOCKETS_PER_USER, MessageRate, REVALIDATE_EVERY_MS, type DraftLimitNotice } from '../../core/realtime/limits';
-import { copyFragment, draftFragment, draftToHtml, htmlToDraft, replaceDraftWithHtml, wordCount } from '../../core/draft';
+import {
+  CLOSE_DOCUMENT_TOO_LARGE,
+  CLOSE_RATE_LIMITED,
+  CLOSE_TOO_MANY_SOCKETS,
+  closeMessage,
+} from '../../core/realtime/close-codes';
+import {
+  LIMITS_MAP,
+  MAX_SOCKETS_PER_USER,
+  MessageRate,
+  REVALIDATE_EVERY_MS,
+  type DraftLimitNotice,
+} from '../../core/realtime/limits';
+import {
+  copyFragment,
+  draftFragment,
+  draftToHtml,
+  htmlToDraft,
+  replaceDraftWithHtml,
+  wordCount,
+} from '../../core/draft';
 import type { Env } from '../../worker/env';
 import { checkGrants, readGrant, type SocketGrant } from '../../worker/realtime/live-access';
-import { AI_ORIGIN, appendSection, beginGeneration, finishGeneration, generationState, stopGeneration } from './generation';
+import {
+  AI_ORIGIN,
+  appendSection,
+  beginGeneration,
+  finishGeneration,
+  generationState,
+  stopGeneration,
+} from './generation';
 import { RoomFanout, syncStep2Frame } from './fanout';
 import {
   DraftSize,
@@ -216,14 +241,29 @@ export class DraftRoom extends YServer<Env> {
   override onMessage(connection: Connection, message: string | Frame): void {
     let rate = this.rates.get(connection);
     if (!rate) this.rates.set(connection, (rate = new MessageRate()));
-    if (!rate.hit()) return connection.close(CLOSE_RATE_LIMITED, 'too many messages');
-    if (typeof message === 'string') return void super.onMessage(connection, message);
+    if (!rate.hit()) {
+      connection.close(CLOSE_RATE_LIMITED, 'too many messages');
+      return;
+    }
+    if (typeof message === 'string') {
+      super.onMessage(connection, message);
+      return;
+    }
     try {
       const bytes = bytesOf(message);
-      if (bytes[0] === MESSAGE_AWARENESS) return this.relayAwareness(connection, bytes);
-      if (asksForWholeDocument(bytes)) return sendQuietly(connection, this.wholeDocumentFrame());
+      if (bytes[0] === MESSAGE_AWARENESS) {
+        this.relayAwareness(connection, bytes);
+        return;
+      }
+      if (asksForWholeDocument(bytes)) {
+        sendQuietly(connection, this.wholeDocumentFrame());
+        return;
+      }
       const update = this.isReadOnly(connection) ? null : syncUpdateOf(bytes);
-      if (update && !this.size.admit(update)) return this.refuseGrowth(connection);
+      if (update && !this.size.admit(update)) {
+        this.refuseGrowth(connection);
+        return;
+      }
     } catch (err) {
       // Not a message y-partyserver could read either: it logs and ignores it.
       console.warn(`DraftRoom ${this.name}: unreadable message`, err);
@@ -239,7 +279,8 @@ export class DraftRoom extends YServer<Env> {
     const states = this.document.awareness.getStates();
     const filtered = filterAwareness(bytes, state.awarenessClient ?? null, state.grant.name, (id) => states.has(id));
     if (!filtered) return;
-    if (state.awarenessClient === undefined) connection.setState((prev: SocketState | null) => ({ ...prev, awarenessClient: filtered.ownClient }));
+    if (state.awarenessClient === undefined)
+      connection.setState((prev: SocketState | null) => ({ ...prev, awarenessClient: filtered.ownClient }));
     // Applied here rather than by YServer, which relays each message at once: the fan-out sends the
     // latest states once per tick.
     awarenessProtocol.applyAwarenessUpdate(this.document.awareness, filtered.update, connection);
@@ -286,7 +327,10 @@ export class DraftRoom extends YServer<Env> {
     const sockets = [...super.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
     if (sockets.length === 0) return;
     try {
-      const verdicts = await checkGrants(this.env, sockets.map((c) => ((c.state ?? {}) as SocketState).grant ?? null));
+      const verdicts = await checkGrants(
+        this.env,
+        sockets.map((c) => ((c.state ?? {}) as SocketState).grant ?? null),
+      );
       verdicts.forEach((verdict, i) => {
         if (verdict) sockets[i]!.close(verdict.code, verdict.reason);
       });
@@ -325,10 +369,13 @@ export class DraftRoom extends YServer<Env> {
 
   private resolveTarget(): Promise<DraftTarget | null> {
     const { accountId, contentId } = this.room;
-    this.target ??= resolveTarget(this.env, accountId, contentId).then((row) => row && { accountId, contentId, shard: row.shard, siteId: row.siteId }, (err) => {
-      this.target = null; // a failed lookup is retried next time
-      throw err;
-    });
+    this.target ??= resolveTarget(this.env, accountId, contentId).then(
+      (row) => row && { accountId, contentId, shard: row.shard, siteId: row.siteId },
+      (err) => {
+        this.target = null; // a failed lookup is retried next time
+        throw err;
+      },
+    );
     return this.target;
   }
 
@@ -397,7 +444,9 @@ export class DraftRoom extends YServer<Env> {
    * Marks the generation done and saves now (document and content row); `replaceWith`, when given,
    * becomes the whole draft first (the parsed article, when it differs from what streamed).
    */
-  async finishGeneration(replaceWith?: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
+  async finishGeneration(
+    replaceWith?: string,
+  ): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
     await this.ready();
     const generation = finishGeneration(this.document, replaceWith);
     const { projection } = await this.persist();
@@ -409,7 +458,9 @@ export class DraftRoom extends YServer<Env> {
    * was cancelled): the draft goes back to `html` (what was saved before) and stops saying
    * "generating", in one change every connected editor receives; saved at once.
    */
-  async abortGeneration(html: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
+  async abortGeneration(
+    html: string,
+  ): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
     await this.ready();
     replaceDraftWithHtml(this.fragment, html, AI_ORIGIN);
     const generation = stopGeneration(this.document);
@@ -476,7 +527,11 @@ export class DraftRoom extends YServer<Env> {
     const prefix = await this.versionPrefix();
     const limit = await makeRoomForVersion(this.env.MEDIA, prefix);
     if (limit) return limit;
-    return putVersion(this.env.MEDIA, prefix, Y.encodeStateAsUpdate(this.document), { name, userId, wordCount: wordCount(this.fragment) });
+    return putVersion(this.env.MEDIA, prefix, Y.encodeStateAsUpdate(this.document), {
+      name,
+      userId,
+      wordCount: wordCount(this.fragment),
+    });
   }
 
   async listVersions(): Promise<VersionInfo[]> {
@@ -488,7 +543,10 @@ export class DraftRoom extends YServer<Env> {
    * Puts a version's content back as a new change (the current content is first saved as a version
    * of its own): connected editors converge on it without being reset. Null: no such version.
    */
-  async restoreVersion(versionId: string, userId: number | null): Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | VersionLimit | null> {
+  async restoreVersion(
+    versionId: string,
+    userId: number | null,
+  ): Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | VersionLimit | null> {
     await this.ready();
     const prefix = await this.versionPrefix();
     const version = await getVersion(this.env.MEDIA, prefix, versionId);
@@ -515,7 +573,8 @@ export class DraftRoom extends YServer<Env> {
    * (no save), to prove nothing depends on memory and to measure a cold open.
    */
   async restartForTest(): Promise<void> {
-    if (this.env.TEST_ROUTES !== 'true' && this.env.BENCH_ROUTES !== 'true') throw new Error('Test hooks are disabled.');
+    if (this.env.TEST_ROUTES !== 'true' && this.env.BENCH_ROUTES !== 'true')
+      throw new Error('Test hooks are disabled.');
     this.ctx.abort('test: restart the draft room');
   }
 

@@ -20,7 +20,11 @@ export interface DraftTarget {
 export const MAX_PROJECTION_BYTES = 1_500_000;
 
 /** The content row behind a room (null: the account or the row is gone). */
-export async function resolveTarget(env: Env, accountId: number, contentId: number): Promise<(DraftTarget & { html: string }) | null> {
+export async function resolveTarget(
+  env: Env,
+  accountId: number,
+  contentId: number,
+): Promise<(DraftTarget & { html: string }) | null> {
   const shard = await shardOfAccount(env, accountId);
   if (!shard) return null;
   const row = await shardDb(env, shard)
@@ -35,13 +39,25 @@ export async function resolveTarget(env: Env, accountId: number, contentId: numb
  * Writes the projection when it differs from the row's (so a save that changed nothing visible
  * doesn't bump draft_revision), returning the new revision.
  */
-export async function writeProjection(env: Env, target: DraftTarget, html: string, words: number): Promise<ProjectionResult> {
+export async function writeProjection(
+  env: Env,
+  target: DraftTarget,
+  html: string,
+  words: number,
+): Promise<ProjectionResult> {
   const bytes = new TextEncoder().encode(html).byteLength;
   if (bytes > MAX_PROJECTION_BYTES) return { kind: 'too_large', bytes };
   const row = await shardDb(env, target.shard)
     .update(content)
-    .set({ html_content: html, word_count: words, draft_revision: sql`${content.draft_revision} + 1`, updated_at: new Date() })
-    .where(and(eq(content.account_id, target.accountId), eq(content.id, target.contentId), ne(content.html_content, html)))
+    .set({
+      html_content: html,
+      word_count: words,
+      draft_revision: sql`${content.draft_revision} + 1`,
+      updated_at: new Date(),
+    })
+    .where(
+      and(eq(content.account_id, target.accountId), eq(content.id, target.contentId), ne(content.html_content, html)),
+    )
     .returning({ draft_revision: content.draft_revision })
     .get();
   return row ? { kind: 'written', draft_revision: row.draft_revision } : { kind: 'unchanged' };

@@ -110,7 +110,9 @@ export type GenerationState =
 export interface DraftRoomRpc {
   beginGeneration(meta: GenerationMeta): Promise<GenerationState>;
   appendSection(h2: string, html: string, at?: SectionPosition): Promise<{ appended: boolean; blocks: number }>;
-  finishGeneration(replaceWith?: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
+  finishGeneration(
+    replaceWith?: string,
+  ): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
   abortGeneration(html: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
   generation(): Promise<GenerationState>;
   replaceWithHtml(html: string): Promise<DraftSnapshot & { projection: ProjectionResult }>;

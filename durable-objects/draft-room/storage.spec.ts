@@ -35,7 +35,9 @@ class FakeStorage implements KvStorage {
 }
 
 const paragraphs = (n: number, words = 40) =>
-  Array.from({ length: n }, (_, i) => `<p>${Array.from({ length: words }, (_, w) => `w${i}x${w}`).join(' ')}</p>`).join('');
+  Array.from({ length: n }, (_, i) => `<p>${Array.from({ length: words }, (_, w) => `w${i}x${w}`).join(' ')}</p>`).join(
+    '',
+  );
 
 async function reopen(storage: FakeStorage) {
   const doc = new Y.Doc();
@@ -83,7 +85,11 @@ describe('DraftStore', () => {
   it('folds the log into a new snapshot and deletes the old generation in the same batch', async () => {
     const storage = new FakeStorage();
     const doc = new Y.Doc();
-    const store = new DraftStore(storage, { chunkBytes: 1024 * 1024, compactAfterEntries: 3, compactAfterBytes: 1 << 20 });
+    const store = new DraftStore(storage, {
+      chunkBytes: 1024 * 1024,
+      compactAfterEntries: 3,
+      compactAfterBytes: 1 << 20,
+    });
     await store.load(doc);
     store.track(doc);
     // snapshot, 3 appends, snapshot (log full), append
@@ -127,7 +133,9 @@ describe('DraftStore', () => {
       saves.push(store.save(doc));
     }
     await Promise.all(saves);
-    expect(draftToHtml(draftFragment((await reopen(storage)).doc))).toBe('<p>base</p><p>0</p><p>1</p><p>2</p><p>3</p><p>4</p>');
+    expect(draftToHtml(draftFragment((await reopen(storage)).doc))).toBe(
+      '<p>base</p><p>0</p><p>1</p><p>2</p><p>3</p><p>4</p>',
+    );
   });
 
   it('keeps unsaved changes for the next save when a write fails', async () => {
@@ -154,7 +162,10 @@ describe('DraftStore', () => {
     await storage.put({ 'draft/meta': { v: 99 } });
     await expect(new DraftStore(storage).load(new Y.Doc())).rejects.toThrow('Unknown draft storage layout v99');
     const damaged = new FakeStorage();
-    await damaged.put({ 'draft/meta': { v: 1, gen: 1, chunks: 2, bytes: 10, log: [], log_bytes: 0, next_seq: 0, saved_at: 0 }, 'draft/snap/1/0': new Uint8Array(5) });
+    await damaged.put({
+      'draft/meta': { v: 1, gen: 1, chunks: 2, bytes: 10, log: [], log_bytes: 0, next_seq: 0, saved_at: 0 },
+      'draft/snap/1/0': new Uint8Array(5),
+    });
     await expect(new DraftStore(damaged).load(new Y.Doc())).rejects.toThrow('missing draft/snap/1/1');
   });
 });

@@ -54,7 +54,11 @@ export interface StoreLimits {
   compactAfterBytes: number;
 }
 
-export const DEFAULT_LIMITS: StoreLimits = { chunkBytes: CHUNK_BYTES, compactAfterEntries: 64, compactAfterBytes: 512 * 1024 };
+export const DEFAULT_LIMITS: StoreLimits = {
+  chunkBytes: CHUNK_BYTES,
+  compactAfterEntries: 64,
+  compactAfterBytes: 512 * 1024,
+};
 
 export type SaveResult =
   | { kind: 'unchanged' }
@@ -143,7 +147,10 @@ export class DraftStore {
       const delta = taken.length === 1 ? taken[0]! : Y.mergeUpdates(taken);
       const meta = this.meta;
       const result =
-        meta && meta.log.length < this.limits.compactAfterEntries && meta.log_bytes + delta.byteLength <= this.limits.compactAfterBytes && delta.byteLength <= this.limits.chunkBytes
+        meta &&
+        meta.log.length < this.limits.compactAfterEntries &&
+        meta.log_bytes + delta.byteLength <= this.limits.compactAfterBytes &&
+        delta.byteLength <= this.limits.chunkBytes
           ? await this.append(meta, delta)
           : await this.compact(doc);
       this.stats.saves++;
@@ -156,7 +163,13 @@ export class DraftStore {
 
   private async append(meta: MetaV1, delta: Uint8Array): Promise<SaveResult> {
     const seq = meta.next_seq;
-    const next: MetaV1 = { ...meta, log: [...meta.log, seq], log_bytes: meta.log_bytes + delta.byteLength, next_seq: seq + 1, saved_at: Date.now() };
+    const next: MetaV1 = {
+      ...meta,
+      log: [...meta.log, seq],
+      log_bytes: meta.log_bytes + delta.byteLength,
+      next_seq: seq + 1,
+      saved_at: Date.now(),
+    };
     await this.write({ [logKey(seq)]: delta, [META_KEY]: next }, []);
     this.meta = next;
     return { kind: 'appended', bytes: delta.byteLength, keys_written: 2 };
@@ -166,25 +179,44 @@ export class DraftStore {
     const state = Y.encodeStateAsUpdate(doc);
     const chunks: Uint8Array[] = [];
     // slice, not subarray: structured clone stores a view's whole underlying buffer.
-    for (let at = 0; at < state.byteLength; at += this.limits.chunkBytes) chunks.push(state.slice(at, at + this.limits.chunkBytes));
+    for (let at = 0; at < state.byteLength; at += this.limits.chunkBytes)
+      chunks.push(state.slice(at, at + this.limits.chunkBytes));
     if (chunks.length === 0) chunks.push(state);
     if (chunks.length >= MAX_KEYS_PER_CALL) throw new Error(`Draft too large to store (${state.byteLength} bytes).`);
     const old = this.meta;
     const gen = (old?.gen ?? 0) + 1;
-    const next: MetaV1 = { v: 1, gen, chunks: chunks.length, bytes: state.byteLength, log: [], log_bytes: 0, next_seq: old?.next_seq ?? 0, saved_at: Date.now() };
+    const next: MetaV1 = {
+      v: 1,
+      gen,
+      chunks: chunks.length,
+      bytes: state.byteLength,
+      log: [],
+      log_bytes: 0,
+      next_seq: old?.next_seq ?? 0,
+      saved_at: Date.now(),
+    };
     const entries: Record<string, unknown> = { [META_KEY]: next };
-    chunks.forEach((chunk, i) => (entries[snapKey(gen, i)] = chunk));
-    const stale = old ? [...Array.from({ length: old.chunks }, (_, i) => snapKey(old.gen, i)), ...old.log.map(logKey)] : [];
+    for (const [i, chunk] of chunks.entries()) entries[snapKey(gen, i)] = chunk;
+    const stale = old
+      ? [...Array.from({ length: old.chunks }, (_, i) => snapKey(old.gen, i)), ...old.log.map(logKey)]
+      : [];
     await this.write(entries, stale);
     this.meta = next;
     this.stats.compactions++;
-    return { kind: 'compacted', bytes: state.byteLength, chunks: chunks.length, keys_written: chunks.length + 1, keys_deleted: stale.length };
+    return {
+      kind: 'compacted',
+      bytes: state.byteLength,
+      chunks: chunks.length,
+      keys_written: chunks.length + 1,
+      keys_deleted: stale.length,
+    };
   }
 
   /** One atomic batch: every call is issued before the first await (write coalescing). */
   private async write(entries: Record<string, unknown>, deletions: string[]) {
     const calls: Promise<unknown>[] = [this.storage.put(entries)];
-    for (let at = 0; at < deletions.length; at += MAX_KEYS_PER_CALL) calls.push(this.storage.delete(deletions.slice(at, at + MAX_KEYS_PER_CALL)));
+    for (let at = 0; at < deletions.length; at += MAX_KEYS_PER_CALL)
+      calls.push(this.storage.delete(deletions.slice(at, at + MAX_KEYS_PER_CALL)));
     await Promise.all(calls);
     this.stats.put_calls++;
     this.stats.keys_written += Object.keys(entries).length;

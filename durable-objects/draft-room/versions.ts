@@ -15,7 +15,14 @@ export async function putVersion(
 ): Promise<VersionInfo> {
   const at = new Date();
   const id = newVersionId(meta.name, at);
-  const info: VersionInfo = { id, name: meta.name, created_at: at.toISOString(), user_id: meta.userId, bytes: state.byteLength, word_count: meta.wordCount };
+  const info: VersionInfo = {
+    id,
+    name: meta.name,
+    created_at: at.toISOString(),
+    user_id: meta.userId,
+    bytes: state.byteLength,
+    word_count: meta.wordCount,
+  };
   await bucket.put(versionKey(prefix, id), state, {
     httpMetadata: { contentType: 'application/octet-stream' },
     customMetadata: {
@@ -48,7 +55,11 @@ function infoOf(prefix: string, object: R2Object): VersionInfo | null {
  * Before a new version: under MAX_VERSIONS_PER_DRAFT, nothing to do; at it, the oldest automatic
  * backup is deleted (null) or, if every version was named by someone, the limit is answered.
  */
-export async function makeRoomForVersion(bucket: R2Bucket, prefix: string, max = MAX_VERSIONS_PER_DRAFT): Promise<VersionLimit | null> {
+export async function makeRoomForVersion(
+  bucket: R2Bucket,
+  prefix: string,
+  max = MAX_VERSIONS_PER_DRAFT,
+): Promise<VersionLimit | null> {
   const all: { key: string; auto: boolean }[] = [];
   let cursor: string | undefined;
   do {
@@ -56,14 +67,18 @@ export async function makeRoomForVersion(bucket: R2Bucket, prefix: string, max =
     for (const object of page.objects) {
       if (!isVersionId(object.key.slice(prefix.length).replace(/\.yjs$/, ''))) continue;
       // Backups saved before the flag existed are recognised by their name.
-      const auto = object.customMetadata?.auto === '1' || (object.customMetadata?.name ?? '').startsWith('Before restoring ');
+      const auto =
+        object.customMetadata?.auto === '1' || (object.customMetadata?.name ?? '').startsWith('Before restoring ');
       all.push({ key: object.key, auto });
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
   if (all.length < max) return null;
   // Keys sort by time (the id starts with a timestamp): the first automatic one is the oldest.
-  const oldest = all.sort((a, b) => (a.key < b.key ? -1 : 1)).filter((v) => v.auto).slice(0, all.length - max + 1);
+  const oldest = all
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .filter((v) => v.auto)
+    .slice(0, all.length - max + 1);
   if (oldest.length < all.length - max + 1) return { kind: 'version_limit', max };
   await bucket.delete(oldest.map((v) => v.key));
   return null;
@@ -85,7 +100,11 @@ export async function listVersions(bucket: R2Bucket, prefix: string): Promise<Ve
 }
 
 /** A version's state and description (null: no such version of this draft). */
-export async function getVersion(bucket: R2Bucket, prefix: string, id: string): Promise<{ info: VersionInfo; state: Uint8Array } | null> {
+export async function getVersion(
+  bucket: R2Bucket,
+  prefix: string,
+  id: string,
+): Promise<{ info: VersionInfo; state: Uint8Array } | null> {
   if (!isVersionId(id)) return null; // never a path outside this draft's prefix
   const object = await bucket.get(versionKey(prefix, id));
   if (!object) return null;

@@ -115,7 +115,8 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
   // ---------------------------------------------------------------- live channel
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+      return new Response('Expected a WebSocket upgrade', { status: 426 });
     const grant = readGrant(request.headers);
     if (!grant) return new Response('Connect through /ws/sites/<site id>.', { status: 403 });
     const { 0: client, 1: server } = new WebSocketPair();
@@ -127,7 +128,14 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
     this.ctx.acceptWebSocket(server, [`user:${grant.user_id}`]);
     server.serializeAttachment(grant);
     await this.scheduleAt(Date.now() + REVALIDATE_EVERY_MS);
-    server.send(JSON.stringify({ v: 1, type: 'snapshot', jobs: this.engine.listJobs(50), members: this.members() } satisfies CoordinatorEvent));
+    server.send(
+      JSON.stringify({
+        v: 1,
+        type: 'snapshot',
+        jobs: this.engine.listJobs(50),
+        members: this.members(),
+      } satisfies CoordinatorEvent),
+    );
     this.broadcast({ v: 1, type: 'presence', members: this.members() });
     return new Response(null, { status: 101, webSocket: client });
   }

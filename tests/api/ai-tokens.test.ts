@@ -1,7 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { captureStatements, grantCredits, lateUsageStatements, releaseStatements, reserveCredits } from '../../worker/billing/ledger';
+import {
+  captureStatements,
+  grantCredits,
+  lateUsageStatements,
+  releaseStatements,
+  reserveCredits,
+} from '../../worker/billing/ledger';
 import { runBatch } from '../../worker/db/batch';
 import { call, createSite, signup, type Session } from '../helpers/api';
 import { devModelUrl, modelStats, useOwnModelKey, waitForJob } from '../helpers/jobs';
@@ -17,19 +23,35 @@ import { devModelUrl, modelStats, useOwnModelKey, waitForJob } from '../helpers/
 
 type Raw = { raw: string | null; finish_reason?: 'stop' | 'length'; refusal?: string | null };
 type Script = (string | Raw)[];
-type UsageRow = { job_id: string; credits_used: number; tokens_input: number; tokens_output: number; cost_usd: number; model_used: string; metadata: Record<string, unknown> };
+type UsageRow = {
+  job_id: string;
+  credits_used: number;
+  tokens_input: number;
+  tokens_output: number;
+  cost_usd: number;
+  model_used: string;
+  metadata: Record<string, unknown>;
+};
 
 async function script(apiKey: string, config: { script?: Script; stream_delay_ms?: number }) {
-  const res = await fetch(`${devModelUrl()}/__dev/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: apiKey, ...config }) });
+  const res = await fetch(`${devModelUrl()}/__dev/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: apiKey, ...config }),
+  });
   if (!res.ok) throw new Error(`script refused: ${res.status} ${await res.text()}`);
 }
 
 async function balance(s: Session) {
-  return (await call('GET', '/api/v1/billing/balance/', { token: s.token })).body.data as { balance: number; reserved: number };
+  return (await call('GET', '/api/v1/billing/balance/', { token: s.token })).body.data as {
+    balance: number;
+    reserved: number;
+  };
 }
 
 async function usageOf(s: Session, jobId: string): Promise<UsageRow[]> {
-  const rows = (await call('GET', '/api/v1/billing/usage/?page_size=200', { token: s.token })).body.results as UsageRow[];
+  const rows = (await call('GET', '/api/v1/billing/usage/?page_size=200', { token: s.token })).body
+    .results as UsageRow[];
   return rows.filter((r) => r.job_id === jobId);
 }
 
@@ -55,18 +77,47 @@ const ARTICLE = JSON.stringify({
   tags: ['beds'],
   categories: ['Garden'],
   sections: [
-    { h2: 'Why raised beds', html: '<p>Because beds drain well and warm up early in the spring, so the season starts sooner.</p>' },
-    { h2: 'How to build one', html: '<p>Build a frame of cedar boards, fill it with good soil and compost, and water it well.</p>' },
+    {
+      h2: 'Why raised beds',
+      html: '<p>Because beds drain well and warm up early in the spring, so the season starts sooner.</p>',
+    },
+    {
+      h2: 'How to build one',
+      html: '<p>Build a frame of cedar boards, fill it with good soil and compost, and water it well.</p>',
+    },
   ],
 });
 
 describe('the ledger: usage of calls that were not charged', () => {
   const db = drizzle(env.DB_SHARD_2);
   let accountId = 52_000;
-  const usage = { operation: 'auto_cluster' as const, model: 'gpt-4o-mini', tokens_input: 900, tokens_output: 40, cost_usd: 0.000159, site_id: 1, metadata: { outcome: 'refused' } };
+  const usage = {
+    operation: 'auto_cluster' as const,
+    model: 'gpt-4o-mini',
+    tokens_input: 900,
+    tokens_output: 40,
+    cost_usd: 0.000159,
+    site_id: 1,
+    metadata: { outcome: 'refused' },
+  };
   const rows = async (id: number) =>
-    (await env.DB_SHARD_2.prepare('SELECT credits_used, tokens_input, tokens_output, cost_usd, metadata FROM credit_usage_logs WHERE account_id = ?').bind(id).all<{ credits_used: number; tokens_input: number; tokens_output: number; cost_usd: number; metadata: string }>()).results;
-  const bal = async (id: number) => (await env.DB_SHARD_2.prepare('SELECT balance, reserved FROM credit_balances WHERE account_id = ?').bind(id).first<{ balance: number; reserved: number }>())!;
+    (
+      await env.DB_SHARD_2.prepare(
+        'SELECT credits_used, tokens_input, tokens_output, cost_usd, metadata FROM credit_usage_logs WHERE account_id = ?',
+      )
+        .bind(id)
+        .all<{
+          credits_used: number;
+          tokens_input: number;
+          tokens_output: number;
+          cost_usd: number;
+          metadata: string;
+        }>()
+    ).results;
+  const bal = async (id: number) =>
+    (await env.DB_SHARD_2.prepare('SELECT balance, reserved FROM credit_balances WHERE account_id = ?')
+      .bind(id)
+      .first<{ balance: number; reserved: number }>())!;
 
   it('a release with usage logs the tokens once, not charged, and gives every credit back', async () => {
     accountId++;
@@ -87,10 +138,27 @@ describe('the ledger: usage of calls that were not charged', () => {
     accountId++;
     await grantCredits(db, { accountId, amount: 50, key: 'test:grant', type: 'grant', description: 'grant' });
     await reserveCredits(db, { accountId, jobId: 'job-0', amount: 5, operation: 'auto_cluster', description: 'x' });
-    await runBatch(db, releaseStatements({ accountId, jobId: 'job-0', reason: 'cancelled before its call', usage: { ...usage, tokens_input: 0, tokens_output: 0 } }));
+    await runBatch(
+      db,
+      releaseStatements({
+        accountId,
+        jobId: 'job-0',
+        reason: 'cancelled before its call',
+        usage: { ...usage, tokens_input: 0, tokens_output: 0 },
+      }),
+    );
     expect(await rows(accountId)).toEqual([]);
     await reserveCredits(db, { accountId, jobId: 'job-c', amount: 5, operation: 'auto_cluster', description: 'x' });
-    await runBatch(db, captureStatements({ accountId, jobId: 'job-c', charge: 2, description: 'done', usage: { ...usage, metadata: { outcome: 'succeeded' } } }));
+    await runBatch(
+      db,
+      captureStatements({
+        accountId,
+        jobId: 'job-c',
+        charge: 2,
+        description: 'done',
+        usage: { ...usage, metadata: { outcome: 'succeeded' } },
+      }),
+    );
     const [row] = await rows(accountId);
     expect(row).toMatchObject({ credits_used: 2 });
     expect(JSON.parse(row!.metadata)).toEqual({ charged: true, outcome: 'succeeded' });
@@ -100,14 +168,26 @@ describe('the ledger: usage of calls that were not charged', () => {
   it('late tokens are added to the job row (or make one), never charged', async () => {
     accountId++;
     await grantCredits(db, { accountId, amount: 50, key: 'test:grant', type: 'grant', description: 'grant' });
-    const late = { ...usage, tokens_input: 100, tokens_output: 10, cost_usd: 0.00002, metadata: { outcome: 'cancelled', estimated: true } };
+    const late = {
+      ...usage,
+      tokens_input: 100,
+      tokens_output: 10,
+      cost_usd: 0.00002,
+      metadata: { outcome: 'cancelled', estimated: true },
+    };
     await runBatch(db, lateUsageStatements({ accountId, jobId: 'job-l', usage: late }));
     await runBatch(db, lateUsageStatements({ accountId, jobId: 'job-l', usage: late }));
     const [row, ...more] = await rows(accountId);
     expect(more).toEqual([]);
     expect(row).toMatchObject({ credits_used: 0, tokens_input: 200, tokens_output: 20 });
     expect(row!.cost_usd).toBeCloseTo(0.00004, 8);
-    expect(JSON.parse(row!.metadata)).toMatchObject({ charged: false, outcome: 'cancelled', estimated: true, uncharged_tokens_input: 200, uncharged_tokens_output: 20 });
+    expect(JSON.parse(row!.metadata)).toMatchObject({
+      charged: false,
+      outcome: 'cancelled',
+      estimated: true,
+      uncharged_tokens_input: 200,
+      uncharged_tokens_output: 20,
+    });
     expect(await bal(accountId)).toEqual({ balance: 50, reserved: 0 });
   });
 });
@@ -123,16 +203,31 @@ describe('every token counted, through the real engine', () => {
     owner = await signup('tokens');
     await useOwnModelKey(owner, apiKey);
     siteId = (await createSite(owner, 'Tokens site')).id;
-    sectorId = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })).body.data.id;
+    sectorId = (
+      await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })
+    ).body.data.id;
     const csv = 'Keyword,Volume\n' + A.map((w, i) => `${w},${(i + 1) * 100}`).join('\n');
-    expect((await call('POST', `/api/v1/planner/keywords/import/?site_id=${siteId}&sector_id=${sectorId}`, { rawBody: csv, headers: { 'content-type': 'text/csv' }, token: owner.token })).status).toBe(200);
-    keywordIds = (await call('GET', `/api/v1/planner/keywords/?sector_id=${sectorId}&page_size=200`, { token: owner.token })).body.results.map((k: { id: number }) => k.id);
+    expect(
+      (
+        await call('POST', `/api/v1/planner/keywords/import/?site_id=${siteId}&sector_id=${sectorId}`, {
+          rawBody: csv,
+          headers: { 'content-type': 'text/csv' },
+          token: owner.token,
+        })
+      ).status,
+    ).toBe(200);
+    keywordIds = (
+      await call('GET', `/api/v1/planner/keywords/?sector_id=${sectorId}&page_size=200`, { token: owner.token })
+    ).body.results.map((k: { id: number }) => k.id);
   });
 
   async function cluster(entries: Script) {
     await script(apiKey, { script: entries });
     const before = await balance(owner);
-    const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', { token: owner.token, body: { ids: keywordIds } });
+    const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', {
+      token: owner.token,
+      body: { ids: keywordIds },
+    });
     expect(start.status, JSON.stringify(start.body)).toBe(202);
     const job = await waitForJob(owner, start.body.data.task_id);
     return { job, before };
@@ -140,16 +235,28 @@ describe('every token counted, through the real engine', () => {
 
   async function startArticle(entries: Script, streamDelayMs = 8) {
     await script(apiKey, { script: entries, stream_delay_ms: streamDelayMs });
-    const task = (await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: siteId, sector_id: sectorId, title: 'Raised beds', target_keywords: ['raised bed garden'] } })).body.data;
+    const task = (
+      await call('POST', '/api/v1/writer/tasks/', {
+        token: owner.token,
+        body: { site_id: siteId, sector_id: sectorId, title: 'Raised beds', target_keywords: ['raised bed garden'] },
+      })
+    ).body.data;
     const before = await balance(owner);
-    const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } });
+    const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+      token: owner.token,
+      body: { ids: [task.id] },
+    });
     expect(start.status, JSON.stringify(start.body)).toBe(202);
     return { taskId: start.body.data.task_id as string, before };
   }
 
   it('a refused reply: the job fails uncharged, and its tokens are in the usage log as not charged', async () => {
     const { job, before } = await cluster([{ raw: '', refusal: 'I cannot cluster these keywords.' }]);
-    expect(job).toMatchObject({ status: 'failed', error: 'The AI reply could not be used: the model refused: I cannot cluster these keywords.', credits_charged: 0 });
+    expect(job).toMatchObject({
+      status: 'failed',
+      error: 'The AI reply could not be used: the model refused: I cannot cluster these keywords.',
+      credits_charged: 0,
+    });
     expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
     const row = await usageRowOf(owner, job.id);
     expect(row).toMatchObject({ credits_used: 0, model_used: expect.any(String) });
@@ -203,11 +310,26 @@ describe('every token counted, through the real engine', () => {
     // Two articles: one streams a short article (about 65 deltas, 1.3 s), the other a long refusal
     // (about 150 deltas, 3 s; a longer one would come in bigger deltas, not more), so the article
     // is delivered before the refusal fails the job.
-    await script(apiKey, { script: [{ raw: ARTICLE }, { raw: null, refusal: 'I will not write this. '.repeat(60).trim() }], stream_delay_ms: 20 });
+    await script(apiKey, {
+      script: [{ raw: ARTICLE }, { raw: null, refusal: 'I will not write this. '.repeat(60).trim() }],
+      stream_delay_ms: 20,
+    });
     const tasks = [];
-    for (const title of ['Raised beds', 'Cedar beds']) tasks.push((await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: siteId, sector_id: sectorId, title, target_keywords: ['raised bed garden'] } })).body.data.id);
+    for (const title of ['Raised beds', 'Cedar beds'])
+      tasks.push(
+        (
+          await call('POST', '/api/v1/writer/tasks/', {
+            token: owner.token,
+            body: { site_id: siteId, sector_id: sectorId, title, target_keywords: ['raised bed garden'] },
+          })
+        ).body.data.id,
+      );
     const before = await balance(owner);
-    const job = await waitForJob(owner, (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: tasks } })).body.data.task_id);
+    const job = await waitForJob(
+      owner,
+      (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: tasks } }))
+        .body.data.task_id,
+    );
     expect(job).toMatchObject({ status: 'failed', credits_charged: 3 });
     expect(job.error).toMatch(/^The AI reply could not be used: the model refused: I will not write this\./);
     expect(await balance(owner)).toMatchObject({ balance: before.balance - 3, reserved: 0 });
@@ -239,7 +361,9 @@ describe('every token counted, through the real engine', () => {
     const { taskId, before } = await startArticle(['stall', 'stall']);
     const job = await waitForJob(owner, taskId);
     expect(job.status).toBe('failed');
-    expect(job.error).toBe('The AI provider stopped sending the reply (nothing for 3 s). Gave up after 2 attempts that timed out.');
+    expect(job.error).toBe(
+      'The AI provider stopped sending the reply (nothing for 3 s). Gave up after 2 attempts that timed out.',
+    );
     // Two idle timeouts of 3 s, not two 20 s holds.
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(await balance(owner)).toEqual({ ...before, reserved: 0 });

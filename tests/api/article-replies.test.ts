@@ -18,7 +18,11 @@ import { openDraft, type DraftClient } from '../helpers/yjs-socket';
 type Raw = { raw: string | null; finish_reason?: 'stop' | 'length' };
 
 async function scriptRaw(apiKey: string, entries: (Raw | string)[]) {
-  const res = await fetch(`${devModelUrl()}/__dev/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: apiKey, script: entries }) });
+  const res = await fetch(`${devModelUrl()}/__dev/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: apiKey, script: entries }),
+  });
   if (!res.ok) throw new Error(`script refused: ${res.status} ${await res.text()}`);
 }
 
@@ -29,10 +33,17 @@ let shard: ShardName;
 const apiKey = `sk-articles-${Date.now()}`;
 const open: DraftClient[] = [];
 
-const balance = async () => (await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data as { balance: number; reserved: number };
+const balance = async () =>
+  (await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data as {
+    balance: number;
+    reserved: number;
+  };
 
 async function row(contentId: number) {
-  return (await shardBinding(shard).prepare('SELECT html_content, title, word_count FROM content WHERE account_id = ? AND id = ?').bind(owner.accountId, contentId).first<{ html_content: string; title: string; word_count: number }>())!;
+  return (await shardBinding(shard)
+    .prepare('SELECT html_content, title, word_count FROM content WHERE account_id = ? AND id = ?')
+    .bind(owner.accountId, contentId)
+    .first<{ html_content: string; title: string; word_count: number }>())!;
 }
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -59,11 +70,27 @@ function typeParagraph(client: DraftClient, value: string) {
  * connected to it over the room's socket, as someone watching Writer → Content would be.
  */
 async function taskWithOpenDraft(title: string) {
-  const task = (await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: siteId, sector_id: sectorId, title, target_keywords: ['raised bed garden'] } })).body.data;
+  const task = (
+    await call('POST', '/api/v1/writer/tasks/', {
+      token: owner.token,
+      body: { site_id: siteId, sector_id: sectorId, title, target_keywords: ['raised bed garden'] },
+    })
+  ).body.data;
   await scriptRaw(apiKey, [{ raw: "I'm sorry, but I can't help with that." }]);
-  const first = await waitForJob(owner, (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } })).body.data.task_id);
+  const first = await waitForJob(
+    owner,
+    (
+      await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+        token: owner.token,
+        body: { ids: [task.id] },
+      })
+    ).body.data.task_id,
+  );
   expect(first.status).toBe('failed');
-  const contentId = (await shardBinding(shard).prepare('SELECT id FROM content WHERE account_id = ? AND task_id = ?').bind(owner.accountId, task.id).first<{ id: number }>())!.id;
+  const contentId = (await shardBinding(shard)
+    .prepare('SELECT id FROM content WHERE account_id = ? AND task_id = ?')
+    .bind(owner.accountId, task.id)
+    .first<{ id: number }>())!.id;
   const editor = await openDraft(contentId, owner.token);
   open.push(editor);
   await editor.synced;
@@ -73,7 +100,11 @@ async function taskWithOpenDraft(title: string) {
 async function generate(taskId: number, raw: Raw) {
   await scriptRaw(apiKey, [raw]);
   const before = await balance();
-  const job = await waitForJob(owner, (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [taskId] } })).body.data.task_id);
+  const job = await waitForJob(
+    owner,
+    (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [taskId] } }))
+      .body.data.task_id,
+  );
   return { job, before };
 }
 
@@ -81,8 +112,12 @@ beforeAll(async () => {
   owner = await signup('articles');
   await useOwnModelKey(owner, apiKey);
   siteId = (await createSite(owner, 'Article replies')).id;
-  sectorId = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })).body.data.id;
-  shard = (await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(owner.accountId).first<{ shard: ShardName }>())!.shard;
+  sectorId = (
+    await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Beds' } })
+  ).body.data.id;
+  shard = (await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?')
+    .bind(owner.accountId)
+    .first<{ shard: ShardName }>())!.shard;
 });
 
 afterAll(() => {
@@ -90,27 +125,66 @@ afterAll(() => {
 });
 
 const J = JSON.stringify;
-const meta = { title: 'Raised beds', meta_title: 'Raised beds | Guide', meta_description: 'All about raised beds.', primary_keyword: 'raised bed garden' };
+const meta = {
+  title: 'Raised beds',
+  meta_title: 'Raised beds | Guide',
+  meta_description: 'All about raised beds.',
+  primary_keyword: 'raised bed garden',
+};
 
 const untidy: [string, Raw, { title: string; texts: string[]; h2: string[] }][] = [
   [
     'a Markdown article (no JSON at all)',
-    { raw: '# Raised beds for beginners\n\nA raised bed warms up early.\n\n## Why build one\n\nBeds **drain** well and [soil](https://example.com/soil) stays loose.\n\n## How to fill it\n\n- Topsoil\n- Compost\n' },
-    { title: 'Raised beds for beginners', texts: ['<p>A raised bed warms up early.</p>', '<strong>drain</strong>', 'href="https://example.com/soil"', 'Topsoil', 'Compost'], h2: ['Why build one', 'How to fill it'] },
+    {
+      raw: '# Raised beds for beginners\n\nA raised bed warms up early.\n\n## Why build one\n\nBeds **drain** well and [soil](https://example.com/soil) stays loose.\n\n## How to fill it\n\n- Topsoil\n- Compost\n',
+    },
+    {
+      title: 'Raised beds for beginners',
+      texts: [
+        '<p>A raised bed warms up early.</p>',
+        '<strong>drain</strong>',
+        'href="https://example.com/soil"',
+        'Topsoil',
+        'Compost',
+      ],
+      h2: ['Why build one', 'How to fill it'],
+    },
   ],
   [
     'sections whose bodies are fenced (```html and ```markdown)',
-    { raw: J({ ...meta, sections: [{ h2: 'Why', html: '```html\n<p>Beds drain well.</p>\n```' }, { h2: 'How', html: '```markdown\nBuild a **frame**.\n```' }] }) },
+    {
+      raw: J({
+        ...meta,
+        sections: [
+          { h2: 'Why', html: '```html\n<p>Beds drain well.</p>\n```' },
+          { h2: 'How', html: '```markdown\nBuild a **frame**.\n```' },
+        ],
+      }),
+    },
     { title: 'Raised beds', texts: ['<p>Beds drain well.</p>', '<strong>frame</strong>'], h2: ['Why', 'How'] },
   ],
   [
     'an HTML article without sections',
-    { raw: 'Here is the article:\n\n<h1>Cedar beds</h1><p>Cedar lasts.</p><h2>Why cedar</h2><p>It resists rot.</p><h2>Cost</h2><p>More, but worth it.</p>' },
-    { title: 'Cedar beds', texts: ['Cedar lasts.', 'It resists rot.', 'More, but worth it.'], h2: ['Why cedar', 'Cost'] },
+    {
+      raw: 'Here is the article:\n\n<h1>Cedar beds</h1><p>Cedar lasts.</p><h2>Why cedar</h2><p>It resists rot.</p><h2>Cost</h2><p>More, but worth it.</p>',
+    },
+    {
+      title: 'Cedar beds',
+      texts: ['Cedar lasts.', 'It resists rot.', 'More, but worth it.'],
+      h2: ['Why cedar', 'Cost'],
+    },
   ],
   [
     'Python-quoted JSON (nothing streams while it arrives)',
-    { raw: J({ ...meta, sections: [{ h2: 'Why', html: '<p>Beds drain well.</p>' }, { h2: 'How', html: '<p>Build a frame.</p>' }] }).replace(/"/g, "'") },
+    {
+      raw: J({
+        ...meta,
+        sections: [
+          { h2: 'Why', html: '<p>Beds drain well.</p>' },
+          { h2: 'How', html: '<p>Build a frame.</p>' },
+        ],
+      }).replace(/"/g, "'"),
+    },
     { title: 'Raised beds', texts: ['Beds drain well.', 'Build a frame.'], h2: ['Why', 'How'] },
   ],
 ];
@@ -134,7 +208,11 @@ describe('an editor types into the draft right after an untidy article arrived',
 
     // The keystroke: projected into the row (the room saves 2 s after the last change).
     typeParagraph(editor, 'Edited');
-    const after = await until('the edit in the content row', () => row(contentId), (r) => r.html_content.includes('Edited'));
+    const after = await until(
+      'the edit in the content row',
+      () => row(contentId),
+      (r) => r.html_content.includes('Edited'),
+    );
     expect(after.html_content).toBe(`${saved.html_content}<p>Edited</p>`);
     for (const t of expected.texts) expect(after.html_content).toContain(t);
     expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe(after.html_content);
@@ -144,14 +222,23 @@ describe('an editor types into the draft right after an untidy article arrived',
 describe('a Markdown article streams into the draft', () => {
   it('section by section; what an editor types meanwhile stays, next to the whole article, in the draft and the row', async () => {
     const { task, contentId, editor } = await taskWithOpenDraft('Streamed Markdown');
-    const rest = Array.from({ length: 6 }, (_, i) => `## Step ${i + 1}\n\nDo the ${i + 1}th thing carefully and check the soil before moving on.\n`).join('\n');
+    const rest = Array.from(
+      { length: 6 },
+      (_, i) => `## Step ${i + 1}\n\nDo the ${i + 1}th thing carefully and check the soil before moving on.\n`,
+    ).join('\n');
     const md = `# Streamed beds\n\n## Why\n\nBeds drain.\n\n${rest}`;
     // Slow enough for the editor to see the first section arrive while the rest is still coming.
     await scriptFaults(apiKey, { stream_delay_ms: 25 });
     try {
       await scriptRaw(apiKey, [{ raw: md }]);
-      const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } });
-      await editor.until('the first section while the AI writes', () => editor.html().includes('<h2>Why</h2>') && editor.doc.getMap('generation').get('status') === 'generating');
+      const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+        token: owner.token,
+        body: { ids: [task.id] },
+      });
+      await editor.until(
+        'the first section while the AI writes',
+        () => editor.html().includes('<h2>Why</h2>') && editor.doc.getMap('generation').get('status') === 'generating',
+      );
       expect(editor.html()).not.toContain('Step 6');
       typeParagraph(editor, 'Live note');
       const job = await waitForJob(owner, start.body.data.task_id);
@@ -173,7 +260,16 @@ describe('a section that cannot be read', () => {
   it('fails the job before anything is charged; the draft is put back and says stopped, not generating', async () => {
     const { task, contentId, editor } = await taskWithOpenDraft('Broken section');
     // Two good sections stream into the draft first; the third has no body.
-    const raw = { raw: J({ ...meta, sections: [{ h2: 'Why', html: '<p>Beds drain well.</p>' }, { h2: 'How', html: '<p>Build a frame.</p>' }, { h2: 'Care' }] }) };
+    const raw = {
+      raw: J({
+        ...meta,
+        sections: [
+          { h2: 'Why', html: '<p>Beds drain well.</p>' },
+          { h2: 'How', html: '<p>Build a frame.</p>' },
+          { h2: 'Care' },
+        ],
+      }),
+    };
     const { job, before } = await generate(task.id, raw);
     expect(job.status).toBe('failed');
     expect(job.error).toBe('The AI reply could not be used: section 3 of the article could not be read');
@@ -182,15 +278,27 @@ describe('a section that cannot be read', () => {
     const room = draftRoomOf(env, owner.accountId, contentId);
     expect(await room.generation()).toMatchObject({ status: 'stopped' });
     expect((await room.snapshotHtml()).html).toBe('');
-    await editor.until('the draft put back in the editor', () => editor.html() === '' && editor.doc.getMap('generation').get('status') === 'stopped');
-    expect((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data).toMatchObject({ status: 'queued', content_id: null });
+    await editor.until(
+      'the draft put back in the editor',
+      () => editor.html() === '' && editor.doc.getMap('generation').get('status') === 'stopped',
+    );
+    expect((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data).toMatchObject({
+      status: 'queued',
+      content_id: null,
+    });
   });
 
   it('the draft keeps what it had before the job when the reply is unusable', async () => {
     const { task, contentId, editor } = await taskWithOpenDraft('Kept draft');
     typeParagraph(editor, 'My notes');
-    await until('the notes in the content row', () => row(contentId), (r) => r.html_content === '<p>My notes</p>');
-    const { job } = await generate(task.id, { raw: J({ ...meta, sections: [{ h2: 'Why', html: '<p>x</p>' }, { h2: 'How' }] }) });
+    await until(
+      'the notes in the content row',
+      () => row(contentId),
+      (r) => r.html_content === '<p>My notes</p>',
+    );
+    const { job } = await generate(task.id, {
+      raw: J({ ...meta, sections: [{ h2: 'Why', html: '<p>x</p>' }, { h2: 'How' }] }),
+    });
     expect(job.status).toBe('failed');
     expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe('<p>My notes</p>');
     expect((await row(contentId)).html_content).toBe('<p>My notes</p>');

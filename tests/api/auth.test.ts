@@ -17,7 +17,9 @@ const me = (token: string) => call('GET', `${V}/me/`, { token });
 describe('register', () => {
   it('creates the account and signs in; by default the refresh token goes only into an httpOnly cookie', async () => {
     const email = uniqueEmail('cookie');
-    const res = await call('POST', `${V}/register/`, { body: { email, password: PASSWORD, name: 'Ada', account_name: 'Ada Co' } });
+    const res = await call('POST', `${V}/register/`, {
+      body: { email, password: PASSWORD, name: 'Ada', account_name: 'Ada Co' },
+    });
     expect(res.status).toBe(201);
     expect(res.body.data).toMatchObject({ user: { email, role: 'owner' }, account: { name: 'Ada Co' } });
     expect(res.body.data.access).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -58,9 +60,15 @@ describe('login', () => {
   it('accepts the right password and refuses a wrong one or an unknown email alike (401 invalid_credentials)', async () => {
     const ip = freshIp();
     expect((await login(owner.email, PASSWORD, ip)).userId).toBe(owner.userId);
-    const wrong = await call('POST', `${V}/login/`, { headers: ip, body: { email: owner.email, password: 'not-the-password-1' } });
+    const wrong = await call('POST', `${V}/login/`, {
+      headers: ip,
+      body: { email: owner.email, password: 'not-the-password-1' },
+    });
     expectError(wrong, 401, 'invalid_credentials');
-    const unknown = await call('POST', `${V}/login/`, { headers: ip, body: { email: uniqueEmail('nobody'), password: 'not-the-password-1' } });
+    const unknown = await call('POST', `${V}/login/`, {
+      headers: ip,
+      body: { email: uniqueEmail('nobody'), password: 'not-the-password-1' },
+    });
     expectError(unknown, 401, 'invalid_credentials');
     expect(unknown.body.error).toBe(wrong.body.error);
   });
@@ -69,9 +77,16 @@ describe('login', () => {
     const victim = await signup('victim');
     const ip = freshIp();
     for (let i = 0; i < 5; i++) {
-      expectError(await call('POST', `${V}/login/`, { headers: ip, body: { email: victim.email, password: `guess-${i}-xx` } }), 401, 'invalid_credentials');
+      expectError(
+        await call('POST', `${V}/login/`, { headers: ip, body: { email: victim.email, password: `guess-${i}-xx` } }),
+        401,
+        'invalid_credentials',
+      );
     }
-    const locked = await call('POST', `${V}/login/`, { headers: ip, body: { email: victim.email, password: PASSWORD } });
+    const locked = await call('POST', `${V}/login/`, {
+      headers: ip,
+      body: { email: victim.email, password: PASSWORD },
+    });
     expectError(locked, 429, 'throttled');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     // The owner's own network is not locked by someone else's guesses (see trust-auth.test.ts).
@@ -83,7 +98,10 @@ describe('login', () => {
   it('locks an IP after 30 failures across different emails; other IPs still sign in', async () => {
     const ip = freshIp();
     for (let i = 0; i < 30; i++) {
-      const res = await call('POST', `${V}/login/`, { headers: ip, body: { email: uniqueEmail(`spray${i}`), password: 'sprayed-password-1' } });
+      const res = await call('POST', `${V}/login/`, {
+        headers: ip,
+        body: { email: uniqueEmail(`spray${i}`), password: 'sprayed-password-1' },
+      });
       expectError(res, 401, 'invalid_credentials');
     }
     const locked = await call('POST', `${V}/login/`, { headers: ip, body: { email: owner.email, password: PASSWORD } });
@@ -124,7 +142,8 @@ describe('refresh tokens', () => {
       body: { email: uniqueEmail('browser'), password: PASSWORD, name: 'Cy', account_name: 'Cy Co' },
     });
     const cookie = `igny8_refresh=${refreshCookieOf(reg.headers)}`;
-    const viaCookie = (headers: Record<string, string>) => call('POST', `${V}/token/refresh/`, { headers: { cookie, ...headers } });
+    const viaCookie = (headers: Record<string, string>) =>
+      call('POST', `${V}/token/refresh/`, { headers: { cookie, ...headers } });
     expectError(await viaCookie({}), 403, 'origin_required');
     expectError(await viaCookie({ origin: 'https://evil.example' }), 403, 'origin_not_allowed');
     expectError(await viaCookie({ origin: 'null' }), 403, 'origin_not_allowed');
@@ -168,7 +187,11 @@ describe('access tokens', () => {
   });
 
   it('an expired token gets 401 token_expired', async () => {
-    const { token } = await signAccessToken(env, { userId: s.userId, accountId: s.accountId, role: 'owner', tokenVersion: 0 }, Date.now() - 20 * 60_000);
+    const { token } = await signAccessToken(
+      env,
+      { userId: s.userId, accountId: s.accountId, role: 'owner', tokenVersion: 0 },
+      Date.now() - 20 * 60_000,
+    );
     expectError(await me(token), 401, 'token_expired');
   });
 
@@ -218,20 +241,26 @@ describe('sessions', () => {
     const other = await login(s.email, PASSWORD, freshIp());
     const newPassword = 'a-brand-new-passw0rd';
     const wrong = await call('POST', `${V}/password/change/`, {
-      token: s.token, body: { current_password: 'not-my-password-1', new_password: newPassword, delivery: 'body' },
+      token: s.token,
+      body: { current_password: 'not-my-password-1', new_password: newPassword, delivery: 'body' },
     });
     expectError(wrong, 400, 'validation_error');
     expect(wrong.body.errors.current_password).toBeDefined();
 
     const changed = await call('POST', `${V}/password/change/`, {
-      token: s.token, body: { current_password: PASSWORD, new_password: newPassword, delivery: 'body' },
+      token: s.token,
+      body: { current_password: PASSWORD, new_password: newPassword, delivery: 'body' },
     });
     expect(changed.status).toBe(200);
     expectError(await refreshWith(other.refresh), 401, 'refresh_revoked');
     expectError(await refreshWith(s.refresh), 401, 'refresh_revoked');
     expect((await refreshWith(changed.body.data.refresh)).status).toBe(200);
     const ip = freshIp();
-    expectError(await call('POST', `${V}/login/`, { headers: ip, body: { email: s.email, password: PASSWORD } }), 401, 'invalid_credentials');
+    expectError(
+      await call('POST', `${V}/login/`, { headers: ip, body: { email: s.email, password: PASSWORD } }),
+      401,
+      'invalid_credentials',
+    );
     expect((await login(s.email, newPassword, ip)).userId).toBe(s.userId);
   });
 
@@ -255,19 +284,32 @@ describe('sessions', () => {
     expect(await perms('viewer')).toMatchObject({ 'data:read': true, 'data:write': false, 'sites:manage': false });
     expect(await perms('editor')).toMatchObject({ 'data:write': true, 'sites:manage': false, 'users:manage': false });
     expect(await perms('admin')).toMatchObject({ 'sites:manage': true, 'users:manage': true, 'billing:manage': false });
-    expect(await perms('owner')).toMatchObject({ 'users:manage': true, 'billing:read': true, 'billing:manage': true, 'accounts:any': false });
+    expect(await perms('owner')).toMatchObject({
+      'users:manage': true,
+      'billing:read': true,
+      'billing:manage': true,
+      'accounts:any': false,
+    });
   });
 });
 
 describe('invites', () => {
   let owner: Session;
   const invite = async (role = 'editor') => {
-    const res = await call('POST', `${V}/users/`, { token: owner.token, body: { email: uniqueEmail('invitee'), role } });
+    const res = await call('POST', `${V}/users/`, {
+      token: owner.token,
+      body: { email: uniqueEmail('invitee'), role },
+    });
     expect(res.status).toBe(201);
-    return { userId: res.body.data.user.id as number, token: new URL(res.body.data.invite_url).pathname.split('/').pop()! };
+    return {
+      userId: res.body.data.user.id as number,
+      token: new URL(res.body.data.invite_url).pathname.split('/').pop()!,
+    };
   };
   const accept = (token: string) =>
-    call('POST', `${V}/invite/${token}/accept/`, { body: { name: 'New Person', password: PASSWORD, delivery: 'body' } });
+    call('POST', `${V}/invite/${token}/accept/`, {
+      body: { name: 'New Person', password: PASSWORD, delivery: 'body' },
+    });
 
   beforeAll(async () => {
     owner = await signup('inviter');
@@ -288,7 +330,9 @@ describe('invites', () => {
 
   it('an expired invite is not found', async () => {
     const { userId, token } = await invite();
-    await env.DB_CONTROL.prepare('UPDATE users SET invite_expires_at = ? WHERE id = ?').bind(Date.now() - 60_000, userId).run();
+    await env.DB_CONTROL.prepare('UPDATE users SET invite_expires_at = ? WHERE id = ?')
+      .bind(Date.now() - 60_000, userId)
+      .run();
     expectError(await call('GET', `${V}/invite/${token}/`), 404, 'not_found');
     expectError(await accept(token), 404, 'not_found');
   });

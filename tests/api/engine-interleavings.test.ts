@@ -70,13 +70,21 @@ function testFunction(hooks: Hooks): AiFunctionDefinition<{ units: number }, { u
     async prepare(ctx, { units }) {
       await hooks.beforeMark?.();
       const rows = Array.from({ length: units }, (_, unit) => sql`(${ctx.jobId}, ${unit}, 'in_progress')`);
-      await runBatch(ctx.db, [sql`INSERT OR REPLACE INTO test_units (job_id, unit, state) VALUES ${sql.join(rows, sql`, `)}`]);
+      await runBatch(ctx.db, [
+        sql`INSERT OR REPLACE INTO test_units (job_id, unit, state) VALUES ${sql.join(rows, sql`, `)}`,
+      ]);
       await hooks.afterMark?.();
-      return { batches: Array.from({ length: units }, (_, unit) => ({ index: unit, input: { unit }, meta: { unit } })), summary: `Writing ${units} articles` };
+      return {
+        batches: Array.from({ length: units }, (_, unit) => ({ index: unit, input: { unit }, meta: { unit } })),
+        summary: `Writing ${units} articles`,
+      };
     },
     async run(_env, _ctx, batch, _cfg, _timeoutMs, signal) {
       // Like a provider call, an aborted call rejects at once.
-      await Promise.race([hooks.run(batch.meta.unit, signal), new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))))]);
+      await Promise.race([
+        hooks.run(batch.meta.unit, signal),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      ]);
       return { parsed: { unit: batch.meta.unit }, tokensIn: 100, tokensOut: 400, model: 'test-model' };
     },
     sink: (_env, _ctx, batch) => ({
@@ -87,14 +95,19 @@ function testFunction(hooks: Hooks): AiFunctionDefinition<{ units: number }, { u
     }),
     save(ctx, _prepared, parsed) {
       return {
-        statements: parsed.map((p) => sql`UPDATE test_units SET state = 'delivered' WHERE job_id = ${ctx.jobId} AND unit = ${p.unit}`),
+        statements: parsed.map(
+          (p) => sql`UPDATE test_units SET state = 'delivered' WHERE job_id = ${ctx.jobId} AND unit = ${p.unit}`,
+        ),
         charge: parsed.length * CREDITS_PER_UNIT,
         changed: ['content'],
         result: { articles: parsed.length },
       };
     },
     abandon(ctx) {
-      return { statements: [sql`UPDATE test_units SET state = 'queued' WHERE job_id = ${ctx.jobId} AND state = 'in_progress'`], changed: ['tasks'] };
+      return {
+        statements: [sql`UPDATE test_units SET state = 'queued' WHERE job_id = ${ctx.jobId} AND state = 'in_progress'`],
+        changed: ['tasks'],
+      };
     },
   };
 }
@@ -124,7 +137,16 @@ let jobSeq = 0;
 function setup(hooks: Hooks, opts: { pause?: Parameters<typeof gatedD1>[1]; now?: () => number } = {}) {
   const store = new MemoryJobStore();
   const testEnv = (opts.pause ? { ...env, [SHARD]: gatedD1(d1, opts.pause) } : env) as Env;
-  const engine = new CoordinatorEngine({ env: testEnv, store, broadcaster, scheduleAt: async () => undefined, ports: enginePorts, functions: () => testFunction(hooks), now: opts.now, random: () => 0 });
+  const engine = new CoordinatorEngine({
+    env: testEnv,
+    store,
+    broadcaster,
+    scheduleAt: async () => undefined,
+    ports: enginePorts,
+    functions: () => testFunction(hooks),
+    now: opts.now,
+    random: () => 0,
+  });
   const spec = (units: number): EnqueueSpec => ({
     id: `job-${++jobSeq}`,
     account_id: accountId,
@@ -139,15 +161,41 @@ function setup(hooks: Hooks, opts: { pause?: Parameters<typeof gatedD1>[1]; now?
 }
 
 async function money(jobId: string) {
-  const bal = await d1.prepare('SELECT balance, reserved FROM credit_balances WHERE account_id = ?').bind(accountId).first<{ balance: number; reserved: number }>();
-  const ledger = await d1.prepare('SELECT transaction_type AS type, amount FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id').bind(accountId, jobId).all<{ type: string; amount: number }>();
-  const sum = await d1.prepare('SELECT COALESCE(SUM(amount), 0) AS s FROM credit_transactions WHERE account_id = ?').bind(accountId).first<{ s: number }>();
-  const usage = await d1.prepare('SELECT COALESCE(SUM(credits_used), 0) AS used, COUNT(*) AS n FROM credit_usage_logs WHERE account_id = ? AND job_id = ?').bind(accountId, jobId).first<{ used: number; n: number }>();
-  return { balance: bal!.balance, reserved: bal!.reserved, ledgerSum: sum!.s, ledger: ledger.results, used: usage!.used, usageRows: usage!.n };
+  const bal = await d1
+    .prepare('SELECT balance, reserved FROM credit_balances WHERE account_id = ?')
+    .bind(accountId)
+    .first<{ balance: number; reserved: number }>();
+  const ledger = await d1
+    .prepare(
+      'SELECT transaction_type AS type, amount FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
+    )
+    .bind(accountId, jobId)
+    .all<{ type: string; amount: number }>();
+  const sum = await d1
+    .prepare('SELECT COALESCE(SUM(amount), 0) AS s FROM credit_transactions WHERE account_id = ?')
+    .bind(accountId)
+    .first<{ s: number }>();
+  const usage = await d1
+    .prepare(
+      'SELECT COALESCE(SUM(credits_used), 0) AS used, COUNT(*) AS n FROM credit_usage_logs WHERE account_id = ? AND job_id = ?',
+    )
+    .bind(accountId, jobId)
+    .first<{ used: number; n: number }>();
+  return {
+    balance: bal!.balance,
+    reserved: bal!.reserved,
+    ledgerSum: sum!.s,
+    ledger: ledger.results,
+    used: usage!.used,
+    usageRows: usage!.n,
+  };
 }
 
 async function units(jobId: string) {
-  const rows = await d1.prepare('SELECT unit, state FROM test_units WHERE job_id = ? ORDER BY unit').bind(jobId).all<{ unit: number; state: string }>();
+  const rows = await d1
+    .prepare('SELECT unit, state FROM test_units WHERE job_id = ? ORDER BY unit')
+    .bind(jobId)
+    .all<{ unit: number; state: string }>();
   return rows.results.map((r) => r.state);
 }
 
@@ -156,7 +204,11 @@ const jobOf = (store: JobStore, id: string) => store.getJob(id)!;
 
 describe('the job engine under forced interleavings', () => {
   beforeAll(async () => {
-    await d1.prepare('CREATE TABLE IF NOT EXISTS test_units (job_id TEXT NOT NULL, unit INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (job_id, unit))').run();
+    await d1
+      .prepare(
+        'CREATE TABLE IF NOT EXISTS test_units (job_id TEXT NOT NULL, unit INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (job_id, unit))',
+      )
+      .run();
   });
   beforeEach(async () => {
     accountId++;
@@ -223,33 +275,36 @@ describe('the job engine under forced interleavings', () => {
   it.each([
     ['before prepare() marks its units', 'beforeMark'],
     ['after prepare() marked its units', 'afterMark'],
-  ] as const)('a cancel %s ends cancelled: no AI call, the units put back, the hold released', async (_label, where) => {
-    const reached = gate();
-    const resume = gate();
-    const calls: number[] = [];
-    const { engine, store, spec } = setup({
-      [where]: async () => {
-        reached.open();
-        await resume.promise;
-      },
-      run: async (unit) => void calls.push(unit),
-    });
-    const s = spec(3);
-    await engine.enqueue(s);
-    const pumping = engine.pump();
-    await reached.promise;
-    expect(jobOf(store, s.id)).toMatchObject({ status: 'queued', phase: 'PREP' });
-    expect((await engine.cancel(s.id, 'Tess Tester'))?.status).toBe('cancelled');
-    resume.open();
-    await pumping;
-    await engine.pump();
-    expect(calls).toEqual([]);
-    expect(jobOf(store, s.id)).toMatchObject({ status: 'cancelled', settled: 1, credits_charged: 0 });
-    expect(store.batchesOf(s.id).filter((b) => b.status === 'done')).toEqual([]);
-    // Marked after the cancel or before it, the units are put back once prepare() is done.
-    expect(await units(s.id)).toEqual(['queued', 'queued', 'queued']);
-    expect(await money(s.id)).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
-  });
+  ] as const)(
+    'a cancel %s ends cancelled: no AI call, the units put back, the hold released',
+    async (_label, where) => {
+      const reached = gate();
+      const resume = gate();
+      const calls: number[] = [];
+      const { engine, store, spec } = setup({
+        [where]: async () => {
+          reached.open();
+          await resume.promise;
+        },
+        run: async (unit) => void calls.push(unit),
+      });
+      const s = spec(3);
+      await engine.enqueue(s);
+      const pumping = engine.pump();
+      await reached.promise;
+      expect(jobOf(store, s.id)).toMatchObject({ status: 'queued', phase: 'PREP' });
+      expect((await engine.cancel(s.id, 'Tess Tester'))?.status).toBe('cancelled');
+      resume.open();
+      await pumping;
+      await engine.pump();
+      expect(calls).toEqual([]);
+      expect(jobOf(store, s.id)).toMatchObject({ status: 'cancelled', settled: 1, credits_charged: 0 });
+      expect(store.batchesOf(s.id).filter((b) => b.status === 'done')).toEqual([]);
+      // Marked after the cancel or before it, the units are put back once prepare() is done.
+      expect(await units(s.id)).toEqual(['queued', 'queued', 'queued']);
+      expect(await money(s.id)).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
+    },
+  );
 
   it('a cancel while AI calls are in flight charges the delivered units only and takes back the rest', async () => {
     const pending = new Map<number, { promise: Promise<void>; open: () => void }>();
@@ -264,7 +319,10 @@ describe('the job engine under forced interleavings', () => {
     const s = spec(5);
     await engine.enqueue(s);
     const pumping = engine.pump();
-    await until(() => jobOf(store, s.id).batches_done === 2 && pending.size >= 2, 'two units delivered and two in flight');
+    await until(
+      () => jobOf(store, s.id).batches_done === 2 && pending.size >= 2,
+      'two units delivered and two in flight',
+    );
     const inFlight = [...pending.keys()];
     const view = await engine.cancel(s.id, 'Tess Tester');
     expect(view?.status).toBe('cancelled');
@@ -278,7 +336,12 @@ describe('the job engine under forced interleavings', () => {
     const job = jobOf(store, s.id);
     expect(job).toMatchObject({ status: 'cancelled', settled: 1, credits_charged: 6 });
     expect(job.message).toBe('Cancelled by Tess Tester: 2 of 5 articles delivered, 6 credits charged');
-    expect(job.result).toMatchObject({ delivered: 2, total: 5, credits_charged: 6, delivery: '2 of 5 articles delivered, 6 credits charged' });
+    expect(job.result).toMatchObject({
+      delivered: 2,
+      total: 5,
+      credits_charged: 6,
+      delivery: '2 of 5 articles delivered, 6 credits charged',
+    });
     expect(await units(s.id)).toEqual(['delivered', 'delivered', 'queued', 'queued', 'queued']);
     const m = await money(s.id);
     expect(m).toMatchObject({ balance: GRANT - 6, reserved: 0, ledgerSum: GRANT - 6, used: 6, usageRows: 1 });
@@ -350,7 +413,15 @@ describe('the job engine under forced interleavings', () => {
     const { engine, store, spec } = setup({ run: async () => undefined }, { now: () => clock });
     const fn = testFunction({ run: async () => undefined });
     // A save whose statement D1 rejects, quoting SQL and a value in its error.
-    const broken = { ...fn, save: () => ({ statements: [sql`UPDATE no_such_table SET secret = ${'s3cret-value'}`], charge: 6, changed: [], result: {} }) };
+    const broken = {
+      ...fn,
+      save: () => ({
+        statements: [sql`UPDATE no_such_table SET secret = ${'s3cret-value'}`],
+        charge: 6,
+        changed: [],
+        result: {},
+      }),
+    };
     (engine as unknown as { functions: () => typeof broken }).functions = () => broken;
     const s = spec(2);
     await engine.enqueue(s);
@@ -360,7 +431,9 @@ describe('the job engine under forced interleavings', () => {
     }
     const job = jobOf(store, s.id);
     expect(job).toMatchObject({ status: 'failed', settled: 1, credits_charged: 0 });
-    expect(job.error).toMatch(/^Saving the results of this job failed because of a database error \(logged with job job-\d+\)/);
+    expect(job.error).toMatch(
+      /^Saving the results of this job failed because of a database error \(logged with job job-\d+\)/,
+    );
     expect(job.error).not.toMatch(/no_such_table|s3cret|UPDATE/);
     expect(await money(s.id)).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
     expect(sinkLog.filter((l) => l.startsWith('abort')).sort()).toEqual(['abort 0', 'abort 1']);
@@ -381,22 +454,69 @@ describe('the job engine under forced interleavings', () => {
 
 describe('holds never strand', () => {
   const ended = (id: string, status: JobRecord['status'], settled: number, created_at: number): JobRecord => ({
-    id, account_id: 1, shard: SHARD, site_id: 1, user_id: 1, user_name: 'T', function: 'generate_content', input: {}, status, phase: 'AI_CALL',
-    progress: 50, message: '', summary: '', credits_reserved: 3, credits_charged: 0, batches_total: 1, batches_done: 1, step_attempts: 0,
-    next_run_at: created_at, error: null, result: null, tokens_in: 0, tokens_out: 0, cost_usd: 0, model: '', version: 1, retry_of: null,
-    settled, created_at, updated_at: created_at, finished_at: created_at,
+    id,
+    account_id: 1,
+    shard: SHARD,
+    site_id: 1,
+    user_id: 1,
+    user_name: 'T',
+    function: 'generate_content',
+    input: {},
+    status,
+    phase: 'AI_CALL',
+    progress: 50,
+    message: '',
+    summary: '',
+    credits_reserved: 3,
+    credits_charged: 0,
+    batches_total: 1,
+    batches_done: 1,
+    step_attempts: 0,
+    next_run_at: created_at,
+    error: null,
+    result: null,
+    tokens_in: 0,
+    tokens_out: 0,
+    cost_usd: 0,
+    model: '',
+    version: 1,
+    retry_of: null,
+    settled,
+    created_at,
+    updated_at: created_at,
+    finished_at: created_at,
   });
 
   function pruneKeepsUnsettled(store: JobStore) {
     store.insertJob(ended('old-unsettled', 'cancelled', 0, 1));
-    store.putBatches([{ job_id: 'old-unsettled', idx: 0, input: {}, meta: {}, status: 'done', attempts: 1, next_run_at: 0, parsed: { unit: 0 }, tokens_in: 0, tokens_out: 0, model: '', error: null }]);
+    store.putBatches([
+      {
+        job_id: 'old-unsettled',
+        idx: 0,
+        input: {},
+        meta: {},
+        status: 'done',
+        attempts: 1,
+        next_run_at: 0,
+        parsed: { unit: 0 },
+        tokens_in: 0,
+        tokens_out: 0,
+        model: '',
+        error: null,
+      },
+    ]);
     store.insertJob(ended('old-settled', 'failed', 1, 2));
     for (let i = 0; i < 5; i++) store.insertJob(ended(`new-${i}`, 'succeeded', 1, 100 + i));
     store.prune(2);
     expect(store.getJob('old-unsettled')).not.toBeNull();
     expect(store.batchesOf('old-unsettled')).toHaveLength(1); // what a partial settlement charges for
     expect(store.getJob('old-settled')).toBeNull();
-    expect(store.listJobs(10).map((j) => j.id).sort()).toEqual(['new-3', 'new-4', 'old-unsettled']);
+    expect(
+      store
+        .listJobs(10)
+        .map((j) => j.id)
+        .sort(),
+    ).toEqual(['new-3', 'new-4', 'old-unsettled']);
   }
 
   it('pruning old jobs keeps every job whose credits are not settled (memory store)', () => {
@@ -418,16 +538,30 @@ describe('holds never strand', () => {
     await grantCredits(db, { accountId, amount: GRANT, key: 'test:grant', type: 'grant', description: 'test grant' });
     const lost = `lost-${accountId}`;
     const old = Date.now() - 2 * 60 * 60_000;
-    await reserveCredits(db, { accountId, jobId: lost, amount: 12, operation: 'generate_content', description: 'a job whose coordinator lost it' }, [
-      insertTaskLog({ accountId, siteId: 4242, jobId: lost, fn: 'generate_content', userId: 1, payload: {} }),
-    ]);
-    await d1.prepare('UPDATE credit_transactions SET created_at = ? WHERE account_id = ? AND job_id = ?').bind(old, accountId, lost).run();
+    await reserveCredits(
+      db,
+      {
+        accountId,
+        jobId: lost,
+        amount: 12,
+        operation: 'generate_content',
+        description: 'a job whose coordinator lost it',
+      },
+      [insertTaskLog({ accountId, siteId: 4242, jobId: lost, fn: 'generate_content', userId: 1, payload: {} })],
+    );
+    await d1
+      .prepare('UPDATE credit_transactions SET created_at = ? WHERE account_id = ? AND job_id = ?')
+      .bind(old, accountId, lost)
+      .run();
     expect((await money(lost)).reserved).toBe(12);
 
     const report = await sweepStaleHolds(env as Env);
     expect(report.released).toBeGreaterThanOrEqual(1);
     const m = await money(lost);
-    expect(m.ledger).toEqual([{ type: 'reservation', amount: -12 }, { type: 'release', amount: 12 }]);
+    expect(m.ledger).toEqual([
+      { type: 'reservation', amount: -12 },
+      { type: 'release', amount: 12 },
+    ]);
     expect(m).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT });
     expect(m.ledger.map((r) => r.type)).toEqual(['reservation', 'release']);
     // Settled holds are not found again: a second sweep changes nothing.
@@ -437,6 +571,10 @@ describe('holds never strand', () => {
     // A job its coordinator still runs keeps its hold.
     const { engine, store } = setup({ run: () => new Promise(() => undefined) });
     store.insertJob({ ...ended('still-running', 'running', 0, Date.now()), account_id: accountId });
-    expect(await engine.sweepHolds([{ job_id: 'still-running', account_id: accountId, shard: SHARD }])).toEqual({ kept: 1, settled: 0, released: 0 });
+    expect(await engine.sweepHolds([{ job_id: 'still-running', account_id: accountId, shard: SHARD }])).toEqual({
+      kept: 1,
+      settled: 0,
+      released: 0,
+    });
   });
 });

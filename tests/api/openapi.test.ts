@@ -6,19 +6,33 @@ type Operation = {
   operationId: string;
   responses: Record<string, unknown>;
   parameters?: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
-  requestBody?: { content: { 'application/json': { schema: { type?: string; required?: string[]; properties: Record<string, any> } } } };
+  requestBody?: {
+    content: {
+      'application/json': { schema: { type?: string; required?: string[]; properties: Record<string, any> } };
+    };
+  };
   security?: unknown[];
 };
-let doc: { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, Operation>>; components: any };
+let doc: {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: any;
+};
 const V = '/api/v1/auth';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const operations = () =>
   Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ path, method, op })),
+    Object.entries(ops)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ path, method, op })),
   );
 const op = (method: string, path: string) => {
   const found = doc.paths[path]?.[method];
-  if (!found) throw new Error(`${method.toUpperCase()} ${path} is not documented; documented: ${Object.keys(doc.paths).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `${method.toUpperCase()} ${path} is not documented; documented: ${Object.keys(doc.paths).join(', ')}`,
+    );
   return found;
 };
 
@@ -41,22 +55,46 @@ describe('GET /api/openapi.json', () => {
       expect(path, `${method} ${path}`).toMatch(/^\/api\//);
       expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
       for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
-        expect(op.parameters?.some((p) => p.in === 'path' && p.name === name && p.required), `${method} ${path} declares {${name}}`).toBe(true);
+        expect(
+          op.parameters?.some((p) => p.in === 'path' && p.name === name && p.required),
+          `${method} ${path} declares {${name}}`,
+        ).toBe(true);
       }
     }
   });
 
   it('documents the auth, sites, sectors, users and site-access routes', () => {
     const expected: [string, string][] = [
-      ['post', `${V}/register/`], ['post', `${V}/login/`], ['post', `${V}/token/refresh/`], ['post', `${V}/logout/`],
-      ['post', `${V}/password/change/`], ['get', `${V}/me/`], ['post', `${V}/invite/{token}/accept/`],
-      ['get', `${V}/sites/`], ['post', `${V}/sites/`], ['get', `${V}/sites/{id}/`], ['patch', `${V}/sites/{id}/`], ['delete', `${V}/sites/{id}/`],
-      ['get', `${V}/sectors/`], ['post', `${V}/sectors/`], ['post', `${V}/sectors/from_templates/`],
-      ['get', `${V}/sectors/{id}/`], ['patch', `${V}/sectors/{id}/`], ['delete', `${V}/sectors/{id}/`],
-      ['get', `${V}/users/`], ['post', `${V}/users/`], ['get', `${V}/users/{id}/`], ['patch', `${V}/users/{id}/`],
-      ['delete', `${V}/users/{id}/`], ['post', `${V}/users/{id}/invite_link/`],
-      ['get', `${V}/site-access/`], ['post', `${V}/site-access/`], ['delete', `${V}/site-access/{id}/`],
-      ['get', `${V}/account/`], ['patch', `${V}/account/`], ['get', `${V}/industries/`],
+      ['post', `${V}/register/`],
+      ['post', `${V}/login/`],
+      ['post', `${V}/token/refresh/`],
+      ['post', `${V}/logout/`],
+      ['post', `${V}/password/change/`],
+      ['get', `${V}/me/`],
+      ['post', `${V}/invite/{token}/accept/`],
+      ['get', `${V}/sites/`],
+      ['post', `${V}/sites/`],
+      ['get', `${V}/sites/{id}/`],
+      ['patch', `${V}/sites/{id}/`],
+      ['delete', `${V}/sites/{id}/`],
+      ['get', `${V}/sectors/`],
+      ['post', `${V}/sectors/`],
+      ['post', `${V}/sectors/from_templates/`],
+      ['get', `${V}/sectors/{id}/`],
+      ['patch', `${V}/sectors/{id}/`],
+      ['delete', `${V}/sectors/{id}/`],
+      ['get', `${V}/users/`],
+      ['post', `${V}/users/`],
+      ['get', `${V}/users/{id}/`],
+      ['patch', `${V}/users/{id}/`],
+      ['delete', `${V}/users/{id}/`],
+      ['post', `${V}/users/{id}/invite_link/`],
+      ['get', `${V}/site-access/`],
+      ['post', `${V}/site-access/`],
+      ['delete', `${V}/site-access/{id}/`],
+      ['get', `${V}/account/`],
+      ['patch', `${V}/account/`],
+      ['get', `${V}/industries/`],
     ];
     for (const [method, path] of expected) expect(() => op(method, path)).not.toThrow();
   });
@@ -73,13 +111,17 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('types path parameters as they are read: ids as integers, tokens and job ids as strings', () => {
-    const pathParam = (method: string, path: string, name: string) => op(method, path).parameters!.find((p) => p.in === 'path' && p.name === name)!.schema;
+    const pathParam = (method: string, path: string, name: string) =>
+      op(method, path).parameters!.find((p) => p.in === 'path' && p.name === name)!.schema;
     expect(pathParam('post', `${V}/invite/{token}/accept/`, 'token')).toEqual({ type: 'string' });
     expect(pathParam('get', `${V}/invite/{token}/`, 'token')).toEqual({ type: 'string' });
     expect(pathParam('get', '/api/v1/system/settings/task_progress/{taskId}/', 'taskId')).toEqual({ type: 'string' });
     expect(pathParam('post', '/api/v1/system/jobs/{jobId}/cancel/', 'jobId')).toEqual({ type: 'string' });
     expect(pathParam('get', `${V}/sites/{id}/`, 'id')).toEqual({ type: 'integer', minimum: 1 });
-    expect(pathParam('post', '/api/v1/publisher/content/{contentId}/publish/', 'contentId')).toEqual({ type: 'integer', minimum: 1 });
+    expect(pathParam('post', '/api/v1/publisher/content/{contentId}/publish/', 'contentId')).toEqual({
+      type: 'integer',
+      minimum: 1,
+    });
   });
 
   it('list routes document their query parameters with limits', () => {

@@ -28,7 +28,11 @@ beforeAll(async () => {
   const sector = await createSector(owner, site1, 'Live sector');
   await createSector(owner, site2, 'Other sector');
   const topics = ['raised bed', 'compost', 'tomato', 'mulch', 'seed starting', 'pruning', 'irrigation', 'pest control'];
-  const words = Array.from({ length: 160 }, (_, i) => `${topics[i % 8]} ${['guide', 'tips', 'ideas', 'cost', 'diy'][Math.floor(i / 8) % 5]} ${Math.floor(i / 40)}`);
+  const words = Array.from(
+    { length: 160 },
+    (_, i) =>
+      `${topics[i % 8]} ${['guide', 'tips', 'ideas', 'cost', 'diy'][Math.floor(i / 8) % 5]} ${Math.floor(i / 40)}`,
+  );
   keywordIds = await seedKeywords(owner, { siteId: site1, sectorId: sector.id }, words);
   editor = await addMember(owner, 'editor', [site1]);
   viewerOfSite2 = await addMember(owner, 'viewer', [site2]);
@@ -45,7 +49,10 @@ async function connect(s: Session) {
   return socket;
 }
 
-const isJob = (id: string) => (e: CoordinatorEvent): e is Extract<CoordinatorEvent, { type: 'job' }> => e.type === 'job' && e.job.id === id;
+const isJob =
+  (id: string) =>
+  (e: CoordinatorEvent): e is Extract<CoordinatorEvent, { type: 'job' }> =>
+    e.type === 'job' && e.job.id === id;
 const PHASE_ORDER = Object.keys(PHASES);
 
 describe('the site socket', () => {
@@ -55,14 +62,26 @@ describe('the site socket', () => {
   it('sends each member a snapshot first, then presence that lists both', async () => {
     o = await connect(owner);
     const first = await o.waitFor('snapshot', () => true);
-    expect(first).toMatchObject({ v: 1, type: 'snapshot', jobs: [], members: [{ user_id: owner.userId, connections: 1 }] });
+    expect(first).toMatchObject({
+      v: 1,
+      type: 'snapshot',
+      jobs: [],
+      members: [{ user_id: owner.userId, connections: 1 }],
+    });
     e = await connect(editor);
     const eFirst = await e.waitFor('snapshot', () => true);
     expect(eFirst.type).toBe('snapshot');
     const ids = (m: { user_id: number }[]) => m.map((x) => x.user_id).sort((a, b) => a - b);
-    expect(ids((eFirst as Extract<CoordinatorEvent, { type: 'snapshot' }>).members)).toEqual([owner.userId, editor.userId].sort((a, b) => a - b));
+    expect(ids((eFirst as Extract<CoordinatorEvent, { type: 'snapshot' }>).members)).toEqual(
+      [owner.userId, editor.userId].sort((a, b) => a - b),
+    );
     for (const s of [o, e]) {
-      await s.waitFor('presence with both members', (ev) => ev.type === 'presence' && ids(ev.members).join() === ids([{ user_id: owner.userId }, { user_id: editor.userId }]).join());
+      await s.waitFor(
+        'presence with both members',
+        (ev) =>
+          ev.type === 'presence' &&
+          ids(ev.members).join() === ids([{ user_id: owner.userId }, { user_id: editor.userId }]).join(),
+      );
     }
     expect(o.events[0]!.type).toBe('snapshot');
   });
@@ -78,7 +97,10 @@ describe('the site socket', () => {
 
   it('pushes the same coalesced, monotonic job progress to both members, then the data change', async () => {
     const from = [o.events.length, e.events.length];
-    const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', { token: owner.token, body: { ids: keywordIds } });
+    const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', {
+      token: owner.token,
+      body: { ids: keywordIds },
+    });
     expect(start.status).toBe(202);
     const jobId: string = start.body.data.task_id;
     const seen: JobView[][] = [];
@@ -88,7 +110,14 @@ describe('the site socket', () => {
       const frames = events.filter(isJob(jobId)).map((ev) => ev.job);
       seen.push(frames);
       const last = frames[frames.length - 1]!;
-      expect(last).toMatchObject({ status: 'succeeded', progress: 100, phase: 'DONE', batches_total: 8, batches_done: 8, credits_charged: 6 });
+      expect(last).toMatchObject({
+        status: 'succeeded',
+        progress: 100,
+        phase: 'DONE',
+        batches_total: 8,
+        batches_done: 8,
+        credits_charged: 6,
+      });
       expect(frames[0]!.progress).toBeLessThan(100);
       for (let k = 1; k < frames.length; k++) {
         expect(frames[k]!.progress, `frame ${k}`).toBeGreaterThanOrEqual(frames[k - 1]!.progress);
@@ -102,32 +131,63 @@ describe('the site socket', () => {
       expect(events[changed]).toMatchObject({ entities: expect.arrayContaining(['clusters', 'keywords']) });
       expect(changed).toBeGreaterThan(events.findIndex((ev) => isJob(jobId)(ev) && ev.job.status === 'succeeded'));
     }
-    expect(seen[1]!.map((f) => [f.status, f.phase, f.progress])).toEqual(seen[0]!.map((f) => [f.status, f.phase, f.progress]));
+    expect(seen[1]!.map((f) => [f.status, f.phase, f.progress])).toEqual(
+      seen[0]!.map((f) => [f.status, f.phase, f.progress]),
+    );
     expect(await waitForJob(owner, jobId)).toMatchObject({ status: 'succeeded' });
   });
 
   it('announces the drafts of a content job as soon as they exist, long before the article is saved', async () => {
-    const sectorId = (await call('GET', `/api/v1/auth/sectors/?site_id=${site1}`, { token: owner.token })).body.results[0].id;
-    const task = (await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: site1, sector_id: sectorId, title: 'Raised bed soil guide' } })).body.data;
+    const sectorId = (await call('GET', `/api/v1/auth/sectors/?site_id=${site1}`, { token: owner.token })).body
+      .results[0].id;
+    const task = (
+      await call('POST', '/api/v1/writer/tasks/', {
+        token: owner.token,
+        body: { site_id: site1, sector_id: sectorId, title: 'Raised bed soil guide' },
+      })
+    ).body.data;
     const from = e.events.length;
-    const jobId: string = (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } })).body.data.task_id;
-    await e.waitFor('drafts announced', (ev) => ev.type === 'data.changed' && ev.job_id === jobId && ev.entities.includes('content'), from);
+    const jobId: string = (
+      await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+        token: owner.token,
+        body: { ids: [task.id] },
+      })
+    ).body.data.task_id;
+    await e.waitFor(
+      'drafts announced',
+      (ev) => ev.type === 'data.changed' && ev.job_id === jobId && ev.entities.includes('content'),
+      from,
+    );
     const events = e.events.slice(from);
     const announced = events.findIndex((ev) => ev.type === 'data.changed' && ev.job_id === jobId);
     // The teammate hears of the draft while the job still runs, so they can open it and watch.
     expect(events.slice(0, announced).some((ev) => isJob(jobId)(ev) && ev.job.status === 'succeeded')).toBe(false);
-    const drafts = (await call('GET', `/api/v1/writer/content/?site_id=${site1}&search=${encodeURIComponent('Raised bed soil guide')}`, { token: editor.token })).body.results;
+    const drafts = (
+      await call(
+        'GET',
+        `/api/v1/writer/content/?site_id=${site1}&search=${encodeURIComponent('Raised bed soil guide')}`,
+        { token: editor.token },
+      )
+    ).body.results;
     expect(drafts).toHaveLength(1);
-    expect((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: editor.token })).body.data.status).toMatch(/in_progress|completed/);
+    expect((await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: editor.token })).body.data.status).toMatch(
+      /in_progress|completed/,
+    );
     expect(await waitForJob(owner, jobId)).toMatchObject({ status: 'succeeded' });
   });
 
   it('tells both members when someone edits data by hand', async () => {
     const from = [o.events.length, e.events.length];
-    const res = await call('PATCH', `/api/v1/planner/keywords/${keywordIds[0]}/`, { token: editor.token, body: { volume: 999 } });
+    const res = await call('PATCH', `/api/v1/planner/keywords/${keywordIds[0]}/`, {
+      token: editor.token,
+      body: { volume: 999 },
+    });
     expect(res.status).toBe(200);
     for (const [i, s] of [o, e].entries()) {
-      expect(await s.waitFor('data.changed', (ev) => ev.type === 'data.changed', from[i])).toMatchObject({ entities: ['keywords'], job_id: null });
+      expect(await s.waitFor('data.changed', (ev) => ev.type === 'data.changed', from[i])).toMatchObject({
+        entities: ['keywords'],
+        job_id: null,
+      });
     }
   });
 

@@ -18,6 +18,12 @@ describe('self service and richer lists', () => {
     const site = await createSite(owner, 'Named Site');
     const editor = await addMember(owner, 'editor', [site.id]);
     const list = await call('GET', `/api/v1/auth/site-access/?site_id=${site.id}`, { token: owner.token });
-    expect(list.body.results).toEqual([expect.objectContaining({ user_id: editor.userId, user: expect.objectContaining({ email: editor.email, role: 'editor' }), site: { id: site.id, name: 'Named Site' } })]);
+    expect(list.body.results).toEqual([
+      expect.objectContaining({
+        user_id: editor.userId,
+        user: expect.objectContaining({ email: editor.email, role: 'editor' }),
+        site: { id: site.id, name: 'Named Site' },
+      }),
+    ]);
   });
 });

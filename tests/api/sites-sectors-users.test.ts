@@ -14,19 +14,35 @@ describe('sites', () => {
 
   beforeAll(async () => {
     owner = await signup('sites');
-    alpha = (await call('POST', `${V}/sites/`, { token: owner.token, body: { name: 'Alpha Garden', domain: 'alpha.example' } })).body.data.id;
-    beta = (await call('POST', `${V}/sites/`, { token: owner.token, body: { name: 'Beta 100% Tech', status: 'inactive' } })).body.data.id;
+    alpha = (
+      await call('POST', `${V}/sites/`, { token: owner.token, body: { name: 'Alpha Garden', domain: 'alpha.example' } })
+    ).body.data.id;
+    beta = (
+      await call('POST', `${V}/sites/`, { token: owner.token, body: { name: 'Beta 100% Tech', status: 'inactive' } })
+    ).body.data.id;
     gamma = (await createSite(owner, 'Gamma Garden')).id;
     editor = await addMember(owner, 'editor');
   });
 
   it('creates, reads, changes and deletes a site', async () => {
     const got = await call('GET', `${V}/sites/${alpha}/`, { token: owner.token });
-    expect(got.body.data).toMatchObject({ id: alpha, account_id: owner.accountId, name: 'Alpha Garden', slug: 'alpha-garden', domain: 'alpha.example', status: 'active' });
+    expect(got.body.data).toMatchObject({
+      id: alpha,
+      account_id: owner.accountId,
+      name: 'Alpha Garden',
+      slug: 'alpha-garden',
+      domain: 'alpha.example',
+      status: 'active',
+    });
     expect(got.body.data).not.toHaveProperty('wp_app_password_enc');
-    const patched = await call('PATCH', `${V}/sites/${alpha}/`, { token: owner.token, body: { description: 'Vegetables', domain: null } });
+    const patched = await call('PATCH', `${V}/sites/${alpha}/`, {
+      token: owner.token,
+      body: { description: 'Vegetables', domain: null },
+    });
     expect(patched.body.data).toMatchObject({ description: 'Vegetables', domain: null });
-    expect((await call('GET', `${V}/sites/${alpha}/`, { token: owner.token })).body.data.description).toBe('Vegetables');
+    expect((await call('GET', `${V}/sites/${alpha}/`, { token: owner.token })).body.data.description).toBe(
+      'Vegetables',
+    );
   });
 
   it('pages with count, next, previous and results (page_size=1)', async () => {
@@ -78,12 +94,19 @@ describe('sites', () => {
     expect(await seen()).toEqual({ list: [], me: [] });
     expectError(await call('GET', `${V}/sites/${gamma}/`, { token: editor.token }), 404, 'not_found');
 
-    const grant = await call('POST', `${V}/site-access/`, { token: owner.token, body: { user_id: editor.userId, site_id: gamma } });
+    const grant = await call('POST', `${V}/site-access/`, {
+      token: owner.token,
+      body: { user_id: editor.userId, site_id: gamma },
+    });
     expect(grant.status).toBe(201);
     expect(await seen()).toEqual({ list: [gamma], me: [gamma] });
     expect((await call('GET', `${V}/sites/${gamma}/`, { token: editor.token })).status).toBe(200);
     // Visible is not manageable: editors don't change sites.
-    expectError(await call('PATCH', `${V}/sites/${gamma}/`, { token: editor.token, body: { name: 'Mine now' } }), 403, 'permission_denied');
+    expectError(
+      await call('PATCH', `${V}/sites/${gamma}/`, { token: editor.token, body: { name: 'Mine now' } }),
+      403,
+      'permission_denied',
+    );
 
     expect((await call('DELETE', `${V}/site-access/${grant.body.data.id}/`, { token: owner.token })).status).toBe(200);
     expect(await seen()).toEqual({ list: [], me: [] });
@@ -95,7 +118,8 @@ describe('sectors: at most 5 active per site', () => {
   let owner: Session;
   let site: number;
   let templates: number[];
-  const active = async () => (await call('GET', `${V}/sectors/?site_id=${site}&status=active`, { token: owner.token })).body.count as number;
+  const active = async () =>
+    (await call('GET', `${V}/sectors/?site_id=${site}&status=active`, { token: owner.token })).body.count as number;
   const fromTemplates = (industry_sector_ids: number[]) =>
     call('POST', `${V}/sectors/from_templates/`, { token: owner.token, body: { site_id: site, industry_sector_ids } });
 
@@ -113,7 +137,8 @@ describe('sectors: at most 5 active per site', () => {
     expect(industries.length).toBeGreaterThanOrEqual(3);
     for (const i of industries) {
       expect(i.sectors.length).toBeGreaterThan(0);
-      for (const s of i.sectors) expect(s).toMatchObject({ industry_id: i.id, name: expect.any(String), slug: expect.any(String) });
+      for (const s of i.sectors)
+        expect(s).toMatchObject({ industry_id: i.id, name: expect.any(String), slug: expect.any(String) });
     }
   });
 
@@ -122,7 +147,9 @@ describe('sectors: at most 5 active per site', () => {
     const p1 = await call('GET', `${V}/sectors/?site_id=${site}&page_size=3&ordering=name`, { token: owner.token });
     expect(p1.body).toMatchObject({ count: 4, previous: null });
     expect(p1.body.results.map((s: { name: string }) => s.name)).toEqual(['Four', 'One', 'Three']);
-    const p2 = await call('GET', `${V}/sectors/?site_id=${site}&page_size=3&ordering=name&page=2`, { token: owner.token });
+    const p2 = await call('GET', `${V}/sectors/?site_id=${site}&page_size=3&ordering=name&page=2`, {
+      token: owner.token,
+    });
     expect(p2.body.results.map((s: { name: string }) => s.name)).toEqual(['Two']);
     expect(p2.body.next).toBeNull();
   });
@@ -137,12 +164,22 @@ describe('sectors: at most 5 active per site', () => {
   });
 
   it('the 6th active sector → 400 limit_reached naming the limit 5; inactive ones do not count', async () => {
-    expect((await call('POST', `${V}/sectors/`, { token: owner.token, body: { site_id: site, industry_sector_id: templates[0] } })).status).toBe(201);
+    expect(
+      (
+        await call('POST', `${V}/sectors/`, {
+          token: owner.token,
+          body: { site_id: site, industry_sector_id: templates[0] },
+        })
+      ).status,
+    ).toBe(201);
     expect(await active()).toBe(5);
     const sixth = await call('POST', `${V}/sectors/`, { token: owner.token, body: { site_id: site, name: 'Six' } });
     expectError(sixth, 400, 'limit_reached');
     expect(sixth.body.error).toContain('5');
-    const parked = await call('POST', `${V}/sectors/`, { token: owner.token, body: { site_id: site, name: 'Parked', status: 'inactive' } });
+    const parked = await call('POST', `${V}/sectors/`, {
+      token: owner.token,
+      body: { site_id: site, name: 'Parked', status: 'inactive' },
+    });
     expect(parked.status).toBe(201);
     expect(await active()).toBe(5);
   });
@@ -151,7 +188,9 @@ describe('sectors: at most 5 active per site', () => {
     const all = (await call('GET', `${V}/sectors/?site_id=${site}&ordering=name`, { token: owner.token })).body.results;
     const one = all.find((s: { name: string }) => s.name === 'One');
     const parked = all.find((s: { name: string }) => s.name === 'Parked');
-    expect((await call('PATCH', `${V}/sectors/${one.id}/`, { token: owner.token, body: { status: 'inactive' } })).status).toBe(200);
+    expect(
+      (await call('PATCH', `${V}/sectors/${one.id}/`, { token: owner.token, body: { status: 'inactive' } })).status,
+    ).toBe(200);
     expect(await active()).toBe(4);
     expect((await fromTemplates([templates[1]!])).status).toBe(201);
     expect(await active()).toBe(5);
@@ -161,14 +200,17 @@ describe('sectors: at most 5 active per site', () => {
     }
     expect(await active()).toBe(5);
     // Renaming an active sector is not "activating" it.
-    expect((await call('PATCH', `${V}/sectors/${all[0].id}/`, { token: owner.token, body: { name: 'Renamed' } })).status).toBe(200);
+    expect(
+      (await call('PATCH', `${V}/sectors/${all[0].id}/`, { token: owner.token, body: { name: 'Renamed' } })).status,
+    ).toBe(200);
   });
 });
 
 describe('users', () => {
   let owner: Session, admin: Session, editor: Session, viewer: Session;
   const patch = (s: Session, id: number, body: object) => call('PATCH', `${V}/users/${id}/`, { token: s.token, body });
-  const invite = (body: object) => call('POST', `${V}/users/`, { token: owner.token, body: { email: uniqueEmail('more'), role: 'viewer', ...body } });
+  const invite = (body: object) =>
+    call('POST', `${V}/users/`, { token: owner.token, body: { email: uniqueEmail('more'), role: 'viewer', ...body } });
 
   beforeAll(async () => {
     owner = await signup('users');
@@ -180,7 +222,10 @@ describe('users', () => {
   it('pages and orders users', async () => {
     const p1 = await call('GET', `${V}/users/?page_size=3&ordering=-email`, { token: admin.token });
     expect(p1.body.count).toBe(4);
-    const emails = [owner, admin, editor, viewer].map((s) => s.email).sort().reverse();
+    const emails = [owner, admin, editor, viewer]
+      .map((s) => s.email)
+      .sort()
+      .reverse();
     const p2 = await call('GET', `${V}/users/?page_size=3&ordering=-email&page=2`, { token: admin.token });
     expect([...p1.body.results, ...p2.body.results].map((u: { email: string }) => u.email)).toEqual(emails);
     for (const u of p1.body.results) expect(u).not.toHaveProperty('password_hash');
@@ -234,7 +279,9 @@ describe('users', () => {
     expect(replacement.status).toBe(201);
     // Five users are active again: the disabled one can't come back past the limit.
     expectError(await patch(owner, fifth.body.data.user.id, { status: 'active' }), 400, 'limit_reached');
-    expect((await call('DELETE', `${V}/users/${replacement.body.data.user.id}/`, { token: owner.token })).status).toBe(200);
+    expect((await call('DELETE', `${V}/users/${replacement.body.data.user.id}/`, { token: owner.token })).status).toBe(
+      200,
+    );
     expect((await patch(owner, fifth.body.data.user.id, { status: 'active' })).status).toBe(200);
     expect((await call('DELETE', `${V}/users/${fifth.body.data.user.id}/`, { token: owner.token })).status).toBe(200);
   });
@@ -244,7 +291,11 @@ describe('users', () => {
     await call('POST', `${V}/site-access/`, { token: owner.token, body: { user_id: viewer.userId, site_id: site.id } });
     expect((await call('DELETE', `${V}/users/${viewer.userId}/`, { token: admin.token })).status).toBe(200);
     expectError(await call('GET', `${V}/me/`, { token: viewer.token }), 401, 'user_inactive');
-    expectError(await call('POST', `${V}/token/refresh/`, { body: { refresh: viewer.refresh } }), 401, 'refresh_revoked');
+    expectError(
+      await call('POST', `${V}/token/refresh/`, { body: { refresh: viewer.refresh } }),
+      401,
+      'refresh_revoked',
+    );
     expectError(await call('GET', `${V}/users/${viewer.userId}/`, { token: owner.token }), 404, 'not_found');
     const grants = await call('GET', `${V}/site-access/?site_id=${site.id}`, { token: owner.token });
     expect(grants.body.count).toBe(0);
@@ -253,6 +304,10 @@ describe('users', () => {
   it('disabling a user signs them out too', async () => {
     expect((await patch(owner, editor.userId, { status: 'disabled' })).status).toBe(200);
     expectError(await call('GET', `${V}/me/`, { token: editor.token }), 401, 'user_inactive');
-    expectError(await call('POST', `${V}/token/refresh/`, { body: { refresh: editor.refresh } }), 401, 'refresh_revoked');
+    expectError(
+      await call('POST', `${V}/token/refresh/`, { body: { refresh: editor.refresh } }),
+      401,
+      'refresh_revoked',
+    );
   });
 });

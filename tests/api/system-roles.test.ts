@@ -31,7 +31,10 @@ describe('developer and system_bot', () => {
     expect(sites.status).toBe(200);
     expect(sites.body.results.map((s: { id: number }) => s.id)).toEqual([customerSite.id]);
 
-    const created = await call('POST', '/api/v1/auth/sites/', { ...as(developer, customer.accountId), body: { name: 'Made by support' } });
+    const created = await call('POST', '/api/v1/auth/sites/', {
+      ...as(developer, customer.accountId),
+      body: { name: 'Made by support' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.data.account_id).toBe(customer.accountId);
 
@@ -51,11 +54,17 @@ describe('developer and system_bot', () => {
     expect(sites.status).toBe(200);
     expect(sites.body.results.some((s: { id: number }) => s.id === customerSite.id)).toBe(true);
 
-    const sector = await call('POST', '/api/v1/auth/sectors/', { ...as(bot, customer.accountId), body: { site_id: customerSite.id, name: 'Automated' } });
+    const sector = await call('POST', '/api/v1/auth/sectors/', {
+      ...as(bot, customer.accountId),
+      body: { site_id: customerSite.id, name: 'Automated' },
+    });
     expect(sector.status).toBe(201);
 
     expect((await call('GET', '/api/v1/auth/users/', as(bot, customer.accountId))).status).toBe(403);
-    expect((await call('PATCH', '/api/v1/auth/account/', { ...as(bot, customer.accountId), body: { name: 'Hijacked' } })).status).toBe(403);
+    expect(
+      (await call('PATCH', '/api/v1/auth/account/', { ...as(bot, customer.accountId), body: { name: 'Hijacked' } }))
+        .status,
+    ).toBe(403);
   });
 
   it('refuses X-Account-ID from customers and for accounts that do not exist', async () => {

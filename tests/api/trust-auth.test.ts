@@ -25,7 +25,9 @@ describe('login throttle under parallel bursts', () => {
   it('40 parallel wrong passwords for one email give at most 5 × 401, the rest 429 with Retry-After', async () => {
     const victim = await signup('burst');
     const ip = freshIp();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(victim.email, `wrong-guess-${i}`, ip)));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => attempt(victim.email, `wrong-guess-${i}`, ip)),
+    );
     const unauthorized = results.filter((r) => r.status === 401);
     const throttled = results.filter((r) => r.status === 429);
     expect(unauthorized.length + throttled.length, JSON.stringify(statuses(results))).toBe(40);
@@ -37,7 +39,7 @@ describe('login throttle under parallel bursts', () => {
     }
   });
 
-  it('the owner signs in from another IP during someone else\'s lockout; the locked IP waits', async () => {
+  it("the owner signs in from another IP during someone else's lockout; the locked IP waits", async () => {
     const owner = await signup('lockout');
     const attacker = freshIp();
     await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(owner.email, `attacker-${i}-x`, attacker)));
@@ -65,15 +67,23 @@ describe('login throttle under parallel bursts', () => {
 
   it('IPv6 clients in one /64 share a bucket, however the address is written; another /64 does not', async () => {
     const owner = await signup('ipv6');
-    const hosts = ['2001:db8:aa:1::1', '2001:DB8:AA:1:0:0:0:2', '2001:0db8:00aa:0001:ffff:ffff:ffff:ffff', '2001:db8:aa:1::1:2', '2001:db8:aa:1:1::'];
-    for (const [i, host] of hosts.entries()) expectError(await attempt(owner.email, `v6-guess-${i}`, from(host)), 401, 'invalid_credentials');
+    const hosts = [
+      '2001:db8:aa:1::1',
+      '2001:DB8:AA:1:0:0:0:2',
+      '2001:0db8:00aa:0001:ffff:ffff:ffff:ffff',
+      '2001:db8:aa:1::1:2',
+      '2001:db8:aa:1:1::',
+    ];
+    for (const [i, host] of hosts.entries())
+      expectError(await attempt(owner.email, `v6-guess-${i}`, from(host)), 401, 'invalid_credentials');
     expectError(await attempt(owner.email, PASSWORD, from('2001:db8:aa:1:abcd::99')), 429, 'throttled');
     expect((await login(owner.email, PASSWORD, from('2001:db8:aa:2::1'))).userId).toBe(owner.userId);
   });
 
   it('an IPv4-mapped IPv6 address is the IPv4 client; IPv4 clients are keyed by the full address', async () => {
     const owner = await signup('mapped');
-    for (let i = 0; i < 5; i++) expectError(await attempt(owner.email, `v4-guess-${i}`, from('198.51.100.7')), 401, 'invalid_credentials');
+    for (let i = 0; i < 5; i++)
+      expectError(await attempt(owner.email, `v4-guess-${i}`, from('198.51.100.7')), 401, 'invalid_credentials');
     expectError(await attempt(owner.email, PASSWORD, from('::ffff:198.51.100.7')), 429, 'throttled');
     expect((await login(owner.email, PASSWORD, from('198.51.100.8'))).userId).toBe(owner.userId);
   });
@@ -81,7 +91,8 @@ describe('login throttle under parallel bursts', () => {
   it('a garbage client address falls into one fixed "unknown" bucket', async () => {
     const owner = await signup('garbage');
     const junk = ['not-an-ip', '999.1.1.1', '1.2.3', '2001:db8::1::2', "'; DROP TABLE users; --"];
-    for (const [i, value] of junk.entries()) expectError(await attempt(owner.email, `junk-guess-${i}`, from(value)), 401, 'invalid_credentials');
+    for (const [i, value] of junk.entries())
+      expectError(await attempt(owner.email, `junk-guess-${i}`, from(value)), 401, 'invalid_credentials');
     expectError(await attempt(owner.email, PASSWORD, from('fe80::1%eth0')), 429, 'throttled');
     expect((await login(owner.email, PASSWORD, freshIp())).userId).toBe(owner.userId);
   });
@@ -92,7 +103,11 @@ describe('login throttle under parallel bursts', () => {
     // Four guesses per address: never enough to slow any one email+IP pair down.
     for (let i = 0; i < limit; i++) {
       if (i % 4 === 0) ipCounter++;
-      expectError(await attempt(owner.email, `spread-${i}-x`, from(`203.0.113.${ipCounter}`)), 401, 'invalid_credentials');
+      expectError(
+        await attempt(owner.email, `spread-${i}-x`, from(`203.0.113.${ipCounter}`)),
+        401,
+        'invalid_credentials',
+      );
     }
     const locked = await attempt(owner.email, PASSWORD, freshIp());
     expectError(locked, 429, 'throttled');
@@ -106,9 +121,17 @@ describe('signup throttle', () => {
     const register = (i: number, ip: string) =>
       call('POST', `${V}/register/`, {
         headers: from(ip),
-        body: { email: uniqueEmail(`signup${i}`), password: PASSWORD, name: 'Burst', account_name: 'Burst Co', delivery: 'body' },
+        body: {
+          email: uniqueEmail(`signup${i}`),
+          password: PASSWORD,
+          name: 'Burst',
+          account_name: 'Burst Co',
+          delivery: 'body',
+        },
       });
-    const results = await Promise.all(Array.from({ length: limit + 5 }, (_, i) => register(i, `2001:db8:5:5::${(i + 1).toString(16)}`)));
+    const results = await Promise.all(
+      Array.from({ length: limit + 5 }, (_, i) => register(i, `2001:db8:5:5::${(i + 1).toString(16)}`)),
+    );
     expect(results.filter((r) => r.status === 201).length, JSON.stringify(statuses(results))).toBe(limit);
     const throttled = results.filter((r) => r.status === 429);
     expect(throttled.length).toBe(5);
@@ -123,11 +146,16 @@ describe('password change throttle', () => {
     const owner = await signup('pwburst');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        call('POST', `${V}/password/change/`, { token: owner.token, body: { current_password: `wrong-${i}-x`, new_password: 'a-new-password-42', delivery: 'body' } }),
+        call('POST', `${V}/password/change/`, {
+          token: owner.token,
+          body: { current_password: `wrong-${i}-x`, new_password: 'a-new-password-42', delivery: 'body' },
+        }),
       ),
     );
     const rejected = results.filter((r) => r.status === 400);
-    expect(rejected.length + results.filter((r) => r.status === 429).length, JSON.stringify(statuses(results))).toBe(20);
+    expect(rejected.length + results.filter((r) => r.status === 429).length, JSON.stringify(statuses(results))).toBe(
+      20,
+    );
     expect(rejected.length).toBeLessThanOrEqual(5);
   });
 });
@@ -137,7 +165,9 @@ describe('token version', () => {
     const owner = await signup('tv-role');
     const editor = await addMember(owner, 'editor');
     expect((await me(editor.token)).status).toBe(200);
-    expect((await call('PATCH', `${V}/users/${editor.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status).toBe(200);
+    expect(
+      (await call('PATCH', `${V}/users/${editor.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status,
+    ).toBe(200);
     const old = await me(editor.token);
     expectError(old, 401, 'token_revoked');
     expect(old.body.error).toMatch(/sign in again|refresh/i);
@@ -152,7 +182,8 @@ describe('token version', () => {
     const owner = await signup('tv-password');
     const elsewhere = await login(owner.email, PASSWORD, freshIp());
     const changed = await call('POST', `${V}/password/change/`, {
-      token: owner.token, body: { current_password: PASSWORD, new_password: 'a-brand-new-passw0rd', delivery: 'body' },
+      token: owner.token,
+      body: { current_password: PASSWORD, new_password: 'a-brand-new-passw0rd', delivery: 'body' },
     });
     expect(changed.status).toBe(200);
     expectError(await me(owner.token), 401, 'token_revoked');
@@ -164,7 +195,8 @@ describe('token version', () => {
   it('disabling a member refuses their token, and re-enabling does not bring the old token back', async () => {
     const owner = await signup('tv-disable');
     const editor = await addMember(owner, 'editor');
-    const setStatus = (status: string) => call('PATCH', `${V}/users/${editor.userId}/`, { token: owner.token, body: { status } });
+    const setStatus = (status: string) =>
+      call('PATCH', `${V}/users/${editor.userId}/`, { token: owner.token, body: { status } });
     expect((await setStatus('disabled')).status).toBe(200);
     expect((await me(editor.token)).status).toBe(401);
     expect((await setStatus('active')).status).toBe(200);
@@ -172,7 +204,7 @@ describe('token version', () => {
     expect((await me((await login(editor.email, PASSWORD, freshIp())).token)).status).toBe(200);
   });
 
-  it('a removed member\'s token is refused at once', async () => {
+  it("a removed member's token is refused at once", async () => {
     const owner = await signup('tv-remove');
     const viewer = await addMember(owner, 'viewer');
     expect((await call('DELETE', `${V}/users/${viewer.userId}/`, { token: owner.token })).status).toBe(200);
@@ -182,7 +214,9 @@ describe('token version', () => {
 
 describe('refresh family lifetime', () => {
   const ageFamily = (userId: number, seconds: number) =>
-    env.DB_CONTROL.prepare('UPDATE refresh_token_families SET created_at = ? WHERE user_id = ?').bind(Date.now() - seconds * 1000, userId).run();
+    env.DB_CONTROL.prepare('UPDATE refresh_token_families SET created_at = ? WHERE user_id = ?')
+      .bind(Date.now() - seconds * 1000, userId)
+      .run();
 
   it('refuses a fresh refresh token of a family older than the absolute lifetime, and revokes the family', async () => {
     const s = await signup('old-family');
@@ -192,7 +226,11 @@ describe('refresh family lifetime', () => {
     await ageFamily(s.userId, REFRESH_FAMILY_MAX_AGE_SECONDS + 60);
     const res = await call('POST', `${V}/token/refresh/`, { body: { refresh: rotated.body.data.refresh } });
     expectError(res, 401, 'refresh_session_expired');
-    const family = await env.DB_CONTROL.prepare('SELECT revoked_at, revoked_reason FROM refresh_token_families WHERE user_id = ?').bind(s.userId).first();
+    const family = await env.DB_CONTROL.prepare(
+      'SELECT revoked_at, revoked_reason FROM refresh_token_families WHERE user_id = ?',
+    )
+      .bind(s.userId)
+      .first();
     expect(family).toMatchObject({ revoked_reason: 'max_age' });
     expect(family!.revoked_at).not.toBeNull();
   });
@@ -226,7 +264,9 @@ describe('cookies', () => {
 
     // Signing out clears them with the same attributes (a browser matches a cookie by name, path and Secure).
     const refreshValue = /igny8_refresh=([^;]+)/.exec(refresh!)![1];
-    const out = await call('POST', `${V}/logout/`, { headers: { cookie: `igny8_refresh=${refreshValue}`, origin: ORIGIN } });
+    const out = await call('POST', `${V}/logout/`, {
+      headers: { cookie: `igny8_refresh=${refreshValue}`, origin: ORIGIN },
+    });
     expect(out.status).toBe(200);
     const cleared = cookiesOf(out);
     expect(cleared.map((c) => c.split('=')[0]).sort()).toEqual(['igny8_media', 'igny8_refresh']);
@@ -235,7 +275,7 @@ describe('cookies', () => {
 });
 
 describe('inviting an email that already has an account', () => {
-  it('answers 409 email_taken for a member of the same account and for another account\'s user', async () => {
+  it("answers 409 email_taken for a member of the same account and for another account's user", async () => {
     const owner = await signup('dupe-invite');
     const member = await addMember(owner, 'editor');
     const stranger = await signup('stranger');

@@ -24,12 +24,19 @@ const PRODUCTION: Partial<Env> = {
 };
 
 /** A worker of its own (so its log-once state is fresh) whose web app answers a small HTML page. */
-function workerWith(overrides: Partial<Env>, page = () => new Response('<!doctype html><p>app</p>', { headers: { 'content-type': 'text/html' } })) {
+function workerWith(
+  overrides: Partial<Env>,
+  page = () => new Response('<!doctype html><p>app</p>', { headers: { 'content-type': 'text/html' } }),
+) {
   const worker = createWorker(page);
   const patched = Object.assign({}, env, overrides) as Env;
   return async (path: string, init?: RequestInit & { base?: string }) => {
     const ctx = createExecutionContext();
-    const res = await worker.fetch!(new Request(`${init?.base ?? 'https://app.example.com'}${path}`, init) as never, patched, ctx);
+    const res = await worker.fetch!(
+      new Request(`${init?.base ?? 'https://app.example.com'}${path}`, init) as never,
+      patched,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     return res;
   };
@@ -50,7 +57,9 @@ describe('wrangler.toml [vars] (what a plain wrangler deploy uses)', () => {
     const vars = deployedVars();
     expect(vars.APP_ENV).toBe('production');
     expect(Object.keys(vars)).not.toContain('DEV_MODEL_URL');
-    expect(developmentSwitchesInProduction({ ...vars, JWT_SECRET: env.JWT_SECRET, ENCRYPTION_KEY: env.ENCRYPTION_KEY })).toEqual([]);
+    expect(
+      developmentSwitchesInProduction({ ...vars, JWT_SECRET: env.JWT_SECRET, ENCRYPTION_KEY: env.ENCRYPTION_KEY }),
+    ).toEqual([]);
   });
 });
 
@@ -58,7 +67,16 @@ describe('a production worker with a development switch', () => {
   it('answers 503 with the envelope on every path and logs one line naming the switch', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const fetch = workerWith({ ...PRODUCTION, ALLOW_LOOPBACK_URLS: 'true' });
-    for (const path of ['/api/health', '/api/v1/auth/login/', '/api/docs', '/ws/sites/1', '/parties/main/x', '/media/a.png', '/', '/planner/keywords']) {
+    for (const path of [
+      '/api/health',
+      '/api/v1/auth/login/',
+      '/api/docs',
+      '/ws/sites/1',
+      '/parties/main/x',
+      '/media/a.png',
+      '/',
+      '/planner/keywords',
+    ]) {
       const res = await fetch(path);
       expect(res.status, path).toBe(503);
       const body = (await res.json()) as Record<string, unknown>;
@@ -86,14 +104,20 @@ describe('a production worker with a development switch', () => {
 
   it('serves once the configuration is production-safe, and in development with the same switches', async () => {
     expect((await workerWith(PRODUCTION)('/api/health')).status).toBe(200);
-    expect((await workerWith({ APP_ENV: 'development', ALLOW_LOOPBACK_URLS: 'true', TEST_ROUTES: 'true' })('/api/health')).status).toBe(200);
+    expect(
+      (await workerWith({ APP_ENV: 'development', ALLOW_LOOPBACK_URLS: 'true', TEST_ROUTES: 'true' })('/api/health'))
+        .status,
+    ).toBe(200);
   });
 
   it('skips the scheduled work (the cron) instead of enqueueing it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const worker = createWorker(() => new Response(null, { status: 404 }));
     const send = vi.fn();
-    const patched = Object.assign({}, env, PRODUCTION, { DEV_MODEL_URL: 'http://127.0.0.1:8799/v1', EVENTS: { send, sendBatch: send } }) as unknown as Env;
+    const patched = Object.assign({}, env, PRODUCTION, {
+      DEV_MODEL_URL: 'http://127.0.0.1:8799/v1',
+      EVENTS: { send, sendBatch: send },
+    }) as unknown as Env;
     const ctx = createExecutionContext();
     await worker.scheduled!({ scheduledTime: Date.now(), cron: '*/5 * * * *', noRetry() {} }, patched, ctx);
     await waitOnExecutionContext(ctx);
@@ -143,7 +167,12 @@ describe('hardening headers', () => {
     expect(csp).toMatch(/object-src 'none'/);
     common(bare);
 
-    const own = createWorker(() => new Response('<!doctype html>', { headers: { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'nonce-abc'" } }));
+    const own = createWorker(
+      () =>
+        new Response('<!doctype html>', {
+          headers: { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'nonce-abc'" },
+        }),
+    );
     const res = await own.fetch!(new Request('http://localhost:8787/') as never, env, createExecutionContext());
     expect(res.headers.get('content-security-policy')).toBe("script-src 'self' 'nonce-abc'; frame-ancestors 'none'");
   });

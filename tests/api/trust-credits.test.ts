@@ -18,7 +18,9 @@ describe('cancelling a content job part-way', () => {
   beforeAll(async () => {
     owner = await signup('trust-credits');
     siteId = (await createSite(owner, 'Credits Site')).id;
-    sectorId = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Garden' } })).body.data.id;
+    sectorId = (
+      await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Garden' } })
+    ).body.data.id;
     // One call at a time, and slow streams: articles are written one after the other.
     const settings = await call('PUT', '/api/v1/system/settings/integrations/openai/', {
       token: owner.token,
@@ -28,19 +30,26 @@ describe('cancelling a content job part-way', () => {
   });
 
   async function job(taskId: string) {
-    return (await call('GET', `/api/v1/system/settings/task_progress/${taskId}/`, { token: owner.token })).body.data.job;
+    return (await call('GET', `/api/v1/system/settings/task_progress/${taskId}/`, { token: owner.token })).body.data
+      .job;
   }
 
   it('charges the finished articles only, releases the rest and leaves no draft "generating"', async () => {
     const titles = ['Mulch basics', 'Compost tea', 'Raised bed soil', 'Drip irrigation'];
     const tasks: { id: number }[] = [];
     for (const title of titles) {
-      const res = await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: siteId, sector_id: sectorId, title, target_keywords: [title.toLowerCase()] } });
+      const res = await call('POST', '/api/v1/writer/tasks/', {
+        token: owner.token,
+        body: { site_id: siteId, sector_id: sectorId, title, target_keywords: [title.toLowerCase()] },
+      });
       tasks.push(res.body.data);
     }
     await scriptFaults(key, { latency_ms: 10, stream_delay_ms: 12 });
     const before = (await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data;
-    const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: tasks.map((t) => t.id) } });
+    const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+      token: owner.token,
+      body: { ids: tasks.map((t) => t.id) },
+    });
     expect(start.status, JSON.stringify(start.body)).toBe(202);
     const taskId = start.body.data.task_id as string;
 
@@ -59,19 +68,27 @@ describe('cancelling a content job part-way', () => {
     expect(delivered).toBeGreaterThanOrEqual(2);
     expect(delivered).toBeLessThan(4);
     expect(end.credits_charged).toBe(3 * delivered);
-    expect(end.message).toMatch(new RegExp(`^Cancelled by .+: ${delivered} of 4 articles delivered, ${3 * delivered} credits charged$`));
+    expect(end.message).toMatch(
+      new RegExp(`^Cancelled by .+: ${delivered} of 4 articles delivered, ${3 * delivered} credits charged$`),
+    );
 
     const after = (await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data;
     expect(after).toMatchObject({ balance: before.balance - 3 * delivered, reserved: 0 });
 
-    const listed = (await call('GET', `/api/v1/writer/tasks/?site_id=${siteId}`, { token: owner.token })).body.results as { id: number; status: string; content_id: number | null }[];
+    const listed = (await call('GET', `/api/v1/writer/tasks/?site_id=${siteId}`, { token: owner.token })).body
+      .results as { id: number; status: string; content_id: number | null }[];
     const completed = listed.filter((t) => t.status === 'completed');
     expect(completed).toHaveLength(delivered);
     expect(listed.filter((t) => t.status === 'queued')).toHaveLength(4 - delivered);
 
-    const shard = (await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(owner.accountId).first<{ shard: string }>())!.shard;
+    const shard = (await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?')
+      .bind(owner.accountId)
+      .first<{ shard: string }>())!.shard;
     const rows = (
-      await (env as unknown as Record<string, D1Database>)[shard]!.prepare('SELECT id, task_id FROM content WHERE account_id = ? ORDER BY id').bind(owner.accountId).all<{ id: number; task_id: number }>()
+      await (env as unknown as Record<string, D1Database>)
+        [shard]!.prepare('SELECT id, task_id FROM content WHERE account_id = ? ORDER BY id')
+        .bind(owner.accountId)
+        .all<{ id: number; task_id: number }>()
     ).results;
     for (const row of rows) {
       const room = draftRoomOf(env, owner.accountId, row.id);
@@ -85,7 +102,10 @@ describe('cancelling a content job part-way', () => {
 
     // The ledger says the same: one hold, one capture of what was delivered.
     const ledger = (
-      await (env as unknown as Record<string, D1Database>)[shard]!.prepare('SELECT transaction_type AS type, amount, description FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id')
+      await (env as unknown as Record<string, D1Database>)
+        [shard]!.prepare(
+          'SELECT transaction_type AS type, amount, description FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
+        )
         .bind(owner.accountId, taskId)
         .all<{ type: string; amount: number; description: string }>()
     ).results;

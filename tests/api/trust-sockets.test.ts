@@ -13,7 +13,14 @@ import {
   CLOSE_SESSION_EXPIRED,
   CLOSE_TOO_MANY_SOCKETS,
 } from '../../core/realtime/close-codes';
-import { LIMITS_MAP, MAX_DRAFT_BYTES, MAX_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_USER, MAX_VERSIONS_PER_DRAFT, type DraftLimitNotice } from '../../core/realtime/limits';
+import {
+  LIMITS_MAP,
+  MAX_DRAFT_BYTES,
+  MAX_MESSAGES_PER_SECOND,
+  MAX_SOCKETS_PER_USER,
+  MAX_VERSIONS_PER_DRAFT,
+  type DraftLimitNotice,
+} from '../../core/realtime/limits';
 import { signTicket } from '../../worker/auth/tickets';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { ORIGIN, addMember, call, signup, type Session } from '../helpers/api';
@@ -34,7 +41,10 @@ const sockets: { close(): void }[] = [];
 const V = '/api/v1/auth';
 
 async function createContent(s: Session, title: string): Promise<number> {
-  const res = await call('POST', '/api/v1/writer/content/', { token: s.token, body: { site_id: fx.granted.id, sector_id: fx.granted.sectorId, title } });
+  const res = await call('POST', '/api/v1/writer/content/', {
+    token: s.token,
+    body: { site_id: fx.granted.id, sector_id: fx.granted.sectorId, title },
+  });
   if (res.status !== 201) throw new Error(`content failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.id;
 }
@@ -48,7 +58,11 @@ const refusedWith = async (res: Response, status: number, code?: string) => {
 beforeAll(async () => {
   fx = await populateAccount(await signup('sockets'), 'sockets');
   // Room for the extra members these tests invite (the Trial plan allows 5 users; Growth 15).
-  await env.DB_CONTROL.prepare("UPDATE accounts SET plan_id = (SELECT id FROM plans WHERE slug = 'growth') WHERE id = ?").bind(fx.accountId).run();
+  await env.DB_CONTROL.prepare(
+    "UPDATE accounts SET plan_id = (SELECT id FROM plans WHERE slug = 'growth') WHERE id = ?",
+  )
+    .bind(fx.accountId)
+    .run();
   contentId = await createContent(fx.members.owner, 'Trust');
 });
 
@@ -59,21 +73,42 @@ afterAll(() => {
 describe('tickets', () => {
   it('POST /auth/tickets/ issues a ticket for a site or draft the user can see, 404 otherwise, 400 without the id', async () => {
     const { editor } = fx.members;
-    const site = await call('POST', `${V}/tickets/`, { token: editor.token, body: { purpose: 'site_socket', site_id: fx.granted.id } });
+    const site = await call('POST', `${V}/tickets/`, {
+      token: editor.token,
+      body: { purpose: 'site_socket', site_id: fx.granted.id },
+    });
     expect(site.status).toBe(201);
     expect(site.body.data).toMatchObject({ purpose: 'site_socket', ticket: expect.any(String) });
     // Valid to connect for a minute, not for the access token's 15.
     expect(Date.parse(site.body.data.expires_at) - Date.now()).toBeLessThanOrEqual(61_000);
-    expectError(await call('POST', `${V}/tickets/`, { token: editor.token, body: { purpose: 'site_socket', site_id: fx.ungranted.id } }), 404, 'not_found');
-    expectError(await call('POST', `${V}/tickets/`, { token: editor.token, body: { purpose: 'draft_socket' } }), 400, 'validation_error');
+    expectError(
+      await call('POST', `${V}/tickets/`, {
+        token: editor.token,
+        body: { purpose: 'site_socket', site_id: fx.ungranted.id },
+      }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await call('POST', `${V}/tickets/`, { token: editor.token, body: { purpose: 'draft_socket' } }),
+      400,
+      'validation_error',
+    );
     expectError(await call('POST', `${V}/tickets/`, { body: { purpose: 'media' } }), 401);
   });
 
   it('the sockets refuse the access token (in ?access_token= or as the ticket) and tickets of another purpose or target', async () => {
     const { owner } = fx.members;
-    const raw = (path: string) => (exports as any).default.fetch(new Request(`${ORIGIN}${path}`, { headers: { Upgrade: 'websocket' } })) as Promise<Response>;
+    const raw = (path: string) =>
+      (exports as any).default.fetch(
+        new Request(`${ORIGIN}${path}`, { headers: { Upgrade: 'websocket' } }),
+      ) as Promise<Response>;
     await refusedWith(await raw(`/ws/sites/${fx.granted.id}?access_token=${owner.token}`), 401, 'not_authenticated');
-    await refusedWith(await raw(`/parties/draft-room/${contentId}?access_token=${owner.token}`), 401, 'not_authenticated');
+    await refusedWith(
+      await raw(`/parties/draft-room/${contentId}?access_token=${owner.token}`),
+      401,
+      'not_authenticated',
+    );
     await refusedWith(await connectSite(fx.granted.id, { ticket: owner.token }), 401, 'ticket_invalid');
     await refusedWith(await connectDraft(contentId, { ticket: owner.token }), 401, 'ticket_invalid');
     const draftTicket = (await socketTicket('draft_socket', contentId, owner.token)) as string;
@@ -82,8 +117,18 @@ describe('tickets', () => {
     await refusedWith(await connectDraft(contentId, { ticket: siteTicket }), 401, 'ticket_invalid');
     await refusedWith(await connectSite(fx.ungranted.id, { ticket: siteTicket }), 401, 'ticket_invalid');
     // An expired ticket.
-    const claims = { userId: owner.userId, accountId: fx.accountId, role: 'owner' as const, target: fx.granted.id, tokenVersion: 0 };
-    const old = await signTicket(env, { ...claims, purpose: 'site_socket', sessionExp: Math.floor(Date.now() / 1000) + 600 }, Date.now() - 120_000);
+    const claims = {
+      userId: owner.userId,
+      accountId: fx.accountId,
+      role: 'owner' as const,
+      target: fx.granted.id,
+      tokenVersion: 0,
+    };
+    const old = await signTicket(
+      env,
+      { ...claims, purpose: 'site_socket', sessionExp: Math.floor(Date.now() / 1000) + 600 },
+      Date.now() - 120_000,
+    );
     await refusedWith(await connectSite(fx.granted.id, { ticket: old.ticket }), 401, 'ticket_expired');
   });
 
@@ -101,11 +146,16 @@ describe('tickets', () => {
     expect(maxAge).toBeGreaterThan(60);
     expect(maxAge).toBeLessThanOrEqual(15 * 60);
     const key = `accounts/${fx.accountId}/sites/${fx.granted.id}/images/none.png`;
-    const media = (value: string) => (exports as any).default.fetch(new Request(`${ORIGIN}/media/${key}`, { headers: { cookie: `igny8_media=${value}` } })) as Promise<Response>;
+    const media = (value: string) =>
+      (exports as any).default.fetch(
+        new Request(`${ORIGIN}/media/${key}`, { headers: { cookie: `igny8_media=${value}` } }),
+      ) as Promise<Response>;
     // A valid media ticket reaches the file lookup (404: no such file); other credentials don't.
     expect((await media(/^igny8_media=([^;]+)/.exec(cookie)![1]!)).status).toBe(404);
     expect((await media(fx.members.viewer.token)).status).toBe(401);
-    expect((await media((await socketTicket('site_socket', fx.granted.id, fx.members.viewer.token)) as string)).status).toBe(401);
+    expect(
+      (await media((await socketTicket('site_socket', fx.granted.id, fx.members.viewer.token)) as string)).status,
+    ).toBe(401);
   });
 });
 
@@ -115,14 +165,24 @@ describe('live sockets lose access with the member', () => {
     draft: DraftClient;
   }
   const open = async (s: Session, ticket?: { site: string; draft: string }): Promise<Watched> => {
-    const site = track(ticket ? await openSiteSocket(fx.granted.id, { ticket: ticket.site }) : await openSiteSocket(fx.granted.id, s.token));
-    const draft = track(ticket ? await openDraft(contentId, { ticket: ticket.draft }) : await openDraft(contentId, s.token));
+    const site = track(
+      ticket
+        ? await openSiteSocket(fx.granted.id, { ticket: ticket.site })
+        : await openSiteSocket(fx.granted.id, s.token),
+    );
+    const draft = track(
+      ticket ? await openDraft(contentId, { ticket: ticket.draft }) : await openDraft(contentId, s.token),
+    );
     await draft.synced;
     return { site, draft };
   };
   const codes = async (w: Watched, startedAt: number) => {
-    const [site, draft] = await Promise.all([w.site.closed(12_000).catch(() => null), w.draft.closed(12_000).catch(() => null)]);
-    const within = (e: { code: number } | null) => (e === null ? 'open' : Date.now() - startedAt <= 10_500 ? e.code : `late ${e.code}`);
+    const [site, draft] = await Promise.all([
+      w.site.closed(12_000).catch(() => null),
+      w.draft.closed(12_000).catch(() => null),
+    ]);
+    const within = (e: { code: number } | null) =>
+      e === null ? 'open' : Date.now() - startedAt <= 10_500 ? e.code : `late ${e.code}`;
     return { site: within(site), draft: within(draft) };
   };
 
@@ -142,14 +202,23 @@ describe('live sockets lose access with the member', () => {
     const grants = await call('GET', `${V}/site-access/?user_id=${ungranted!.userId}`, { token: owner.token });
     const grantId = grants.body.results.find((g: { site_id: number }) => g.site_id === fx.granted.id).id;
     const startedAt = Date.now();
-    expect((await call('PATCH', `${V}/users/${demoted!.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status).toBe(200);
-    expect((await call('PATCH', `${V}/users/${disabled!.userId}/`, { token: owner.token, body: { status: 'disabled' } })).status).toBe(200);
+    expect(
+      (await call('PATCH', `${V}/users/${demoted!.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status,
+    ).toBe(200);
+    expect(
+      (await call('PATCH', `${V}/users/${disabled!.userId}/`, { token: owner.token, body: { status: 'disabled' } }))
+        .status,
+    ).toBe(200);
     expect((await call('DELETE', `${V}/users/${removed!.userId}/`, { token: owner.token })).status).toBe(200);
     expect((await call('DELETE', `${V}/site-access/${grantId}/`, { token: owner.token })).status).toBe(200);
     // A password change bumps the version (what the password route does is another test's business).
-    await env.DB_CONTROL.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?').bind(reversioned!.userId).run();
+    await env.DB_CONTROL.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?')
+      .bind(reversioned!.userId)
+      .run();
 
-    const results = Object.fromEntries(await Promise.all(Object.entries(watched).map(async ([k, w]) => [k, await codes(w, startedAt)] as const)));
+    const results = Object.fromEntries(
+      await Promise.all(Object.entries(watched).map(async ([k, w]) => [k, await codes(w, startedAt)] as const)),
+    );
     expect(results).toEqual({
       demoted: { site: CLOSE_ACCESS_CHANGED, draft: CLOSE_ACCESS_CHANGED },
       disabled: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
@@ -162,7 +231,13 @@ describe('live sockets lose access with the member', () => {
 
   it('a socket closes with "session expired" when the access token it was opened under expires', async () => {
     const { editor } = fx.members;
-    const base = { userId: editor.userId, accountId: fx.accountId, role: 'editor' as const, tokenVersion: 0, sessionExp: Math.floor(Date.now() / 1000) + 3 };
+    const base = {
+      userId: editor.userId,
+      accountId: fx.accountId,
+      role: 'editor' as const,
+      tokenVersion: 0,
+      sessionExp: Math.floor(Date.now() / 1000) + 3,
+    };
     const site = await signTicket(env, { ...base, purpose: 'site_socket', target: fx.granted.id });
     const draft = await signTicket(env, { ...base, purpose: 'draft_socket', target: contentId });
     const startedAt = Date.now();
@@ -192,13 +267,15 @@ function watchAwareness(ws: WebSocket): awarenessProtocol.Awareness {
   ws.addEventListener('message', (event: MessageEvent) => {
     if (typeof event.data === 'string') return;
     const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
-    if (decoding.readVarUint(decoder) === 1) awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'remote');
+    if (decoding.readVarUint(decoder) === 1)
+      awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'remote');
   });
   return awareness;
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 600));
-const nameOf = (a: awarenessProtocol.Awareness, id: number) => (a.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
+const nameOf = (a: awarenessProtocol.Awareness, id: number) =>
+  (a.getStates().get(id) as { user?: { name?: string } } | undefined)?.user?.name;
 
 describe('awareness', () => {
   it("a viewer's awareness is never relayed: not its own, not a caret claimed for another member", async () => {
@@ -321,7 +398,11 @@ describe('caps on collaborative state', () => {
     expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
     // …and then nothing does.
     expectError(await save('too many'), 409, 'version_limit');
-    expectError(await call('POST', `${path}${first.body.data.id}/restore/`, { token: fx.members.editor.token }), 409, 'version_limit');
+    expectError(
+      await call('POST', `${path}${first.body.data.id}/restore/`, { token: fx.members.editor.token }),
+      409,
+      'version_limit',
+    );
     expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
   });
 });

@@ -14,7 +14,14 @@ import { openDraft, type DraftClient } from '../helpers/yjs-socket';
  * regenerating changes the src of the node already there, deleting takes it out, placing twice
  * leaves one node, and an editor who has the draft open sees all of it happen.
  */
-type Image = { id: number; image_type: 'featured' | 'in_article'; after_section: number | null; alt: string; r2_key: string | null; status: string };
+type Image = {
+  id: number;
+  image_type: 'featured' | 'in_article';
+  after_section: number | null;
+  alt: string;
+  r2_key: string | null;
+  status: string;
+};
 
 let owner: Session;
 let contentId: number;
@@ -50,18 +57,40 @@ function expectInSection(html: string, image: Image) {
   expect(at, `image ${image.id} in the draft`).toBeGreaterThan(h2s[k]!);
   if (k + 1 < h2s.length) expect(at).toBeLessThan(h2s[k + 1]!);
   const rest = html.slice(html.indexOf('>', at) + 1);
-  expect(rest === '' || rest.startsWith('<h2>') || rest.startsWith('<img '), `what follows image ${image.id}: ${rest.slice(0, 40)}`).toBe(true);
+  expect(
+    rest === '' || rest.startsWith('<h2>') || rest.startsWith('<img '),
+    `what follows image ${image.id}: ${rest.slice(0, 40)}`,
+  ).toBe(true);
 }
 
 beforeAll(async () => {
   owner = await signup('imgdraft');
   const site = await createSite(owner, 'Image Draft Site');
-  const sector = (await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: site.id, name: 'Garden' } })).body.data.id;
-  const task = (await call('POST', '/api/v1/writer/tasks/', { token: owner.token, body: { site_id: site.id, sector_id: sector, title: 'Growing garlic', target_keywords: ['how to grow garlic'] } })).body.data;
-  const written = await waitForJob(owner, (await call('POST', '/api/v1/writer/tasks/auto_generate_content/', { token: owner.token, body: { ids: [task.id] } })).body.data.task_id);
+  const sector = (
+    await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: site.id, name: 'Garden' } })
+  ).body.data.id;
+  const task = (
+    await call('POST', '/api/v1/writer/tasks/', {
+      token: owner.token,
+      body: { site_id: site.id, sector_id: sector, title: 'Growing garlic', target_keywords: ['how to grow garlic'] },
+    })
+  ).body.data;
+  const written = await waitForJob(
+    owner,
+    (
+      await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+        token: owner.token,
+        body: { ids: [task.id] },
+      })
+    ).body.data.task_id,
+  );
   expect(written.status).toBe('succeeded');
   contentId = (await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data.content_id;
-  const prompts = await waitForJob(owner, (await call('POST', '/api/v1/writer/images/generate_prompts/', { token: owner.token, body: { ids: [contentId] } })).body.data.task_id);
+  const prompts = await waitForJob(
+    owner,
+    (await call('POST', '/api/v1/writer/images/generate_prompts/', { token: owner.token, body: { ids: [contentId] } }))
+      .body.data.task_id,
+  );
   expect(prompts.status).toBe('succeeded');
   editor = await openDraft(contentId, owner.token);
   await editor.synced;
@@ -74,7 +103,15 @@ describe('generated images in the live draft', () => {
     const before = await draftHtml();
     expect(before).not.toContain('<img');
     const pending = await listImages();
-    const gen = await waitForJob(owner, (await call('POST', '/api/v1/writer/images/generate/', { token: owner.token, body: { ids: pending.map((i) => i.id) } })).body.data.task_id);
+    const gen = await waitForJob(
+      owner,
+      (
+        await call('POST', '/api/v1/writer/images/generate/', {
+          token: owner.token,
+          body: { ids: pending.map((i) => i.id) },
+        })
+      ).body.data.task_id,
+    );
     expect(gen.status).toBe('succeeded');
     const generated = await listImages();
     const inArticle = generated.filter((i) => i.image_type === 'in_article');
@@ -98,7 +135,9 @@ describe('generated images in the live draft', () => {
 
     // Saved like any edit: a restarted room still has them.
     const stub = env.DRAFT_ROOM.get(env.DRAFT_ROOM.idFromName(roomName(owner.accountId, contentId)));
-    await runInDurableObject(stub, (_i, state: DurableObjectState) => state.abort('test: restart')).catch(() => undefined);
+    await runInDurableObject(stub, (_i, state: DurableObjectState) => state.abort('test: restart')).catch(
+      () => undefined,
+    );
     expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe(html);
     editor.close();
     editor = await openDraft(contentId, owner.token);
@@ -109,7 +148,10 @@ describe('generated images in the live draft', () => {
   it('regenerating an image changes the src of its node in place: still one node', async () => {
     const image = (await listImages()).find((i) => i.image_type === 'in_article')!;
     const before = await draftHtml();
-    const job = await waitForJob(owner, (await call('POST', `/api/v1/writer/images/${image.id}/regenerate/`, { token: owner.token })).body.data.task_id);
+    const job = await waitForJob(
+      owner,
+      (await call('POST', `/api/v1/writer/images/${image.id}/regenerate/`, { token: owner.token })).body.data.task_id,
+    );
     expect(job.status).toBe('succeeded');
     const again = (await listImages()).find((i) => i.id === image.id)!;
     expect(again.r2_key).not.toBe(image.r2_key);
@@ -155,13 +197,31 @@ describe('generated images in the live draft', () => {
     // As a failed job leaves it: the file stored and placed, but the row never saved as generated.
     const generated = (await listImages()).find((i) => i.image_type === 'in_article' && i.status === 'generated')!;
     const orphanKey = `accounts/${owner.accountId}/sites/${generated.r2_key!.split('/')[3]}/images/${generated.id}/failed-job.png`;
-    const shard = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(owner.accountId).first<{ shard: string }>();
+    const shard = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?')
+      .bind(owner.accountId)
+      .first<{ shard: string }>();
     const db = (env as unknown as Record<string, D1Database>)[shard!.shard]!;
-    await db.prepare(`UPDATE images SET status = 'failed', r2_key = NULL WHERE account_id = ? AND id = ?`).bind(owner.accountId, generated.id).run();
-    await draftRoomOf(env, owner.accountId, contentId).placeImage({ imageId: generated.id, src: `/media/${orphanKey}`, alt: generated.alt, afterSection: generated.after_section });
+    await db
+      .prepare(`UPDATE images SET status = 'failed', r2_key = NULL WHERE account_id = ? AND id = ?`)
+      .bind(owner.accountId, generated.id)
+      .run();
+    await draftRoomOf(env, owner.accountId, contentId).placeImage({
+      imageId: generated.id,
+      src: `/media/${orphanKey}`,
+      alt: generated.alt,
+      afterSection: generated.after_section,
+    });
     expect(nodesOf(await draftHtml(), generated.id)).toBe(1);
 
-    const job = await waitForJob(owner, (await call('POST', '/api/v1/writer/images/generate_prompts/', { token: owner.token, body: { ids: [contentId] } })).body.data.task_id);
+    const job = await waitForJob(
+      owner,
+      (
+        await call('POST', '/api/v1/writer/images/generate_prompts/', {
+          token: owner.token,
+          body: { ids: [contentId] },
+        })
+      ).body.data.task_id,
+    );
     expect(job.status).toBe('succeeded');
     expect(nodesOf(await draftHtml(), generated.id)).toBe(0);
     expect((await listImages()).some((i) => i.id === generated.id)).toBe(false);

@@ -11,16 +11,30 @@ import { apiCall, apiToken, hasHorizontalScroll, inviteInto, uniquePerson } from
 async function setUp(browser: Browser, baseURL: string, request: APIRequestContext) {
   const owner = uniquePerson('owner');
   const headers = { origin: baseURL };
-  const ctx = { owner: await browser.newContext({ baseURL }), editor: await browser.newContext({ baseURL }), viewer: await browser.newContext({ baseURL }) };
+  const ctx = {
+    owner: await browser.newContext({ baseURL }),
+    editor: await browser.newContext({ baseURL }),
+    viewer: await browser.newContext({ baseURL }),
+  };
   const registered = await ctx.owner.request.post('/api/v1/auth/register/', {
     data: { email: owner.email, password: owner.password, name: owner.name, account_name: owner.account },
     headers,
   });
   expect(registered.status()).toBe(201);
   const token = await apiToken(request, owner);
-  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Green Thumb Gardening', domain: 'greenthumb.example' });
-  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
-  const content = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/writer/content/', { site_id: site.id, sector_id: sector.id, title: 'Growing tomatoes in pots' });
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', {
+    name: 'Green Thumb Gardening',
+    domain: 'greenthumb.example',
+  });
+  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', {
+    site_id: site.id,
+    name: 'Vegetable Gardening',
+  });
+  const content = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/writer/content/', {
+    site_id: site.id,
+    sector_id: sector.id,
+    title: 'Growing tomatoes in pots',
+  });
 
   const editor = uniquePerson('editor');
   const viewer = uniquePerson('viewer');
@@ -49,7 +63,11 @@ test.describe('live draft editor', () => {
     contexts = [];
   });
 
-  test('two editors type together, see each other, a viewer reads only, review status moves', async ({ browser, baseURL, request }) => {
+  test('two editors type together, see each other, a viewer reads only, review status moves', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
     const team = await setUp(browser, baseURL!, request);
     contexts = Object.values(team.ctx);
     const pageA = await team.ctx.owner.newPage();
@@ -99,7 +117,9 @@ test.describe('live draft editor', () => {
     await expect(draftEditor(pageB).locator('table th', { hasText: 'Pot size' })).toBeVisible();
     const html = await draftHtml(request, team.ownerToken, team.contentId);
     expect(html).toContain('<h2>Watering schedule</h2>');
-    expect(html).toMatch(/<ul><li><p>Morning<\/p><\/li><li><p>Evening<\/p><\/li><\/ul>|<ul><li>Morning<\/li><li>Evening<\/li><\/ul>/);
+    expect(html).toMatch(
+      /<ul><li><p>Morning<\/p><\/li><li><p>Evening<\/p><\/li><\/ul>|<ul><li>Morning<\/li><li>Evening<\/li><\/ul>/,
+    );
     expect(html).toMatch(/<table>.*Pot size.*<\/table>/s);
 
     // The viewer reads the same text in a read-only editor, with no toolbar.

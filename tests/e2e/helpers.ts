@@ -33,13 +33,21 @@ type Person = ReturnType<typeof uniquePerson>;
 
 /** An access token for API calls that set up a test (not through the browser's session). */
 export async function apiToken(request: APIRequestContext, person: Person): Promise<string> {
-  const res = await request.post('/api/v1/auth/login/', { data: { email: person.email, password: person.password, delivery: 'body' } });
+  const res = await request.post('/api/v1/auth/login/', {
+    data: { email: person.email, password: person.password, delivery: 'body' },
+  });
   expect(res.status()).toBe(200);
   return (await res.json()).data.access as string;
 }
 
 /** One API call with a token; fails the test on an error and resolves to the envelope's `data`. */
-export async function apiCall<T>(request: APIRequestContext, token: string, method: 'GET' | 'POST' | 'PUT', path: string, data?: unknown): Promise<T> {
+export async function apiCall<T>(
+  request: APIRequestContext,
+  token: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  data?: unknown,
+): Promise<T> {
   const res = await request.fetch(path, { method, data, headers: { authorization: `Bearer ${token}` } });
   expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
   return (await res.json()).data as T;
@@ -49,8 +57,20 @@ export async function apiCall<T>(request: APIRequestContext, token: string, meth
  * Invites `person` to the site with `role` and accepts in `context`'s own request context, so the
  * session cookie lands in that browser: its next page load is signed in as them.
  */
-export async function inviteInto(context: BrowserContext, request: APIRequestContext, token: string, person: Person, role: 'editor' | 'viewer', siteIds: number[]) {
-  const made = await apiCall<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', { email: person.email, name: person.name, role, site_ids: siteIds });
+export async function inviteInto(
+  context: BrowserContext,
+  request: APIRequestContext,
+  token: string,
+  person: Person,
+  role: 'editor' | 'viewer',
+  siteIds: number[],
+) {
+  const made = await apiCall<{ invite_url: string }>(request, token, 'POST', '/api/v1/auth/users/', {
+    email: person.email,
+    name: person.name,
+    role,
+    site_ids: siteIds,
+  });
   const accepted = await context.request.post(`/api/v1/auth/invite/${made.invite_url.split('/').pop()}/accept/`, {
     data: { name: person.name, password: person.password },
     headers: { origin: E2E_ORIGIN },
@@ -61,7 +81,10 @@ export async function inviteInto(context: BrowserContext, request: APIRequestCon
 /** Creates a site through the API (for tests where the site is set-up, not the subject). */
 export async function createSiteViaApi(request: APIRequestContext, person: Person, name: string) {
   const token = await apiToken(request, person);
-  const res = await request.post('/api/v1/auth/sites/', { data: { name }, headers: { authorization: `Bearer ${token}` } });
+  const res = await request.post('/api/v1/auth/sites/', {
+    data: { name },
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(res.status()).toBe(201);
 }
 

@@ -1,5 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createSiteViaApi, E2E_PORT, hasHorizontalScroll, mainNav, registerInBrowser, siteSwitcher, uniquePerson } from './helpers';
+import {
+  createSiteViaApi,
+  E2E_PORT,
+  hasHorizontalScroll,
+  mainNav,
+  registerInBrowser,
+  siteSwitcher,
+  uniquePerson,
+} from './helpers';
 
 /**
  * What a new team does on day one, in a real browser against the real worker: sign up, create
@@ -83,7 +91,9 @@ test.describe('day one of a new team', () => {
     await picker.getByRole('searchbox', { name: 'Filter templates' }).fill('pets');
     await picker.getByRole('checkbox', { name: /^Dogs/ }).check();
     await picker.getByRole('button', { name: 'Add 1 sector' }).click();
-    await expect(picker.getByRole('alert')).toContainText('A site has at most 5 active sectors; "Green Thumb Gardening" has 5. Deactivate or delete one first.');
+    await expect(picker.getByRole('alert')).toContainText(
+      'A site has at most 5 active sectors; "Green Thumb Gardening" has 5. Deactivate or delete one first.',
+    );
     await page.keyboard.press('Escape');
     await expect(picker).toBeHidden();
     await expect(page.getByText('5 of 5 active', { exact: true })).toBeVisible();
@@ -197,7 +207,13 @@ test.describe('with the keyboard only', () => {
   test('Tab reaches the skip link and the sign-in fields, and Enter signs in', async ({ page }) => {
     const person = uniquePerson('keys');
     const res = await page.request.post('/api/v1/auth/register/', {
-      data: { email: person.email, password: person.password, name: person.name, account_name: person.account, delivery: 'body' },
+      data: {
+        email: person.email,
+        password: person.password,
+        name: person.name,
+        account_name: person.account,
+        delivery: 'body',
+      },
     });
     expect(res.status()).toBe(201);
 

@@ -1,4 +1,12 @@
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import {
+  expect,
+  test,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { apiCall, apiToken, inviteInto, uniquePerson } from './helpers';
 
 /**
@@ -57,7 +65,13 @@ const GARDEN_KEYWORDS: [string, number, number, string][] = [
 /** The CSV the owner imports: every keyword, one row the API must refuse (line 42), one duplicate. */
 function gardenCsv(): string {
   const rows = GARDEN_KEYWORDS.map(([k, v, d, i]) => `"${k}",${v},${d},${i}`);
-  return ['keyword,volume,difficulty,intent', ...rows, '"pumpkin patch planning",1200,140,informational', '"How to grow tomatoes",22000,38,informational', ''].join('\n');
+  return [
+    'keyword,volume,difficulty,intent',
+    ...rows,
+    '"pumpkin patch planning",1200,140,informational',
+    '"How to grow tomatoes",22000,38,informational',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -77,7 +91,10 @@ async function setUpTeam(browser: Browser, baseURL: string, request: APIRequestC
   });
   expect(registered.status()).toBe(201);
   const token = await apiToken(request, owner);
-  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Green Thumb Gardening', domain: 'greenthumb.example' });
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', {
+    name: 'Green Thumb Gardening',
+    domain: 'greenthumb.example',
+  });
   await apiCall(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
   await inviteInto(b, request, token, editor, 'editor', [site.id]);
   return { owner, editor, token, siteId: site.id, a, b };
@@ -92,19 +109,30 @@ async function recordProgress(page: Page) {
     w.__progress = [];
     w.__phases = [];
     const read = () => {
-      for (const bar of document.querySelectorAll('[role="progressbar"][aria-label="Auto cluster progress"]')) w.__progress.push(Number(bar.getAttribute('aria-valuenow')));
+      for (const bar of document.querySelectorAll('[role="progressbar"][aria-label="Auto cluster progress"]'))
+        w.__progress.push(Number(bar.getAttribute('aria-valuenow')));
       for (const el of document.querySelectorAll('[data-phase]')) w.__phases.push(el.getAttribute('data-phase')!);
     };
-    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow', 'data-phase'] });
+    new MutationObserver(read).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-valuenow', 'data-phase'],
+    });
   });
 }
 
 /** A value a full page load would wipe: its survival proves the page was never reloaded. */
-const markPage = (page: Page) => page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
+const markPage = (page: Page) =>
+  page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+const stillSameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
 
 function kpi(page: Page, label: string): Locator {
-  return page.getByRole('region', { name: 'Key figures' }).locator('.card').filter({ has: page.getByRole('heading', { name: label, exact: true }) });
+  return page
+    .getByRole('region', { name: 'Key figures' })
+    .locator('.card')
+    .filter({ has: page.getByRole('heading', { name: label, exact: true }) });
 }
 
 test.describe('planner with a team', () => {
@@ -114,12 +142,17 @@ test.describe('planner with a team', () => {
     contexts = [];
   });
 
-  test('import, auto cluster watched live by a teammate, ideas with outlines, tasks, and the bill', async ({ browser, baseURL, request }) => {
+  test('import, auto cluster watched live by a teammate, ideas with outlines, tasks, and the bill', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
     const team = await setUpTeam(browser, baseURL!, request);
     contexts = [team.a, team.b];
     const pageA = await team.a.newPage();
     const pageB = await team.b.newPage();
-    const startBalance = (await apiCall<{ balance: number }>(request, team.token, 'GET', '/api/v1/billing/balance/')).balance;
+    const startBalance = (await apiCall<{ balance: number }>(request, team.token, 'GET', '/api/v1/billing/balance/'))
+      .balance;
 
     // B, the editor, opens the clusters page of the site and stays there.
     await pageB.goto('/planner/clusters');
@@ -136,7 +169,9 @@ test.describe('planner with a team', () => {
     await pageA.getByRole('button', { name: 'Import CSV' }).first().click();
     const importDialog = pageA.getByRole('dialog', { name: 'Import keywords from CSV' });
     await expect(importDialog.getByLabel('Sector')).toHaveValue(/\d+/);
-    await importDialog.getByLabel('CSV file').setInputFiles({ name: 'garden-keywords.csv', mimeType: 'text/csv', buffer: Buffer.from(gardenCsv()) });
+    await importDialog
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'garden-keywords.csv', mimeType: 'text/csv', buffer: Buffer.from(gardenCsv()) });
     await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(importDialog.getByText('Imported 40 keywords into Vegetable Gardening')).toBeVisible();
     const summary = importDialog.getByRole('definition');
@@ -180,7 +215,10 @@ test.describe('planner with a team', () => {
       const w = window as unknown as { __progress: number[]; __phases: string[] };
       return { progress: [...new Set(w.__progress)], phases: [...new Set(w.__phases)] };
     });
-    expect(seen.progress.some((p) => p > 0 && p < 100), `intermediate progress seen: ${seen.progress}`).toBe(true);
+    expect(
+      seen.progress.some((p) => p > 0 && p < 100),
+      `intermediate progress seen: ${seen.progress}`,
+    ).toBe(true);
     expect(seen.progress.length, `distinct progress values: ${seen.progress}`).toBeGreaterThanOrEqual(3);
     expect(seen.phases, `phases seen: ${seen.phases}`).toContain('DONE');
     expect(seen.phases.length, `phases seen: ${seen.phases}`).toBeGreaterThanOrEqual(3);
@@ -188,9 +226,15 @@ test.describe('planner with a team', () => {
     // …and the new clusters appear in B's table, still without a reload.
     await expect(pageB.getByText(/^1–\d+ of \d+ clusters$/)).toBeVisible();
     expect(await stillSameDocument(pageB)).toBe(true);
-    const clusterRows = pageB.getByRole('main').getByRole('row').filter({ has: pageB.getByRole('button', { name: /^Actions for / }) });
+    const clusterRows = pageB
+      .getByRole('main')
+      .getByRole('row')
+      .filter({ has: pageB.getByRole('button', { name: /^Actions for / }) });
     expect(await clusterRows.count()).toBeGreaterThanOrEqual(3);
-    const firstCluster = (await clusterRows.first().getByRole('button', { name: /^Actions for / }).getAttribute('aria-label'))!.replace('Actions for ', '');
+    const firstCluster = (await clusterRows
+      .first()
+      .getByRole('button', { name: /^Actions for / })
+      .getAttribute('aria-label'))!.replace('Actions for ', '');
 
     // A's keyword table refreshed itself too: every keyword now has a cluster.
     await pageA.getByLabel('Cluster', { exact: true }).selectOption('none');
@@ -232,7 +276,12 @@ test.describe('planner with a team', () => {
     expect(await stillSameDocument(pageB)).toBe(true);
 
     // The owner's bill: the balance went down by exactly what the two jobs were charged.
-    const jobs = await apiCall<{ function: string; status: string; credits_charged: number | null }[]>(request, team.token, 'GET', `/api/v1/system/jobs/?site_id=${team.siteId}`);
+    const jobs = await apiCall<{ function: string; status: string; credits_charged: number | null }[]>(
+      request,
+      team.token,
+      'GET',
+      `/api/v1/system/jobs/?site_id=${team.siteId}`,
+    );
     const succeeded = jobs.filter((j) => j.status === 'succeeded');
     expect(succeeded.map((j) => j.function).sort()).toEqual(['auto_cluster', 'generate_ideas']);
     const charged = succeeded.reduce((n, j) => n + (j.credits_charged ?? 0), 0);
@@ -256,7 +305,9 @@ test.describe('planner with a team', () => {
     await expect(pageA.getByRole('table', { name: 'Usage by operation' }).getByRole('row')).toHaveCount(3);
 
     await pageA.getByRole('navigation', { name: 'Billing' }).getByRole('link', { name: 'Transactions' }).click();
-    await expect(pageA.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'Capture' })).toHaveCount(2);
+    await expect(
+      pageA.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'Capture' }),
+    ).toHaveCount(2);
 
     // The planner overview shows the same numbers the pages do.
     await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
@@ -274,12 +325,21 @@ test.describe('planner with a team', () => {
     await pageB.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
     await pageB.getByRole('checkbox', { name: 'Select all clusters on this page' }).check();
     await pageB.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Generate ideas' }).click();
-    await pageB.getByRole('dialog', { name: /^Generate ideas for \d+ clusters$/ }).getByRole('button', { name: 'Generate ideas' }).click();
-    await jobsPanel(pageB).getByRole('button', { name: /^Cancel Generate ideas/ }).click();
+    await pageB
+      .getByRole('dialog', { name: /^Generate ideas for \d+ clusters$/ })
+      .getByRole('button', { name: 'Generate ideas' })
+      .click();
+    await jobsPanel(pageB)
+      .getByRole('button', { name: /^Cancel Generate ideas/ })
+      .click();
     const cancelled = jobsPanel(pageB).getByRole('listitem').filter({ hasText: 'Cancelled' });
     await expect(cancelled).toContainText(`Cancelled by ${team.editor.name}`);
-    await expect(cancelled).toContainText(/No charge \(\d+ credits released\)|Charged \d+ credits? for what was delivered \(\d+ credits? released\)/);
-    const partial = /(\d+) of \d+ clusters' ideas delivered, (\d+) credits? charged/.exec((await cancelled.textContent()) ?? '');
+    await expect(cancelled).toContainText(
+      /No charge \(\d+ credits released\)|Charged \d+ credits? for what was delivered \(\d+ credits? released\)/,
+    );
+    const partial = /(\d+) of \d+ clusters' ideas delivered, (\d+) credits? charged/.exec(
+      (await cancelled.textContent()) ?? '',
+    );
     if (partial) await expect(cancelled).toContainText(`Charged ${partial[2]} credit`);
     else await expect(cancelled).toContainText(/No charge \(\d+ credits released\)/);
     await cancelled.getByRole('button', { name: /^Retry Generate ideas/ }).click();
@@ -288,7 +348,9 @@ test.describe('planner with a team', () => {
     await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
     await pageA.getByRole('navigation', { name: 'Billing' }).getByRole('link', { name: 'Transactions' }).click();
     // Its settlement is one ledger row: a release of the whole hold, or a capture of what was delivered.
-    await expect(pageA.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'Release' })).toHaveCount(partial ? 0 : 1);
+    await expect(
+      pageA.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'Release' }),
+    ).toHaveCount(partial ? 0 : 1);
 
     // Screenshots for review: the keyword table light and dark, a phone.
     await pageA.goto('/planner/keywords');
@@ -312,10 +374,22 @@ test.describe('planner on a phone', () => {
     });
     expect(res.status()).toBe(201);
     const token = await apiToken(request, owner);
-    const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Balcony Gardens' });
-    const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Container Gardening' });
+    const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', {
+      name: 'Balcony Gardens',
+    });
+    const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', {
+      site_id: site.id,
+      name: 'Container Gardening',
+    });
     for (const [keyword, volume, difficulty, intent] of GARDEN_KEYWORDS.slice(0, 6)) {
-      await apiCall(request, token, 'POST', '/api/v1/planner/keywords/', { site_id: site.id, sector_id: sector.id, keyword, volume, difficulty, intent });
+      await apiCall(request, token, 'POST', '/api/v1/planner/keywords/', {
+        site_id: site.id,
+        sector_id: sector.id,
+        keyword,
+        volume,
+        difficulty,
+        intent,
+      });
     }
 
     await page.goto('/planner/keywords');
@@ -333,7 +407,10 @@ test.describe('planner on a phone', () => {
 });
 
 test.describe('AI settings and prompts', () => {
-  test('the demo model is labelled, the connection test answers, a prompt is customised and reset', async ({ page, baseURL }) => {
+  test('the demo model is labelled, the connection test answers, a prompt is customised and reset', async ({
+    page,
+    baseURL,
+  }) => {
     const owner = uniquePerson('settings-ai');
     const res = await page.request.post('/api/v1/auth/register/', {
       data: { email: owner.email, password: owner.password, name: owner.name, account_name: owner.account },
@@ -352,12 +429,17 @@ test.describe('AI settings and prompts', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prompts' }).click();
     const clustering = page.getByRole('region', { name: 'Clustering' });
     await expect(clustering.getByText('Default', { exact: true })).toBeVisible();
-    await clustering.getByLabel('Clustering prompt').fill('Group these gardening keywords into clusters a gardener would recognise.');
+    await clustering
+      .getByLabel('Clustering prompt')
+      .fill('Group these gardening keywords into clusters a gardener would recognise.');
     await clustering.getByRole('button', { name: 'Save prompt' }).click();
     await expect(page.getByText('Clustering prompt saved.')).toBeVisible();
     await expect(clustering.getByText('Custom', { exact: true })).toBeVisible();
     await clustering.getByRole('button', { name: 'Reset the Clustering prompt to default' }).click();
-    await page.getByRole('dialog', { name: 'Reset the Clustering prompt?' }).getByRole('button', { name: 'Reset to default' }).click();
+    await page
+      .getByRole('dialog', { name: 'Reset the Clustering prompt?' })
+      .getByRole('button', { name: 'Reset to default' })
+      .click();
     await expect(clustering.getByText('Default', { exact: true })).toBeVisible();
     await expect(clustering.getByLabel('Clustering prompt')).toHaveValue(/You are an SEO strategist/);
     await page.screenshot({ path: '/tmp/igny8-prompts.png', fullPage: true });

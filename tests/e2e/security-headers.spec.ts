@@ -11,12 +11,15 @@ import { apiCall, apiToken, registerInBrowser, uniquePerson } from './helpers';
 async function watchCsp(page: Page) {
   const violations: string[] = [];
   page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to (load|execute|connect|apply|create)/i.test(msg.text())) violations.push(msg.text());
+    if (/Content Security Policy|Refused to (load|execute|connect|apply|create)/i.test(msg.text()))
+      violations.push(msg.text());
   });
   await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __cspViolation: (t: string) => void }).__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`);
+      (window as unknown as { __cspViolation: (t: string) => void }).__cspViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI}`,
+      );
     });
   });
   return violations;
@@ -27,9 +30,19 @@ test('a signed-in page, the live editor and the API docs load with no CSP violat
   const owner = uniquePerson('csp');
   await registerInBrowser(page, owner);
   const token = await apiToken(request, owner);
-  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Policy Gardens', domain: 'policy.example' });
-  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Herbs' });
-  const content = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/writer/content/', { site_id: site.id, sector_id: sector.id, title: 'Basil on a windowsill' });
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', {
+    name: 'Policy Gardens',
+    domain: 'policy.example',
+  });
+  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', {
+    site_id: site.id,
+    name: 'Herbs',
+  });
+  const content = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/writer/content/', {
+    site_id: site.id,
+    sector_id: sector.id,
+    title: 'Basil on a windowsill',
+  });
 
   // A signed-in page: SvelteKit's bootstrap and app.html's theme script run under the nonce.
   const dashboard = await page.goto('/planner/keywords');
@@ -46,7 +59,11 @@ test('a signed-in page, the live editor and the API docs load with no CSP violat
   await editor.click();
   await page.keyboard.type('Pinch the tops weekly.');
   await expect
-    .poll(async () => (await apiCall<{ html: string }>(request, token, 'GET', `/api/v1/writer/content/${content.id}/draft/`)).html, { timeout: 15_000 })
+    .poll(
+      async () =>
+        (await apiCall<{ html: string }>(request, token, 'GET', `/api/v1/writer/content/${content.id}/draft/`)).html,
+      { timeout: 15_000 },
+    )
     .toContain('Pinch the tops weekly.');
 
   // Swagger UI renders the document from our own assets.
@@ -59,7 +76,10 @@ test('a signed-in page, the live editor and the API docs load with no CSP violat
 });
 
 test('the app refuses to be framed', async ({ page, baseURL }) => {
-  const framed = page.waitForEvent('console', { predicate: (msg) => /frame-ancestors/.test(msg.text()), timeout: 10_000 });
+  const framed = page.waitForEvent('console', {
+    predicate: (msg) => /frame-ancestors/.test(msg.text()),
+    timeout: 10_000,
+  });
   await page.setContent(`<iframe src="${baseURL}/signin"></iframe>`);
   await framed;
 });

@@ -8,7 +8,10 @@ import { createSiteViaApi, mainNav, registerInBrowser, siteSwitcher, uniquePerso
  */
 
 test.describe('settings an owner uses every week', () => {
-  test('plan limit, edit and delete a site, sector status, role change, new link, grant and revoke', async ({ page, request }) => {
+  test('plan limit, edit and delete a site, sector status, role change, new link, grant and revoke', async ({
+    page,
+    request,
+  }) => {
     const owner = uniquePerson('settings');
     await registerInBrowser(page, owner);
     for (const name of ['Alpha Blog', 'Beta Shop', 'Gamma News']) await createSiteViaApi(request, owner, name);
@@ -21,7 +24,9 @@ test.describe('settings an owner uses every week', () => {
     const add = page.getByRole('dialog', { name: 'Add a site' });
     await add.getByLabel('Site name').fill('Delta Reviews');
     await add.getByRole('button', { name: 'Add site' }).click();
-    await expect(add.getByRole('alert')).toHaveText('Your plan (Trial) allows 3 sites. Delete a site or upgrade the plan to add another.');
+    await expect(add.getByRole('alert')).toHaveText(
+      'Your plan (Trial) allows 3 sites. Delete a site or upgrade the plan to add another.',
+    );
     await add.getByRole('button', { name: 'Cancel' }).click();
     await expect(add).toBeHidden();
 

@@ -6,11 +6,21 @@ import { E2E_ORIGIN, registerInBrowser, uniquePerson } from './helpers';
  * values (a tab the browser drops, a backslash it reads as a slash, another origin, javascript:)
  * land on the dashboard instead, both for someone already signed in and after the form.
  */
-const HOSTILE = ['/%09/evil.example', '//evil.example', '/%5Cevil.example', 'https%3A%2F%2Fevil.example', 'javascript%3Aalert(1)', '/.//evil.example'];
+const HOSTILE = [
+  '/%09/evil.example',
+  '//evil.example',
+  '/%5Cevil.example',
+  'https%3A%2F%2Fevil.example',
+  'javascript%3Aalert(1)',
+  '/.//evil.example',
+];
 
 test.beforeEach(async ({ page }) => {
   // Should anything try to leave, the attempt is visible in the URL instead of a DNS error.
-  await page.route((url) => url.hostname.endsWith('evil.example'), (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>evil</h1>' }));
+  await page.route(
+    (url) => url.hostname.endsWith('evil.example'),
+    (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>evil</h1>' }),
+  );
 });
 
 test('a signed-in user opening /signin with a hostile next stays on the dashboard', async ({ page }) => {
@@ -28,7 +38,13 @@ test('a signed-in user opening /signin with a hostile next stays on the dashboar
 test('signing in through the form with a hostile next goes to the dashboard', async ({ page }) => {
   const person = uniquePerson('nextform');
   const res = await page.request.post('/api/v1/auth/register/', {
-    data: { email: person.email, password: person.password, name: person.name, account_name: person.account, delivery: 'body' },
+    data: {
+      email: person.email,
+      password: person.password,
+      name: person.name,
+      account_name: person.account,
+      delivery: 'body',
+    },
   });
   expect(res.status()).toBe(201);
   await page.goto('/signin?next=/%09/evil.example');

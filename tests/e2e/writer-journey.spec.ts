@@ -28,7 +28,9 @@ const wordpress = {
 
 /** A post as WordPress itself reports it (context=edit: raw fields and meta). */
 async function wordpressPost(request: APIRequestContext, id: number) {
-  const res = await request.get(`${wordpress.url}/wp-json/wp/v2/posts/${id}?context=edit`, { headers: { authorization: wordpress.auth } });
+  const res = await request.get(`${wordpress.url}/wp-json/wp/v2/posts/${id}?context=edit`, {
+    headers: { authorization: wordpress.auth },
+  });
   expect(res.status()).toBe(200);
   return (await res.json()) as {
     id: number;
@@ -43,7 +45,12 @@ async function wordpressPost(request: APIRequestContext, id: number) {
   };
 }
 
-async function setUp(request: APIRequestContext, owner: ReturnType<typeof uniquePerson>, ownerContext: BrowserContext, editorContext: BrowserContext) {
+async function setUp(
+  request: APIRequestContext,
+  owner: ReturnType<typeof uniquePerson>,
+  ownerContext: BrowserContext,
+  editorContext: BrowserContext,
+) {
   const headers = { origin: E2E_ORIGIN };
   const registered = await ownerContext.request.post('/api/v1/auth/register/', {
     data: { email: owner.email, password: owner.password, name: owner.name, account_name: owner.account },
@@ -51,8 +58,14 @@ async function setUp(request: APIRequestContext, owner: ReturnType<typeof unique
   });
   expect(registered.status()).toBe(201);
   const token = await apiToken(request, owner);
-  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: 'Patio Harvest', domain: 'patio-harvest.example' });
-  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Container Gardening' });
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', {
+    name: 'Patio Harvest',
+    domain: 'patio-harvest.example',
+  });
+  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', {
+    site_id: site.id,
+    name: 'Container Gardening',
+  });
   await apiCall(request, token, 'PUT', `/api/v1/publisher/sites/${site.id}/wordpress/`, {
     wp_url: wordpress.url,
     wp_username: process.env.E2E_WP_USER,
@@ -87,7 +100,11 @@ test.describe('writer journey', () => {
     contexts = [];
   });
 
-  test('generate into a draft two people edit live, add images, review, publish to WordPress and update it in place', async ({ browser, baseURL, request }) => {
+  test('generate into a draft two people edit live, add images, review, publish to WordPress and update it in place', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
     test.setTimeout(240_000);
     expect(process.env.E2E_WP_ERROR ?? '', 'WordPress must be running for this journey').toBe('');
     const owner = uniquePerson('owner');
@@ -100,7 +117,10 @@ test.describe('writer journey', () => {
     const editorPage = await editorContext.newPage();
     await editorPage.goto('/writer/tasks');
     await editorPage.getByRole('checkbox', { name: `Select ${TITLE}` }).check();
-    await editorPage.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Generate content' }).click();
+    await editorPage
+      .getByRole('region', { name: 'Bulk actions' })
+      .getByRole('button', { name: 'Generate content' })
+      .click();
     const confirm = editorPage.getByRole('dialog');
     if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: /Generate/ }).click();
 
@@ -108,7 +128,9 @@ test.describe('writer journey', () => {
     let contentId = 0;
     await expect
       .poll(async () => {
-        const res = await request.get(`/api/v1/writer/content/?search=${encodeURIComponent(TITLE)}`, { headers: { authorization: `Bearer ${token}` } });
+        const res = await request.get(`/api/v1/writer/content/?search=${encodeURIComponent(TITLE)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         contentId = (await res.json()).results?.[0]?.id ?? 0;
         return contentId;
       })
@@ -152,7 +174,9 @@ test.describe('writer journey', () => {
     await expect
       .poll(
         async () => {
-          const res = await request.get(`/api/v1/writer/images/?content_id=${contentId}`, { headers: { authorization: `Bearer ${token}` } });
+          const res = await request.get(`/api/v1/writer/images/?content_id=${contentId}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
           imageIds = ((await res.json()).results ?? []).map((i: { id: number }) => i.id);
           return imageIds.length;
         },
@@ -163,7 +187,9 @@ test.describe('writer journey', () => {
     await expect
       .poll(
         async () => {
-          const res = await request.get(`/api/v1/writer/images/?content_id=${contentId}`, { headers: { authorization: `Bearer ${token}` } });
+          const res = await request.get(`/api/v1/writer/images/?content_id=${contentId}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
           return ((await res.json()).results ?? []).filter((i: { status: string }) => i.status === 'generated').length;
         },
         { timeout: 90_000 },
@@ -174,7 +200,13 @@ test.describe('writer journey', () => {
     const inArticle = imageIds.length - 1; // all but the featured image
     await expect(draftImages(editorPage)).toHaveCount(inArticle, { timeout: 30_000 });
     await expect(draftImages(ownerPage)).toHaveCount(inArticle);
-    await expect.poll(() => draftImages(ownerPage).first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        draftImages(ownerPage)
+          .first()
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBeGreaterThan(0);
 
     // The owner inserts one more of the article's images from the toolbar's picker, at the top.
     await draftEditor(ownerPage).getByText(OWNER_NOTE).click();
@@ -195,7 +227,12 @@ test.describe('writer journey', () => {
     await expect(ownerPage.getByTestId('content-status')).toHaveText('Published', { timeout: 60_000 });
     const link = ownerPage.getByTestId('wp-post-link');
     await expect(link).toBeVisible();
-    const published = await apiCall<{ wp_post_id: number; wp_post_url: string }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
+    const published = await apiCall<{ wp_post_id: number; wp_post_url: string }>(
+      request,
+      token,
+      'GET',
+      `/api/v1/writer/content/${contentId}/`,
+    );
     expect(published.wp_post_id).toBeGreaterThan(0);
     await expect(link).toHaveAttribute('href', published.wp_post_url);
 
@@ -217,13 +254,17 @@ test.describe('writer journey', () => {
     await ownerPage.keyboard.press('End');
     await ownerPage.keyboard.type(' Updated after publishing.');
     await ownerPage.getByRole('button', { name: 'Update the live post' }).click();
-    await expect.poll(async () => (await wordpressPost(request, published.wp_post_id)).content.raw, { timeout: 60_000 }).toContain('Updated after publishing.');
+    await expect
+      .poll(async () => (await wordpressPost(request, published.wp_post_id)).content.raw, { timeout: 60_000 })
+      .toContain('Updated after publishing.');
     const again = await apiCall<{ wp_post_id: number }>(request, token, 'GET', `/api/v1/writer/content/${contentId}/`);
     expect(again.wp_post_id).toBe(published.wp_post_id);
     // The panel lists both attempts, newest first.
     await expect(ownerPage.getByTestId('publishing-history').getByRole('listitem')).toHaveCount(2);
     await expect(ownerPage.getByTestId('publishing-history').getByRole('listitem').first()).toContainText('Published');
-    const records = await request.get(`/api/v1/publisher/records/?content_id=${contentId}`, { headers: { authorization: `Bearer ${token}` } });
+    const records = await request.get(`/api/v1/publisher/records/?content_id=${contentId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect((await records.json()).count).toBe(2);
   });
 });

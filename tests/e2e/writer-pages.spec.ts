@@ -1,4 +1,12 @@
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import {
+  expect,
+  test,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { apiCall, apiToken, E2E_ORIGIN, hasHorizontalScroll, inviteInto, uniquePerson } from './helpers';
 
 /**
@@ -28,13 +36,25 @@ async function setUpOwner(browser: Browser, baseURL: string, request: APIRequest
   });
   expect(registered.status()).toBe(201);
   const token = await apiToken(request, owner);
-  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', { name: SITE, domain: 'greenthumb.example' });
-  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', { site_id: site.id, name: 'Vegetable Gardening' });
+  const site = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sites/', {
+    name: SITE,
+    domain: 'greenthumb.example',
+  });
+  const sector = await apiCall<{ id: number }>(request, token, 'POST', '/api/v1/auth/sectors/', {
+    site_id: site.id,
+    name: 'Vegetable Gardening',
+  });
   return { owner, context, token, siteId: site.id, sectorId: sector.id };
 }
 
 /** A viewer of the site who accepted the invite in their own browser context. */
-async function inviteViewer(browser: Browser, baseURL: string, request: APIRequestContext, token: string, siteId: number): Promise<{ viewer: Person; context: BrowserContext }> {
+async function inviteViewer(
+  browser: Browser,
+  baseURL: string,
+  request: APIRequestContext,
+  token: string,
+  siteId: number,
+): Promise<{ viewer: Person; context: BrowserContext }> {
   const viewer = uniquePerson('viewer');
   const context = await browser.newContext({ baseURL });
   await inviteInto(context, request, token, viewer, 'viewer', [siteId]);
@@ -47,14 +67,19 @@ const tableRows = (page: Page) => page.getByRole('main').getByRole('table').getB
 const row = (page: Page, text: string | RegExp) => tableRows(page).filter({ hasText: text });
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 /** An image's row, by the name its checkbox gives it ("Featured image for “…”"). */
-const imageRow = (page: Page, name: string) => tableRows(page).filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
+const imageRow = (page: Page, name: string) =>
+  tableRows(page).filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
 const imageCheckboxes = (page: Page) => page.getByRole('checkbox', { name: /^Select (Featured|In article) image/ });
 
 /** Resolves with the next list request to `path` whose query has every `params` value. */
 function listRequest(page: Page, path: string, params: Record<string, string>) {
   return page.waitForRequest((req) => {
     const url = new URL(req.url());
-    return req.method() === 'GET' && url.pathname === path && Object.entries(params).every(([k, v]) => url.searchParams.get(k) === v);
+    return (
+      req.method() === 'GET' &&
+      url.pathname === path &&
+      Object.entries(params).every(([k, v]) => url.searchParams.get(k) === v)
+    );
   });
 }
 
@@ -64,12 +89,19 @@ async function recordProgress(page: Page, label: string) {
     const w = window as unknown as { __progress: number[] };
     w.__progress = [];
     const read = () => {
-      for (const bar of document.querySelectorAll(`[role="progressbar"][aria-label="${name}"]`)) w.__progress.push(Number(bar.getAttribute('aria-valuenow')));
+      for (const bar of document.querySelectorAll(`[role="progressbar"][aria-label="${name}"]`))
+        w.__progress.push(Number(bar.getAttribute('aria-valuenow')));
     };
-    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    new MutationObserver(read).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-valuenow'],
+    });
   }, label);
 }
-const progressSeen = (page: Page) => page.evaluate(() => [...new Set((window as unknown as { __progress: number[] }).__progress)]);
+const progressSeen = (page: Page) =>
+  page.evaluate(() => [...new Set((window as unknown as { __progress: number[] }).__progress)]);
 
 /** A job of the panel, newest first, that finished with "Done". */
 async function expectJobDone(page: Page, label: string, nth = 0) {
@@ -81,7 +113,9 @@ async function expectJobDone(page: Page, label: string, nth = 0) {
 /** The image really arrived: loaded, with pixels (an <img> refused by /media has naturalWidth 0). */
 async function expectLoaded(img: Locator) {
   await img.scrollIntoViewIfNeeded();
-  await expect.poll(() => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)), { timeout: 20_000 })
+    .toBeGreaterThan(0);
 }
 
 test.describe('writer pages', () => {
@@ -91,7 +125,11 @@ test.describe('writer pages', () => {
     contexts = [];
   });
 
-  test('tasks: filter, search, add, generate content live; images: prompts, generate, regenerate, delete; a viewer only reads', async ({ browser, baseURL, request }) => {
+  test('tasks: filter, search, add, generate content live; images: prompts, generate, regenerate, delete; a viewer only reads', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
     test.setTimeout(360_000);
     const team = await setUpOwner(browser, baseURL!, request, 'writer');
     contexts.push(team.context);
@@ -99,7 +137,13 @@ test.describe('writer pages', () => {
       [TOMATOES, ['tomatoes in pots', 'container tomatoes']],
       [SOIL, ['raised bed soil', 'soil mix']],
     ] as const) {
-      await apiCall(request, team.token, 'POST', '/api/v1/writer/tasks/', { site_id: team.siteId, sector_id: team.sectorId, title, target_keywords: keywords, word_count_target: 800 });
+      await apiCall(request, team.token, 'POST', '/api/v1/writer/tasks/', {
+        site_id: team.siteId,
+        sector_id: team.sectorId,
+        title,
+        target_keywords: keywords,
+        word_count_target: 800,
+      });
     }
     const page = await team.context.newPage();
 
@@ -152,7 +196,10 @@ test.describe('writer pages', () => {
     const contentJob = await expectJobDone(page, 'Generate content');
     await expect(contentJob).toContainText(/Charged 6 credits/);
     const seen = await progressSeen(page);
-    expect(seen.some((p) => p > 0 && p < 100), `progress values seen: ${seen}`).toBe(true);
+    expect(
+      seen.some((p) => p > 0 && p < 100),
+      `progress values seen: ${seen}`,
+    ).toBe(true);
     await page.screenshot({ path: '/tmp/igny8-writer-tasks.png', fullPage: true });
 
     // The table reloaded itself (data.changed): the two tasks are completed, the third still queued.
@@ -197,8 +244,12 @@ test.describe('writer pages', () => {
     expect(imageCount).toBeGreaterThanOrEqual(3);
 
     // The article filter is a server-side filter too.
-    const contents = await request.get(`/api/v1/writer/content/?site_id=${team.siteId}`, { headers: { authorization: `Bearer ${team.token}` } });
-    const tomatoesId = ((await contents.json()).results as { id: number; title: string }[]).find((c) => c.title === TOMATOES)!.id;
+    const contents = await request.get(`/api/v1/writer/content/?site_id=${team.siteId}`, {
+      headers: { authorization: `Bearer ${team.token}` },
+    });
+    const tomatoesId = ((await contents.json()).results as { id: number; title: string }[]).find(
+      (c) => c.title === TOMATOES,
+    )!.id;
     sent = listRequest(page, '/api/v1/writer/images/', { content_id: String(tomatoesId) });
     await page.getByLabel('Article', { exact: true }).selectOption({ label: TOMATOES });
     await sent;
@@ -240,7 +291,9 @@ test.describe('writer pages', () => {
     // "Generate pending" finds the rest (on the server, with the list's filters) and makes them.
     const pending = imageCount - 2;
     await page.getByRole('button', { name: 'Generate pending' }).click();
-    const pendingConfirm = page.getByRole('dialog', { name: pending === 1 ? 'Generate 1 pending image?' : `Generate ${pending} pending images?` });
+    const pendingConfirm = page.getByRole('dialog', {
+      name: pending === 1 ? 'Generate 1 pending image?' : `Generate ${pending} pending images?`,
+    });
     await pendingConfirm.getByRole('button', { name: 'Generate images' }).click();
     await expect(pendingConfirm).toBeHidden();
     // (The dialog closes once the job is in the panel: the newest job is this one.)
@@ -269,12 +322,18 @@ test.describe('writer pages', () => {
 
     await viewerPage.goto('/settings/sites');
     const wordpress = viewerPage.getByRole('region', { name: /^WordPress connection/ });
-    await expect(wordpress.getByText('Only owners and admins can change or test the WordPress connection.')).toBeVisible();
+    await expect(
+      wordpress.getByText('Only owners and admins can change or test the WordPress connection.'),
+    ).toBeVisible();
     await expect(wordpress.getByRole('button')).toHaveCount(0);
     await expect(wordpress.getByLabel('WordPress URL')).toHaveAttribute('readonly', '');
   });
 
-  test('WordPress connection: a refused address, an unreachable one, then saved with the password kept write-only', async ({ browser, baseURL, request }) => {
+  test('WordPress connection: a refused address, an unreachable one, then saved with the password kept write-only', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
     const team = await setUpOwner(browser, baseURL!, request, 'publisher');
     contexts.push(team.context);
     const page = await team.context.newPage();
@@ -295,7 +354,9 @@ test.describe('writer pages', () => {
     // A private network address: the API refuses it, under the field.
     await url.fill('https://192.168.1.20');
     await wordpress.getByRole('button', { name: 'Save WordPress settings' }).click();
-    await expect(wordpress.getByRole('alert')).toHaveText('This WordPress address cannot be used: Private network addresses are not allowed.');
+    await expect(wordpress.getByRole('alert')).toHaveText(
+      'This WordPress address cannot be used: Private network addresses are not allowed.',
+    );
     await expect(wordpress.getByText('Private network addresses are not allowed.', { exact: true })).toBeVisible();
     await expect(url).toHaveAttribute('aria-invalid', 'true');
 
@@ -319,8 +380,15 @@ test.describe('writer pages', () => {
     await expect(url).toHaveValue('https://wp.greenthumb.example');
     await expect(wordpress.getByLabel('Username')).toHaveValue('publisher');
     await expect(password).toHaveValue('');
-    await expect(wordpress.getByText('A password is saved (it is never shown). Type a new one to replace it.')).toBeVisible();
-    const saved = await apiCall<{ password_set: boolean; configured: boolean }>(request, team.token, 'GET', `/api/v1/publisher/sites/${team.siteId}/wordpress/`);
+    await expect(
+      wordpress.getByText('A password is saved (it is never shown). Type a new one to replace it.'),
+    ).toBeVisible();
+    const saved = await apiCall<{ password_set: boolean; configured: boolean }>(
+      request,
+      team.token,
+      'GET',
+      `/api/v1/publisher/sites/${team.siteId}/wordpress/`,
+    );
     expect(saved).toMatchObject({ password_set: true, configured: true });
 
     // On a phone the section fits the screen.

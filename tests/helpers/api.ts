@@ -69,9 +69,16 @@ export async function login(email: string, password = PASSWORD, headers?: Record
 }
 
 /** Invites a user with `role` and accepts the invite, returning their session. */
-export async function addMember(owner: Session, role: 'admin' | 'editor' | 'viewer', siteIds: number[] = []): Promise<Session> {
+export async function addMember(
+  owner: Session,
+  role: 'admin' | 'editor' | 'viewer',
+  siteIds: number[] = [],
+): Promise<Session> {
   const email = uniqueEmail(role);
-  const invite = await call('POST', '/api/v1/auth/users/', { token: owner.token, body: { email, role, site_ids: siteIds } });
+  const invite = await call('POST', '/api/v1/auth/users/', {
+    token: owner.token,
+    body: { email, role, site_ids: siteIds },
+  });
   if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
   const token = new URL(invite.body.data.invite_url).pathname.split('/').pop()!;
   const accept = await call('POST', `/api/v1/auth/invite/${token}/accept/`, {

@@ -33,8 +33,11 @@ export interface AccountFx {
 export const shardBinding = (shard: ShardName): D1Database => (env as unknown as Record<ShardName, D1Database>)[shard];
 
 export async function shardOf(accountId: number): Promise<ShardName> {
-  const row = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?').bind(accountId).first<{ shard: string }>();
-  if (!row || !(SHARD_BINDINGS as readonly string[]).includes(row.shard)) throw new Error(`account ${accountId} has no shard`);
+  const row = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?')
+    .bind(accountId)
+    .first<{ shard: string }>();
+  if (!row || !(SHARD_BINDINGS as readonly string[]).includes(row.shard))
+    throw new Error(`account ${accountId} has no shard`);
   return row.shard as ShardName;
 }
 
@@ -55,7 +58,11 @@ export async function ownersOnOneShard(label: string): Promise<{ pair: [Session,
   throw new Error('pigeonhole: five accounts on four shards must share one');
 }
 
-export async function createSector(s: Session, siteId: number, name: string): Promise<{ id: number; site_id: number; name: string }> {
+export async function createSector(
+  s: Session,
+  siteId: number,
+  name: string,
+): Promise<{ id: number; site_id: number; name: string }> {
   const res = await call('POST', '/api/v1/auth/sectors/', { token: s.token, body: { site_id: siteId, name } });
   if (res.status !== 201) throw new Error(`sector failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;
@@ -74,7 +81,8 @@ export async function populateAccount(owner: Session, label: string): Promise<Ac
   const editor = await addMember(owner, 'editor', [granted.id]);
   const viewer = await addMember(owner, 'viewer', [granted.id]);
   const grants = await call('GET', `/api/v1/auth/site-access/?site_id=${granted.id}`, { token: owner.token });
-  const grantOf = (userId: number) => grants.body.results.find((g: { user_id: number }) => g.user_id === userId)?.id as number;
+  const grantOf = (userId: number) =>
+    grants.body.results.find((g: { user_id: number }) => g.user_id === userId)?.id as number;
   return {
     label,
     accountId: owner.accountId,

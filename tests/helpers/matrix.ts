@@ -78,7 +78,10 @@ export const sameIds = (actual: number[], expected: number[]) =>
  * that exists nowhere: each probe gets the same 404 (status, code and message) for every target.
  * Returns the probes that answered differently.
  */
-export async function notFoundsThatDiffer<Target>(probes: [string, (target: Target) => Promise<Res>][], targets: Target[]): Promise<string[]> {
+export async function notFoundsThatDiffer<Target>(
+  probes: [string, (target: Target) => Promise<Res>][],
+  targets: Target[],
+): Promise<string[]> {
   const differ: string[] = [];
   for (const [what, probe] of probes) {
     const answers = await Promise.all(
@@ -109,7 +112,12 @@ export interface SiteTarget<P> {
 }
 
 /** The five targets every site-scoped route is tried against: own granted/ungranted, foreign granted/ungranted, missing. */
-export function siteTargets<P>(w: Who, own: { granted: P; ungranted: P }, foreign: { granted: P; ungranted: P }, missing: P): SiteTarget<P>[] {
+export function siteTargets<P>(
+  w: Who,
+  own: { granted: P; ungranted: P },
+  foreign: { granted: P; ungranted: P },
+  missing: P,
+): SiteTarget<P>[] {
   const m = manages(w.role);
   const targets: { name: string; scope: Scope; p: P; granted: boolean }[] = [
     { name: 'own granted site', scope: 'own', p: own.granted, granted: true },

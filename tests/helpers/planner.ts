@@ -38,7 +38,11 @@ export function importCsv(
   const headers: Record<string, string> = { ...opts.headers };
   const type = opts.type === undefined ? 'text/csv' : opts.type;
   if (type !== null && !(body instanceof FormData)) headers['content-type'] = type;
-  return send('POST', `${KEYWORDS}/import/?site_id=${place.siteId}&sector_id=${place.sectorId}${opts.query ?? ''}`, { token: s.token, body, headers });
+  return send('POST', `${KEYWORDS}/import/?site_id=${place.siteId}&sector_id=${place.sectorId}${opts.query ?? ''}`, {
+    token: s.token,
+    body,
+    headers,
+  });
 }
 
 /**
@@ -71,7 +75,9 @@ export interface KeywordRow {
 export async function keywordsOf(s: Session, sectorId: number): Promise<KeywordRow[]> {
   const out: KeywordRow[] = [];
   for (let page = 1; ; page++) {
-    const res = await call('GET', `${KEYWORDS}/?sector_id=${sectorId}&page_size=200&ordering=id&page=${page}`, { token: s.token });
+    const res = await call('GET', `${KEYWORDS}/?sector_id=${sectorId}&page_size=200&ordering=id&page=${page}`, {
+      token: s.token,
+    });
     if (res.status !== 200) throw new Error(`keywords list: ${res.status} ${JSON.stringify(res.body)}`);
     out.push(...res.body.results);
     if (!res.body.next) return out;
@@ -79,7 +85,11 @@ export async function keywordsOf(s: Session, sectorId: number): Promise<KeywordR
 }
 
 /** Imports `words` (simple CSV) and returns the ids of those keywords, in the given order. */
-export async function seedKeywords(s: Session, place: { siteId: number; sectorId: number }, words: string[]): Promise<number[]> {
+export async function seedKeywords(
+  s: Session,
+  place: { siteId: number; sectorId: number },
+  words: string[],
+): Promise<number[]> {
   const csv = 'Keyword,Volume,KD\n' + words.map((w, i) => `${w},${(i + 1) * 10},${i % 90}`).join('\n');
   const res = await importCsv(s, place, csv);
   if (res.status !== 200) throw new Error(`import: ${res.status} ${JSON.stringify(res.body)}`);
@@ -92,4 +102,8 @@ export async function seedKeywords(s: Session, place: { siteId: number; sectorId
 }
 
 /** Lines of a CSV export, without the BOM and the trailing empty line. */
-export const csvLines = (text: string) => text.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '');
+export const csvLines = (text: string) =>
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter((l) => l !== '');

@@ -7,12 +7,24 @@ import { ORIGIN, call } from './api';
  * refused request comes back as the Response the socket route would have given, so tests of who
  * may connect read the same statuses and codes as before tickets existed.
  */
-export async function socketTicket(purpose: 'site_socket' | 'draft_socket', id: number, token: string, headers: Record<string, string> = {}): Promise<string | Response> {
+export async function socketTicket(
+  purpose: 'site_socket' | 'draft_socket',
+  id: number,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<string | Response> {
   // What the socket request carries besides the upgrade (X-Account-ID…) goes with the ticket request too.
   const { Upgrade: _upgrade, ...extra } = headers;
-  const res = await call('POST', '/api/v1/auth/tickets/', { token, headers: extra, body: purpose === 'site_socket' ? { purpose, site_id: id } : { purpose, content_id: id } });
+  const res = await call('POST', '/api/v1/auth/tickets/', {
+    token,
+    headers: extra,
+    body: purpose === 'site_socket' ? { purpose, site_id: id } : { purpose, content_id: id },
+  });
   if (res.status === 201) return res.body.data.ticket as string;
-  return new Response(JSON.stringify(res.body), { status: res.status, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(res.body), {
+    status: res.status,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /**
@@ -24,15 +36,32 @@ export interface SiteSocket {
   ws: WebSocket;
   events: CoordinatorEvent[];
   /** Resolves with the first recorded event (from `from` on) that matches; throws after `timeoutMs`. */
-  waitFor<T extends CoordinatorEvent>(what: string, match: (e: CoordinatorEvent) => e is T, from?: number, timeoutMs?: number): Promise<T>;
-  waitFor(what: string, match: (e: CoordinatorEvent) => boolean, from?: number, timeoutMs?: number): Promise<CoordinatorEvent>;
+  waitFor<T extends CoordinatorEvent>(
+    what: string,
+    match: (e: CoordinatorEvent) => e is T,
+    from?: number,
+    timeoutMs?: number,
+  ): Promise<T>;
+  waitFor(
+    what: string,
+    match: (e: CoordinatorEvent) => boolean,
+    from?: number,
+    timeoutMs?: number,
+  ): Promise<CoordinatorEvent>;
   close(): void;
   /** Resolves with the close event (code and reason) once the server closed the socket; throws after `timeoutMs`. */
   closed(timeoutMs?: number): Promise<{ code: number; reason: string }>;
 }
 
-export async function connectSite(siteId: number, token: string | null | { ticket: string }, headers: Record<string, string> = { Upgrade: 'websocket' }): Promise<Response> {
-  const ticket = token === null || typeof token === 'object' ? token?.ticket : await socketTicket('site_socket', siteId, token, headers);
+export async function connectSite(
+  siteId: number,
+  token: string | null | { ticket: string },
+  headers: Record<string, string> = { Upgrade: 'websocket' },
+): Promise<Response> {
+  const ticket =
+    token === null || typeof token === 'object'
+      ? token?.ticket
+      : await socketTicket('site_socket', siteId, token, headers);
   if (ticket instanceof Response) return ticket;
   const query = ticket === undefined ? '' : `?ticket=${encodeURIComponent(ticket)}`;
   return (exports as any).default.fetch(new Request(`${ORIGIN}/ws/sites/${siteId}${query}`, { headers }));
@@ -56,7 +85,8 @@ export async function openSiteSocket(siteId: number, token: string | { ticket: s
       for (;;) {
         const found = events.slice(from).find(match);
         if (found) return found as never;
-        if (Date.now() > deadline) throw new Error(`no ${what} after ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`no ${what} after ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -66,12 +96,17 @@ export async function openSiteSocket(siteId: number, token: string | { ticket: s
 }
 
 export function closeEventOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
-  return new Promise((resolve) => ws.addEventListener('close', (e: CloseEvent) => resolve({ code: e.code, reason: e.reason })));
+  return new Promise((resolve) =>
+    ws.addEventListener('close', (e: CloseEvent) => resolve({ code: e.code, reason: e.reason })),
+  );
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
+  return Promise.race([
+    promise,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -13,18 +13,29 @@ export type ImageRow = typeof images.$inferSelect;
  * hands its URL and Application Password to the Worker as WP_TEST_* bindings), plus direct reads
  * of WordPress's own REST API, so a test checks what WordPress stored, not what we said we sent.
  */
-type WpBindings = { WP_TEST_URL?: string; WP_TEST_USER?: string; WP_TEST_APP_PASSWORD?: string; WP_TEST_ERROR?: string };
+type WpBindings = {
+  WP_TEST_URL?: string;
+  WP_TEST_USER?: string;
+  WP_TEST_APP_PASSWORD?: string;
+  WP_TEST_ERROR?: string;
+};
 
 export function wordpress() {
   const b = env as unknown as WpBindings;
   if (!b.WP_TEST_URL || !b.WP_TEST_USER || !b.WP_TEST_APP_PASSWORD) {
-    throw new Error(`The test WordPress is not available: ${b.WP_TEST_ERROR || 'no WP_TEST_URL binding (is tests/setup/wordpress.ts in globalSetup?)'}`);
+    throw new Error(
+      `The test WordPress is not available: ${b.WP_TEST_ERROR || 'no WP_TEST_URL binding (is tests/setup/wordpress.ts in globalSetup?)'}`,
+    );
   }
   return { url: b.WP_TEST_URL, user: b.WP_TEST_USER, appPassword: b.WP_TEST_APP_PASSWORD };
 }
 
 /** A request straight to WordPress's REST API as the test admin; JSON back. */
-export async function wpApi<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+export async function wpApi<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; data: T }> {
   const wp = wordpress();
   const res = await fetch(`${wp.url}/wp-json/wp/v2${path}`, {
     method,
@@ -92,7 +103,12 @@ export async function pngBytes(rgb: [number, number, number], size = 8): Promise
     const row = y * (1 + size * 3);
     for (let x = 0; x < size; x++) raw.set(rgb, row + 1 + x * 3);
   }
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', await zlibStored(raw)), chunk('IEND', new Uint8Array())];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', await zlibStored(raw)),
+    chunk('IEND', new Uint8Array()),
+  ];
   const total = parts.reduce((n, p) => n + p.length, 0);
   const png = new Uint8Array(total);
   let at = 0;
@@ -110,10 +126,21 @@ export const shardOrm = (fx: AccountFx) => drizzle(shardBinding(fx.shard));
 let seq = 0;
 export const unique = (label: string) => `${label} ${Date.now().toString(36)}${(++seq).toString(36)}`;
 
-export async function insertContent(fx: AccountFx, site: { id: number; sectorId: number }, fields: Partial<ContentRow> = {}): Promise<ContentRow> {
+export async function insertContent(
+  fx: AccountFx,
+  site: { id: number; sectorId: number },
+  fields: Partial<ContentRow> = {},
+): Promise<ContentRow> {
   const [row] = await shardOrm(fx)
     .insert(content)
-    .values({ account_id: fx.accountId, site_id: site.id, sector_id: site.sectorId, title: unique('Post'), html_content: '<p>Hello world, this is a test post.</p>', ...fields })
+    .values({
+      account_id: fx.accountId,
+      site_id: site.id,
+      sector_id: site.sectorId,
+      title: unique('Post'),
+      html_content: '<p>Hello world, this is a test post.</p>',
+      ...fields,
+    })
     .returning();
   return row!;
 }
@@ -144,5 +171,9 @@ export async function insertImage(
 }
 
 export async function contentRow(fx: AccountFx, id: number): Promise<ContentRow> {
-  return (await shardOrm(fx).select().from(content).where(and(eq(content.account_id, fx.accountId), eq(content.id, id))).get())!;
+  return (await shardOrm(fx)
+    .select()
+    .from(content)
+    .where(and(eq(content.account_id, fx.accountId), eq(content.id, id)))
+    .get())!;
 }

@@ -16,8 +16,15 @@ import { closeEventOf, socketTicket, withTimeout } from './socket';
 const MESSAGE_SYNC = 0;
 const REMOTE = Symbol('remote');
 
-export async function connectDraft(contentId: number, token: string | null | { ticket: string }, headers: Record<string, string> = { Upgrade: 'websocket' }): Promise<Response> {
-  const ticket = token === null || typeof token === 'object' ? token?.ticket : await socketTicket('draft_socket', contentId, token, headers);
+export async function connectDraft(
+  contentId: number,
+  token: string | null | { ticket: string },
+  headers: Record<string, string> = { Upgrade: 'websocket' },
+): Promise<Response> {
+  const ticket =
+    token === null || typeof token === 'object'
+      ? token?.ticket
+      : await socketTicket('draft_socket', contentId, token, headers);
   if (ticket instanceof Response) return ticket;
   const query = ticket === undefined ? '' : `?ticket=${encodeURIComponent(ticket)}`;
   return (exports as any).default.fetch(new Request(`${ORIGIN}/parties/draft-room/${contentId}${query}`, { headers }));
@@ -79,7 +86,8 @@ export async function openDraft(contentId: number, token: string | { ticket: str
     async until(what, check, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; draft is ${draftToHtml(fragment).slice(0, 300)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; draft is ${draftToHtml(fragment).slice(0, 300)}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },

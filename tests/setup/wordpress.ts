@@ -31,16 +31,27 @@ export const SEO_META_KEYS = ['_igny8_meta_title', '_igny8_meta_description', '_
 
 function run(script: string, args: string[] = [], timeoutMs = 600_000): Promise<{ stdout: string; stderr: string }> {
   return new Promise((ok, fail) => {
-    execFile('bash', [join(WP_DIR, script), ...args], { cwd: REPO, timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
-      if (err) fail(new Error(`${script} failed (${err.message.split('\n')[0]}):\n${stderr.split('\n').slice(-15).join('\n')}`));
-      else ok({ stdout, stderr });
-    });
+    execFile(
+      'bash',
+      [join(WP_DIR, script), ...args],
+      { cwd: REPO, timeout: timeoutMs, maxBuffer: 4 << 20 },
+      (err, stdout, stderr) => {
+        if (err)
+          fail(
+            new Error(`${script} failed (${err.message.split('\n')[0]}):\n${stderr.split('\n').slice(-15).join('\n')}`),
+          );
+        else ok({ stdout, stderr });
+      },
+    );
   });
 }
 
 async function isUp(): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${process.env.WP_PORT ?? 8089}/wp-json/`, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`http://127.0.0.1:${process.env.WP_PORT ?? 8089}/wp-json/`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(2000),
+    });
     return res.status < 500;
   } catch {
     return false;
@@ -55,7 +66,8 @@ function parseEnv(stdout: string): WordPressInfo {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => [m[1], m[2]]),
   );
-  if (!vars.WP_URL || !vars.WP_USER || !vars.WP_APP_PASSWORD) throw new Error(`wordpress-up.sh printed no credentials: ${stdout.slice(0, 300)}`);
+  if (!vars.WP_URL || !vars.WP_USER || !vars.WP_APP_PASSWORD)
+    throw new Error(`wordpress-up.sh printed no credentials: ${stdout.slice(0, 300)}`);
   return { url: vars.WP_URL.replace(/\/+$/, ''), user: vars.WP_USER, appPassword: vars.WP_APP_PASSWORD };
 }
 
@@ -72,8 +84,11 @@ async function installPlugin(wp: WordPressInfo) {
     body: JSON.stringify({ status: 'active' }),
   });
   const body = (await res.json().catch(() => ({}))) as { status?: string; message?: string };
-  if (res.status !== 200 || body.status !== 'active') throw new Error(`activating ${PLUGIN_DIR}: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-  const schema = (await (await fetch(`${api}/posts`, { method: 'OPTIONS', headers: { authorization: auth } })).json()) as {
+  if (res.status !== 200 || body.status !== 'active')
+    throw new Error(`activating ${PLUGIN_DIR}: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  const schema = (await (
+    await fetch(`${api}/posts`, { method: 'OPTIONS', headers: { authorization: auth } })
+  ).json()) as {
     schema?: { properties?: { meta?: { properties?: Record<string, unknown> } } };
   };
   const registered = Object.keys(schema.schema?.properties?.meta?.properties ?? {});
@@ -100,7 +115,9 @@ export async function startWordPress(): Promise<{ info: WordPressInfo; stop: () 
   }
   const stop = async () => {
     if (wasUp || info.error || process.env.WP_KEEP_RUNNING === '1') return;
-    await run('wordpress-down.sh', [], 60_000).catch((err) => console.error(`[wordpress] stopping: ${(err as Error).message}`));
+    await run('wordpress-down.sh', [], 60_000).catch((err) =>
+      console.error(`[wordpress] stopping: ${(err as Error).message}`),
+    );
   };
   return { info, stop };
 }

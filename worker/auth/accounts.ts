@@ -27,12 +27,18 @@ const MONTH_MS = 30 * 24 * 60 * 60 * 1000;
 export async function registerAccount(env: Env, input: NewAccount) {
   const control = controlDb(env);
   const taken = await control.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
-  if (taken) throw new Conflict('An account with this email already exists. Sign in instead.', 'email_taken', { email: ['Already registered.'] });
+  if (taken)
+    throw new Conflict('An account with this email already exists. Sign in instead.', 'email_taken', {
+      email: ['Already registered.'],
+    });
 
   const plan = await control.select().from(plans).where(eq(plans.is_default, true)).get();
   if (!plan) throw new Error('No default plan: the control database has not been migrated.');
 
-  const slug = `${slugify(input.account_name).slice(0, 48)}-${randomToken(4).toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 5)}`;
+  const slug = `${slugify(input.account_name).slice(0, 48)}-${randomToken(4)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 5)}`;
   const shard = placeNewAccount(env, slug);
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
@@ -64,7 +70,9 @@ export async function registerAccount(env: Env, input: NewAccount) {
     ]);
   } catch (err) {
     if (isUniqueViolation(err, 'users.email')) {
-      throw new Conflict('An account with this email already exists. Sign in instead.', 'email_taken', { email: ['Already registered.'] });
+      throw new Conflict('An account with this email already exists. Sign in instead.', 'email_taken', {
+        email: ['Already registered.'],
+      });
     }
     throw err;
   }
@@ -92,7 +100,12 @@ export async function registerAccount(env: Env, input: NewAccount) {
 }
 
 /** Creates the balance row with the plan's included credits; safe to run twice. */
-export async function initialiseCredits(env: Env, shard: ReturnType<typeof placeNewAccount>, accountId: number, credits: number) {
+export async function initialiseCredits(
+  env: Env,
+  shard: ReturnType<typeof placeNewAccount>,
+  accountId: number,
+  credits: number,
+) {
   await grantCredits(shardDb(env, shard), {
     accountId,
     amount: credits,

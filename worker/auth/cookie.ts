@@ -33,15 +33,25 @@ export function clearRefreshCookie(c: Context<AppEnv>) {
 export function assertTrustedOrigin(c: Context<AppEnv>) {
   const origin = c.req.header('origin');
   if (!origin) throw new Forbidden('Cookie-authenticated requests must send an Origin header.', 'origin_required');
-  const allowed = new Set([new URL(c.req.url).origin, ...c.env.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)]);
-  if (!allowed.has(origin)) throw new Forbidden(`Origin ${origin} may not use this session cookie.`, 'origin_not_allowed');
+  const allowed = new Set([
+    new URL(c.req.url).origin,
+    ...c.env.ALLOWED_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ]);
+  if (!allowed.has(origin))
+    throw new Forbidden(`Origin ${origin} may not use this session cookie.`, 'origin_not_allowed');
 }
 
 /** The refresh token from the body (API clients) or the cookie (browsers, origin-checked). */
-export function presentedRefreshToken(c: Context<AppEnv>, fromBody: string | undefined): { token: string; viaCookie: boolean } {
+export function presentedRefreshToken(
+  c: Context<AppEnv>,
+  fromBody: string | undefined,
+): { token: string; viaCookie: boolean } {
   if (fromBody) return { token: fromBody, viaCookie: false };
   const cookie = getCookie(c, REFRESH_COOKIE);
-  if (!cookie) throw new Unauthorized('No refresh token: send {"refresh": "..."} or the session cookie.', 'refresh_missing');
+  if (!cookie)
+    throw new Unauthorized('No refresh token: send {"refresh": "..."} or the session cookie.', 'refresh_missing');
   assertTrustedOrigin(c);
   return { token: cookie, viaCookie: true };
 }

@@ -41,7 +41,11 @@ const delivery = z.enum(['cookie', 'body']).default('cookie');
 function sessionResponse(c: Context<AppEnv>, tokens: IssuedTokens, mode: 'cookie' | 'body') {
   if (mode === 'cookie') {
     setRefreshCookie(c, tokens.refresh);
-    return { access: tokens.access, access_expires_at: tokens.access_expires_at, refresh_expires_at: tokens.refresh_expires_at };
+    return {
+      access: tokens.access,
+      access_expires_at: tokens.access_expires_at,
+      refresh_expires_at: tokens.refresh_expires_at,
+    };
   }
   return tokens;
 }
@@ -96,7 +100,11 @@ authRoutes.post(
     // only give back this attempt (an attacker's failures elsewhere still count).
     await clearAttempts(control, keys[0]!);
     await refundAttempt(control, keys.slice(1));
-    const account = await control.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, user.account_id)).get();
+    const account = await control
+      .select({ status: accounts.status })
+      .from(accounts)
+      .where(eq(accounts.id, user.account_id))
+      .get();
     if (account?.status === 'suspended' || account?.status === 'cancelled') {
       throw new Forbidden(`This account is ${account.status}. Contact support.`, 'account_inactive');
     }
@@ -171,7 +179,8 @@ authRoutes.post(
       throw new ValidationError({ current_password: ['Current password is incorrect.'] });
     }
     await clearAttempts(control, key);
-    if (current_password === new_password) throw new ValidationError({ new_password: ['Choose a password you have not used here.'] });
+    if (current_password === new_password)
+      throw new ValidationError({ new_password: ['Choose a password you have not used here.'] });
     // One batch: the new hash, a new token version (every access token issued before dies at
     // once) and every refresh family signed out.
     const [[changed]] = await control.batch([
@@ -183,45 +192,63 @@ authRoutes.post(
       revokeFamiliesOfUser(control, me.id, 'password_changed'),
     ]);
     if (!changed) throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
-    const tokens = await startSession(c.env, control, { ...row, token_version: changed.token_version }, c.req.header('user-agent') ?? null);
+    const tokens = await startSession(
+      c.env,
+      control,
+      { ...row, token_version: changed.token_version },
+      c.req.header('user-agent') ?? null,
+    );
     return ok(c, sessionResponse(c, tokens, mode), 200, 'Password changed. Other sessions were signed out.');
   },
 );
 
-authRoutes.get('/me', describe('The signed-in user, account, plan, permissions and sites', ['auth']), authenticate, tenantContext, async (c) => {
-  const tenant = c.get('tenant');
-  const [account, sites] = await Promise.all([
-    tenant.control
-      .select({ account: accounts, plan: plans })
-      .from(accounts)
-      .innerJoin(plans, eq(plans.id, accounts.plan_id))
-      .where(eq(accounts.id, tenant.account.id))
-      .get(),
-    accessibleSites(tenant),
-  ]);
-  const permissions = Object.fromEntries(
-    (Object.keys(PERMISSIONS) as Permission[]).map((p) => [p, can(tenant.user.role, p)]),
-  ) as Record<Permission, boolean>;
-  return ok(c, {
-    user: tenant.user,
-    account: account && {
-      id: account.account.id,
-      name: account.account.name,
-      slug: account.account.slug,
-      status: account.account.status,
-      plan: { id: account.plan.id, slug: account.plan.slug, name: account.plan.name },
-    },
-    permissions,
-    sites,
-  });
-});
+authRoutes.get(
+  '/me',
+  describe('The signed-in user, account, plan, permissions and sites', ['auth']),
+  authenticate,
+  tenantContext,
+  async (c) => {
+    const tenant = c.get('tenant');
+    const [account, sites] = await Promise.all([
+      tenant.control
+        .select({ account: accounts, plan: plans })
+        .from(accounts)
+        .innerJoin(plans, eq(plans.id, accounts.plan_id))
+        .where(eq(accounts.id, tenant.account.id))
+        .get(),
+      accessibleSites(tenant),
+    ]);
+    const permissions = Object.fromEntries(
+      (Object.keys(PERMISSIONS) as Permission[]).map((p) => [p, can(tenant.user.role, p)]),
+    ) as Record<Permission, boolean>;
+    return ok(c, {
+      user: tenant.user,
+      account: account && {
+        id: account.account.id,
+        name: account.account.name,
+        slug: account.account.slug,
+        status: account.account.status,
+        plan: { id: account.plan.id, slug: account.plan.slug, name: account.plan.name },
+      },
+      permissions,
+      sites,
+    });
+  },
+);
 
-authRoutes.patch('/me', describe('Change your own display name', ['auth']), authenticate, tenantContext, body(updateMeBody), async (c) => {
-  const tenant = c.get('tenant');
-  const name = c.req.valid('json').name;
-  await tenant.control.update(users).set({ name }).where(eq(users.id, tenant.user.id));
-  return ok(c, { ...tenant.user, name });
-});
+authRoutes.patch(
+  '/me',
+  describe('Change your own display name', ['auth']),
+  authenticate,
+  tenantContext,
+  body(updateMeBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const name = c.req.valid('json').name;
+    await tenant.control.update(users).set({ name }).where(eq(users.id, tenant.user.id));
+    return ok(c, { ...tenant.user, name });
+  },
+);
 
 const inviteTokenParam = (c: Context<AppEnv>) => {
   const token = c.req.param('token') ?? '';
@@ -235,7 +262,13 @@ async function pendingInvite(c: Context<AppEnv>, token: string) {
     .select({ user: users, account: { name: accounts.name } })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.account_id))
-    .where(and(eq(users.invite_token_hash, await sha256Hex(token)), eq(users.status, 'invited'), gt(users.invite_expires_at, new Date())))
+    .where(
+      and(
+        eq(users.invite_token_hash, await sha256Hex(token)),
+        eq(users.status, 'invited'),
+        gt(users.invite_expires_at, new Date()),
+      ),
+    )
     .get();
   if (!row) throw new NotFound('Invite (it may have expired or been used)');
   return row;
@@ -256,7 +289,13 @@ authRoutes.post(
     const control = controlDb(c.env);
     const accepted = await control
       .update(users)
-      .set({ name: input.name, password_hash: await hashPassword(input.password), status: 'active', invite_token_hash: null, invite_expires_at: null })
+      .set({
+        name: input.name,
+        password_hash: await hashPassword(input.password),
+        status: 'active',
+        invite_token_hash: null,
+        invite_expires_at: null,
+      })
       .where(and(eq(users.id, user.id), eq(users.status, 'invited'), isNull(users.password_hash)))
       .run();
     if (accepted.meta.changes !== 1) throw new NotFound('Invite (it may have expired or been used)');

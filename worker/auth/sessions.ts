@@ -33,7 +33,10 @@ async function issue(
   const refresh = randomToken();
   // Never past the family's end: the expiry a client is told is the one that holds.
   const refreshExpires = new Date(
-    Math.min(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000, family.createdAt.getTime() + REFRESH_FAMILY_MAX_AGE_SECONDS * 1000),
+    Math.min(
+      Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000,
+      family.createdAt.getTime() + REFRESH_FAMILY_MAX_AGE_SECONDS * 1000,
+    ),
   );
   const insertToken = control.insert(refreshTokens).values({
     token_hash: await sha256Hex(refresh),
@@ -54,7 +57,12 @@ async function issue(
   } else {
     await insertToken;
   }
-  const access = await signAccessToken(env, { userId: user.id, accountId: user.account_id, role: user.role, tokenVersion: user.token_version });
+  const access = await signAccessToken(env, {
+    userId: user.id,
+    accountId: user.account_id,
+    role: user.role,
+    tokenVersion: user.token_version,
+  });
   return {
     access: access.token,
     access_expires_at: access.expiresAt.toISOString(),
@@ -114,7 +122,8 @@ export async function rotateSession(env: Env, control: ControlDb, refresh: strin
       'refresh_reuse_detected',
     );
   }
-  if (token.expires_at.getTime() <= Date.now()) throw new Unauthorized('Refresh token has expired. Sign in again.', 'refresh_expired');
+  if (token.expires_at.getTime() <= Date.now())
+    throw new Unauthorized('Refresh token has expired. Sign in again.', 'refresh_expired');
 
   // Spend it with a conditional update: of two concurrent refreshes with the same token only one
   // wins; the loser is treated as reuse.
@@ -125,15 +134,28 @@ export async function rotateSession(env: Env, control: ControlDb, refresh: strin
     .run();
   if (spent.meta.changes !== 1) {
     await revokeFamily(control, family.id, 'reuse_detected');
-    throw new Unauthorized('This refresh token was already used: the session was revoked for safety.', 'refresh_reuse_detected');
+    throw new Unauthorized(
+      'This refresh token was already used: the session was revoked for safety.',
+      'refresh_reuse_detected',
+    );
   }
   const user = await control
-    .select({ id: users.id, account_id: users.account_id, role: users.role, status: users.status, token_version: users.token_version })
+    .select({
+      id: users.id,
+      account_id: users.account_id,
+      role: users.role,
+      status: users.status,
+      token_version: users.token_version,
+    })
     .from(users)
     .where(eq(users.id, family.user_id))
     .get();
-  if (!user || user.status !== 'active') throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
-  await control.update(refreshTokenFamilies).set({ last_used_at: sql`${Date.now()}` }).where(eq(refreshTokenFamilies.id, family.id));
+  if (!user || user.status !== 'active')
+    throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
+  await control
+    .update(refreshTokenFamilies)
+    .set({ last_used_at: sql`${Date.now()}` })
+    .where(eq(refreshTokenFamilies.id, family.id));
   return issue(env, control, user, { id: family.id, createdAt: family.created_at }, null);
 }
 

@@ -57,7 +57,12 @@ async function countAttempt(control: ControlDb, key: ThrottleKey, now: number) {
   const next = sql`(CASE WHEN ${expired} THEN 1 ELSE ${loginThrottle.failures} + 1 END)`;
   const counted = await control
     .insert(loginThrottle)
-    .values({ key: keyOf(key), failures: 1, window_started_at: now, locked_until: rule.limit <= 1 ? now + rule.lockMs : null })
+    .values({
+      key: keyOf(key),
+      failures: 1,
+      window_started_at: now,
+      locked_until: rule.limit <= 1 ? now + rule.lockMs : null,
+    })
     .onConflictDoUpdate({
       target: loginThrottle.key,
       set: {
@@ -102,7 +107,9 @@ export async function lockAfterFailure(control: ControlDb, key: ThrottleKey, now
   const rule = THROTTLE_RULES[key.kind];
   await control
     .update(loginThrottle)
-    .set({ locked_until: sql`max(ifnull(${loginThrottle.locked_until}, 0), ${lockAfter(rule, sql`${loginThrottle.failures}`, now)})` })
+    .set({
+      locked_until: sql`max(ifnull(${loginThrottle.locked_until}, 0), ${lockAfter(rule, sql`${loginThrottle.failures}`, now)})`,
+    })
     .where(and(eq(loginThrottle.key, keyOf(key)), sql`${loginThrottle.failures} >= ${rule.limit}`));
 }
 

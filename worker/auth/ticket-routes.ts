@@ -15,7 +15,11 @@ import { HARDENED_COOKIE, MEDIA_COOKIE } from './cookie';
 import { TICKET_PURPOSES, signTicket } from './tickets';
 
 const ticketBody = z.object({
-  purpose: z.enum(TICKET_PURPOSES).describe('site_socket: /ws/sites/<site_id>; draft_socket: /parties/draft-room/<content_id>; media: the /media cookie'),
+  purpose: z
+    .enum(TICKET_PURPOSES)
+    .describe(
+      'site_socket: /ws/sites/<site_id>; draft_socket: /parties/draft-room/<content_id>; media: the /media cookie',
+    ),
   site_id: id.optional().describe('Required for site_socket'),
   content_id: id.optional().describe('Required for draft_socket'),
 });
@@ -31,7 +35,8 @@ export const ticketRoutes = new Hono<AppEnv>({ strict: false });
 ticketRoutes.post(
   '/',
   describe('A short-lived ticket to open a site or draft socket, or the /media cookie', ['auth'], {
-    description: 'Socket tickets are valid for 60 s (connect with ?ticket=); the socket closes when the access token behind it expires.',
+    description:
+      'Socket tickets are valid for 60 s (connect with ?ticket=); the socket closes when the access token behind it expires.',
   }),
   authenticate,
   tenantContext,
@@ -48,7 +53,12 @@ ticketRoutes.post(
       target = (await requireContent(tenant, input.content_id, 'read')).id;
     }
     // `authenticate` verified this token; its expiry and token version bound the ticket.
-    const access = decodeJwt(c.req.header('authorization')!.replace(/^Bearer\s+/i, '').trim());
+    const access = decodeJwt(
+      c.req
+        .header('authorization')!
+        .replace(/^Bearer\s+/i, '')
+        .trim(),
+    );
     const { ticket, expiresAt } = await signTicket(c.env, {
       userId: tenant.user.id,
       accountId: tenant.account.id,

@@ -40,12 +40,23 @@ export interface TicketClaims {
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signTicket(env: TokenConfig, claims: TicketClaims, now = Date.now()): Promise<{ ticket: string; expiresAt: Date }> {
+export async function signTicket(
+  env: TokenConfig,
+  claims: TicketClaims,
+  now = Date.now(),
+): Promise<{ ticket: string; expiresAt: Date }> {
   const iat = Math.floor(now / 1000);
   // A media ticket is the cookie: it lives as long as the access token. A socket ticket only has to
   // last until the upgrade.
-  const exp = claims.purpose === 'media' ? claims.sessionExp : Math.min(iat + SOCKET_TICKET_TTL_SECONDS, claims.sessionExp);
-  const ticket = await new SignJWT({ acc: claims.accountId, role: claims.role, tgt: claims.target, sxp: claims.sessionExp, tv: claims.tokenVersion })
+  const exp =
+    claims.purpose === 'media' ? claims.sessionExp : Math.min(iat + SOCKET_TICKET_TTL_SECONDS, claims.sessionExp);
+  const ticket = await new SignJWT({
+    acc: claims.accountId,
+    role: claims.role,
+    tgt: claims.target,
+    sxp: claims.sessionExp,
+    tv: claims.tokenVersion,
+  })
     .setProtectedHeader({ alg: ALGORITHM, typ: TICKET_TYPE })
     .setSubject(String(claims.userId))
     .setIssuer(env.JWT_ISSUER)
@@ -81,7 +92,8 @@ export async function verifyTicket(env: TokenConfig, ticket: string, purpose: Ti
     return claims;
   } catch (err) {
     if (err instanceof Unauthorized) throw err;
-    if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('This ticket has expired: ask for a new one.', 'ticket_expired');
+    if (err instanceof joseErrors.JWTExpired)
+      throw new Unauthorized('This ticket has expired: ask for a new one.', 'ticket_expired');
     throw new Unauthorized(`Not a valid ${purpose} ticket: get one from POST /api/v1/auth/tickets/.`, 'ticket_invalid');
   }
 }
@@ -99,22 +111,36 @@ export function ticketOf(req: Request): TicketClaims {
  * 426 unless the request really is an upgrade. Sets `session` for tenantContext, which loads the
  * user as it is now (a user disabled since the ticket was issued is refused there).
  */
-export function authenticateTicket(purpose: Exclude<TicketPurpose, 'media'>, param: IdParamName): MiddlewareHandler<AppEnv> {
+export function authenticateTicket(
+  purpose: Exclude<TicketPurpose, 'media'>,
+  param: IdParamName,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // An id that can't exist is a 404 on every route, before anything else is looked at.
     const target = idParam(c, param);
     const ticket = c.req.query('ticket');
     if (!ticket) throw new Unauthorized('Connect with ?ticket=<ticket> from POST /api/v1/auth/tickets/.');
     const claims = await verifyTicket(c.env, ticket, purpose);
-    if (claims.target !== target) throw new Unauthorized(`This ticket opens another ${purpose === 'site_socket' ? 'site' : 'draft'}.`, 'ticket_invalid');
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(426, 'Expected a WebSocket upgrade.', 'upgrade_required');
+    if (claims.target !== target)
+      throw new Unauthorized(
+        `This ticket opens another ${purpose === 'site_socket' ? 'site' : 'draft'}.`,
+        'ticket_invalid',
+      );
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')
+      throw new ApiError(426, 'Expected a WebSocket upgrade.', 'upgrade_required');
     ticketsOfRequests.set(c.req.raw, claims);
-    c.set('session', { userId: claims.userId, accountId: claims.accountId, role: claims.role, tokenVersion: claims.tokenVersion });
+    c.set('session', {
+      userId: claims.userId,
+      accountId: claims.accountId,
+      role: claims.role,
+      tokenVersion: claims.tokenVersion,
+    });
     await next();
   };
 }
 
 /** After tenantContext: the ticket was issued for the account the socket now acts on. */
 export function assertTicketAccount(claims: TicketClaims, accountId: number) {
-  if (claims.accountId !== accountId) throw new Unauthorized('This ticket was issued for another account.', 'ticket_invalid');
+  if (claims.accountId !== accountId)
+    throw new Unauthorized('This ticket was issued for another account.', 'ticket_invalid');
 }

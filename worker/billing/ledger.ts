@@ -2,7 +2,12 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { creditBalances, creditTransactions } from '../../core/schema/shard';
 import { runBatch, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
-import type { CreditLedger, HoldRequest, ReserveResult, UsageRecord } from '../../durable-objects/site-coordinator/engine/ports';
+import type {
+  CreditLedger,
+  HoldRequest,
+  ReserveResult,
+  UsageRecord,
+} from '../../durable-objects/site-coordinator/engine/ports';
 
 /**
  * The credit ledger. D1 has no interactive transactions, so every money movement is ONE batch
@@ -23,13 +28,20 @@ export const settleKey = (jobId: string) => `settle:${jobId}`;
 
 type Db = ShardDb;
 
-
 const heldBy = (accountId: number, jobId: string) =>
   sql`(SELECT -amount FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${reserveKey(jobId)})`;
 const noRow = (accountId: number, key: string) =>
   sql`NOT EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${key})`;
 
-function ledgerRow(accountId: number, key: string, type: string, amount: SQL | number, jobId: string | null, description: string, metadata: object) {
+function ledgerRow(
+  accountId: number,
+  key: string,
+  type: string,
+  amount: SQL | number,
+  jobId: string | null,
+  description: string,
+  metadata: object,
+) {
   const now = Date.now();
   return sql`
     INSERT INTO credit_transactions (account_id, transaction_type, amount, balance_after, description, idempotency_key, job_id, metadata, created_at)
@@ -47,11 +59,7 @@ export async function balanceOf(db: Db, accountId: number) {
  * Holds `amount` credits for a job. `extra` statements (e.g. the job's AITaskLog row) run in the
  * same batch. Calling it again with the same job id is a no-op that reports the first hold.
  */
-export async function reserveCredits(
-  db: Db,
-  input: HoldRequest,
-  extra: Statement[] = [],
-): Promise<ReserveResult> {
+export async function reserveCredits(db: Db, input: HoldRequest, extra: Statement[] = []): Promise<ReserveResult> {
   const { accountId, jobId, amount } = input;
   const key = reserveKey(jobId);
   const existing = await db
@@ -59,7 +67,8 @@ export async function reserveCredits(
     .from(creditTransactions)
     .where(and(eq(creditTransactions.account_id, accountId), eq(creditTransactions.idempotency_key, key)))
     .get();
-  if (existing) return { ok: true, reserved: -existing.amount, balance: (await balanceOf(db, accountId)).balance, replayed: true };
+  if (existing)
+    return { ok: true, reserved: -existing.amount, balance: (await balanceOf(db, accountId)).balance, replayed: true };
 
   await runBatch(db, [
     sql`
@@ -83,9 +92,13 @@ export async function reserveCredits(
  * and logs usage — in the same batch as `effects`, the job's writes, so the work and its price
  * land together or not at all. A second call (a replayed step) changes nothing.
  */
-export function captureStatements(
-  input: { accountId: number; jobId: string; charge: number; description: string; usage: UsageRecord },
-): Statement[] {
+export function captureStatements(input: {
+  accountId: number;
+  jobId: string;
+  charge: number;
+  description: string;
+  usage: UsageRecord;
+}): Statement[] {
   const { accountId, jobId } = input;
   const key = settleKey(jobId);
   const held = heldBy(accountId, jobId);
@@ -96,7 +109,10 @@ export function captureStatements(
     sql`
       UPDATE credit_balances SET balance = balance + (${held} - ${charge}), reserved = reserved - ${held}, last_tx_key = ${key}, updated_at = ${now}
       WHERE account_id = ${accountId} AND ${held} IS NOT NULL AND ${noRow(accountId, key)}`,
-    ledgerRow(accountId, key, 'capture', sql`${held} - ${charge}`, jobId, input.description, { charged: input.charge, operation: u.operation }),
+    ledgerRow(accountId, key, 'capture', sql`${held} - ${charge}`, jobId, input.description, {
+      charged: input.charge,
+      operation: u.operation,
+    }),
     sql`
       INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output,
                                      related_object_type, related_object_id, job_id, metadata, created_at)
@@ -116,7 +132,12 @@ export function captureStatements(
  * log gets the job's row with credits_used 0 and metadata.charged false: the account pays
  * nothing, and the operator sees what the calls cost.
  */
-export function releaseStatements(input: { accountId: number; jobId: string; reason: string; usage?: UsageRecord | null }): Statement[] {
+export function releaseStatements(input: {
+  accountId: number;
+  jobId: string;
+  reason: string;
+  usage?: UsageRecord | null;
+}): Statement[] {
   const { accountId, jobId } = input;
   const key = settleKey(jobId);
   const held = heldBy(accountId, jobId);
@@ -186,7 +207,16 @@ export async function unsettledHolds(db: Db, olderThan: number, limit = 200) {
 }
 
 /** Adds credits (a developer's adjustment or a plan renewal), once per idempotency key. */
-export async function grantCredits(db: Db, input: { accountId: number; amount: number; key: string; description: string; type?: 'grant' | 'adjustment' | 'purchase' }) {
+export async function grantCredits(
+  db: Db,
+  input: {
+    accountId: number;
+    amount: number;
+    key: string;
+    description: string;
+    type?: 'grant' | 'adjustment' | 'purchase';
+  },
+) {
   const { accountId, amount, key } = input;
   await runBatch(db, [
     sql`INSERT INTO credit_balances (account_id, balance, reserved, updated_at) VALUES (${accountId}, 0, 0, ${Date.now()}) ON CONFLICT (account_id) DO NOTHING`,

@@ -38,7 +38,9 @@ export async function sweepStaleHolds(env: Env, now = Date.now(), olderThanMs = 
       bySite.set(k, entry);
     }
     for (const { accountId, siteId, jobIds } of bySite.values()) {
-      const counts = await coordinatorOf(env, accountId, siteId).sweepHolds(jobIds.map((job_id) => ({ job_id, account_id: accountId, shard })));
+      const counts = await coordinatorOf(env, accountId, siteId).sweepHolds(
+        jobIds.map((job_id) => ({ job_id, account_id: accountId, shard })),
+      );
       report.kept += counts.kept;
       report.settled += counts.settled;
       report.released += counts.released;

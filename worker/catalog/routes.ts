@@ -14,17 +14,33 @@ import { requirePermission, tenantContext } from '../middleware/tenant';
 /** Global catalogues (industries with their sector templates, plans) and the account itself. */
 export const catalogRoutes = new Hono<AppEnv>();
 
-catalogRoutes.get('/industries', describe('Industries and their sector templates', ['catalog'], { auth: false }), async (c) => {
-  const control = controlDb(c.env);
-  const [inds, secs] = await control.batch([
-    control.select().from(industries).where(eq(industries.is_active, true)).orderBy(asc(industries.name)),
-    control.select().from(industrySectors).where(eq(industrySectors.is_active, true)).orderBy(asc(industrySectors.name)),
-  ]);
-  return ok(c, inds.map((i) => ({ ...i, sectors: secs.filter((s) => s.industry_id === i.id) })));
-});
+catalogRoutes.get(
+  '/industries',
+  describe('Industries and their sector templates', ['catalog'], { auth: false }),
+  async (c) => {
+    const control = controlDb(c.env);
+    const [inds, secs] = await control.batch([
+      control.select().from(industries).where(eq(industries.is_active, true)).orderBy(asc(industries.name)),
+      control
+        .select()
+        .from(industrySectors)
+        .where(eq(industrySectors.is_active, true))
+        .orderBy(asc(industrySectors.name)),
+    ]);
+    return ok(
+      c,
+      inds.map((i) => ({ ...i, sectors: secs.filter((s) => s.industry_id === i.id) })),
+    );
+  },
+);
 
 catalogRoutes.get('/plans', describe('Plans and their limits', ['catalog'], { auth: false }), async (c) => {
-  const rows = await controlDb(c.env).select().from(plans).where(eq(plans.is_active, true)).orderBy(asc(plans.price_cents)).all();
+  const rows = await controlDb(c.env)
+    .select()
+    .from(plans)
+    .where(eq(plans.is_active, true))
+    .orderBy(asc(plans.price_cents))
+    .all();
   return ok(c, rows);
 });
 
@@ -34,9 +50,22 @@ accountRoutes.use('*', authenticate, tenantContext);
 accountRoutes.get('/', describe('The account, its plan, limits and usage', ['account']), async (c) => {
   const tenant = c.get('tenant');
   const [row, userCount, siteCount] = await Promise.all([
-    tenant.control.select({ account: accounts, plan: plans }).from(accounts).innerJoin(plans, eq(plans.id, accounts.plan_id)).where(eq(accounts.id, tenant.account.id)).get(),
-    tenant.control.select({ n: count() }).from(users).where(and(eq(users.account_id, tenant.account.id), ne(users.status, 'disabled'))).get(),
-    tenant.db.select({ n: count() }).from(sites).where(and(eq(sites.account_id, tenant.account.id), isNull(sites.deleted_at))).get(),
+    tenant.control
+      .select({ account: accounts, plan: plans })
+      .from(accounts)
+      .innerJoin(plans, eq(plans.id, accounts.plan_id))
+      .where(eq(accounts.id, tenant.account.id))
+      .get(),
+    tenant.control
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.account_id, tenant.account.id), ne(users.status, 'disabled')))
+      .get(),
+    tenant.db
+      .select({ n: count() })
+      .from(sites)
+      .where(and(eq(sites.account_id, tenant.account.id), isNull(sites.deleted_at)))
+      .get(),
   ]);
   return ok(c, {
     ...row!.account,
@@ -57,4 +86,3 @@ accountRoutes.patch(
     return ok(c, row);
   },
 );
-

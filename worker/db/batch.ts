@@ -29,7 +29,11 @@ export async function runBatch(db: ShardDb | ControlDb, statements: Statement[])
   const queries = statements.map((s) => toQuery(s));
   const oversized = queries.findIndex((q) => q.params.length > D1_MAX_PARAMS);
   if (oversized >= 0) {
-    throw batchFailure(queries, [oversized], `binds ${queries[oversized]!.params.length} parameters; D1 allows ${D1_MAX_PARAMS} per statement`);
+    throw batchFailure(
+      queries,
+      [oversized],
+      `binds ${queries[oversized]!.params.length} parameters; D1 allows ${D1_MAX_PARAMS} per statement`,
+    );
   }
   const prepared = queries.map((q) => d1.prepare(q.sql).bind(...(q.params as unknown[])));
   try {
@@ -77,7 +81,16 @@ function batchFailure(queries: Query[], at: number[], reason: string, cause?: un
         ? `statement ${at[0]} of ${total} (${clip(sqls[0]!)})`
         : `one of statements ${at.join(', ')} of ${total} (${at.map((i, k) => `${i}: ${clip(sqls[k]!)}`).join(' | ')})`;
   const error = new BatchStatementError(`D1 batch failed at ${which}: ${reason}`, at, total, sqls, cause);
-  console.error(JSON.stringify({ level: 'error', message: 'D1 batch failed', statements: at, of: total, sql: sqls.map(clip), error: reason }));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'D1 batch failed',
+      statements: at,
+      of: total,
+      sql: sqls.map(clip),
+      error: reason,
+    }),
+  );
   return error;
 }
 
@@ -91,7 +104,11 @@ async function locateFailure(d1: D1Database, queries: Query[], reason: string): 
   try {
     const explain = (from: number, to: number) =>
       d1.batch(queries.slice(from, to).map((q) => d1.prepare(`EXPLAIN ${q.sql}`).bind(...(q.params as unknown[]))));
-    const compiles = async (from: number, to: number) => explain(from, to).then(() => true, () => false);
+    const compiles = async (from: number, to: number) =>
+      explain(from, to).then(
+        () => true,
+        () => false,
+      );
     if (!(await compiles(0, queries.length))) {
       let [from, to] = [0, queries.length];
       while (to - from > 1) {
@@ -106,7 +123,10 @@ async function locateFailure(d1: D1Database, queries: Query[], reason: string): 
   }
   const table = /constraint failed: [`"]?(\w+)[`"]?\./i.exec(reason)?.[1];
   if (!table) return [];
-  const writes = new RegExp(`^\\s*(?:insert(?:\\s+or\\s+\\w+)?\\s+into|update(?:\\s+or\\s+\\w+)?|delete\\s+from)\\s+[\`"]?${table}[\`"]?[\\s(]`, 'i');
+  const writes = new RegExp(
+    `^\\s*(?:insert(?:\\s+or\\s+\\w+)?\\s+into|update(?:\\s+or\\s+\\w+)?|delete\\s+from)\\s+[\`"]?${table}[\`"]?[\\s(]`,
+    'i',
+  );
   return queries.flatMap((q, i) => (writes.test(q.sql) ? [i] : []));
 }
 
@@ -148,7 +168,10 @@ export function withinParamLimit<T>(rows: readonly T[], build: (part: T[]) => St
         else hi = mid;
       }
       if (!found) found = lo === 0 ? attempt(1) : attempt(lo);
-      if (!found.fits) throw new Error(`One row binds ${toQuery(found.statement).params.length} parameters; D1 allows ${D1_MAX_PARAMS} per statement.`);
+      if (!found.fits)
+        throw new Error(
+          `One row binds ${toQuery(found.statement).params.length} parameters; D1 allows ${D1_MAX_PARAMS} per statement.`,
+        );
       best = found;
     }
     out.push(best.statement);
@@ -167,5 +190,8 @@ export function forIdsWithinParamLimit(ids: readonly number[], build: (ids: numb
 
 /** The SQL list `?, ?, …` of the values, for raw `sql` templates. */
 export function sqlList(values: readonly unknown[]) {
-  return sql.join(values.map((v) => sql`${v}`), sql`, `);
+  return sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 }

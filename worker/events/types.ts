@@ -4,7 +4,7 @@
  */
 export type DomainEvent =
   /** Settle credit holds of jobs that can no longer run (worker/billing/sweep-holds.ts). */
-  | { v: 1; type: 'credits.sweep'; scheduled_time: number };
+  { v: 1; type: 'credits.sweep'; scheduled_time: number };
 
 export function isDomainEvent(value: unknown): value is DomainEvent {
   const e = value as Partial<DomainEvent> | null;

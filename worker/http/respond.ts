@@ -18,13 +18,7 @@ export function created<T>(c: Context<AppEnv>, data: T, message?: string) {
  * `{success:true, count, next, previous, results, request_id}`; next/previous are absolute URLs
  * of the same query with only `page` changed, as DRF's PageNumberPagination writes them.
  */
-export function page<T>(
-  c: Context<AppEnv>,
-  results: T[],
-  count: number,
-  pageNumber: number,
-  pageSize: number,
-) {
+export function page<T>(c: Context<AppEnv>, results: T[], count: number, pageNumber: number, pageSize: number) {
   const linkTo = (n: number) => {
     const url = new URL(c.req.url);
     url.searchParams.set('page', String(n));

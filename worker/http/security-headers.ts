@@ -63,6 +63,7 @@ export function withSecurityHeaders(response: Response, request: Request, env: {
   headers.set('referrer-policy', 'same-origin');
   // For browsers without CSP frame-ancestors.
   headers.set('x-frame-options', 'DENY');
-  if (env.APP_ENV !== 'development' && new URL(request.url).protocol === 'https:') headers.set('strict-transport-security', HSTS);
+  if (env.APP_ENV !== 'development' && new URL(request.url).protocol === 'https:')
+    headers.set('strict-transport-security', HSTS);
   return res;
 }

@@ -80,33 +80,37 @@ function documentedAs<H extends MiddlewareHandler<AppEnv, string, any>>(
 /** Validates the JSON body; the handler reads it with `c.req.valid('json')`. */
 export function body<S extends z.ZodType>(schema: S) {
   const validate: MiddlewareHandler<AppEnv> = validator<S, 'json', AppEnv, string>('json', schema, rejectInvalid);
-  const handler: MiddlewareHandler<AppEnv, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> =
-    async (c, next) => {
-      // Hono's json validator reads a non-JSON type as `{}` and bad JSON as a 400 without the
-      // parser's reason: the media type is judged here first (415), and a parse failure is
-      // re-explained below. The text stays cached, so the body is parsed once, by the validator.
-      const text = await jsonBodyText(c);
-      // An empty body reads as `{}`, so the missing fields are named.
-      if (text.trim() === '') c.req.bodyCache.text = Promise.resolve('{}') as unknown as string;
-      let valid = false;
-      try {
-        return await validate(c, async () => {
-          valid = true;
-          await next();
-        });
-      } catch (err) {
-        if (!valid && err instanceof HTTPException && err.status === 400) parseJson(text);
-        throw err;
-      }
-    };
+  const handler: MiddlewareHandler<AppEnv, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> = async (
+    c,
+    next,
+  ) => {
+    // Hono's json validator reads a non-JSON type as `{}` and bad JSON as a 400 without the
+    // parser's reason: the media type is judged here first (415), and a parse failure is
+    // re-explained below. The text stays cached, so the body is parsed once, by the validator.
+    const text = await jsonBodyText(c);
+    // An empty body reads as `{}`, so the missing fields are named.
+    if (text.trim() === '') c.req.bodyCache.text = Promise.resolve('{}') as unknown as string;
+    let valid = false;
+    try {
+      return await validate(c, async () => {
+        valid = true;
+        await next();
+      });
+    } catch (err) {
+      if (!valid && err instanceof HTTPException && err.status === 400) parseJson(text);
+      throw err;
+    }
+  };
   return documentedAs(validate, handler);
 }
 
 /** Validates the query string (repeated keys arrive as arrays); read with `c.req.valid('query')`. */
 export function query<S extends z.ZodType>(schema: S) {
   const validate: MiddlewareHandler<AppEnv> = validator<S, 'query', AppEnv, string>('query', schema, rejectInvalid);
-  const handler: MiddlewareHandler<AppEnv, string, { in: { query: z.input<S> }; out: { query: z.output<S> } }> =
-    (c, next) => validate(c, next);
+  const handler: MiddlewareHandler<AppEnv, string, { in: { query: z.input<S> }; out: { query: z.output<S> } }> = (
+    c,
+    next,
+  ) => validate(c, next);
   return documentedAs(validate, handler);
 }
 

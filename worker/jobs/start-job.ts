@@ -21,7 +21,14 @@ async function jobIdFor(c: Context<AppEnv>, tenant: Tenant, siteId: number, fn: 
 }
 
 /** Hands a job to the site's coordinator: 402 if the account can't pay, nothing queued then. */
-export async function startJob(c: Context<AppEnv>, tenant: Tenant, siteId: number, fn: AiFunction, input: unknown, retryOf: string | null = null): Promise<JobView> {
+export async function startJob(
+  c: Context<AppEnv>,
+  tenant: Tenant,
+  siteId: number,
+  fn: AiFunction,
+  input: unknown,
+  retryOf: string | null = null,
+): Promise<JobView> {
   const result = await coordinatorOf(c.env, tenant.account.id, siteId).enqueue({
     id: await jobIdFor(c, tenant, siteId, fn),
     account_id: tenant.account.id,

@@ -50,13 +50,19 @@ export async function verifyAccessToken(env: TokenConfig, token: string): Promis
     const accountId = Number(payload.acc);
     // Tokens signed before versions existed carry no `tv`: version 0, which any bump outdates.
     const tokenVersion = payload.tv ?? 0;
-    if (!Number.isSafeInteger(userId) || !Number.isSafeInteger(accountId) || !Number.isSafeInteger(tokenVersion) || (tokenVersion as number) < 0) {
+    if (
+      !Number.isSafeInteger(userId) ||
+      !Number.isSafeInteger(accountId) ||
+      !Number.isSafeInteger(tokenVersion) ||
+      (tokenVersion as number) < 0
+    ) {
       throw new Unauthorized('Malformed access token.', 'token_invalid');
     }
     return { userId, accountId, role: payload.role as Role, tokenVersion: tokenVersion as number };
   } catch (err) {
     if (err instanceof Unauthorized) throw err;
-    if (err instanceof joseErrors.JWTExpired) throw new Unauthorized('Access token has expired: refresh it.', 'token_expired');
+    if (err instanceof joseErrors.JWTExpired)
+      throw new Unauthorized('Access token has expired: refresh it.', 'token_expired');
     throw new Unauthorized('Access token is invalid.', 'token_invalid');
   }
 }

@@ -123,17 +123,39 @@ export function classifyError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
   // The SDK wraps what our fetch throws (APIConnectionError with a cause): look inside first.
   const outbound = outboundCause(err);
-  if (outbound instanceof OutboundRefused) return new ProviderError('url_not_allowed', `The AI provider's address is not allowed: ${outbound.message}`);
-  if (outbound) return new ProviderError('too_large', `The AI provider's reply was larger than ${outbound.limitBytes} bytes.`);
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'The AI provider did not answer in time.');
+  if (outbound instanceof OutboundRefused)
+    return new ProviderError('url_not_allowed', `The AI provider's address is not allowed: ${outbound.message}`);
+  if (outbound)
+    return new ProviderError('too_large', `The AI provider's reply was larger than ${outbound.limitBytes} bytes.`);
+  if (err instanceof OpenAI.APIConnectionTimeoutError)
+    return new ProviderError('timeout', 'The AI provider did not answer in time.');
   if (err instanceof OpenAI.APIUserAbortError) return new ProviderError('timeout', 'The AI call was aborted.');
-  if (err instanceof OpenAI.APIConnectionError) return new ProviderError('network', `Could not reach the AI provider: ${err.message}`);
+  if (err instanceof OpenAI.APIConnectionError)
+    return new ProviderError('network', `Could not reach the AI provider: ${err.message}`);
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
-    if (status === 429) return new ProviderError('rate_limited', 'The AI provider is rate limiting this key.', retryAfterMs(err.headers), 429);
-    if (status === 401 || status === 403) return new ProviderError('auth', 'The AI provider rejected the API key.', null, status);
-    if (status >= 500) return new ProviderError('server_error', `The AI provider failed (${status}).`, retryAfterMs(err.headers), status);
-    return new ProviderError('bad_request', `The AI provider refused the request (${status}): ${err.message}`, null, status);
+    if (status === 429)
+      return new ProviderError(
+        'rate_limited',
+        'The AI provider is rate limiting this key.',
+        retryAfterMs(err.headers),
+        429,
+      );
+    if (status === 401 || status === 403)
+      return new ProviderError('auth', 'The AI provider rejected the API key.', null, status);
+    if (status >= 500)
+      return new ProviderError(
+        'server_error',
+        `The AI provider failed (${status}).`,
+        retryAfterMs(err.headers),
+        status,
+      );
+    return new ProviderError(
+      'bad_request',
+      `The AI provider refused the request (${status}): ${err.message}`,
+      null,
+      status,
+    );
   }
   return new ProviderError('network', err instanceof Error ? err.message : String(err));
 }
@@ -142,7 +164,11 @@ export function classifyError(err: unknown): ProviderError {
  * The SDK client for one attempt. Its fetch is ours (worker/lib/outbound-fetch.ts): the URL guard on
  * every request and redirect hop, and a cap on the answer's size (images by default, chat passes its own).
  */
-export function clientFor(cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL' | 'allowLoopback'>, timeoutMs: number, maxResponseBytes = MAX_IMAGE_RESPONSE_BYTES) {
+export function clientFor(
+  cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL' | 'allowLoopback'>,
+  timeoutMs: number,
+  maxResponseBytes = MAX_IMAGE_RESPONSE_BYTES,
+) {
   const fetch = outboundFetcher({ allowLoopback: cfg.allowLoopback ?? false, maxResponseBytes });
   return new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, timeout: timeoutMs, fetch });
 }
@@ -153,14 +179,19 @@ export function clientFor(cfg: Pick<ProviderConfig, 'apiKey' | 'baseURL' | 'allo
  */
 export function decodeImageBase64(b64: string, maxBytes = MAX_IMAGE_BYTES): Uint8Array {
   const data = b64.replace(/^data:[^,]{0,100},/, '');
-  if (data.length > Math.ceil(maxBytes / 3) * 4) throw new ProviderError('too_large', `The image from the provider is larger than ${maxBytes} bytes.`);
+  if (data.length > Math.ceil(maxBytes / 3) * 4)
+    throw new ProviderError('too_large', `The image from the provider is larger than ${maxBytes} bytes.`);
   return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
 }
 
-const chatClient = (cfg: ProviderConfig, timeoutMs: number) => clientFor(cfg, timeoutMs, cfg.maxReplyBytes ?? MAX_REPLY_BYTES);
+const chatClient = (cfg: ProviderConfig, timeoutMs: number) =>
+  clientFor(cfg, timeoutMs, cfg.maxReplyBytes ?? MAX_REPLY_BYTES);
 
 /** The chat request both attempt kinds send. */
-function requestBody(cfg: ProviderConfig, req: ChatRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+function requestBody(
+  cfg: ProviderConfig,
+  req: ChatRequest,
+): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
   return {
     model: cfg.model,
     messages: [
@@ -181,7 +212,9 @@ function requestBody(cfg: ProviderConfig, req: ChatRequest): OpenAI.Chat.Complet
 export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Promise<ChatResult> {
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
-    completion = await chatClient(cfg, req.timeoutMs).chat.completions.create(requestBody(cfg, req), { signal: req.signal });
+    completion = await chatClient(cfg, req.timeoutMs).chat.completions.create(requestBody(cfg, req), {
+      signal: req.signal,
+    });
   } catch (err) {
     throw classifyError(err);
   }
@@ -210,7 +243,11 @@ export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Pro
  * it, and the whole stream is capped at 20 × `timeoutMs`. A stream that fails part-way (silence,
  * cancel, dropped connection) throws with the tokens it had cost so far (`ProviderError.partial`).
  */
-export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest, onDelta: (text: string) => Promise<void> | void): Promise<ChatResult> {
+export async function chatCompletionStream(
+  cfg: ProviderConfig,
+  req: ChatRequest,
+  onDelta: (text: string) => Promise<void> | void,
+): Promise<ChatResult> {
   let content = '';
   let refusal = '';
   let toolArguments = '';
@@ -233,17 +270,27 @@ export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest
   let idle: ReturnType<typeof setTimeout> | null = null;
   const arm = () => {
     if (idle) clearTimeout(idle);
-    idle = setTimeout(() => stop(`The AI provider stopped sending the reply (nothing for ${seconds(idleMs)}).`), idleMs);
+    idle = setTimeout(
+      () => stop(`The AI provider stopped sending the reply (nothing for ${seconds(idleMs)}).`),
+      idleMs,
+    );
   };
-  const cap = setTimeout(() => stop(`The AI reply took longer than ${seconds(req.timeoutMs * 20)}.`), req.timeoutMs * 20);
+  const cap = setTimeout(
+    () => stop(`The AI reply took longer than ${seconds(req.timeoutMs * 20)}.`),
+    req.timeoutMs * 20,
+  );
   try {
-    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create({ ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } }, { signal: controller.signal });
+    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create(
+      { ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } },
+      { signal: controller.signal },
+    );
     arm();
     for await (const chunk of stream) {
       arm();
       started = true;
       if (chunk.model) model = chunk.model;
-      if (chunk.usage) usage = { tokensIn: chunk.usage.prompt_tokens ?? 0, tokensOut: chunk.usage.completion_tokens ?? 0 };
+      if (chunk.usage)
+        usage = { tokensIn: chunk.usage.prompt_tokens ?? 0, tokensOut: chunk.usage.completion_tokens ?? 0 };
       const choice = chunk.choices[0];
       if (!choice) continue;
       if (choice.delta.refusal) refusal += choice.delta.refusal;
@@ -260,12 +307,25 @@ export async function chatCompletionStream(cfg: ProviderConfig, req: ChatRequest
     if (controller.signal.aborted) throw new OpenAI.APIUserAbortError();
   } catch (err) {
     const pe = stalled ? new ProviderError('timeout', stalled) : classifyError(err);
-    if (started) pe.partial = { tokensIn: estimateTokens(req.system + req.user), tokensOut: estimateTokens(content + refusal + toolArguments), model, estimated: true };
+    if (started)
+      pe.partial = {
+        tokensIn: estimateTokens(req.system + req.user),
+        tokensOut: estimateTokens(content + refusal + toolArguments),
+        model,
+        estimated: true,
+      };
     throw pe;
   } finally {
     if (idle) clearTimeout(idle);
     clearTimeout(cap);
     req.signal?.removeEventListener('abort', onCallerAbort);
   }
-  return { content, model, ...usage, finishReason: finish, refusal: refusal || null, toolArguments: toolArguments || null };
+  return {
+    content,
+    model,
+    ...usage,
+    finishReason: finish,
+    refusal: refusal || null,
+    toolArguments: toolArguments || null,
+  };
 }

@@ -31,12 +31,20 @@ describe('secrets at rest', () => {
     const after = await encryptSecret('wp-pass', rotated, 'wp:1:2');
     expect(after).toMatch(/^v2\.k2\./);
     // Without the old key listed, what it sealed cannot be opened (and says which key it needs).
-    await expect(decryptSecret(before, { ENCRYPTION_KEY: K2, ENCRYPTION_KEY_ID: 'k2' }, 'wp:1:2')).rejects.toThrow(/unknown key "k1"/);
+    await expect(decryptSecret(before, { ENCRYPTION_KEY: K2, ENCRYPTION_KEY_ID: 'k2' }, 'wp:1:2')).rejects.toThrow(
+      /unknown key "k1"/,
+    );
   });
 
   it('still opens values written in the first format (current or old key)', async () => {
     expect(await decryptSecret(await legacySeal('legacy', K1), { ENCRYPTION_KEY: K1 }, 'wp:1:2')).toBe('legacy');
-    expect(await decryptSecret(await legacySeal('legacy', K1), { ENCRYPTION_KEY: K2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_KEYS_OLD: `k1:${K1}` }, 'x')).toBe('legacy');
+    expect(
+      await decryptSecret(
+        await legacySeal('legacy', K1),
+        { ENCRYPTION_KEY: K2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_KEYS_OLD: `k1:${K1}` },
+        'x',
+      ),
+    ).toBe('legacy');
     await expect(decryptSecret(await legacySeal('legacy', K1), { ENCRYPTION_KEY: K2 }, 'x')).rejects.toThrow();
     await expect(decryptSecret('v9.abc', { ENCRYPTION_KEY: K1 }, 'x')).rejects.toThrow(/Unknown secret format/);
   });

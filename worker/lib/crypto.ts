@@ -91,7 +91,11 @@ export async function decryptSecret(sealed: string, ring: Keyring, purpose: stri
   if (parts[0] === 'v1' && parts.length === 3) {
     for (const secret of new Set([ring.ENCRYPTION_KEY, ...byId.values()])) {
       try {
-        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(parts[1]!) }, await aesKey(secret), fromBase64(parts[2]!));
+        const plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64(parts[1]!) },
+          await aesKey(secret),
+          fromBase64(parts[2]!),
+        );
         return new TextDecoder().decode(plain);
       } catch {
         /* try the next key */

@@ -71,10 +71,18 @@ export function capResponse(res: Response, limit: number): Response {
       else controller.enqueue(chunk);
     },
   });
-  return new Response(res.body.pipeThrough(counter), { status: res.status, statusText: res.statusText, headers: res.headers });
+  return new Response(res.body.pipeThrough(counter), {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
 }
 
-export async function outboundFetch(input: string | URL | Request, init: RequestInit = {}, opts: OutboundOptions): Promise<Response> {
+export async function outboundFetch(
+  input: string | URL | Request,
+  init: RequestInit = {},
+  opts: OutboundOptions,
+): Promise<Response> {
   if (input instanceof Request) throw new TypeError('outboundFetch takes a URL and init, not a Request.');
   let url = guard(input, opts.allowLoopback);
   let method = (init.method ?? 'GET').toUpperCase();
@@ -88,7 +96,8 @@ export async function outboundFetch(input: string | URL | Request, init: Request
     await res.body?.cancel();
     const location = res.headers.get('location');
     if (!location) throw new OutboundRefused(`${url.origin} answered HTTP ${res.status} without a Location header.`);
-    if (hop >= maxRedirects) throw new OutboundRefused(`Too many redirects (more than ${maxRedirects}) from ${origin}.`);
+    if (hop >= maxRedirects)
+      throw new OutboundRefused(`Too many redirects (more than ${maxRedirects}) from ${origin}.`);
     let target: URL;
     try {
       target = new URL(location, url);
@@ -96,7 +105,10 @@ export async function outboundFetch(input: string | URL | Request, init: Request
       throw new OutboundRefused(`${url.origin} redirected to an invalid address.`);
     }
     const next = guard(target, opts.allowLoopback, url);
-    if (url.protocol === 'https:' && next.protocol !== 'https:') throw new OutboundRefused(`${url.origin} redirected to an insecure address (${next.origin}); refusing to follow.`);
+    if (url.protocol === 'https:' && next.protocol !== 'https:')
+      throw new OutboundRefused(
+        `${url.origin} redirected to an insecure address (${next.origin}); refusing to follow.`,
+      );
     // 303, and 301/302 after a POST, become a GET without a body (as browsers do).
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
       method = 'GET';
@@ -105,7 +117,10 @@ export async function outboundFetch(input: string | URL | Request, init: Request
     }
     if (next.origin !== origin) {
       // What was sent for one host (a prompt, a key in a JSON body) is not handed to another.
-      if (body !== null) throw new OutboundRefused(`${url.origin} redirected a ${method} to another host (${next.origin}); refusing to send the request there.`);
+      if (body !== null)
+        throw new OutboundRefused(
+          `${url.origin} redirected a ${method} to another host (${next.origin}); refusing to send the request there.`,
+        );
       for (const h of CREDENTIAL_HEADERS) headers.delete(h);
     }
     url = next;

@@ -143,7 +143,14 @@ const INTERNAL_NAMES: Case[] = [
 ];
 
 describe('checkOutboundUrl', () => {
-  const table = [...PUBLIC, ...SCHEME_PORT_CREDENTIALS, ...LOOPBACK, ...PRIVATE_AND_SPECIAL_V4, ...SPECIAL_V6, ...INTERNAL_NAMES];
+  const table = [
+    ...PUBLIC,
+    ...SCHEME_PORT_CREDENTIALS,
+    ...LOOPBACK,
+    ...PRIVATE_AND_SPECIAL_V4,
+    ...SPECIAL_V6,
+    ...INTERNAL_NAMES,
+  ];
 
   it('has a table of at least 80 cases', () => expect(table.length).toBeGreaterThanOrEqual(80));
 
@@ -158,10 +165,16 @@ describe('checkOutboundUrl', () => {
   });
 
   it('names why an address is refused', () => {
-    expect(() => checkOutboundUrl('https://169.254.169.254/', true)).toThrow(/^Link-local addresses \(including cloud metadata services\) are not allowed\.$/);
-    expect(() => checkOutboundUrl('https://[::ffff:10.0.0.1]/', true)).toThrow('Private network addresses in IPv4-mapped IPv6 form are not allowed.');
+    expect(() => checkOutboundUrl('https://169.254.169.254/', true)).toThrow(
+      /^Link-local addresses \(including cloud metadata services\) are not allowed\.$/,
+    );
+    expect(() => checkOutboundUrl('https://[::ffff:10.0.0.1]/', true)).toThrow(
+      'Private network addresses in IPv4-mapped IPv6 form are not allowed.',
+    );
     expect(() => checkOutboundUrl('https://100.64.1.1/', true)).toThrow(/Carrier-grade NAT/);
-    expect(() => checkOutboundUrl('https://192.168.1.20', true)).toThrow(/^Private network addresses are not allowed\.$/);
+    expect(() => checkOutboundUrl('https://192.168.1.20', true)).toThrow(
+      /^Private network addresses are not allowed\.$/,
+    );
     expect(() => checkOutboundUrl('http://127.0.0.1:8799/v1', false)).toThrow(/Loopback/);
   });
 
@@ -178,6 +191,8 @@ describe('checkOutboundUrl', () => {
     expect(loopbackAllowed({ ALLOW_LOOPBACK_URLS: 'true', APP_ENV: 'development' })).toBe(true);
     expect(loopbackAllowed({ ALLOW_LOOPBACK_URLS: 'true', APP_ENV: 'production' })).toBe(false);
     expect(loopbackAllowed({ ALLOW_LOOPBACK_URLS: 'false', APP_ENV: 'development' })).toBe(false);
-    expect(loopbackAllowed({ ALLOW_LOOPBACK_URLS: undefined as unknown as string, APP_ENV: 'development' })).toBe(false);
+    expect(loopbackAllowed({ ALLOW_LOOPBACK_URLS: undefined as unknown as string, APP_ENV: 'development' })).toBe(
+      false,
+    );
   });
 });

@@ -24,7 +24,8 @@ const LOOPBACK: HostClass = { kind: 'loopback' };
 const refused = (why: string): HostClass => ({ kind: 'refused', why });
 
 /** Development loopback is on only when explicitly switched on, and never in production. */
-export const loopbackAllowed = (env: Pick<Env, 'ALLOW_LOOPBACK_URLS' | 'APP_ENV'>) => env.ALLOW_LOOPBACK_URLS === 'true' && env.APP_ENV !== 'production';
+export const loopbackAllowed = (env: Pick<Env, 'ALLOW_LOOPBACK_URLS' | 'APP_ENV'>) =>
+  env.ALLOW_LOOPBACK_URLS === 'true' && env.APP_ENV !== 'production';
 
 /** [first address as a 32-bit number, prefix length, what it is (the subject of "… are not allowed.")] */
 const V4_SPECIAL: [number, number, string][] = [
@@ -51,7 +52,7 @@ function ip4(a: number, b: number, c: number, d: number): number {
 
 function inV4(addr: number, base: number, bits: number): boolean {
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((addr & mask) >>> 0) === base;
+  return (addr & mask) >>> 0 === base;
 }
 
 export function classifyIPv4(addr: number): HostClass {
@@ -134,8 +135,10 @@ export function checkOutboundUrl(raw: string | URL, allowLoopback: boolean): URL
   } catch {
     throw new BadRequest('Not a valid URL.', 'invalid_url');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BadRequest('Use an https:// URL.', 'url_not_allowed');
-  if (url.username || url.password) throw new BadRequest('URLs with credentials in them are not accepted.', 'invalid_url');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new BadRequest('Use an https:// URL.', 'url_not_allowed');
+  if (url.username || url.password)
+    throw new BadRequest('URLs with credentials in them are not accepted.', 'invalid_url');
   // "example.com." is example.com: strip the dots so name rules and Host headers see one form.
   if (url.hostname.endsWith('.')) url.hostname = url.hostname.replace(/\.+$/, '');
   const host = classifyHost(url.hostname);
@@ -145,6 +148,7 @@ export function checkOutboundUrl(raw: string | URL, allowLoopback: boolean): URL
     throw new BadRequest('Loopback addresses are not allowed.', 'url_not_allowed');
   }
   if (url.protocol !== 'https:') throw new BadRequest('Use an https:// URL.', 'url_not_allowed');
-  if (url.port !== '' && url.port !== '8443') throw new BadRequest(`Port ${url.port} is not allowed: use the default https port (or 8443).`, 'url_not_allowed');
+  if (url.port !== '' && url.port !== '8443')
+    throw new BadRequest(`Port ${url.port} is not allowed: use the default https port (or 8443).`, 'url_not_allowed');
   return url;
 }

@@ -34,7 +34,12 @@ mediaRoutes.get(
       const cookie = getCookie(c, MEDIA_COOKIE);
       if (!cookie) throw new Unauthorized('Sign in to see this image.');
       const ticket = await verifyTicket(c.env, cookie, 'media');
-      c.set('session', { userId: ticket.userId, accountId: ticket.accountId, role: ticket.role, tokenVersion: ticket.tokenVersion });
+      c.set('session', {
+        userId: ticket.userId,
+        accountId: ticket.accountId,
+        role: ticket.role,
+        tokenVersion: ticket.tokenVersion,
+      });
     }
     await next();
   },
@@ -50,7 +55,10 @@ mediaRoutes.get(
       throw new NotFound('Image');
     }
     const etag = c.req.header('if-none-match');
-    const object = await c.env.MEDIA.get(key, etag ? { onlyIf: { etagDoesNotMatch: etag.replace(/"/g, '') } } : undefined);
+    const object = await c.env.MEDIA.get(
+      key,
+      etag ? { onlyIf: { etagDoesNotMatch: etag.replace(/"/g, '') } } : undefined,
+    );
     if (!object) throw new NotFound('Image');
     const headers = new Headers({
       'cache-control': 'private, max-age=31536000, immutable',

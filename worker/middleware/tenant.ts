@@ -23,7 +23,13 @@ async function loadIdentity(control: ControlDb, userId: number) {
         account_id: users.account_id,
         token_version: users.token_version,
       },
-      account: { id: accounts.id, name: accounts.name, slug: accounts.slug, status: accounts.status, plan_id: accounts.plan_id },
+      account: {
+        id: accounts.id,
+        name: accounts.name,
+        slug: accounts.slug,
+        status: accounts.status,
+        plan_id: accounts.plan_id,
+      },
       shard: shardDirectory.shard,
     })
     .from(users)
@@ -34,13 +40,25 @@ async function loadIdentity(control: ControlDb, userId: number) {
 }
 
 /** Which account a developer or system bot acts on: `X-Account-ID`, else their own. */
-async function actingAccount(control: ControlDb, requested: string | undefined, role: Role, own: TenantAccount & { shard: string }) {
+async function actingAccount(
+  control: ControlDb,
+  requested: string | undefined,
+  role: Role,
+  own: TenantAccount & { shard: string },
+) {
   if (!requested || Number(requested) === own.id) return own;
   if (!can(role, 'accounts:any')) throw new Forbidden('Only developers and the system bot may act on another account.');
   const id = Number(requested);
   if (!Number.isSafeInteger(id) || id <= 0) throw new BadRequest('X-Account-ID must be an account id.');
   const row = await control
-    .select({ id: accounts.id, name: accounts.name, slug: accounts.slug, status: accounts.status, plan_id: accounts.plan_id, shard: shardDirectory.shard })
+    .select({
+      id: accounts.id,
+      name: accounts.name,
+      slug: accounts.slug,
+      status: accounts.status,
+      plan_id: accounts.plan_id,
+      shard: shardDirectory.shard,
+    })
     .from(accounts)
     .innerJoin(shardDirectory, eq(shardDirectory.account_id, accounts.id))
     .where(eq(accounts.id, id))
@@ -67,13 +85,20 @@ export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = c.get('session');
   const control = controlDb(c.env);
   const identity = await loadIdentity(control, session.userId);
-  if (!identity || identity.user.status !== 'active') throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
+  if (!identity || identity.user.status !== 'active')
+    throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
   // The password or the role changed (or the user was disabled) after this token was issued.
   if (session.tokenVersion < identity.user.token_version) {
-    throw new Unauthorized('Your access changed since this token was issued (new password or role): refresh it or sign in again.', 'token_revoked');
+    throw new Unauthorized(
+      'Your access changed since this token was issued (new password or role): refresh it or sign in again.',
+      'token_revoked',
+    );
   }
   const { user } = identity;
-  const account = await actingAccount(control, c.req.header('x-account-id'), user.role, { ...identity.account, shard: identity.shard });
+  const account = await actingAccount(control, c.req.header('x-account-id'), user.role, {
+    ...identity.account,
+    shard: identity.shard,
+  });
   if (account.status === 'suspended' || account.status === 'cancelled') {
     throw new Forbidden(`This account is ${account.status}.`, 'account_inactive');
   }
@@ -82,7 +107,13 @@ export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   let granted: Promise<'all' | number[]> | undefined;
   c.set('tenant', {
     user: { id: user.id, email: user.email, name: user.name, role: user.role, account_id: user.account_id },
-    account: { id: account.id, name: account.name, slug: account.slug, status: account.status, plan_id: account.plan_id },
+    account: {
+      id: account.id,
+      name: account.name,
+      slug: account.slug,
+      status: account.status,
+      plan_id: account.plan_id,
+    },
     shard: account.shard,
     db,
     control,

@@ -12,5 +12,8 @@ export function recomputeClusterMetrics(accountId: number, sectorIds: number[]) 
       volume = (SELECT coalesce(sum(k.volume), 0) FROM keyword_clusters kc JOIN keywords k ON k.account_id = kc.account_id AND k.id = kc.keyword_id
                 WHERE kc.account_id = clusters.account_id AND kc.cluster_id = clusters.id),
       updated_at = ${Date.now()}
-    WHERE account_id = ${accountId} AND sector_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;
+    WHERE account_id = ${accountId} AND sector_id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`;
 }

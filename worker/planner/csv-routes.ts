@@ -63,11 +63,16 @@ async function csvBytes(req: Request): Promise<Uint8Array> {
     const bytes = await readCapped(req.body);
     const form = await new Response(bytes, { headers: { 'content-type': rawType } }).formData();
     const file = form.get('file');
-    if (!file || typeof file === 'string') throw new BadRequest('Send the CSV in a form field named "file".', 'file_missing');
+    if (!file || typeof file === 'string')
+      throw new BadRequest('Send the CSV in a form field named "file".', 'file_missing');
     return new Uint8Array(await file.arrayBuffer());
   }
   if (type && !/^(text\/(csv|plain)|application\/(csv|octet-stream|vnd\.ms-excel))/.test(type)) {
-    throw new ApiError(415, 'Send the CSV as text/csv or as a multipart form with a "file" field.', 'unsupported_media_type');
+    throw new ApiError(
+      415,
+      'Send the CSV as text/csv or as a multipart form with a "file" field.',
+      'unsupported_media_type',
+    );
   }
   return readCapped(req.body);
 }
@@ -117,7 +122,10 @@ function parseCsv(bytes: Uint8Array, explicitMapping: Record<string, string> | u
   parser.end();
   if (headerProblems.length) throw new ValidationError({ file: headerProblems });
   if (!columns) throw new ValidationError({ file: ['The file is empty.'] });
-  if (rows > MAX_IMPORT_ROWS) throw new ValidationError({ file: [`The file has ${rows} rows; at most ${MAX_IMPORT_ROWS} can be imported at once. Split it.`] });
+  if (rows > MAX_IMPORT_ROWS)
+    throw new ValidationError({
+      file: [`The file has ${rows} rows; at most ${MAX_IMPORT_ROWS} can be imported at once. Split it.`],
+    });
   return { encoding, rows, valid: [...valid.values()], errors, errorCount, duplicatesInFile };
 }
 
@@ -202,37 +210,58 @@ csvRoutes.post(
   },
 );
 
-csvRoutes.get('/export', describe('Export the filtered keywords as CSV', ['planner']), query(keywordListQuery.omit({ page: true, page_size: true }).extend({ ordering: listQuery.shape.ordering })), async (c) => {
-  const tenant = c.get('tenant');
-  const where = await keywordResource.where(tenant, { ...c.req.valid('query'), page: 1, page_size: 1 });
-  const db = tenant.db;
-  const encoder = new TextEncoder();
-  // Streamed page by page (keyset on id), so a 50,000-row export never sits in memory.
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controller.enqueue(encoder.encode('\uFEFF' + csvLine(['keyword', 'volume', 'difficulty', 'intent', 'status', 'cluster'])));
-      let after = 0;
-      for (;;) {
-        const rows = await db
-          .select({ id: keywords.id, keyword: keywords.keyword, volume: keywords.volume, difficulty: keywords.difficulty, intent: keywords.intent, status: keywords.status, cluster: clusters.name })
-          .from(keywords)
-          .leftJoin(clusters, and(eq(clusters.account_id, keywords.account_id), eq(clusters.id, keywords.cluster_id)))
-          .where(and(where, sql`${keywords.id} > ${after}`))
-          .orderBy(keywords.id)
-          .limit(1000)
-          .all();
-        if (!rows.length) break;
-        controller.enqueue(encoder.encode(rows.map((r) => csvLine([r.keyword, r.volume, r.difficulty, r.intent, r.status, r.cluster ?? ''])).join('')));
-        after = rows[rows.length - 1]!.id;
-      }
-      controller.close();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="keywords-${new Date().toISOString().slice(0, 10)}.csv"`,
-      'x-request-id': c.get('requestId'),
-    },
-  });
-});
+csvRoutes.get(
+  '/export',
+  describe('Export the filtered keywords as CSV', ['planner']),
+  query(keywordListQuery.omit({ page: true, page_size: true }).extend({ ordering: listQuery.shape.ordering })),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const where = await keywordResource.where(tenant, { ...c.req.valid('query'), page: 1, page_size: 1 });
+    const db = tenant.db;
+    const encoder = new TextEncoder();
+    // Streamed page by page (keyset on id), so a 50,000-row export never sits in memory.
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(
+          encoder.encode('\uFEFF' + csvLine(['keyword', 'volume', 'difficulty', 'intent', 'status', 'cluster'])),
+        );
+        let after = 0;
+        for (;;) {
+          const rows = await db
+            .select({
+              id: keywords.id,
+              keyword: keywords.keyword,
+              volume: keywords.volume,
+              difficulty: keywords.difficulty,
+              intent: keywords.intent,
+              status: keywords.status,
+              cluster: clusters.name,
+            })
+            .from(keywords)
+            .leftJoin(clusters, and(eq(clusters.account_id, keywords.account_id), eq(clusters.id, keywords.cluster_id)))
+            .where(and(where, sql`${keywords.id} > ${after}`))
+            .orderBy(keywords.id)
+            .limit(1000)
+            .all();
+          if (!rows.length) break;
+          controller.enqueue(
+            encoder.encode(
+              rows
+                .map((r) => csvLine([r.keyword, r.volume, r.difficulty, r.intent, r.status, r.cluster ?? '']))
+                .join(''),
+            ),
+          );
+          after = rows[rows.length - 1]!.id;
+        }
+        controller.close();
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="keywords-${new Date().toISOString().slice(0, 10)}.csv"`,
+        'x-request-id': c.get('requestId'),
+      },
+    });
+  },
+);

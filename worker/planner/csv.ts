@@ -93,7 +93,10 @@ export function detectDelimiter(firstLine: string): string {
 }
 
 /** Bytes → text: UTF-8 (with or without BOM), UTF-16 by BOM, else Windows-1252 (never fails). */
-export function decoderFor(head: Uint8Array): { encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'; decoder: TextDecoder | null } {
+export function decoderFor(head: Uint8Array): {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  decoder: TextDecoder | null;
+} {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', decoder: new TextDecoder('utf-16le') };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', decoder: new TextDecoder('utf-16be') };
   return { encoding: 'utf-8', decoder: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }) };

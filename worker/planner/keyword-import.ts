@@ -10,7 +10,15 @@ export type ImportField = 'keyword' | 'volume' | 'difficulty' | 'intent';
 
 const ALIASES: Record<ImportField, string[]> = {
   keyword: ['keyword', 'keywords', 'query', 'search term', 'search query', 'term', 'phrase', 'keyphrase'],
-  volume: ['volume', 'search volume', 'avg. monthly searches', 'avg monthly searches', 'monthly volume', 'monthly searches', 'sv'],
+  volume: [
+    'volume',
+    'search volume',
+    'avg. monthly searches',
+    'avg monthly searches',
+    'monthly volume',
+    'monthly searches',
+    'sv',
+  ],
   difficulty: ['difficulty', 'kd', 'kd%', 'keyword difficulty', 'seo difficulty', 'competition index'],
   intent: ['intent', 'search intent', 'intents'],
 };
@@ -20,7 +28,9 @@ export const mappingParam = z
   .max(2000)
   .transform((s, ctx) => {
     try {
-      return z.partialRecord(z.enum(['keyword', 'volume', 'difficulty', 'intent']), z.string().max(200)).parse(JSON.parse(s));
+      return z
+        .partialRecord(z.enum(['keyword', 'volume', 'difficulty', 'intent']), z.string().max(200))
+        .parse(JSON.parse(s));
     } catch {
       ctx.addIssue({ code: 'custom', message: 'mapping must be JSON like {"keyword":"Query","volume":"Searches"}.' });
       return z.NEVER;
@@ -29,7 +39,12 @@ export const mappingParam = z
 
 /** Column index of each field: an explicit mapping wins, then the known aliases. */
 export function mapHeader(header: string[], explicit: Partial<Record<ImportField, string>> = {}) {
-  const norm = header.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase());
+  const norm = header.map((h) =>
+    h
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase(),
+  );
   const columns: Partial<Record<ImportField, number>> = {};
   const problems: string[] = [];
   for (const field of Object.keys(ALIASES) as ImportField[]) {
@@ -39,16 +54,26 @@ export function mapHeader(header: string[], explicit: Partial<Record<ImportField
     if (idx >= 0) columns[field] = idx;
   }
   if (columns.keyword === undefined && !problems.length) {
-    problems.push(`No keyword column. Name one of: ${ALIASES.keyword.join(', ')} — or pass mapping. Columns found: ${header.join(', ') || '(none)'}.`);
+    problems.push(
+      `No keyword column. Name one of: ${ALIASES.keyword.join(', ')} — or pass mapping. Columns found: ${header.join(', ') || '(none)'}.`,
+    );
   }
   return { columns, problems };
 }
 
 const INTENT_ALIASES: Record<string, (typeof KEYWORD_INTENTS)[number]> = {
-  i: 'informational', info: 'informational', informational: 'informational',
-  n: 'navigational', nav: 'navigational', navigational: 'navigational',
-  c: 'commercial', com: 'commercial', commercial: 'commercial',
-  t: 'transactional', trans: 'transactional', transactional: 'transactional',
+  i: 'informational',
+  info: 'informational',
+  informational: 'informational',
+  n: 'navigational',
+  nav: 'navigational',
+  navigational: 'navigational',
+  c: 'commercial',
+  com: 'commercial',
+  commercial: 'commercial',
+  t: 'transactional',
+  trans: 'transactional',
+  transactional: 'transactional',
 };
 
 /**
@@ -59,7 +84,8 @@ const INTENT_ALIASES: Record<string, (typeof KEYWORD_INTENTS)[number]> = {
 export function parseMetric(raw: string, decimalComma = false): number | null {
   let s = raw.trim().toLowerCase().replace(/[\s_]/g, '');
   if (!decimalComma) s = s.replace(/,/g, '');
-  else if (/^\d{1,3}(\.\d{3})+(,\d+)?[km]?%?$/.test(s)) s = s.replace(/\./g, '').replace(',', '.'); // "1.200", "12.500,5"
+  else if (/^\d{1,3}(\.\d{3})+(,\d+)?[km]?%?$/.test(s))
+    s = s.replace(/\./g, '').replace(',', '.'); // "1.200", "12.500,5"
   else s = s.replace(',', '.'); // "1,5k"; a lone "2.4k" keeps its decimal point
   if (s === '') return 0;
   const m = /^(\d+(?:\.\d+)?)([km])?%?$/.exec(s);
@@ -78,18 +104,33 @@ export interface ImportRow {
 
 export type RowResult = { ok: true; row: ImportRow } | { ok: false; error: string };
 
-export function readRow(cells: string[], columns: Partial<Record<ImportField, number>>, decimalComma = false): RowResult {
+export function readRow(
+  cells: string[],
+  columns: Partial<Record<ImportField, number>>,
+  decimalComma = false,
+): RowResult {
   const cell = (f: ImportField) => (columns[f] === undefined ? '' : (cells[columns[f]!] ?? ''));
   // Our own export prefixes formula-like cells with ' (CSV injection guard): undo it on the way back in.
-  const keyword = cell('keyword').replace(/\s+/g, ' ').trim().replace(/^'(?=[=+\-@])/, '');
+  const keyword = cell('keyword')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^'(?=[=+\-@])/, '');
   if (!keyword) return { ok: false, error: 'The keyword is empty.' };
-  if (keyword.length > 300) return { ok: false, error: `The keyword is ${keyword.length} characters long (at most 300).` };
+  if (keyword.length > 300)
+    return { ok: false, error: `The keyword is ${keyword.length} characters long (at most 300).` };
   const volume = parseMetric(cell('volume'), decimalComma);
-  if (volume === null || volume > 1_000_000_000) return { ok: false, error: `Volume "${cell('volume').slice(0, 40)}" is not a number.` };
+  if (volume === null || volume > 1_000_000_000)
+    return { ok: false, error: `Volume "${cell('volume').slice(0, 40)}" is not a number.` };
   const difficulty = parseMetric(cell('difficulty'), decimalComma);
-  if (difficulty === null || difficulty > 100) return { ok: false, error: `Difficulty "${cell('difficulty').slice(0, 40)}" is not a number from 0 to 100.` };
-  const intentRaw = cell('intent').trim().toLowerCase().split(/[,;/ ]+/)[0] ?? '';
+  if (difficulty === null || difficulty > 100)
+    return { ok: false, error: `Difficulty "${cell('difficulty').slice(0, 40)}" is not a number from 0 to 100.` };
+  const intentRaw =
+    cell('intent')
+      .trim()
+      .toLowerCase()
+      .split(/[,;/ ]+/)[0] ?? '';
   const intent = intentRaw ? INTENT_ALIASES[intentRaw] : 'informational';
-  if (!intent) return { ok: false, error: `Intent "${cell('intent').slice(0, 40)}" is not one of ${KEYWORD_INTENTS.join(', ')}.` };
+  if (!intent)
+    return { ok: false, error: `Intent "${cell('intent').slice(0, 40)}" is not one of ${KEYWORD_INTENTS.join(', ')}.` };
   return { ok: true, row: { keyword, normalized: normalizeKeyword(keyword), volume, difficulty, intent } };
 }

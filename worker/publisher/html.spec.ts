@@ -3,7 +3,11 @@ import { prepareArticleHtml, type ArticleImage } from './html';
 import { sniffImageType } from './publish';
 import { safeFilename } from './wordpress-client';
 
-const img = (imageId: number, afterSection: number | null, r2Key = `accounts/1/sites/2/images/${imageId}.png`): ArticleImage => ({
+const img = (
+  imageId: number,
+  afterSection: number | null,
+  r2Key = `accounts/1/sites/2/images/${imageId}.png`,
+): ArticleImage => ({
   imageId,
   r2Key,
   url: `https://wp.example/uploads/${imageId}.png`,
@@ -32,11 +36,14 @@ describe('prepareArticleHtml', () => {
     const out = prepareArticleHtml(html, [img(1, 0), img(2, 1), img(3, 7), img(4, null)]);
     expect(out.inserted).toEqual([1, 2, 3, 4]);
     const fig = (n: number) => `<figure><img src="https://wp.example/uploads/${n}.png" alt="alt ${n}"></figure>`;
-    expect(out.html).toBe(`<p>intro</p><h2>A</h2><p>a</p>${fig(1)}<h2>B</h2><p>b</p>${fig(2)}<h2>C</h2><p>c</p>${fig(3)}${fig(4)}`);
+    expect(out.html).toBe(
+      `<p>intro</p><h2>A</h2><p>a</p>${fig(1)}<h2>B</h2><p>b</p>${fig(2)}<h2>C</h2><p>c</p>${fig(3)}${fig(4)}`,
+    );
   });
 
   it('keeps external images, drops internal ones that match nothing, and sanitizes', () => {
-    const html = '<p><img src="https://cdn.example/x.png"><img src="/media/other/account.png"><img src="x" onerror="alert(1)"></p><script>1</script>';
+    const html =
+      '<p><img src="https://cdn.example/x.png"><img src="/media/other/account.png"><img src="x" onerror="alert(1)"></p><script>1</script>';
     const out = prepareArticleHtml(html, []);
     expect(out.html).toBe('<p><img src="https://cdn.example/x.png"></p>');
     expect(out.dropped).toEqual(['/media/other/account.png', 'x']);
@@ -55,14 +62,25 @@ describe('prepareArticleHtml', () => {
         '<h2>B</h2><p>b</p><img src="https://wp.example/uploads/2.png" alt="two">',
     );
     // Another image's folder (another content, account or site) is not this content's image.
-    const foreign = prepareArticleHtml(`<p><img src="/media/accounts/1/sites/2/images/99/job.png"><img src="/media/accounts/9/sites/2/images/1/job.png"></p>`, [placed(1, 0)]);
+    const foreign = prepareArticleHtml(
+      `<p><img src="/media/accounts/1/sites/2/images/99/job.png"><img src="/media/accounts/9/sites/2/images/1/job.png"></p>`,
+      [placed(1, 0)],
+    );
     expect(foreign.rewritten).toEqual([]);
-    expect(foreign.dropped).toEqual(['/media/accounts/1/sites/2/images/99/job.png', '/media/accounts/9/sites/2/images/1/job.png']);
+    expect(foreign.dropped).toEqual([
+      '/media/accounts/1/sites/2/images/99/job.png',
+      '/media/accounts/9/sites/2/images/1/job.png',
+    ]);
   });
 
   it('rewrites the featured image where the body shows it, and never inserts it', () => {
     const featured = { ...img(5, null), featured: true };
-    expect(prepareArticleHtml('<p>x</p>', [featured])).toEqual({ html: '<p>x</p>', rewritten: [], inserted: [], dropped: [] });
+    expect(prepareArticleHtml('<p>x</p>', [featured])).toEqual({
+      html: '<p>x</p>',
+      rewritten: [],
+      inserted: [],
+      dropped: [],
+    });
     const shown = prepareArticleHtml(`<p>x</p><img src="/media/${featured.r2Key}" alt="f">`, [featured]);
     expect(shown.html).toBe('<p>x</p><img src="https://wp.example/uploads/5.png" alt="f">');
     expect(shown.rewritten).toEqual([5]);
@@ -70,7 +88,9 @@ describe('prepareArticleHtml', () => {
 
   it('escapes alt text of inserted images', () => {
     const out = prepareArticleHtml('<p>x</p>', [{ ...img(1, null), alt: '"><script>alert(1)</script>' }]);
-    expect(out.html).toBe('<p>x</p><figure><img src="https://wp.example/uploads/1.png" alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>');
+    expect(out.html).toBe(
+      '<p>x</p><figure><img src="https://wp.example/uploads/1.png" alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
+    );
   });
 });
 

@@ -38,7 +38,8 @@ export interface PreparedHtml {
   dropped: string[];
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function pathOf(src: string): string {
   let path = src;
@@ -94,7 +95,10 @@ export function prepareArticleHtml(rawHtml: string, images: ArticleImage[]): Pre
     for (let at = html.indexOf('<h2>'); at >= 0; at = html.indexOf('<h2>', at + 4)) h2At.push(at);
     const inserts = new Map<number, string[]>();
     for (const img of missing) {
-      const boundary = img.afterSection !== null && img.afterSection >= 0 && img.afterSection + 1 < h2At.length ? h2At[img.afterSection + 1]! : html.length;
+      const boundary =
+        img.afterSection !== null && img.afterSection >= 0 && img.afterSection + 1 < h2At.length
+          ? h2At[img.afterSection + 1]!
+          : html.length;
       const figure = `<figure><img src="${escapeAttr(img.url)}" alt="${escapeAttr(img.alt)}"></figure>`;
       inserts.set(boundary, [...(inserts.get(boundary) ?? []), figure]);
     }

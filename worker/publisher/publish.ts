@@ -12,7 +12,13 @@ import { linkWordPressMedia } from '../writer/images-service';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { prepareArticleHtml, type ArticleImage } from './html';
 import { credentialsOf, IGNY8_META, THIRD_PARTY_META, wordpressClient } from './settings';
-import { postMismatches, WordPressError, type WordPressClient, type WpPost, type WpPostFields } from './wordpress-client';
+import {
+  postMismatches,
+  WordPressError,
+  type WordPressClient,
+  type WpPost,
+  type WpPostFields,
+} from './wordpress-client';
 
 /**
  * Publishing one content row to its site's WordPress, step by step:
@@ -62,7 +68,13 @@ export interface RecordMetadata {
   media: MediaEntry[];
   featured_media_id?: number | null;
   /** source: where the article came from, the live draft or (when it is empty or unreadable) the row. */
-  html?: { source: ArticleSource; rewritten_image_ids: number[]; inserted_image_ids: number[]; dropped_srcs: string[]; bytes: number };
+  html?: {
+    source: ArticleSource;
+    rewritten_image_ids: number[];
+    inserted_image_ids: number[];
+    dropped_srcs: string[];
+    bytes: number;
+  };
   terms: { categories: TermEntry[]; tags: TermEntry[] };
   seo_meta?: { keys: string[]; skipped?: string };
   post?: { id: number; action: 'created' | 'updated'; status: string; link: string };
@@ -90,7 +102,12 @@ class StepError extends Error {
   }
 }
 
-const ALLOWED_IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const ALLOWED_IMAGE_TYPES: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 /** A publish still "in flight" after this long is presumed dead and no longer blocks a new one. */
 const IN_FLIGHT_MS = 10 * 60 * 1000;
@@ -109,10 +126,35 @@ const STEP_LABEL: Record<PublishStep, string> = {
 /** The image type from its first bytes (what the file is, whatever it claims to be). */
 export function sniffImageType(bytes: Uint8Array): string | null {
   const b = bytes;
-  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'image/png';
+  if (
+    b.length >= 8 &&
+    b[0] === 0x89 &&
+    b[1] === 0x50 &&
+    b[2] === 0x4e &&
+    b[3] === 0x47 &&
+    b[4] === 0x0d &&
+    b[5] === 0x0a &&
+    b[6] === 0x1a &&
+    b[7] === 0x0a
+  )
+    return 'image/png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 && (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) return 'image/gif';
-  if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') return 'image/webp';
+  if (
+    b.length >= 6 &&
+    b[0] === 0x47 &&
+    b[1] === 0x49 &&
+    b[2] === 0x46 &&
+    b[3] === 0x38 &&
+    (b[4] === 0x37 || b[4] === 0x39) &&
+    b[5] === 0x61
+  )
+    return 'image/gif';
+  if (
+    b.length >= 12 &&
+    String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' &&
+    String.fromCharCode(...b.subarray(8, 12)) === 'WEBP'
+  )
+    return 'image/webp';
   return null;
 }
 
@@ -176,8 +218,18 @@ class Attempt {
 }
 
 /** Opens the attempt's record, unless another attempt for the same content is still running. */
-async function openRecord(tenant: Tenant, row: typeof content.$inferSelect, status: PublishBody['status']): Promise<RecordRow> {
-  const metadata: RecordMetadata = { requested_status: status, steps_done: [], media: [], terms: { categories: [], tags: [] }, warnings: [] };
+async function openRecord(
+  tenant: Tenant,
+  row: typeof content.$inferSelect,
+  status: PublishBody['status'],
+): Promise<RecordRow> {
+  const metadata: RecordMetadata = {
+    requested_status: status,
+    steps_done: [],
+    media: [],
+    terms: { categories: [], tags: [] },
+    warnings: [],
+  };
   const now = Date.now();
   const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
     INSERT INTO publishing_records (account_id, site_id, content_id, destination, status, metadata, created_by_user_id, created_at, updated_at)
@@ -187,7 +239,11 @@ async function openRecord(tenant: Tenant, row: typeof content.$inferSelect, stat
       WHERE account_id = ${tenant.account.id} AND site_id = ${row.site_id} AND content_id = ${row.id}
         AND status IN ('pending', 'publishing') AND updated_at > ${now - IN_FLIGHT_MS})
     RETURNING id`);
-  if (!inserted) throw new Conflict('This content is being published right now; wait for that attempt to finish.', 'publish_in_progress');
+  if (!inserted)
+    throw new Conflict(
+      'This content is being published right now; wait for that attempt to finish.',
+      'publish_in_progress',
+    );
   const record = await tenant.db
     .select()
     .from(publishingRecords)
@@ -209,25 +265,45 @@ export async function publishContent(env: Env, tenant: Tenant, contentId: number
     return await runAttempt(env, tenant, site, row, input.status, attempt);
   } catch (err) {
     const known = err instanceof WordPressError || err instanceof ApiError || err instanceof StepError;
-    const code = err instanceof WordPressError || err instanceof ApiError || err instanceof StepError ? err.code : 'internal_error';
+    const code =
+      err instanceof WordPressError || err instanceof ApiError || err instanceof StepError
+        ? err.code
+        : 'internal_error';
     const reason = known ? (err as Error).message : 'An unexpected error happened; nothing more was sent to WordPress.';
-    const postNote = attempt.meta.post ? ` The WordPress post ${attempt.meta.post.id} exists as ${attempt.meta.post.status}.` : '';
+    const postNote = attempt.meta.post
+      ? ` The WordPress post ${attempt.meta.post.id} exists as ${attempt.meta.post.status}.`
+      : '';
     const message = `Publishing failed while ${STEP_LABEL[attempt.step]} (step "${attempt.step}"): ${reason}${postNote}`;
     attempt.meta.failed_step = attempt.step;
     attempt.meta.error_code = code;
     delete attempt.meta.current_step;
     await attempt.save({ status: 'failed', error_message: message });
     if (!known) {
-      console.error(JSON.stringify({ level: 'error', message: 'publish failed', record_id: attempt.record.id, error: (err as Error)?.stack ?? String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          message: 'publish failed',
+          record_id: attempt.record.id,
+          error: (err as Error)?.stack ?? String(err),
+        }),
+      );
       throw new PublishFailed(new ApiError(500, message, code), attempt.record);
     }
     const status = err instanceof WordPressError ? err.toApiError().status : err instanceof ApiError ? err.status : 422;
-    const fields = err instanceof WordPressError ? err.toApiError().errors : err instanceof ApiError ? err.errors : undefined;
+    const fields =
+      err instanceof WordPressError ? err.toApiError().errors : err instanceof ApiError ? err.errors : undefined;
     throw new PublishFailed(new ApiError(status, message, code, fields), attempt.record);
   }
 }
 
-async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof content.$inferSelect, requested: PublishBody['status'], attempt: Attempt) {
+async function runAttempt(
+  env: Env,
+  tenant: Tenant,
+  site: SiteRow,
+  row: typeof content.$inferSelect,
+  requested: PublishBody['status'],
+  attempt: Attempt,
+) {
   const meta = attempt.meta;
   const accountId = tenant.account.id;
 
@@ -243,7 +319,10 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   const user = await wp.me();
   meta.wp_user = { id: user.id, slug: user.slug };
   if (requested === 'publish' && user.capabilities.publish_posts !== true) {
-    throw new StepError(`The WordPress user "${user.slug}" (${user.roles.join(', ') || 'no role'}) cannot publish posts: push it as a draft, or use an Author, Editor or Administrator.`, 'wp_forbidden');
+    throw new StepError(
+      `The WordPress user "${user.slug}" (${user.roles.join(', ') || 'no role'}) cannot publish posts: push it as a draft, or use an Author, Editor or Administrator.`,
+      'wp_forbidden',
+    );
   }
   const metaKeys = await wp.postMetaKeys();
   await attempt.done();
@@ -253,13 +332,25 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   const rows = await tenant.db
     .select()
     .from(images)
-    .where(and(eq(images.account_id, accountId), eq(images.site_id, row.site_id), eq(images.content_id, row.id), isNotNull(images.r2_key)))
+    .where(
+      and(
+        eq(images.account_id, accountId),
+        eq(images.site_id, row.site_id),
+        eq(images.content_id, row.id),
+        isNotNull(images.r2_key),
+      ),
+    )
     .orderBy(asc(images.id))
     .all();
   const featuredRows = rows.filter((r) => r.image_type === 'featured');
-  if (featuredRows.length > 1) meta.warnings.push(`Content has ${featuredRows.length} featured images; image ${featuredRows.at(-1)!.id} (the newest) is used.`);
+  if (featuredRows.length > 1)
+    meta.warnings.push(
+      `Content has ${featuredRows.length} featured images; image ${featuredRows.at(-1)!.id} (the newest) is used.`,
+    );
   const featured = featuredRows.at(-1);
-  const inArticle = rows.filter((r) => r.image_type === 'in_article').sort((a, b) => (a.after_section ?? 1e9) - (b.after_section ?? 1e9) || a.id - b.id);
+  const inArticle = rows
+    .filter((r) => r.image_type === 'in_article')
+    .sort((a, b) => (a.after_section ?? 1e9) - (b.after_section ?? 1e9) || a.id - b.id);
   const mediaByImage = new Map<number, MediaEntry>();
   for (const image of [...(featured ? [featured] : []), ...inArticle]) {
     const entry = await uploadImage(env, tenant, wp, row, image);
@@ -282,7 +373,8 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   });
   const article = await liveArticle(env, accountId, row, meta.warnings);
   const prepared = prepareArticleHtml(article.html, [...(featured ? [featured] : []), ...inArticle].map(articleImage));
-  if (!htmlToText(prepared.html) && inArticle.length === 0) throw new StepError('The content has no text to publish.', 'content_empty');
+  if (!htmlToText(prepared.html) && inArticle.length === 0)
+    throw new StepError('The content has no text to publish.', 'content_empty');
   meta.html = {
     source: article.source,
     rewritten_image_ids: prepared.rewritten,
@@ -290,14 +382,19 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
     dropped_srcs: prepared.dropped.slice(0, 20),
     bytes: prepared.html.length,
   };
-  if (prepared.dropped.length) meta.warnings.push(`${prepared.dropped.length} image(s) in the HTML point at files that are not images of this content and were left out: ${prepared.dropped.slice(0, 3).join(', ')}`);
+  if (prepared.dropped.length)
+    meta.warnings.push(
+      `${prepared.dropped.length} image(s) in the HTML point at files that are not images of this content and were left out: ${prepared.dropped.slice(0, 3).join(', ')}`,
+    );
   await attempt.done();
 
   // ---------------------------------------------------------------- terms
   await attempt.begin('terms');
   const unique = (names: string[]) => {
     const seen = new Set<string>();
-    return names.map((n) => n.replace(/\s+/g, ' ').trim()).filter((n) => n && !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()));
+    return names
+      .map((n) => n.replace(/\s+/g, ' ').trim())
+      .filter((n) => n && !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()));
   };
   for (const taxonomy of ['categories', 'tags'] as const) {
     for (const name of unique(row[taxonomy] ?? []).slice(0, 50)) {
@@ -313,7 +410,11 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   const seoMeta = seoMetaFor(row, metaKeys, article.html);
   meta.seo_meta = seoMeta.keys.length
     ? { keys: seoMeta.keys }
-    : { keys: [], skipped: 'WordPress exposes no SEO meta keys: install and activate the igny8-seo-meta plugin for the SEO title and description to arrive.' };
+    : {
+        keys: [],
+        skipped:
+          'WordPress exposes no SEO meta keys: install and activate the igny8-seo-meta plugin for the SEO title and description to arrive.',
+      };
   if (!seoMeta.keys.length) meta.warnings.push(meta.seo_meta.skipped!);
   const excerpt = row.excerpt.trim() ? plain(row.excerpt, 1000) : deriveExcerpt(prepared.html);
   const fields: WpPostFields = {
@@ -332,19 +433,26 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
     if (!existing || existing.status === 'trash') {
       meta.previous_post = {
         id: row.wp_post_id,
-        reason: existing ? 'it is in the WordPress trash: a new post was created' : 'it no longer exists in WordPress (deleted): a new post was created',
+        reason: existing
+          ? 'it is in the WordPress trash: a new post was created'
+          : 'it no longer exists in WordPress (deleted): a new post was created',
       };
-      meta.warnings.push(`WordPress post ${row.wp_post_id} ${existing ? 'is in the trash' : 'was deleted in WordPress'}; created a new post instead.`);
+      meta.warnings.push(
+        `WordPress post ${row.wp_post_id} ${existing ? 'is in the trash' : 'was deleted in WordPress'}; created a new post instead.`,
+      );
       existing = null;
     }
   }
-  const firstStatus: 'draft' | 'publish' = requested === 'publish' && existing?.status === 'publish' ? 'publish' : 'draft';
+  const firstStatus: 'draft' | 'publish' =
+    requested === 'publish' && existing?.status === 'publish' ? 'publish' : 'draft';
   const sent: WpPostFields = { ...fields, status: firstStatus };
   let post = existing ? await wp.updatePost(existing.id, sent) : await wp.createPost(sent);
   const link = () => {
     const safe = safePostLink(post.link);
     if (post.link && !safe && !meta.warnings.some((w) => w.startsWith('WordPress reported the post address'))) {
-      meta.warnings.push(`WordPress reported the post address as "${post.link.slice(0, 100)}", which is not an http(s) URL: it was not stored.`);
+      meta.warnings.push(
+        `WordPress reported the post address as "${post.link.slice(0, 100)}", which is not an http(s) URL: it was not stored.`,
+      );
     }
     return safe;
   };
@@ -359,20 +467,24 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   const problems = postMismatches(post, sent);
   const stored = post.content.raw ?? post.content.rendered ?? '';
   for (const m of meta.media.filter((m) => m.image_type === 'in_article')) {
-    if (!stored.includes(m.source_url)) problems.push(`content: in-article image ${m.image_id} (${m.source_url}) is not in the stored post`);
+    if (!stored.includes(m.source_url))
+      problems.push(`content: in-article image ${m.image_id} (${m.source_url}) is not in the stored post`);
   }
   const storedMeta = Array.isArray(post.meta) ? {} : post.meta;
   for (const [key, value] of Object.entries(seoMeta.values)) {
-    if (key in storedMeta && String(storedMeta[key] ?? '') !== value) meta.warnings.push(`WordPress changed ${key} while saving it ("${String(storedMeta[key]).slice(0, 80)}").`);
+    if (key in storedMeta && String(storedMeta[key] ?? '') !== value)
+      meta.warnings.push(`WordPress changed ${key} while saving it ("${String(storedMeta[key]).slice(0, 80)}").`);
   }
-  if (problems.length) throw new StepError(`WordPress did not keep everything that was sent: ${problems.join('; ')}.`, 'wp_incomplete');
+  if (problems.length)
+    throw new StepError(`WordPress did not keep everything that was sent: ${problems.join('; ')}.`, 'wp_incomplete');
   await attempt.done();
 
   // ---------------------------------------------------------------- publish
   if (requested === 'publish' && post.status !== 'publish') {
     await attempt.begin('publish');
     post = await wp.updatePost(post.id, { status: 'publish' });
-    if (post.status !== 'publish') throw new StepError(`WordPress kept the post as "${post.status}" instead of publishing it.`, 'wp_incomplete');
+    if (post.status !== 'publish')
+      throw new StepError(`WordPress kept the post as "${post.status}" instead of publishing it.`, 'wp_incomplete');
     meta.post = { ...meta.post, status: post.status, link: link() ?? '' };
     await attempt.done();
   }
@@ -381,14 +493,31 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
   await attempt.begin('save');
   const now = new Date();
   // The article's status is the writer's to change (core/schema/owners.ts).
-  const saved = await recordWordPressPublish(tenant.db, row, { postId: post.id, url: link(), wpStatus: post.status, byUserId: tenant.user.id });
+  const saved = await recordWordPressPublish(tenant.db, row, {
+    postId: post.id,
+    url: link(),
+    wpStatus: post.status,
+    byUserId: tenant.user.id,
+  });
   await attempt.done();
   delete meta.current_step;
   meta.post = { ...meta.post, status: post.status, link: link() ?? '' };
-  await attempt.save({ status: 'published', published_at: now, error_message: null, destination_id: String(post.id), destination_url: link() });
+  await attempt.save({
+    status: 'published',
+    published_at: now,
+    error_message: null,
+    destination_id: String(post.id),
+    destination_url: link(),
+  });
   return {
     record: attempt.record,
-    content: { id: saved!.id, status: saved!.status, wp_post_id: saved!.wp_post_id, wp_post_url: saved!.wp_post_url, published_at: saved!.published_at },
+    content: {
+      id: saved!.id,
+      status: saved!.status,
+      wp_post_id: saved!.wp_post_id,
+      wp_post_url: saved!.wp_post_url,
+      published_at: saved!.published_at,
+    },
     wordpress: { post_id: post.id, status: post.status, link: link() ?? '', action: meta.post.action },
     warnings: meta.warnings,
   };
@@ -400,42 +529,79 @@ async function runAttempt(env: Env, tenant: Tenant, site: SiteRow, row: typeof c
  * so it can lag the last edits. The row is used when the draft is empty or cannot be read (then the
  * record says so).
  */
-async function liveArticle(env: Env, accountId: number, row: typeof content.$inferSelect, warnings: string[]): Promise<{ html: string; source: ArticleSource }> {
+async function liveArticle(
+  env: Env,
+  accountId: number,
+  row: typeof content.$inferSelect,
+  warnings: string[],
+): Promise<{ html: string; source: ArticleSource }> {
   try {
     const draft = await draftRoomOf(env, accountId, row.id).snapshotHtml();
     if (draft.html.trim()) return { html: draft.html, source: 'draft' };
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', message: 'publish: draft unreadable', content_id: row.id, error: String(err) }));
-    warnings.push('The live draft could not be read; the article was published as last saved, without edits made since.');
+    console.error(
+      JSON.stringify({ level: 'error', message: 'publish: draft unreadable', content_id: row.id, error: String(err) }),
+    );
+    warnings.push(
+      'The live draft could not be read; the article was published as last saved, without edits made since.',
+    );
   }
   return { html: row.html_content, source: 'row' };
 }
 
 /** Uploads one image from R2 (or reuses its earlier upload when WordPress still has it). */
-async function uploadImage(env: Env, tenant: Tenant, wp: WordPressClient, row: typeof content.$inferSelect, image: typeof images.$inferSelect): Promise<MediaEntry> {
+async function uploadImage(
+  env: Env,
+  tenant: Tenant,
+  wp: WordPressClient,
+  row: typeof content.$inferSelect,
+  image: typeof images.$inferSelect,
+): Promise<MediaEntry> {
   const label = `Image ${image.id} (${image.image_type === 'featured' ? 'featured' : 'in-article'})`;
   if (image.wp_media_id) {
     const existing = await wp.getMedia(image.wp_media_id);
-    if (existing) return { image_id: image.id, image_type: image.image_type, wp_media_id: existing.id, source_url: existing.source_url, reused: true };
+    if (existing)
+      return {
+        image_id: image.id,
+        image_type: image.image_type,
+        wp_media_id: existing.id,
+        source_url: existing.source_url,
+        reused: true,
+      };
   }
   const object = await env.MEDIA.get(image.r2_key!);
   if (!object) throw new StepError(`${label}: its file (${image.r2_key}) is missing from storage.`, 'media_missing');
   if (object.size > MAX_IMAGE_BYTES) {
     await object.body.cancel();
-    throw new StepError(`${label} is ${(object.size / 1048576).toFixed(1)} MB; the limit is ${MAX_IMAGE_BYTES / 1048576} MB.`, 'media_rejected');
+    throw new StepError(
+      `${label} is ${(object.size / 1048576).toFixed(1)} MB; the limit is ${MAX_IMAGE_BYTES / 1048576} MB.`,
+      'media_rejected',
+    );
   }
   const bytes = new Uint8Array(await object.arrayBuffer());
-  const declared = (object.httpMetadata?.contentType || image.mime_type || 'unknown').split(';')[0]!.trim().toLowerCase();
+  const declared = (object.httpMetadata?.contentType || image.mime_type || 'unknown')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   const actual = sniffImageType(bytes);
   if (!actual) {
-    throw new StepError(`${label} is not a PNG, JPEG, GIF or WebP image (stored as ${declared}); WordPress would refuse it or serve it unsafely.`, 'media_rejected');
+    throw new StepError(
+      `${label} is not a PNG, JPEG, GIF or WebP image (stored as ${declared}); WordPress would refuse it or serve it unsafely.`,
+      'media_rejected',
+    );
   }
   const ext = ALLOWED_IMAGE_TYPES[actual]!;
   const base = slugify(row.primary_keyword || row.title).slice(0, 60);
   const alt = plain(image.alt || row.primary_keyword || row.title, 250);
   const media = await wp.uploadMedia(bytes, `${base}-${image.id}.${ext}`, actual, alt);
   await linkWordPressMedia(tenant.db, tenant.account.id, image.id, media.id);
-  return { image_id: image.id, image_type: image.image_type, wp_media_id: media.id, source_url: media.source_url, reused: false };
+  return {
+    image_id: image.id,
+    image_type: image.image_type,
+    wp_media_id: media.id,
+    source_url: media.source_url,
+    reused: false,
+  };
 }
 
 /**

@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { publishingRecords } from '../../core/schema/shard';
-import { publishBody, publishingRecordListQuery, wordpressSettingsBody, wordpressTestBody } from '../../core/validation/publisher';
+import {
+  publishBody,
+  publishingRecordListQuery,
+  wordpressSettingsBody,
+  wordpressTestBody,
+} from '../../core/validation/publisher';
 import type { AppEnv } from '../env';
 import { NotFound } from '../http/errors';
 import { orderingOf, pageOf } from '../http/list';
@@ -12,7 +17,13 @@ import { assertCan, tenantContext } from '../middleware/tenant';
 import { requireSite, siteScope } from '../sites/access';
 import { requireContent } from '../writer/content-access';
 import { PublishFailed, publishContent } from './publish';
-import { credentialsOf, publicWordPressSettings, saveWordPressSettings, testConnection, testConnectionError } from './settings';
+import {
+  credentialsOf,
+  publicWordPressSettings,
+  saveWordPressSettings,
+  testConnection,
+  testConnectionError,
+} from './settings';
 import { WordPressError } from './wordpress-client';
 
 /**
@@ -28,14 +39,18 @@ import { WordPressError } from './wordpress-client';
 export const publisherRoutes = new Hono<AppEnv>();
 publisherRoutes.use('*', authenticate, tenantContext);
 
-publisherRoutes.get('/sites/:siteId/wordpress', describe('The site\'s WordPress connection (the application password is never returned)', ['publisher']), async (c) => {
-  const site = await requireSite(c.get('tenant'), idParam(c, 'siteId'), 'read');
-  return ok(c, publicWordPressSettings(site));
-});
+publisherRoutes.get(
+  '/sites/:siteId/wordpress',
+  describe("The site's WordPress connection (the application password is never returned)", ['publisher']),
+  async (c) => {
+    const site = await requireSite(c.get('tenant'), idParam(c, 'siteId'), 'read');
+    return ok(c, publicWordPressSettings(site));
+  },
+);
 
 publisherRoutes.put(
   '/sites/:siteId/wordpress',
-  describe('Save the site\'s WordPress address, user and application password (stored encrypted)', ['publisher']),
+  describe("Save the site's WordPress address, user and application password (stored encrypted)", ['publisher']),
   body(wordpressSettingsBody),
   async (c) => {
     const tenant = c.get('tenant');
@@ -55,7 +70,9 @@ publisherRoutes.put(
 
 publisherRoutes.post(
   '/sites/:siteId/wordpress/test',
-  describe('Test Connection: who the application password belongs to and what they may do', ['publisher'], { description: 'Uses the saved settings; any field in the body replaces the saved one for this test only.' }),
+  describe('Test Connection: who the application password belongs to and what they may do', ['publisher'], {
+    description: 'Uses the saved settings; any field in the body replaces the saved one for this test only.',
+  }),
   body(wordpressTestBody),
   async (c) => {
     const tenant = c.get('tenant');
@@ -73,7 +90,9 @@ publisherRoutes.post(
 
 publisherRoutes.post(
   '/content/:contentId/publish',
-  describe('Publish content to the site\'s WordPress (as a draft or live); every attempt leaves a PublishingRecord', ['publisher']),
+  describe("Publish content to the site's WordPress (as a draft or live); every attempt leaves a PublishingRecord", [
+    'publisher',
+  ]),
   body(publishBody),
   async (c) => {
     const tenant = c.get('tenant');
@@ -101,29 +120,51 @@ publisherRoutes.post(
   },
 );
 
-const ORDERABLE = { created_at: publishingRecords.created_at, updated_at: publishingRecords.updated_at, status: publishingRecords.status, id: publishingRecords.id };
+const ORDERABLE = {
+  created_at: publishingRecords.created_at,
+  updated_at: publishingRecords.updated_at,
+  status: publishingRecords.status,
+  id: publishingRecords.id,
+};
 
-publisherRoutes.get('/records', describe('Publishing records of the sites you can see', ['publisher']), query(publishingRecordListQuery), async (c) => {
-  const tenant = c.get('tenant');
-  const q = c.req.valid('query');
-  const where = and(
-    eq(publishingRecords.account_id, tenant.account.id),
-    await siteScope(tenant, publishingRecords.site_id),
-    q.site_id ? eq(publishingRecords.site_id, q.site_id) : undefined,
-    q.content_id ? eq(publishingRecords.content_id, q.content_id) : undefined,
-    q.status ? eq(publishingRecords.status, q.status) : undefined,
-    q.destination ? eq(publishingRecords.destination, q.destination) : undefined,
-  );
-  const { rows, count } = await pageOf(tenant.db, publishingRecords, where, orderingOf(q.ordering, ORDERABLE, '-created_at', publishingRecords.id), q);
-  return page(c, rows, count, q.page, q.page_size);
-});
+publisherRoutes.get(
+  '/records',
+  describe('Publishing records of the sites you can see', ['publisher']),
+  query(publishingRecordListQuery),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const q = c.req.valid('query');
+    const where = and(
+      eq(publishingRecords.account_id, tenant.account.id),
+      await siteScope(tenant, publishingRecords.site_id),
+      q.site_id ? eq(publishingRecords.site_id, q.site_id) : undefined,
+      q.content_id ? eq(publishingRecords.content_id, q.content_id) : undefined,
+      q.status ? eq(publishingRecords.status, q.status) : undefined,
+      q.destination ? eq(publishingRecords.destination, q.destination) : undefined,
+    );
+    const { rows, count } = await pageOf(
+      tenant.db,
+      publishingRecords,
+      where,
+      orderingOf(q.ordering, ORDERABLE, '-created_at', publishingRecords.id),
+      q,
+    );
+    return page(c, rows, count, q.page, q.page_size);
+  },
+);
 
 publisherRoutes.get('/records/:id', describe('One publishing record', ['publisher']), async (c) => {
   const tenant = c.get('tenant');
   const row = await tenant.db
     .select()
     .from(publishingRecords)
-    .where(and(eq(publishingRecords.account_id, tenant.account.id), eq(publishingRecords.id, idParam(c)), await siteScope(tenant, publishingRecords.site_id)))
+    .where(
+      and(
+        eq(publishingRecords.account_id, tenant.account.id),
+        eq(publishingRecords.id, idParam(c)),
+        await siteScope(tenant, publishingRecords.site_id),
+      ),
+    )
     .get();
   if (!row) throw new NotFound('Publishing record');
   return ok(c, row);

@@ -55,7 +55,10 @@ export async function saveWordPressSettings(env: Env, tenant: Tenant, site: Site
     try {
       checkOutboundUrl(input.wp_url, allowLoopback(env));
     } catch (err) {
-      if (err instanceof ApiError) throw new ApiError(400, `This WordPress address cannot be used: ${err.message}`, err.code, { wp_url: [err.message] });
+      if (err instanceof ApiError)
+        throw new ApiError(400, `This WordPress address cannot be used: ${err.message}`, err.code, {
+          wp_url: [err.message],
+        });
       throw err;
     }
   }
@@ -63,12 +66,16 @@ export async function saveWordPressSettings(env: Env, tenant: Tenant, site: Site
   if (input.wp_url !== undefined) connection.wp_url = input.wp_url;
   if (input.wp_username !== undefined) connection.wp_username = input.wp_username;
   if (input.wp_app_password !== undefined) {
-    connection.wp_app_password_enc = input.wp_app_password === null ? null : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(tenant.account.id, site.id));
+    connection.wp_app_password_enc =
+      input.wp_app_password === null
+        ? null
+        : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(tenant.account.id, site.id));
   }
   // Another WordPress: post and media ids of the old one mean nothing there (or, worse, are other
   // posts), and the saved password is not sent to a new address unless it is entered again (else
   // whoever may change the address could have the stored password sent to a host of their choice).
-  const moved = input.wp_url !== undefined && site.wp_url !== null && siteIdentity(input.wp_url) !== siteIdentity(site.wp_url);
+  const moved =
+    input.wp_url !== undefined && site.wp_url !== null && siteIdentity(input.wp_url) !== siteIdentity(site.wp_url);
   if (moved && input.wp_app_password === undefined) connection.wp_app_password_enc = null;
   // Each table through its owner's service (core/schema/owners.ts), still one batch.
   const a = tenant.account.id;
@@ -86,7 +93,11 @@ export async function saveWordPressSettings(env: Env, tenant: Tenant, site: Site
 }
 
 /** Credentials from the saved settings, each replaceable by an unsaved value (Test Connection). */
-export async function credentialsOf(env: Env, site: SiteRow, override: WordPressTestBody = {}): Promise<WordPressCredentials> {
+export async function credentialsOf(
+  env: Env,
+  site: SiteRow,
+  override: WordPressTestBody = {},
+): Promise<WordPressCredentials> {
   const url = override.wp_url ?? site.wp_url;
   const username = override.wp_username ?? site.wp_username;
   let appPassword = override.wp_app_password;
@@ -94,20 +105,39 @@ export async function credentialsOf(env: Env, site: SiteRow, override: WordPress
   const sameSite = override.wp_url === undefined || siteIdentity(override.wp_url) === siteIdentity(site.wp_url);
   if (appPassword === undefined && site.wp_app_password_enc && sameSite) {
     try {
-      appPassword = await decryptSecret(site.wp_app_password_enc, env, secretPurpose.wordpress(site.account_id, site.id));
+      appPassword = await decryptSecret(
+        site.wp_app_password_enc,
+        env,
+        secretPurpose.wordpress(site.account_id, site.id),
+      );
     } catch {
       // Also what a password copied from another site's row gets: it is sealed to its own site.
-      throw new ApiError(422, 'The saved application password can no longer be read: save it again.', 'wp_not_configured', {
-        wp_app_password: ['Save the application password again.'],
-      });
+      throw new ApiError(
+        422,
+        'The saved application password can no longer be read: save it again.',
+        'wp_not_configured',
+        {
+          wp_app_password: ['Save the application password again.'],
+        },
+      );
     }
   }
   const missing: Record<string, string[]> = {};
   if (!url) missing.wp_url = ['Required to connect to WordPress.'];
   if (!username) missing.wp_username = ['Required to connect to WordPress.'];
-  if (!appPassword) missing.wp_app_password = [sameSite ? 'Required to connect to WordPress.' : 'Enter the application password to test another address (the saved one is only sent to the saved address).'];
+  if (!appPassword)
+    missing.wp_app_password = [
+      sameSite
+        ? 'Required to connect to WordPress.'
+        : 'Enter the application password to test another address (the saved one is only sent to the saved address).',
+    ];
   if (Object.keys(missing).length) {
-    throw new ApiError(422, `WordPress is not set up for this site: missing ${Object.keys(missing).join(', ')}.`, 'wp_not_configured', missing);
+    throw new ApiError(
+      422,
+      `WordPress is not set up for this site: missing ${Object.keys(missing).join(', ')}.`,
+      'wp_not_configured',
+      missing,
+    );
   }
   return { url: url!, username: username!, appPassword: appPassword! };
 }
@@ -124,14 +154,25 @@ export async function testConnection(env: Env, credentials: WordPressCredentials
   const metaKeys = await client.postMetaKeys();
   const caps = user.capabilities;
   const companion = Object.values(IGNY8_META).every((k) => metaKeys.includes(k));
-  const thirdParty = [...THIRD_PARTY_META.title, ...THIRD_PARTY_META.description, ...THIRD_PARTY_META.primaryKeyword].filter((k) => metaKeys.includes(k));
+  const thirdParty = [
+    ...THIRD_PARTY_META.title,
+    ...THIRD_PARTY_META.description,
+    ...THIRD_PARTY_META.primaryKeyword,
+  ].filter((k) => metaKeys.includes(k));
   const warnings: string[] = [];
   const canPublish = caps.publish_posts === true;
-  if (!canPublish) warnings.push(`The user "${user.slug}" cannot publish posts (only drafts): give them the Author role or higher to publish.`);
-  if (caps.upload_files !== true) warnings.push(`The user "${user.slug}" cannot upload media: featured and in-article images will fail.`);
-  if (caps.manage_categories !== true) warnings.push(`The user "${user.slug}" cannot create categories: only existing ones can be used.`);
+  if (!canPublish)
+    warnings.push(
+      `The user "${user.slug}" cannot publish posts (only drafts): give them the Author role or higher to publish.`,
+    );
+  if (caps.upload_files !== true)
+    warnings.push(`The user "${user.slug}" cannot upload media: featured and in-article images will fail.`);
+  if (caps.manage_categories !== true)
+    warnings.push(`The user "${user.slug}" cannot create categories: only existing ones can be used.`);
   if (!companion && thirdParty.length === 0) {
-    warnings.push(`SEO title and description will not reach WordPress: install and activate the "${COMPANION_PLUGIN}" plugin (wordpress-plugin/${COMPANION_PLUGIN}).`);
+    warnings.push(
+      `SEO title and description will not reach WordPress: install and activate the "${COMPANION_PLUGIN}" plugin (wordpress-plugin/${COMPANION_PLUGIN}).`,
+    );
   }
   return {
     ok: true,
@@ -140,7 +181,10 @@ export async function testConnection(env: Env, credentials: WordPressCredentials
     can_publish: canPublish,
     can_upload: caps.upload_files === true,
     can_manage_terms: caps.manage_categories === true,
-    seo_meta: { companion_plugin: companion, keys: [...Object.values(IGNY8_META).filter((k) => metaKeys.includes(k)), ...thirdParty] },
+    seo_meta: {
+      companion_plugin: companion,
+      keys: [...Object.values(IGNY8_META).filter((k) => metaKeys.includes(k)), ...thirdParty],
+    },
     warnings,
     latency_ms: Date.now() - started,
   };

@@ -45,8 +45,18 @@ export class WordPressError extends Error {
 
   /** The API error a route answers with: 400 for a URL we refuse to call, 422 for the rest (the settings or the site are the problem). */
   toApiError(): ApiError {
-    const field = this.code === 'wp_auth_failed' ? 'wp_app_password' : this.code === 'url_not_allowed' || this.code === 'wp_not_wordpress' ? 'wp_url' : undefined;
-    return new ApiError(this.code === 'url_not_allowed' ? 400 : 422, this.message, this.code, field ? { [field]: [this.message] } : undefined);
+    const field =
+      this.code === 'wp_auth_failed'
+        ? 'wp_app_password'
+        : this.code === 'url_not_allowed' || this.code === 'wp_not_wordpress'
+          ? 'wp_url'
+          : undefined;
+    return new ApiError(
+      this.code === 'url_not_allowed' ? 400 : 422,
+      this.message,
+      this.code,
+      field ? { [field]: [this.message] } : undefined,
+    );
   }
 }
 
@@ -167,12 +177,17 @@ export function decodeWpText(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
-const sameName = (a: string, b: string) => decodeWpText(a).trim().toLocaleLowerCase() === decodeWpText(b).trim().toLocaleLowerCase();
+const sameName = (a: string, b: string) =>
+  decodeWpText(a).trim().toLocaleLowerCase() === decodeWpText(b).trim().toLocaleLowerCase();
 
 /** A filename WordPress will accept in Content-Disposition: ASCII letters, digits, dot, dash, underscore. */
 export function safeFilename(name: string, fallbackExt: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^[.-]+|-+$/g, '').slice(0, 100);
+  const cleaned = base
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^[.-]+|-+$/g, '')
+    .slice(0, 100);
   if (!cleaned || !/\.[a-z0-9]{2,5}$/i.test(cleaned)) return `${cleaned || 'image'}.${fallbackExt}`;
   return cleaned;
 }
@@ -215,7 +230,11 @@ export class WordPressClient {
   }
 
   /** One REST call: guarded redirects, deadline, size cap, JSON or a WordPressError. */
-  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; data: T; url: string }> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<{ status: number; data: T; url: string }> {
     const signal = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
     let url = this.endpoint(path, opts.query);
     let sendAuth = true;
@@ -231,10 +250,19 @@ export class WordPressClient {
         if (!REDIRECTS.has(res.status)) break;
         const location = res.headers.get('location');
         await res.body?.cancel();
-        if (!location) throw new WordPressError(`${url.origin} answered HTTP ${res.status} without a Location header.`, 'wp_unexpected_response', { status: res.status, url: url.href });
+        if (!location)
+          throw new WordPressError(
+            `${url.origin} answered HTTP ${res.status} without a Location header.`,
+            'wp_unexpected_response',
+            { status: res.status, url: url.href },
+          );
         const next = new URL(location, url);
         if (hop >= this.maxRedirects) {
-          throw new WordPressError(`Too many redirects from ${this.root.origin} (last to ${next.href}).`, 'wp_redirect_refused', { status: res.status, url: next.href });
+          throw new WordPressError(
+            `Too many redirects from ${this.root.origin} (last to ${next.href}).`,
+            'wp_redirect_refused',
+            { status: res.status, url: next.href },
+          );
         }
         if (method !== 'GET' && method !== 'HEAD' && res.status !== 307 && res.status !== 308) {
           throw new WordPressError(
@@ -244,7 +272,11 @@ export class WordPressClient {
           );
         }
         if (url.protocol === 'https:' && next.protocol !== 'https:') {
-          throw new WordPressError(`${url.origin} redirected to an insecure address (${next.origin}); refusing to follow.`, 'wp_redirect_refused', { status: res.status, url: next.href });
+          throw new WordPressError(
+            `${url.origin} redirected to an insecure address (${next.origin}); refusing to follow.`,
+            'wp_redirect_refused',
+            { status: res.status, url: next.href },
+          );
         }
         // Credentials stay with the host they were given for (a scheme upgrade on the same host is fine).
         if (next.hostname !== url.hostname) sendAuth = false;
@@ -254,9 +286,17 @@ export class WordPressClient {
       if (err instanceof WordPressError) throw err;
       const name = (err as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError' || signal.aborted) {
-        throw new WordPressError(`WordPress at ${this.root.origin} did not answer within ${Math.round((opts.timeoutMs ?? this.timeoutMs) / 1000)} s.`, 'wp_timeout', { url: url.href });
+        throw new WordPressError(
+          `WordPress at ${this.root.origin} did not answer within ${Math.round((opts.timeoutMs ?? this.timeoutMs) / 1000)} s.`,
+          'wp_timeout',
+          { url: url.href },
+        );
       }
-      throw new WordPressError(`Could not connect to ${this.root.origin}: ${(err as Error)?.message || 'connection failed'}. Check the address and that the site is online.`, 'wp_unreachable', { url: url.href });
+      throw new WordPressError(
+        `Could not connect to ${this.root.origin}: ${(err as Error)?.message || 'connection failed'}. Check the address and that the site is online.`,
+        'wp_unreachable',
+        { url: url.href },
+      );
     }
     const text = await this.readCapped(res, url, signal);
     const contentType = res.headers.get('content-type') ?? '';
@@ -284,10 +324,14 @@ export class WordPressClient {
   private async readCapped(res: Response, url: URL, signal: AbortSignal): Promise<string> {
     const declared = Number(res.headers.get('content-length') ?? NaN);
     const tooLarge = () =>
-      new WordPressError(`The answer from ${url.origin}${url.pathname} is larger than ${Math.round(this.maxBytes / 1024)} KB; refusing to read it.`, 'wp_response_too_large', {
-        status: res.status,
-        url: url.href,
-      });
+      new WordPressError(
+        `The answer from ${url.origin}${url.pathname} is larger than ${Math.round(this.maxBytes / 1024)} KB; refusing to read it.`,
+        'wp_response_too_large',
+        {
+          status: res.status,
+          url: url.href,
+        },
+      );
     if (Number.isFinite(declared) && declared > this.maxBytes) {
       await res.body?.cancel();
       throw tooLarge();
@@ -309,8 +353,15 @@ export class WordPressClient {
       }
     } catch (err) {
       if (err instanceof WordPressError) throw err;
-      if (signal.aborted) throw new WordPressError(`WordPress at ${this.root.origin} did not finish answering in time.`, 'wp_timeout', { url: url.href });
-      throw new WordPressError(`The connection to ${this.root.origin} broke while reading the answer: ${(err as Error).message}`, 'wp_unreachable', { url: url.href });
+      if (signal.aborted)
+        throw new WordPressError(`WordPress at ${this.root.origin} did not finish answering in time.`, 'wp_timeout', {
+          url: url.href,
+        });
+      throw new WordPressError(
+        `The connection to ${this.root.origin} broke while reading the answer: ${(err as Error).message}`,
+        'wp_unreachable',
+        { url: url.href },
+      );
     }
     const bytes = new Uint8Array(total);
     let at = 0;
@@ -326,21 +377,41 @@ export class WordPressClient {
     const wpMessage = isObject(data) ? String(data.message ?? '').replace(/<[^>]*>/g, '') : '';
     const what = `${method} ${url.pathname.replace(/^.*\/wp-json/, '')}`;
     const said = wpMessage ? `: ${wpMessage}${wpCode ? ` (${wpCode})` : ''}` : wpCode ? ` (${wpCode})` : '';
-    const detail = { status, wpCode, url: url.href, data: isObject(data) ? data.data : undefined, said: said || undefined };
+    const detail = {
+      status,
+      wpCode,
+      url: url.href,
+      data: isObject(data) ? data.data : undefined,
+      said: said || undefined,
+    };
     if (status === 403) {
-      return new WordPressError(`The WordPress user "${this.credentials.username}" is not allowed to do ${what}${said}.`, 'wp_forbidden', detail);
+      return new WordPressError(
+        `The WordPress user "${this.credentials.username}" is not allowed to do ${what}${said}.`,
+        'wp_forbidden',
+        detail,
+      );
     }
     if (status === 404 || status === 410) {
       if (wpCode === 'rest_no_route') {
-        return new WordPressError(`${url.origin} has no REST route for ${what}${said}. Is this WordPress 5.6 or later with the REST API enabled?`, 'wp_not_wordpress', detail);
+        return new WordPressError(
+          `${url.origin} has no REST route for ${what}${said}. Is this WordPress 5.6 or later with the REST API enabled?`,
+          'wp_not_wordpress',
+          detail,
+        );
       }
       return new WordPressError(`WordPress has no such item for ${what}${said}.`, 'wp_not_found', detail);
     }
-    if (status === 413) return new WordPressError(`WordPress refused ${what}: the upload is larger than the site allows${said}.`, 'wp_rejected', detail);
+    if (status === 413)
+      return new WordPressError(
+        `WordPress refused ${what}: the upload is larger than the site allows${said}.`,
+        'wp_rejected',
+        detail,
+      );
     if (wpCode === 'rest_upload_sideload_error' || wpCode.startsWith('rest_upload_')) {
       return new WordPressError(`WordPress refused the file${said}.`, 'wp_rejected', detail);
     }
-    if (status >= 500) return new WordPressError(`WordPress failed on ${what} with HTTP ${status}${said}.`, 'wp_server_error', detail);
+    if (status >= 500)
+      return new WordPressError(`WordPress failed on ${what} with HTTP ${status}${said}.`, 'wp_server_error', detail);
     return new WordPressError(`WordPress refused ${what} (HTTP ${status})${said}.`, 'wp_rejected', detail);
   }
 
@@ -350,27 +421,40 @@ export class WordPressClient {
   async me(): Promise<WpUser> {
     const { data } = await this.request<Json>('GET', '/wp/v2/users/me', { query: { context: 'edit' } });
     if (!isObject(data) || typeof data.id !== 'number') {
-      throw new WordPressError(`${this.root.origin} answered users/me without a user: is this a WordPress site?`, 'wp_not_wordpress');
+      throw new WordPressError(
+        `${this.root.origin} answered users/me without a user: is this a WordPress site?`,
+        'wp_not_wordpress',
+      );
     }
     return {
       id: data.id,
       name: String(data.name ?? ''),
       slug: String(data.slug ?? ''),
       roles: Array.isArray(data.roles) ? data.roles.map(String) : [],
-      capabilities: isObject(data.capabilities) ? (Object.fromEntries(Object.entries(data.capabilities).map(([k, v]) => [k, v === true])) as Record<string, boolean>) : {},
+      capabilities: isObject(data.capabilities)
+        ? (Object.fromEntries(Object.entries(data.capabilities).map(([k, v]) => [k, v === true])) as Record<
+            string,
+            boolean
+          >)
+        : {},
     };
   }
 
   /** The post meta keys WordPress exposes over REST (registered with show_in_rest). */
   async postMetaKeys(): Promise<string[]> {
     const { data } = await this.request<Json>('OPTIONS', '/wp/v2/posts');
-    const meta = (data as { schema?: { properties?: { meta?: { properties?: Json } } } }).schema?.properties?.meta?.properties;
+    const meta = (data as { schema?: { properties?: { meta?: { properties?: Json } } } }).schema?.properties?.meta
+      ?.properties;
     return isObject(meta) ? Object.keys(meta) : [];
   }
 
   /** Uploads a file to the media library (raw body + Content-Disposition), with its alt text. */
   async uploadMedia(bytes: Uint8Array, filename: string, mime: string, alt: string): Promise<WpMedia> {
-    const ext = mime.split('/')[1]?.replace('jpeg', 'jpg').replace(/[^a-z0-9]/g, '') || 'bin';
+    const ext =
+      mime
+        .split('/')[1]
+        ?.replace('jpeg', 'jpg')
+        .replace(/[^a-z0-9]/g, '') || 'bin';
     const name = safeFilename(filename, ext);
     const { data } = await this.request<Json>('POST', '/wp/v2/media', {
       body: bytes,
@@ -379,7 +463,11 @@ export class WordPressClient {
       timeoutMs: this.uploadTimeoutMs,
     });
     const media = this.asMedia(data);
-    if (!media) throw new WordPressError(`WordPress accepted ${name} but did not say where it is (no id or source_url).`, 'wp_unexpected_response');
+    if (!media)
+      throw new WordPressError(
+        `WordPress accepted ${name} but did not say where it is (no id or source_url).`,
+        'wp_unexpected_response',
+      );
     return media;
   }
 
@@ -399,8 +487,21 @@ export class WordPressClient {
   }
 
   private asMedia(data: unknown): WpMedia | null {
-    if (!isObject(data) || typeof data.id !== 'number' || data.id <= 0 || typeof data.source_url !== 'string' || !data.source_url) return null;
-    return { id: data.id, source_url: data.source_url, mime_type: String(data.mime_type ?? ''), alt_text: String(data.alt_text ?? ''), media_type: String(data.media_type ?? '') };
+    if (
+      !isObject(data) ||
+      typeof data.id !== 'number' ||
+      data.id <= 0 ||
+      typeof data.source_url !== 'string' ||
+      !data.source_url
+    )
+      return null;
+    return {
+      id: data.id,
+      source_url: data.source_url,
+      mime_type: String(data.mime_type ?? ''),
+      alt_text: String(data.alt_text ?? ''),
+      media_type: String(data.media_type ?? ''),
+    };
   }
 
   /**
@@ -409,16 +510,39 @@ export class WordPressClient {
    */
   async ensureTerm(taxonomy: 'categories' | 'tags', rawName: string): Promise<WpTerm & { created: boolean }> {
     const name = rawName.replace(/\s+/g, ' ').trim().slice(0, 190);
-    if (!name) throw new WordPressError(`An empty ${taxonomy === 'tags' ? 'tag' : 'category'} name cannot be sent to WordPress.`, 'wp_rejected');
-    const { data: found } = await this.request<unknown[]>('GET', `/wp/v2/${taxonomy}`, { query: { search: name, per_page: 100, _fields: 'id,name,slug' } });
-    const match = Array.isArray(found) ? found.find((t): t is Json => isObject(t) && typeof t.id === 'number' && sameName(String(t.name ?? ''), name)) : undefined;
-    if (match) return { id: match.id as number, name: decodeWpText(String(match.name)), slug: String(match.slug ?? ''), created: false };
+    if (!name)
+      throw new WordPressError(
+        `An empty ${taxonomy === 'tags' ? 'tag' : 'category'} name cannot be sent to WordPress.`,
+        'wp_rejected',
+      );
+    const { data: found } = await this.request<unknown[]>('GET', `/wp/v2/${taxonomy}`, {
+      query: { search: name, per_page: 100, _fields: 'id,name,slug' },
+    });
+    const match = Array.isArray(found)
+      ? found.find((t): t is Json => isObject(t) && typeof t.id === 'number' && sameName(String(t.name ?? ''), name))
+      : undefined;
+    if (match)
+      return {
+        id: match.id as number,
+        name: decodeWpText(String(match.name)),
+        slug: String(match.slug ?? ''),
+        created: false,
+      };
     try {
       const { data } = await this.request<Json>('POST', `/wp/v2/${taxonomy}`, { json: { name } });
-      if (!isObject(data) || typeof data.id !== 'number') throw new WordPressError(`WordPress created the term "${name}" but returned no id.`, 'wp_unexpected_response');
-      return { id: data.id, name: decodeWpText(String(data.name ?? name)), slug: String(data.slug ?? ''), created: true };
+      if (!isObject(data) || typeof data.id !== 'number')
+        throw new WordPressError(`WordPress created the term "${name}" but returned no id.`, 'wp_unexpected_response');
+      return {
+        id: data.id,
+        name: decodeWpText(String(data.name ?? name)),
+        slug: String(data.slug ?? ''),
+        created: true,
+      };
     } catch (err) {
-      const termId = err instanceof WordPressError && err.detail.wpCode === 'term_exists' && isObject(err.detail.data) ? Number(err.detail.data.term_id) : NaN;
+      const termId =
+        err instanceof WordPressError && err.detail.wpCode === 'term_exists' && isObject(err.detail.data)
+          ? Number(err.detail.data.term_id)
+          : NaN;
       if (Number.isSafeInteger(termId) && termId > 0) return { id: termId, name, slug: '', created: false };
       throw err;
     }
@@ -449,7 +573,13 @@ export class WordPressClient {
     if (!isObject(data) || typeof data.id !== 'number' || data.id <= 0) {
       throw new WordPressError('WordPress answered without a post id.', 'wp_unexpected_response', { data });
     }
-    const text = (v: unknown) => (isObject(v) ? { raw: typeof v.raw === 'string' ? v.raw : undefined, rendered: typeof v.rendered === 'string' ? v.rendered : undefined } : {});
+    const text = (v: unknown) =>
+      isObject(v)
+        ? {
+            raw: typeof v.raw === 'string' ? v.raw : undefined,
+            rendered: typeof v.rendered === 'string' ? v.rendered : undefined,
+          }
+        : {};
     return {
       id: data.id,
       status: String(data.status ?? '') as WpPostStatus,
@@ -478,10 +608,15 @@ export function postMismatches(post: WpPost, sent: WpPostFields): string[] {
     const missing = (sent[taxonomy] ?? []).filter((id) => !post[taxonomy].includes(id));
     if (missing.length) problems.push(`${taxonomy}: WordPress dropped term id(s) ${missing.join(', ')}`);
   }
-  if (sent.status && post.status !== sent.status) problems.push(`status: asked for ${sent.status}, WordPress says ${post.status}`);
+  if (sent.status && post.status !== sent.status)
+    problems.push(`status: asked for ${sent.status}, WordPress says ${post.status}`);
   // Titles may come back entity-encoded (kses, for users without unfiltered_html): compare the text.
-  const titleText = (t: string) => decodeWpText(t.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
-  if (sent.title !== undefined && post.title.raw !== undefined && titleText(post.title.raw) !== titleText(sent.title)) problems.push('title: WordPress stored a different title');
+  const titleText = (t: string) =>
+    decodeWpText(t.replace(/<[^>]*>/g, ''))
+      .replace(/\s+/g, ' ')
+      .trim();
+  if (sent.title !== undefined && post.title.raw !== undefined && titleText(post.title.raw) !== titleText(sent.title))
+    problems.push('title: WordPress stored a different title');
   const meta = Array.isArray(post.meta) ? {} : post.meta;
   for (const key of Object.keys(sent.meta ?? {})) {
     if (!(key in meta)) problems.push(`meta ${key}: not stored (not registered for the REST API)`);

@@ -8,11 +8,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { can, siteAccessOf } from '../../core/access';
 import type { Role } from '../../core/domain/enums';
-import {
-  CLOSE_ACCESS_CHANGED,
-  CLOSE_ACCESS_REVOKED,
-  CLOSE_SESSION_EXPIRED,
-} from '../../core/realtime/close-codes';
+import { CLOSE_ACCESS_CHANGED, CLOSE_ACCESS_REVOKED, CLOSE_SESSION_EXPIRED } from '../../core/realtime/close-codes';
 import { accounts, users } from '../../core/schema/control';
 import { siteUserAccess } from '../../core/schema/shard';
 import { controlDb, shardDb, type ShardName } from '../db/shards';
@@ -52,7 +48,11 @@ const revoked = (): Verdict => ({ code: CLOSE_ACCESS_REVOKED, reason: 'access re
  * For each grant, null if it still holds, else how to close its socket. Every grant of one room
  * names the same account, site and shard.
  */
-export async function checkGrants(env: Env, grants: (SocketGrant | null)[], now = Date.now()): Promise<(Verdict | null)[]> {
+export async function checkGrants(
+  env: Env,
+  grants: (SocketGrant | null)[],
+  now = Date.now(),
+): Promise<(Verdict | null)[]> {
   // A socket opened before grants existed has none (or an older attachment): it reconnects with a ticket.
   const isLive = (g: SocketGrant | null): g is SocketGrant => Number(g?.exp) > now && !!g?.shard;
   const live = grants.filter(isLive);
@@ -60,12 +60,21 @@ export async function checkGrants(env: Env, grants: (SocketGrant | null)[], now 
   const ids = [...new Set(live.map((g) => g.user_id))];
   const { account_id, site_id, shard } = live[0]!;
   // One query per database (per MAX_IDS_PER_QUERY people: D1 binds at most 100 parameters).
-  const batches = Array.from({ length: Math.ceil(ids.length / MAX_IDS_PER_QUERY) }, (_, i) => ids.slice(i * MAX_IDS_PER_QUERY, (i + 1) * MAX_IDS_PER_QUERY));
+  const batches = Array.from({ length: Math.ceil(ids.length / MAX_IDS_PER_QUERY) }, (_, i) =>
+    ids.slice(i * MAX_IDS_PER_QUERY, (i + 1) * MAX_IDS_PER_QUERY),
+  );
   const [rows, granted] = await Promise.all([
     Promise.all(
       batches.map((batch) =>
         controlDb(env)
-          .select({ id: users.id, role: users.role, status: users.status, token_version: users.token_version, account_id: users.account_id, account_status: accounts.status })
+          .select({
+            id: users.id,
+            role: users.role,
+            status: users.status,
+            token_version: users.token_version,
+            account_id: users.account_id,
+            account_status: accounts.status,
+          })
           .from(users)
           .innerJoin(accounts, eq(accounts.id, users.account_id))
           .where(inArray(users.id, batch))
@@ -77,7 +86,13 @@ export async function checkGrants(env: Env, grants: (SocketGrant | null)[], now 
         shardDb(env, shard)
           .select({ user_id: siteUserAccess.user_id })
           .from(siteUserAccess)
-          .where(and(eq(siteUserAccess.account_id, account_id), eq(siteUserAccess.site_id, site_id), inArray(siteUserAccess.user_id, batch)))
+          .where(
+            and(
+              eq(siteUserAccess.account_id, account_id),
+              eq(siteUserAccess.site_id, site_id),
+              inArray(siteUserAccess.user_id, batch),
+            ),
+          )
           .all(),
       ),
     ).then((r) => r.flat()),
@@ -87,7 +102,8 @@ export async function checkGrants(env: Env, grants: (SocketGrant | null)[], now 
   return grants.map((g) => {
     if (!isLive(g)) return expired();
     const row = byId.get(g.user_id);
-    if (!row || row.status !== 'active' || row.account_status === 'suspended' || row.account_status === 'cancelled') return revoked();
+    if (!row || row.status !== 'active' || row.account_status === 'suspended' || row.account_status === 'cancelled')
+      return revoked();
     if (row.account_id !== g.account_id && !can(row.role, 'accounts:any')) return revoked();
     if (siteAccessOf(row.role) !== 'all' && !grantedIds.has(g.user_id)) return revoked();
     // Checked before the token version (which a role change also bumps) for the clearer reason.

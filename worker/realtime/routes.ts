@@ -20,15 +20,10 @@ export const realtimeRoutes = new Hono<AppEnv>({ strict: false }).basePath('/ws'
 realtimeRoutes.use('*', requestId);
 realtimeRoutes.onError(onError);
 
-realtimeRoutes.get(
-  '/sites/:siteId',
-  authenticateTicket('site_socket', 'siteId'),
-  tenantContext,
-  async (c) => {
-    const tenant = c.get('tenant');
-    const ticket = ticketOf(c.req.raw);
-    assertTicketAccount(ticket, tenant.account.id);
-    const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
-    return coordinatorOf(c.env, tenant.account.id, site.id).fetch(authorizedUpgrade(c, site.id));
-  },
-);
+realtimeRoutes.get('/sites/:siteId', authenticateTicket('site_socket', 'siteId'), tenantContext, async (c) => {
+  const tenant = c.get('tenant');
+  const ticket = ticketOf(c.req.raw);
+  assertTicketAccount(ticket, tenant.account.id);
+  const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
+  return coordinatorOf(c.env, tenant.account.id, site.id).fetch(authorizedUpgrade(c, site.id));
+});

@@ -30,7 +30,12 @@ async function settingsRow(tenant: Tenant, type: Integration) {
 /** What the UI shows: never the key, only whether one is set. */
 async function publicSettings(c: { env: AppEnv['Bindings'] }, tenant: Tenant, type: Integration) {
   const row = await settingsRow(tenant, type);
-  const base = { integration_type: type, config: row?.config ?? {}, key_set: Boolean(row?.api_key_enc), is_active: row?.is_active ?? true };
+  const base = {
+    integration_type: type,
+    config: row?.config ?? {},
+    key_set: Boolean(row?.api_key_enc),
+    is_active: row?.is_active ?? true,
+  };
   if (type !== 'openai') return base;
   const effective = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster').catch(() => null);
   return {
@@ -86,21 +91,38 @@ async function saveSettings(
     else if (v !== undefined) config[k] = v;
   }
   const api_key_enc =
-    api_key === undefined ? (existing?.api_key_enc ?? null) : api_key === null ? null : await encryptSecret(api_key, c.env, secretPurpose.aiKey(type, tenant.account.id));
+    api_key === undefined
+      ? (existing?.api_key_enc ?? null)
+      : api_key === null
+        ? null
+        : await encryptSecret(api_key, c.env, secretPurpose.aiKey(type, tenant.account.id));
   await tenant.db
     .insert(integrationSettings)
     .values({ account_id: tenant.account.id, integration_type: type, config, api_key_enc, is_active: active })
-    .onConflictDoUpdate({ target: [integrationSettings.account_id, integrationSettings.integration_type], set: { config, api_key_enc, is_active: active, updated_at: new Date() } });
+    .onConflictDoUpdate({
+      target: [integrationSettings.account_id, integrationSettings.integration_type],
+      set: { config, api_key_enc, is_active: active, updated_at: new Date() },
+    });
   return publicSettings(c, tenant, type);
 }
 
-aiSettingsRoutes.put('/openai', describe('Save OpenAI settings; the key is encrypted at rest', ['system']), body(openAiSettingsBody), async (c) => {
-  return ok(c, await saveSettings(c, c.get('tenant'), 'openai', c.req.valid('json')), 200, 'Saved.');
-});
+aiSettingsRoutes.put(
+  '/openai',
+  describe('Save OpenAI settings; the key is encrypted at rest', ['system']),
+  body(openAiSettingsBody),
+  async (c) => {
+    return ok(c, await saveSettings(c, c.get('tenant'), 'openai', c.req.valid('json')), 200, 'Saved.');
+  },
+);
 
-aiSettingsRoutes.put('/runware', describe('Save Runware settings; the key is encrypted at rest', ['system']), body(runwareSettingsBody), async (c) => {
-  return ok(c, await saveSettings(c, c.get('tenant'), 'runware', c.req.valid('json')), 200, 'Saved.');
-});
+aiSettingsRoutes.put(
+  '/runware',
+  describe('Save Runware settings; the key is encrypted at rest', ['system']),
+  body(runwareSettingsBody),
+  async (c) => {
+    return ok(c, await saveSettings(c, c.get('tenant'), 'runware', c.req.valid('json')), 200, 'Saved.');
+  },
+);
 
 aiSettingsRoutes.post('/:type/test', describe('Test the connection with the saved settings', ['system']), async (c) => {
   const tenant = c.get('tenant');
@@ -109,15 +131,34 @@ aiSettingsRoutes.post('/:type/test', describe('Test the connection with the save
   try {
     if (type === 'openai') {
       const cfg = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster');
-      const reply = await chatCompletion(cfg, { system: 'You are a connection test.', user: 'Reply with OK', timeoutMs: 15_000, maxTokens: 5 });
+      const reply = await chatCompletion(cfg, {
+        system: 'You are a connection test.',
+        user: 'Reply with OK',
+        timeoutMs: 15_000,
+        maxTokens: 5,
+      });
       // The reply itself is not shown: a test answers whether the provider works, not what it said.
-      return ok(c, { ok: true, model: reply.model.slice(0, 100), is_demo: cfg.isDemo, latency_ms: Date.now() - started });
+      return ok(c, {
+        ok: true,
+        model: reply.model.slice(0, 100),
+        is_demo: cfg.isDemo,
+        latency_ms: Date.now() - started,
+      });
     }
     return ok(c, { ok: true, ...(await testRunware(c.env, tenant)), latency_ms: Date.now() - started });
   } catch (err) {
     // A category and our own sentence: what the remote answered is logged, never shown (it could be anything).
     const failure = connectionFailure(err, type === 'openai' ? 'the AI provider' : 'Runware');
-    console.warn(JSON.stringify({ level: 'warn', message: 'ai settings test failed', request_id: c.get('requestId'), integration: type, category: failure.category, detail: String((err as Error)?.message ?? err).slice(0, 500) }));
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        message: 'ai settings test failed',
+        request_id: c.get('requestId'),
+        integration: type,
+        category: failure.category,
+        detail: String((err as Error)?.message ?? err).slice(0, 500),
+      }),
+    );
     return ok(c, { ok: false, category: failure.category, error: failure.message, latency_ms: Date.now() - started });
   }
 });
@@ -131,34 +172,65 @@ const promptParam = (raw: string | undefined): PromptType => {
   return parsed.data;
 };
 
-promptRoutes.get('/', describe('The AI prompts in use: the account\'s own or the built-in default', ['system']), async (c) => {
-  const tenant = c.get('tenant');
-  const rows = await tenant.db.select().from(aiPrompts).where(eq(aiPrompts.account_id, tenant.account.id)).all();
-  return ok(
-    c,
-    (Object.keys(DEFAULT_PROMPTS) as PromptType[]).map((type) => {
-      const own = rows.find((r) => r.prompt_type === type);
-      return { prompt_type: type, prompt_value: own?.prompt_value ?? DEFAULT_PROMPTS[type], is_default: !own, default_value: DEFAULT_PROMPTS[type], updated_at: own?.updated_at ?? null };
-    }),
-  );
-});
+promptRoutes.get(
+  '/',
+  describe("The AI prompts in use: the account's own or the built-in default", ['system']),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const rows = await tenant.db.select().from(aiPrompts).where(eq(aiPrompts.account_id, tenant.account.id)).all();
+    return ok(
+      c,
+      (Object.keys(DEFAULT_PROMPTS) as PromptType[]).map((type) => {
+        const own = rows.find((r) => r.prompt_type === type);
+        return {
+          prompt_type: type,
+          prompt_value: own?.prompt_value ?? DEFAULT_PROMPTS[type],
+          is_default: !own,
+          default_value: DEFAULT_PROMPTS[type],
+          updated_at: own?.updated_at ?? null,
+        };
+      }),
+    );
+  },
+);
 
-promptRoutes.put('/:type', describe('Override a prompt for the account', ['system']), requirePermission('settings:manage'), body(promptBody), async (c) => {
-  const tenant = c.get('tenant');
-  const type = promptParam(c.req.param('type'));
-  const value = c.req.valid('json').prompt_value;
-  await tenant.db
-    .insert(aiPrompts)
-    .values({ account_id: tenant.account.id, prompt_type: type, prompt_value: value })
-    .onConflictDoUpdate({ target: [aiPrompts.account_id, aiPrompts.prompt_type], set: { prompt_value: value, updated_at: new Date() } });
-  return ok(c, { prompt_type: type, prompt_value: value, is_default: false, default_value: DEFAULT_PROMPTS[type] });
-});
+promptRoutes.put(
+  '/:type',
+  describe('Override a prompt for the account', ['system']),
+  requirePermission('settings:manage'),
+  body(promptBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const type = promptParam(c.req.param('type'));
+    const value = c.req.valid('json').prompt_value;
+    await tenant.db
+      .insert(aiPrompts)
+      .values({ account_id: tenant.account.id, prompt_type: type, prompt_value: value })
+      .onConflictDoUpdate({
+        target: [aiPrompts.account_id, aiPrompts.prompt_type],
+        set: { prompt_value: value, updated_at: new Date() },
+      });
+    return ok(c, { prompt_type: type, prompt_value: value, is_default: false, default_value: DEFAULT_PROMPTS[type] });
+  },
+);
 
-promptRoutes.post('/:type/reset', describe('Reset a prompt to the built-in default', ['system']), requirePermission('settings:manage'), async (c) => {
-  const tenant = c.get('tenant');
-  const type = promptParam(c.req.param('type'));
-  await tenant.db.delete(aiPrompts).where(and(eq(aiPrompts.account_id, tenant.account.id), eq(aiPrompts.prompt_type, type)));
-  return ok(c, { prompt_type: type, prompt_value: DEFAULT_PROMPTS[type], is_default: true, default_value: DEFAULT_PROMPTS[type] });
-});
+promptRoutes.post(
+  '/:type/reset',
+  describe('Reset a prompt to the built-in default', ['system']),
+  requirePermission('settings:manage'),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const type = promptParam(c.req.param('type'));
+    await tenant.db
+      .delete(aiPrompts)
+      .where(and(eq(aiPrompts.account_id, tenant.account.id), eq(aiPrompts.prompt_type, type)));
+    return ok(c, {
+      prompt_type: type,
+      prompt_value: DEFAULT_PROMPTS[type],
+      is_default: true,
+      default_value: DEFAULT_PROMPTS[type],
+    });
+  },
+);
 
 export type { OpenAiConfig };

@@ -21,7 +21,6 @@ export interface OpenAiConfig {
   requests_per_minute?: number;
 }
 
-
 /**
  * What an account may use on the platform's AI (the worker's OPENAI_API_KEY, or the dev model)
  * when it has no key of its own: the operator's allow-list, not the account's settings, decides
@@ -44,13 +43,19 @@ export function platformLimits(env: Env) {
 }
 
 /** Whether the row holds an active key of the account's own (else the platform's AI is used). */
-export const hasOwnKey = (row: { is_active: boolean; api_key_enc: string | null } | undefined) => Boolean(row?.is_active && row.api_key_enc);
+export const hasOwnKey = (row: { is_active: boolean; api_key_enc: string | null } | undefined) =>
+  Boolean(row?.is_active && row.api_key_enc);
 
 /**
  * Which provider an account's AI calls use: its own OpenAI key (encrypted at rest), else the
  * worker's key, else the dev model server. Resolved per job, so a key change applies to the next job.
  */
-export async function resolveProvider(env: Env, db: ShardDb, accountId: number, fn: AiFunction): Promise<ProviderConfig> {
+export async function resolveProvider(
+  env: Env,
+  db: ShardDb,
+  accountId: number,
+  fn: AiFunction,
+): Promise<ProviderConfig> {
   const row = await db
     .select()
     .from(integrationSettings)
@@ -85,7 +90,11 @@ export async function resolveProvider(env: Env, db: ShardDb, accountId: number, 
     apiKey,
     baseURL,
     isDemo,
-    model: platform ? (chosen && platform.models.includes(chosen) ? chosen : platform.models[0]!) : chosen || DEFAULT_MODELS[isDemo ? 'demo' : 'openai'],
+    model: platform
+      ? chosen && platform.models.includes(chosen)
+        ? chosen
+        : platform.models[0]!
+      : chosen || DEFAULT_MODELS[isDemo ? 'demo' : 'openai'],
     keyId: (await sha256Hex(`${baseURL}|${apiKey}`)).slice(0, 16),
     maxConcurrency: clamp(Math.min(concurrency, platform?.maxConcurrency ?? 32), 1, 32),
     requestsPerMinute: clamp(Math.min(rpm, platform?.requestsPerMinute ?? 10_000), 1, 10_000),
@@ -96,4 +105,7 @@ export async function resolveProvider(env: Env, db: ShardDb, accountId: number, 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(n)));
 
 /** The account's AI settings as the job engine sees them (durable-objects/site-coordinator/ports.ts). */
-export const aiSettings: AiSettings = { provider: resolveProvider, prompt: (db, accountId, type) => resolvePrompt(db, accountId, type) };
+export const aiSettings: AiSettings = {
+  provider: resolveProvider,
+  prompt: (db, accountId, type) => resolvePrompt(db, accountId, type),
+};

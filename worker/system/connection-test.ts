@@ -41,7 +41,9 @@ export function connectionFailure(err: unknown, who: string): { category: Connec
     could_not_connect: `Could not connect to ${who}${kind === 'timeout' ? ' (no answer in time)' : ''}: check the base URL.`,
     authentication_failed: `Authentication failed: ${who} rejected the API key${status}.`,
     not_openai_compatible:
-      kind === 'too_large' ? `Not an OpenAI-compatible API: the reply was too large.` : `Not an OpenAI-compatible API: ${who} did not answer like one${status}. Check the base URL.`,
+      kind === 'too_large'
+        ? `Not an OpenAI-compatible API: the reply was too large.`
+        : `Not an OpenAI-compatible API: ${who} did not answer like one${status}. Check the base URL.`,
     rate_limited: `${who[0]!.toUpperCase()}${who.slice(1)} is rate limiting this key: try again in a minute.`,
     provider_error: `${who[0]!.toUpperCase()}${who.slice(1)} failed${status}: try again later.`,
     not_configured: '',

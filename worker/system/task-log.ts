@@ -17,7 +17,6 @@ export function insertTaskLog(t: TaskLogStart) {
     ON CONFLICT (account_id, job_id) DO NOTHING`;
 }
 
-
 export function updateTaskLog(t: TaskLogFinish) {
   return sql`
     UPDATE ai_task_logs SET status = ${t.status}, phase = ${t.phase}, message = ${t.message}, attempts = ${t.attempts},

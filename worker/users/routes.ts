@@ -14,7 +14,13 @@ import { authenticate } from '../middleware/authenticate';
 import { requirePermission, tenantContext } from '../middleware/tenant';
 import { inviteUser, publicUser, reissueInvite, removeUser, requireAccountUser, updateUser } from './service';
 
-const ORDERABLE = { email: users.email, name: users.name, role: users.role, created_at: users.created_at, id: users.id };
+const ORDERABLE = {
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  created_at: users.created_at,
+  id: users.id,
+};
 
 const userListQuery = listQuery.extend({
   role: z.enum(ROLES).optional(),
@@ -35,9 +41,17 @@ userRoutes.get('/', describe('List the users of the account', ['users']), query(
     eq(users.account_id, tenant.account.id),
     q.role ? eq(users.role, q.role) : undefined,
     q.status ? eq(users.status, q.status) : undefined,
-    pattern ? or(sql`${users.email} LIKE ${pattern} ESCAPE '\\'`, sql`${users.name} LIKE ${pattern} ESCAPE '\\'`) : undefined,
+    pattern
+      ? or(sql`${users.email} LIKE ${pattern} ESCAPE '\\'`, sql`${users.name} LIKE ${pattern} ESCAPE '\\'`)
+      : undefined,
   );
-  const { rows, count } = await pageOf(tenant.control, users, where, orderingOf(q.ordering, ORDERABLE, 'email', users.id), q);
+  const { rows, count } = await pageOf(
+    tenant.control,
+    users,
+    where,
+    orderingOf(q.ordering, ORDERABLE, 'email', users.id),
+    q,
+  );
   // Site grants of the listed users, so the settings page shows them without N more requests.
   const grants = rows.length
     ? await tenant.db
@@ -61,7 +75,11 @@ userRoutes.post(
   body(inviteUserBody),
   async (c) => {
     const { user, token, expires_at, site_ids } = await inviteUser(c.get('tenant'), c.req.valid('json'));
-    return created(c, { user: { ...publicUser(user), site_ids }, invite_url: inviteUrl(c, token), invite_expires_at: expires_at }, 'Invite created: share the link with the user.');
+    return created(
+      c,
+      { user: { ...publicUser(user), site_ids }, invite_url: inviteUrl(c, token), invite_expires_at: expires_at },
+      'Invite created: share the link with the user.',
+    );
   },
 );
 
@@ -69,11 +87,16 @@ userRoutes.get('/:id', describe('One user of the account', ['users']), async (c)
   return ok(c, publicUser(await requireAccountUser(c.get('tenant'), idParam(c))));
 });
 
-userRoutes.patch('/:id', describe('Change a user\'s name, role or status', ['users']), body(updateUserBody), async (c) => {
-  const tenant = c.get('tenant');
-  const target = await requireAccountUser(tenant, idParam(c));
-  return ok(c, publicUser(await updateUser(tenant, target, c.req.valid('json'))));
-});
+userRoutes.patch(
+  '/:id',
+  describe("Change a user's name, role or status", ['users']),
+  body(updateUserBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const target = await requireAccountUser(tenant, idParam(c));
+    return ok(c, publicUser(await updateUser(tenant, target, c.req.valid('json'))));
+  },
+);
 
 userRoutes.delete('/:id', describe('Remove a user from the account', ['users']), async (c) => {
   const tenant = c.get('tenant');

@@ -46,7 +46,8 @@ async function assertSitesOfAccount(tenant: Tenant, siteIds: number[]) {
     .where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds), sql`${sites.deleted_at} IS NULL`))
     .all();
   const missing = siteIds.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new ValidationError({ site_ids: [`No site with id ${missing.join(', ')} in this account.`] });
+  if (missing.length)
+    throw new ValidationError({ site_ids: [`No site with id ${missing.join(', ')} in this account.`] });
 }
 
 /** The plan's user limit: every user who is not disabled counts (pending invites too). */
@@ -64,10 +65,13 @@ const userLimitMessage = (planName: string | undefined, limit: number) =>
  * The plan's user limit is checked in the same INSERT statement as the insert.
  */
 export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email: string }) {
-  if (!canManageUser(tenant.user.role, input.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot add a ${input.role}.`);
+  if (!canManageUser(tenant.user.role, input.role))
+    throw new Forbidden(`Your role (${tenant.user.role}) cannot add a ${input.role}.`);
   const siteIds = [...new Set(input.site_ids ?? [])];
-  if (siteIds.length && (input.role === 'admin')) {
-    throw new ValidationError({ site_ids: ['Admins see every site of the account; grant sites to editors and viewers.'] });
+  if (siteIds.length && input.role === 'admin') {
+    throw new ValidationError({
+      site_ids: ['Admins see every site of the account; grant sites to editors and viewers.'],
+    });
   }
   await assertSitesOfAccount(tenant, siteIds);
   const { plan, limit } = await userLimitOf(tenant);
@@ -87,7 +91,9 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
     inserted = await insertInvitedUser(tenant.control, invite, limit);
   } catch (err) {
     if (isUniqueViolation(err, 'users.email')) {
-      throw new Conflict('This email already has an account here or elsewhere: it cannot be invited.', 'email_taken', { email: ['Already registered.'] });
+      throw new Conflict('This email already has an account here or elsewhere: it cannot be invited.', 'email_taken', {
+        email: ['Already registered.'],
+      });
     }
     throw err;
   }
@@ -95,7 +101,14 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
   if (siteIds.length) {
     await tenant.db
       .insert(siteUserAccess)
-      .values(siteIds.map((site_id) => ({ account_id: tenant.account.id, site_id, user_id: inserted!.id, granted_by_user_id: tenant.user.id })))
+      .values(
+        siteIds.map((site_id) => ({
+          account_id: tenant.account.id,
+          site_id,
+          user_id: inserted!.id,
+          granted_by_user_id: tenant.user.id,
+        })),
+      )
       .onConflictDoNothing();
   }
   const user = await requireAccountUser(tenant, inserted.id);
@@ -104,7 +117,8 @@ export async function inviteUser(tenant: Tenant, input: InviteUserBody & { email
 
 /** A fresh invite link for a user who has not accepted yet (the old link stops working). */
 export async function reissueInvite(tenant: Tenant, user: UserRow) {
-  if (user.status !== 'invited') throw new BadRequest('This user has already accepted the invite.', 'invite_not_pending');
+  if (user.status !== 'invited')
+    throw new BadRequest('This user has already accepted the invite.', 'invite_not_pending');
   if (!canManageUser(tenant.user.role, user.role)) throw new Forbidden();
   const token = randomToken();
   const expires = new Date(Date.now() + INVITE_TTL_MS);
@@ -114,23 +128,33 @@ export async function reissueInvite(tenant: Tenant, user: UserRow) {
 
 export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateUserBody) {
   if (input.status === 'active' && target.status === 'invited') {
-    throw new BadRequest('This user has not accepted the invite yet: share the invite link (or issue a new one).', 'invite_not_accepted');
+    throw new BadRequest(
+      'This user has not accepted the invite yet: share the invite link (or issue a new one).',
+      'invite_not_accepted',
+    );
   }
   if (target.id === tenant.user.id && (input.role || input.status)) {
     throw new Forbidden('You cannot change your own role or status.', 'self_change');
   }
   // Your own name is yours to change (role and status are refused above), whatever your rank.
   const self = target.id === tenant.user.id;
-  if (!self && !canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot change a ${target.role}.`);
-  if (input.role && !canManageUser(tenant.user.role, input.role as AssignableRole)) throw new Forbidden(`Your role cannot make someone ${input.role}.`);
+  if (!self && !canManageUser(tenant.user.role, target.role))
+    throw new Forbidden(`Your role (${tenant.user.role}) cannot change a ${target.role}.`);
+  if (input.role && !canManageUser(tenant.user.role, input.role as AssignableRole))
+    throw new Forbidden(`Your role cannot make someone ${input.role}.`);
   // Re-enabling a disabled user counts against the plan's user limit, checked in the same statement.
   const enabling = input.status !== undefined && input.status !== 'disabled' && target.status === 'disabled';
   const quota = enabling ? await userLimitOf(tenant) : null;
   // A new role or status outdates the user's access tokens at once (tenantContext compares the
   // version), in the same statement as the change itself.
-  const outdatesTokens = (input.role !== undefined && input.role !== target.role) || (input.status !== undefined && input.status !== target.status);
+  const outdatesTokens =
+    (input.role !== undefined && input.role !== target.role) ||
+    (input.status !== undefined && input.status !== target.status);
   const change = { name: input.name, role: input.role, status: input.status };
-  const update = updateUserStatement(tenant.control, tenant.account.id, target.id, change, { outdatesTokens, seatLimit: quota?.limit });
+  const update = updateUserStatement(tenant.control, tenant.account.id, target.id, change, {
+    outdatesTokens,
+    seatLimit: quota?.limit,
+  });
   // Disabled: signed out everywhere in the same batch.
   const [row] =
     input.status === 'disabled'
@@ -139,18 +163,23 @@ export async function updateUser(tenant: Tenant, target: UserRow, input: UpdateU
   if (!row && quota) throw new LimitReached(userLimitMessage(quota.plan?.name, quota.limit), 'status');
   // Promoted to admin: site grants no longer mean anything; keep the table honest.
   if (input.role === 'admin') {
-    await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
+    await tenant.db
+      .delete(siteUserAccess)
+      .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
   }
   return row!;
 }
 
 export async function removeUser(tenant: Tenant, target: UserRow) {
   if (target.id === tenant.user.id) throw new Forbidden('You cannot remove yourself.', 'self_change');
-  if (!canManageUser(tenant.user.role, target.role)) throw new Forbidden(`Your role (${tenant.user.role}) cannot remove a ${target.role}.`);
+  if (!canManageUser(tenant.user.role, target.role))
+    throw new Forbidden(`Your role (${tenant.user.role}) cannot remove a ${target.role}.`);
   // The row goes, so any access token of the user is refused (user_inactive); its sessions go with it.
   await tenant.control.batch([
     revokeFamiliesOfUser(tenant.control, target.id, 'user_removed'),
     deleteUserStatement(tenant.control, tenant.account.id, target.id),
   ]);
-  await tenant.db.delete(siteUserAccess).where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
+  await tenant.db
+    .delete(siteUserAccess)
+    .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, target.id)));
 }

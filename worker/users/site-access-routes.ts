@@ -36,17 +36,39 @@ siteAccessRoutes.get(
       q.site_id ? eq(siteUserAccess.site_id, q.site_id) : undefined,
       q.user_id ? eq(siteUserAccess.user_id, q.user_id) : undefined,
     );
-    const { rows, count } = await pageOf(tenant.db, siteUserAccess, where, orderingOf(q.ordering, ORDERABLE, 'created_at', siteUserAccess.id), q);
+    const { rows, count } = await pageOf(
+      tenant.db,
+      siteUserAccess,
+      where,
+      orderingOf(q.ordering, ORDERABLE, 'created_at', siteUserAccess.id),
+      q,
+    );
     // Names for the page's rows (users live in the control DB, sites in the shard): two lookups, not N.
     const userIds = [...new Set(rows.map((r) => r.user_id))];
     const siteIds = [...new Set(rows.map((r) => r.site_id))];
     const [people, places] = await Promise.all([
-      userIds.length ? tenant.control.select({ id: users.id, email: users.email, name: users.name, role: users.role }).from(users).where(and(eq(users.account_id, tenant.account.id), inArray(users.id, userIds))).all() : [],
-      siteIds.length ? tenant.db.select({ id: sites.id, name: sites.name }).from(sites).where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds))).all() : [],
+      userIds.length
+        ? tenant.control
+            .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+            .from(users)
+            .where(and(eq(users.account_id, tenant.account.id), inArray(users.id, userIds)))
+            .all()
+        : [],
+      siteIds.length
+        ? tenant.db
+            .select({ id: sites.id, name: sites.name })
+            .from(sites)
+            .where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds)))
+            .all()
+        : [],
     ]);
     return page(
       c,
-      rows.map((r) => ({ ...r, user: people.find((p) => p.id === r.user_id) ?? null, site: places.find((p) => p.id === r.site_id) ?? null })),
+      rows.map((r) => ({
+        ...r,
+        user: people.find((p) => p.id === r.user_id) ?? null,
+        site: places.find((p) => p.id === r.site_id) ?? null,
+      })),
       count,
       q.page,
       q.page_size,
@@ -54,25 +76,41 @@ siteAccessRoutes.get(
   },
 );
 
-siteAccessRoutes.post('/', describe('Grant a user access to a site', ['users']), body(grantSiteAccessBody), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  const user = await requireAccountUser(tenant, input.user_id);
-  await requireSite(tenant, input.site_id, 'read');
-  if (siteAccessOf(user.role) === 'all') {
-    throw new ValidationError({ user_id: [`A ${user.role} already sees every site of the account.`] });
-  }
-  await tenant.db
-    .insert(siteUserAccess)
-    .values({ account_id: tenant.account.id, site_id: input.site_id, user_id: input.user_id, granted_by_user_id: tenant.user.id })
-    .onConflictDoNothing();
-  const grant = await tenant.db
-    .select()
-    .from(siteUserAccess)
-    .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.user_id, input.user_id), eq(siteUserAccess.site_id, input.site_id)))
-    .get();
-  return created(c, grant);
-});
+siteAccessRoutes.post(
+  '/',
+  describe('Grant a user access to a site', ['users']),
+  body(grantSiteAccessBody),
+  async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    const user = await requireAccountUser(tenant, input.user_id);
+    await requireSite(tenant, input.site_id, 'read');
+    if (siteAccessOf(user.role) === 'all') {
+      throw new ValidationError({ user_id: [`A ${user.role} already sees every site of the account.`] });
+    }
+    await tenant.db
+      .insert(siteUserAccess)
+      .values({
+        account_id: tenant.account.id,
+        site_id: input.site_id,
+        user_id: input.user_id,
+        granted_by_user_id: tenant.user.id,
+      })
+      .onConflictDoNothing();
+    const grant = await tenant.db
+      .select()
+      .from(siteUserAccess)
+      .where(
+        and(
+          eq(siteUserAccess.account_id, tenant.account.id),
+          eq(siteUserAccess.user_id, input.user_id),
+          eq(siteUserAccess.site_id, input.site_id),
+        ),
+      )
+      .get();
+    return created(c, grant);
+  },
+);
 
 siteAccessRoutes.delete('/:id', describe('Revoke a site grant', ['users']), async (c) => {
   const tenant = c.get('tenant');
@@ -84,4 +122,3 @@ siteAccessRoutes.delete('/:id', describe('Revoke a site grant', ['users']), asyn
   if (!deleted.length) throw new NotFound('Site grant');
   return ok(c, { id: grantId, deleted: true }, 200, 'Access revoked.');
 });
-

@@ -14,7 +14,13 @@ export function requireContent(tenant: Tenant, contentId: number, mode: AccessMo
     'Content',
     () =>
       tenant.db
-        .select({ id: content.id, site_id: content.site_id, sector_id: content.sector_id, title: content.title, status: content.status })
+        .select({
+          id: content.id,
+          site_id: content.site_id,
+          sector_id: content.sector_id,
+          title: content.title,
+          status: content.status,
+        })
         .from(content)
         .where(and(eq(content.account_id, tenant.account.id), eq(content.id, contentId)))
         .get(),

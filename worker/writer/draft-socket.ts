@@ -36,6 +36,8 @@ draftSocketRoutes.get(
     assertTicketAccount(ticket, tenant.account.id);
     const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
     const access: DraftAccess = tenant.can('data:write') ? 'write' : 'read';
-    return draftRoomOf(c.env, tenant.account.id, draft.id).stub.fetch(authorizedUpgrade(c, draft.site_id, { [DRAFT_ACCESS_HEADER]: access }));
+    return draftRoomOf(c.env, tenant.account.id, draft.id).stub.fetch(
+      authorizedUpgrade(c, draft.site_id, { [DRAFT_ACCESS_HEADER]: access }),
+    );
   },
 );

@@ -24,7 +24,9 @@ draftTestRoutes.post('/draft-rooms/:contentId/restart', async (c) => {
   const tenant = c.get('tenant');
   const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
   // ctx.abort() inside the room makes this call fail: that failure is the restart.
-  await draftRoomOf(c.env, tenant.account.id, draft.id).restartForTest().catch(() => undefined);
+  await draftRoomOf(c.env, tenant.account.id, draft.id)
+    .restartForTest()
+    .catch(() => undefined);
   return ok(c, { content_id: draft.id, restarted: true });
 });
 

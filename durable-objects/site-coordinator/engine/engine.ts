@@ -4,9 +4,22 @@ import { repairJson } from '../../../core/ai/repair';
 import { SectionStream } from '../../../core/ai/stream-sections';
 import type { AiFunction } from '../../../core/domain/enums';
 import type { CoordinatorEvent } from '../../../core/realtime/events';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from './ai-function';
+import {
+  InvalidJobInput,
+  InvalidReply,
+  type AiFunctionDefinition,
+  type FunctionContext,
+  type SectionSink,
+} from './ai-function';
 import { costUsd } from '../../../worker/lib/ai-pricing';
-import { chatCompletion, chatCompletionStream, classifyError, ProviderError, type ChatResult, type ProviderConfig } from '../../../worker/lib/ai-provider';
+import {
+  chatCompletion,
+  chatCompletionStream,
+  classifyError,
+  ProviderError,
+  type ChatResult,
+  type ProviderConfig,
+} from '../../../worker/lib/ai-provider';
 import { runBatch } from '../../../worker/db/batch';
 import { isShardName, shardDb, type ShardDb, type ShardName } from '../../../worker/db/shards';
 import type { Env } from '../../../worker/env';
@@ -34,7 +47,11 @@ const DEFAULT_CALL_TIMEOUT_MS = 60_000;
  * image-prompt reply comes in seconds, so a provider that never answers is given up on in 30 s
  * (not 60 s × 6 attempts). AI_CALL_TIMEOUT_MS (tests: 3 s) overrides every timeout below.
  */
-const CALL_TIMEOUT_MS: Partial<Record<string, number>> = { auto_cluster: 30_000, generate_ideas: 30_000, generate_image_prompts: 30_000 };
+const CALL_TIMEOUT_MS: Partial<Record<string, number>> = {
+  auto_cluster: 30_000,
+  generate_ideas: 30_000,
+  generate_image_prompts: 30_000,
+};
 /**
  * A streamed reply (an article) may take minutes: it gets this long to start and this long of
  * silence between chunks, and 20 times this in all (provider.ts).
@@ -53,7 +70,9 @@ interface Spent {
  * What the usage log says a job that did not succeed ended with: the reader's sentences for
  * refused and cut-off replies (core/ai/reader.ts) name them.
  */
-export function usageOutcome(job: Pick<JobRecord, 'status' | 'error'>): 'cancelled' | 'refused' | 'truncated' | 'failed' {
+export function usageOutcome(
+  job: Pick<JobRecord, 'status' | 'error'>,
+): 'cancelled' | 'refused' | 'truncated' | 'failed' {
   if (job.status === 'cancelled') return 'cancelled';
   if (/the model refused/i.test(job.error ?? '')) return 'refused';
   if (/cut off (?:at|before)/i.test(job.error ?? '')) return 'truncated';
@@ -68,7 +87,8 @@ const BUDGET_POLL_MS = 150;
 const KEEP_JOBS = 200;
 /** The message of a job refused at enqueue because the account could not pay for it. */
 const REFUSED = 'Not enough credits';
-const refusal = (needed: number, available: number) => `This needs ${needed} credits and the account has ${available}. Nothing was queued.`;
+const refusal = (needed: number, available: number) =>
+  `This needs ${needed} credits and the account has ${available}. Nothing was queued.`;
 
 export interface EngineDeps {
   env: Env;
@@ -188,7 +208,13 @@ export class CoordinatorEngine {
   private async replay(job: JobRecord): Promise<EnqueueResult> {
     if (job.status === 'failed' && job.message === REFUSED) {
       const { balance } = await this.ports.ledger.balanceOf(this.ctx(job).db, job.account_id);
-      return { ok: false, code: 'insufficient_credits', needed: job.credits_reserved, available: balance, message: refusal(job.credits_reserved, balance) };
+      return {
+        ok: false,
+        code: 'insufficient_credits',
+        needed: job.credits_reserved,
+        available: balance,
+        message: refusal(job.credits_reserved, balance),
+      };
     }
     return { ok: true, job: viewOf(job), replayed: true };
   }
@@ -198,7 +224,8 @@ export class CoordinatorEngine {
     if (existing) return this.replay(existing);
     const def = this.functions(spec.function);
     const input = def.input.safeParse(spec.input);
-    if (!input.success) return { ok: false, code: 'invalid_input', message: input.error.issues[0]?.message ?? 'Invalid job input.' };
+    if (!input.success)
+      return { ok: false, code: 'invalid_input', message: input.error.issues[0]?.message ?? 'Invalid job input.' };
     const now = this.now();
     const job: JobRecord = {
       id: spec.id,
@@ -236,10 +263,15 @@ export class CoordinatorEngine {
     if (!this.store.insertJob(job)) return this.replay(this.store.getJob(spec.id)!);
     // Reserve now, so a job the account can't pay for is refused before anything is queued.
     const refused: { needed: number; available: number }[] = [];
-    await this.runStep(job, 'reserve', async () => {
-      const reserved = await this.reserve(job);
-      if (!reserved.ok) refused.push({ needed: reserved.needed, available: reserved.available });
-    }, { retryLater: true });
+    await this.runStep(
+      job,
+      'reserve',
+      async () => {
+        const reserved = await this.reserve(job);
+        if (!reserved.ok) refused.push({ needed: reserved.needed, available: reserved.available });
+      },
+      { retryLater: true },
+    );
     if (refused[0]) {
       const { needed, available } = refused[0];
       return { ok: false, code: 'insufficient_credits', needed, available, message: refusal(needed, available) };
@@ -252,7 +284,8 @@ export class CoordinatorEngine {
     const job = this.store.getJob(jobId);
     if (!job) return null;
     if (!(CANCELLABLE as readonly string[]).includes(job.status)) return viewOf(job);
-    if (!this.finish(job, CANCELLABLE, { status: 'cancelled', message: `Cancelled by ${byName}`, error: null })) return viewOf(this.store.getJob(jobId)!);
+    if (!this.finish(job, CANCELLABLE, { status: 'cancelled', message: `Cancelled by ${byName}`, error: null }))
+      return viewOf(this.store.getJob(jobId)!);
     await this.endJob(jobId);
     await this.kick();
     return viewOf(this.store.getJob(jobId)!);
@@ -288,7 +321,14 @@ export class CoordinatorEngine {
         counts.settled++;
       } else if (isShardName(hold.shard)) {
         // Unknown, or ended and settled here while D1 missed it: releasing is a no-op after any settlement.
-        await runBatch(this.db(hold.shard), this.ports.ledger.release({ accountId: hold.account_id, jobId: hold.job_id, reason: 'the job can no longer run' }));
+        await runBatch(
+          this.db(hold.shard),
+          this.ports.ledger.release({
+            accountId: hold.account_id,
+            jobId: hold.job_id,
+            reason: 'the job can no longer run',
+          }),
+        );
         counts.released++;
       }
     }
@@ -324,7 +364,8 @@ export class CoordinatorEngine {
       // a cool-down passed): look again at retryAt too.
       let timer: ReturnType<typeof setTimeout> | undefined;
       const lookAgain = retryAt === null ? null : Math.max(0, retryAt - this.now());
-      const retry = lookAgain === null ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, lookAgain)))];
+      const retry =
+        lookAgain === null ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, lookAgain)))];
       const calls = [...this.inFlight.values()].map((c) => c.done);
       await Promise.race([...calls, new Promise<void>((resolve) => (this.wake = resolve)), ...retry]);
       clearTimeout(timer);
@@ -341,7 +382,9 @@ export class CoordinatorEngine {
 
   /** Jobs the pump should step now; a job still being accepted by enqueue() is reserved there. */
   private reservingNow(now: number) {
-    return this.store.jobsInStatus('reserving', now).filter((job) => !this.accepting.has(job.id) && !this.stepping.has(job.id));
+    return this.store
+      .jobsInStatus('reserving', now)
+      .filter((job) => !this.accepting.has(job.id) && !this.stepping.has(job.id));
   }
 
   private hasRunnableWork(now: number) {
@@ -361,12 +404,23 @@ export class CoordinatorEngine {
 
   private async bookkeeping(now: number) {
     for (const job of this.reservingNow(now)) await this.runStep(job, 'reserve', () => this.reserve(job));
-    for (const job of this.store.jobsInStatus('queued', now)) await this.runStep(job, 'prepare', () => this.prepare(job));
+    for (const job of this.store.jobsInStatus('queued', now))
+      await this.runStep(job, 'prepare', () => this.prepare(job));
     for (const job of this.store.jobsInStatus('saving', now)) await this.runStep(job, 'save', () => this.save(job));
     // After a restart the provider of a running job is resolved again (keys are never stored here).
     for (const job of this.store.jobsInStatus('running', Number.MAX_SAFE_INTEGER)) {
       if (!this.providers.has(job.id)) {
-        await this.runStep(job, 'prepare', async () => this.providers.set(job.id, await this.ports.settings.provider(this.deps.env, this.ctx(job).db, job.account_id, job.function as AiFunction)));
+        await this.runStep(job, 'prepare', async () =>
+          this.providers.set(
+            job.id,
+            await this.ports.settings.provider(
+              this.deps.env,
+              this.ctx(job).db,
+              job.account_id,
+              job.function as AiFunction,
+            ),
+          ),
+        );
       }
     }
     for (const job of this.store.unsettledJobs(now)) if (!this.stepping.has(job.id)) await this.settle(job);
@@ -424,48 +478,100 @@ export class CoordinatorEngine {
    * MAX_STEP_ATTEMPTS); whatever the outcome, a job that ended while the step ran is settled here,
    * after the step's own writes, so nothing the step did is left behind.
    */
-  private async runStep(job: JobRecord, step: EngineStep, run: () => Promise<unknown>, opts: { retryLater?: boolean } = {}) {
+  private async runStep(
+    job: JobRecord,
+    step: EngineStep,
+    run: () => Promise<unknown>,
+    opts: { retryLater?: boolean } = {},
+  ) {
     this.stepping.add(job.id);
     try {
       await run();
     } catch (err) {
       const attempts = job.step_attempts + 1;
       const permanent = err instanceof InvalidJobInput || err instanceof ProviderNotConfigured;
-      if (!permanent) console.error(JSON.stringify({ level: 'error', message: `${step} step failed`, job_id: job.id, attempt: attempts, error: (err as Error)?.stack ?? String(err) }));
+      if (!permanent)
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            message: `${step} step failed`,
+            job_id: job.id,
+            attempt: attempts,
+            error: (err as Error)?.stack ?? String(err),
+          }),
+        );
       if (permanent || attempts >= MAX_STEP_ATTEMPTS) {
         this.finish(job, [job.status], { status: 'failed', message: 'Failed', error: stepFailure(step, err, job.id) });
       } else {
         const delay = opts.retryLater ? 1000 : fullJitterDelay(attempts, this.random, 1000, 15_000) + 250;
-        this.advance(job, { step_attempts: attempts, next_run_at: this.now() + delay, message: step === 'reserve' ? 'Reserving credits (retrying)' : job.message });
+        this.advance(job, {
+          step_attempts: attempts,
+          next_run_at: this.now() + delay,
+          message: step === 'reserve' ? 'Reserving credits (retrying)' : job.message,
+        });
       }
     } finally {
       this.stepping.delete(job.id);
     }
     const current = this.store.getJob(job.id);
-    if (current && !current.settled && (current.status === 'failed' || current.status === 'cancelled')) await this.endJob(job.id);
+    if (current && !current.settled && (current.status === 'failed' || current.status === 'cancelled'))
+      await this.endJob(job.id);
   }
 
   // ------------------------------------------------------------------ phases
 
   private ctx(job: JobRecord): FunctionContext {
     if (!isShardName(job.shard)) throw new Error(`Job ${job.id} has unknown shard ${job.shard}`);
-    return { env: this.deps.env, db: this.db(job.shard), accountId: job.account_id, siteId: job.site_id, userId: job.user_id, jobId: job.id };
+    return {
+      env: this.deps.env,
+      db: this.db(job.shard),
+      accountId: job.account_id,
+      siteId: job.site_id,
+      userId: job.user_id,
+      jobId: job.id,
+    };
   }
 
   private async reserve(job: JobRecord) {
     const ctx = this.ctx(job);
     const result = await this.ports.ledger.reserve(
       ctx.db,
-      { accountId: job.account_id, jobId: job.id, amount: job.credits_reserved, operation: job.function as AiFunction, description: `${job.function} (job ${job.id})` },
-      [this.ports.taskLog.start({ accountId: job.account_id, siteId: job.site_id, jobId: job.id, fn: job.function, userId: job.user_id, payload: job.input })],
+      {
+        accountId: job.account_id,
+        jobId: job.id,
+        amount: job.credits_reserved,
+        operation: job.function as AiFunction,
+        description: `${job.function} (job ${job.id})`,
+      },
+      [
+        this.ports.taskLog.start({
+          accountId: job.account_id,
+          siteId: job.site_id,
+          jobId: job.id,
+          fn: job.function,
+          userId: job.user_id,
+          payload: job.input,
+        }),
+      ],
     );
     if (!result.ok) {
       // Never accepted: nothing was held, so nothing to release (a cancel meanwhile keeps its word).
-      this.finish(job, ['reserving'], { status: 'failed', message: REFUSED, error: refusal(result.needed, result.available) }, 1);
+      this.finish(
+        job,
+        ['reserving'],
+        { status: 'failed', message: REFUSED, error: refusal(result.needed, result.available) },
+        1,
+      );
       return result;
     }
     // Lost to a cancel: runStep settles, and the hold that just landed is released.
-    this.advance(job, { status: 'queued', message: 'Queued', progress: progressOf('INIT', 0.5), next_run_at: this.now(), step_attempts: 0 });
+    this.advance(job, {
+      status: 'queued',
+      message: 'Queued',
+      progress: progressOf('INIT', 0.5),
+      next_run_at: this.now(),
+      step_attempts: 0,
+    });
     return result;
   }
 
@@ -474,7 +580,10 @@ export class CoordinatorEngine {
     const ctx = this.ctx(job);
     if (!this.advance(job, { phase: 'INIT', progress: progressOf('INIT', 1), message: 'Validating' })) return;
     const cfg = await this.ports.settings.provider(this.deps.env, ctx.db, job.account_id, job.function as AiFunction);
-    if (!this.advance(job, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model })) return;
+    if (
+      !this.advance(job, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model })
+    )
+      return;
     const prepared = await def.prepare(ctx, job.input);
     const now = this.now();
     const batches: BatchRecord[] = prepared.batches.map((b) => ({
@@ -506,7 +615,8 @@ export class CoordinatorEngine {
       step_attempts: 0,
     });
     // Drafts that already exist can be opened while the AI writes into them: say so now, not at the end.
-    if (prepared.changed?.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: prepared.changed, job_id: job.id });
+    if (prepared.changed?.length)
+      this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: prepared.changed, job_id: job.id });
   }
 
   /** One AI call of a running job (its key budget slot, `slot`, is already taken). */
@@ -528,7 +638,11 @@ export class CoordinatorEngine {
     const sink = inFlight.sink;
     const override = Number(this.deps.env.AI_CALL_TIMEOUT_MS);
     const streamed = !def.run && !!sink;
-    const timeoutMs = override || (streamed ? STREAM_IDLE_TIMEOUT_MS : CALL_TIMEOUT_MS[job.function] || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS);
+    const timeoutMs =
+      override ||
+      (streamed
+        ? STREAM_IDLE_TIMEOUT_MS
+        : CALL_TIMEOUT_MS[job.function] || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS);
     const callKey = `${job.id}#${batch.idx}`;
     try {
       const done = def.run
@@ -583,12 +697,22 @@ export class CoordinatorEngine {
         this.timeouts.delete(callKey);
         await this.fail(job, `${pe.message} Gave up after ${timedOut} attempts that timed out.`);
       } else if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
-        const delay = Math.max(pe.retryAfterMs ?? 0, fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500));
+        const delay = Math.max(
+          pe.retryAfterMs ?? 0,
+          fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500),
+        );
         this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
-        this.advance(job, { message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).` });
+        this.advance(job, {
+          message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).`,
+        });
       } else {
         this.timeouts.delete(callKey);
-        await this.fail(job, attempt >= MAX_CALL_ATTEMPTS && pe.retryable ? `${pe.message} Gave up after ${attempt} attempts.` : pe.message);
+        await this.fail(
+          job,
+          attempt >= MAX_CALL_ATTEMPTS && pe.retryable
+            ? `${pe.message} Gave up after ${attempt} attempts.`
+            : pe.message,
+        );
       }
     } finally {
       // Awaited: the slot is free before this call counts as done, so the pump's next look finds it.
@@ -629,7 +753,10 @@ export class CoordinatorEngine {
       // Streaming is for the people watching the draft: if the room can't take a section the
       // job goes on, and the saved article is still complete.
       const sections = new SectionStream();
-      const streamed = await sink.begin().then(() => true, () => false);
+      const streamed = await sink.begin().then(
+        () => true,
+        () => false,
+      );
       reply = await chatCompletionStream(cfg, request, async (delta) => {
         for (const s of sections.push(delta)) {
           if (streamed && this.stillCurrent(job)) await sink.section(s.index, s.h2, s.html).catch(() => undefined);
@@ -661,14 +788,25 @@ export class CoordinatorEngine {
   private async spent(jobId: string, idx: number, use: Spent) {
     if (use.tokensIn + use.tokensOut <= 0) return;
     const batch = this.store.batchesOf(jobId).find((b) => b.idx === idx);
-    if (batch) this.store.updateBatch(jobId, idx, { tokens_in: batch.tokens_in + use.tokensIn, tokens_out: batch.tokens_out + use.tokensOut, model: batch.model || use.model });
+    if (batch)
+      this.store.updateBatch(jobId, idx, {
+        tokens_in: batch.tokens_in + use.tokensIn,
+        tokens_out: batch.tokens_out + use.tokensOut,
+        model: batch.model || use.model,
+      });
     const job = this.store.getJob(jobId);
     if (!job) return;
     const model = job.model || use.model;
     const tokensIn = job.tokens_in + use.tokensIn;
     const tokensOut = job.tokens_out + use.tokensOut;
-    this.store.updateJob(jobId, { tokens_in: tokensIn, tokens_out: tokensOut, model, cost_usd: costUsd(model, tokensIn, tokensOut) });
-    if (job.status === 'succeeded' || job.settled) await this.lateUsage(job, use.tokensIn, use.tokensOut, use.estimated ?? false);
+    this.store.updateJob(jobId, {
+      tokens_in: tokensIn,
+      tokens_out: tokensOut,
+      model,
+      cost_usd: costUsd(model, tokensIn, tokensOut),
+    });
+    if (job.status === 'succeeded' || job.settled)
+      await this.lateUsage(job, use.tokensIn, use.tokensOut, use.estimated ?? false);
   }
 
   /** Tokens that arrived after the job's settlement: added to its usage row (never charged). */
@@ -680,7 +818,15 @@ export class CoordinatorEngine {
       this.ports.ledger.lateUsage({
         accountId: job.account_id,
         jobId: job.id,
-        usage: { operation: job.function as AiFunction, model, tokens_input: tokensIn, tokens_output: tokensOut, cost_usd: costUsd(model, tokensIn, tokensOut), site_id: job.site_id, metadata: { job_id: job.id, outcome: usageOutcome(job), ...(estimated ? { estimated: true } : {}) } },
+        usage: {
+          operation: job.function as AiFunction,
+          model,
+          tokens_input: tokensIn,
+          tokens_output: tokensOut,
+          cost_usd: costUsd(model, tokensIn, tokensOut),
+          site_id: job.site_id,
+          metadata: { job_id: job.id, outcome: usageOutcome(job), ...(estimated ? { estimated: true } : {}) },
+        },
       }),
     ).catch((err: unknown) => console.warn(`could not log the late usage of job ${job.id}`, err));
   }
@@ -712,7 +858,14 @@ export class CoordinatorEngine {
       progress: progressOf('AI_CALL', done.length / Math.max(1, job.batches_total)),
       message: `AI call ${done.length} of ${job.batches_total} done`,
     };
-    if (done.length === batches.length) Object.assign(patch, { status: 'saving', phase: 'PARSE', progress: progressOf('PARSE', 0), message: 'Reading the replies', next_run_at: this.now() });
+    if (done.length === batches.length)
+      Object.assign(patch, {
+        status: 'saving',
+        phase: 'PARSE',
+        progress: progressOf('PARSE', 0),
+        message: 'Reading the replies',
+        next_run_at: this.now(),
+      });
     if (this.advance(job, patch) && patch.status === 'saving') this.wake?.();
   }
 
@@ -720,7 +873,10 @@ export class CoordinatorEngine {
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const batches = this.store.batchesOf(job.id);
-    const prepared = { batches: batches.map((b) => ({ index: b.idx, input: b.input, meta: b.meta })), summary: job.summary };
+    const prepared = {
+      batches: batches.map((b) => ({ index: b.idx, input: b.input, meta: b.meta })),
+      summary: job.summary,
+    };
     const parsed = batches.map((b) => b.parsed);
     const outcome = def.save(ctx, prepared, parsed);
     this.advance(job, { phase: 'SAVE', progress: progressOf('SAVE', 0.3), message: 'Saving results' });
@@ -733,7 +889,15 @@ export class CoordinatorEngine {
         jobId: job.id,
         charge,
         description: `${job.function}: ${job.summary}`.slice(0, 500),
-        usage: { operation: job.function as AiFunction, model: job.model, tokens_input: job.tokens_in, tokens_output: job.tokens_out, cost_usd: job.cost_usd, site_id: job.site_id, metadata: { job_id: job.id, outcome: 'succeeded' } },
+        usage: {
+          operation: job.function as AiFunction,
+          model: job.model,
+          tokens_input: job.tokens_in,
+          tokens_output: job.tokens_out,
+          cost_usd: job.cost_usd,
+          site_id: job.site_id,
+          metadata: { job_id: job.id, outcome: 'succeeded' },
+        },
       }),
       this.ports.taskLog.finish({
         accountId: job.account_id,
@@ -750,16 +914,28 @@ export class CoordinatorEngine {
         result: outcome.result,
       }),
     ]);
-    this.finish(job, ['saving'], { status: 'succeeded', message: 'Done', error: null, result: outcome.result, credits_charged: charge }, 1);
+    this.finish(
+      job,
+      ['saving'],
+      { status: 'succeeded', message: 'Done', error: null, result: outcome.result, credits_charged: charge },
+      1,
+    );
     this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: outcome.changed, job_id: job.id });
     await this.deliver(def, ctx, prepared.batches, parsed);
   }
 
   /** Effects outside D1 of units that were saved and charged (images shown in their drafts); best effort. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async deliver(def: AiFunctionDefinition<any, any, any>, ctx: FunctionContext, batches: { index: number; input: unknown; meta: unknown }[], parsed: unknown[]) {
+  private async deliver(
+    def: AiFunctionDefinition<any, any, any>,
+    ctx: FunctionContext,
+    batches: { index: number; input: unknown; meta: unknown }[],
+    parsed: unknown[],
+  ) {
     if (!def.delivered) return;
-    await def.delivered(ctx, batches, parsed).catch((err: unknown) => console.warn(`delivering the results of job ${ctx.jobId} outside D1 failed`, err));
+    await def
+      .delivered(ctx, batches, parsed)
+      .catch((err: unknown) => console.warn(`delivering the results of job ${ctx.jobId} outside D1 failed`, err));
   }
 
   private async fail(job: JobRecord, error: string) {
@@ -792,15 +968,33 @@ export class CoordinatorEngine {
       await this.trySettle(job);
     } catch (err) {
       const attempts = job.step_attempts + 1;
-      console.error(JSON.stringify({ level: 'error', message: 'settling a job failed; will retry', job_id: job.id, attempt: attempts, error: (err as Error)?.stack ?? String(err) }));
-      this.store.updateJob(job.id, { step_attempts: attempts, next_run_at: this.now() + fullJitterDelay(attempts, this.random, 1000, 15_000) });
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          message: 'settling a job failed; will retry',
+          job_id: job.id,
+          attempt: attempts,
+          error: (err as Error)?.stack ?? String(err),
+        }),
+      );
+      this.store.updateJob(job.id, {
+        step_attempts: attempts,
+        next_run_at: this.now() + fullJitterDelay(attempts, this.random, 1000, 15_000),
+      });
     }
   }
 
   private async trySettle(job: JobRecord) {
     // The tokens as of now (a call cut by the end of the job may have counted its own since `job` was read).
     const spentBefore = this.store.getJob(job.id);
-    if (spentBefore) job = { ...job, tokens_in: spentBefore.tokens_in, tokens_out: spentBefore.tokens_out, cost_usd: spentBefore.cost_usd, model: spentBefore.model };
+    if (spentBefore)
+      job = {
+        ...job,
+        tokens_in: spentBefore.tokens_in,
+        tokens_out: spentBefore.tokens_out,
+        cost_usd: spentBefore.cost_usd,
+        model: spentBefore.model,
+      };
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const batches = this.store.batchesOf(job.id);
@@ -816,7 +1010,13 @@ export class CoordinatorEngine {
     const sentence = describeDelivery(def, delivered.length, job.batches_total, charge);
     const undo = def.abandon?.(ctx, job.input);
     const ended = job.status === 'cancelled' ? 'cancelled' : 'failed';
-    const result = { ...(outcome?.result ?? {}), delivered: delivered.length, total: job.batches_total, credits_charged: charge, delivery: sentence };
+    const result = {
+      ...(outcome?.result ?? {}),
+      delivered: delivered.length,
+      total: job.batches_total,
+      credits_charged: charge,
+      delivery: sentence,
+    };
     // Every token the job's calls spent, charged or not (a refused or cut-off reply, a cancelled stream).
     // A job charged for part of its work also says what its undelivered calls cost.
     const undelivered = batches.filter((b) => !deliveredBatches.includes(b));
@@ -824,7 +1024,11 @@ export class CoordinatorEngine {
     const unchargedOut = undelivered.reduce((n, b) => n + b.tokens_out, 0);
     const uncharged =
       outcome && unchargedIn + unchargedOut > 0
-        ? { uncharged_tokens_input: unchargedIn, uncharged_tokens_output: unchargedOut, uncharged_cost_usd: costUsd(job.model, unchargedIn, unchargedOut) }
+        ? {
+            uncharged_tokens_input: unchargedIn,
+            uncharged_tokens_output: unchargedOut,
+            uncharged_cost_usd: costUsd(job.model, unchargedIn, unchargedOut),
+          }
         : {};
     const usage: UsageRecord = {
       operation: job.function as AiFunction,
@@ -833,7 +1037,14 @@ export class CoordinatorEngine {
       tokens_output: job.tokens_out,
       cost_usd: job.cost_usd,
       site_id: job.site_id,
-      metadata: { job_id: job.id, ended, outcome: usageOutcome(job), delivered: delivered.length, total: job.batches_total, ...uncharged },
+      metadata: {
+        job_id: job.id,
+        ended,
+        outcome: usageOutcome(job),
+        delivered: delivered.length,
+        total: job.batches_total,
+        ...uncharged,
+      },
     };
     await runBatch(ctx.db, [
       ...(outcome
@@ -847,7 +1058,12 @@ export class CoordinatorEngine {
               usage,
             }),
           ]
-        : this.ports.ledger.release({ accountId: job.account_id, jobId: job.id, reason: job.error ?? job.message, usage })),
+        : this.ports.ledger.release({
+            accountId: job.account_id,
+            jobId: job.id,
+            reason: job.error ?? job.message,
+            usage,
+          })),
       ...(undo?.statements ?? []),
       this.ports.taskLog.finish({
         accountId: job.account_id,
@@ -866,12 +1082,22 @@ export class CoordinatorEngine {
     ]);
     if (givingUp) {
       // The drafts of units that were never charged go back to what they were before the job.
-      for (const b of done) await def.sink?.(this.deps.env, ctx, { index: b.idx, input: b.input, meta: b.meta }).abort().catch(() => undefined);
+      for (const b of done)
+        await def
+          .sink?.(this.deps.env, ctx, { index: b.idx, input: b.input, meta: b.meta })
+          .abort()
+          .catch(() => undefined);
     }
     // Tokens counted while the batch above was in flight missed it: they are added to the row now.
     const spentAfter = this.store.getJob(job.id);
     this.update(job.id, { settled: 1, credits_charged: charge, result, message: `${job.message}: ${sentence}` });
-    if (spentAfter) await this.lateUsage({ ...spentAfter, settled: 1 }, spentAfter.tokens_in - job.tokens_in, spentAfter.tokens_out - job.tokens_out, false);
+    if (spentAfter)
+      await this.lateUsage(
+        { ...spentAfter, settled: 1 },
+        spentAfter.tokens_in - job.tokens_in,
+        spentAfter.tokens_out - job.tokens_out,
+        false,
+      );
     const changed = [...new Set([...(outcome?.changed ?? []), ...(undo?.changed ?? [])])];
     if (changed.length) this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: changed, job_id: job.id });
     if (outcome) await this.deliver(def, ctx, delivered, parsed);
@@ -891,7 +1117,11 @@ export class CoordinatorEngine {
    * false, writing nothing, when another transition (a cancel) got there first.
    */
   private advance(job: JobRecord, patch: Partial<JobRecord>): boolean {
-    const moved = this.store.transition(job.id, { status: [job.status], version: job.version }, { ...patch, updated_at: this.now() });
+    const moved = this.store.transition(
+      job.id,
+      { status: [job.status], version: job.version },
+      { ...patch, updated_at: this.now() },
+    );
     if (moved) {
       const current = this.store.getJob(job.id);
       if (current) this.deps.broadcaster.job(viewOf(current));
@@ -903,7 +1133,13 @@ export class CoordinatorEngine {
   private finish(
     job: JobRecord,
     from: readonly JobRecord['status'][],
-    end: { status: 'succeeded' | 'failed' | 'cancelled'; message: string; error: string | null; result?: Record<string, unknown>; credits_charged?: number },
+    end: {
+      status: 'succeeded' | 'failed' | 'cancelled';
+      message: string;
+      error: string | null;
+      result?: Record<string, unknown>;
+      credits_charged?: number;
+    },
     settled = 0,
   ): boolean {
     const current = this.store.getJob(job.id);

@@ -110,7 +110,8 @@ function decode<T>(row: Record<string, unknown>, fields: readonly string[]): T {
 
 function encode(patch: Record<string, unknown>, fields: readonly string[]) {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) out[k] = (fields as readonly string[]).includes(k) ? (v == null ? null : JSON.stringify(v)) : v;
+  for (const [k, v] of Object.entries(patch))
+    out[k] = (fields as readonly string[]).includes(k) ? (v == null ? null : JSON.stringify(v)) : v;
   return out;
 }
 
@@ -179,7 +180,10 @@ export class SqlJobStore implements JobStore {
   }
 
   listJobs(limit: number): JobRecord[] {
-    return this.sql.exec(`SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?`, limit).toArray().map((r) => decode<JobRecord>(r, JSON_FIELDS_JOB));
+    return this.sql
+      .exec(`SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?`, limit)
+      .toArray()
+      .map((r) => decode<JobRecord>(r, JSON_FIELDS_JOB));
   }
 
   jobsInStatus(status: JobRecord['status'], now: number): JobRecord[] {
@@ -193,18 +197,29 @@ export class SqlJobStore implements JobStore {
     for (const b of batches) {
       const row = encode(b as unknown as Record<string, unknown>, JSON_FIELDS_BATCH);
       const cols = Object.keys(row);
-      this.sql.exec(`INSERT OR REPLACE INTO batches (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, ...Object.values(row));
+      this.sql.exec(
+        `INSERT OR REPLACE INTO batches (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        ...Object.values(row),
+      );
     }
   }
 
   batchesOf(jobId: string): BatchRecord[] {
-    return this.sql.exec(`SELECT * FROM batches WHERE job_id = ? ORDER BY idx`, jobId).toArray().map((r) => decode<BatchRecord>(r, JSON_FIELDS_BATCH));
+    return this.sql
+      .exec(`SELECT * FROM batches WHERE job_id = ? ORDER BY idx`, jobId)
+      .toArray()
+      .map((r) => decode<BatchRecord>(r, JSON_FIELDS_BATCH));
   }
 
   updateBatch(jobId: string, idx: number, patch: Partial<BatchRecord>) {
     const row = encode(patch as Record<string, unknown>, JSON_FIELDS_BATCH);
     const cols = Object.keys(row);
-    this.sql.exec(`UPDATE batches SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE job_id = ? AND idx = ?`, ...Object.values(row), jobId, idx);
+    this.sql.exec(
+      `UPDATE batches SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE job_id = ? AND idx = ?`,
+      ...Object.values(row),
+      jobId,
+      idx,
+    );
   }
 
   pendingBatches(now: number): BatchRecord[] {
@@ -242,6 +257,9 @@ export class SqlJobStore implements JobStore {
 
   prune(keep: number) {
     this.sql.exec(`DELETE FROM batches WHERE job_id IN (SELECT id FROM jobs WHERE ${SETTLED_SQL})`);
-    this.sql.exec(`DELETE FROM jobs WHERE id NOT IN (SELECT id FROM jobs ORDER BY created_at DESC LIMIT ?) AND ${SETTLED_SQL}`, keep);
+    this.sql.exec(
+      `DELETE FROM jobs WHERE id NOT IN (SELECT id FROM jobs ORDER BY created_at DESC LIMIT ?) AND ${SETTLED_SQL}`,
+      keep,
+    );
   }
 }

@@ -39,7 +39,9 @@ export class MemoryJobStore implements JobStore {
   }
 
   jobsInStatus(status: JobRecord['status'], now: number): JobRecord[] {
-    return this.sorted((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id)).filter((j) => j.status === status && j.next_run_at <= now);
+    return this.sorted((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id)).filter(
+      (j) => j.status === status && j.next_run_at <= now,
+    );
   }
 
   putBatches(batches: BatchRecord[]): void {
@@ -70,7 +72,10 @@ export class MemoryJobStore implements JobStore {
   nextWakeAt(): number | null {
     const times: number[] = [];
     for (const job of this.jobs.values()) {
-      if (['reserving', 'queued', 'saving'].includes(job.status) || (['failed', 'cancelled'].includes(job.status) && job.settled === 0)) {
+      if (
+        ['reserving', 'queued', 'saving'].includes(job.status) ||
+        (['failed', 'cancelled'].includes(job.status) && job.settled === 0)
+      ) {
         times.push(job.next_run_at);
       }
       if (job.status === 'running') {
@@ -81,7 +86,9 @@ export class MemoryJobStore implements JobStore {
   }
 
   unsettledJobs(now: number): JobRecord[] {
-    return [...this.jobs.values()].filter((j) => (j.status === 'failed' || j.status === 'cancelled') && j.settled === 0 && j.next_run_at <= now).map(clone);
+    return [...this.jobs.values()]
+      .filter((j) => (j.status === 'failed' || j.status === 'cancelled') && j.settled === 0 && j.next_run_at <= now)
+      .map(clone);
   }
 
   prune(keep: number): void {

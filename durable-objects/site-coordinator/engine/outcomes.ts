@@ -21,7 +21,12 @@ export function stepFailure(step: EngineStep, err: unknown, jobId: string): stri
 }
 
 /** "2 of 5 articles delivered, 6 credits charged": what a job that ended early gave and cost. */
-export function describeDelivery(def: { unitPlural?: string }, delivered: number, total: number, charged: number): string {
+export function describeDelivery(
+  def: { unitPlural?: string },
+  delivered: number,
+  total: number,
+  charged: number,
+): string {
   const credits = charged === 0 ? 'no credits charged' : `${charged} credit${charged === 1 ? '' : 's'} charged`;
   if (total === 0 || delivered === 0) return `nothing delivered, ${credits}`;
   return `${delivered} of ${total} ${def.unitPlural ?? 'parts'} delivered, ${credits}`;

@@ -23,7 +23,13 @@ export interface CreditLedger {
   /** Takes the hold (idempotent per job); `extra` statements run in the same batch. */
   reserve(db: ShardDb, hold: HoldRequest, extra?: Statement[]): Promise<ReserveResult>;
   /** Settles the hold by charging `charge` (at most what was held) and puts the rest back. */
-  capture(input: { accountId: number; jobId: string; charge: number; description: string; usage: UsageRecord }): Statement[];
+  capture(input: {
+    accountId: number;
+    jobId: string;
+    charge: number;
+    description: string;
+    usage: UsageRecord;
+  }): Statement[];
   /** Puts the whole hold back; the usage, if any tokens were spent, is logged as not charged. */
   release(input: { accountId: number; jobId: string; reason: string; usage?: UsageRecord | null }): Statement[];
   /** Tokens spent after the job was settled (a call that finished after a cancel): logged, never charged. */

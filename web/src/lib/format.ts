@@ -4,7 +4,12 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const numberFormat = new Intl.NumberFormat();
 const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
-const usdFormat = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const usdFormat = new Intl.NumberFormat(undefined, {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 4,
+});
 
 export function formatDate(value: string | number | Date | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -52,5 +57,12 @@ export function formatPrice(cents: number): string {
 
 /** Platform names as their owners write them. */
 export function hostingLabel(hosting: string): string {
-  return ({ wordpress: 'WordPress', igny8_sites: 'IGNY8 Sites', shopify: 'Shopify', multi: 'Multiple platforms' } as Record<string, string>)[hosting] ?? humanize(hosting);
+  return (
+    (
+      { wordpress: 'WordPress', igny8_sites: 'IGNY8 Sites', shopify: 'Shopify', multi: 'Multiple platforms' } as Record<
+        string,
+        string
+      >
+    )[hosting] ?? humanize(hosting)
+  );
 }

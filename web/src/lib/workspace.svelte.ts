@@ -68,7 +68,11 @@ class Workspace {
       this.sectorId = wantedSector ?? (next ? stored(sectorKey(next)) : null);
       if (next) store(SITE_KEY, next);
       void this.loadSectors();
-    } else if (wantedSector !== null && wantedSector !== this.sectorId && this.sectors.some((s) => s.id === wantedSector)) {
+    } else if (
+      wantedSector !== null &&
+      wantedSector !== this.sectorId &&
+      this.sectors.some((s) => s.id === wantedSector)
+    ) {
       this.sectorId = wantedSector;
     }
   }

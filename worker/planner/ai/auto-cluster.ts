@@ -5,20 +5,32 @@ import { normalizeKeyword } from '../../../core/domain/normalize';
 import { keywords, sectors } from '../../../core/schema/shard';
 import { forIdsWithinParamLimit, sqlList, withinParamLimit, type Statement } from '../../db/batch';
 import { recomputeClusterMetrics } from '../cluster-metrics';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/engine/ai-function';
+import {
+  chunk,
+  InvalidJobInput,
+  InvalidReply,
+  type AiFunctionDefinition,
+} from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** Seed limit: at most 20 keywords per AI call; bigger selections are split, not refused. */
 export const KEYWORDS_PER_CALL = 20;
 /** Seed cost: 1 credit per 30 keywords, at least 1. */
 export const creditsForKeywords = (n: number) => Math.max(1, Math.ceil(n / 30));
 
-type Meta = { sector_id: number; keywords: { id: number; keyword: string; normalized: string }[]; max_clusters?: number };
+type Meta = {
+  sector_id: number;
+  keywords: { id: number; keyword: string; normalized: string }[];
+  max_clusters?: number;
+};
 type ParsedCluster = { name: string; normalized_name: string; description: string; keyword_ids: number[] };
 /** dropped: clusters of the reply that were unusable (no name, no keywords) and left out. */
 type Parsed = { sector_id: number; clusters: ParsedCluster[]; invented: number; unassigned: number[]; dropped: number };
 
 /** max_clusters: the plan's cluster limit when the job was accepted (set by the route, not the client). */
-const input = z.object({ keyword_ids: z.array(z.number().int().positive()).min(1).max(10_000), max_clusters: z.number().int().nonnegative().optional() });
+const input = z.object({
+  keyword_ids: z.array(z.number().int().positive()).min(1).max(10_000),
+  max_clusters: z.number().int().nonnegative().optional(),
+});
 
 export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'auto_cluster',
@@ -32,9 +44,18 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     for (const ids of chunk([...new Set(keyword_ids)], 90)) {
       rows.push(
         ...(await ctx.db
-          .select({ id: keywords.id, keyword: keywords.keyword, normalized: keywords.normalized, volume: keywords.volume, intent: keywords.intent, sector_id: keywords.sector_id })
+          .select({
+            id: keywords.id,
+            keyword: keywords.keyword,
+            normalized: keywords.normalized,
+            volume: keywords.volume,
+            intent: keywords.intent,
+            sector_id: keywords.sector_id,
+          })
           .from(keywords)
-          .where(and(eq(keywords.account_id, ctx.accountId), eq(keywords.site_id, ctx.siteId), inArray(keywords.id, ids)))
+          .where(
+            and(eq(keywords.account_id, ctx.accountId), eq(keywords.site_id, ctx.siteId), inArray(keywords.id, ids)),
+          )
           .all()),
       );
     }
@@ -42,22 +63,36 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     const sectorRows = await ctx.db
       .select({ id: sectors.id, name: sectors.name })
       .from(sectors)
-      .where(and(eq(sectors.account_id, ctx.accountId), inArray(sectors.id, [...new Set(rows.map((r) => r.sector_id))])))
+      .where(
+        and(eq(sectors.account_id, ctx.accountId), inArray(sectors.id, [...new Set(rows.map((r) => r.sector_id))])),
+      )
       .all();
     // Batches never mix sectors (clusters belong to one), and alphabetical order keeps related
     // keywords ("raised bed …") in the same call more often than id order would.
     const batches = [];
     for (const sector of sectorRows.sort((a, b) => a.id - b.id)) {
-      const inSector = rows.filter((r) => r.sector_id === sector.id).sort((a, b) => a.normalized.localeCompare(b.normalized));
+      const inSector = rows
+        .filter((r) => r.sector_id === sector.id)
+        .sort((a, b) => a.normalized.localeCompare(b.normalized));
       for (const part of chunk(inSector, KEYWORDS_PER_CALL)) {
         batches.push({
           index: batches.length,
-          input: { sector: sector.name, keywords: part.map((k) => ({ keyword: k.keyword, volume: k.volume, intent: k.intent })) },
-          meta: { sector_id: sector.id, keywords: part.map((k) => ({ id: k.id, keyword: k.keyword, normalized: k.normalized })), max_clusters },
+          input: {
+            sector: sector.name,
+            keywords: part.map((k) => ({ keyword: k.keyword, volume: k.volume, intent: k.intent })),
+          },
+          meta: {
+            sector_id: sector.id,
+            keywords: part.map((k) => ({ id: k.id, keyword: k.keyword, normalized: k.normalized })),
+            max_clusters,
+          },
         });
       }
     }
-    return { batches, summary: `Clustering ${rows.length} keywords in ${sectorRows.length} sector${sectorRows.length === 1 ? '' : 's'}` };
+    return {
+      batches,
+      summary: `Clustering ${rows.length} keywords in ${sectorRows.length} sector${sectorRows.length === 1 ? '' : 's'}`,
+    };
   },
 
   parse(reply, batch) {
@@ -71,7 +106,8 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
       const ids: number[] = [];
       for (const kw of c.keywords) {
         const id = idOf.get(normalizeKeyword(kw));
-        if (id === undefined) invented++; // a keyword the model made up: dropped
+        if (id === undefined)
+          invented++; // a keyword the model made up: dropped
         else if (!placed.has(id)) {
           placed.add(id); // a keyword placed twice is kept once, in its first cluster
           ids.push(id);
@@ -80,9 +116,10 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
       const normalized_name = normalizeKeyword(c.name);
       const same = parsedClusters.find((p) => p.normalized_name === normalized_name);
       if (same) same.keyword_ids.push(...ids);
-      else if (ids.length) parsedClusters.push({ name: c.name, normalized_name, description: c.description, keyword_ids: ids });
+      else if (ids.length)
+        parsedClusters.push({ name: c.name, normalized_name, description: c.description, keyword_ids: ids });
     }
-    if (!parsedClusters.length) throw new InvalidReply('none of the given keywords are in the reply\'s clusters');
+    if (!parsedClusters.length) throw new InvalidReply("none of the given keywords are in the reply's clusters");
     const unassigned = batch.meta.keywords.map((k) => k.id).filter((id) => !placed.has(id));
     return { sector_id: batch.meta.sector_id, clusters: parsedClusters, invented, unassigned, dropped: result.dropped };
   },
@@ -109,9 +146,13 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     // not be created stay as they were (see the UPDATE below).
     const maxClusters = prepared.batches[0]?.meta.max_clusters ?? Number.MAX_SAFE_INTEGER;
     // Each statement under D1's 100 bound parameters (withinParamLimit sizes the parts).
-    statements.push(...withinParamLimit(all, (rows) => {
-      const values = sql.join(rows.map((c) => sql`(${c.sector_id}, ${c.name}, ${c.normalized_name}, ${c.description})`), sql`, `);
-      return sql`
+    statements.push(
+      ...withinParamLimit(all, (rows) => {
+        const values = sql.join(
+          rows.map((c) => sql`(${c.sector_id}, ${c.name}, ${c.normalized_name}, ${c.description})`),
+          sql`, `,
+        );
+        return sql`
         INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, source_job_id, created_at, updated_at)
         SELECT ${ctx.accountId}, ${ctx.siteId}, v.sector_id, v.name, v.normalized_name, v.description, ${ctx.jobId}, ${now}, ${now}
         FROM (
@@ -121,17 +162,27 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
         ) AS v
         WHERE v.n + (SELECT count(*) FROM clusters WHERE account_id = ${ctx.accountId}) <= ${maxClusters}
         ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING`;
-    }));
-    statements.push(...forIdsWithinParamLimit(clusteredIds, (ids) => sql`DELETE FROM keyword_clusters WHERE account_id = ${ctx.accountId} AND keyword_id IN (${sqlList(ids)})`));
+      }),
+    );
+    statements.push(
+      ...forIdsWithinParamLimit(
+        clusteredIds,
+        (ids) =>
+          sql`DELETE FROM keyword_clusters WHERE account_id = ${ctx.accountId} AND keyword_id IN (${sqlList(ids)})`,
+      ),
+    );
     for (const c of all) {
       // A cluster the plan's limit kept out (EXISTS fails): its keywords keep their state instead
       // of turning 'active' with no cluster.
       statements.push(
-        ...forIdsWithinParamLimit(c.keyword_ids, (ids) => sql`
+        ...forIdsWithinParamLimit(
+          c.keyword_ids,
+          (ids) => sql`
           UPDATE keywords SET status = 'active', updated_at = ${now},
             cluster_id = (SELECT id FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})
           WHERE account_id = ${ctx.accountId} AND id IN (${sqlList(ids)})
-            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})`),
+            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})`,
+        ),
       );
     }
     statements.push(
@@ -143,8 +194,16 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
         WHERE account_id = ${ctx.accountId} AND cluster_id IS NOT NULL AND id IN (${sqlList(ids)})`,
       ),
     );
-    statements.push(recomputeClusterMetrics(ctx.accountId, all.map((c) => c.sector_id)));
-    const sent = parsed.reduce((n, p) => n + p.clusters.reduce((m, c) => m + c.keyword_ids.length, 0) + p.unassigned.length, 0);
+    statements.push(
+      recomputeClusterMetrics(
+        ctx.accountId,
+        all.map((c) => c.sector_id),
+      ),
+    );
+    const sent = parsed.reduce(
+      (n, p) => n + p.clusters.reduce((m, c) => m + c.keyword_ids.length, 0) + p.unassigned.length,
+      0,
+    );
     return {
       statements,
       charge: creditsForKeywords(sent),
@@ -160,4 +219,3 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
     };
   },
 };
-

@@ -5,7 +5,12 @@ import { normalizeIdeasReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { clusters, contentIdeas, keywordClusters, keywords } from '../../../core/schema/shard';
 import { withinParamLimit } from '../../db/batch';
-import { chunk, InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/engine/ai-function';
+import {
+  chunk,
+  InvalidJobInput,
+  InvalidReply,
+  type AiFunctionDefinition,
+} from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** The contract asks for 3–7 ideas per cluster; the hold covers the most it can cost (1 credit per idea). */
 export const MAX_IDEAS_PER_CLUSTER = 7;
@@ -36,7 +41,9 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
         ...(await ctx.db
           .select()
           .from(clusters)
-          .where(and(eq(clusters.account_id, ctx.accountId), eq(clusters.site_id, ctx.siteId), inArray(clusters.id, ids)))
+          .where(
+            and(eq(clusters.account_id, ctx.accountId), eq(clusters.site_id, ctx.siteId), inArray(clusters.id, ids)),
+          )
           .all()),
       );
     }
@@ -47,7 +54,10 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
       const kws = await ctx.db
         .select({ keyword: keywords.keyword })
         .from(keywordClusters)
-        .innerJoin(keywords, and(eq(keywords.account_id, keywordClusters.account_id), eq(keywords.id, keywordClusters.keyword_id)))
+        .innerJoin(
+          keywords,
+          and(eq(keywords.account_id, keywordClusters.account_id), eq(keywords.id, keywordClusters.keyword_id)),
+        )
         .where(and(eq(keywordClusters.account_id, ctx.accountId), eq(keywordClusters.cluster_id, cluster.id)))
         .orderBy(desc(keywords.volume))
         .limit(25)
@@ -55,7 +65,10 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
       const list = kws.map((k) => k.keyword);
       batches.push({
         index: batches.length,
-        input: { clusters: [{ id: cluster.id, name: cluster.name, description: cluster.description, keywords: list }], ideas_per_cluster },
+        input: {
+          clusters: [{ id: cluster.id, name: cluster.name, description: cluster.description, keywords: list }],
+          ideas_per_cluster,
+        },
         meta: { cluster_id: cluster.id, sector_id: cluster.sector_id, keywords: list.length ? list : [cluster.name] },
       });
     }
@@ -75,11 +88,22 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
       .slice(0, MAX_IDEAS_PER_CLUSTER)
       .map((idea) => {
         // Target keywords come from the cluster; anything else the model offers is dropped.
-        const targets = [...new Set(idea.target_keywords.map((k) => own.get(normalizeKeyword(k))).filter((k): k is string => !!k))];
-        return { ...idea, target_keywords: targets.length ? targets : batch.meta.keywords.slice(0, 1), outline: idea.outline.slice(0, MAX_OUTLINE_SECTIONS) };
+        const targets = [
+          ...new Set(idea.target_keywords.map((k) => own.get(normalizeKeyword(k))).filter((k): k is string => !!k)),
+        ];
+        return {
+          ...idea,
+          target_keywords: targets.length ? targets : batch.meta.keywords.slice(0, 1),
+          outline: idea.outline.slice(0, MAX_OUTLINE_SECTIONS),
+        };
       });
     if (!ideas.length) throw new InvalidReply('no ideas in the reply');
-    return { cluster_id: batch.meta.cluster_id, sector_id: batch.meta.sector_id, ideas, dropped: result.dropped + result.value.ideas.length - ideas.length };
+    return {
+      cluster_id: batch.meta.cluster_id,
+      sector_id: batch.meta.sector_id,
+      ideas,
+      dropped: result.dropped + result.value.ideas.length - ideas.length,
+    };
   },
 
   save(ctx, _prepared, parsed) {
@@ -108,7 +132,12 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
       statements: withinParamLimit(rows, (part) => ctx.db.insert(contentIdeas).values(part).onConflictDoNothing()),
       charge: rows.length,
       changed: ['ideas'],
-      result: { ideas: rows.length, clusters: parsed.length, titles: rows.map((r) => r.idea_title).slice(0, 50), ideas_dropped: parsed.reduce((n, p) => n + p.dropped, 0) },
+      result: {
+        ideas: rows.length,
+        clusters: parsed.length,
+        titles: rows.map((r) => r.idea_title).slice(0, 50),
+        ideas_dropped: parsed.reduce((n, p) => n + p.dropped, 0),
+      },
     };
   },
 };

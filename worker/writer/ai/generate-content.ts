@@ -1,6 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { articleHtml as joinSections, articleSection, sameSections, type ArticleSection } from '../../../core/ai/article-body';
+import {
+  articleHtml as joinSections,
+  articleSection,
+  sameSections,
+  type ArticleSection,
+} from '../../../core/ai/article-body';
 import { DocumentArticle, readArticleReply } from '../../../core/ai/article-reply';
 import type { contentReply } from '../../../core/ai/contracts';
 import { normalizeContentReply } from '../../../core/ai/normalize-reply';
@@ -10,14 +15,24 @@ import { htmlToText } from '../../../core/html/sanitize';
 import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { runBatch, withinParamLimit, type Statement } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition } from '../../../durable-objects/site-coordinator/engine/ai-function';
+import {
+  InvalidJobInput,
+  InvalidReply,
+  type AiFunctionDefinition,
+} from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** Seed limits: 3 credits per piece; at most 50 tasks per job (bigger selections become several jobs). */
 export const CREDITS_PER_PIECE = 3;
 export const MAX_TASKS_PER_JOB = 50;
 
 type Meta = { task_id: number; content_id: number; sector_id: number; title: string; outline: string[] };
-type Parsed = z.output<typeof contentReply> & { task_id: number; content_id: number; html: string; word_count: number; follows_outline: boolean };
+type Parsed = z.output<typeof contentReply> & {
+  task_id: number;
+  content_id: number;
+  html: string;
+  word_count: number;
+  follows_outline: boolean;
+};
 
 const input = z.object({ task_ids: z.array(z.number().int().positive()).min(1).max(MAX_TASKS_PER_JOB) });
 
@@ -64,19 +79,57 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
       .where(and(eq(tasks.account_id, a), eq(tasks.site_id, ctx.siteId), inArray(tasks.id, [...new Set(task_ids)])))
       .all();
     if (!rows.length) throw new InvalidJobInput('None of the selected tasks exist any more.');
-    const profile = await ctx.db.select().from(authorProfiles).where(and(eq(authorProfiles.account_id, a), eq(authorProfiles.is_active, true))).limit(1).get();
+    const profile = await ctx.db
+      .select()
+      .from(authorProfiles)
+      .where(and(eq(authorProfiles.account_id, a), eq(authorProfiles.is_active, true)))
+      .limit(1)
+      .get();
     // The drafts exist before the AI writes, so editors can open them and watch the article arrive.
     await runBatch(
       ctx.db,
       withinParamLimit(rows, (part) =>
         ctx.db
           .insert(content)
-          .values(part.map(({ task }) => ({ account_id: a, site_id: task.site_id, sector_id: task.sector_id, task_id: task.id, title: task.title, source: 'ai' as const, status: 'draft' as const })))
+          .values(
+            part.map(({ task }) => ({
+              account_id: a,
+              site_id: task.site_id,
+              sector_id: task.sector_id,
+              task_id: task.id,
+              title: task.title,
+              source: 'ai' as const,
+              status: 'draft' as const,
+            })),
+          )
           .onConflictDoNothing(),
       ),
     );
-    const drafts = await ctx.db.select({ id: content.id, task_id: content.task_id }).from(content).where(and(eq(content.account_id, a), inArray(content.task_id, rows.map((r) => r.task.id)))).all();
-    await ctx.db.update(tasks).set({ status: 'in_progress' }).where(and(eq(tasks.account_id, a), inArray(tasks.id, rows.map((r) => r.task.id))));
+    const drafts = await ctx.db
+      .select({ id: content.id, task_id: content.task_id })
+      .from(content)
+      .where(
+        and(
+          eq(content.account_id, a),
+          inArray(
+            content.task_id,
+            rows.map((r) => r.task.id),
+          ),
+        ),
+      )
+      .all();
+    await ctx.db
+      .update(tasks)
+      .set({ status: 'in_progress' })
+      .where(
+        and(
+          eq(tasks.account_id, a),
+          inArray(
+            tasks.id,
+            rows.map((r) => r.task.id),
+          ),
+        ),
+      );
     const batches = rows.map(({ task, outline }, index) => {
       const sections = (outline ?? []) as OutlineSection[];
       const [primary, ...secondary] = task.target_keywords.length ? task.target_keywords : [task.title];
@@ -92,10 +145,20 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
           word_count: task.word_count_target,
           structure: task.content_structure,
         },
-        meta: { task_id: task.id, content_id: drafts.find((d) => d.task_id === task.id)!.id, sector_id: task.sector_id, title: task.title, outline: sections.map((s) => s.h2) },
+        meta: {
+          task_id: task.id,
+          content_id: drafts.find((d) => d.task_id === task.id)!.id,
+          sector_id: task.sector_id,
+          title: task.title,
+          outline: sections.map((s) => s.h2),
+        },
       };
     });
-    return { batches, summary: `Writing ${rows.length} article${rows.length === 1 ? '' : 's'}`, changed: ['tasks', 'content'] };
+    return {
+      batches,
+      summary: `Writing ${rows.length} article${rows.length === 1 ? '' : 's'}`,
+      changed: ['tasks', 'content'],
+    };
   },
 
   /** A failed or cancelled job hands its tasks back to the queue (their drafts keep what editors wrote). */
@@ -118,7 +181,13 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
   sink(env, ctx, batch) {
     const room = draftRoomOf(env, ctx.accountId, batch.meta.content_id);
     const savedHtml = async () =>
-      (await ctx.db.select({ html: content.html_content }).from(content).where(and(eq(content.account_id, ctx.accountId), eq(content.id, batch.meta.content_id))).get())?.html ?? '';
+      (
+        await ctx.db
+          .select({ html: content.html_content })
+          .from(content)
+          .where(and(eq(content.account_id, ctx.accountId), eq(content.id, batch.meta.content_id)))
+          .get()
+      )?.html ?? '';
     // What the draft held before this attempt (finish() saves the article before the unit is
     // charged, so the row is no longer the way back by then).
     let before: string | null = null;
@@ -142,7 +211,10 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
         // What streamed is the start of the parsed article (a document's last section arrives only
         // now): append the rest, keeping what editors typed meanwhile. Otherwise the draft becomes
         // exactly the parsed article.
-        let prefix = begun && streamed.length <= parsed.sections.length && sameSections(streamed, parsed.sections.slice(0, streamed.length));
+        let prefix =
+          begun &&
+          streamed.length <= parsed.sections.length &&
+          sameSections(streamed, parsed.sections.slice(0, streamed.length));
         for (let i = streamed.length; prefix && i < parsed.sections.length; i++) {
           const s = parsed.sections[i]!;
           if (!(await room.appendSection(s.h2, s.html, { job_id: ctx.jobId, index: i })).appended) prefix = false;
@@ -168,7 +240,16 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
       const { title, sections } = reply.article;
       const name = title ?? plainText(batch.meta.title, 200);
       const primary = (batch.input as { primary_keyword?: unknown }).primary_keyword;
-      value = { title: name, meta_title: name, meta_description: firstParagraph(sections) || name, primary_keyword: typeof primary === 'string' ? primary : '', secondary_keywords: [], tags: [], categories: [], sections };
+      value = {
+        title: name,
+        meta_title: name,
+        meta_description: firstParagraph(sections) || name,
+        primary_keyword: typeof primary === 'string' ? primary : '',
+        secondary_keywords: [],
+        tags: [],
+        categories: [],
+        sections,
+      };
     } else {
       const result = normalizeContentReply(reply);
       if (!result.ok) throw new InvalidReply(result.reason);
@@ -182,7 +263,14 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     const html = articleHtml(value.sections);
     const words = htmlToText(html).split(/\s+/).filter(Boolean).length;
     if (words === 0) throw new InvalidReply('the article has no text after sanitizing');
-    return { ...value, task_id: batch.meta.task_id, content_id: batch.meta.content_id, html, word_count: words, follows_outline: followsOutline(batch.meta.outline, value.sections) };
+    return {
+      ...value,
+      task_id: batch.meta.task_id,
+      content_id: batch.meta.content_id,
+      html,
+      word_count: words,
+      follows_outline: followsOutline(batch.meta.outline, value.sections),
+    };
   },
 
   save(ctx, _prepared, parsed) {

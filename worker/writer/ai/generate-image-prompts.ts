@@ -6,7 +6,12 @@ import { htmlToText } from '../../../core/html/sanitize';
 import { content, images } from '../../../core/schema/shard';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { forIdsWithinParamLimit, sqlList, withinParamLimit } from '../../db/batch';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/engine/ai-function';
+import {
+  InvalidJobInput,
+  InvalidReply,
+  type AiFunctionDefinition,
+  type FunctionContext,
+} from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** In-article images asked for per article: one per two sections, at most 4. */
 const inArticleCount = (sections: number) => Math.max(0, Math.min(4, Math.floor(sections / 2)));
@@ -38,7 +43,13 @@ async function removeUngeneratedFromDrafts(ctx: FunctionContext, contentIds: num
   const stale = await ctx.db
     .select({ id: images.id, content_id: images.content_id })
     .from(images)
-    .where(and(eq(images.account_id, ctx.accountId), inArray(images.content_id, contentIds), inArray(images.status, ['pending', 'failed'])))
+    .where(
+      and(
+        eq(images.account_id, ctx.accountId),
+        inArray(images.content_id, contentIds),
+        inArray(images.status, ['pending', 'failed']),
+      ),
+    )
     .all();
   for (const image of stale) {
     if (image.content_id !== null) await draftRoomOf(ctx.env, ctx.accountId, image.content_id).removeImage(image.id);
@@ -57,11 +68,20 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
     const rows = await ctx.db
       .select()
       .from(content)
-      .where(and(eq(content.account_id, ctx.accountId), eq(content.site_id, ctx.siteId), inArray(content.id, [...new Set(content_ids)])))
+      .where(
+        and(
+          eq(content.account_id, ctx.accountId),
+          eq(content.site_id, ctx.siteId),
+          inArray(content.id, [...new Set(content_ids)]),
+        ),
+      )
       .all();
     const written = rows.filter((r) => r.html_content.trim());
     if (!written.length) throw new InvalidJobInput('None of the selected drafts has any text yet.');
-    await removeUngeneratedFromDrafts(ctx, written.map((r) => r.id));
+    await removeUngeneratedFromDrafts(
+      ctx,
+      written.map((r) => r.id),
+    );
     return {
       batches: written.map((row, index) => {
         const sections = sectionsOf(row.html_content);
@@ -82,7 +102,9 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
     return {
       ...result.value,
       dropped: result.dropped,
-      in_article: result.value.in_article.slice(0, 4).map((p) => ({ ...p, after_section: Math.min(last, p.after_section) })),
+      in_article: result.value.in_article
+        .slice(0, 4)
+        .map((p) => ({ ...p, after_section: Math.min(last, p.after_section) })),
       ...batch.meta,
     };
   },
@@ -100,19 +122,32 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
     const statements = [
       ...forIdsWithinParamLimit(
         parsed.map((p) => p.content_id),
-        (ids) => sql`DELETE FROM images WHERE account_id = ${a} AND status IN ('pending', 'failed') AND content_id IN (${sqlList(ids)})`,
+        (ids) =>
+          sql`DELETE FROM images WHERE account_id = ${a} AND status IN ('pending', 'failed') AND content_id IN (${sqlList(ids)})`,
       ),
       ...withinParamLimit(
         rows,
-        (part) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt, after_section, status, created_at, updated_at)
-                      VALUES ${sql.join(part.map(({ p, type, prompt, alt, after }) => sql`(${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${type}, ${prompt}, ${alt}, ${after}, 'pending', ${now}, ${now})`), sql`, `)}`,
+        (
+          part,
+        ) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt, after_section, status, created_at, updated_at)
+                      VALUES ${sql.join(
+                        part.map(
+                          ({ p, type, prompt, alt, after }) =>
+                            sql`(${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${type}, ${prompt}, ${alt}, ${after}, 'pending', ${now}, ${now})`,
+                        ),
+                        sql`, `,
+                      )}`,
       ),
     ];
     return {
       statements,
       charge: 0,
       changed: ['images'],
-      result: { articles: parsed.length, prompts: parsed.reduce((n, p) => n + 1 + p.in_article.length, 0), prompts_dropped: parsed.reduce((n, p) => n + p.dropped, 0) },
+      result: {
+        articles: parsed.length,
+        prompts: parsed.reduce((n, p) => n + 1 + p.in_article.length, 0),
+        prompts_dropped: parsed.reduce((n, p) => n + p.dropped, 0),
+      },
     };
   },
 };

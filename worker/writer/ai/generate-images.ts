@@ -7,13 +7,25 @@ import { resolvePrompt } from '../../system/prompts';
 import { resolveRunware, runwareRequest } from '../../system/runware';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { forIdsWithinParamLimit, runBatch } from '../../db/batch';
-import { chunk, InvalidJobInput, InvalidReply, type AiBatch, type AiFunctionDefinition, type FunctionContext } from '../../../durable-objects/site-coordinator/engine/ai-function';
+import {
+  chunk,
+  InvalidJobInput,
+  InvalidReply,
+  type AiBatch,
+  type AiFunctionDefinition,
+  type FunctionContext,
+} from '../../../durable-objects/site-coordinator/engine/ai-function';
 
 /** Seed cost: 1 credit per image. */
 export const CREDITS_PER_IMAGE = 1;
 
 /** after_section: absent in jobs queued before images were placed into drafts (read as null). */
-type Meta = { image_id: number; content_id: number | null; image_type: 'featured' | 'in_article'; after_section?: number | null };
+type Meta = {
+  image_id: number;
+  content_id: number | null;
+  image_type: 'featured' | 'in_article';
+  after_section?: number | null;
+};
 type Parsed = Meta & { r2_key: string; mime: string; width: number; height: number; provider: string; model: string };
 
 const input = z.object({ image_ids: z.array(z.number().int().positive()).min(1).max(100) });
@@ -24,8 +36,13 @@ export function sniffImage(bytes: Uint8Array): { mime: string; ext: string; widt
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { mime: 'image/png', ext: 'png', width: dv.getUint32(16), height: dv.getUint32(20) };
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { mime: 'image/jpeg', ext: 'jpg', width: 0, height: 0 };
-  if (bytes.length > 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+    return { mime: 'image/jpeg', ext: 'jpg', width: 0, height: 0 };
+  if (
+    bytes.length > 12 &&
+    String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' &&
+    String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP'
+  ) {
     return { mime: 'image/webp', ext: 'webp', width: 0, height: 0 };
   }
   return null;
@@ -44,15 +61,23 @@ async function placeInDraft(ctx: FunctionContext, batch: AiBatch<Meta>, key: str
   if (image_type !== 'in_article' || content_id === null) return;
   try {
     // Deleted while the image was being made: don't put it back in the draft.
-    const row = await ctx.db.select({ id: images.id }).from(images).where(and(eq(images.account_id, ctx.accountId), eq(images.id, image_id))).get();
+    const row = await ctx.db
+      .select({ id: images.id })
+      .from(images)
+      .where(and(eq(images.account_id, ctx.accountId), eq(images.id, image_id)))
+      .get();
     if (!row) return;
     const { alt } = batch.input as { alt: string };
-    await draftRoomOf(ctx.env, ctx.accountId, content_id).placeImage({ imageId: image_id, src: mediaUrl(key)!, alt, afterSection: batch.meta.after_section ?? null });
+    await draftRoomOf(ctx.env, ctx.accountId, content_id).placeImage({
+      imageId: image_id,
+      src: mediaUrl(key)!,
+      alt,
+      afterSection: batch.meta.after_section ?? null,
+    });
   } catch (err) {
     console.warn(`generate_images: image ${image_id} not placed in the draft of content ${content_id}`, err);
   }
 }
-
 
 export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_images',
@@ -79,7 +104,11 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
       ctx.db,
       forIdsWithinParamLimit(
         rows.map((r) => r.id),
-        (ids) => ctx.db.update(images).set({ status: 'generating', updated_at: now }).where(and(eq(images.account_id, ctx.accountId), inArray(images.id, ids))),
+        (ids) =>
+          ctx.db
+            .update(images)
+            .set({ status: 'generating', updated_at: now })
+            .where(and(eq(images.account_id, ctx.accountId), inArray(images.id, ids))),
       ),
     );
     return {
@@ -108,7 +137,9 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
   async run(env, ctx, batch, cfg, timeoutMs, signal) {
     const { prompt } = batch.input as { prompt: string };
     const template = await resolvePrompt(ctx.db, ctx.accountId, 'image_generation');
-    const text = template.text.includes('{prompt}') ? template.text.replace('{prompt}', prompt) : `${template.text}\n${prompt}`;
+    const text = template.text.includes('{prompt}')
+      ? template.text.replace('{prompt}', prompt)
+      : `${template.text}\n${prompt}`;
     const [width, height] = batch.meta.image_type === 'featured' ? [1792, 1024] : [1024, 1024];
     let bytes: Uint8Array;
     let provider: string;
@@ -117,7 +148,18 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     if (runware && !runware.isDemo) {
       const data = await runwareRequest(
         runware,
-        [{ taskType: 'imageInference', taskUUID: crypto.randomUUID(), positivePrompt: text, width: 1024, height: batch.meta.image_type === 'featured' ? 576 : 1024, model: runware.model, outputType: 'base64Data', numberResults: 1 }],
+        [
+          {
+            taskType: 'imageInference',
+            taskUUID: crypto.randomUUID(),
+            positivePrompt: text,
+            width: 1024,
+            height: batch.meta.image_type === 'featured' ? 576 : 1024,
+            model: runware.model,
+            outputType: 'base64Data',
+            numberResults: 1,
+          },
+        ],
         timeoutMs,
         signal,
       );
@@ -129,7 +171,10 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     } else {
       model = cfg.isDemo ? 'igny8-dev-image' : 'dall-e-3';
       const result = await clientFor(cfg, timeoutMs)
-        .images.generate({ model, prompt: text, size: `${width}x${height}` as '1792x1024', n: 1, response_format: 'b64_json' }, { signal })
+        .images.generate(
+          { model, prompt: text, size: `${width}x${height}` as '1792x1024', n: 1, response_format: 'b64_json' },
+          { signal },
+        )
         .catch((err: unknown) => {
           throw classifyError(err);
         });
@@ -142,9 +187,19 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     if (!kind) throw new InvalidReply('The image provider returned a file that is not a PNG, JPEG or WebP image.');
     // Keyed by image and job: a replayed call overwrites its own object, never another image's.
     const key = imageFileKey(ctx.accountId, ctx.siteId, batch.meta.image_id, ctx.jobId, kind.ext);
-    await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' } });
+    await env.MEDIA.put(key, bytes, {
+      httpMetadata: { contentType: kind.mime, cacheControl: 'private, max-age=31536000, immutable' },
+    });
     return {
-      parsed: { ...batch.meta, r2_key: key, mime: kind.mime, width: kind.width || width, height: kind.height || height, provider, model },
+      parsed: {
+        ...batch.meta,
+        r2_key: key,
+        mime: kind.mime,
+        width: kind.width || width,
+        height: kind.height || height,
+        provider,
+        model,
+      },
       tokensIn: 0,
       tokensOut: 0,
       model,
@@ -155,7 +210,9 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     const now = Date.now();
     return {
       statements: parsed.map(
-        (p) => sql`UPDATE images SET r2_key = ${p.r2_key}, mime_type = ${p.mime}, width = ${p.width}, height = ${p.height}, provider = ${p.provider},
+        (
+          p,
+        ) => sql`UPDATE images SET r2_key = ${p.r2_key}, mime_type = ${p.mime}, width = ${p.width}, height = ${p.height}, provider = ${p.provider},
                    model = ${p.model}, status = 'generated', wp_media_id = NULL, updated_at = ${now}
                    WHERE account_id = ${ctx.accountId} AND id = ${p.image_id}`,
       ),

@@ -131,7 +131,10 @@ async function readEnvelope(res: Response): Promise<unknown> {
   try {
     return await res.json();
   } catch {
-    throw new ApiRequestError(res.status, { error: `Unexpected response from the server (HTTP ${res.status}).`, code: 'bad_response' });
+    throw new ApiRequestError(res.status, {
+      error: `Unexpected response from the server (HTTP ${res.status}).`,
+      code: 'bad_response',
+    });
   }
 }
 
@@ -168,7 +171,9 @@ function failureOf(res: Response, failure: Partial<ApiFailure> | null, authentic
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await send(method, path, opts);
-  const json = (await readEnvelope(res)) as (ApiSuccess<unknown> | ApiPage<unknown> | ApiFailure) & { success: boolean };
+  const json = (await readEnvelope(res)) as (ApiSuccess<unknown> | ApiPage<unknown> | ApiFailure) & {
+    success: boolean;
+  };
   if (!res.ok || !json.success) throw failureOf(res, json as ApiFailure, opts.auth !== false);
   return json as T;
 }
@@ -204,16 +209,27 @@ export const api = {
    * POST a file: a multipart form, or the file's bytes as they are with `contentType` (the CSV
    * import takes text/csv directly); the reply is the usual envelope.
    */
-  upload<T>(path: string, body: FormData | Blob, opts: Omit<RequestOptions, 'body' | 'rawBody'> & { contentType?: string } = {}): Promise<ApiSuccess<T>> {
+  upload<T>(
+    path: string,
+    body: FormData | Blob,
+    opts: Omit<RequestOptions, 'body' | 'rawBody'> & { contentType?: string } = {},
+  ): Promise<ApiSuccess<T>> {
     const { contentType, ...rest } = opts;
-    const headers = body instanceof FormData ? rest.headers : { ...rest.headers, 'content-type': contentType ?? (body.type || 'application/octet-stream') };
+    const headers =
+      body instanceof FormData
+        ? rest.headers
+        : { ...rest.headers, 'content-type': contentType ?? (body.type || 'application/octet-stream') };
     return request<ApiSuccess<T>>('POST', path, { ...rest, headers, rawBody: body });
   },
   /**
    * GET a file (CSV export) with the access token, which a plain link can't send. Errors still
    * come back as the JSON envelope.
    */
-  async download(path: string, query: Query = {}, fallbackName = 'download'): Promise<{ blob: Blob; fileName: string }> {
+  async download(
+    path: string,
+    query: Query = {},
+    fallbackName = 'download',
+  ): Promise<{ blob: Blob; fileName: string }> {
     const res = await send('GET', path, { query, headers: { accept: 'text/csv, application/json' } });
     if (!res.ok) throw failureOf(res, (await readEnvelope(res).catch(() => null)) as ApiFailure | null, true);
     return { blob: await res.blob(), fileName: fileNameOf(res, fallbackName) };

@@ -10,7 +10,10 @@ export class ApiRequestError extends Error {
   readonly errors: FieldErrors;
   readonly requestId: string | undefined;
 
-  constructor(status: number, failure: Pick<ApiFailure, 'error' | 'code'> & Partial<Pick<ApiFailure, 'errors' | 'request_id'>>) {
+  constructor(
+    status: number,
+    failure: Pick<ApiFailure, 'error' | 'code'> & Partial<Pick<ApiFailure, 'errors' | 'request_id'>>,
+  ) {
     super(failure.error);
     this.status = status;
     this.code = failure.code;

@@ -68,7 +68,8 @@ export const API = {
   content: (id: number) => `${WRITER}/content/${seg(id)}/`,
   contentStatus: (id: number) => `${WRITER}/content/${seg(id)}/status/`,
   contentVersions: (id: number) => `${WRITER}/content/${seg(id)}/versions/`,
-  contentVersionRestore: (id: number, versionId: string) => `${WRITER}/content/${seg(id)}/versions/${seg(versionId)}/restore/`,
+  contentVersionRestore: (id: number, versionId: string) =>
+    `${WRITER}/content/${seg(id)}/versions/${seg(versionId)}/restore/`,
 
   contentDraftHtml: (id: number) => `${WRITER}/content/${seg(id)}/draft/`,
   wordpressSettings: (siteId: number) => `${PUBLISHER}/sites/${seg(siteId)}/wordpress/`,

@@ -24,7 +24,10 @@ export type SiteGrant = Json<typeof siteUserAccess.$inferSelect>;
 export type Account = Json<AccountRow> & { plan: Plan; usage: { users: number; sites: number } };
 
 /** worker/users/service.ts publicUser() plus the list's site grants. */
-export type AccountUser = Pick<Json<UserRow>, 'id' | 'account_id' | 'email' | 'name' | 'role' | 'status' | 'last_login_at' | 'created_at'> & {
+export type AccountUser = Pick<
+  Json<UserRow>,
+  'id' | 'account_id' | 'email' | 'name' | 'role' | 'status' | 'last_login_at' | 'created_at'
+> & {
   site_ids?: number[];
 };
 

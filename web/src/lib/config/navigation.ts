@@ -77,7 +77,11 @@ export const NAVIGATION: NavGroup[] = [
         icon: 'link',
         planned: {
           summary: 'Internal link suggestions between your own articles, never to unrelated or invented URLs.',
-          capabilities: ['Suggestions from clusters and keywords', 'Accept or reject each link', 'Links only to pages that exist'],
+          capabilities: [
+            'Suggestions from clusters and keywords',
+            'Accept or reject each link',
+            'Links only to pages that exist',
+          ],
           api: '/api/v1/linker/',
         },
       },
@@ -87,7 +91,11 @@ export const NAVIGATION: NavGroup[] = [
         icon: 'gauge',
         planned: {
           summary: 'A content score per article with concrete suggestions to improve it.',
-          capabilities: ['Score against target keywords and structure', 'Suggestions you can apply in the editor', 'Track scores over time'],
+          capabilities: [
+            'Score against target keywords and structure',
+            'Suggestions you can apply in the editor',
+            'Track scores over time',
+          ],
           api: '/api/v1/optimizer/',
         },
       },
@@ -97,7 +105,11 @@ export const NAVIGATION: NavGroup[] = [
         icon: 'send',
         planned: {
           summary: 'Publish to WordPress or the built-in site renderer, with SEO meta and images included.',
-          capabilities: ['One-click and scheduled publishing', 'Publishing history per article', 'Retries that never publish twice'],
+          capabilities: [
+            'One-click and scheduled publishing',
+            'Publishing history per article',
+            'Retries that never publish twice',
+          ],
           api: '/api/v1/publisher/',
         },
       },
@@ -107,7 +119,11 @@ export const NAVIGATION: NavGroup[] = [
         icon: 'layout',
         planned: {
           summary: 'Site and page blueprints with taxonomy, generated from your clusters.',
-          capabilities: ['Blueprints for blog, shop and company sites', 'Pages and categories mapped to clusters', 'Deploy to the built-in renderer'],
+          capabilities: [
+            'Blueprints for blog, shop and company sites',
+            'Pages and categories mapped to clusters',
+            'Deploy to the built-in renderer',
+          ],
           api: '/api/v1/site-builder/',
         },
       },

@@ -16,7 +16,10 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 }
 
 /** Validates with a shared schema: the parsed value, or the field errors to show. */
-export function check<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
+export function check<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
   const result = schema.safeParse(value);
   return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrorsOf(result.error) };
 }

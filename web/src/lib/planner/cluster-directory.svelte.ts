@@ -25,7 +25,12 @@ export class ClusterDirectory {
   async load(siteId: number, sectorId: number | null) {
     const seq = ++this.#seq;
     try {
-      const page = await api.page<Cluster>(API.clusters, { site_id: siteId, sector_id: sectorId, page_size: LIMIT, ordering: '-volume' });
+      const page = await api.page<Cluster>(API.clusters, {
+        site_id: siteId,
+        sector_id: sectorId,
+        page_size: LIMIT,
+        ordering: '-volume',
+      });
       if (seq !== this.#seq) return;
       this.clusters = page.results;
       this.truncated = page.count > page.results.length;

@@ -47,7 +47,8 @@ export function creditsText(job: JobView): string {
   if (job.status === 'failed' || job.status === 'cancelled') {
     // A job that ended early is charged for the units it delivered (the engine's rule) and releases the rest.
     const charged = job.credits_charged ?? 0;
-    if (charged > 0) return `Charged ${plural(charged, 'credit')} for what was delivered (${plural(Math.max(0, job.credits_reserved - charged), 'credit')} released)`;
+    if (charged > 0)
+      return `Charged ${plural(charged, 'credit')} for what was delivered (${plural(Math.max(0, job.credits_reserved - charged), 'credit')} released)`;
     return job.credits_reserved ? `No charge (${plural(job.credits_reserved, 'credit')} released)` : 'No charge';
   }
   return job.credits_reserved ? `Holds ${plural(job.credits_reserved, 'credit')}` : 'Reserving credits';
@@ -80,10 +81,13 @@ export function resultText(job: JobView): string {
 
 /** One sentence for the live region or a toast when a job ends. */
 export function outcomeText(job: JobView, startedByMe: boolean): string {
-  const what = startedByMe ? FUNCTION_LABELS[job.function] : `${FUNCTION_LABELS[job.function]} (started by ${job.created_by.name})`;
+  const what = startedByMe
+    ? FUNCTION_LABELS[job.function]
+    : `${FUNCTION_LABELS[job.function]} (started by ${job.created_by.name})`;
   if (job.status === 'succeeded') return `${what} finished: ${resultText(job)}. ${creditsText(job)}.`;
   const delivery = deliveryText(job);
-  if (job.status === 'cancelled') return `${what} was cancelled${delivery ? `: ${delivery}` : ''}. ${creditsText(job)}.`;
+  if (job.status === 'cancelled')
+    return `${what} was cancelled${delivery ? `: ${delivery}` : ''}. ${creditsText(job)}.`;
   return `${what} failed: ${job.error ?? job.message}${delivery ? ` (${delivery})` : ''}. ${creditsText(job)}.`;
 }
 

@@ -10,15 +10,24 @@ import type { JobStarted } from '$lib/api/planner-types';
 import { session } from '$lib/session.svelte';
 import { realtime } from './site-channel.svelte';
 
-export async function startAiJob(start: () => Promise<ApiSuccess<JobStarted>>, startedMessage: string): Promise<string> {
+export async function startAiJob(
+  start: () => Promise<ApiSuccess<JobStarted>>,
+  startedMessage: string,
+): Promise<string> {
   try {
     const res = await start();
     realtime.adopt(res.data.job);
     return startedMessage;
   } catch (err) {
     if (err instanceof ApiRequestError && err.code === 'insufficient_credits') {
-      const where = session.can('billing:read') ? 'Billing shows the balance and what used it.' : 'Ask the account owner to add credits.';
-      throw new ApiRequestError(err.status, { error: `Not enough credits: ${err.message} ${where}`, code: err.code, request_id: err.requestId });
+      const where = session.can('billing:read')
+        ? 'Billing shows the balance and what used it.'
+        : 'Ask the account owner to add credits.';
+      throw new ApiRequestError(err.status, {
+        error: `Not enough credits: ${err.message} ${where}`,
+        code: err.code,
+        request_id: err.requestId,
+      });
     }
     throw err;
   }

@@ -74,7 +74,12 @@ export class DraftSession {
     for (const [clientId, state] of this.provider.awareness.getStates()) {
       const user = (state as { user?: { name?: unknown; color?: unknown } }).user;
       if (!user || typeof user.name !== 'string') continue;
-      list.push({ clientId, name: user.name, color: typeof user.color === 'string' ? user.color : '#71717a', self: clientId === self });
+      list.push({
+        clientId,
+        name: user.name,
+        color: typeof user.color === 'string' ? user.color : '#71717a',
+        self: clientId === self,
+      });
     }
     this.collaborators = list.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
   };

@@ -9,7 +9,9 @@ export function userColour(userId: number): string {
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   if (!parts.length) return '?';
-  return parts.length === 1 ? parts[0]!.slice(0, 1).toUpperCase() : (parts[0]![0]! + parts[parts.length - 1]![0]!).toUpperCase();
+  return parts.length === 1
+    ? parts[0]!.slice(0, 1).toUpperCase()
+    : (parts[0]![0]! + parts[parts.length - 1]![0]!).toUpperCase();
 }
 
 /** Words as a reader counts them: runs of non-space characters. */

@@ -50,7 +50,11 @@ export function deleteAction<Row>(opts: {
 }
 
 /** Runs `each` for every row, four at a time; throws only if every row failed. */
-export async function forEachRow<Row>(rows: Row[], each: (row: Row) => Promise<unknown>, done: (n: number) => string): Promise<string> {
+export async function forEachRow<Row>(
+  rows: Row[],
+  each: (row: Row) => Promise<unknown>,
+  done: (n: number) => string,
+): Promise<string> {
   const failures: string[] = [];
   let succeeded = 0;
   const queue = [...rows];
@@ -81,7 +85,12 @@ function deleteConfirmation(noun: Noun, consequence?: string) {
   });
 }
 
-export function bulkDeleteAction<Row>(opts: { noun: Noun; path: (row: Row) => string; consequence?: string; after?: () => unknown }): BulkAction<Row> {
+export function bulkDeleteAction<Row>(opts: {
+  noun: Noun;
+  path: (row: Row) => string;
+  consequence?: string;
+  after?: () => unknown;
+}): BulkAction<Row> {
   return {
     id: 'delete',
     label: 'Delete',
@@ -90,7 +99,11 @@ export function bulkDeleteAction<Row>(opts: { noun: Noun; path: (row: Row) => st
     confirm: deleteConfirmation(opts.noun, opts.consequence),
     run: async (rows) => {
       try {
-        return await forEachRow(rows, (row) => api.delete(opts.path(row)), (n) => `Deleted ${plural(n, opts.noun.one, opts.noun.many)}.`);
+        return await forEachRow(
+          rows,
+          (row) => api.delete(opts.path(row)),
+          (n) => `Deleted ${plural(n, opts.noun.one, opts.noun.many)}.`,
+        );
       } finally {
         await opts.after?.();
       }
@@ -113,7 +126,11 @@ export function bulkPatchAction<Row>(opts: {
     label: opts.label,
     run: async (rows) => {
       try {
-        return await forEachRow(rows, (row) => api.patch(opts.path(row), opts.body), (n) => `${plural(n, opts.noun.one, opts.noun.many)} ${opts.done}.`);
+        return await forEachRow(
+          rows,
+          (row) => api.patch(opts.path(row), opts.body),
+          (n) => `${plural(n, opts.noun.one, opts.noun.many)} ${opts.done}.`,
+        );
       } finally {
         await opts.after?.();
       }
@@ -125,7 +142,11 @@ export function bulkPatchAction<Row>(opts: {
  * Delete the selection through the API's own bulk route (one request, one batch on the server)
  * where there is one: keywords and ideas.
  */
-export function bulkRouteDeleteAction<Row extends { id: number }>(opts: { noun: Noun; path: string; consequence?: string }): BulkAction<Row> {
+export function bulkRouteDeleteAction<Row extends { id: number }>(opts: {
+  noun: Noun;
+  path: string;
+  consequence?: string;
+}): BulkAction<Row> {
   return {
     id: 'delete',
     label: 'Delete',

@@ -55,7 +55,9 @@ export function nameColumn<Row>(opts: {
   };
 }
 
-export function statusColumn<Row extends { status: string }>(opts: { label?: string; sortKey?: string | null } = {}): Column<Row> {
+export function statusColumn<Row extends { status: string }>(
+  opts: { label?: string; sortKey?: string | null } = {},
+): Column<Row> {
   return {
     key: 'status',
     label: opts.label ?? 'Status',
@@ -73,7 +75,12 @@ export function roleColumn<Row extends { role: string }>(opts: { sortKey?: strin
   };
 }
 
-export function dateColumn<Row>(key: string, label: string, value: (row: Row) => string | null, sortKey?: string): Column<Row> {
+export function dateColumn<Row>(
+  key: string,
+  label: string,
+  value: (row: Row) => string | null,
+  sortKey?: string,
+): Column<Row> {
   return { key, label, sortKey, cell: (row) => ({ kind: 'date', value: value(row) }) };
 }
 
@@ -81,17 +88,36 @@ export function createdColumn<Row extends { created_at: string }>(label = 'Creat
   return dateColumn<Row>('created_at', label, (row) => row.created_at, 'created_at');
 }
 
-export function textColumn<Row>(key: string, label: string, text: (row: Row) => string, opts: { sortKey?: string; mono?: boolean } = {}): Column<Row> {
+export function textColumn<Row>(
+  key: string,
+  label: string,
+  text: (row: Row) => string,
+  opts: { sortKey?: string; mono?: boolean } = {},
+): Column<Row> {
   return { key, label, sortKey: opts.sortKey, cell: (row) => ({ kind: 'text', text: text(row), mono: opts.mono }) };
 }
 
 /** A list of names as badges (e.g. the sites a user can see). */
-export function badgesColumn<Row>(key: string, label: string, items: (row: Row) => string[], empty: string): Column<Row> {
-  return { key, label, cell: (row) => ({ kind: 'badges', items: items(row).map((text) => ({ text, tone: 'neutral' })), empty }) };
+export function badgesColumn<Row>(
+  key: string,
+  label: string,
+  items: (row: Row) => string[],
+  empty: string,
+): Column<Row> {
+  return {
+    key,
+    label,
+    cell: (row) => ({ kind: 'badges', items: items(row).map((text) => ({ text, tone: 'neutral' })), empty }),
+  };
 }
 
 /** A right-aligned number with thousands separators (volume, counts, credits). */
-export function numberColumn<Row>(key: string, label: string, value: (row: Row) => number | null, opts: { sortKey?: string; sub?: (row: Row) => string | null } = {}): Column<Row> {
+export function numberColumn<Row>(
+  key: string,
+  label: string,
+  value: (row: Row) => number | null,
+  opts: { sortKey?: string; sub?: (row: Row) => string | null } = {},
+): Column<Row> {
   return {
     key,
     label,
@@ -102,7 +128,12 @@ export function numberColumn<Row>(key: string, label: string, value: (row: Row) 
 }
 
 /** A closed-set value (intent, type, operation) as a badge in the product's colour for it. */
-export function badgeColumn<Row>(key: string, label: string, value: (row: Row) => string, opts: { sortKey?: string; text?: (value: string) => string } = {}): Column<Row> {
+export function badgeColumn<Row>(
+  key: string,
+  label: string,
+  value: (row: Row) => string,
+  opts: { sortKey?: string; text?: (value: string) => string } = {},
+): Column<Row> {
   return {
     key,
     label,

@@ -3,7 +3,12 @@ import type { Role } from '$core/domain/enums';
 import { humanize } from '$lib/format';
 import type { Option, RangeFilter, SelectFilter } from '$lib/templates/types';
 
-export function enumFilter(key: string, label: string, values: readonly string[], allLabel = `Any ${label.toLowerCase()}`): SelectFilter {
+export function enumFilter(
+  key: string,
+  label: string,
+  values: readonly string[],
+  allLabel = `Any ${label.toLowerCase()}`,
+): SelectFilter {
   return { key, label, allLabel, options: values.map((v) => ({ value: v, label: humanize(v) })) };
 }
 

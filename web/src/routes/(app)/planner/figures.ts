@@ -21,8 +21,12 @@ export interface PlannerFigures {
 }
 
 export async function loadFigures(scope: Query, signal: AbortSignal): Promise<PlannerFigures> {
-  const count = (path: string, filter: Query = {}) => api.page(path, { ...scope, ...filter, page_size: 1 }, { signal }).then((p) => p.count);
-  const ideasSentToWriter = () => Promise.all([count(API.ideas, { status: 'scheduled' }), count(API.ideas, { status: 'published' })]).then(([s, p]) => s + p);
+  const count = (path: string, filter: Query = {}) =>
+    api.page(path, { ...scope, ...filter, page_size: 1 }, { signal }).then((p) => p.count);
+  const ideasSentToWriter = () =>
+    Promise.all([count(API.ideas, { status: 'scheduled' }), count(API.ideas, { status: 'published' })]).then(
+      ([s, p]) => s + p,
+    );
   const taskCount = count(API.tasks).catch((err) => {
     if (err instanceof ApiRequestError && err.code === 'route_not_found') return ideasSentToWriter();
     throw err;

@@ -7,15 +7,33 @@ import { plural } from '$lib/format';
 import { startAiJob } from '$lib/realtime/start-job';
 import type { FormConfig, Option } from '$lib/templates/types';
 
-export function createClusterForm(siteId: number, sectors: Option[], sectorId: number | null): FormConfig<typeof createClusterBody> {
+export function createClusterForm(
+  siteId: number,
+  sectors: Option[],
+  sectorId: number | null,
+): FormConfig<typeof createClusterBody> {
   return {
     schema: createClusterBody,
     fixed: { site_id: siteId },
     submitLabel: 'Create cluster',
     initial: { sector_id: sectorId },
     fields: [
-      { name: 'name', label: 'Name', type: 'text', required: true, placeholder: 'Raised bed gardening', autocomplete: 'off' },
-      { name: 'sector_id', label: 'Sector', type: 'select', required: true, options: sectors, emptyOption: sectors.length > 1 ? 'Choose a sector' : undefined },
+      {
+        name: 'name',
+        label: 'Name',
+        type: 'text',
+        required: true,
+        placeholder: 'Raised bed gardening',
+        autocomplete: 'off',
+      },
+      {
+        name: 'sector_id',
+        label: 'Sector',
+        type: 'select',
+        required: true,
+        options: sectors,
+        emptyOption: sectors.length > 1 ? 'Choose a sector' : undefined,
+      },
       { name: 'description', label: 'Description', type: 'textarea', rows: 3 },
     ],
     submit: async (data) => {

@@ -38,10 +38,22 @@ export function clusterTable(opts: {
     rowKey: (c) => c.id,
     rowLabel: (c) => c.name,
     rowActions: [
-      { id: 'members', label: canWrite ? 'Edit keywords' : 'View keywords', icon: 'key', run: opts.onMembers, reload: false },
+      {
+        id: 'members',
+        label: canWrite ? 'Edit keywords' : 'View keywords',
+        icon: 'key',
+        run: opts.onMembers,
+        reload: false,
+      },
       ...(canWrite
         ? [
-            { id: 'ideas', label: 'Generate ideas', icon: 'sparkles' as const, run: (c: Cluster) => opts.onGenerateIdeas([c]), reload: false },
+            {
+              id: 'ideas',
+              label: 'Generate ideas',
+              icon: 'sparkles' as const,
+              run: (c: Cluster) => opts.onGenerateIdeas([c]),
+              reload: false,
+            },
             editAction<Cluster>(opts.onEdit, 'Rename or describe'),
             deleteAction<Cluster>({
               noun: CLUSTER_NOUN,
@@ -62,13 +74,27 @@ export function clusterTable(opts: {
               opts.onGenerateIdeas(rows);
             },
           },
-          bulkPatchAction<Cluster>({ id: 'archive', label: 'Archive', noun: CLUSTER_NOUN, path: (c) => API.cluster(c.id), body: { status: 'archived' }, done: 'archived' }),
-          bulkRouteDeleteAction<Cluster>({ noun: CLUSTER_NOUN, path: API.clustersBulkDelete, consequence: 'Their keywords stay, without a cluster.' }),
+          bulkPatchAction<Cluster>({
+            id: 'archive',
+            label: 'Archive',
+            noun: CLUSTER_NOUN,
+            path: (c) => API.cluster(c.id),
+            body: { status: 'archived' },
+            done: 'archived',
+          }),
+          bulkRouteDeleteAction<Cluster>({
+            noun: CLUSTER_NOUN,
+            path: API.clustersBulkDelete,
+            consequence: 'Their keywords stay, without a cluster.',
+          }),
         ]
       : [],
     noun: CLUSTER_NOUN,
     empty: canWrite
-      ? { title: 'No clusters yet', body: 'Select keywords on the Keywords page and choose Auto cluster, or create a cluster by hand.' }
+      ? {
+          title: 'No clusters yet',
+          body: 'Select keywords on the Keywords page and choose Auto cluster, or create a cluster by hand.',
+        }
       : { title: 'No clusters yet', body: 'Clusters your team creates appear here.' },
   };
 }

@@ -34,14 +34,21 @@ export function ideaTable(opts: {
       { key: 'idea_title', label: 'Idea', sortKey: 'idea_title', primary: true, snippet: opts.titleCell },
       textColumn<Idea>('cluster', 'Cluster', (i) => clusters.nameOf(i.cluster_id) ?? '—'),
       badgeColumn<Idea>('content_structure', 'Structure', (i) => i.content_structure),
-      numberColumn<Idea>('estimated_word_count', 'Words', (i) => i.estimated_word_count, { sortKey: 'estimated_word_count' }),
+      numberColumn<Idea>('estimated_word_count', 'Words', (i) => i.estimated_word_count, {
+        sortKey: 'estimated_word_count',
+      }),
       textColumn<Idea>('outline', 'Outline', (i) => plural(i.outline.length, 'section')),
       statusColumn<Idea>(),
     ],
     filters: [
       statusFilter(IDEA_STATUSES),
       enumFilter('content_structure', 'Structure', CONTENT_STRUCTURES),
-      idFilter('cluster_id', 'Cluster', clusters.clusters.map((c) => ({ value: c.id, label: c.name })), 'Any cluster'),
+      idFilter(
+        'cluster_id',
+        'Cluster',
+        clusters.clusters.map((c) => ({ value: c.id, label: c.name })),
+        'Any cluster',
+      ),
     ],
     search: { label: 'Search ideas', placeholder: 'Search idea titles' },
     defaultOrdering: '-created_at',
@@ -49,7 +56,9 @@ export function ideaTable(opts: {
     rowLabel: (i) => i.idea_title,
     rowActions: [
       { id: 'open', label: 'Open', icon: 'review', run: opts.onOpen, reload: false },
-      ...(canWrite ? [deleteAction<Idea>({ noun: IDEA_NOUN, path: (i) => API.idea(i.id), name: (i) => i.idea_title })] : []),
+      ...(canWrite
+        ? [deleteAction<Idea>({ noun: IDEA_NOUN, path: (i) => API.idea(i.id), name: (i) => i.idea_title })]
+        : []),
     ],
     bulkActions: canWrite
       ? [
@@ -58,7 +67,9 @@ export function ideaTable(opts: {
             label: 'Create tasks',
             icon: 'tasks',
             run: async (rows) => {
-              const res = await api.post<{ created: number; already_had_tasks: number }>(API.ideasCreateTasks, { ids: rows.map((i) => i.id) });
+              const res = await api.post<{ created: number; already_had_tasks: number }>(API.ideasCreateTasks, {
+                ids: rows.map((i) => i.id),
+              });
               const { created, already_had_tasks: already } = res.data;
               return `${plural(created, 'writer task')} created${already ? `; ${plural(already, 'idea')} already had one` : ''}.`;
             },

@@ -15,15 +15,33 @@ const metricFields: FieldConfig[] = [
   { name: 'intent', label: 'Search intent', type: 'select', options: enumOptions(KEYWORD_INTENTS) },
 ];
 
-export function addKeywordForm(siteId: number, sectors: Option[], sectorId: number | null): FormConfig<typeof createKeywordBody> {
+export function addKeywordForm(
+  siteId: number,
+  sectors: Option[],
+  sectorId: number | null,
+): FormConfig<typeof createKeywordBody> {
   return {
     schema: createKeywordBody,
     fixed: { site_id: siteId },
     submitLabel: 'Add keyword',
     initial: { sector_id: sectorId, intent: 'informational' },
     fields: [
-      { name: 'keyword', label: 'Keyword', type: 'text', required: true, placeholder: 'raised garden bed ideas', autocomplete: 'off' },
-      { name: 'sector_id', label: 'Sector', type: 'select', required: true, options: sectors, emptyOption: sectors.length > 1 ? 'Choose a sector' : undefined },
+      {
+        name: 'keyword',
+        label: 'Keyword',
+        type: 'text',
+        required: true,
+        placeholder: 'raised garden bed ideas',
+        autocomplete: 'off',
+      },
+      {
+        name: 'sector_id',
+        label: 'Sector',
+        type: 'select',
+        required: true,
+        options: sectors,
+        emptyOption: sectors.length > 1 ? 'Choose a sector' : undefined,
+      },
       ...metricFields,
     ],
     submit: async (data) => {
@@ -37,7 +55,13 @@ export function editKeywordForm(keyword: Keyword): FormConfig<typeof updateKeywo
   return {
     schema: updateKeywordBody,
     submitLabel: 'Save changes',
-    initial: { keyword: keyword.keyword, volume: keyword.volume, difficulty: keyword.difficulty, intent: keyword.intent, status: keyword.status },
+    initial: {
+      keyword: keyword.keyword,
+      volume: keyword.volume,
+      difficulty: keyword.difficulty,
+      intent: keyword.intent,
+      status: keyword.status,
+    },
     fields: [
       { name: 'keyword', label: 'Keyword', type: 'text', required: true, autocomplete: 'off' },
       ...metricFields,

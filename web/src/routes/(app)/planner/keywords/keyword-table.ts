@@ -42,7 +42,13 @@ export function keywordTable(opts: {
     columns: [
       nameColumn<Keyword>({ label: 'Keyword', name: (k) => k.keyword, sortKey: 'keyword' }),
       numberColumn<Keyword>('volume', 'Volume', (k) => k.volume, { sortKey: 'volume' }),
-      { key: 'difficulty', label: 'Difficulty', sortKey: 'difficulty', align: 'right', cell: (k) => difficultyCell(k.difficulty) },
+      {
+        key: 'difficulty',
+        label: 'Difficulty',
+        sortKey: 'difficulty',
+        align: 'right',
+        cell: (k) => difficultyCell(k.difficulty),
+      },
       badgeColumn<Keyword>('intent', 'Intent', (k) => k.intent, { sortKey: 'intent' }),
       // "…" while the cluster names load; "—" is for keywords in no cluster.
       textColumn<Keyword>('cluster', 'Cluster', (k) => clusters.nameOf(k.cluster_id) ?? (k.cluster_id ? '…' : '—')),
@@ -51,7 +57,12 @@ export function keywordTable(opts: {
     filters: [
       statusFilter(KEYWORD_STATUSES),
       enumFilter('intent', 'Intent', KEYWORD_INTENTS),
-      idFilter('cluster_id', 'Cluster', [{ value: 'none', label: 'No cluster' }, ...clusters.clusters.map((c) => ({ value: c.id, label: c.name }))], 'Any cluster'),
+      idFilter(
+        'cluster_id',
+        'Cluster',
+        [{ value: 'none', label: 'No cluster' }, ...clusters.clusters.map((c) => ({ value: c.id, label: c.name }))],
+        'Any cluster',
+      ),
       rangeFilter('volume', 'Volume', { min: 0 }),
       rangeFilter('difficulty', 'Difficulty', { min: 0, max: 100 }),
     ],
@@ -87,16 +98,26 @@ export function keywordTable(opts: {
             label: 'Set status',
             choices: KEYWORD_STATUSES.map((s) => ({ value: s, label: humanize(s) })),
             run: async (rows, status) => {
-              const res = await api.post<{ updated: number; status: string }>(API.keywordsBulkStatus, { ids: rows.map((k) => k.id), status });
+              const res = await api.post<{ updated: number; status: string }>(API.keywordsBulkStatus, {
+                ids: rows.map((k) => k.id),
+                status,
+              });
               return `${plural(res.data.updated, 'keyword')} set to ${res.data.status}.`;
             },
           },
-          bulkRouteDeleteAction<Keyword>({ noun: KEYWORD_NOUN, path: API.keywordsBulkDelete, consequence: 'The selected keywords are removed from their sector and clusters.' }),
+          bulkRouteDeleteAction<Keyword>({
+            noun: KEYWORD_NOUN,
+            path: API.keywordsBulkDelete,
+            consequence: 'The selected keywords are removed from their sector and clusters.',
+          }),
         ]
       : [],
     noun: KEYWORD_NOUN,
     empty: canWrite
-      ? { title: 'No keywords yet', body: 'Import a CSV of keywords with their volume and difficulty, or add one by hand.' }
+      ? {
+          title: 'No keywords yet',
+          body: 'Import a CSV of keywords with their volume and difficulty, or add one by hand.',
+        }
       : { title: 'No keywords yet', body: 'Keywords imported by your team appear here.' },
   };
 }

@@ -38,11 +38,16 @@ function keyField(keySet: boolean): FieldConfig {
     type: 'password',
     autocomplete: 'new-password',
     placeholder: keySet ? '•••••••• (saved)' : 'sk-…',
-    hint: keySet ? 'A key is saved; it is never shown. Type a new one to replace it, or leave this empty to keep it.' : 'No key saved.',
+    hint: keySet
+      ? 'A key is saved; it is never shown. Type a new one to replace it, or leave this empty to keep it.'
+      : 'No key saved.',
   };
 }
 
-export function openAiSettingsForm(settings: OpenAiSettings, saved: (s: OpenAiSettings) => void): FormConfig<typeof openAiForm> {
+export function openAiSettingsForm(
+  settings: OpenAiSettings,
+  saved: (s: OpenAiSettings) => void,
+): FormConfig<typeof openAiForm> {
   const c = settings.config;
   const defaultModel = settings.effective?.model ?? 'gpt-4o-mini';
   return {
@@ -64,9 +69,33 @@ export function openAiSettingsForm(settings: OpenAiSettings, saved: (s: OpenAiSe
         empty: 'null',
         hint: 'Leave empty for OpenAI itself; any OpenAI-compatible endpoint works.',
       },
-      ...TEXT_FUNCTIONS.map<FieldConfig>((f) => ({ name: `${MODEL_PREFIX}${f}`, label: `Model for ${FUNCTION_LABELS[f]}`, type: 'text', placeholder: defaultModel, autocomplete: 'off' })),
-      { name: 'max_concurrency', label: 'Max concurrent AI calls', type: 'number', min: 1, max: 32, step: 1, placeholder: '4', hint: 'Per key; bulk jobs queue beyond it instead of hitting rate limits.' },
-      { name: 'requests_per_minute', label: 'Requests per minute', type: 'number', min: 1, max: 10_000, step: 1, placeholder: '120', hint: 'Your plan’s limit with the provider.' },
+      ...TEXT_FUNCTIONS.map<FieldConfig>((f) => ({
+        name: `${MODEL_PREFIX}${f}`,
+        label: `Model for ${FUNCTION_LABELS[f]}`,
+        type: 'text',
+        placeholder: defaultModel,
+        autocomplete: 'off',
+      })),
+      {
+        name: 'max_concurrency',
+        label: 'Max concurrent AI calls',
+        type: 'number',
+        min: 1,
+        max: 32,
+        step: 1,
+        placeholder: '4',
+        hint: 'Per key; bulk jobs queue beyond it instead of hitting rate limits.',
+      },
+      {
+        name: 'requests_per_minute',
+        label: 'Requests per minute',
+        type: 'number',
+        min: 1,
+        max: 10_000,
+        step: 1,
+        placeholder: '120',
+        hint: 'Your plan’s limit with the provider.',
+      },
     ],
     submit: async (data) => {
       const res = await api.put<OpenAiSettings>(API.integration('openai'), data);
@@ -76,7 +105,10 @@ export function openAiSettingsForm(settings: OpenAiSettings, saved: (s: OpenAiSe
   };
 }
 
-export function runwareSettingsForm(settings: RunwareSettings, saved: (s: RunwareSettings) => void): FormConfig<typeof runwareSettingsBody> {
+export function runwareSettingsForm(
+  settings: RunwareSettings,
+  saved: (s: RunwareSettings) => void,
+): FormConfig<typeof runwareSettingsBody> {
   const c = settings.config;
   return {
     schema: runwareSettingsBody,

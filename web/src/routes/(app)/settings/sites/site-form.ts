@@ -36,11 +36,21 @@ function fields(industries: Industry[], editing: boolean): FieldConfig[] {
     },
     { name: 'description', label: 'Description', type: 'textarea', rows: 3, empty: editing ? 'keep' : 'omit' },
   ];
-  if (editing) list.push({ name: 'status', label: 'Status', type: 'select', required: true, options: SITE_STATUSES.map((s) => ({ value: s, label: humanize(s) })) });
+  if (editing)
+    list.push({
+      name: 'status',
+      label: 'Status',
+      type: 'select',
+      required: true,
+      options: SITE_STATUSES.map((s) => ({ value: s, label: humanize(s) })),
+    });
   return list;
 }
 
-export function createSiteForm(industries: Industry[], after: (site: Site) => unknown): FormConfig<typeof createSiteBody> {
+export function createSiteForm(
+  industries: Industry[],
+  after: (site: Site) => unknown,
+): FormConfig<typeof createSiteBody> {
   return {
     schema: createSiteBody,
     submitLabel: 'Add site',
@@ -54,7 +64,11 @@ export function createSiteForm(industries: Industry[], after: (site: Site) => un
   };
 }
 
-export function editSiteForm(site: Site, industries: Industry[], after: (site: Site) => unknown): FormConfig<typeof updateSiteBody> {
+export function editSiteForm(
+  site: Site,
+  industries: Industry[],
+  after: (site: Site) => unknown,
+): FormConfig<typeof updateSiteBody> {
   return {
     schema: updateSiteBody,
     submitLabel: 'Save changes',

@@ -29,6 +29,7 @@ export function saveBody(draft: WordPressDraft): Checked<unknown> {
  */
 export function testBody(draft: WordPressDraft): Checked<unknown> {
   const body: Record<string, string> = {};
-  for (const key of ['wp_url', 'wp_username', 'wp_app_password'] as const) if (draft[key].trim()) body[key] = draft[key];
+  for (const key of ['wp_url', 'wp_username', 'wp_app_password'] as const)
+    if (draft[key].trim()) body[key] = draft[key];
   return check(wordpressTestBody, body);
 }

@@ -9,13 +9,24 @@ import { roleOptions } from './roles';
 export type InviteResult = InviteLink & { user: AccountUser };
 
 /** The invite form (page-local config): sites only for editors and viewers, who see nothing else. */
-export function inviteForm(actor: Role | undefined, sites: SiteSummary[], done: (result: InviteResult) => unknown): FormConfig<typeof inviteUserBody> {
+export function inviteForm(
+  actor: Role | undefined,
+  sites: SiteSummary[],
+  done: (result: InviteResult) => unknown,
+): FormConfig<typeof inviteUserBody> {
   return {
     schema: inviteUserBody,
     submitLabel: 'Create invite link',
     initial: { role: 'editor', site_ids: [] },
     fields: [
-      { name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'off', placeholder: 'teammate@example.com' },
+      {
+        name: 'email',
+        label: 'Email',
+        type: 'email',
+        required: true,
+        autocomplete: 'off',
+        placeholder: 'teammate@example.com',
+      },
       { name: 'name', label: 'Name', type: 'text', autocomplete: 'off' },
       { name: 'role', label: 'Role', type: 'select', required: true, options: roleOptions(actor) },
       {

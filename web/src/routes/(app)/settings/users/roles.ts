@@ -12,5 +12,8 @@ export const ROLE_SUMMARY: Record<string, string> = {
 
 /** The roles the signed-in user may hand out. */
 export function roleOptions(actor: Role | undefined): Option[] {
-  return ASSIGNABLE_ROLES.filter((r) => actor && canManageUser(actor, r)).map((r) => ({ value: r, label: `${humanize(r)} — ${ROLE_SUMMARY[r]}` }));
+  return ASSIGNABLE_ROLES.filter((r) => actor && canManageUser(actor, r)).map((r) => ({
+    value: r,
+    label: `${humanize(r)} — ${ROLE_SUMMARY[r]}`,
+  }));
 }

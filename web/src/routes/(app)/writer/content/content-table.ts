@@ -28,7 +28,12 @@ export function contentTable(opts: {
     unavailable: { title: 'No site yet', body: 'Content belongs to a sector of a site.' },
     query: opts.queue ? { ...opts.query, status: 'review' } : opts.query,
     columns: [
-      nameColumn<ContentSummary>({ label: 'Title', name: (c) => c.title, sub: (c) => c.primary_keyword || null, sortKey: 'title' }),
+      nameColumn<ContentSummary>({
+        label: 'Title',
+        name: (c) => c.title,
+        sub: (c) => c.primary_keyword || null,
+        sortKey: 'title',
+      }),
       statusColumn<ContentSummary>(),
       numberColumn<ContentSummary>('word_count', 'Words', (c) => c.word_count, { sortKey: 'word_count' }),
       dateColumn<ContentSummary>('updated_at', 'Updated', (c) => c.updated_at, 'updated_at'),

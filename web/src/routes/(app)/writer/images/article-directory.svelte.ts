@@ -24,7 +24,12 @@ export class ArticleDirectory {
   async load(siteId: number, sectorId: number | null) {
     const seq = ++this.#seq;
     try {
-      const page = await api.page<ContentSummary>(API.contents, { site_id: siteId, sector_id: sectorId, page_size: LIMIT, ordering: '-updated_at' });
+      const page = await api.page<ContentSummary>(API.contents, {
+        site_id: siteId,
+        sector_id: sectorId,
+        page_size: LIMIT,
+        ordering: '-updated_at',
+      });
       if (seq !== this.#seq) return;
       this.articles = page.results;
     } catch {

@@ -23,7 +23,12 @@ export const IMAGE_NOUN = { one: 'image', many: 'images' };
 /** What one image costs (worker/writer/ai/generate-images.ts CREDITS_PER_IMAGE). */
 export const CREDITS_PER_IMAGE = 1;
 
-const STATUS_TONES: Record<WriterImage['status'], BadgeTone> = { pending: 'warning', generating: 'info', generated: 'success', failed: 'danger' };
+const STATUS_TONES: Record<WriterImage['status'], BadgeTone> = {
+  pending: 'warning',
+  generating: 'info',
+  generated: 'success',
+  failed: 'danger',
+};
 
 /** "Featured" or "In article", with where an in-article image goes (sections count from 1 for people). */
 export function placementOf(image: WriterImage): { text: string; sub: string | null } {
@@ -45,7 +50,8 @@ async function generate(start: () => Promise<ApiSuccess<JobStarted>>, fallback: 
 export const generateImages = (ids: number[]) =>
   generate(() => api.post<JobStarted>(API.imagesGenerate, { ids }), `Generating ${plural(ids.length, 'image')}.`);
 
-const regenerateImage = (id: number) => generate(() => api.post<JobStarted>(API.imageRegenerate(id)), 'Regenerating the image.');
+const regenerateImage = (id: number) =>
+  generate(() => api.post<JobStarted>(API.imageRegenerate(id)), 'Regenerating the image.');
 
 export function imageTable(opts: {
   endpoint: string | null;
@@ -56,14 +62,16 @@ export function imageTable(opts: {
   promptCell: Snippet<[WriterImage]>;
 }): TableConfig<WriterImage> {
   const { articles, canWrite } = opts;
-  const articleTitle = (i: WriterImage) => articles.titleOf(i.content_id) ?? (i.content_id ? `Article #${i.content_id}` : 'No article');
+  const articleTitle = (i: WriterImage) =>
+    articles.titleOf(i.content_id) ?? (i.content_id ? `Article #${i.content_id}` : 'No article');
   const label = (i: WriterImage) => {
     const { text, sub } = placementOf(i);
     return `${text} image for “${articleTitle(i)}”${sub ? ` (${sub.toLowerCase()})` : ''}`;
   };
   return {
     title: 'Images',
-    description: 'Featured and in-article images for your articles: the AI writes a prompt and alt text for each from the article, then generates the image.',
+    description:
+      'Featured and in-article images for your articles: the AI writes a prompt and alt text for each from the article, then generates the image.',
     endpoint: opts.endpoint,
     unavailable: { title: 'No site yet', body: 'Images belong to the articles of a site.' },
     query: opts.query,
@@ -72,10 +80,19 @@ export function imageTable(opts: {
       { key: 'article', label: 'Article', cell: (i): Cell => ({ kind: 'text', text: articleTitle(i), strong: true }) },
       { key: 'placement', label: 'Type', cell: (i): Cell => ({ kind: 'text', ...placementOf(i) }) },
       { key: 'prompt', label: 'Prompt and alt text', snippet: opts.promptCell, class: 'md:max-w-md' },
-      { key: 'status', label: 'Status', cell: (i): Cell => ({ kind: 'badge', text: humanize(i.status), tone: STATUS_TONES[i.status] ?? 'neutral' }) },
+      {
+        key: 'status',
+        label: 'Status',
+        cell: (i): Cell => ({ kind: 'badge', text: humanize(i.status), tone: STATUS_TONES[i.status] ?? 'neutral' }),
+      },
     ],
     filters: [
-      idFilter('content_id', 'Article', articles.articles.map((a) => ({ value: a.id, label: a.title })), 'Every article'),
+      idFilter(
+        'content_id',
+        'Article',
+        articles.articles.map((a) => ({ value: a.id, label: a.title })),
+        'Every article',
+      ),
       statusFilter(IMAGE_STATUSES),
       enumFilter('image_type', 'Type', IMAGE_TYPES),
     ],
@@ -97,7 +114,8 @@ export function imageTable(opts: {
             noun: IMAGE_NOUN,
             path: (i) => API.image(i.id),
             name: (i) => `${placementOf(i).text} · ${articleTitle(i)}`,
-            consequence: 'The image and its file are deleted. Generating prompts for the article again can bring a new one.',
+            consequence:
+              'The image and its file are deleted. Generating prompts for the article again can bring a new one.',
           }),
         ]
       : [],
@@ -114,12 +132,19 @@ export function imageTable(opts: {
             }),
             run: (rows) => generateImages(rows.map((i) => i.id)),
           },
-          bulkRouteDeleteAction<WriterImage>({ noun: IMAGE_NOUN, path: API.imagesBulkDelete, consequence: 'The selected images and their files are deleted.' }),
+          bulkRouteDeleteAction<WriterImage>({
+            noun: IMAGE_NOUN,
+            path: API.imagesBulkDelete,
+            consequence: 'The selected images and their files are deleted.',
+          }),
         ]
       : [],
     noun: IMAGE_NOUN,
     empty: canWrite
-      ? { title: 'No images yet', body: 'Choose Generate image prompts and pick an article: the AI suggests a featured image and images for its sections.' }
+      ? {
+          title: 'No images yet',
+          body: 'Choose Generate image prompts and pick an article: the AI suggests a featured image and images for its sections.',
+        }
       : { title: 'No images yet', body: 'Images your team generates for its articles appear here.' },
   };
 }

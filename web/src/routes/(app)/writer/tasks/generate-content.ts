@@ -15,12 +15,15 @@ export const CREDITS_PER_ARTICLE = 3;
 
 export async function startContentGeneration(taskIds: number[]): Promise<string> {
   let apiMessage = '';
-  const fallback = await startAiJob(async () => {
-    const res = await api.post<ContentJobsStarted>(API.tasksGenerateContent, { ids: taskIds });
-    // startAiJob adopts the first job; the rest (selections over 50 tasks) are adopted here.
-    for (const job of res.data.jobs.slice(1)) realtime.adopt(job);
-    apiMessage = res.message ?? '';
-    return res;
-  }, `Writing ${plural(taskIds.length, 'article')}.`);
+  const fallback = await startAiJob(
+    async () => {
+      const res = await api.post<ContentJobsStarted>(API.tasksGenerateContent, { ids: taskIds });
+      // startAiJob adopts the first job; the rest (selections over 50 tasks) are adopted here.
+      for (const job of res.data.jobs.slice(1)) realtime.adopt(job);
+      apiMessage = res.message ?? '';
+      return res;
+    },
+    `Writing ${plural(taskIds.length, 'article')}.`,
+  );
   return `${apiMessage || fallback} Follow it under AI jobs.`;
 }

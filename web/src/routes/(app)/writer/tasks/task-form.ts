@@ -48,15 +48,33 @@ const articleFields: FieldConfig[] = [
   { name: 'content_structure', label: 'Structure', type: 'select', options: enumOptions(CONTENT_STRUCTURES) },
 ];
 
-export function addTaskForm(siteId: number, sectors: Option[], sectorId: number | null): FormConfig<typeof addTaskSchema> {
+export function addTaskForm(
+  siteId: number,
+  sectors: Option[],
+  sectorId: number | null,
+): FormConfig<typeof addTaskSchema> {
   return {
     schema: addTaskSchema,
     fixed: { site_id: siteId },
     submitLabel: 'Add task',
     initial: { sector_id: sectorId, word_count_target: 1500, content_structure: 'article' },
     fields: [
-      { name: 'title', label: 'Title', type: 'text', required: true, placeholder: 'How to grow tomatoes in pots', autocomplete: 'off' },
-      { name: 'sector_id', label: 'Sector', type: 'select', required: true, options: sectors, emptyOption: sectors.length > 1 ? 'Choose a sector' : undefined },
+      {
+        name: 'title',
+        label: 'Title',
+        type: 'text',
+        required: true,
+        placeholder: 'How to grow tomatoes in pots',
+        autocomplete: 'off',
+      },
+      {
+        name: 'sector_id',
+        label: 'Sector',
+        type: 'select',
+        required: true,
+        options: sectors,
+        emptyOption: sectors.length > 1 ? 'Choose a sector' : undefined,
+      },
       keywordsField(false),
       ...articleFields,
     ],

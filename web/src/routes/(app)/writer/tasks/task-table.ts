@@ -18,7 +18,12 @@ import { CREDITS_PER_ARTICLE, startContentGeneration } from './generate-content'
 export const TASK_NOUN = { one: 'task', many: 'tasks' };
 
 /** Waiting, being written, written, or the last attempt failed (worker/writer/ai/generate-content.ts). */
-const STATUS_TONES: Record<Task['status'], BadgeTone> = { queued: 'neutral', in_progress: 'info', completed: 'success', failed: 'danger' };
+const STATUS_TONES: Record<Task['status'], BadgeTone> = {
+  queued: 'neutral',
+  in_progress: 'info',
+  completed: 'success',
+  failed: 'danger',
+};
 
 export function taskTable(opts: {
   endpoint: string | null;
@@ -40,7 +45,10 @@ export function taskTable(opts: {
       nameColumn<Task>({
         label: 'Title',
         name: (t) => t.title,
-        sub: (t) => (t.target_keywords.length ? t.target_keywords.slice(0, 3).join(' · ') + (t.target_keywords.length > 3 ? ' …' : '') : null),
+        sub: (t) =>
+          t.target_keywords.length
+            ? t.target_keywords.slice(0, 3).join(' · ') + (t.target_keywords.length > 3 ? ' …' : '')
+            : null,
         sortKey: 'title',
       }),
       textColumn<Task>('cluster', 'Cluster', (t) => clusters.nameOf(t.cluster_id) ?? (t.cluster_id ? '…' : '—')),
@@ -50,20 +58,34 @@ export function taskTable(opts: {
         sortKey: 'status',
         cell: (t) => ({ kind: 'badge', text: humanize(t.status), tone: STATUS_TONES[t.status] ?? 'neutral' }),
       },
-      numberColumn<Task>('word_count_target', 'Target words', (t) => t.word_count_target, { sortKey: 'word_count_target' }),
+      numberColumn<Task>('word_count_target', 'Target words', (t) => t.word_count_target, {
+        sortKey: 'word_count_target',
+      }),
       // The API orders tasks by created_at but not updated_at: this column shows without sorting.
       dateColumn<Task>('updated_at', 'Updated', (t) => t.updated_at),
     ],
     filters: [
       statusFilter(TASK_STATUSES),
-      idFilter('cluster_id', 'Cluster', clusters.clusters.map((c) => ({ value: c.id, label: c.name })), 'Any cluster'),
+      idFilter(
+        'cluster_id',
+        'Cluster',
+        clusters.clusters.map((c) => ({ value: c.id, label: c.name })),
+        'Any cluster',
+      ),
     ],
     search: { label: 'Search tasks', placeholder: 'Search task titles' },
     defaultOrdering: '-created_at',
     rowKey: (t) => t.id,
     rowLabel: (t) => t.title,
     rowActions: [
-      { id: 'open', label: 'Open article', icon: 'document', visible: (t) => t.content_id !== null, run: opts.onOpenArticle, reload: false },
+      {
+        id: 'open',
+        label: 'Open article',
+        icon: 'document',
+        visible: (t) => t.content_id !== null,
+        run: opts.onOpenArticle,
+        reload: false,
+      },
       ...(canWrite
         ? [
             editAction<Task>(opts.onEdit),
@@ -89,12 +111,19 @@ export function taskTable(opts: {
             }),
             run: (rows) => startContentGeneration(rows.map((t) => t.id)),
           },
-          bulkRouteDeleteAction<Task>({ noun: TASK_NOUN, path: API.tasksBulkDelete, consequence: 'The selected tasks leave the writing queue. Articles already written stay in Content.' }),
+          bulkRouteDeleteAction<Task>({
+            noun: TASK_NOUN,
+            path: API.tasksBulkDelete,
+            consequence: 'The selected tasks leave the writing queue. Articles already written stay in Content.',
+          }),
         ]
       : [],
     noun: TASK_NOUN,
     empty: canWrite
-      ? { title: 'No tasks yet', body: 'On the Ideas page, select ideas and choose Create tasks, or add a task by hand.' }
+      ? {
+          title: 'No tasks yet',
+          body: 'On the Ideas page, select ideas and choose Create tasks, or add a task by hand.',
+        }
       : { title: 'No tasks yet', body: 'Tasks your team creates appear here.' },
   };
 }

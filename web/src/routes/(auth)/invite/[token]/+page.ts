@@ -6,13 +6,19 @@ import type { InviteInfo } from '$lib/api/types';
 /** Who the invite is for; an expired or used link is shown as such, not as a crash. */
 export async function load({ params }) {
   try {
-    return { token: params.token, invite: await api.get<InviteInfo>(API.invite(params.token), undefined, { auth: false }), error: null };
+    return {
+      token: params.token,
+      invite: await api.get<InviteInfo>(API.invite(params.token), undefined, { auth: false }),
+      error: null,
+    };
   } catch (err) {
     const gone = err instanceof ApiRequestError && err.status === 404;
     return {
       token: params.token,
       invite: null,
-      error: gone ? 'This invite link has expired or has already been used. Ask the person who invited you for a new link.' : messageOf(err),
+      error: gone
+        ? 'This invite link has expired or has already been used. Ask the person who invited you for a new link.'
+        : messageOf(err),
     };
   }
 }
