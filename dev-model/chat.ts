@@ -139,7 +139,11 @@ export function plainReply(userText: string, model: string): string {
     return 'OK';
   if (!t) return 'Hello! This is the IGNY8 dev model. Send a message and I will answer.';
   const snippet = t.length > 160 ? `${t.slice(0, 157).trimEnd()}...` : t;
-  return `This is the IGNY8 dev model (${model}), a deterministic demo model. You said: "${snippet}" A real model would answer that in detail; this reply only confirms the request reached the model.`;
+  return (
+    `This is the IGNY8 dev model (${model}), a deterministic demo model. ` +
+    `You said: "${snippet}" A real model would answer that in detail; this ` +
+    `reply only confirms the request reached the model.`
+  );
 }
 
 /** Prompt tokens ≈ characters of all messages / 4. */

@@ -323,7 +323,9 @@ export function applyContentFault(content: string, value: unknown, fault: Script
   switch (fault) {
     case 'malformed':
       return ok(
-        'Sure! Here is what I came up with: the first group is about the main topic and the second one covers the rest. Let me know if you want me to expand on any of it.',
+        'Sure! Here is what I came up with: the first group is about the main ' +
+          'topic and the second one covers the rest. Let me know if you want me ' +
+          'to expand on any of it.',
       );
     case 'truncated': {
       // 60% of the reply: a JSON reply loses its closing brackets, so it can never parse.

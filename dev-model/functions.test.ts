@@ -84,10 +84,11 @@ describe('auto_cluster', () => {
   });
 
   test('sizes stay within 3–10 for any input of ≥ 3 keywords (random word soup)', () => {
-    const vocab =
-      'apple bread coffee dog engine forest guitar honey island jacket kettle lemon mountain novel ocean piano quartz river sugar tiger umbrella violin window yacht zebra'.split(
-        ' ',
-      );
+    const vocab = (
+      'apple bread coffee dog engine forest guitar honey island jacket ' +
+      'kettle lemon mountain novel ocean piano quartz river sugar tiger ' +
+      'umbrella violin window yacht zebra'
+    ).split(' ');
     const rng = mulberry32(42);
     for (let trial = 0; trial < 40; trial++) {
       const n = 3 + Math.floor(rng() * 70);

@@ -4,7 +4,8 @@
  *   [{"taskType":"authentication","apiKey":"…"},
  *    {"taskType":"imageInference","taskUUID":"…","positivePrompt":"…","width":1024,"height":1024,
  *     "model":"runware:100@1","outputType":"base64Data"|"URL"|"dataURI","numberResults":1}]
- *   → {"data":[{"taskType":"imageInference","taskUUID","imageUUID","imageBase64Data"|"imageURL"|"imageDataURI","seed","cost"}]}
+ *   → {"data":[{"taskType":"imageInference","taskUUID","imageUUID",
+ *               "imageBase64Data"|"imageURL"|"imageDataURI","seed","cost"}]}
  *   errors → {"errors":[{"code","message","parameter"?,"taskUUID"?}]} (401 for a missing or invalid key, 400 otherwise)
  */
 import { randomUUID } from 'node:crypto';

@@ -68,31 +68,34 @@ describe('basics', () => {
     assert.equal(r.status, 400);
   });
 
-  test('plain chat: "Reply with OK" gets OK; other prompts an answer mentioning the message; any model name', async () => {
-    const ok = await ai.chat.completions.create({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: 'Reply with OK' }],
-    });
-    assert.equal(ok.choices[0]!.message.content, 'OK');
-    assert.equal(ok.choices[0]!.finish_reason, 'stop');
-    assert.equal(ok.model, 'gpt-4o-mini');
-    assert.match(ok.id, /^chatcmpl-/);
-    assert.equal(typeof ok.created, 'number');
-    const r = await ai.chat.completions.create({
-      model: 'igny8-dev-large',
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'first question' },
-        { role: 'assistant', content: 'an answer' },
-        { role: 'user', content: [{ type: 'text', text: 'What is a raised bed garden?' }] },
-      ],
-    });
-    assert.match(r.choices[0]!.message.content!, /What is a raised bed garden\?/);
-    const u = r.usage!;
-    assert.ok(u.prompt_tokens > 0 && u.completion_tokens > 0);
-    assert.equal(u.total_tokens, u.prompt_tokens + u.completion_tokens);
-    assert.equal(u.completion_tokens, Math.ceil(r.choices[0]!.message.content!.length / 4));
-  });
+  test(
+    'plain chat: "Reply with OK" gets OK; ' + 'other prompts an answer mentioning the message; any model name',
+    async () => {
+      const ok = await ai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Reply with OK' }],
+      });
+      assert.equal(ok.choices[0]!.message.content, 'OK');
+      assert.equal(ok.choices[0]!.finish_reason, 'stop');
+      assert.equal(ok.model, 'gpt-4o-mini');
+      assert.match(ok.id, /^chatcmpl-/);
+      assert.equal(typeof ok.created, 'number');
+      const r = await ai.chat.completions.create({
+        model: 'igny8-dev-large',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'first question' },
+          { role: 'assistant', content: 'an answer' },
+          { role: 'user', content: [{ type: 'text', text: 'What is a raised bed garden?' }] },
+        ],
+      });
+      assert.match(r.choices[0]!.message.content!, /What is a raised bed garden\?/);
+      const u = r.usage!;
+      assert.ok(u.prompt_tokens > 0 && u.completion_tokens > 0);
+      assert.equal(u.total_tokens, u.prompt_tokens + u.completion_tokens);
+      assert.equal(u.completion_tokens, Math.ceil(r.choices[0]!.message.content!.length / 4));
+    },
+  );
 });
 
 describe('AI functions through chat completions', () => {
@@ -118,7 +121,8 @@ describe('AI functions through chat completions', () => {
         {
           role: 'user',
           content:
-            'Clusters:\n```json\n{"clusters":[{"id":7,"name":"Compost","keywords":["compost tea","compost bin diy","worm composting"]}],"ideas_per_cluster":4}\n```',
+            'Clusters:\n```json\n{"clusters":[{"id":7,"name":"Compost",' +
+            '"keywords":["compost tea","compost bin diy","worm composting"]}],"ideas_per_cluster":4}\n```',
         },
       ],
     });

@@ -122,7 +122,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     return JSON.parse(text);
   } catch {
     throw badRequest(
-      'We could not parse the JSON body of your request. (HINT: This likely means you are not using your HTTP library correctly.)',
+      'We could not parse the JSON body of your request. (HINT: This likely ' +
+        'means you are not using your HTTP library correctly.)',
     );
   }
 }
@@ -231,7 +232,9 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
             )
           : openAiError(
               401,
-              "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+              "You didn't provide an API key. You need to provide your API key in an " +
+                'Authorization header using Bearer auth (i.e. Authorization: Bearer ' +
+                'YOUR_KEY).',
               'invalid_request_error',
               'missing_api_key',
             ),
@@ -520,7 +523,20 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     if (b.script !== undefined) {
       if (!Array.isArray(b.script) || !b.script.every(isScriptEntry)) {
         throw badRequest(
-          `script must be an array of: ok, ${[...new Set(['429', '500', '503', 'timeout', 'disconnect', 'stall', ...FATAL_CONTENT_FAULTS, ...REPAIRABLE_FAULTS])].join(', ')}, or a raw reply {raw, finish_reason?, refusal?}`,
+          `script must be an array of: ok, ` +
+            `${[
+              ...new Set([
+                '429',
+                '500',
+                '503',
+                'timeout',
+                'disconnect',
+                'stall',
+                ...FATAL_CONTENT_FAULTS,
+                ...REPAIRABLE_FAULTS,
+              ]),
+            ].join(', ')}, ` +
+            `or a raw reply {raw, finish_reason?, refusal?}`,
           'script',
         );
       }
@@ -618,7 +634,9 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     route(req, res).then(
       (label) =>
         log(
-          `${req.method} ${req.url} key=${mask(bearer(req))} → ${res.headersSent ? res.statusCode : '—'} ${label} ${Date.now() - started}ms`,
+          `${req.method} ${req.url} key=${mask(bearer(req))} → ` +
+            `${res.headersSent ? res.statusCode : '—'} ${label} ` +
+            `${Date.now() - started}ms`,
         ),
       (err: unknown) => {
         if (err instanceof HttpError) sendError(res, err.reply);
@@ -747,7 +765,9 @@ if (isMain) {
   const srv = await startDevModelServer(opts);
   process.stdout.write(`DEV_MODEL_READY ${srv.url}\n`);
   process.stderr.write(
-    `[dev-model] listening on ${srv.url} (latency ${opts.latencyMs ?? 0}ms, jitter ${opts.jitterMs ?? 0}ms, rates ${JSON.stringify(opts.rates ?? {})}, seed ${opts.seed ?? 1})\n`,
+    `[dev-model] listening on ${srv.url} (latency ` +
+      `${opts.latencyMs ?? 0}ms, jitter ${opts.jitterMs ?? 0}ms, rates ` +
+      `${JSON.stringify(opts.rates ?? {})}, seed ${opts.seed ?? 1})\n`,
   );
   const stop = (signal: string) => {
     process.stderr.write(`[dev-model] ${signal}: closing\n`);

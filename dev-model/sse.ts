@@ -35,7 +35,10 @@ export interface StreamPlan {
 /** At most this many deltas per reply: long replies get bigger deltas so they still stream quickly. */
 const MAX_DELTAS = 160;
 
-/** Splits text into deterministic pieces of 2–16 characters (scaled up for long texts), never inside a surrogate pair. */
+/**
+ * Splits text into deterministic pieces of 2–16 characters (scaled up for long texts), never inside a
+ * surrogate pair.
+ */
 export function splitForStream(text: string): string[] {
   const chars = Array.from(text);
   const scale = Math.max(1, Math.ceil(chars.length / (MAX_DELTAS * 9)));

@@ -105,7 +105,10 @@ export const GARDEN_40 = [
 
 /** A prompt in the product's convention: instructions, then the input as the last ```json block. */
 export function userPrompt(input: unknown): string {
-  return `Follow the instructions. An example of the format (ignore it):\n\`\`\`json\n{"example":true}\n\`\`\`\nThe input:\n\`\`\`json\n${JSON.stringify(input, null, 2)}\n\`\`\`\nReturn only JSON.`;
+  return (
+    `Follow the instructions. An example of the format (ignore it):\n\`\`\`json\n{"example":true}\n\`\`\`\n` +
+    `The input:\n\`\`\`json\n${JSON.stringify(input, null, 2)}\n\`\`\`\nReturn only JSON.`
+  );
 }
 
 export function jsonSchemaFormat(name: string) {

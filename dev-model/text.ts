@@ -52,9 +52,11 @@ export function shuffled<T>(rng: Rng, items: readonly T[]): T[] {
 export const STOPWORDS = new Set(
   (
     'a an the and or but nor so yet of to in on at by for from with without into onto over under about above below ' +
-    'is are was were be been being am do does did doing done have has had having can could should would will shall may might must ' +
+    'is are was were be been being am do does did doing done have has had ' +
+    'having can could should would will shall may might must ' +
     'i me my we our you your he she it its they them their this that these those there here ' +
-    'as if than then too very just also not no yes up down out off again more most less least some any each every all both ' +
+    'as if than then too very just also not no yes up down out off again ' +
+    'more most less least some any each every all both ' +
     'own same such only other another s t don isn aren doesn'
   ).split(/\s+/),
 );
@@ -62,9 +64,12 @@ export const STOPWORDS = new Set(
 /** Search-intent modifiers: real words, but they say nothing about the topic. */
 export const MODIFIERS = new Set(
   (
-    'how what why when where which who whom whose best top good great better cheap cheapest affordable easy easiest simple quick ' +
-    'free online near me diy guide guides tips tip tricks ideas idea ways way review reviews vs versus list examples example ' +
-    'beginner beginners ultimate complete new latest buy buying price prices cost costs vs. 2023 2024 2025 2026 need needs use using make ' +
+    'how what why when where which who whom whose best top good great ' +
+    'better cheap cheapest affordable easy easiest simple quick ' +
+    'free online near me diy guide guides tips tip tricks ideas idea ways ' +
+    'way review reviews vs versus list examples example ' +
+    'beginner beginners ultimate complete new latest buy buying price ' +
+    'prices cost costs vs. 2023 2024 2025 2026 need needs use using make ' +
     'get getting start starting step steps'
   ).split(/\s+/),
 );

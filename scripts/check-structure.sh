@@ -5,5 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 depcruise worker durable-objects core web/src --config .dependency-cruiser.cjs --output-type err-long
-depcruise worker durable-objects core --config .dependency-cruiser.cjs --output-type json | node scripts/folder-cycles.mjs
-if [ -f scripts/table-owners.ts ]; then node scripts/table-owners.ts; fi
+# Through a file, not a pipe: Node 24 aborted now and then reading a large JSON from stdin.
+mkdir -p test-results
+depcruise worker durable-objects core --config .dependency-cruiser.cjs --output-type json \
+  --output-to test-results/dependency-graph.json
+node scripts/folder-cycles.mjs test-results/dependency-graph.json
+node scripts/table-owners.ts

@@ -1,16 +1,16 @@
 // Folder-level import cycles: dependency-cruiser checks cycles between files; this collapses its
-// JSON report (read from stdin) to folders and fails on any cycle between folders, so two modules
+// JSON report (a file) to folders and fails on any cycle between folders, so two modules
 // can't lean on each other through different files (planner → writer → planner). Entry points
 // (routes, Durable Object classes: scripts/layers.cjs) are the roof: they import from every
 // folder and nothing imports them, so cycles are looked for in the house below them.
-// Usage: depcruise … --output-type json | node scripts/folder-cycles.mjs
+// Usage: node scripts/folder-cycles.mjs <dependency-cruiser JSON report>
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
 const entry = new RegExp(createRequire(import.meta.url)('./layers.cjs').ENTRY);
 
-const report = JSON.parse(readFileSync(0, 'utf8'));
+const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const edges = new Map();
 for (const mod of report.modules) {
   if (mod.coreModule || mod.couldNotResolve || mod.source.includes('node_modules') || entry.test(mod.source)) continue;

@@ -16,5 +16,6 @@ module.exports = {
   ENGINE: '^durable-objects/(site-coordinator/engine/|draft-room/(?!index\\.ts$)|ai-budget/(?!index\\.ts$))',
   FEATURE: '^worker/(?!(http|middleware|db|lib)/)[^/]+/',
   ENTRY:
-    '^(worker/(app|index|worker|test-entry|config-guard)\\.ts$|worker/.+routes\\.ts$|durable-objects/[^/]+/(index|features)\\.ts$)',
+    '^(worker/(app|index|worker|test-entry|config-guard)\\.ts$|worker/.+routes\\.ts$|' +
+    'durable-objects/[^/]+/(index|features)\\.ts$)',
 };

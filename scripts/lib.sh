@@ -33,11 +33,17 @@ DEV_VARS_DEFAULTS=(
 # its secrets (and any value a developer changed) are never overwritten.
 ensure_dev_vars() {
   local file=.dev.vars line older=true
-  [ -f "$file" ] || { log "writing .dev.vars with fresh local secrets and the development values"; : > "$file"; older=false; }
+  if [ ! -f "$file" ]; then
+    log "writing .dev.vars with fresh local secrets and the development values"
+    : > "$file"
+    older=false
+  fi
   # A last line without a newline would glue onto the first appended one.
   [ ! -s "$file" ] || [ -z "$(tail -c 1 "$file")" ] || echo >> "$file"
-  grep -q '^JWT_SECRET=' "$file" || echo "JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64url"))')" >> "$file"
-  grep -q '^ENCRYPTION_KEY=' "$file" || echo "ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >> "$file"
+  grep -q '^JWT_SECRET=' "$file" \
+    || echo "JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(48).toString("base64url"))')" >> "$file"
+  grep -q '^ENCRYPTION_KEY=' "$file" \
+    || echo "ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >> "$file"
   for line in "${DEV_VARS_DEFAULTS[@]}"; do
     if ! grep -q "^${line%%=*}=" "$file"; then
       [ "$older" = false ] || log "adding ${line%%=*} to .dev.vars (development values are no longer in wrangler.toml)"
@@ -50,7 +56,8 @@ ensure_dev_vars() {
 build_web() {
   log "building the web app"
   mkdir -p web/static/vendor/swagger-ui
-  cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css web/static/vendor/swagger-ui/
+  cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+    web/static/vendor/swagger-ui/
   (cd web && vite build --logLevel warn)
 }
 
@@ -70,7 +77,9 @@ reset_state_if_migrations_changed() {
   local persist="$1" stamp="$1/.migration-hashes"
   [ -f "$stamp" ] || return 0
   if ! (cd migrations && sha256sum --quiet --check "../$stamp" > /dev/null 2>&1); then
-    log "a migration already applied to $persist was edited since: starting the local data afresh (the demo account is seeded again)"
+    # log joins its arguments with a space: one message, split to keep the line short.
+    log "a migration already applied to $persist was edited since:" \
+      "starting the local data afresh (the demo account is seeded again)"
     rm -rf "$persist"
   fi
 }
@@ -94,7 +103,10 @@ wait_for_health() {
 # Debian Chromium for Playwright (no browser download is possible here); needs root.
 ensure_chromium() {
   if [ -x /usr/bin/chromium ]; then return 0; fi
-  if [ "$(id -u)" != "0" ]; then log "Chromium missing and not root: install the Debian 'chromium' package"; return 1; fi
+  if [ "$(id -u)" != "0" ]; then
+    log "Chromium missing and not root: install the Debian 'chromium' package"
+    return 1
+  fi
   log "installing Debian chromium"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) >&2
 }
@@ -103,11 +115,18 @@ ensure_chromium() {
 # Realistic latency by default so progress is visible; DEV_MODEL_LATENCY_MS=0 for speed.
 start_dev_model() {
   local port="$1" log="$2"
-  if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then log "dev model server already on :$port"; return 0; fi
-  node dev-model/server.ts --port "$port" --latency "${DEV_MODEL_LATENCY_MS:-400}" --jitter 200 --stream-delay "${DEV_MODEL_STREAM_DELAY_MS:-8}" --quiet > "$log" 2>&1 &
+  if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
+    log "dev model server already on :$port"
+    return 0
+  fi
+  node dev-model/server.ts --port "$port" --latency "${DEV_MODEL_LATENCY_MS:-400}" --jitter 200 \
+    --stream-delay "${DEV_MODEL_STREAM_DELAY_MS:-8}" --quiet > "$log" 2>&1 &
   DEV_MODEL_PID=$!
   for _ in $(seq 100); do
-    grep -q DEV_MODEL_READY "$log" 2>/dev/null && { log "dev model server on http://127.0.0.1:$port (demo model, no internet needed)"; return 0; }
+    if grep -q DEV_MODEL_READY "$log" 2>/dev/null; then
+      log "dev model server on http://127.0.0.1:$port (demo model, no internet needed)"
+      return 0
+    fi
     sleep 0.1
   done
   cat "$log" >&2

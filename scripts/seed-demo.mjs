@@ -64,7 +64,11 @@ async function seedKeywords(accountId, siteId, sectors, templates) {
         const now = Date.now();
         const q = (s) => `'${s.replace(/'/g, "''")}'`;
         rows.push(
-          `INSERT OR IGNORE INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at) VALUES (${accountId}, ${siteId}, ${sector.id}, ${q(keyword)}, ${q(keyword.toLowerCase())}, ${Math.round(50 + rand() * 12000)}, ${Math.round(rand() * 90)}, '${intents[Math.floor(rand() * 4)]}', 'pending', ${now}, ${now});`,
+          'INSERT OR IGNORE INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, ' +
+            'intent, status, created_at, updated_at) ' +
+            `VALUES (${accountId}, ${siteId}, ${sector.id}, ${q(keyword)}, ${q(keyword.toLowerCase())}, ` +
+            `${Math.round(50 + rand() * 12000)}, ${Math.round(rand() * 90)}, '${intents[Math.floor(rand() * 4)]}', ` +
+            `'pending', ${now}, ${now});`,
         );
       }
     }
@@ -143,7 +147,8 @@ async function main() {
   }
   const keywordCount = await seedKeywords(accountId, garden.id, gardenSectors, gardenTemplates);
   console.log(
-    `[igny8] seeded "Demo Agency": 2 sites, 5 sectors, ${keywordCount} keywords, owner + editor + viewer (editor and viewer see Green Thumb Gardening only)`,
+    `[igny8] seeded "Demo Agency": 2 sites, 5 sectors, ${keywordCount} keywords, owner + editor + viewer ` +
+      '(editor and viewer see Green Thumb Gardening only)',
   );
   printLogins();
 }

@@ -36,13 +36,15 @@ ensure_chromium || log "Chromium could not be installed: the browser suite will 
 
 check "typecheck: worker + core" tsc --noEmit -p tsconfig.json
 check "typecheck: e2e + dev model" tsc --noEmit -p tsconfig.e2e.json
-check "typecheck: web (svelte)" bash -c 'cd web && svelte-kit sync && cd .. && svelte-check --workspace web --tsconfig ./tsconfig.json --threshold error --output human'
+check "typecheck: web (svelte)" bash -c 'cd web && svelte-kit sync && cd .. &&
+  svelte-check --workspace web --tsconfig ./tsconfig.json --threshold error --output human'
 # Formatting and lint rules (biome.json) over worker, durable-objects, core, web/src, tests, bench,
 # dev-model and scripts; `biome ci` changes nothing, it fails on any unformatted file or lint error.
 check "lint + format (Biome)" biome ci .
 # The floor plan (scripts/layers.cjs): imports point down the layers, no file or folder cycles, every
 # table written only by its owner (core/schema/owners.ts).
 check "structure: layers, cycles, owners" bash scripts/check-structure.sh
+check "no line over 120 characters" bash scripts/check-line-length.sh
 
 log "dev model server tests (node --test, real openai SDK)"
 node --test --test-reporter=tap dev-model/ > test-results/dev-model.tap 2>&1
@@ -72,7 +74,8 @@ log "browser tests (Playwright on Debian Chromium)"
 build_web
 rm -f test-results/playwright.json
 playwright test
-read -r p f < <(json_counts test-results/playwright.json '`${r.stats.expected + r.stats.flaky} ${r.stats.unexpected + (r.errors?.length ?? 0)}`')
+playwright_counts='`${r.stats.expected + r.stats.flaky} ${r.stats.unexpected + (r.errors?.length ?? 0)}`'
+read -r p f < <(json_counts test-results/playwright.json "$playwright_counts")
 count "browser (Playwright)" "$p" "$f"
 
 echo

@@ -91,7 +91,8 @@ export class MisconfiguredForProduction extends ApiError {
   constructor() {
     super(
       503,
-      'This service is unavailable: it is running as production with development settings. The operator has been told which in the log.',
+      'This service is unavailable: it is running as production with development settings. ' +
+        'The operator has been told which in the log.',
       'misconfigured',
       undefined,
       { 'Retry-After': '300' },
@@ -122,7 +123,9 @@ export function createConfigGuard(log: (line: string) => void = (line) => consol
         log(
           JSON.stringify({
             level: 'error',
-            message: `Refusing to serve: ${mode} but ${problems.join('; ')}. Development values belong in .dev.vars, never in [vars] or production secrets.`,
+            message:
+              `Refusing to serve: ${mode} but ${problems.join('; ')}. ` +
+              'Development values belong in .dev.vars, never in [vars] or production secrets.',
           }),
         );
       }

@@ -28,10 +28,16 @@ export interface Env {
   JWT_SECRET: string;
   /** 32 bytes, base64: AES-GCM key for secrets at rest (API keys, WordPress passwords). */
   ENCRYPTION_KEY: string;
-  /** Id of ENCRYPTION_KEY in sealed secrets (default "k1"); ENCRYPTION_KEYS_OLD "id:base64,…" only decrypt (key rotation). */
+  /**
+   * Id of ENCRYPTION_KEY in sealed secrets (default "k1"); ENCRYPTION_KEYS_OLD "id:base64,…" only
+   * decrypt (key rotation).
+   */
   ENCRYPTION_KEY_ID?: string;
   ENCRYPTION_KEYS_OLD?: string;
-  /** Accounts on the platform's AI (no key of their own): allowed models (comma-separated, first = default) and caps. */
+  /**
+   * Accounts on the platform's AI (no key of their own): allowed models (comma-separated, first =
+   * default) and caps.
+   */
   PLATFORM_AI_MODELS?: string;
   PLATFORM_AI_MAX_CONCURRENCY?: string;
   PLATFORM_AI_REQUESTS_PER_MINUTE?: string;

@@ -12,7 +12,8 @@ import {
 describe('markdownToHtml', () => {
   it('converts headings, paragraphs, lists, emphasis, links and code', () => {
     const md =
-      '### Soil\n\nMix **compost** and *sand*,\nthen _water_.\n\n- one\n- two [more](https://example.com/a)\n\n1. first\n2) second\n\n> quoted\n\n`x<y`';
+      '### Soil\n\nMix **compost** and *sand*,\nthen _water_.\n\n' +
+      '- one\n- two [more](https://example.com/a)\n\n1. first\n2) second\n\n> quoted\n\n`x<y`';
     expect(markdownToHtml(md)).toBe(
       '<h3>Soil</h3><p>Mix <strong>compost</strong> and <em>sand</em>, then <em>water</em>.</p>' +
         '<ul><li>one</li><li>two <a href="https://example.com/a">more</a></li></ul>' +

@@ -8,7 +8,10 @@
 import { sanitizeHtml } from '../html/sanitize';
 import { plainText } from './plain-text';
 
-/** A section as the draft and the content row get it: a plain heading ('' only for a lead before the first H2) and sanitized HTML. */
+/**
+ * A section as the draft and the content row get it: a plain heading ('' only for a lead before the
+ * first H2) and sanitized HTML.
+ */
 export interface ArticleSection {
   h2: string;
   html: string;

@@ -214,7 +214,8 @@ describe('normalizeIdeasReply', () => {
     expect(normalizeIdeasReply({ ideas: [{ title: 'x', estimated_word_count: 'lots', outline: ['a'] }] })).toEqual({
       ok: false,
       reason:
-        'no usable ideas in the reply (1 dropped; the first: estimated_word_count is invalid (Invalid input: expected number, received NaN))',
+        'no usable ideas in the reply (1 dropped; the first: estimated_word_count is invalid ' +
+        '(Invalid input: expected number, received NaN))',
     });
     expect(normalizeIdeasReply({})).toEqual({ ok: false, reason: 'no ideas in the reply' });
   });

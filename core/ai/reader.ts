@@ -42,9 +42,17 @@ export function refusalSentence(text?: string | null): string {
   return said ? `the model refused: ${said}` : 'the model refused';
 }
 
+// REFUSAL_TEXT is built from its two alternatives so that no source line exceeds 120 characters
+// (house rule); String.raw keeps every backslash as the regex literal had it.
+const APOLOGY_OPENING =
+  String.raw`^\W*(?:i['’]?m\s+(?:really\s+)?sorry|i\s+am\s+(?:really\s+)?sorry|sorry|i\s+apologi[sz]e|` +
+  String.raw`unfortunately|as\s+an\s+ai)\b`;
+const INABILITY_OPENING =
+  String.raw`^\W*i\s+(?:can(?:['’]?t|not)|won['’]?t|am\s+(?:not\s+able|unable)|['’]?m\s+(?:not\s+able|unable))` +
+  String.raw`\s+(?:to\s+)?(?:help|assist|comply|provide|do|fulfil|complete|generate|create|answer)`;
+
 /** A reply that is only an apology or a refusal (and holds no JSON): "I'm sorry, but I can't help with that." */
-const REFUSAL_TEXT =
-  /^\W*(?:i['’]?m\s+(?:really\s+)?sorry|i\s+am\s+(?:really\s+)?sorry|sorry|i\s+apologi[sz]e|unfortunately|as\s+an\s+ai)\b|^\W*i\s+(?:can(?:['’]?t|not)|won['’]?t|am\s+(?:not\s+able|unable)|['’]?m\s+(?:not\s+able|unable))\s+(?:to\s+)?(?:help|assist|comply|provide|do|fulfil|complete|generate|create|answer)/i;
+const REFUSAL_TEXT = new RegExp(`${APOLOGY_OPENING}|${INABILITY_OPENING}`, 'i');
 
 /** Invisible characters a model or a copy-paste puts before the reply. */
 const LEADING_INVISIBLE = /^[\uFEFF\u200B-\u200D\u2060\s]+/;

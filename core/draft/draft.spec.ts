@@ -23,9 +23,11 @@ const roundTrip = (html: string) => {
 
 /** A section the way the AI writes it (DESIGN §8 generate_content: sections[].html). */
 const SECTION =
-  '<p>Raised beds warm up early. <strong>Drainage</strong> is <em>better</em>, and <a href="https://example.com/soil">good soil</a> matters.</p>\n' +
+  '<p>Raised beds warm up early. <strong>Drainage</strong> is <em>better</em>, ' +
+  'and <a href="https://example.com/soil">good soil</a> matters.</p>\n' +
   '<ul><li>Start small</li><li>Compare <strong>two</strong> options</li></ul>\n' +
-  '<table><thead><tr><th>Option</th><th>Cost</th></tr></thead><tbody><tr><td>Cedar</td><td>High</td></tr><tr><td>Pine</td><td>Low</td></tr></tbody></table>';
+  '<table><thead><tr><th>Option</th><th>Cost</th></tr></thead>' +
+  '<tbody><tr><td>Cedar</td><td>High</td></tr><tr><td>Pine</td><td>Low</td></tr></tbody></table>';
 
 describe('htmlToDraft writes what y-prosemirror writes for Tiptap', () => {
   it('puts each block in the `default` XmlFragment as an element named like the node', () => {
@@ -107,7 +109,8 @@ describe('round trips', () => {
     '<hr>',
     '<img src="https://cdn.example.com/a.png" alt="A &quot;quoted&quot; alt">',
     '<img src="/media/accounts/1/sites/2/img.png" alt="">',
-    '<table><thead><tr><th>Option</th><th>Cost</th></tr></thead><tbody><tr><td>Cedar</td><td>High</td></tr></tbody></table>',
+    '<table><thead><tr><th>Option</th><th>Cost</th></tr></thead>' +
+      '<tbody><tr><td>Cedar</td><td>High</td></tr></tbody></table>',
     '<table><tbody><tr><td>no</td><td>header</td></tr></tbody></table>',
     '<p>Special: AT&amp;T, 1 &lt; 2 &gt; 0, \u00a0nbsp, “quotes”, emoji 🌱</p>',
     '<p></p>',
@@ -118,7 +121,9 @@ describe('round trips', () => {
   });
 
   it('the projection is a fixed point: projecting the projection changes nothing', () => {
-    const messy = `<h1>Title</h1><div>loose <b>text</b></div><p>a<p>b<ul><li>x<li>y</ul>${SECTION}<figure><img src="https://x/y.png" alt="y"><figcaption>Caption</figcaption></figure>`;
+    const messy =
+      `<h1>Title</h1><div>loose <b>text</b></div><p>a<p>b<ul><li>x<li>y</ul>${SECTION}` +
+      '<figure><img src="https://x/y.png" alt="y"><figcaption>Caption</figcaption></figure>';
     const once = roundTrip(messy);
     expect(roundTrip(once)).toBe(once);
   });
@@ -148,7 +153,8 @@ describe('round trips', () => {
 
   it('sanitizes on the way in', () => {
     const html =
-      '<p onclick="x()">ok<script>alert(1)</script> <a href="javascript:alert(1)">bad link</a> <img src="data:image/png;base64,AA" alt="x"></p><style>p{}</style><iframe src="https://evil"></iframe>';
+      '<p onclick="x()">ok<script>alert(1)</script> <a href="javascript:alert(1)">bad link</a> ' +
+      '<img src="data:image/png;base64,AA" alt="x"></p><style>p{}</style><iframe src="https://evil"></iframe>';
     expect(roundTrip(html)).toBe('<p>ok bad link</p>');
     expect(JSON.stringify(htmlToBlocks(html))).not.toMatch(/script|javascript|data:|onclick/);
   });
@@ -203,7 +209,8 @@ describe('wordCount', () => {
     const { fragment } = fresh();
     htmlToDraft(
       fragment,
-      '<h2>Two words</h2><p>three<br>more words</p><ul><li>a</li><li>b c</li></ul><table><tr><td>x</td><td>y</td></tr></table>',
+      '<h2>Two words</h2><p>three<br>more words</p><ul><li>a</li><li>b c</li></ul>' +
+        '<table><tr><td>x</td><td>y</td></tr></table>',
     );
     expect(wordCount(fragment)).toBe(2 + 3 + 3 + 2);
   });

@@ -53,7 +53,10 @@ export type HtmlNode =
   | { kind: 'text'; html: string };
 
 export interface SanitizeOptions {
-  /** Rewrites an image source (e.g. to its WordPress upload) or drops the image (null); the result is checked like any other URL. */
+  /**
+   * Rewrites an image source (e.g. to its WordPress upload) or drops the image (null); the result is
+   * checked like any other URL.
+   */
   imgSrc?: (src: string, attrs: Record<string, string>) => string | null;
 }
 

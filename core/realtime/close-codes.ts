@@ -25,7 +25,10 @@ export function closeMessage(code: number): string | null {
     case CLOSE_ACCESS_CHANGED:
       return 'Your role changed — reconnecting…';
     case CLOSE_DOCUMENT_TOO_LARGE:
-      return 'This draft reached its size limit: your last change was not saved. Shorten the draft (deletions still save), then reload.';
+      return (
+        'This draft reached its size limit: your last change was not saved. ' +
+        'Shorten the draft (deletions still save), then reload.'
+      );
     case CLOSE_RATE_LIMITED:
       return 'Too many changes at once — reconnecting…';
     case CLOSE_TOO_MANY_SOCKETS:

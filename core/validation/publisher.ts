@@ -31,7 +31,10 @@ export const wordpressUrl = z
 
 export const wordpressUsername = z.string().trim().min(1, 'Required.').max(120, 'At most 120 characters.');
 
-/** An Application Password (Users → Profile → Application Passwords); WordPress shows it in groups of four, spaces are fine. */
+/**
+ * An Application Password (Users → Profile → Application Passwords); WordPress shows it in groups of
+ * four, spaces are fine.
+ */
 export const wordpressAppPassword = z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.');
 
 /** PUT settings: a field left out keeps its value, null clears it. The password is write-only. */

@@ -136,7 +136,10 @@ function pickTableSection(outline: { h2: string }[]): number {
 
 function metaDescription(primary: string, title: string, coverage: string, secondary: string[]): string {
   const also = secondary[0] ? ` Covers ${secondary[0]}${secondary[1] ? ` and ${secondary[1]}` : ''}.` : '';
-  const base = `${capitalise(primary)}: ${coverage ? lowerFirst(coverage.replace(/[.!?]+$/, '')) : `a practical look at ${title.toLowerCase()}`}.${also}`;
+  const base =
+    `${capitalise(primary)}: ` +
+    `${coverage ? lowerFirst(coverage.replace(/[.!?]+$/, '')) : `a practical look at ${title.toLowerCase()}`}` +
+    `.${also}`;
   let out = truncateAtWord(base, 160);
   if (out.length < base.length) out = truncateAtWord(out, 159) + '.';
   return out.slice(0, 160);
@@ -160,7 +163,8 @@ const SENTENCES: ((c: { kw: string; sec: string; topic: string; T: string; tone:
   (c) => `Think of ${c.topic} as a process rather than a one-off task, and revisit it regularly.`,
   (c) => `For most people, combining ${c.kw} with ${c.sec} gives the most reliable results.`,
   (c) =>
-    `${capitalise(c.tone ? `a ${c.tone} approach` : 'a patient approach')} works best here, because ${c.topic} rewards steady attention.`,
+    `${capitalise(c.tone ? `a ${c.tone} approach` : 'a patient approach')} works best here, ` +
+    `because ${c.topic} rewards steady attention.`,
   (c) => `Ask yourself what success looks like for ${c.topic}, and measure against that rather than against others.`,
 ];
 
@@ -272,10 +276,14 @@ function tableHtml(ctx: Ctx, topic: string, rng: Rng): string {
   const rows = options
     .map(
       (o) =>
-        `<tr><td>${escapeHtml(capitalise(o))}</td><td>${pick(rng, levels)}</td><td>${pick(rng, levels)}</td><td>${escapeHtml(pick(rng, ['Beginners', 'Most readers', 'Experienced readers', 'Tight budgets']))}</td></tr>`,
+        `<tr><td>${escapeHtml(capitalise(o))}</td><td>${pick(rng, levels)}</td><td>${pick(rng, levels)}</td>` +
+        `<td>${escapeHtml(pick(rng, ['Beginners', 'Most readers', 'Experienced readers', 'Tight budgets']))}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>Option</th><th>Cost</th><th>Effort</th><th>Best for</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return (
+    '<table><thead><tr><th>Option</th><th>Cost</th><th>Effort</th><th>Best for</th></tr></thead>' +
+    `<tbody>${rows}</tbody></table>`
+  );
 }
 
 function shuffled(rng: Rng, n: number): number[] {

@@ -242,7 +242,11 @@ const STRUCTURE_LABEL: Record<Structure, string> = {
 function describeIdea(structure: Structure, topic: string, targets: string[]): string {
   const others = targets.slice(1, 3).map((k) => `'${plainQuotes(k)}'`);
   const covering = others.length ? `, also covering ${listJoin(others)}` : '';
-  return `A ${STRUCTURE_LABEL[structure]} on ${topic.toLowerCase()} that targets '${plainQuotes(targets[0]!)}'${covering}, written for readers who want clear, practical answers.`;
+  return (
+    `A ${STRUCTURE_LABEL[structure]} on ${topic.toLowerCase()} that ` +
+    `targets '${plainQuotes(targets[0]!)}'${covering}, written for readers ` +
+    `who want clear, practical answers.`
+  );
 }
 
 type Section = { h2: string; coverage: string };

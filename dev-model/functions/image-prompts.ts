@@ -52,7 +52,9 @@ export function generateImagePrompts(input: unknown): ImagePromptsOut {
 
   const titleSubject = subjectOf(title) || title.toLowerCase();
   const featured = {
-    prompt: `${pick(rng, STYLES)} illustrating ${titleSubject}, hero composition with space for a headline, 16:9, no text, no watermark`,
+    prompt:
+      `${pick(rng, STYLES)} illustrating ${titleSubject}, hero composition ` +
+      `with space for a headline, 16:9, no text, no watermark`,
     alt: truncateAtWord(`Featured image for ${title}`, 125),
   };
   const in_article: ImagePromptsOut['in_article'] = [];
@@ -61,7 +63,9 @@ export function generateImagePrompts(input: unknown): ImagePromptsOut {
     const s = sections[idx]!;
     const detail = s.text ? `, showing ${truncateAtWord(subjectOf(s.text), 80)}` : '';
     in_article.push({
-      prompt: `${pick(rng, STYLES)} about ${subjectOf(s.h2) || s.h2.toLowerCase()} in the context of ${titleSubject}${detail}, 4:3, no text, no watermark`,
+      prompt:
+        `${pick(rng, STYLES)} about ${subjectOf(s.h2) || s.h2.toLowerCase()} ` +
+        `in the context of ${titleSubject}${detail}, 4:3, no text, no watermark`,
       alt: truncateAtWord(`${s.h2.replace(/[?!.:]+$/, '')}: illustration for ${title}`, 125),
       after_section: idx,
     });

@@ -17,7 +17,8 @@ type DraftRoomStub = Remote<DraftRoomRpc> & { fetch(request: Request): Promise<R
 function versionOrConflict<T>(result: T): Exclude<T, { kind: 'version_limit' }> {
   if (isVersionLimit(result)) {
     throw new Conflict(
-      `This draft already keeps ${result.max} named versions, the most it may: older automatic backups were already removed.`,
+      `This draft already keeps ${result.max} named versions, the most it may: ` +
+        'older automatic backups were already removed.',
       'version_limit',
     );
   }

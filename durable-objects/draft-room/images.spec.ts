@@ -25,7 +25,8 @@ describe('placing generated images in a draft', () => {
     place(d.doc, 4, 9);
     place(d.doc, 5, null);
     expect(d.html()).toBe(
-      `<p>intro</p><h2>A</h2><p>a</p><ul><li>a2</li></ul>${tag(1)}<h2>B</h2><p>b</p>${tag(2)}<h2>C</h2><p>c</p>${tag(3)}${tag(4)}${tag(5)}`,
+      `<p>intro</p><h2>A</h2><p>a</p><ul><li>a2</li></ul>${tag(1)}` +
+        `<h2>B</h2><p>b</p>${tag(2)}<h2>C</h2><p>c</p>${tag(3)}${tag(4)}${tag(5)}`,
     );
   });
 

@@ -301,7 +301,9 @@ export class DraftRoom extends YServer<Env> {
     const notice: DraftLimitNotice = {
       max_bytes: this.size.max,
       bytes: this.size.measure(),
-      message: `This draft reached its size limit (${Math.round(this.size.max / 1024 / 1024)} MB): new content is not saved. Shorten it to continue.`,
+      message:
+        `This draft reached its size limit (${Math.round(this.size.max / 1024 / 1024)} MB): ` +
+        'new content is not saved. Shorten it to continue.',
       at: new Date().toISOString(),
     };
     this.document.transact(() => this.document.getMap(LIMITS_MAP).set('document', notice), AI_ORIGIN);
@@ -322,7 +324,10 @@ export class DraftRoom extends YServer<Env> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + REVALIDATE_EVERY_MS);
   }
 
-  /** Closes the sockets whose member lost access or whose session expired; again in a few seconds while any are open. */
+  /**
+   * Closes the sockets whose member lost access or whose session expired; again in a few seconds while
+   * any are open.
+   */
   override async onAlarm(): Promise<void> {
     const sockets = [...super.getConnections()].filter((c) => c.readyState === WebSocket.OPEN);
     if (sockets.length === 0) return;

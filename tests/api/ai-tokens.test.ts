@@ -103,7 +103,8 @@ describe('the ledger: usage of calls that were not charged', () => {
   const rows = async (id: number) =>
     (
       await env.DB_SHARD_2.prepare(
-        'SELECT credits_used, tokens_input, tokens_output, cost_usd, metadata FROM credit_usage_logs WHERE account_id = ?',
+        'SELECT credits_used, tokens_input, tokens_output, cost_usd, metadata ' +
+          'FROM credit_usage_logs WHERE account_id = ?',
       )
         .bind(id)
         .all<{
@@ -289,22 +290,26 @@ describe('every token counted, through the real engine', () => {
     expect(await balance(owner)).toMatchObject({ balance: good.before.balance - 1, reserved: 0 });
   });
 
-  it('a streamed article cancelled part-way: the tokens it streamed are logged (estimated from the text), nothing is charged', async () => {
-    // About 65 deltas 100 ms apart: the cancel lands while the article is streaming.
-    const { taskId, before } = await startArticle([{ raw: ARTICLE }], 100);
-    await new Promise((r) => setTimeout(r, 1_500));
-    const cancel = await call('POST', `/api/v1/system/jobs/${taskId}/cancel/`, { token: owner.token });
-    expect(cancel.status).toBe(200);
-    const job = await waitForJob(owner, taskId);
-    expect(job).toMatchObject({ status: 'cancelled', credits_charged: 0 });
-    const row = await usageRowOf(owner, taskId, (r) => r.tokens_output > 0);
-    expect(row.credits_used).toBe(0);
-    expect(row.tokens_input).toBeGreaterThan(0);
-    // Part of the reply, not all of it.
-    expect(row.tokens_output).toBeLessThan(Math.ceil(ARTICLE.length / 4));
-    expect(row.metadata).toMatchObject({ charged: false, outcome: 'cancelled' });
-    expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
-  });
+  it(
+    'a streamed article cancelled part-way: the tokens it streamed are ' +
+      'logged (estimated from the text), nothing is charged',
+    async () => {
+      // About 65 deltas 100 ms apart: the cancel lands while the article is streaming.
+      const { taskId, before } = await startArticle([{ raw: ARTICLE }], 100);
+      await new Promise((r) => setTimeout(r, 1_500));
+      const cancel = await call('POST', `/api/v1/system/jobs/${taskId}/cancel/`, { token: owner.token });
+      expect(cancel.status).toBe(200);
+      const job = await waitForJob(owner, taskId);
+      expect(job).toMatchObject({ status: 'cancelled', credits_charged: 0 });
+      const row = await usageRowOf(owner, taskId, (r) => r.tokens_output > 0);
+      expect(row.credits_used).toBe(0);
+      expect(row.tokens_input).toBeGreaterThan(0);
+      // Part of the reply, not all of it.
+      expect(row.tokens_output).toBeLessThan(Math.ceil(ARTICLE.length / 4));
+      expect(row.metadata).toMatchObject({ charged: false, outcome: 'cancelled' });
+      expect(await balance(owner)).toEqual({ ...before, reserved: 0 });
+    },
+  );
 
   it('a job charged for part of its work logs the tokens of its refused call as uncharged', async () => {
     // Two articles: one streams a short article (about 65 deltas, 1.3 s), the other a long refusal

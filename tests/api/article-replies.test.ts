@@ -136,7 +136,10 @@ const untidy: [string, Raw, { title: string; texts: string[]; h2: string[] }][] 
   [
     'a Markdown article (no JSON at all)',
     {
-      raw: '# Raised beds for beginners\n\nA raised bed warms up early.\n\n## Why build one\n\nBeds **drain** well and [soil](https://example.com/soil) stays loose.\n\n## How to fill it\n\n- Topsoil\n- Compost\n',
+      raw:
+        '# Raised beds for beginners\n\nA raised bed warms up early.\n\n' +
+        '## Why build one\n\nBeds **drain** well and [soil](https://example.com/soil) stays loose.\n\n' +
+        '## How to fill it\n\n- Topsoil\n- Compost\n',
     },
     {
       title: 'Raised beds for beginners',
@@ -166,7 +169,9 @@ const untidy: [string, Raw, { title: string; texts: string[]; h2: string[] }][] 
   [
     'an HTML article without sections',
     {
-      raw: 'Here is the article:\n\n<h1>Cedar beds</h1><p>Cedar lasts.</p><h2>Why cedar</h2><p>It resists rot.</p><h2>Cost</h2><p>More, but worth it.</p>',
+      raw:
+        'Here is the article:\n\n<h1>Cedar beds</h1><p>Cedar lasts.</p>' +
+        '<h2>Why cedar</h2><p>It resists rot.</p><h2>Cost</h2><p>More, but worth it.</p>',
     },
     {
       title: 'Cedar beds',
@@ -220,40 +225,45 @@ describe('an editor types into the draft right after an untidy article arrived',
 });
 
 describe('a Markdown article streams into the draft', () => {
-  it('section by section; what an editor types meanwhile stays, next to the whole article, in the draft and the row', async () => {
-    const { task, contentId, editor } = await taskWithOpenDraft('Streamed Markdown');
-    const rest = Array.from(
-      { length: 6 },
-      (_, i) => `## Step ${i + 1}\n\nDo the ${i + 1}th thing carefully and check the soil before moving on.\n`,
-    ).join('\n');
-    const md = `# Streamed beds\n\n## Why\n\nBeds drain.\n\n${rest}`;
-    // Slow enough for the editor to see the first section arrive while the rest is still coming.
-    await scriptFaults(apiKey, { stream_delay_ms: 25 });
-    try {
-      await scriptRaw(apiKey, [{ raw: md }]);
-      const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
-        token: owner.token,
-        body: { ids: [task.id] },
-      });
-      await editor.until(
-        'the first section while the AI writes',
-        () => editor.html().includes('<h2>Why</h2>') && editor.doc.getMap('generation').get('status') === 'generating',
-      );
-      expect(editor.html()).not.toContain('Step 6');
-      typeParagraph(editor, 'Live note');
-      const job = await waitForJob(owner, start.body.data.task_id);
-      expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: 3 });
-    } finally {
-      await scriptFaults(apiKey, { stream_delay_ms: 8 });
-    }
-    const saved = await row(contentId);
-    expect(saved.title).toBe('Streamed beds');
-    expect(saved.html_content).toContain('<p>Live note</p>');
-    expect(saved.html_content).toContain('<h2>Why</h2><p>Beds drain.</p>');
-    for (let i = 1; i <= 6; i++) expect(saved.html_content).toContain(`<h2>Step ${i}</h2>`);
-    expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe(saved.html_content);
-    await editor.until('the whole article in the editor', () => editor.html() === saved.html_content);
-  });
+  it(
+    'section by section; what an editor types meanwhile stays, next to the ' +
+      'whole article, in the draft and the row',
+    async () => {
+      const { task, contentId, editor } = await taskWithOpenDraft('Streamed Markdown');
+      const rest = Array.from(
+        { length: 6 },
+        (_, i) => `## Step ${i + 1}\n\nDo the ${i + 1}th thing carefully and check the soil before moving on.\n`,
+      ).join('\n');
+      const md = `# Streamed beds\n\n## Why\n\nBeds drain.\n\n${rest}`;
+      // Slow enough for the editor to see the first section arrive while the rest is still coming.
+      await scriptFaults(apiKey, { stream_delay_ms: 25 });
+      try {
+        await scriptRaw(apiKey, [{ raw: md }]);
+        const start = await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+          token: owner.token,
+          body: { ids: [task.id] },
+        });
+        await editor.until(
+          'the first section while the AI writes',
+          () =>
+            editor.html().includes('<h2>Why</h2>') && editor.doc.getMap('generation').get('status') === 'generating',
+        );
+        expect(editor.html()).not.toContain('Step 6');
+        typeParagraph(editor, 'Live note');
+        const job = await waitForJob(owner, start.body.data.task_id);
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', credits_charged: 3 });
+      } finally {
+        await scriptFaults(apiKey, { stream_delay_ms: 8 });
+      }
+      const saved = await row(contentId);
+      expect(saved.title).toBe('Streamed beds');
+      expect(saved.html_content).toContain('<p>Live note</p>');
+      expect(saved.html_content).toContain('<h2>Why</h2><p>Beds drain.</p>');
+      for (let i = 1; i <= 6; i++) expect(saved.html_content).toContain(`<h2>Step ${i}</h2>`);
+      expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe(saved.html_content);
+      await editor.until('the whole article in the editor', () => editor.html() === saved.html_content);
+    },
+  );
 });
 
 describe('a section that cannot be read', () => {

@@ -57,43 +57,51 @@ describe('login', () => {
     owner = await signup('login');
   });
 
-  it('accepts the right password and refuses a wrong one or an unknown email alike (401 invalid_credentials)', async () => {
-    const ip = freshIp();
-    expect((await login(owner.email, PASSWORD, ip)).userId).toBe(owner.userId);
-    const wrong = await call('POST', `${V}/login/`, {
-      headers: ip,
-      body: { email: owner.email, password: 'not-the-password-1' },
-    });
-    expectError(wrong, 401, 'invalid_credentials');
-    const unknown = await call('POST', `${V}/login/`, {
-      headers: ip,
-      body: { email: uniqueEmail('nobody'), password: 'not-the-password-1' },
-    });
-    expectError(unknown, 401, 'invalid_credentials');
-    expect(unknown.body.error).toBe(wrong.body.error);
-  });
+  it(
+    'accepts the right password and refuses a wrong one or an unknown email alike ' + '(401 invalid_credentials)',
+    async () => {
+      const ip = freshIp();
+      expect((await login(owner.email, PASSWORD, ip)).userId).toBe(owner.userId);
+      const wrong = await call('POST', `${V}/login/`, {
+        headers: ip,
+        body: { email: owner.email, password: 'not-the-password-1' },
+      });
+      expectError(wrong, 401, 'invalid_credentials');
+      const unknown = await call('POST', `${V}/login/`, {
+        headers: ip,
+        body: { email: uniqueEmail('nobody'), password: 'not-the-password-1' },
+      });
+      expectError(unknown, 401, 'invalid_credentials');
+      expect(unknown.body.error).toBe(wrong.body.error);
+    },
+  );
 
-  it('slows an email down on one network after 5 failures: 429 with Retry-After there, even with the right password; another network signs in', async () => {
-    const victim = await signup('victim');
-    const ip = freshIp();
-    for (let i = 0; i < 5; i++) {
-      expectError(
-        await call('POST', `${V}/login/`, { headers: ip, body: { email: victim.email, password: `guess-${i}-xx` } }),
-        401,
-        'invalid_credentials',
-      );
-    }
-    const locked = await call('POST', `${V}/login/`, {
-      headers: ip,
-      body: { email: victim.email, password: PASSWORD },
-    });
-    expectError(locked, 429, 'throttled');
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    // The owner's own network is not locked by someone else's guesses (see trust-auth.test.ts).
-    expect((await login(victim.email, PASSWORD, freshIp())).userId).toBe(victim.userId);
-    // Other users are not affected.
-    expect((await login(owner.email, PASSWORD, freshIp())).userId).toBe(owner.userId);
-  });
+  it(
+    'slows an email down on one network after 5 failures: 429 with ' +
+      'Retry-After there, even with the right password; another network ' +
+      'signs in',
+    async () => {
+      const victim = await signup('victim');
+      const ip = freshIp();
+      for (let i = 0; i < 5; i++) {
+        expectError(
+          await call('POST', `${V}/login/`, { headers: ip, body: { email: victim.email, password: `guess-${i}-xx` } }),
+          401,
+          'invalid_credentials',
+        );
+      }
+      const locked = await call('POST', `${V}/login/`, {
+        headers: ip,
+        body: { email: victim.email, password: PASSWORD },
+      });
+      expectError(locked, 429, 'throttled');
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The owner's own network is not locked by someone else's guesses (see trust-auth.test.ts).
+      expect((await login(victim.email, PASSWORD, freshIp())).userId).toBe(victim.userId);
+      // Other users are not affected.
+      expect((await login(owner.email, PASSWORD, freshIp())).userId).toBe(owner.userId);
+    },
+  );
 
   it('locks an IP after 30 failures across different emails; other IPs still sign in', async () => {
     const ip = freshIp();
@@ -182,9 +190,12 @@ describe('access tokens', () => {
     s = await signup('jwt');
   });
 
-  it('a token made here with the test secret is accepted (so the refusals below are about one thing each)', async () => {
-    expect((await me(await sign())).status).toBe(200);
-  });
+  it(
+    'a token made here with the test secret is accepted ' + '(so the refusals below are about one thing each)',
+    async () => {
+      expect((await me(await sign())).status).toBe(200);
+    },
+  );
 
   it('an expired token gets 401 token_expired', async () => {
     const { token } = await signAccessToken(
@@ -222,19 +233,22 @@ describe('sessions', () => {
     expectError(await refreshWith(s.refresh), 401, 'refresh_revoked');
   });
 
-  it('logout through the cookie: a foreign Origin is refused; our own revokes the session and clears the cookie', async () => {
-    const reg = await call('POST', `${V}/register/`, {
-      body: { email: uniqueEmail('cookie-out'), password: PASSWORD, name: 'Di', account_name: 'Di Co' },
-    });
-    const cookie = `igny8_refresh=${refreshCookieOf(reg.headers)}`;
-    const logout = (origin: string) => call('POST', `${V}/logout/`, { headers: { cookie, origin } });
-    expectError(await logout('https://evil.example'), 403, 'origin_not_allowed');
-    const out = await logout(ORIGIN);
-    expect(out.status).toBe(200);
-    expect(out.headers.get('set-cookie')).toMatch(/igny8_refresh=;.*Max-Age=0/);
-    const again = await call('POST', `${V}/token/refresh/`, { headers: { cookie, origin: ORIGIN } });
-    expectError(again, 401, 'refresh_revoked');
-  });
+  it(
+    'logout through the cookie: a foreign Origin is refused; ' + 'our own revokes the session and clears the cookie',
+    async () => {
+      const reg = await call('POST', `${V}/register/`, {
+        body: { email: uniqueEmail('cookie-out'), password: PASSWORD, name: 'Di', account_name: 'Di Co' },
+      });
+      const cookie = `igny8_refresh=${refreshCookieOf(reg.headers)}`;
+      const logout = (origin: string) => call('POST', `${V}/logout/`, { headers: { cookie, origin } });
+      expectError(await logout('https://evil.example'), 403, 'origin_not_allowed');
+      const out = await logout(ORIGIN);
+      expect(out.status).toBe(200);
+      expect(out.headers.get('set-cookie')).toMatch(/igny8_refresh=;.*Max-Age=0/);
+      const again = await call('POST', `${V}/token/refresh/`, { headers: { cookie, origin: ORIGIN } });
+      expectError(again, 401, 'refresh_revoked');
+    },
+  );
 
   it('password change needs the current password, signs out other sessions, and the new password works', async () => {
     const s = await signup('pwchange');

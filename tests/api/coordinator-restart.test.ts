@@ -60,7 +60,8 @@ async function footprint(jobId: string) {
   return {
     balance: bal!,
     ledger: await q<{ idempotency_key: string; transaction_type: string; amount: number }>(
-      'SELECT idempotency_key, transaction_type, amount FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
+      'SELECT idempotency_key, transaction_type, amount FROM ' +
+        'credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
       jobId,
     ),
     usage: await q<{ credits_used: number }>(
@@ -69,7 +70,8 @@ async function footprint(jobId: string) {
     ),
     taskLogs: await q<{ status: string }>('SELECT status FROM ai_task_logs WHERE account_id = ? AND job_id = ?', jobId),
     clusters: await q<{ id: number; normalized_name: string; keywords_count: number; source_job_id: string }>(
-      'SELECT id, normalized_name, keywords_count, source_job_id FROM clusters WHERE account_id = ? AND sector_id = ? ORDER BY id',
+      'SELECT id, normalized_name, keywords_count, source_job_id FROM ' +
+        'clusters WHERE account_id = ? AND sector_id = ? ORDER BY id',
       sectorId,
     ),
     links: await q<{ keyword_id: number; n: number }>(
@@ -176,34 +178,37 @@ describe('a restarted coordinator', () => {
     ).toEqual(view);
   });
 
-  it('replays a save that committed in D1 but was not recorded by the coordinator, applying nothing twice', async () => {
-    await scriptFaults(key, { latency_ms: 50 });
-    // The coordinator "fails" right after the job's D1 batch (results + capture) committed, before
-    // it records success: at-least-once means the save step runs again.
-    await runInDurableObject(stub(), (instance: Inside) => {
-      const engine = instance.engine;
-      const finish = engine.finish.bind(engine);
-      instance.failedFinishes = 0;
-      engine.finish = (job: unknown, from: unknown, end: { status: string }, settled?: number) => {
-        if (end.status === 'succeeded' && instance.failedFinishes === 0) {
-          instance.failedFinishes++;
-          throw new Error('test: lost after the save committed');
-        }
-        return finish(job, from, end, settled);
-      };
-    });
-    await db.prepare('DELETE FROM keyword_clusters WHERE account_id = ?').bind(owner.accountId).run();
-    await db.prepare('UPDATE keywords SET cluster_id = NULL WHERE account_id = ?').bind(owner.accountId).run();
-    await db.prepare('DELETE FROM clusters WHERE account_id = ?').bind(owner.accountId).run();
-    const {
-      balance: { balance },
-    } = await footprint('none');
-    const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', { token: owner.token, body: { ids } });
-    expect(start.status).toBe(202);
-    const replayed = start.body.data.task_id;
-    const job = await waitForJob(owner, replayed);
-    expect(job).toMatchObject({ status: 'succeeded', credits_charged: 2 });
-    expect(await runInDurableObject(stub(), (instance: Inside) => instance.failedFinishes)).toBe(1);
-    expectExactlyOnce(await footprint(replayed), replayed, balance);
-  });
+  it(
+    'replays a save that committed in D1 but was not recorded by the coordinator, ' + 'applying nothing twice',
+    async () => {
+      await scriptFaults(key, { latency_ms: 50 });
+      // The coordinator "fails" right after the job's D1 batch (results + capture) committed, before
+      // it records success: at-least-once means the save step runs again.
+      await runInDurableObject(stub(), (instance: Inside) => {
+        const engine = instance.engine;
+        const finish = engine.finish.bind(engine);
+        instance.failedFinishes = 0;
+        engine.finish = (job: unknown, from: unknown, end: { status: string }, settled?: number) => {
+          if (end.status === 'succeeded' && instance.failedFinishes === 0) {
+            instance.failedFinishes++;
+            throw new Error('test: lost after the save committed');
+          }
+          return finish(job, from, end, settled);
+        };
+      });
+      await db.prepare('DELETE FROM keyword_clusters WHERE account_id = ?').bind(owner.accountId).run();
+      await db.prepare('UPDATE keywords SET cluster_id = NULL WHERE account_id = ?').bind(owner.accountId).run();
+      await db.prepare('DELETE FROM clusters WHERE account_id = ?').bind(owner.accountId).run();
+      const {
+        balance: { balance },
+      } = await footprint('none');
+      const start = await call('POST', '/api/v1/planner/keywords/auto_cluster/', { token: owner.token, body: { ids } });
+      expect(start.status).toBe(202);
+      const replayed = start.body.data.task_id;
+      const job = await waitForJob(owner, replayed);
+      expect(job).toMatchObject({ status: 'succeeded', credits_charged: 2 });
+      expect(await runInDurableObject(stub(), (instance: Inside) => instance.failedFinishes)).toBe(1);
+      expectExactlyOnce(await footprint(replayed), replayed, balance);
+    },
+  );
 });

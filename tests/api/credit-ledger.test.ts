@@ -125,7 +125,8 @@ describe('credit ledger', () => {
     );
     const s = await state(accountId);
     const reservedJobs = await env.DB_SHARD_2.prepare(
-      "SELECT COUNT(DISTINCT job_id) AS n FROM credit_transactions WHERE account_id = ? AND transaction_type = 'reservation'",
+      'SELECT COUNT(DISTINCT job_id) AS n FROM credit_transactions WHERE ' +
+        "account_id = ? AND transaction_type = 'reservation'",
     )
       .bind(accountId)
       .first<{ n: number }>();

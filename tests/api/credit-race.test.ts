@@ -85,7 +85,8 @@ beforeAll(async () => {
 });
 
 describe('a storm of concurrent AI jobs on a low balance', () => {
-  it('never overdraws, refuses with 402, settles every job once, charges failed jobs only for what they delivered and duplicates once', async () => {
+  it('never overdraws, refuses with 402, settles every job once, charges ' +
+    'failed jobs only for what they delivered and duplicates once', async () => {
     await db.prepare('UPDATE credit_balances SET balance = ? WHERE account_id = ?').bind(START, owner.accountId).run();
     const baseline = await lastTxId();
 
@@ -155,7 +156,9 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
     expect(succeeded.length).toBeGreaterThan(0);
 
     console.log(
-      `storm: ${responses.length} requests, ${accepted.length} accepted (${jobIds.length} jobs: ${succeeded.length} succeeded, ${failed.length} failed), ${refused.length} refused`,
+      `storm: ${responses.length} requests, ${accepted.length} accepted ` +
+        `(${jobIds.length} jobs: ${succeeded.length} succeeded, ` +
+        `${failed.length} failed), ${refused.length} refused`,
     );
     // The ledger: never below zero at any point, sums to the balance change, one settlement per hold.
     const end = await balance();
@@ -173,14 +176,17 @@ describe('a storm of concurrent AI jobs on a low balance', () => {
       expect(-res.amount).toBe(job.credits_reserved);
       // A job pays for what it delivered and gets the rest of its hold back: a failed job that
       // delivered nothing is released whole, one that delivered part of its work is captured for it.
+      // Its price is that of the keywords it delivered, so it may round up to the whole hold (40 of
+      // 41 keywords cost what 41 do at a credit per 30), never past it.
       const charged = job.credits_charged ?? 0;
-      if (job.status !== 'succeeded') expect(charged).toBeLessThan(job.credits_reserved);
+      if (job.status !== 'succeeded') expect(charged).toBeLessThanOrEqual(job.credits_reserved);
       expect(settles[0]!.transaction_type).toBe(job.status === 'succeeded' || charged > 0 ? 'capture' : 'release');
       expect(settles[0]!.amount).toBe(job.credits_reserved - charged);
     }
     expect(ledger.filter((t) => !['reservation', 'capture', 'release'].includes(t.transaction_type))).toEqual([]);
 
-    // What was charged: succeeded jobs and the delivered part of failed ones, once each, never more than the starting balance.
+    // What was charged: succeeded jobs and the delivered part of failed ones, once each, never more than the
+    // starting balance.
     // Failed calls that spent tokens (a refused or cut-off reply) are logged too, but marked not
     // charged with credits_used 0: one charged row per paying job, at most one row per job.
     const all = await usageOf(jobIds);

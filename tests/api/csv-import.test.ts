@@ -46,36 +46,39 @@ function bigCsv(rows: number, pad = 0) {
 }
 
 describe('what real tools export', () => {
-  it('maps header aliases (Query, Avg. monthly searches, KD%, Intent) and reads "1,200", "1.2k", "35%", "3M"', async () => {
-    const csv = [
-      'Query,Avg. monthly searches,KD%,Intent',
-      'raised bed soil,"1,200",35%,Commercial',
-      'raised bed kit,1.2k,12,i',
-      'cedar raised bed, 880 ,7,T',
-      'garden,3M,,',
-    ].join('\r\n');
-    const res = await importCsv(owner, place, csv);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toMatchObject({
-      rows: 4,
-      imported: 4,
-      created: 4,
-      merged_existing: 0,
-      skipped: 0,
-      errors: [],
-      encoding: 'utf-8',
-    });
-    const k = await byKeyword();
-    expect(k.get('raised bed soil')).toMatchObject({
-      volume: 1200,
-      difficulty: 35,
-      intent: 'commercial',
-      status: 'pending',
-    });
-    expect(k.get('raised bed kit')).toMatchObject({ volume: 1200, difficulty: 12, intent: 'informational' });
-    expect(k.get('cedar raised bed')).toMatchObject({ volume: 880, difficulty: 7, intent: 'transactional' });
-    expect(k.get('garden')).toMatchObject({ volume: 3_000_000, difficulty: 0, intent: 'informational' });
-  });
+  it(
+    'maps header aliases (Query, Avg. monthly searches, ' + 'KD%, Intent) and reads "1,200", "1.2k", "35%", "3M"',
+    async () => {
+      const csv = [
+        'Query,Avg. monthly searches,KD%,Intent',
+        'raised bed soil,"1,200",35%,Commercial',
+        'raised bed kit,1.2k,12,i',
+        'cedar raised bed, 880 ,7,T',
+        'garden,3M,,',
+      ].join('\r\n');
+      const res = await importCsv(owner, place, csv);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.data).toMatchObject({
+        rows: 4,
+        imported: 4,
+        created: 4,
+        merged_existing: 0,
+        skipped: 0,
+        errors: [],
+        encoding: 'utf-8',
+      });
+      const k = await byKeyword();
+      expect(k.get('raised bed soil')).toMatchObject({
+        volume: 1200,
+        difficulty: 35,
+        intent: 'commercial',
+        status: 'pending',
+      });
+      expect(k.get('raised bed kit')).toMatchObject({ volume: 1200, difficulty: 12, intent: 'informational' });
+      expect(k.get('cedar raised bed')).toMatchObject({ volume: 880, difficulty: 7, intent: 'transactional' });
+      expect(k.get('garden')).toMatchObject({ volume: 3_000_000, difficulty: 0, intent: 'informational' });
+    },
+  );
 
   it('detects semicolon-delimited files (European spreadsheets)', async () => {
     const res = await importCsv(
@@ -103,25 +106,28 @@ describe('what real tools export', () => {
     expect(k.get('tab inside')).toMatchObject({ volume: 5, intent: 'navigational' });
   });
 
-  it('takes an explicit ?mapping= for headers it does not know, and names a mapped column that is missing', async () => {
-    const csv = 'Suchbegriff;Suchvolumen;Schwierigkeit\nrasen düngen;2.4k;33\n';
-    const mapping = encodeURIComponent(
-      JSON.stringify({ keyword: 'Suchbegriff', volume: 'suchvolumen', difficulty: 'Schwierigkeit' }),
-    );
-    const res = await importCsv(owner, place, csv, { query: `&mapping=${mapping}` });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect((await byKeyword()).get('rasen düngen')).toMatchObject({ volume: 2400, difficulty: 33 });
+  it(
+    'takes an explicit ?mapping= for headers it does not know, ' + 'and names a mapped column that is missing',
+    async () => {
+      const csv = 'Suchbegriff;Suchvolumen;Schwierigkeit\nrasen düngen;2.4k;33\n';
+      const mapping = encodeURIComponent(
+        JSON.stringify({ keyword: 'Suchbegriff', volume: 'suchvolumen', difficulty: 'Schwierigkeit' }),
+      );
+      const res = await importCsv(owner, place, csv, { query: `&mapping=${mapping}` });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect((await byKeyword()).get('rasen düngen')).toMatchObject({ volume: 2400, difficulty: 33 });
 
-    const wrong = await importCsv(owner, place, csv, {
-      query: `&mapping=${encodeURIComponent(JSON.stringify({ keyword: 'Begriff' }))}`,
-    });
-    expectError(wrong, 400, 'validation_error');
-    expect(wrong.body.errors.file.join(' ')).toMatch(/No column named "Begriff" for keyword/);
-    const notJson = await importCsv(owner, place, csv, { query: '&mapping=keyword=Suchbegriff' });
-    expectError(notJson, 400, 'validation_error');
-    expect(JSON.stringify(notJson.body.errors)).toMatch(/mapping must be JSON/);
-    expect(await imported()).toHaveLength(1);
-  });
+      const wrong = await importCsv(owner, place, csv, {
+        query: `&mapping=${encodeURIComponent(JSON.stringify({ keyword: 'Begriff' }))}`,
+      });
+      expectError(wrong, 400, 'validation_error');
+      expect(wrong.body.errors.file.join(' ')).toMatch(/No column named "Begriff" for keyword/);
+      const notJson = await importCsv(owner, place, csv, { query: '&mapping=keyword=Suchbegriff' });
+      expectError(notJson, 400, 'validation_error');
+      expect(JSON.stringify(notJson.body.errors)).toMatch(/mapping must be JSON/);
+      expect(await imported()).toHaveLength(1);
+    },
+  );
 
   it('reads a multipart upload (the "file" field) and says so when the field is missing', async () => {
     const form = new FormData();
@@ -173,7 +179,8 @@ describe('bad rows and duplicates', () => {
     });
     expect(existing.status).toBe(201);
     const csv =
-      'keyword,volume,difficulty\nCompost Bin,500,20\ncompost   bin,700,25\nworm farm,50,1\nWORM FARM,60,2\nnew one,1,1\n';
+      'keyword,volume,difficulty\nCompost Bin,500,20\ncompost   bin,700,25\n' +
+      'worm farm,50,1\nWORM FARM,60,2\nnew one,1,1\n';
     const res = await importCsv(owner, place, csv);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data).toMatchObject({
@@ -416,7 +423,8 @@ describe('a 10,000-row import, then the list', () => {
       .sort((a, b) => b.volume - a.volume);
     expect(expected.length).toBeGreaterThan(100);
     const filters =
-      'volume_min=20000&volume_max=60000&difficulty_min=10&difficulty_max=50&intent=commercial&status=pending&search=BETA&cluster_id=none&ordering=-volume';
+      'volume_min=20000&volume_max=60000&difficulty_min=10&difficulty_max=50' +
+      '&intent=commercial&status=pending&search=BETA&cluster_id=none&ordering=-volume';
     const pages = Math.ceil(expected.length / 50);
     const seen: string[] = [];
     for (let p = 1; p <= pages; p++) {

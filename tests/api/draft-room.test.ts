@@ -161,7 +161,9 @@ describe('the AI writing into a draft someone has open', () => {
       },
       {
         h2: 'Costs',
-        html: '<table><thead><tr><th>Wood</th><th>Cost</th></tr></thead><tbody><tr><td>Cedar</td><td>High</td></tr></tbody></table>',
+        html:
+          '<table><thead><tr><th>Wood</th><th>Cost</th></tr></thead>' +
+          '<tbody><tr><td>Cedar</td><td>High</td></tr></tbody></table>',
       },
       { h2: 'Getting started', html: '<p>Start small.</p><script>alert(1)</script>' },
     ];
@@ -282,7 +284,8 @@ describe('the HTML projection in the content row', () => {
   it('is sanitized: script, handlers and javascript: links written by an editor never reach the row', async () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Unsafe');
     const res = await room(contentId).replaceWithHtml(
-      '<p onclick="steal()">Hello <a href="javascript:alert(1)">click</a></p><script>alert(1)</script><img src="x" onerror="alert(1)">',
+      '<p onclick="steal()">Hello <a href="javascript:alert(1)">click</a></p>' +
+        '<script>alert(1)</script><img src="x" onerror="alert(1)">',
     );
     expect(res.html).toBe('<p>Hello click</p><img src="x" alt="">');
     // An editor can write anything into Yjs directly, bypassing any HTML: the projection checks it.
@@ -360,35 +363,43 @@ describe('named versions', () => {
     expect(draftToHtml(draftFragment(saved))).toBe('<h2>First</h2><p>version one</p>');
   });
 
-  it('restores a version for everyone connected, as a new change (no reset), keeping a backup of what it replaced', async () => {
-    const [first] = (
-      await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.viewer.token })
-    ).body.results;
-    const a = await connect(fx.members.editor, contentId);
-    const b = await connect(fx.members.owner, contentId);
-    typeParagraph(a, 'written after the version');
-    await b.until('a’s paragraph at b', () => b.html().includes('written after the version'));
-    const clientIds = [a.doc.clientID, b.doc.clientID];
-    const res = await call('POST', `/api/v1/writer/content/${contentId}/versions/${first.id}/restore/`, {
-      token: fx.members.owner.token,
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ html: '<h2>First</h2><p>version one</p>', restored: { id: first.id } });
-    for (const c of [a, b]) await c.until('the restored draft', () => c.html() === '<h2>First</h2><p>version one</p>');
-    expect([a.doc.clientID, b.doc.clientID]).toEqual(clientIds);
-    // Both keep editing the restored draft and still converge.
-    typeParagraph(a, 'after restore');
-    await b.until('the edit after restore', () => b.html() === '<h2>First</h2><p>version one</p><p>after restore</p>');
-    const list = (await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.owner.token }))
-      .body;
-    expect(list.count).toBe(2);
-    expect(list.results[0].name).toBe('Before restoring Before legal review');
-    await until(
-      'the restored projection',
-      () => row(contentId),
-      (r) => r!.html_content.startsWith('<h2>First</h2><p>version one</p>'),
-    );
-  });
+  it(
+    'restores a version for everyone connected, ' + 'as a new change (no reset), keeping a backup of what it replaced',
+    async () => {
+      const [first] = (
+        await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.viewer.token })
+      ).body.results;
+      const a = await connect(fx.members.editor, contentId);
+      const b = await connect(fx.members.owner, contentId);
+      typeParagraph(a, 'written after the version');
+      await b.until('a’s paragraph at b', () => b.html().includes('written after the version'));
+      const clientIds = [a.doc.clientID, b.doc.clientID];
+      const res = await call('POST', `/api/v1/writer/content/${contentId}/versions/${first.id}/restore/`, {
+        token: fx.members.owner.token,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.data).toMatchObject({ html: '<h2>First</h2><p>version one</p>', restored: { id: first.id } });
+      for (const c of [a, b])
+        await c.until('the restored draft', () => c.html() === '<h2>First</h2><p>version one</p>');
+      expect([a.doc.clientID, b.doc.clientID]).toEqual(clientIds);
+      // Both keep editing the restored draft and still converge.
+      typeParagraph(a, 'after restore');
+      await b.until(
+        'the edit after restore',
+        () => b.html() === '<h2>First</h2><p>version one</p><p>after restore</p>',
+      );
+      const list = (
+        await call('GET', `/api/v1/writer/content/${contentId}/versions/`, { token: fx.members.owner.token })
+      ).body;
+      expect(list.count).toBe(2);
+      expect(list.results[0].name).toBe('Before restoring Before legal review');
+      await until(
+        'the restored projection',
+        () => row(contentId),
+        (r) => r!.html_content.startsWith('<h2>First</h2><p>version one</p>'),
+      );
+    },
+  );
 
   it('viewers can list but not save or restore; other accounts see nothing; unknown ids are 404', async () => {
     expectError(

@@ -59,7 +59,10 @@ interface Hooks {
 /** What the test function's sinks were asked to do, per unit. */
 let sinkLog: string[] = [];
 
-/** An AI function whose units are rows in `test_units`: prepare marks them, save delivers them, abandon puts them back. */
+/**
+ * An AI function whose units are rows in `test_units`: prepare marks them, save delivers them, abandon puts them
+ * back.
+ */
 function testFunction(hooks: Hooks): AiFunctionDefinition<{ units: number }, { unit: number }, { unit: number }> {
   return {
     name: 'generate_content',
@@ -167,7 +170,8 @@ async function money(jobId: string) {
     .first<{ balance: number; reserved: number }>();
   const ledger = await d1
     .prepare(
-      'SELECT transaction_type AS type, amount FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
+      'SELECT transaction_type AS type, amount FROM credit_transactions ' +
+        'WHERE account_id = ? AND job_id = ? ORDER BY id',
     )
     .bind(accountId, jobId)
     .all<{ type: string; amount: number }>();
@@ -177,7 +181,8 @@ async function money(jobId: string) {
     .first<{ s: number }>();
   const usage = await d1
     .prepare(
-      'SELECT COALESCE(SUM(credits_used), 0) AS used, COUNT(*) AS n FROM credit_usage_logs WHERE account_id = ? AND job_id = ?',
+      'SELECT COALESCE(SUM(credits_used), 0) AS used, COUNT(*) AS n FROM ' +
+        'credit_usage_logs WHERE account_id = ? AND job_id = ?',
     )
     .bind(accountId, jobId)
     .first<{ used: number; n: number }>();
@@ -206,7 +211,8 @@ describe('the job engine under forced interleavings', () => {
   beforeAll(async () => {
     await d1
       .prepare(
-        'CREATE TABLE IF NOT EXISTS test_units (job_id TEXT NOT NULL, unit INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (job_id, unit))',
+        'CREATE TABLE IF NOT EXISTS test_units (job_id TEXT NOT NULL, unit ' +
+          'INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (job_id, unit))',
       )
       .run();
   });
@@ -226,22 +232,30 @@ describe('the job engine under forced interleavings', () => {
     expect(await money(s.id)).toMatchObject({ balance: GRANT - 9, reserved: 0, ledgerSum: GRANT - 9, used: 9 });
   });
 
-  it('a cancel while the hold is being taken ends cancelled, and the hold that lands after it is released', async () => {
-    const { engine, store, spec } = setup({ run: async () => undefined });
-    const s = spec(4);
-    const accepted = engine.enqueue(s); // reserve() is now waiting on D1
-    expect(jobOf(store, s.id).status).toBe('reserving');
-    const view = await engine.cancel(s.id, 'Tess Tester');
-    expect(view?.status).toBe('cancelled');
-    const result = await accepted;
-    expect(result.ok && result.job.status).toBe('cancelled');
-    await engine.pump();
-    expect(jobOf(store, s.id)).toMatchObject({ status: 'cancelled', settled: 1, credits_charged: 0, batches_total: 0 });
-    expect(await units(s.id)).toEqual([]); // prepare() never ran
-    const m = await money(s.id);
-    expect(m).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
-    expect(m.ledger.map((r) => r.type)).toEqual(['reservation', 'release']);
-  });
+  it(
+    'a cancel while the hold is being taken ends cancelled, ' + 'and the hold that lands after it is released',
+    async () => {
+      const { engine, store, spec } = setup({ run: async () => undefined });
+      const s = spec(4);
+      const accepted = engine.enqueue(s); // reserve() is now waiting on D1
+      expect(jobOf(store, s.id).status).toBe('reserving');
+      const view = await engine.cancel(s.id, 'Tess Tester');
+      expect(view?.status).toBe('cancelled');
+      const result = await accepted;
+      expect(result.ok && result.job.status).toBe('cancelled');
+      await engine.pump();
+      expect(jobOf(store, s.id)).toMatchObject({
+        status: 'cancelled',
+        settled: 1,
+        credits_charged: 0,
+        batches_total: 0,
+      });
+      expect(await units(s.id)).toEqual([]); // prepare() never ran
+      const m = await money(s.id);
+      expect(m).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
+      expect(m.ledger.map((r) => r.type)).toEqual(['reservation', 'release']);
+    },
+  );
 
   it('a cancel after the hold committed but before the job was marked queued releases it', async () => {
     const committed = gate();
@@ -408,36 +422,40 @@ describe('the job engine under forced interleavings', () => {
     expect(await money(s.id)).toMatchObject({ balance: GRANT - 6, reserved: 0, used: 6 });
   });
 
-  it('a save that keeps failing ends the job with a sentence (no SQL), then releases everything and takes the units back', async () => {
-    let clock = 1_000_000;
-    const { engine, store, spec } = setup({ run: async () => undefined }, { now: () => clock });
-    const fn = testFunction({ run: async () => undefined });
-    // A save whose statement D1 rejects, quoting SQL and a value in its error.
-    const broken = {
-      ...fn,
-      save: () => ({
-        statements: [sql`UPDATE no_such_table SET secret = ${'s3cret-value'}`],
-        charge: 6,
-        changed: [],
-        result: {},
-      }),
-    };
-    (engine as unknown as { functions: () => typeof broken }).functions = () => broken;
-    const s = spec(2);
-    await engine.enqueue(s);
-    for (let i = 0; i < 30 && !jobOf(store, s.id).settled; i++) {
-      await engine.pump();
-      clock += 60_000;
-    }
-    const job = jobOf(store, s.id);
-    expect(job).toMatchObject({ status: 'failed', settled: 1, credits_charged: 0 });
-    expect(job.error).toMatch(
-      /^Saving the results of this job failed because of a database error \(logged with job job-\d+\)/,
-    );
-    expect(job.error).not.toMatch(/no_such_table|s3cret|UPDATE/);
-    expect(await money(s.id)).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
-    expect(sinkLog.filter((l) => l.startsWith('abort')).sort()).toEqual(['abort 0', 'abort 1']);
-  });
+  it(
+    'a save that keeps failing ends the job with a sentence (no SQL), then ' +
+      'releases everything and takes the units back',
+    async () => {
+      let clock = 1_000_000;
+      const { engine, store, spec } = setup({ run: async () => undefined }, { now: () => clock });
+      const fn = testFunction({ run: async () => undefined });
+      // A save whose statement D1 rejects, quoting SQL and a value in its error.
+      const broken = {
+        ...fn,
+        save: () => ({
+          statements: [sql`UPDATE no_such_table SET secret = ${'s3cret-value'}`],
+          charge: 6,
+          changed: [],
+          result: {},
+        }),
+      };
+      (engine as unknown as { functions: () => typeof broken }).functions = () => broken;
+      const s = spec(2);
+      await engine.enqueue(s);
+      for (let i = 0; i < 30 && !jobOf(store, s.id).settled; i++) {
+        await engine.pump();
+        clock += 60_000;
+      }
+      const job = jobOf(store, s.id);
+      expect(job).toMatchObject({ status: 'failed', settled: 1, credits_charged: 0 });
+      expect(job.error).toMatch(
+        /^Saving the results of this job failed because of a database error \(logged with job job-\d+\)/,
+      );
+      expect(job.error).not.toMatch(/no_such_table|s3cret|UPDATE/);
+      expect(await money(s.id)).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT, used: 0 });
+      expect(sinkLog.filter((l) => l.startsWith('abort')).sort()).toEqual(['abort 0', 'abort 1']);
+    },
+  );
 
   it('cancelling an ended job, or twice, changes nothing', async () => {
     const { engine, store, spec } = setup({ run: async () => undefined });
@@ -533,48 +551,51 @@ describe('holds never strand', () => {
     });
   });
 
-  it('the periodic sweep releases a stale hold whose job no coordinator knows, and keeps one whose job still runs', async () => {
-    accountId++;
-    await grantCredits(db, { accountId, amount: GRANT, key: 'test:grant', type: 'grant', description: 'test grant' });
-    const lost = `lost-${accountId}`;
-    const old = Date.now() - 2 * 60 * 60_000;
-    await reserveCredits(
-      db,
-      {
-        accountId,
-        jobId: lost,
-        amount: 12,
-        operation: 'generate_content',
-        description: 'a job whose coordinator lost it',
-      },
-      [insertTaskLog({ accountId, siteId: 4242, jobId: lost, fn: 'generate_content', userId: 1, payload: {} })],
-    );
-    await d1
-      .prepare('UPDATE credit_transactions SET created_at = ? WHERE account_id = ? AND job_id = ?')
-      .bind(old, accountId, lost)
-      .run();
-    expect((await money(lost)).reserved).toBe(12);
+  it(
+    'the periodic sweep releases a stale hold whose job no coordinator knows, ' + 'and keeps one whose job still runs',
+    async () => {
+      accountId++;
+      await grantCredits(db, { accountId, amount: GRANT, key: 'test:grant', type: 'grant', description: 'test grant' });
+      const lost = `lost-${accountId}`;
+      const old = Date.now() - 2 * 60 * 60_000;
+      await reserveCredits(
+        db,
+        {
+          accountId,
+          jobId: lost,
+          amount: 12,
+          operation: 'generate_content',
+          description: 'a job whose coordinator lost it',
+        },
+        [insertTaskLog({ accountId, siteId: 4242, jobId: lost, fn: 'generate_content', userId: 1, payload: {} })],
+      );
+      await d1
+        .prepare('UPDATE credit_transactions SET created_at = ? WHERE account_id = ? AND job_id = ?')
+        .bind(old, accountId, lost)
+        .run();
+      expect((await money(lost)).reserved).toBe(12);
 
-    const report = await sweepStaleHolds(env as Env);
-    expect(report.released).toBeGreaterThanOrEqual(1);
-    const m = await money(lost);
-    expect(m.ledger).toEqual([
-      { type: 'reservation', amount: -12 },
-      { type: 'release', amount: 12 },
-    ]);
-    expect(m).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT });
-    expect(m.ledger.map((r) => r.type)).toEqual(['reservation', 'release']);
-    // Settled holds are not found again: a second sweep changes nothing.
-    await sweepStaleHolds(env as Env);
-    expect(await money(lost)).toEqual(m);
+      const report = await sweepStaleHolds(env as Env);
+      expect(report.released).toBeGreaterThanOrEqual(1);
+      const m = await money(lost);
+      expect(m.ledger).toEqual([
+        { type: 'reservation', amount: -12 },
+        { type: 'release', amount: 12 },
+      ]);
+      expect(m).toMatchObject({ balance: GRANT, reserved: 0, ledgerSum: GRANT });
+      expect(m.ledger.map((r) => r.type)).toEqual(['reservation', 'release']);
+      // Settled holds are not found again: a second sweep changes nothing.
+      await sweepStaleHolds(env as Env);
+      expect(await money(lost)).toEqual(m);
 
-    // A job its coordinator still runs keeps its hold.
-    const { engine, store } = setup({ run: () => new Promise(() => undefined) });
-    store.insertJob({ ...ended('still-running', 'running', 0, Date.now()), account_id: accountId });
-    expect(await engine.sweepHolds([{ job_id: 'still-running', account_id: accountId, shard: SHARD }])).toEqual({
-      kept: 1,
-      settled: 0,
-      released: 0,
-    });
-  });
+      // A job its coordinator still runs keeps its hold.
+      const { engine, store } = setup({ run: () => new Promise(() => undefined) });
+      store.insertJob({ ...ended('still-running', 'running', 0, Date.now()), account_id: accountId });
+      expect(await engine.sweepHolds([{ job_id: 'still-running', account_id: accountId, shard: SHARD }])).toEqual({
+        kept: 1,
+        settled: 0,
+        released: 0,
+      });
+    },
+  );
 });

@@ -98,9 +98,11 @@ describe('publishing a content row to WordPress', () => {
     );
     const html =
       '<p>Growing tomatoes in pots is easy once you know the basics of soil, sun and water.</p>' +
-      `<h2>Choosing a pot</h2><p onclick="steal()">Pick a big one.</p><figure><img src="https://app.igny8.test/media/${inline.r2_key}" alt="A pot" onerror="x()"></figure>` +
+      `<h2>Choosing a pot</h2><p onclick="steal()">Pick a big one.</p>` +
+      `<figure><img src="https://app.igny8.test/media/${inline.r2_key}" alt="A pot" onerror="x()"></figure>` +
       '<script>alert("xss")</script>' +
-      '<h2>Watering</h2><p>Water <a href="javascript:alert(1)">daily</a>, <a href="https://example.com/guide">see the guide</a>.</p>';
+      '<h2>Watering</h2><p>Water <a href="javascript:alert(1)">daily</a>, ' +
+      '<a href="https://example.com/guide">see the guide</a>.</p>';
     await shardBinding(fx.shard).prepare('UPDATE content SET html_content = ? WHERE id = ?').bind(html, row.id).run();
   });
 
@@ -140,7 +142,8 @@ describe('publishing a content row to WordPress', () => {
     ]);
     expect(record.metadata.media.every((m: { reused: boolean }) => !m.reused)).toBe(true);
     expect(record.metadata.terms.categories.map((t: { name: string }) => t.name)).toEqual([category]);
-    expect(record.metadata.terms.tags.map((t: { name: string }) => t.name)).toEqual(tags); // the upper-case duplicate is merged
+    // The upper-case duplicate is merged.
+    expect(record.metadata.terms.tags.map((t: { name: string }) => t.name)).toEqual(tags);
     expect(record.metadata.html).toMatchObject({ rewritten_image_ids: [inline.id], inserted_image_ids: [appended.id] });
 
     // Read it back through WordPress itself.
@@ -290,74 +293,79 @@ describe('publishing a content row to WordPress', () => {
 
 describe('publishing what editors see: the live draft', () => {
   const ARTICLE =
-    '<p>Herbs grow well on a sunny windowsill all year.</p><h2>Light</h2><p>Basil wants six hours of sun.</p><h2>Water</h2><p>Water when the soil is dry.</p>';
+    '<p>Herbs grow well on a sunny windowsill all year.</p>' +
+    '<h2>Light</h2><p>Basil wants six hours of sun.</p>' +
+    '<h2>Water</h2><p>Water when the soil is dry.</p>';
 
-  it('sends an edit the row does not have yet and the image placed in the draft, once, as WordPress media', async () => {
-    const row = await insertContent(fx, fx.granted, { title: unique('Windowsill herbs'), html_content: ARTICLE });
-    const bytes = await pngBytes([10, 120, 10]);
-    const image = await insertImage(
-      fx,
-      row,
-      { image_type: 'in_article', alt: 'Basil in the sun', after_section: 0 },
-      { bytes, type: 'image/png' },
-    );
-    // The file where generate_images puts it (…/images/<id>/<job>.<ext>), as the draft shows it.
-    const key = `accounts/${fx.accountId}/sites/${row.site_id}/images/${image.id}/job-1.png`;
-    await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: 'image/png' } });
-    await shardBinding(fx.shard).prepare('UPDATE images SET r2_key = ? WHERE id = ?').bind(key, image.id).run();
-    const room = draftRoomOf(env, fx.accountId, row.id);
-    expect(
-      await room.placeImage({ imageId: image.id, src: `/media/${key}`, alt: 'Basil in the sun', afterSection: 0 }),
-    ).toMatchObject({ kind: 'inserted' });
+  it(
+    'sends an edit the row does not have yet and the image placed in the draft, ' + 'once, as WordPress media',
+    async () => {
+      const row = await insertContent(fx, fx.granted, { title: unique('Windowsill herbs'), html_content: ARTICLE });
+      const bytes = await pngBytes([10, 120, 10]);
+      const image = await insertImage(
+        fx,
+        row,
+        { image_type: 'in_article', alt: 'Basil in the sun', after_section: 0 },
+        { bytes, type: 'image/png' },
+      );
+      // The file where generate_images puts it (…/images/<id>/<job>.<ext>), as the draft shows it.
+      const key = `accounts/${fx.accountId}/sites/${row.site_id}/images/${image.id}/job-1.png`;
+      await env.MEDIA.put(key, bytes, { httpMetadata: { contentType: 'image/png' } });
+      await shardBinding(fx.shard).prepare('UPDATE images SET r2_key = ? WHERE id = ?').bind(key, image.id).run();
+      const room = draftRoomOf(env, fx.accountId, row.id);
+      expect(
+        await room.placeImage({ imageId: image.id, src: `/media/${key}`, alt: 'Basil in the sun', afterSection: 0 }),
+      ).toMatchObject({ kind: 'inserted' });
 
-    // An editor types into the open draft.
-    const editor = await openDraft(row.id, owner.token);
-    await editor.synced;
-    const edit = 'Edited live: rosemary likes it dry.';
-    editor.doc.transact(() => {
-      const p = new Y.XmlElement('paragraph');
-      p.insert(0, [new Y.XmlText(edit)]);
-      editor.fragment.insert(editor.fragment.length, [p]);
-    });
-    // The row lags the draft (the room projects on a debounce): once the projection landed, the
-    // row is put back to the article as it was, which the room will not rewrite until the next change.
-    const read = () =>
-      shardBinding(fx.shard)
-        .prepare('SELECT html_content FROM content WHERE id = ?')
-        .bind(row.id)
-        .first<{ html_content: string }>();
-    for (let deadline = Date.now() + 8000; !(await read())!.html_content.includes(edit); ) {
-      if (Date.now() > deadline) throw new Error('the draft was never projected to the row');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await shardBinding(fx.shard)
-      .prepare('UPDATE content SET html_content = ? WHERE id = ?')
-      .bind(ARTICLE, row.id)
-      .run();
-    editor.close();
-    expect((await room.snapshotHtml()).html).toContain(edit);
-    expect((await read())!.html_content).toBe(ARTICLE);
+      // An editor types into the open draft.
+      const editor = await openDraft(row.id, owner.token);
+      await editor.synced;
+      const edit = 'Edited live: rosemary likes it dry.';
+      editor.doc.transact(() => {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(edit)]);
+        editor.fragment.insert(editor.fragment.length, [p]);
+      });
+      // The row lags the draft (the room projects on a debounce): once the projection landed, the
+      // row is put back to the article as it was, which the room will not rewrite until the next change.
+      const read = () =>
+        shardBinding(fx.shard)
+          .prepare('SELECT html_content FROM content WHERE id = ?')
+          .bind(row.id)
+          .first<{ html_content: string }>();
+      for (let deadline = Date.now() + 8000; !(await read())!.html_content.includes(edit); ) {
+        if (Date.now() > deadline) throw new Error('the draft was never projected to the row');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await shardBinding(fx.shard)
+        .prepare('UPDATE content SET html_content = ? WHERE id = ?')
+        .bind(ARTICLE, row.id)
+        .run();
+      editor.close();
+      expect((await room.snapshotHtml()).html).toContain(edit);
+      expect((await read())!.html_content).toBe(ARTICLE);
 
-    const res = await call('POST', publishPath(row.id), { token: owner.token, body: { status: 'draft' } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const { record, wordpress: wpPost } = res.body.data;
-    expect(record.metadata.html).toMatchObject({
-      source: 'draft',
-      rewritten_image_ids: [image.id],
-      inserted_image_ids: [],
-      dropped_srcs: [],
-    });
-    const media = (await wpApi('GET', `/media/${record.metadata.media[0].wp_media_id}?context=edit`)).data;
-    expect(media.mime_type).toBe('image/png');
+      const res = await call('POST', publishPath(row.id), { token: owner.token, body: { status: 'draft' } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const { record, wordpress: wpPost } = res.body.data;
+      expect(record.metadata.html).toMatchObject({
+        source: 'draft',
+        rewritten_image_ids: [image.id],
+        inserted_image_ids: [],
+        dropped_srcs: [],
+      });
+      const media = (await wpApi('GET', `/media/${record.metadata.media[0].wp_media_id}?context=edit`)).data;
+      expect(media.mime_type).toBe('image/png');
 
-    const html: string = (await wpApi('GET', `/posts/${wpPost.post_id}?context=edit`)).data.content.raw;
-    expect(html).toContain(`<p>${edit}</p>`);
-    expect(html.split(media.source_url).length - 1).toBe(1);
-    expect(html).toContain(`<img src="${media.source_url}" alt="Basil in the sun">`);
-    expect(html.indexOf(media.source_url)).toBeGreaterThan(html.indexOf('<h2>Light</h2>'));
-    expect(html.indexOf(media.source_url)).toBeLessThan(html.indexOf('<h2>Water</h2>'));
-    expect(html).not.toContain('/media/accounts/');
-  });
+      const html: string = (await wpApi('GET', `/posts/${wpPost.post_id}?context=edit`)).data.content.raw;
+      expect(html).toContain(`<p>${edit}</p>`);
+      expect(html.split(media.source_url).length - 1).toBe(1);
+      expect(html).toContain(`<img src="${media.source_url}" alt="Basil in the sun">`);
+      expect(html.indexOf(media.source_url)).toBeGreaterThan(html.indexOf('<h2>Light</h2>'));
+      expect(html.indexOf(media.source_url)).toBeLessThan(html.indexOf('<h2>Water</h2>'));
+      expect(html).not.toContain('/media/accounts/');
+    },
+  );
 
   it('an empty draft falls back to the row (an article the room never received)', async () => {
     const row = await insertContent(fx, fx.granted, { title: unique('Row only') });
@@ -542,7 +550,9 @@ describe('failures leave a failed record and nothing marked published', () => {
     const now = Date.now();
     await shardBinding(fx.shard)
       .prepare(
-        "INSERT INTO publishing_records (account_id, site_id, content_id, destination, status, metadata, created_at, updated_at) VALUES (?, ?, ?, 'wordpress', 'publishing', '{}', ?, ?)",
+        'INSERT INTO publishing_records (account_id, site_id, content_id, ' +
+          'destination, status, metadata, created_at, updated_at) VALUES (?, ?, ' +
+          "?, 'wordpress', 'publishing', '{}', ?, ?)",
       )
       .bind(fx.accountId, fx.granted.id, row.id, now, now)
       .run();

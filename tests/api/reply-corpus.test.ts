@@ -355,9 +355,13 @@ type ContentRow = {
 type ContentOutcome = { row: Partial<ContentRow> } | { error: string | RegExp };
 const TWO = '<h2>Why</h2><p>Because beds drain well.</p><h2>How</h2><p>Build a frame.</p>';
 const MD_ARTICLE =
-  '# Raised beds 101\n\nBeds warm up *early*.\n\n## Why\n\nThey **drain** well, see [soil](https://example.com/soil).\n\n## How\n\n1. Build a frame\n2. Fill it\n';
+  '# Raised beds 101\n\nBeds warm up *early*.\n\n' +
+  '## Why\n\nThey **drain** well, see [soil](https://example.com/soil).\n\n' +
+  '## How\n\n1. Build a frame\n2. Fill it\n';
 const MD_HTML =
-  '<p>Beds warm up <em>early</em>.</p><h2>Why</h2><p>They <strong>drain</strong> well, see <a href="https://example.com/soil">soil</a>.</p><h2>How</h2><ol><li>Build a frame</li><li>Fill it</li></ol>';
+  '<p>Beds warm up <em>early</em>.</p>' +
+  '<h2>Why</h2><p>They <strong>drain</strong> well, see <a href="https://example.com/soil">soil</a>.</p>' +
+  '<h2>How</h2><ol><li>Build a frame</li><li>Fill it</li></ol>';
 const LONG_PLAIN = [
   'Raised beds drain well after heavy rain and warm up early in spring.',
   'Cedar frames last for many years without any treatment or paint at all.',
@@ -452,7 +456,9 @@ const contentCorpus: [string, Raw, ContentOutcome][] = [
   [
     'a whole HTML document',
     {
-      raw: '<!doctype html><html><head><title>x</title></head><body><h1>Beds</h1><h2>Why</h2><p>Drain.</p></body></html>',
+      raw:
+        '<!doctype html><html><head><title>x</title></head>' +
+        '<body><h1>Beds</h1><h2>Why</h2><p>Drain.</p></body></html>',
     },
     { row: { title: 'Beds', html_content: '<h2>Why</h2><p>Drain.</p>' } },
   ],
@@ -475,7 +481,8 @@ const contentCorpus: [string, Raw, ContentOutcome][] = [
     {
       row: {
         html_content:
-          '<h2>Setup</h2><p>Run this:</p><pre><code>const bed = { width: 4 };</code></pre><h2>Care</h2><p>Water weekly.</p>',
+          '<h2>Setup</h2><p>Run this:</p><pre><code>const bed = { width: 4 };</code></pre>' +
+          '<h2>Care</h2><p>Water weekly.</p>',
       },
     },
   ],
@@ -494,7 +501,8 @@ const contentCorpus: [string, Raw, ContentOutcome][] = [
     {
       row: {
         html_content:
-          '<h2>Why</h2><p>Because beds <strong>drain</strong> well.</p><h2>How</h2><ul><li>Build</li><li>Fill</li></ul>',
+          '<h2>Why</h2><p>Because beds <strong>drain</strong> well.</p>' +
+          '<h2>How</h2><ul><li>Build</li><li>Fill</li></ul>',
       },
     },
   ],

@@ -245,27 +245,34 @@ describe('users', () => {
     expectError(await patch(editor, viewer.userId, { role: 'editor' }), 403, 'permission_denied');
   });
 
-  it('a role change refuses existing tokens at once; a refreshed token has the new role; promotion to admin drops site grants', async () => {
-    // What the web app does on token_revoked: refresh, and carry on under the new role.
-    const renew = async () => {
-      expectError(await call('GET', `${V}/me/`, { token: editor.token }), 401, 'token_revoked');
-      const res = await call('POST', `${V}/token/refresh/`, { body: { refresh: editor.refresh } });
-      Object.assign(editor, { token: res.body.data.access, refresh: res.body.data.refresh });
-    };
-    const site = await createSite(owner, 'Users Site');
-    await call('POST', `${V}/site-access/`, { token: owner.token, body: { user_id: editor.userId, site_id: site.id } });
-    expect((await patch(admin, editor.userId, { role: 'viewer' })).body.data.role).toBe('viewer');
-    await renew();
-    expect((await call('GET', `${V}/me/`, { token: editor.token })).body.data.permissions['data:write']).toBe(false);
-    expect((await patch(owner, editor.userId, { role: 'admin' })).body.data.role).toBe('admin');
-    await renew();
-    const grants = await call('GET', `${V}/site-access/?user_id=${editor.userId}`, { token: owner.token });
-    expect(grants.body.count).toBe(0);
-    expect((await call('GET', `${V}/users/`, { token: editor.token })).status).toBe(200);
-    expect((await patch(owner, editor.userId, { role: 'editor' })).body.data.role).toBe('editor');
-    await renew();
-    expectError(await call('GET', `${V}/users/`, { token: editor.token }), 403, 'permission_denied');
-  });
+  it(
+    'a role change refuses existing tokens at once; a refreshed token has ' +
+      'the new role; promotion to admin drops site grants',
+    async () => {
+      // What the web app does on token_revoked: refresh, and carry on under the new role.
+      const renew = async () => {
+        expectError(await call('GET', `${V}/me/`, { token: editor.token }), 401, 'token_revoked');
+        const res = await call('POST', `${V}/token/refresh/`, { body: { refresh: editor.refresh } });
+        Object.assign(editor, { token: res.body.data.access, refresh: res.body.data.refresh });
+      };
+      const site = await createSite(owner, 'Users Site');
+      await call('POST', `${V}/site-access/`, {
+        token: owner.token,
+        body: { user_id: editor.userId, site_id: site.id },
+      });
+      expect((await patch(admin, editor.userId, { role: 'viewer' })).body.data.role).toBe('viewer');
+      await renew();
+      expect((await call('GET', `${V}/me/`, { token: editor.token })).body.data.permissions['data:write']).toBe(false);
+      expect((await patch(owner, editor.userId, { role: 'admin' })).body.data.role).toBe('admin');
+      await renew();
+      const grants = await call('GET', `${V}/site-access/?user_id=${editor.userId}`, { token: owner.token });
+      expect(grants.body.count).toBe(0);
+      expect((await call('GET', `${V}/users/`, { token: editor.token })).status).toBe(200);
+      expect((await patch(owner, editor.userId, { role: 'editor' })).body.data.role).toBe('editor');
+      await renew();
+      expectError(await call('GET', `${V}/users/`, { token: editor.token }), 403, 'permission_denied');
+    },
+  );
 
   it('the plan allows 5 users (pending invites count, disabled users do not), also when re-enabling', async () => {
     const fifth = await invite({});

@@ -712,13 +712,23 @@ describe('underneath the API', () => {
     // Planner children always sit in the account, site and sector of their parents.
     const mismatched: { row: string }[] = [];
     for (const q of [
-      "SELECT 'keyword ' || k.id AS row FROM keywords k JOIN sectors s ON s.id = k.sector_id WHERE s.account_id != k.account_id OR s.site_id != k.site_id",
-      "SELECT 'cluster ' || c.id AS row FROM clusters c JOIN sectors s ON s.id = c.sector_id WHERE s.account_id != c.account_id OR s.site_id != c.site_id",
-      "SELECT 'idea ' || i.id AS row FROM content_ideas i JOIN sectors s ON s.id = i.sector_id WHERE s.account_id != i.account_id OR s.site_id != i.site_id",
-      `SELECT 'link ' || kc.keyword_id AS row FROM keyword_clusters kc JOIN keywords k ON k.id = kc.keyword_id JOIN clusters c ON c.id = kc.cluster_id
+      "SELECT 'keyword ' || k.id AS row FROM keywords k JOIN sectors s ON " +
+        's.id = k.sector_id WHERE s.account_id != k.account_id OR s.site_id != ' +
+        'k.site_id',
+      "SELECT 'cluster ' || c.id AS row FROM clusters c JOIN sectors s ON " +
+        's.id = c.sector_id WHERE s.account_id != c.account_id OR s.site_id != ' +
+        'c.site_id',
+      "SELECT 'idea ' || i.id AS row FROM content_ideas i JOIN sectors s ON " +
+        's.id = i.sector_id WHERE s.account_id != i.account_id OR s.site_id != ' +
+        'i.site_id',
+      `SELECT 'link ' || kc.keyword_id AS row FROM keyword_clusters kc JOIN keywords k ON k.id = kc.keyword_id
+         JOIN clusters c ON c.id = kc.cluster_id
          WHERE k.account_id != kc.account_id OR c.account_id != kc.account_id OR c.sector_id != k.sector_id`,
-      "SELECT 'task ' || t.id AS row FROM tasks t JOIN content_ideas i ON i.id = t.idea_id WHERE i.account_id != t.account_id OR i.site_id != t.site_id",
-      "SELECT 'task log ' || l.id AS row FROM ai_task_logs l JOIN sites s ON s.id = l.site_id WHERE s.account_id != l.account_id",
+      "SELECT 'task ' || t.id AS row FROM tasks t JOIN content_ideas i ON " +
+        'i.id = t.idea_id WHERE i.account_id != t.account_id OR i.site_id != ' +
+        't.site_id',
+      "SELECT 'task log ' || l.id AS row FROM ai_task_logs l JOIN sites s ON " +
+        's.id = l.site_id WHERE s.account_id != l.account_id',
     ])
       mismatched.push(...(await db.prepare(q).all<{ row: string }>()).results);
     expect(problems).toEqual([]);

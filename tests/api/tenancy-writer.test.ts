@@ -84,7 +84,8 @@ const post = (s: Session, path: string, body: unknown, headers?: Record<string, 
   call('POST', path, { token: s.token, body, headers });
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const ARTICLE =
-  '<h2>Why compost</h2><p>Compost feeds the soil and the worms.</p><h2>How to start</h2><p>Mix greens and browns, keep it damp, turn it weekly.</p>';
+  '<h2>Why compost</h2><p>Compost feeds the soil and the worms.</p>' +
+  '<h2>How to start</h2><p>Mix greens and browns, keep it damp, turn it weekly.</p>';
 
 /** Creates through the API what the API creates, and the files (images in R2) underneath it. */
 async function seedSite(
@@ -154,7 +155,8 @@ async function seedSite(
     mediaKey: media.r2_key!,
     mediaPng: b64(png),
     versionId: version.body.data.id,
-    versionKey: `accounts/${acct.accountId}/sites/${site.id}/content/${content.id}/versions/${version.body.data.id}.yjs`,
+    versionKey:
+      `accounts/${acct.accountId}/sites/${site.id}` + `/content/${content.id}/versions/${version.body.data.id}.yjs`,
     recordId: publish.body.record.id,
   };
 }
@@ -331,7 +333,8 @@ async function draftSocket(
   ws.close(1000, 'test done');
   if (landed !== expectWrite)
     sideProblems.push(
-      `${who.label} socket on content ${p.contentId}: ${landed ? 'a read-only socket wrote into the draft' : 'a read-write socket could not write'}`,
+      `${who.label} socket on content ${p.contentId}: ` +
+        `${landed ? 'a read-only socket wrote into the draft' : 'a read-write socket could not write'}`,
     );
   return {
     status: 101,
@@ -801,7 +804,8 @@ function accountCases(w: Who): Case[] {
     c('GET /media/<own key climbing into the foreign one>', 'foreign', false, 404, {
       request: () =>
         media(
-          `accounts/${w.acct.accountId}/sites/${mine.granted.siteId}/images/..%2F..%2F..%2F..%2F${foreign.mediaKey.replace(/\//g, '%2F')}`,
+          `accounts/${w.acct.accountId}/sites/${mine.granted.siteId}/images/..%2F..%2F..%2F..%2F` +
+            foreign.mediaKey.replace(/\//g, '%2F'),
           { bearer: t },
         ),
     }),
@@ -836,22 +840,26 @@ describe('writer, media and publisher × every identity × own, foreign and miss
     await run(identities().flatMap(accountCases));
   }, 120_000);
 
-  it('no token, a refresh token, an access token as the media cookie, or a token of nobody: 401 on media and the socket', async () => {
-    const p = fx(A).granted;
-    for (const res of [
-      await media(p.mediaKey, {}),
-      await media(p.mediaKey, { bearer: 'not-a-jwt' }),
-      await media(p.mediaKey, { cookie: A.members.owner.refresh }),
-      // The cookie holds a media ticket; the access token itself is refused there.
-      await media(p.mediaKey, { cookie: A.members.owner.token }),
-    ]) {
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBeTruthy();
-    }
-    const socket = await connectDraft(p.contentId, null);
-    expect(socket.status).toBe(401);
-    expect(socket.webSocket).toBeFalsy();
-  });
+  it(
+    'no token, a refresh token, an access token as the media cookie, or a ' +
+      'token of nobody: 401 on media and the socket',
+    async () => {
+      const p = fx(A).granted;
+      for (const res of [
+        await media(p.mediaKey, {}),
+        await media(p.mediaKey, { bearer: 'not-a-jwt' }),
+        await media(p.mediaKey, { cookie: A.members.owner.refresh }),
+        // The cookie holds a media ticket; the access token itself is refused there.
+        await media(p.mediaKey, { cookie: A.members.owner.token }),
+      ]) {
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBeTruthy();
+      }
+      const socket = await connectDraft(p.contentId, null);
+      expect(socket.status).toBe(401);
+      expect(socket.webSocket).toBeFalsy();
+    },
+  );
 
   it('an account on another shard, whose own row ids coincide with theirs, only ever gets its own rows', async () => {
     const o = crossShard.owner;
@@ -1008,14 +1016,31 @@ describe('underneath the API', () => {
       const db = shardBinding(shard);
       const mismatched: { row: string }[] = [];
       for (const q of [
-        "SELECT 'task ' || t.id AS row FROM tasks t JOIN sectors s ON s.id = t.sector_id WHERE s.account_id != t.account_id OR s.site_id != t.site_id",
-        "SELECT 'task cluster ' || t.id AS row FROM tasks t WHERE t.cluster_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = t.cluster_id AND c.account_id = t.account_id AND c.site_id = t.site_id)",
-        "SELECT 'task idea ' || t.id AS row FROM tasks t JOIN content_ideas i ON i.id = t.idea_id WHERE i.account_id != t.account_id OR i.site_id != t.site_id",
-        "SELECT 'content ' || c.id AS row FROM content c JOIN sectors s ON s.id = c.sector_id WHERE s.account_id != c.account_id OR s.site_id != c.site_id",
-        "SELECT 'content task ' || c.id AS row FROM content c JOIN tasks t ON t.id = c.task_id WHERE t.account_id != c.account_id OR t.site_id != c.site_id",
-        "SELECT 'image ' || i.id AS row FROM images i JOIN content c ON c.id = i.content_id WHERE c.account_id != i.account_id OR c.site_id != i.site_id",
-        "SELECT 'image key ' || i.id AS row FROM images i WHERE i.r2_key IS NOT NULL AND i.r2_key NOT LIKE 'accounts/' || i.account_id || '/sites/' || i.site_id || '/%'",
-        "SELECT 'record ' || r.id AS row FROM publishing_records r JOIN content c ON c.id = r.content_id WHERE c.account_id != r.account_id OR c.site_id != r.site_id",
+        "SELECT 'task ' || t.id AS row FROM tasks t JOIN sectors s ON s.id = " +
+          't.sector_id WHERE s.account_id != t.account_id OR s.site_id != ' +
+          't.site_id',
+        "SELECT 'task cluster ' || t.id AS row FROM tasks t WHERE t.cluster_id " +
+          'IS NOT NULL AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = ' +
+          't.cluster_id AND c.account_id = t.account_id AND c.site_id = ' +
+          't.site_id)',
+        "SELECT 'task idea ' || t.id AS row FROM tasks t JOIN content_ideas i " +
+          'ON i.id = t.idea_id WHERE i.account_id != t.account_id OR i.site_id ' +
+          '!= t.site_id',
+        "SELECT 'content ' || c.id AS row FROM content c JOIN sectors s ON " +
+          's.id = c.sector_id WHERE s.account_id != c.account_id OR s.site_id != ' +
+          'c.site_id',
+        "SELECT 'content task ' || c.id AS row FROM content c JOIN tasks t ON " +
+          't.id = c.task_id WHERE t.account_id != c.account_id OR t.site_id != ' +
+          'c.site_id',
+        "SELECT 'image ' || i.id AS row FROM images i JOIN content c ON c.id = " +
+          'i.content_id WHERE c.account_id != i.account_id OR c.site_id != ' +
+          'i.site_id',
+        "SELECT 'image key ' || i.id AS row FROM images i WHERE i.r2_key IS " +
+          "NOT NULL AND i.r2_key NOT LIKE 'accounts/' || i.account_id || " +
+          "'/sites/' || i.site_id || '/%'",
+        "SELECT 'record ' || r.id AS row FROM publishing_records r JOIN " +
+          'content c ON c.id = r.content_id WHERE c.account_id != r.account_id ' +
+          'OR c.site_id != r.site_id',
       ])
         mismatched.push(...(await db.prepare(q).all<{ row: string }>()).results);
       expect(mismatched, shard).toEqual([]);

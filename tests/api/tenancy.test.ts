@@ -128,7 +128,8 @@ function siteCases(w: Who): Case[] {
         request: async () =>
           del(
             w.s,
-            `${V}/sectors/${visible && m ? (await createSector(owner, site.id, unique('disposable sector'))).id : site.sectorId}/`,
+            `${V}/sectors/` +
+              `${visible && m ? (await createSector(owner, site.id, unique('disposable sector'))).id : site.sectorId}/`,
           ),
       }),
       c('POST sector', true, visible && m ? 201 : manageStatus, {
@@ -500,7 +501,8 @@ describe('tenant rows on the shards', () => {
       const db = shardBinding(shard);
       const tables = await db
         .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE " +
+            "'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'",
         )
         .all<{ name: string }>();
       expect(tables.results.length).toBeGreaterThan(20);
@@ -556,46 +558,54 @@ describe('tenant rows on the shards', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the sites, sectors and grants made through the API carry their account, and children match their parents', async () => {
-    const db = shardBinding(A.shard);
-    for (const acct of [A, B]) {
-      const sites = await db
-        .prepare('SELECT id FROM sites WHERE account_id = ? AND deleted_at IS NULL')
-        .bind(acct.accountId)
-        .all<{ id: number }>();
-      expect(sites.results.map((s) => s.id).sort()).toEqual([acct.granted.id, acct.ungranted.id].sort());
-      const sectors = await db
-        .prepare('SELECT id, site_id FROM sectors WHERE account_id = ?')
-        .bind(acct.accountId)
-        .all<{ id: number; site_id: number }>();
-      expect(sectors.results.map((s) => s.id).sort()).toEqual([acct.granted.sectorId, acct.ungranted.sectorId].sort());
-      const grants = await db
-        .prepare('SELECT id FROM site_user_access WHERE account_id = ?')
-        .bind(acct.accountId)
-        .all<{ id: number }>();
-      expect(grants.results.map((g) => g.id).sort()).toEqual(Object.values(acct.grantIds).sort());
-    }
-    for (const shard of SHARD_BINDINGS) {
-      const s = shardBinding(shard);
-      const mismatched = await s
-        .prepare(
-          `SELECT 'sector ' || c.id AS row FROM sectors c JOIN sites p ON p.id = c.site_id WHERE p.account_id != c.account_id
-           UNION ALL SELECT 'grant ' || g.id FROM site_user_access g JOIN sites p ON p.id = g.site_id WHERE p.account_id != g.account_id
-           UNION ALL SELECT 'orphan sector ' || c.id FROM sectors c WHERE NOT EXISTS (SELECT 1 FROM sites p WHERE p.id = c.site_id)`,
-        )
-        .all<{ row: string }>();
-      expect(mismatched.results, shard).toEqual([]);
-      const grants = await s
-        .prepare('SELECT account_id, user_id FROM site_user_access')
-        .all<{ account_id: number; user_id: number }>();
-      for (const g of grants.results) {
-        const user = await env.DB_CONTROL.prepare('SELECT account_id FROM users WHERE id = ?')
-          .bind(g.user_id)
-          .first<{ account_id: number }>();
-        expect(user?.account_id, `grant of user ${g.user_id}`).toBe(g.account_id);
+  it(
+    'the sites, sectors and grants made through the API carry their account, ' + 'and children match their parents',
+    async () => {
+      const db = shardBinding(A.shard);
+      for (const acct of [A, B]) {
+        const sites = await db
+          .prepare('SELECT id FROM sites WHERE account_id = ? AND deleted_at IS NULL')
+          .bind(acct.accountId)
+          .all<{ id: number }>();
+        expect(sites.results.map((s) => s.id).sort()).toEqual([acct.granted.id, acct.ungranted.id].sort());
+        const sectors = await db
+          .prepare('SELECT id, site_id FROM sectors WHERE account_id = ?')
+          .bind(acct.accountId)
+          .all<{ id: number; site_id: number }>();
+        expect(sectors.results.map((s) => s.id).sort()).toEqual(
+          [acct.granted.sectorId, acct.ungranted.sectorId].sort(),
+        );
+        const grants = await db
+          .prepare('SELECT id FROM site_user_access WHERE account_id = ?')
+          .bind(acct.accountId)
+          .all<{ id: number }>();
+        expect(grants.results.map((g) => g.id).sort()).toEqual(Object.values(acct.grantIds).sort());
       }
-    }
-  });
+      for (const shard of SHARD_BINDINGS) {
+        const s = shardBinding(shard);
+        const mismatched = await s
+          .prepare(
+            `SELECT 'sector ' || c.id AS row FROM sectors c JOIN sites p ON p.id = c.site_id
+             WHERE p.account_id != c.account_id
+           UNION ALL SELECT 'grant ' || g.id FROM site_user_access g JOIN sites p ON p.id = g.site_id
+             WHERE p.account_id != g.account_id
+           UNION ALL SELECT 'orphan sector ' || c.id FROM sectors c
+             WHERE NOT EXISTS (SELECT 1 FROM sites p WHERE p.id = c.site_id)`,
+          )
+          .all<{ row: string }>();
+        expect(mismatched.results, shard).toEqual([]);
+        const grants = await s
+          .prepare('SELECT account_id, user_id FROM site_user_access')
+          .all<{ account_id: number; user_id: number }>();
+        for (const g of grants.results) {
+          const user = await env.DB_CONTROL.prepare('SELECT account_id FROM users WHERE id = ?')
+            .bind(g.user_id)
+            .first<{ account_id: number }>();
+          expect(user?.account_id, `grant of user ${g.user_id}`).toBe(g.account_id);
+        }
+      }
+    },
+  );
 
   it('a developer may act on another account with X-Account-ID; the header is checked', async () => {
     const dev = await signup('developer', 'developer account');

@@ -116,29 +116,33 @@ describe('login throttle under parallel bursts', () => {
 });
 
 describe('signup throttle', () => {
-  it('a burst of signups from one IPv6 /64 gets 429 with Retry-After past the hourly limit; another network still signs up', async () => {
-    const { limit } = THROTTLE_RULES.signup;
-    const register = (i: number, ip: string) =>
-      call('POST', `${V}/register/`, {
-        headers: from(ip),
-        body: {
-          email: uniqueEmail(`signup${i}`),
-          password: PASSWORD,
-          name: 'Burst',
-          account_name: 'Burst Co',
-          delivery: 'body',
-        },
-      });
-    const results = await Promise.all(
-      Array.from({ length: limit + 5 }, (_, i) => register(i, `2001:db8:5:5::${(i + 1).toString(16)}`)),
-    );
-    expect(results.filter((r) => r.status === 201).length, JSON.stringify(statuses(results))).toBe(limit);
-    const throttled = results.filter((r) => r.status === 429);
-    expect(throttled.length).toBe(5);
-    expectError(throttled[0]!, 429, 'throttled');
-    expect(Number(throttled[0]!.headers.get('retry-after'))).toBeGreaterThan(60);
-    expect((await register(999, '2001:db8:5:6::1')).status).toBe(201);
-  });
+  it(
+    'a burst of signups from one IPv6 /64 gets 429 with Retry-After past ' +
+      'the hourly limit; another network still signs up',
+    async () => {
+      const { limit } = THROTTLE_RULES.signup;
+      const register = (i: number, ip: string) =>
+        call('POST', `${V}/register/`, {
+          headers: from(ip),
+          body: {
+            email: uniqueEmail(`signup${i}`),
+            password: PASSWORD,
+            name: 'Burst',
+            account_name: 'Burst Co',
+            delivery: 'body',
+          },
+        });
+      const results = await Promise.all(
+        Array.from({ length: limit + 5 }, (_, i) => register(i, `2001:db8:5:5::${(i + 1).toString(16)}`)),
+      );
+      expect(results.filter((r) => r.status === 201).length, JSON.stringify(statuses(results))).toBe(limit);
+      const throttled = results.filter((r) => r.status === 429);
+      expect(throttled.length).toBe(5);
+      expectError(throttled[0]!, 429, 'throttled');
+      expect(Number(throttled[0]!.headers.get('retry-after'))).toBeGreaterThan(60);
+      expect((await register(999, '2001:db8:5:6::1')).status).toBe(201);
+    },
+  );
 });
 
 describe('password change throttle', () => {
@@ -161,22 +165,26 @@ describe('password change throttle', () => {
 });
 
 describe('token version', () => {
-  it('a role change refuses the old access token at once (401 token_revoked); a refresh or a fresh login gets the new role', async () => {
-    const owner = await signup('tv-role');
-    const editor = await addMember(owner, 'editor');
-    expect((await me(editor.token)).status).toBe(200);
-    expect(
-      (await call('PATCH', `${V}/users/${editor.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status,
-    ).toBe(200);
-    const old = await me(editor.token);
-    expectError(old, 401, 'token_revoked');
-    expect(old.body.error).toMatch(/sign in again|refresh/i);
-    const refreshed = await call('POST', `${V}/token/refresh/`, { body: { refresh: editor.refresh } });
-    expect(refreshed.status).toBe(200);
-    expect((await me(refreshed.body.data.access)).body.data.user.role).toBe('viewer');
-    const fresh = await login(editor.email, PASSWORD, freshIp());
-    expect((await me(fresh.token)).body.data.user.role).toBe('viewer');
-  });
+  it(
+    'a role change refuses the old access token at once (401 ' +
+      'token_revoked); a refresh or a fresh login gets the new role',
+    async () => {
+      const owner = await signup('tv-role');
+      const editor = await addMember(owner, 'editor');
+      expect((await me(editor.token)).status).toBe(200);
+      expect(
+        (await call('PATCH', `${V}/users/${editor.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status,
+      ).toBe(200);
+      const old = await me(editor.token);
+      expectError(old, 401, 'token_revoked');
+      expect(old.body.error).toMatch(/sign in again|refresh/i);
+      const refreshed = await call('POST', `${V}/token/refresh/`, { body: { refresh: editor.refresh } });
+      expect(refreshed.status).toBe(200);
+      expect((await me(refreshed.body.data.access)).body.data.user.role).toBe('viewer');
+      const fresh = await login(editor.email, PASSWORD, freshIp());
+      expect((await me(fresh.token)).body.data.user.role).toBe('viewer');
+    },
+  );
 
   it('a password change refuses every access token issued before it; the new one and a fresh login work', async () => {
     const owner = await signup('tv-password');
@@ -253,25 +261,30 @@ describe('cookies', () => {
     expect(cookie).toContain(`Path=${path}`);
   };
 
-  it('the refresh cookie is Secure, HttpOnly, SameSite=Strict and path-scoped, even over plain http; clearing keeps Secure', async () => {
-    const res = await call('POST', `${V}/register/`, {
-      headers: freshIp(),
-      body: { email: uniqueEmail('secure'), password: PASSWORD, name: 'Sec', account_name: 'Sec Co' },
-    });
-    expect(res.status).toBe(201);
-    const refresh = cookiesOf(res).find((c) => c.startsWith('igny8_refresh='));
-    expectHardened(refresh!, '/api/v1/auth');
+  it(
+    'the refresh cookie is Secure, HttpOnly, SameSite=Strict and ' +
+      'path-scoped, even over plain http; clearing keeps Secure',
+    async () => {
+      const res = await call('POST', `${V}/register/`, {
+        headers: freshIp(),
+        body: { email: uniqueEmail('secure'), password: PASSWORD, name: 'Sec', account_name: 'Sec Co' },
+      });
+      expect(res.status).toBe(201);
+      const refresh = cookiesOf(res).find((c) => c.startsWith('igny8_refresh='));
+      expectHardened(refresh!, '/api/v1/auth');
 
-    // Signing out clears them with the same attributes (a browser matches a cookie by name, path and Secure).
-    const refreshValue = /igny8_refresh=([^;]+)/.exec(refresh!)![1];
-    const out = await call('POST', `${V}/logout/`, {
-      headers: { cookie: `igny8_refresh=${refreshValue}`, origin: ORIGIN },
-    });
-    expect(out.status).toBe(200);
-    const cleared = cookiesOf(out);
-    expect(cleared.map((c) => c.split('=')[0]).sort()).toEqual(['igny8_media', 'igny8_refresh']);
-    for (const cookie of cleared) expectHardened(cookie, cookie.startsWith('igny8_media') ? '/media' : '/api/v1/auth');
-  });
+      // Signing out clears them with the same attributes (a browser matches a cookie by name, path and Secure).
+      const refreshValue = /igny8_refresh=([^;]+)/.exec(refresh!)![1];
+      const out = await call('POST', `${V}/logout/`, {
+        headers: { cookie: `igny8_refresh=${refreshValue}`, origin: ORIGIN },
+      });
+      expect(out.status).toBe(200);
+      const cleared = cookiesOf(out);
+      expect(cleared.map((c) => c.split('=')[0]).sort()).toEqual(['igny8_media', 'igny8_refresh']);
+      for (const cookie of cleared)
+        expectHardened(cookie, cookie.startsWith('igny8_media') ? '/media' : '/api/v1/auth');
+    },
+  );
 });
 
 describe('inviting an email that already has an account', () => {

@@ -158,24 +158,27 @@ describe('hardening headers', () => {
     common(res);
   });
 
-  it('an app page without a CSP of its own gets the app policy; one with a CSP gets frame-ancestors added', async () => {
-    const bare = await workerWith({ APP_ENV: 'development' })('/planner/keywords', { base: 'http://localhost:8787' });
-    const csp = bare.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/default-src 'self'/);
-    expect(csp).toMatch(/script-src 'self'(;|$)/);
-    expect(csp).toMatch(/frame-ancestors 'none'/);
-    expect(csp).toMatch(/object-src 'none'/);
-    common(bare);
+  it(
+    'an app page without a CSP of its own gets the app policy; ' + 'one with a CSP gets frame-ancestors added',
+    async () => {
+      const bare = await workerWith({ APP_ENV: 'development' })('/planner/keywords', { base: 'http://localhost:8787' });
+      const csp = bare.headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/default-src 'self'/);
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).toMatch(/frame-ancestors 'none'/);
+      expect(csp).toMatch(/object-src 'none'/);
+      common(bare);
 
-    const own = createWorker(
-      () =>
-        new Response('<!doctype html>', {
-          headers: { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'nonce-abc'" },
-        }),
-    );
-    const res = await own.fetch!(new Request('http://localhost:8787/') as never, env, createExecutionContext());
-    expect(res.headers.get('content-security-policy')).toBe("script-src 'self' 'nonce-abc'; frame-ancestors 'none'");
-  });
+      const own = createWorker(
+        () =>
+          new Response('<!doctype html>', {
+            headers: { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'nonce-abc'" },
+          }),
+      );
+      const res = await own.fetch!(new Request('http://localhost:8787/') as never, env, createExecutionContext());
+      expect(res.headers.get('content-security-policy')).toBe("script-src 'self' 'nonce-abc'; frame-ancestors 'none'");
+    },
+  );
 
   it('HSTS only for production over https', async () => {
     const hsts = (res: Response) => res.headers.get('strict-transport-security');

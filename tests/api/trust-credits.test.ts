@@ -104,7 +104,8 @@ describe('cancelling a content job part-way', () => {
     const ledger = (
       await (env as unknown as Record<string, D1Database>)
         [shard]!.prepare(
-          'SELECT transaction_type AS type, amount, description FROM credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
+          'SELECT transaction_type AS type, amount, description FROM ' +
+            'credit_transactions WHERE account_id = ? AND job_id = ? ORDER BY id',
         )
         .bind(owner.accountId, taskId)
         .all<{ type: string; amount: number; description: string }>()

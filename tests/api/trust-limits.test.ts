@@ -13,7 +13,8 @@ let planSeq = 0;
 async function usePlan(owner: Session, limits: { max_keywords?: number | null; max_clusters?: number | null }) {
   const slug = `limits-${Date.now().toString(36)}-${++planSeq}`;
   const plan = await env.DB_CONTROL.prepare(
-    `INSERT INTO plans (slug, name, price_cents, max_sites, max_users, max_keywords, max_clusters, included_credits, is_default, is_active, created_at)
+    `INSERT INTO plans (slug, name, price_cents, max_sites, max_users, max_keywords, max_clusters,
+                        included_credits, is_default, is_active, created_at)
      VALUES (?, ?, 0, 10, 10, ?, ?, 0, 0, 1, ?) RETURNING id`,
   )
     .bind(slug, `Tight ${planSeq}`, limits.max_keywords ?? null, limits.max_clusters ?? null, Date.now())

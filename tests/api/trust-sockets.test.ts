@@ -71,92 +71,103 @@ afterAll(() => {
 });
 
 describe('tickets', () => {
-  it('POST /auth/tickets/ issues a ticket for a site or draft the user can see, 404 otherwise, 400 without the id', async () => {
-    const { editor } = fx.members;
-    const site = await call('POST', `${V}/tickets/`, {
-      token: editor.token,
-      body: { purpose: 'site_socket', site_id: fx.granted.id },
-    });
-    expect(site.status).toBe(201);
-    expect(site.body.data).toMatchObject({ purpose: 'site_socket', ticket: expect.any(String) });
-    // Valid to connect for a minute, not for the access token's 15.
-    expect(Date.parse(site.body.data.expires_at) - Date.now()).toBeLessThanOrEqual(61_000);
-    expectError(
-      await call('POST', `${V}/tickets/`, {
+  it(
+    'POST /auth/tickets/ issues a ticket for a site or draft the user can see, ' + '404 otherwise, 400 without the id',
+    async () => {
+      const { editor } = fx.members;
+      const site = await call('POST', `${V}/tickets/`, {
         token: editor.token,
-        body: { purpose: 'site_socket', site_id: fx.ungranted.id },
-      }),
-      404,
-      'not_found',
-    );
-    expectError(
-      await call('POST', `${V}/tickets/`, { token: editor.token, body: { purpose: 'draft_socket' } }),
-      400,
-      'validation_error',
-    );
-    expectError(await call('POST', `${V}/tickets/`, { body: { purpose: 'media' } }), 401);
-  });
+        body: { purpose: 'site_socket', site_id: fx.granted.id },
+      });
+      expect(site.status).toBe(201);
+      expect(site.body.data).toMatchObject({ purpose: 'site_socket', ticket: expect.any(String) });
+      // Valid to connect for a minute, not for the access token's 15.
+      expect(Date.parse(site.body.data.expires_at) - Date.now()).toBeLessThanOrEqual(61_000);
+      expectError(
+        await call('POST', `${V}/tickets/`, {
+          token: editor.token,
+          body: { purpose: 'site_socket', site_id: fx.ungranted.id },
+        }),
+        404,
+        'not_found',
+      );
+      expectError(
+        await call('POST', `${V}/tickets/`, { token: editor.token, body: { purpose: 'draft_socket' } }),
+        400,
+        'validation_error',
+      );
+      expectError(await call('POST', `${V}/tickets/`, { body: { purpose: 'media' } }), 401);
+    },
+  );
 
-  it('the sockets refuse the access token (in ?access_token= or as the ticket) and tickets of another purpose or target', async () => {
-    const { owner } = fx.members;
-    const raw = (path: string) =>
-      (exports as any).default.fetch(
-        new Request(`${ORIGIN}${path}`, { headers: { Upgrade: 'websocket' } }),
-      ) as Promise<Response>;
-    await refusedWith(await raw(`/ws/sites/${fx.granted.id}?access_token=${owner.token}`), 401, 'not_authenticated');
-    await refusedWith(
-      await raw(`/parties/draft-room/${contentId}?access_token=${owner.token}`),
-      401,
-      'not_authenticated',
-    );
-    await refusedWith(await connectSite(fx.granted.id, { ticket: owner.token }), 401, 'ticket_invalid');
-    await refusedWith(await connectDraft(contentId, { ticket: owner.token }), 401, 'ticket_invalid');
-    const draftTicket = (await socketTicket('draft_socket', contentId, owner.token)) as string;
-    const siteTicket = (await socketTicket('site_socket', fx.granted.id, owner.token)) as string;
-    await refusedWith(await connectSite(fx.granted.id, { ticket: draftTicket }), 401, 'ticket_invalid');
-    await refusedWith(await connectDraft(contentId, { ticket: siteTicket }), 401, 'ticket_invalid');
-    await refusedWith(await connectSite(fx.ungranted.id, { ticket: siteTicket }), 401, 'ticket_invalid');
-    // An expired ticket.
-    const claims = {
-      userId: owner.userId,
-      accountId: fx.accountId,
-      role: 'owner' as const,
-      target: fx.granted.id,
-      tokenVersion: 0,
-    };
-    const old = await signTicket(
-      env,
-      { ...claims, purpose: 'site_socket', sessionExp: Math.floor(Date.now() / 1000) + 600 },
-      Date.now() - 120_000,
-    );
-    await refusedWith(await connectSite(fx.granted.id, { ticket: old.ticket }), 401, 'ticket_expired');
-  });
+  it(
+    'the sockets refuse the access token (in ?access_token= or as the ' +
+      'ticket) and tickets of another purpose or target',
+    async () => {
+      const { owner } = fx.members;
+      const raw = (path: string) =>
+        (exports as any).default.fetch(
+          new Request(`${ORIGIN}${path}`, { headers: { Upgrade: 'websocket' } }),
+        ) as Promise<Response>;
+      await refusedWith(await raw(`/ws/sites/${fx.granted.id}?access_token=${owner.token}`), 401, 'not_authenticated');
+      await refusedWith(
+        await raw(`/parties/draft-room/${contentId}?access_token=${owner.token}`),
+        401,
+        'not_authenticated',
+      );
+      await refusedWith(await connectSite(fx.granted.id, { ticket: owner.token }), 401, 'ticket_invalid');
+      await refusedWith(await connectDraft(contentId, { ticket: owner.token }), 401, 'ticket_invalid');
+      const draftTicket = (await socketTicket('draft_socket', contentId, owner.token)) as string;
+      const siteTicket = (await socketTicket('site_socket', fx.granted.id, owner.token)) as string;
+      await refusedWith(await connectSite(fx.granted.id, { ticket: draftTicket }), 401, 'ticket_invalid');
+      await refusedWith(await connectDraft(contentId, { ticket: siteTicket }), 401, 'ticket_invalid');
+      await refusedWith(await connectSite(fx.ungranted.id, { ticket: siteTicket }), 401, 'ticket_invalid');
+      // An expired ticket.
+      const claims = {
+        userId: owner.userId,
+        accountId: fx.accountId,
+        role: 'owner' as const,
+        target: fx.granted.id,
+        tokenVersion: 0,
+      };
+      const old = await signTicket(
+        env,
+        { ...claims, purpose: 'site_socket', sessionExp: Math.floor(Date.now() / 1000) + 600 },
+        Date.now() - 120_000,
+      );
+      await refusedWith(await connectSite(fx.granted.id, { ticket: old.ticket }), 401, 'ticket_expired');
+    },
+  );
 
-  it('the media cookie is an httpOnly media ticket expiring with the access token; the access token is refused there', async () => {
-    const res = await call('POST', `${V}/tickets/`, { token: fx.members.viewer.token, body: { purpose: 'media' } });
-    expect(res.status).toBe(201);
-    expect(res.body.data.ticket).toBeUndefined();
-    const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^igny8_media=[^;]+;/);
-    expect(cookie).toMatch(/;\s*HttpOnly(;|$)/i);
-    expect(cookie).toMatch(/;\s*Secure(;|$)/i);
-    expect(cookie).toMatch(/;\s*SameSite=Strict(;|$)/i);
-    expect(cookie).toMatch(/Path=\/media/);
-    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
-    expect(maxAge).toBeGreaterThan(60);
-    expect(maxAge).toBeLessThanOrEqual(15 * 60);
-    const key = `accounts/${fx.accountId}/sites/${fx.granted.id}/images/none.png`;
-    const media = (value: string) =>
-      (exports as any).default.fetch(
-        new Request(`${ORIGIN}/media/${key}`, { headers: { cookie: `igny8_media=${value}` } }),
-      ) as Promise<Response>;
-    // A valid media ticket reaches the file lookup (404: no such file); other credentials don't.
-    expect((await media(/^igny8_media=([^;]+)/.exec(cookie)![1]!)).status).toBe(404);
-    expect((await media(fx.members.viewer.token)).status).toBe(401);
-    expect(
-      (await media((await socketTicket('site_socket', fx.granted.id, fx.members.viewer.token)) as string)).status,
-    ).toBe(401);
-  });
+  it(
+    'the media cookie is an httpOnly media ticket expiring with the access ' +
+      'token; the access token is refused there',
+    async () => {
+      const res = await call('POST', `${V}/tickets/`, { token: fx.members.viewer.token, body: { purpose: 'media' } });
+      expect(res.status).toBe(201);
+      expect(res.body.data.ticket).toBeUndefined();
+      const cookie = res.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/^igny8_media=[^;]+;/);
+      expect(cookie).toMatch(/;\s*HttpOnly(;|$)/i);
+      expect(cookie).toMatch(/;\s*Secure(;|$)/i);
+      expect(cookie).toMatch(/;\s*SameSite=Strict(;|$)/i);
+      expect(cookie).toMatch(/Path=\/media/);
+      const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
+      expect(maxAge).toBeGreaterThan(60);
+      expect(maxAge).toBeLessThanOrEqual(15 * 60);
+      const key = `accounts/${fx.accountId}/sites/${fx.granted.id}/images/none.png`;
+      const media = (value: string) =>
+        (exports as any).default.fetch(
+          new Request(`${ORIGIN}/media/${key}`, { headers: { cookie: `igny8_media=${value}` } }),
+        ) as Promise<Response>;
+      // A valid media ticket reaches the file lookup (404: no such file); other credentials don't.
+      expect((await media(/^igny8_media=([^;]+)/.exec(cookie)![1]!)).status).toBe(404);
+      expect((await media(fx.members.viewer.token)).status).toBe(401);
+      expect(
+        (await media((await socketTicket('site_socket', fx.granted.id, fx.members.viewer.token)) as string)).status,
+      ).toBe(401);
+    },
+  );
 });
 
 describe('live sockets lose access with the member', () => {
@@ -186,48 +197,53 @@ describe('live sockets lose access with the member', () => {
     return { site: within(site), draft: within(draft) };
   };
 
-  it('demoted, disabled, removed, ungranted or re-versioned: both sockets close within seconds with the code; others stay open', async () => {
-    const { owner } = fx.members;
-    const [demoted, disabled, removed, ungranted, reversioned] = await Promise.all(
-      ['editor', 'editor', 'editor', 'editor', 'editor'].map(() => addMember(owner, 'editor', [fx.granted.id])),
-    );
-    const watched = {
-      demoted: await open(demoted!),
-      disabled: await open(disabled!),
-      removed: await open(removed!),
-      ungranted: await open(ungranted!),
-      reversioned: await open(reversioned!),
-      untouched: await open(fx.members.editor),
-    };
-    const grants = await call('GET', `${V}/site-access/?user_id=${ungranted!.userId}`, { token: owner.token });
-    const grantId = grants.body.results.find((g: { site_id: number }) => g.site_id === fx.granted.id).id;
-    const startedAt = Date.now();
-    expect(
-      (await call('PATCH', `${V}/users/${demoted!.userId}/`, { token: owner.token, body: { role: 'viewer' } })).status,
-    ).toBe(200);
-    expect(
-      (await call('PATCH', `${V}/users/${disabled!.userId}/`, { token: owner.token, body: { status: 'disabled' } }))
-        .status,
-    ).toBe(200);
-    expect((await call('DELETE', `${V}/users/${removed!.userId}/`, { token: owner.token })).status).toBe(200);
-    expect((await call('DELETE', `${V}/site-access/${grantId}/`, { token: owner.token })).status).toBe(200);
-    // A password change bumps the version (what the password route does is another test's business).
-    await env.DB_CONTROL.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?')
-      .bind(reversioned!.userId)
-      .run();
+  it(
+    'demoted, disabled, removed, ungranted or re-versioned: both sockets ' +
+      'close within seconds with the code; others stay open',
+    async () => {
+      const { owner } = fx.members;
+      const [demoted, disabled, removed, ungranted, reversioned] = await Promise.all(
+        ['editor', 'editor', 'editor', 'editor', 'editor'].map(() => addMember(owner, 'editor', [fx.granted.id])),
+      );
+      const watched = {
+        demoted: await open(demoted!),
+        disabled: await open(disabled!),
+        removed: await open(removed!),
+        ungranted: await open(ungranted!),
+        reversioned: await open(reversioned!),
+        untouched: await open(fx.members.editor),
+      };
+      const grants = await call('GET', `${V}/site-access/?user_id=${ungranted!.userId}`, { token: owner.token });
+      const grantId = grants.body.results.find((g: { site_id: number }) => g.site_id === fx.granted.id).id;
+      const startedAt = Date.now();
+      expect(
+        (await call('PATCH', `${V}/users/${demoted!.userId}/`, { token: owner.token, body: { role: 'viewer' } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await call('PATCH', `${V}/users/${disabled!.userId}/`, { token: owner.token, body: { status: 'disabled' } }))
+          .status,
+      ).toBe(200);
+      expect((await call('DELETE', `${V}/users/${removed!.userId}/`, { token: owner.token })).status).toBe(200);
+      expect((await call('DELETE', `${V}/site-access/${grantId}/`, { token: owner.token })).status).toBe(200);
+      // A password change bumps the version (what the password route does is another test's business).
+      await env.DB_CONTROL.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?')
+        .bind(reversioned!.userId)
+        .run();
 
-    const results = Object.fromEntries(
-      await Promise.all(Object.entries(watched).map(async ([k, w]) => [k, await codes(w, startedAt)] as const)),
-    );
-    expect(results).toEqual({
-      demoted: { site: CLOSE_ACCESS_CHANGED, draft: CLOSE_ACCESS_CHANGED },
-      disabled: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
-      removed: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
-      ungranted: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
-      reversioned: { site: CLOSE_SESSION_EXPIRED, draft: CLOSE_SESSION_EXPIRED },
-      untouched: { site: 'open', draft: 'open' },
-    });
-  });
+      const results = Object.fromEntries(
+        await Promise.all(Object.entries(watched).map(async ([k, w]) => [k, await codes(w, startedAt)] as const)),
+      );
+      expect(results).toEqual({
+        demoted: { site: CLOSE_ACCESS_CHANGED, draft: CLOSE_ACCESS_CHANGED },
+        disabled: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
+        removed: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
+        ungranted: { site: CLOSE_ACCESS_REVOKED, draft: CLOSE_ACCESS_REVOKED },
+        reversioned: { site: CLOSE_SESSION_EXPIRED, draft: CLOSE_SESSION_EXPIRED },
+        untouched: { site: 'open', draft: 'open' },
+      });
+    },
+  );
 
   it('a socket closes with "session expired" when the access token it was opened under expires', async () => {
     const { editor } = fx.members;
@@ -295,29 +311,33 @@ describe('awareness', () => {
     expect(nameOf(seen, 700_001)).toBe('editor member');
   });
 
-  it("a writer's awareness is accepted only for the first free client id it announced, under its authenticated name", async () => {
-    const observer = track(await openDraft(contentId, fx.members.owner.token));
-    const seen = watchAwareness(observer.ws);
-    const admin = track(await openDraft(contentId, fx.members.admin.token));
-    const other = track(await openDraft(contentId, fx.members.editor.token));
-    await Promise.all([observer.synced, admin.synced, other.synced]);
-    other.ws.send(awarenessFrame(800_002, { user: { name: 'editor member' } }));
-    await settle();
-    // Its first message claims a caret someone else holds: dropped, and the id never becomes its own.
-    admin.ws.send(awarenessFrame(800_002, { user: { name: 'Renamed first' } }, 3));
-    admin.ws.send(awarenessFrame(800_001, { user: { name: 'The Owner', color: '#123456' } }));
-    await settle();
-    expect(nameOf(seen, 800_002)).toBe('editor member');
-    // The name is the one the Worker authenticated; the rest of the state passes.
-    expect(nameOf(seen, 800_001)).toBe('admin member');
-    expect((seen.getStates().get(800_001) as { user: { color: string } }).user.color).toBe('#123456');
-    // Another client's caret, from the admin's socket: dropped.
-    admin.ws.send(awarenessFrame(800_002, { user: { name: 'Renamed' } }, 9));
-    admin.ws.send(awarenessFrame(800_003, { user: { name: 'Ghost' } }));
-    await settle();
-    expect(nameOf(seen, 800_002)).toBe('editor member');
-    expect(seen.getStates().has(800_003)).toBe(false);
-  });
+  it(
+    "a writer's awareness is accepted only for the first free client id it " +
+      'announced, under its authenticated name',
+    async () => {
+      const observer = track(await openDraft(contentId, fx.members.owner.token));
+      const seen = watchAwareness(observer.ws);
+      const admin = track(await openDraft(contentId, fx.members.admin.token));
+      const other = track(await openDraft(contentId, fx.members.editor.token));
+      await Promise.all([observer.synced, admin.synced, other.synced]);
+      other.ws.send(awarenessFrame(800_002, { user: { name: 'editor member' } }));
+      await settle();
+      // Its first message claims a caret someone else holds: dropped, and the id never becomes its own.
+      admin.ws.send(awarenessFrame(800_002, { user: { name: 'Renamed first' } }, 3));
+      admin.ws.send(awarenessFrame(800_001, { user: { name: 'The Owner', color: '#123456' } }));
+      await settle();
+      expect(nameOf(seen, 800_002)).toBe('editor member');
+      // The name is the one the Worker authenticated; the rest of the state passes.
+      expect(nameOf(seen, 800_001)).toBe('admin member');
+      expect((seen.getStates().get(800_001) as { user: { color: string } }).user.color).toBe('#123456');
+      // Another client's caret, from the admin's socket: dropped.
+      admin.ws.send(awarenessFrame(800_002, { user: { name: 'Renamed' } }, 9));
+      admin.ws.send(awarenessFrame(800_003, { user: { name: 'Ghost' } }));
+      await settle();
+      expect(nameOf(seen, 800_002)).toBe('editor member');
+      expect(seen.getStates().has(800_003)).toBe(false);
+    },
+  );
 });
 
 // ---------------------------------------------------------------- caps
@@ -330,7 +350,8 @@ describe('caps on collaborative state', () => {
     encoding.writeVarUint(e, 0);
     syncProtocol.writeSyncStep1(e, new Y.Doc());
     const frame = encoding.toUint8Array(e);
-    // Counted as the room receives them: several times the limit, so a busy machine still packs one second with more than it.
+    // Counted as the room receives them: several times the limit, so a busy machine still packs one second with
+    // more than it.
     for (let i = 0; i < MAX_MESSAGES_PER_SECOND * 4; i++) client.ws.send(frame);
     expect((await client.closed(10_000)).code).toBe(CLOSE_RATE_LIMITED);
   });
@@ -346,63 +367,70 @@ describe('caps on collaborative state', () => {
     expect(first.every((c) => c.ws.readyState === WebSocket.OPEN)).toBe(true);
   });
 
-  it('a draft over its size limit refuses growth: the change is dropped, the socket closed, every client sees the notice; deleting still works', async () => {
-    const id = await createContent(fx.members.owner, 'Big');
-    const watcher = track(await openDraft(id, fx.members.owner.token));
-    const writer = track(await openDraft(id, fx.members.editor.token));
-    await Promise.all([watcher.synced, writer.synced]);
-    const closed = writer.closed(60_000);
-    const chunk = 'x'.repeat(200 * 1024);
-    let sent = 0;
-    while (writer.ws.readyState === WebSocket.OPEN && sent < Math.ceil(MAX_DRAFT_BYTES / chunk.length) + 3) {
-      writer.doc.transact(() => {
-        const p = new Y.XmlElement('paragraph');
-        p.insert(0, [new Y.XmlText(`${sent}:${chunk}`)]);
-        writer.fragment.insert(writer.fragment.length, [p]);
-      });
-      sent++;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect((await closed).code).toBe(CLOSE_DOCUMENT_TOO_LARGE);
-    await watcher.until('the limit notice', () => watcher.doc.getMap(LIMITS_MAP).has('document'));
-    const notice = watcher.doc.getMap(LIMITS_MAP).get('document') as DraftLimitNotice;
-    expect(notice.max_bytes).toBe(MAX_DRAFT_BYTES);
-    expect(notice.message).toMatch(/size limit/);
-    const state = await draftRoomOf(env, fx.accountId, id).snapshotHtml();
-    expect(state.html.length).toBeLessThan(MAX_DRAFT_BYTES);
-    expect(state.html).not.toContain(`${sent - 1}:x`);
-    // Removing content is how a full draft shrinks: allowed.
-    const before = watcher.fragment.length;
-    watcher.doc.transact(() => watcher.fragment.delete(0, 1));
-    await new Promise((r) => setTimeout(r, 500));
-    expect(watcher.ws.readyState).toBe(WebSocket.OPEN);
-    const after = await draftRoomOf(env, fx.accountId, id).snapshotHtml();
-    expect(after.html).not.toContain('0:x');
-    expect(before).toBeGreaterThan(0);
-  });
+  it(
+    'a draft over its size limit refuses growth: the change is dropped, ' +
+      'the socket closed, every client sees the notice; deleting still works',
+    async () => {
+      const id = await createContent(fx.members.owner, 'Big');
+      const watcher = track(await openDraft(id, fx.members.owner.token));
+      const writer = track(await openDraft(id, fx.members.editor.token));
+      await Promise.all([watcher.synced, writer.synced]);
+      const closed = writer.closed(60_000);
+      const chunk = 'x'.repeat(200 * 1024);
+      let sent = 0;
+      while (writer.ws.readyState === WebSocket.OPEN && sent < Math.ceil(MAX_DRAFT_BYTES / chunk.length) + 3) {
+        writer.doc.transact(() => {
+          const p = new Y.XmlElement('paragraph');
+          p.insert(0, [new Y.XmlText(`${sent}:${chunk}`)]);
+          writer.fragment.insert(writer.fragment.length, [p]);
+        });
+        sent++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await closed).code).toBe(CLOSE_DOCUMENT_TOO_LARGE);
+      await watcher.until('the limit notice', () => watcher.doc.getMap(LIMITS_MAP).has('document'));
+      const notice = watcher.doc.getMap(LIMITS_MAP).get('document') as DraftLimitNotice;
+      expect(notice.max_bytes).toBe(MAX_DRAFT_BYTES);
+      expect(notice.message).toMatch(/size limit/);
+      const state = await draftRoomOf(env, fx.accountId, id).snapshotHtml();
+      expect(state.html.length).toBeLessThan(MAX_DRAFT_BYTES);
+      expect(state.html).not.toContain(`${sent - 1}:x`);
+      // Removing content is how a full draft shrinks: allowed.
+      const before = watcher.fragment.length;
+      watcher.doc.transact(() => watcher.fragment.delete(0, 1));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(watcher.ws.readyState).toBe(WebSocket.OPEN);
+      const after = await draftRoomOf(env, fx.accountId, id).snapshotHtml();
+      expect(after.html).not.toContain('0:x');
+      expect(before).toBeGreaterThan(0);
+    },
+  );
 
-  it(`versions per draft are capped at ${MAX_VERSIONS_PER_DRAFT}: the oldest automatic backup makes room, then 409`, async () => {
-    const id = await createContent(fx.members.owner, 'Versions');
-    const path = `/api/v1/writer/content/${id}/versions/`;
-    const save = (name: string) => call('POST', path, { token: fx.members.editor.token, body: { name } });
-    const first = await save('v0');
-    expect(first.status).toBe(201);
-    for (let i = 1; i < MAX_VERSIONS_PER_DRAFT - 1; i++) expect((await save(`v${i}`)).status).toBe(201);
-    // A restore saves an automatic backup first: the draft now keeps the most it may.
-    const restore = await call('POST', `${path}${first.body.data.id}/restore/`, { token: fx.members.editor.token });
-    expect(restore.status).toBe(200);
-    const count = async () => (await call('GET', path, { token: fx.members.editor.token })).body.count;
-    expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
-    // The backup makes room for a named version…
-    expect((await save('one more')).status).toBe(201);
-    expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
-    // …and then nothing does.
-    expectError(await save('too many'), 409, 'version_limit');
-    expectError(
-      await call('POST', `${path}${first.body.data.id}/restore/`, { token: fx.members.editor.token }),
-      409,
-      'version_limit',
-    );
-    expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
-  });
+  it(
+    `versions per draft are capped at ${MAX_VERSIONS_PER_DRAFT}: ` + `the oldest automatic backup makes room, then 409`,
+    async () => {
+      const id = await createContent(fx.members.owner, 'Versions');
+      const path = `/api/v1/writer/content/${id}/versions/`;
+      const save = (name: string) => call('POST', path, { token: fx.members.editor.token, body: { name } });
+      const first = await save('v0');
+      expect(first.status).toBe(201);
+      for (let i = 1; i < MAX_VERSIONS_PER_DRAFT - 1; i++) expect((await save(`v${i}`)).status).toBe(201);
+      // A restore saves an automatic backup first: the draft now keeps the most it may.
+      const restore = await call('POST', `${path}${first.body.data.id}/restore/`, { token: fx.members.editor.token });
+      expect(restore.status).toBe(200);
+      const count = async () => (await call('GET', path, { token: fx.members.editor.token })).body.count;
+      expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
+      // The backup makes room for a named version…
+      expect((await save('one more')).status).toBe(201);
+      expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
+      // …and then nothing does.
+      expectError(await save('too many'), 409, 'version_limit');
+      expectError(
+        await call('POST', `${path}${first.body.data.id}/restore/`, { token: fx.members.editor.token }),
+        409,
+        'version_limit',
+      );
+      expect(await count()).toBe(MAX_VERSIONS_PER_DRAFT);
+    },
+  );
 });

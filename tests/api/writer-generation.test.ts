@@ -17,7 +17,8 @@ describe('content generation', () => {
       await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: siteId, name: 'Garden' } })
     ).body.data.id;
     const csv =
-      'keyword,volume\nraised bed garden,900\nraised bed soil,500\nhow to build a raised bed,700\ncedar raised bed,300\n';
+      'keyword,volume\nraised bed garden,900\nraised bed soil,500\n' +
+      'how to build a raised bed,700\ncedar raised bed,300\n';
     await call('POST', `/api/v1/planner/keywords/import/?site_id=${siteId}&sector_id=${sector}`, {
       token: owner.token,
       rawBody: csv,
@@ -132,133 +133,137 @@ describe('content generation', () => {
 });
 
 describe('images', () => {
-  it('extracts prompts, generates images into R2, serves them with access checks, regenerates and deletes', async () => {
-    const owner = await signup('images');
-    const site = await createSite(owner, 'Image Site');
-    const sector = (
-      await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: site.id, name: 'Garden' } })
-    ).body.data.id;
-    const task = (
-      await call('POST', '/api/v1/writer/tasks/', {
-        token: owner.token,
-        body: {
-          site_id: site.id,
-          sector_id: sector,
-          title: 'Composting at home',
-          target_keywords: ['how to compost at home'],
-        },
-      })
-    ).body.data;
-    await waitForJob(
-      owner,
-      (
-        await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+  it(
+    'extracts prompts, generates images into R2, ' + 'serves them with access checks, regenerates and deletes',
+    async () => {
+      const owner = await signup('images');
+      const site = await createSite(owner, 'Image Site');
+      const sector = (
+        await call('POST', '/api/v1/auth/sectors/', { token: owner.token, body: { site_id: site.id, name: 'Garden' } })
+      ).body.data.id;
+      const task = (
+        await call('POST', '/api/v1/writer/tasks/', {
           token: owner.token,
-          body: { ids: [task.id] },
+          body: {
+            site_id: site.id,
+            sector_id: sector,
+            title: 'Composting at home',
+            target_keywords: ['how to compost at home'],
+          },
         })
-      ).body.data.task_id,
-    );
-    const contentId = (await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data
-      .content_id;
+      ).body.data;
+      await waitForJob(
+        owner,
+        (
+          await call('POST', '/api/v1/writer/tasks/auto_generate_content/', {
+            token: owner.token,
+            body: { ids: [task.id] },
+          })
+        ).body.data.task_id,
+      );
+      const contentId = (await call('GET', `/api/v1/writer/tasks/${task.id}/`, { token: owner.token })).body.data
+        .content_id;
 
-    const prompts = await waitForJob(
-      owner,
-      (
-        await call('POST', '/api/v1/writer/images/generate_prompts/', {
+      const prompts = await waitForJob(
+        owner,
+        (
+          await call('POST', '/api/v1/writer/images/generate_prompts/', {
+            token: owner.token,
+            body: { ids: [contentId] },
+          })
+        ).body.data.task_id,
+      );
+      expect(prompts.status).toBe('succeeded');
+      const pending = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}`, { token: owner.token })).body
+        .results;
+      expect(pending.filter((i: { image_type: string }) => i.image_type === 'featured')).toHaveLength(1);
+      expect(
+        pending.every((i: { status: string; prompt: string }) => i.status === 'pending' && i.prompt.length > 10),
+      ).toBe(true);
+
+      const before = (await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data.balance;
+      const gen = await waitForJob(
+        owner,
+        (
+          await call('POST', '/api/v1/writer/images/generate/', {
+            token: owner.token,
+            body: { ids: pending.map((i: { id: number }) => i.id) },
+          })
+        ).body.data.task_id,
+      );
+      expect(gen).toMatchObject({ status: 'succeeded', credits_charged: pending.length });
+      expect((await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data.balance).toBe(
+        before - pending.length,
+      );
+      const generated = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}`, { token: owner.token }))
+        .body.results;
+      const featured = generated.find((i: { image_type: string }) => i.image_type === 'featured');
+      expect(featured).toMatchObject({ status: 'generated', mime_type: 'image/png', width: 1792, height: 1024 });
+      expect(featured.url).toBe(`/media/${featured.r2_key}`);
+
+      const file = await (exports as any).default.fetch(
+        new Request(`http://localhost${featured.url}`, { headers: { authorization: `Bearer ${owner.token}` } }),
+      );
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-type')).toBe('image/png');
+      expect(file.headers.get('cache-control')).toMatch(/private.*immutable/);
+      expect(new Uint8Array(await file.arrayBuffer()).slice(1, 4)).toEqual(new Uint8Array([0x50, 0x4e, 0x47]));
+      const stranger = await signup('stranger');
+      expect(
+        (
+          await (exports as any).default.fetch(
+            new Request(`http://localhost${featured.url}`, { headers: { authorization: `Bearer ${stranger.token}` } }),
+          )
+        ).status,
+      ).toBe(404);
+      expect((await (exports as any).default.fetch(new Request(`http://localhost${featured.url}`))).status).toBe(401);
+
+      const again = await waitForJob(
+        owner,
+        (await call('POST', `/api/v1/writer/images/${featured.id}/regenerate/`, { token: owner.token })).body.data
+          .task_id,
+      );
+      expect(again.status).toBe('succeeded');
+      const regenerated = (await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body
+        .data;
+      expect(regenerated.r2_key).not.toBe(featured.r2_key);
+
+      // The list filters by type and finds images by the words of their prompt or alt text.
+      const byType = (
+        await call('GET', `/api/v1/writer/images/?content_id=${contentId}&image_type=featured`, { token: owner.token })
+      ).body;
+      expect(byType.results.map((i: { id: number }) => i.id)).toEqual([featured.id]);
+      const word = featured.prompt.split(/\s+/).find((w: string) => w.length > 6)!;
+      const found = (
+        await call('GET', `/api/v1/writer/images/?content_id=${contentId}&search=${encodeURIComponent(word)}`, {
           token: owner.token,
-          body: { ids: [contentId] },
         })
-      ).body.data.task_id,
-    );
-    expect(prompts.status).toBe('succeeded');
-    const pending = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}`, { token: owner.token })).body
-      .results;
-    expect(pending.filter((i: { image_type: string }) => i.image_type === 'featured')).toHaveLength(1);
-    expect(
-      pending.every((i: { status: string; prompt: string }) => i.status === 'pending' && i.prompt.length > 10),
-    ).toBe(true);
+      ).body.results;
+      expect(found.length).toBeGreaterThan(0);
+      expect(
+        found.every((i: { prompt: string; alt: string }) =>
+          `${i.prompt} ${i.alt}`.toLowerCase().includes(word.toLowerCase()),
+        ),
+      ).toBe(true);
 
-    const before = (await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data.balance;
-    const gen = await waitForJob(
-      owner,
-      (
-        await call('POST', '/api/v1/writer/images/generate/', {
-          token: owner.token,
-          body: { ids: pending.map((i: { id: number }) => i.id) },
-        })
-      ).body.data.task_id,
-    );
-    expect(gen).toMatchObject({ status: 'succeeded', credits_charged: pending.length });
-    expect((await call('GET', '/api/v1/billing/balance/', { token: owner.token })).body.data.balance).toBe(
-      before - pending.length,
-    );
-    const generated = (await call('GET', `/api/v1/writer/images/?content_id=${contentId}`, { token: owner.token })).body
-      .results;
-    const featured = generated.find((i: { image_type: string }) => i.image_type === 'featured');
-    expect(featured).toMatchObject({ status: 'generated', mime_type: 'image/png', width: 1792, height: 1024 });
-    expect(featured.url).toBe(`/media/${featured.r2_key}`);
-
-    const file = await (exports as any).default.fetch(
-      new Request(`http://localhost${featured.url}`, { headers: { authorization: `Bearer ${owner.token}` } }),
-    );
-    expect(file.status).toBe(200);
-    expect(file.headers.get('content-type')).toBe('image/png');
-    expect(file.headers.get('cache-control')).toMatch(/private.*immutable/);
-    expect(new Uint8Array(await file.arrayBuffer()).slice(1, 4)).toEqual(new Uint8Array([0x50, 0x4e, 0x47]));
-    const stranger = await signup('stranger');
-    expect(
-      (
-        await (exports as any).default.fetch(
-          new Request(`http://localhost${featured.url}`, { headers: { authorization: `Bearer ${stranger.token}` } }),
-        )
-      ).status,
-    ).toBe(404);
-    expect((await (exports as any).default.fetch(new Request(`http://localhost${featured.url}`))).status).toBe(401);
-
-    const again = await waitForJob(
-      owner,
-      (await call('POST', `/api/v1/writer/images/${featured.id}/regenerate/`, { token: owner.token })).body.data
-        .task_id,
-    );
-    expect(again.status).toBe('succeeded');
-    const regenerated = (await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body.data;
-    expect(regenerated.r2_key).not.toBe(featured.r2_key);
-
-    // The list filters by type and finds images by the words of their prompt or alt text.
-    const byType = (
-      await call('GET', `/api/v1/writer/images/?content_id=${contentId}&image_type=featured`, { token: owner.token })
-    ).body;
-    expect(byType.results.map((i: { id: number }) => i.id)).toEqual([featured.id]);
-    const word = featured.prompt.split(/\s+/).find((w: string) => w.length > 6)!;
-    const found = (
-      await call('GET', `/api/v1/writer/images/?content_id=${contentId}&search=${encodeURIComponent(word)}`, {
-        token: owner.token,
-      })
-    ).body.results;
-    expect(found.length).toBeGreaterThan(0);
-    expect(
-      found.every((i: { prompt: string; alt: string }) =>
-        `${i.prompt} ${i.alt}`.toLowerCase().includes(word.toLowerCase()),
-      ),
-    ).toBe(true);
-
-    // A regeneration the provider refuses keeps the image it had (status and file), charging nothing.
-    const key = `sk-images-${Date.now()}`;
-    await useOwnModelKey(owner, key);
-    await scriptFaults(key, { script: ['refusal', 'refusal', 'refusal'] });
-    const refused = await waitForJob(
-      owner,
-      (await call('POST', `/api/v1/writer/images/${featured.id}/regenerate/`, { token: owner.token })).body.data
-        .task_id,
-    );
-    expect(refused.status).toBe('failed');
-    expect(
-      (await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body.data,
-    ).toMatchObject({ status: 'generated', r2_key: regenerated.r2_key });
-    expect((await call('DELETE', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await env.MEDIA.get(regenerated.r2_key)).toBeNull();
-    // The file of the first generation goes too: regenerations don't leave files behind.
-    expect(await env.MEDIA.get(featured.r2_key)).toBeNull();
-  });
+      // A regeneration the provider refuses keeps the image it had (status and file), charging nothing.
+      const key = `sk-images-${Date.now()}`;
+      await useOwnModelKey(owner, key);
+      await scriptFaults(key, { script: ['refusal', 'refusal', 'refusal'] });
+      const refused = await waitForJob(
+        owner,
+        (await call('POST', `/api/v1/writer/images/${featured.id}/regenerate/`, { token: owner.token })).body.data
+          .task_id,
+      );
+      expect(refused.status).toBe('failed');
+      expect(
+        (await call('GET', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).body.data,
+      ).toMatchObject({ status: 'generated', r2_key: regenerated.r2_key });
+      expect((await call('DELETE', `/api/v1/writer/images/${featured.id}/`, { token: owner.token })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await env.MEDIA.get(regenerated.r2_key)).toBeNull();
+      // The file of the first generation goes too: regenerations don't leave files behind.
+      expect(await env.MEDIA.get(featured.r2_key)).toBeNull();
+    },
+  );
 });

@@ -99,51 +99,54 @@ beforeAll(async () => {
 afterAll(() => editor?.close());
 
 describe('generated images in the live draft', () => {
-  it('places each in-article image after its section, live at a connected editor, and never the featured image', async () => {
-    const before = await draftHtml();
-    expect(before).not.toContain('<img');
-    const pending = await listImages();
-    const gen = await waitForJob(
-      owner,
-      (
-        await call('POST', '/api/v1/writer/images/generate/', {
-          token: owner.token,
-          body: { ids: pending.map((i) => i.id) },
-        })
-      ).body.data.task_id,
-    );
-    expect(gen.status).toBe('succeeded');
-    const generated = await listImages();
-    const inArticle = generated.filter((i) => i.image_type === 'in_article');
-    const featured = generated.find((i) => i.image_type === 'featured')!;
-    expect(inArticle.length).toBeGreaterThanOrEqual(2);
-    expect(featured.status).toBe('generated');
+  it(
+    'places each in-article image after its section, ' + 'live at a connected editor, and never the featured image',
+    async () => {
+      const before = await draftHtml();
+      expect(before).not.toContain('<img');
+      const pending = await listImages();
+      const gen = await waitForJob(
+        owner,
+        (
+          await call('POST', '/api/v1/writer/images/generate/', {
+            token: owner.token,
+            body: { ids: pending.map((i) => i.id) },
+          })
+        ).body.data.task_id,
+      );
+      expect(gen.status).toBe('succeeded');
+      const generated = await listImages();
+      const inArticle = generated.filter((i) => i.image_type === 'in_article');
+      const featured = generated.find((i) => i.image_type === 'featured')!;
+      expect(inArticle.length).toBeGreaterThanOrEqual(2);
+      expect(featured.status).toBe('generated');
 
-    // The editor who had the draft open got them on the same socket.
-    await editor.until('the images at the editor', () => inArticle.every((i) => editor.html().includes(srcOf(i))));
-    expect(editorImages()).toEqual(expect.arrayContaining(inArticle.map((i) => ({ src: srcOf(i), alt: i.alt }))));
-    expect(editorImages()).toHaveLength(inArticle.length);
+      // The editor who had the draft open got them on the same socket.
+      await editor.until('the images at the editor', () => inArticle.every((i) => editor.html().includes(srcOf(i))));
+      expect(editorImages()).toEqual(expect.arrayContaining(inArticle.map((i) => ({ src: srcOf(i), alt: i.alt }))));
+      expect(editorImages()).toHaveLength(inArticle.length);
 
-    const html = await draftHtml();
-    for (const image of inArticle) {
-      expect(nodesOf(html, image.id)).toBe(1);
-      expectInSection(html, image);
-    }
-    expect(nodesOf(html, featured.id)).toBe(0);
-    // Nothing else changed: the article around the images is the one written before.
-    expect(html.replace(/<img [^>]*>/g, '')).toBe(before);
+      const html = await draftHtml();
+      for (const image of inArticle) {
+        expect(nodesOf(html, image.id)).toBe(1);
+        expectInSection(html, image);
+      }
+      expect(nodesOf(html, featured.id)).toBe(0);
+      // Nothing else changed: the article around the images is the one written before.
+      expect(html.replace(/<img [^>]*>/g, '')).toBe(before);
 
-    // Saved like any edit: a restarted room still has them.
-    const stub = env.DRAFT_ROOM.get(env.DRAFT_ROOM.idFromName(roomName(owner.accountId, contentId)));
-    await runInDurableObject(stub, (_i, state: DurableObjectState) => state.abort('test: restart')).catch(
-      () => undefined,
-    );
-    expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe(html);
-    editor.close();
-    editor = await openDraft(contentId, owner.token);
-    await editor.synced;
-    expect(editor.html()).toBe(html);
-  });
+      // Saved like any edit: a restarted room still has them.
+      const stub = env.DRAFT_ROOM.get(env.DRAFT_ROOM.idFromName(roomName(owner.accountId, contentId)));
+      await runInDurableObject(stub, (_i, state: DurableObjectState) => state.abort('test: restart')).catch(
+        () => undefined,
+      );
+      expect((await draftRoomOf(env, owner.accountId, contentId).snapshotHtml()).html).toBe(html);
+      editor.close();
+      editor = await openDraft(contentId, owner.token);
+      await editor.synced;
+      expect(editor.html()).toBe(html);
+    },
+  );
 
   it('regenerating an image changes the src of its node in place: still one node', async () => {
     const image = (await listImages()).find((i) => i.image_type === 'in_article')!;
@@ -196,7 +199,8 @@ describe('generated images in the live draft', () => {
   it('new prompts take out a node left by an image job that placed it and then failed', async () => {
     // As a failed job leaves it: the file stored and placed, but the row never saved as generated.
     const generated = (await listImages()).find((i) => i.image_type === 'in_article' && i.status === 'generated')!;
-    const orphanKey = `accounts/${owner.accountId}/sites/${generated.r2_key!.split('/')[3]}/images/${generated.id}/failed-job.png`;
+    const orphanKey =
+      `accounts/${owner.accountId}/sites/${generated.r2_key!.split('/')[3]}` + `/images/${generated.id}/failed-job.png`;
     const shard = await env.DB_CONTROL.prepare('SELECT shard FROM shard_directory WHERE account_id = ?')
       .bind(owner.accountId)
       .first<{ shard: string }>();

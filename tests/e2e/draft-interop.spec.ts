@@ -94,7 +94,8 @@ test('a stock y-websocket client and a y-partyserver client converge through a r
     ).ticket as string,
   });
 
-  // Stock y-websocket: server URL + '/' + room, params as the query (fixed: its reconnects reuse the ticket, well within its minute here).
+  // Stock y-websocket: server URL + '/' + room, params as the query (fixed: its reconnects reuse the ticket, well
+  // within its minute here).
   const docA = new Y.Doc();
   const a = new WebsocketProvider(`ws://${WS_HOST}/parties/draft-room`, room, docA, {
     params: await ticket(),

@@ -111,7 +111,10 @@ export interface SiteTarget<P> {
   writable: boolean;
 }
 
-/** The five targets every site-scoped route is tried against: own granted/ungranted, foreign granted/ungranted, missing. */
+/**
+ * The five targets every site-scoped route is tried against: own granted/ungranted, foreign granted/ungranted,
+ * missing.
+ */
 export function siteTargets<P>(
   w: Who,
   own: { granted: P; ungranted: P },

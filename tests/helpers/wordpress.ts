@@ -24,7 +24,8 @@ export function wordpress() {
   const b = env as unknown as WpBindings;
   if (!b.WP_TEST_URL || !b.WP_TEST_USER || !b.WP_TEST_APP_PASSWORD) {
     throw new Error(
-      `The test WordPress is not available: ${b.WP_TEST_ERROR || 'no WP_TEST_URL binding (is tests/setup/wordpress.ts in globalSetup?)'}`,
+      `The test WordPress is not available: ` +
+        `${b.WP_TEST_ERROR || 'no WP_TEST_URL binding (is tests/setup/wordpress.ts in globalSetup?)'}`,
     );
   }
   return { url: b.WP_TEST_URL, user: b.WP_TEST_USER, appPassword: b.WP_TEST_APP_PASSWORD };

@@ -9,8 +9,9 @@ import { closeEventOf, socketTicket, withTimeout } from './socket';
 
 /**
  * A Yjs client of a draft room from a workerd test: the upgrade request a browser sends to
- * `/parties/draft-room/:id?ticket=` (a draft_socket ticket got with an access token), then the y-websocket sync protocol (y-protocols/sync
- * over lib0 encoding, message type 0 = sync, 1 = awareness) — what y-websocket's provider speaks,
+ * `/parties/draft-room/:id?ticket=` (a draft_socket ticket got with an access token), then the y-websocket
+ * sync protocol (y-protocols/sync over lib0 encoding, message type 0 = sync, 1 = awareness) — what
+ * y-websocket's provider speaks,
  * minus reconnection, so a test controls every step.
  */
 const MESSAGE_SYNC = 0;

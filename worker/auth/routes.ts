@@ -80,7 +80,8 @@ authRoutes.post(
   describe('Sign in with email and password', ['auth'], {
     auth: false,
     description:
-      'Throttled per email and client IP (growing delays after 5 failures), per email and per client IP (IPv6 per /64): 429 with Retry-After.',
+      'Throttled per email and client IP (growing delays after 5 failures), ' +
+      'per email and per client IP (IPv6 per /64): 429 with Retry-After.',
   }),
   body(loginBody.extend({ delivery })),
   async (c) => {

@@ -111,7 +111,8 @@ export async function rotateSession(env: Env, control: ControlDb, refresh: strin
   if (family.created_at.getTime() + REFRESH_FAMILY_MAX_AGE_SECONDS * 1000 <= Date.now()) {
     await revokeFamily(control, family.id, 'max_age');
     throw new Unauthorized(
-      `This session started more than ${REFRESH_FAMILY_MAX_AGE_SECONDS / 86_400} days ago and has ended. Sign in again.`,
+      `This session started more than ${REFRESH_FAMILY_MAX_AGE_SECONDS / 86_400} days ago and has ended. ` +
+        'Sign in again.',
       'refresh_session_expired',
     );
   }

@@ -108,7 +108,8 @@ export async function lockAfterFailure(control: ControlDb, key: ThrottleKey, now
   await control
     .update(loginThrottle)
     .set({
-      locked_until: sql`max(ifnull(${loginThrottle.locked_until}, 0), ${lockAfter(rule, sql`${loginThrottle.failures}`, now)})`,
+      locked_until: sql`max(ifnull(${loginThrottle.locked_until}, 0),
+                            ${lockAfter(rule, sql`${loginThrottle.failures}`, now)})`,
     })
     .where(and(eq(loginThrottle.key, keyOf(key)), sql`${loginThrottle.failures} >= ${rule.limit}`));
 }

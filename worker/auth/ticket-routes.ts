@@ -36,7 +36,8 @@ ticketRoutes.post(
   '/',
   describe('A short-lived ticket to open a site or draft socket, or the /media cookie', ['auth'], {
     description:
-      'Socket tickets are valid for 60 s (connect with ?ticket=); the socket closes when the access token behind it expires.',
+      'Socket tickets are valid for 60 s (connect with ?ticket=); ' +
+      'the socket closes when the access token behind it expires.',
   }),
   authenticate,
   tenantContext,

@@ -29,7 +29,8 @@ export const settleKey = (jobId: string) => `settle:${jobId}`;
 type Db = ShardDb;
 
 const heldBy = (accountId: number, jobId: string) =>
-  sql`(SELECT -amount FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${reserveKey(jobId)})`;
+  sql`(SELECT -amount FROM credit_transactions
+       WHERE account_id = ${accountId} AND idempotency_key = ${reserveKey(jobId)})`;
 const noRow = (accountId: number, key: string) =>
   sql`NOT EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${key})`;
 
@@ -44,8 +45,10 @@ function ledgerRow(
 ) {
   const now = Date.now();
   return sql`
-    INSERT INTO credit_transactions (account_id, transaction_type, amount, balance_after, description, idempotency_key, job_id, metadata, created_at)
-    SELECT ${accountId}, ${type}, ${amount}, balance, ${description}, ${key}, ${jobId}, ${JSON.stringify(metadata)}, ${now}
+    INSERT INTO credit_transactions (account_id, transaction_type, amount, balance_after, description, idempotency_key,
+                                     job_id, metadata, created_at)
+    SELECT ${accountId}, ${type}, ${amount}, balance, ${description}, ${key}, ${jobId}, ${JSON.stringify(metadata)},
+           ${now}
     FROM credit_balances WHERE account_id = ${accountId} AND last_tx_key = ${key}
     ON CONFLICT (account_id, idempotency_key) DO NOTHING`;
 }
@@ -72,7 +75,8 @@ export async function reserveCredits(db: Db, input: HoldRequest, extra: Statemen
 
   await runBatch(db, [
     sql`
-      UPDATE credit_balances SET balance = balance - ${amount}, reserved = reserved + ${amount}, last_tx_key = ${key}, updated_at = ${Date.now()}
+      UPDATE credit_balances SET balance = balance - ${amount}, reserved = reserved + ${amount}, last_tx_key = ${key},
+                                 updated_at = ${Date.now()}
       WHERE account_id = ${accountId} AND balance >= ${amount} AND ${noRow(accountId, key)}`,
     ledgerRow(accountId, key, 'reservation', -amount, jobId, input.description, { operation: input.operation }),
     ...extra,
@@ -107,20 +111,25 @@ export function captureStatements(input: {
   const now = Date.now();
   return [
     sql`
-      UPDATE credit_balances SET balance = balance + (${held} - ${charge}), reserved = reserved - ${held}, last_tx_key = ${key}, updated_at = ${now}
+      UPDATE credit_balances SET balance = balance + (${held} - ${charge}), reserved = reserved - ${held},
+                                 last_tx_key = ${key}, updated_at = ${now}
       WHERE account_id = ${accountId} AND ${held} IS NOT NULL AND ${noRow(accountId, key)}`,
     ledgerRow(accountId, key, 'capture', sql`${held} - ${charge}`, jobId, input.description, {
       charged: input.charge,
       operation: u.operation,
     }),
     sql`
-      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output,
+      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used,
+                                     tokens_input, tokens_output,
                                      related_object_type, related_object_id, job_id, metadata, created_at)
-      SELECT ${accountId}, ${u.site_id}, ${u.operation}, ${charge}, ${u.cost_usd}, ${u.model}, ${u.tokens_input}, ${u.tokens_output},
-             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId}, ${JSON.stringify({ charged: input.charge > 0, ...(u.metadata ?? {}) })}, ${now}
+      SELECT ${accountId}, ${u.site_id}, ${u.operation}, ${charge}, ${u.cost_usd}, ${u.model},
+             ${u.tokens_input}, ${u.tokens_output},
+             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId},
+             ${JSON.stringify({ charged: input.charge > 0, ...(u.metadata ?? {}) })}, ${now}
       FROM credit_balances WHERE account_id = ${accountId} AND last_tx_key = ${key}
         -- the settlement of this job is this capture (not an earlier release still stamped last)
-        AND EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'capture')
+        AND EXISTS (SELECT 1 FROM credit_transactions
+                    WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'capture')
       ON CONFLICT (account_id, job_id) DO NOTHING`,
   ];
 }
@@ -145,18 +154,23 @@ export function releaseStatements(input: {
   const now = Date.now();
   return [
     sql`
-      UPDATE credit_balances SET balance = balance + ${held}, reserved = reserved - ${held}, last_tx_key = ${key}, updated_at = ${now}
+      UPDATE credit_balances SET balance = balance + ${held}, reserved = reserved - ${held}, last_tx_key = ${key},
+                                 updated_at = ${now}
       WHERE account_id = ${accountId} AND ${held} IS NOT NULL AND ${noRow(accountId, key)}`,
     ledgerRow(accountId, key, 'release', held, jobId, `Released: ${input.reason}`.slice(0, 500), {}),
     ...(u && u.tokens_input + u.tokens_output > 0
       ? [
           sql`
-      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output,
+      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used,
+                                     tokens_input, tokens_output,
                                      related_object_type, related_object_id, job_id, metadata, created_at)
-      SELECT ${accountId}, ${u.site_id}, ${u.operation}, 0, ${u.cost_usd}, ${u.model}, ${u.tokens_input}, ${u.tokens_output},
-             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId}, ${JSON.stringify({ ...(u.metadata ?? {}), charged: false })}, ${now}
+      SELECT ${accountId}, ${u.site_id}, ${u.operation}, 0, ${u.cost_usd}, ${u.model},
+             ${u.tokens_input}, ${u.tokens_output},
+             ${u.related_object_type ?? null}, ${u.related_object_id ?? null}, ${jobId},
+             ${JSON.stringify({ ...(u.metadata ?? {}), charged: false })}, ${now}
       FROM credit_balances WHERE account_id = ${accountId} AND last_tx_key = ${key}
-        AND EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'release')
+        AND EXISTS (SELECT 1 FROM credit_transactions
+                    WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'release')
       ON CONFLICT (account_id, job_id) DO NOTHING`,
         ]
       : []),
@@ -173,16 +187,26 @@ export function lateUsageStatements(input: { accountId: number; jobId: string; u
   if (u.tokens_input + u.tokens_output <= 0) return [];
   return [
     sql`
-      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used, tokens_input, tokens_output, job_id, metadata, created_at)
-      VALUES (${accountId}, ${u.site_id}, ${u.operation}, 0, ${u.cost_usd}, ${u.model}, ${u.tokens_input}, ${u.tokens_output}, ${jobId},
-              ${JSON.stringify({ ...(u.metadata ?? {}), charged: false, uncharged_tokens_input: u.tokens_input, uncharged_tokens_output: u.tokens_output, uncharged_cost_usd: u.cost_usd })}, ${Date.now()})
+      INSERT INTO credit_usage_logs (account_id, site_id, operation_type, credits_used, cost_usd, model_used,
+                                     tokens_input, tokens_output, job_id, metadata, created_at)
+      VALUES (${accountId}, ${u.site_id}, ${u.operation}, 0, ${u.cost_usd}, ${u.model},
+              ${u.tokens_input}, ${u.tokens_output}, ${jobId},
+              ${JSON.stringify({
+                ...(u.metadata ?? {}),
+                charged: false,
+                uncharged_tokens_input: u.tokens_input,
+                uncharged_tokens_output: u.tokens_output,
+                uncharged_cost_usd: u.cost_usd,
+              })}, ${Date.now()})
       ON CONFLICT (account_id, job_id) DO UPDATE SET
         tokens_input = tokens_input + excluded.tokens_input,
         tokens_output = tokens_output + excluded.tokens_output,
         cost_usd = cost_usd + excluded.cost_usd,
         metadata = json_set(metadata,
-          '$.uncharged_tokens_input', coalesce(json_extract(metadata, '$.uncharged_tokens_input'), 0) + excluded.tokens_input,
-          '$.uncharged_tokens_output', coalesce(json_extract(metadata, '$.uncharged_tokens_output'), 0) + excluded.tokens_output,
+          '$.uncharged_tokens_input',
+          coalesce(json_extract(metadata, '$.uncharged_tokens_input'), 0) + excluded.tokens_input,
+          '$.uncharged_tokens_output',
+          coalesce(json_extract(metadata, '$.uncharged_tokens_output'), 0) + excluded.tokens_output,
           '$.uncharged_cost_usd', coalesce(json_extract(metadata, '$.uncharged_cost_usd'), 0) + excluded.cost_usd)`,
   ];
 }
@@ -201,7 +225,8 @@ export async function unsettledHolds(db: Db, olderThan: number, limit = 200) {
     SELECT r.account_id, r.job_id, l.site_id FROM credit_transactions r
     LEFT JOIN ai_task_logs l ON l.account_id = r.account_id AND l.job_id = r.job_id
     WHERE r.transaction_type = 'reservation' AND r.created_at < ${olderThan}
-      AND NOT EXISTS (SELECT 1 FROM credit_transactions s WHERE s.account_id = r.account_id AND s.idempotency_key = 'settle:' || r.job_id)
+      AND NOT EXISTS (SELECT 1 FROM credit_transactions s
+                      WHERE s.account_id = r.account_id AND s.idempotency_key = 'settle:' || r.job_id)
     ORDER BY r.created_at LIMIT ${limit}`);
   return rows;
 }
@@ -219,7 +244,9 @@ export async function grantCredits(
 ) {
   const { accountId, amount, key } = input;
   await runBatch(db, [
-    sql`INSERT INTO credit_balances (account_id, balance, reserved, updated_at) VALUES (${accountId}, 0, 0, ${Date.now()}) ON CONFLICT (account_id) DO NOTHING`,
+    sql`INSERT INTO credit_balances (account_id, balance, reserved, updated_at)
+        VALUES (${accountId}, 0, 0, ${Date.now()})
+        ON CONFLICT (account_id) DO NOTHING`,
     sql`
       UPDATE credit_balances SET balance = balance + ${amount}, last_tx_key = ${key}, updated_at = ${Date.now()}
       WHERE account_id = ${accountId} AND balance + ${amount} >= 0 AND ${noRow(accountId, key)}`,

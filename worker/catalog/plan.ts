@@ -15,6 +15,7 @@ export const limitOf = (value: number | null) => value ?? Number.MAX_SAFE_INTEGE
 /** The refusal of every write that would take the account past its plan's cluster limit. */
 export const clusterLimitReached = (plan: { name: string; max_clusters: number | null }, field: string) =>
   new LimitReached(
-    `Your plan (${plan.name}) allows ${plan.max_clusters} cluster${plan.max_clusters === 1 ? '' : 's'}. Delete some clusters or upgrade the plan.`,
+    `Your plan (${plan.name}) allows ${plan.max_clusters} cluster${plan.max_clusters === 1 ? '' : 's'}. ` +
+      'Delete some clusters or upgrade the plan.',
     field,
   );

@@ -170,7 +170,8 @@ export function withinParamLimit<T>(rows: readonly T[], build: (part: T[]) => St
       if (!found) found = lo === 0 ? attempt(1) : attempt(lo);
       if (!found.fits)
         throw new Error(
-          `One row binds ${toQuery(found.statement).params.length} parameters; D1 allows ${D1_MAX_PARAMS} per statement.`,
+          `One row binds ${toQuery(found.statement).params.length} parameters; ` +
+            `D1 allows ${D1_MAX_PARAMS} per statement.`,
         );
       best = found;
     }

@@ -18,7 +18,10 @@ export interface ProviderConfig {
   keyId: string;
   maxConcurrency: number;
   requestsPerMinute: number;
-  /** Development loopback (ALLOW_LOOPBACK_URLS): every call and redirect hop passes the URL guard with it. Default off. */
+  /**
+   * Development loopback (ALLOW_LOOPBACK_URLS): every call and redirect hop passes the URL guard with
+   * it. Default off.
+   */
   allowLoopback?: boolean;
   /** Largest chat reply read, streamed or not (default MAX_REPLY_BYTES). */
   maxReplyBytes?: number;

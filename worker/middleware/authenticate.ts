@@ -5,8 +5,9 @@ import { Unauthorized } from '../http/errors';
 
 /**
  * Verified access tokens of this isolate, by token string (and verifying configuration), until
- * the token's own expiry (at most a minute; at most MAX_VERIFIED tokens). Safe to reuse: a token is immutable and its signature
- * and claims verify the same every time until `exp`. Nothing that can be revoked is cached here:
+ * the token's own expiry (at most a minute; at most MAX_VERIFIED tokens). Safe to reuse: a token is
+ * immutable and its signature and claims verify the same every time until `exp`. Nothing that can be
+ * revoked is cached here:
  * token_version, the user's status and role and the account's status are read per request by
  * tenantContext, so a revocation still takes effect at once.
  */

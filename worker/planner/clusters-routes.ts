@@ -106,7 +106,8 @@ clusterRoutes.post('/', describe('Create a cluster by hand', ['planner']), body(
   // max_clusters is counted inside the INSERT, so parallel creates can't pass it together.
   const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
     INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, created_at, updated_at)
-    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.name}, ${normalized}, ${input.description ?? ''}, ${now}, ${now}
+    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.name}, ${normalized}, ${input.description ?? ''},
+           ${now}, ${now}
     WHERE (SELECT count(*) FROM clusters WHERE account_id = ${a}) < ${limitOf(plan.max_clusters)}
     ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING
     RETURNING id`);
@@ -133,7 +134,8 @@ clusterRoutes.post(
   '/auto_generate_ideas',
   describe('AI: generate content ideas for the selected clusters (a job)', ['planner'], {
     description:
-      'One AI call per cluster; 3–7 ideas each with an H2 outline. Holds 7 credits per cluster and charges 1 per idea created, only on success.',
+      'One AI call per cluster; 3–7 ideas each with an H2 outline. ' +
+      'Holds 7 credits per cluster and charges 1 per idea created, only on success.',
   }),
   body(generateIdeasBody),
   async (c) => {
@@ -187,7 +189,8 @@ async function editMembers(tenant: Tenant, clusterId: number, keywordIds: number
           ...each((list) => sql`DELETE FROM keyword_clusters WHERE account_id = ${a} AND keyword_id IN (${list})`),
           ...each(
             (list) =>
-              sql`UPDATE keywords SET cluster_id = ${cluster.id}, status = 'active', updated_at = ${now} WHERE account_id = ${a} AND id IN (${list})`,
+              sql`UPDATE keywords SET cluster_id = ${cluster.id}, status = 'active', updated_at = ${now}
+                  WHERE account_id = ${a} AND id IN (${list})`,
           ),
           ...each(
             (list) => sql`INSERT OR IGNORE INTO keyword_clusters (account_id, keyword_id, cluster_id, created_at)
@@ -197,7 +200,8 @@ async function editMembers(tenant: Tenant, clusterId: number, keywordIds: number
       : [
           ...each(
             (list) =>
-              sql`DELETE FROM keyword_clusters WHERE account_id = ${a} AND cluster_id = ${cluster.id} AND keyword_id IN (${list})`,
+              sql`DELETE FROM keyword_clusters
+                  WHERE account_id = ${a} AND cluster_id = ${cluster.id} AND keyword_id IN (${list})`,
           ),
           ...each(
             (list) => sql`UPDATE keywords SET cluster_id = NULL, status = 'pending', updated_at = ${now}

@@ -135,8 +135,10 @@ csvRoutes.post(
   '/import',
   describe('Import keywords from CSV into a sector', ['planner'], {
     description:
-      `CSV as text/csv or multipart "file". Header names are matched to keyword/volume/difficulty/intent (or ?mapping=JSON). ` +
-      `At most ${MAX_IMPORT_BYTES / 1024 / 1024} MB and ${MAX_IMPORT_ROWS} rows. Bad rows are reported with their line and skipped; ` +
+      'CSV as text/csv or multipart "file". ' +
+      'Header names are matched to keyword/volume/difficulty/intent (or ?mapping=JSON). ' +
+      `At most ${MAX_IMPORT_BYTES / 1024 / 1024} MB and ${MAX_IMPORT_ROWS} rows. ` +
+      'Bad rows are reported with their line and skipped; ' +
       'every valid row is imported in one transaction; duplicates (in the file or already in the sector) are merged.',
   }),
   query(importQuery),
@@ -170,24 +172,29 @@ csvRoutes.post(
           // is NULL, which the NOT NULL constraint refuses: that fails the batch (one transaction),
           // so earlier chunks roll back too and a file is imported whole or not at all.
           (p) => sql`
-            INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at)
+            INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent,
+                                  status, created_at, updated_at)
             SELECT CASE WHEN (SELECT count(*) FROM keywords WHERE account_id = ${a})
                              + (SELECT count(*) FROM json_each(${p}) AS f WHERE NOT EXISTS (
                                   SELECT 1 FROM keywords AS k
-                                  WHERE k.account_id = ${a} AND k.sector_id = ${sector.id} AND k.normalized = json_extract(f.value, '$.n')))
+                                  WHERE k.account_id = ${a} AND k.sector_id = ${sector.id}
+                                    AND k.normalized = json_extract(f.value, '$.n')))
                              <= ${limit} THEN ${a} END,
-                   ${site.id}, ${sector.id}, json_extract(value, '$.k'), json_extract(value, '$.n'), json_extract(value, '$.v'),
+                   ${site.id}, ${sector.id}, json_extract(value, '$.k'), json_extract(value, '$.n'),
+                   json_extract(value, '$.v'),
                    json_extract(value, '$.d'), json_extract(value, '$.i'), 'pending', ${now}, ${now}
             FROM json_each(${p}) WHERE true
             ON CONFLICT (account_id, sector_id, normalized) DO UPDATE SET
-              volume = excluded.volume, difficulty = excluded.difficulty, intent = excluded.intent, updated_at = excluded.updated_at`,
+              volume = excluded.volume, difficulty = excluded.difficulty, intent = excluded.intent,
+              updated_at = excluded.updated_at`,
         ),
       );
     } catch (err) {
       if (!String(err).includes('NOT NULL constraint failed: keywords.account_id')) throw err;
       const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${a}`);
       throw new LimitReached(
-        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} and this file adds ${parsed.valid.length - merged}. Nothing was imported.`,
+        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} ` +
+          `and this file adds ${parsed.valid.length - merged}. Nothing was imported.`,
         'file',
       );
     }
@@ -205,7 +212,8 @@ csvRoutes.post(
         encoding: parsed.encoding,
       },
       200,
-      `Imported ${parsed.valid.length} keywords (${merged} already existed and were updated); ${parsed.errorCount} rows skipped.`,
+      `Imported ${parsed.valid.length} keywords (${merged} already existed and were updated); ` +
+        `${parsed.errorCount} rows skipped.`,
     );
   },
 );

@@ -55,7 +55,8 @@ export function mapHeader(header: string[], explicit: Partial<Record<ImportField
   }
   if (columns.keyword === undefined && !problems.length) {
     problems.push(
-      `No keyword column. Name one of: ${ALIASES.keyword.join(', ')} — or pass mapping. Columns found: ${header.join(', ') || '(none)'}.`,
+      `No keyword column. Name one of: ${ALIASES.keyword.join(', ')} — or pass mapping. ` +
+        `Columns found: ${header.join(', ') || '(none)'}.`,
     );
   }
   return { columns, problems };

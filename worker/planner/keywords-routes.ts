@@ -71,8 +71,10 @@ keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body
   // The plan's limit is counted inside the INSERT (… WHERE count < limit): parallel creates can't
   // all pass a count read before any of them wrote.
   const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
-    INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at)
-    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.keyword}, ${normalized}, ${input.volume}, ${input.difficulty}, ${input.intent}, ${input.status}, ${now}, ${now}
+    INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status,
+                          created_at, updated_at)
+    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.keyword}, ${normalized}, ${input.volume},
+           ${input.difficulty}, ${input.intent}, ${input.status}, ${now}, ${now}
     WHERE (SELECT count(*) FROM keywords WHERE account_id = ${a}) < ${limitOf(plan.max_keywords)}
     ON CONFLICT (account_id, sector_id, normalized) DO NOTHING
     RETURNING id`);
@@ -127,8 +129,10 @@ keywordRoutes.post(
   '/auto_cluster',
   describe('AI: cluster the selected keywords (a job; progress is pushed live)', ['planner'], {
     description:
-      'Selections larger than 20 keywords are split into several AI calls. Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe. ' +
-      "Refused (400 limit_reached) when the account is at its plan's cluster limit; a job creates clusters only up to that limit, and the keywords of the rest stay as they were.",
+      'Selections larger than 20 keywords are split into several AI calls. ' +
+      'Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe. ' +
+      "Refused (400 limit_reached) when the account is at its plan's cluster limit; " +
+      'a job creates clusters only up to that limit, and the keywords of the rest stay as they were.',
   }),
   body(idsBody),
   async (c) => {

@@ -11,14 +11,13 @@ import type { ShardDb } from '../db/shards';
  */
 export function deleteSectorsClusterLinksStatements(db: ShardDb, accountId: number, sectorIds: number[]): Statement[] {
   return forIdsWithinParamLimit(sectorIds, (ids) =>
-    db
-      .delete(keywordClusters)
-      .where(
-        and(
-          eq(keywordClusters.account_id, accountId),
-          sql`${keywordClusters.cluster_id} IN (SELECT id FROM clusters WHERE account_id = ${accountId} AND sector_id IN (${sqlList(ids)}))`,
-        ),
+    db.delete(keywordClusters).where(
+      and(
+        eq(keywordClusters.account_id, accountId),
+        sql`${keywordClusters.cluster_id} IN (SELECT id FROM clusters
+                WHERE account_id = ${accountId} AND sector_id IN (${sqlList(ids)}))`,
       ),
+    ),
   );
 }
 

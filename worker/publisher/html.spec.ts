@@ -26,8 +26,10 @@ describe('prepareArticleHtml', () => {
     expect(out.rewritten.sort()).toEqual([1, 2, 3, 4]);
     expect(out.inserted).toEqual([]);
     expect(out.html).toBe(
-      '<p><img src="https://wp.example/uploads/1.png" alt="one"></p><p><img src="https://wp.example/uploads/2.png"></p>' +
-        '<p><img src="https://wp.example/uploads/3.png"></p><p><img src="https://wp.example/uploads/4.png" alt="four"></p>',
+      '<p><img src="https://wp.example/uploads/1.png" alt="one"></p>' +
+        '<p><img src="https://wp.example/uploads/2.png"></p>' +
+        '<p><img src="https://wp.example/uploads/3.png"></p>' +
+        '<p><img src="https://wp.example/uploads/4.png" alt="four"></p>',
     );
   });
 
@@ -43,35 +45,43 @@ describe('prepareArticleHtml', () => {
 
   it('keeps external images, drops internal ones that match nothing, and sanitizes', () => {
     const html =
-      '<p><img src="https://cdn.example/x.png"><img src="/media/other/account.png"><img src="x" onerror="alert(1)"></p><script>1</script>';
+      '<p><img src="https://cdn.example/x.png"><img src="/media/other/account.png">' +
+      '<img src="x" onerror="alert(1)"></p><script>1</script>';
     const out = prepareArticleHtml(html, []);
     expect(out.html).toBe('<p><img src="https://cdn.example/x.png"></p>');
     expect(out.dropped).toEqual(['/media/other/account.png', 'x']);
   });
 
-  it('recognises an image placed in the draft by its folder, whatever file of it the node shows, and adds no second copy', () => {
-    const folder = (id: number) => `accounts/1/sites/2/images/${id}/`;
-    const placed = (id: number, after: number) => img(id, after, `${folder(id)}job-new.png`);
-    const html = `<h2>A</h2><p>a</p><img src="/media/${folder(1)}job-old.png" alt="edited"><h2>B</h2><p>b</p><img src="/media/${folder(2)}job-new.png" alt="two">`;
-    const out = prepareArticleHtml(html, [placed(1, 0), placed(2, 1), placed(3, 0)]);
-    expect(out.rewritten.sort()).toEqual([1, 2]);
-    expect(out.inserted).toEqual([3]);
-    expect(out.html).toBe(
-      '<h2>A</h2><p>a</p><img src="https://wp.example/uploads/1.png" alt="edited">' +
-        '<figure><img src="https://wp.example/uploads/3.png" alt="alt 3"></figure>' +
-        '<h2>B</h2><p>b</p><img src="https://wp.example/uploads/2.png" alt="two">',
-    );
-    // Another image's folder (another content, account or site) is not this content's image.
-    const foreign = prepareArticleHtml(
-      `<p><img src="/media/accounts/1/sites/2/images/99/job.png"><img src="/media/accounts/9/sites/2/images/1/job.png"></p>`,
-      [placed(1, 0)],
-    );
-    expect(foreign.rewritten).toEqual([]);
-    expect(foreign.dropped).toEqual([
-      '/media/accounts/1/sites/2/images/99/job.png',
-      '/media/accounts/9/sites/2/images/1/job.png',
-    ]);
-  });
+  it(
+    'recognises an image placed in the draft by its folder, whatever file of it the node shows, ' +
+      'and adds no second copy',
+    () => {
+      const folder = (id: number) => `accounts/1/sites/2/images/${id}/`;
+      const placed = (id: number, after: number) => img(id, after, `${folder(id)}job-new.png`);
+      const html =
+        `<h2>A</h2><p>a</p><img src="/media/${folder(1)}job-old.png" alt="edited">` +
+        `<h2>B</h2><p>b</p><img src="/media/${folder(2)}job-new.png" alt="two">`;
+      const out = prepareArticleHtml(html, [placed(1, 0), placed(2, 1), placed(3, 0)]);
+      expect(out.rewritten.sort()).toEqual([1, 2]);
+      expect(out.inserted).toEqual([3]);
+      expect(out.html).toBe(
+        '<h2>A</h2><p>a</p><img src="https://wp.example/uploads/1.png" alt="edited">' +
+          '<figure><img src="https://wp.example/uploads/3.png" alt="alt 3"></figure>' +
+          '<h2>B</h2><p>b</p><img src="https://wp.example/uploads/2.png" alt="two">',
+      );
+      // Another image's folder (another content, account or site) is not this content's image.
+      const foreign = prepareArticleHtml(
+        '<p><img src="/media/accounts/1/sites/2/images/99/job.png">' +
+          '<img src="/media/accounts/9/sites/2/images/1/job.png"></p>',
+        [placed(1, 0)],
+      );
+      expect(foreign.rewritten).toEqual([]);
+      expect(foreign.dropped).toEqual([
+        '/media/accounts/1/sites/2/images/99/job.png',
+        '/media/accounts/9/sites/2/images/1/job.png',
+      ]);
+    },
+  );
 
   it('rewrites the featured image where the body shows it, and never inserts it', () => {
     const featured = { ...img(5, null), featured: true };
@@ -89,7 +99,8 @@ describe('prepareArticleHtml', () => {
   it('escapes alt text of inserted images', () => {
     const out = prepareArticleHtml('<p>x</p>', [{ ...img(1, null), alt: '"><script>alert(1)</script>' }]);
     expect(out.html).toBe(
-      '<p>x</p><figure><img src="https://wp.example/uploads/1.png" alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
+      '<p>x</p><figure><img src="https://wp.example/uploads/1.png" ' +
+        'alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></figure>',
     );
   });
 });

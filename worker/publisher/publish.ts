@@ -232,8 +232,10 @@ async function openRecord(
   };
   const now = Date.now();
   const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
-    INSERT INTO publishing_records (account_id, site_id, content_id, destination, status, metadata, created_by_user_id, created_at, updated_at)
-    SELECT ${tenant.account.id}, ${row.site_id}, ${row.id}, 'wordpress', 'pending', ${JSON.stringify(metadata)}, ${tenant.user.id}, ${now}, ${now}
+    INSERT INTO publishing_records (account_id, site_id, content_id, destination, status, metadata, created_by_user_id,
+                                    created_at, updated_at)
+    SELECT ${tenant.account.id}, ${row.site_id}, ${row.id}, 'wordpress', 'pending', ${JSON.stringify(metadata)},
+           ${tenant.user.id}, ${now}, ${now}
     WHERE NOT EXISTS (
       SELECT 1 FROM publishing_records
       WHERE account_id = ${tenant.account.id} AND site_id = ${row.site_id} AND content_id = ${row.id}
@@ -273,7 +275,8 @@ export async function publishContent(env: Env, tenant: Tenant, contentId: number
     const postNote = attempt.meta.post
       ? ` The WordPress post ${attempt.meta.post.id} exists as ${attempt.meta.post.status}.`
       : '';
-    const message = `Publishing failed while ${STEP_LABEL[attempt.step]} (step "${attempt.step}"): ${reason}${postNote}`;
+    const failedStep = `${STEP_LABEL[attempt.step]} (step "${attempt.step}")`;
+    const message = `Publishing failed while ${failedStep}: ${reason}${postNote}`;
     attempt.meta.failed_step = attempt.step;
     attempt.meta.error_code = code;
     delete attempt.meta.current_step;
@@ -320,7 +323,8 @@ async function runAttempt(
   meta.wp_user = { id: user.id, slug: user.slug };
   if (requested === 'publish' && user.capabilities.publish_posts !== true) {
     throw new StepError(
-      `The WordPress user "${user.slug}" (${user.roles.join(', ') || 'no role'}) cannot publish posts: push it as a draft, or use an Author, Editor or Administrator.`,
+      `The WordPress user "${user.slug}" (${user.roles.join(', ') || 'no role'}) cannot publish posts: ` +
+        'push it as a draft, or use an Author, Editor or Administrator.',
       'wp_forbidden',
     );
   }
@@ -384,7 +388,8 @@ async function runAttempt(
   };
   if (prepared.dropped.length)
     meta.warnings.push(
-      `${prepared.dropped.length} image(s) in the HTML point at files that are not images of this content and were left out: ${prepared.dropped.slice(0, 3).join(', ')}`,
+      `${prepared.dropped.length} image(s) in the HTML point at files that are not images of this content ` +
+        `and were left out: ${prepared.dropped.slice(0, 3).join(', ')}`,
     );
   await attempt.done();
 
@@ -405,7 +410,8 @@ async function runAttempt(
   }
   await attempt.done();
 
-  // ---------------------------------------------------------------- post (always a draft first, unless it is live already)
+  // ---------------------------------------------------------------- post
+  // (always a draft first, unless it is live already)
   await attempt.begin('post');
   const seoMeta = seoMetaFor(row, metaKeys, article.html);
   meta.seo_meta = seoMeta.keys.length
@@ -413,7 +419,8 @@ async function runAttempt(
     : {
         keys: [],
         skipped:
-          'WordPress exposes no SEO meta keys: install and activate the igny8-seo-meta plugin for the SEO title and description to arrive.',
+          'WordPress exposes no SEO meta keys: ' +
+          'install and activate the igny8-seo-meta plugin for the SEO title and description to arrive.',
       };
   if (!seoMeta.keys.length) meta.warnings.push(meta.seo_meta.skipped!);
   const excerpt = row.excerpt.trim() ? plain(row.excerpt, 1000) : deriveExcerpt(prepared.html);
@@ -438,7 +445,8 @@ async function runAttempt(
           : 'it no longer exists in WordPress (deleted): a new post was created',
       };
       meta.warnings.push(
-        `WordPress post ${row.wp_post_id} ${existing ? 'is in the trash' : 'was deleted in WordPress'}; created a new post instead.`,
+        `WordPress post ${row.wp_post_id} ${existing ? 'is in the trash' : 'was deleted in WordPress'}; ` +
+          'created a new post instead.',
       );
       existing = null;
     }
@@ -451,7 +459,8 @@ async function runAttempt(
     const safe = safePostLink(post.link);
     if (post.link && !safe && !meta.warnings.some((w) => w.startsWith('WordPress reported the post address'))) {
       meta.warnings.push(
-        `WordPress reported the post address as "${post.link.slice(0, 100)}", which is not an http(s) URL: it was not stored.`,
+        `WordPress reported the post address as "${post.link.slice(0, 100)}", ` +
+          'which is not an http(s) URL: it was not stored.',
       );
     }
     return safe;
@@ -586,7 +595,8 @@ async function uploadImage(
   const actual = sniffImageType(bytes);
   if (!actual) {
     throw new StepError(
-      `${label} is not a PNG, JPEG, GIF or WebP image (stored as ${declared}); WordPress would refuse it or serve it unsafely.`,
+      `${label} is not a PNG, JPEG, GIF or WebP image (stored as ${declared}); ` +
+        'WordPress would refuse it or serve it unsafely.',
       'media_rejected',
     );
   }

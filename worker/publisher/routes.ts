@@ -62,7 +62,8 @@ publisherRoutes.put(
       publicWordPressSettings(saved),
       200,
       unlinked
-        ? `Saved. This is another WordPress site: content will be published there as new posts${saved.wp_app_password_enc ? '' : '; enter its application password'}.`
+        ? 'Saved. This is another WordPress site: content will be published there as new posts' +
+            `${saved.wp_app_password_enc ? '' : '; enter its application password'}.`
         : 'Saved.',
     );
   },

@@ -171,7 +171,8 @@ export async function testConnection(env: Env, credentials: WordPressCredentials
     warnings.push(`The user "${user.slug}" cannot create categories: only existing ones can be used.`);
   if (!companion && thirdParty.length === 0) {
     warnings.push(
-      `SEO title and description will not reach WordPress: install and activate the "${COMPANION_PLUGIN}" plugin (wordpress-plugin/${COMPANION_PLUGIN}).`,
+      'SEO title and description will not reach WordPress: ' +
+        `install and activate the "${COMPANION_PLUGIN}" plugin (wordpress-plugin/${COMPANION_PLUGIN}).`,
     );
   }
   return {

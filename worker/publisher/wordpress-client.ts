@@ -43,7 +43,10 @@ export class WordPressError extends Error {
     return this.detail.said ? this.message.replace(this.detail.said, '') : this.message;
   }
 
-  /** The API error a route answers with: 400 for a URL we refuse to call, 422 for the rest (the settings or the site are the problem). */
+  /**
+   * The API error a route answers with: 400 for a URL we refuse to call, 422 for the rest (the settings or the
+   * site are the problem).
+   */
   toApiError(): ApiError {
     const field =
       this.code === 'wp_auth_failed'
@@ -266,7 +269,8 @@ export class WordPressClient {
         }
         if (method !== 'GET' && method !== 'HEAD' && res.status !== 307 && res.status !== 308) {
           throw new WordPressError(
-            `WordPress redirected a ${method} from ${url.origin}${url.pathname} to ${next.origin}${next.pathname}: use the address it redirects to as the WordPress URL.`,
+            `WordPress redirected a ${method} from ${url.origin}${url.pathname} to ${next.origin}${next.pathname}: ` +
+              'use the address it redirects to as the WordPress URL.',
             'wp_redirect_refused',
             { status: res.status, url: next.href },
           );
@@ -287,13 +291,15 @@ export class WordPressClient {
       const name = (err as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError' || signal.aborted) {
         throw new WordPressError(
-          `WordPress at ${this.root.origin} did not answer within ${Math.round((opts.timeoutMs ?? this.timeoutMs) / 1000)} s.`,
+          `WordPress at ${this.root.origin} did not answer within ` +
+            `${Math.round((opts.timeoutMs ?? this.timeoutMs) / 1000)} s.`,
           'wp_timeout',
           { url: url.href },
         );
       }
       throw new WordPressError(
-        `Could not connect to ${this.root.origin}: ${(err as Error)?.message || 'connection failed'}. Check the address and that the site is online.`,
+        `Could not connect to ${this.root.origin}: ${(err as Error)?.message || 'connection failed'}. ` +
+          'Check the address and that the site is online.',
         'wp_unreachable',
         { url: url.href },
       );
@@ -304,14 +310,16 @@ export class WordPressClient {
     if (res.status === 401) {
       // WordPress's own words stay out of the message (its code is kept in the detail).
       throw new WordPressError(
-        `WordPress rejected the username or application password for ${this.root.origin} (HTTP 401). Create an Application Password under Users → Profile and save it here.`,
+        `WordPress rejected the username or application password for ${this.root.origin} (HTTP 401). ` +
+          'Create an Application Password under Users → Profile and save it here.',
         'wp_auth_failed',
         { status: 401, wpCode: isObject(data) ? String(data.code ?? '') : undefined, url: url.href },
       );
     }
     if (data === undefined || (!/json/i.test(contentType) && !isObject(data) && !Array.isArray(data))) {
       throw new WordPressError(
-        `${url.origin}${url.pathname} answered HTTP ${res.status} with ${contentType.split(';')[0] || 'no content type'}, not the WordPress REST API. ` +
+        `${url.origin}${url.pathname} answered HTTP ${res.status} ` +
+          `with ${contentType.split(';')[0] || 'no content type'}, not the WordPress REST API. ` +
           'Check the WordPress address (the site root, without /wp-json) and that the REST API is enabled.',
         'wp_not_wordpress',
         { status: res.status, url: url.href },
@@ -325,7 +333,8 @@ export class WordPressClient {
     const declared = Number(res.headers.get('content-length') ?? NaN);
     const tooLarge = () =>
       new WordPressError(
-        `The answer from ${url.origin}${url.pathname} is larger than ${Math.round(this.maxBytes / 1024)} KB; refusing to read it.`,
+        `The answer from ${url.origin}${url.pathname} is larger than ${Math.round(this.maxBytes / 1024)} KB; ` +
+          'refusing to read it.',
         'wp_response_too_large',
         {
           status: res.status,
@@ -394,7 +403,8 @@ export class WordPressClient {
     if (status === 404 || status === 410) {
       if (wpCode === 'rest_no_route') {
         return new WordPressError(
-          `${url.origin} has no REST route for ${what}${said}. Is this WordPress 5.6 or later with the REST API enabled?`,
+          `${url.origin} has no REST route for ${what}${said}. ` +
+            'Is this WordPress 5.6 or later with the REST API enabled?',
           'wp_not_wordpress',
           detail,
         );

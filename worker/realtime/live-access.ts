@@ -14,7 +14,10 @@ import { siteUserAccess } from '../../core/schema/shard';
 import { controlDb, shardDb, type ShardName } from '../db/shards';
 import type { Env } from '../env';
 
-/** What a socket was opened under; set by the Worker (a header the client can't send), kept in the socket's attachment. */
+/**
+ * What a socket was opened under; set by the Worker (a header the client can't send), kept in the
+ * socket's attachment.
+ */
 export interface SocketGrant {
   user_id: number;
   name: string;

@@ -72,10 +72,12 @@ export async function insertSectors(tenant: Tenant, site: { id: number; name: st
   let inserted: { id: number }[];
   try {
     inserted = await tenant.db.all<{ id: number }>(sql`
-      INSERT INTO sectors (account_id, site_id, name, slug, description, industry_sector_id, status, created_at, updated_at)
+      INSERT INTO sectors (account_id, site_id, name, slug, description, industry_sector_id, status,
+                           created_at, updated_at)
       SELECT ${tenant.account.id}, ${site.id}, v.column1, v.column2, v.column3, v.column4, v.column5, ${now}, ${now}
       FROM (VALUES ${values}) AS v
-      WHERE (SELECT count(*) FROM sectors WHERE account_id = ${tenant.account.id} AND site_id = ${site.id} AND status = 'active') + ${adding}
+      WHERE (SELECT count(*) FROM sectors
+             WHERE account_id = ${tenant.account.id} AND site_id = ${site.id} AND status = 'active') + ${adding}
             <= ${MAX_ACTIVE_SECTORS_PER_SITE}
       RETURNING id`);
   } catch (err) {
@@ -140,7 +142,9 @@ export async function updateSector(
           eq(sectors.account_id, tenant.account.id),
           eq(sectors.id, sector.id),
           activating
-            ? sql`(SELECT count(*) FROM sectors WHERE account_id = ${tenant.account.id} AND site_id = ${site.id} AND status = 'active') < ${MAX_ACTIVE_SECTORS_PER_SITE}`
+            ? sql`(SELECT count(*) FROM sectors
+                   WHERE account_id = ${tenant.account.id} AND site_id = ${site.id} AND status = 'active')
+                  < ${MAX_ACTIVE_SECTORS_PER_SITE}`
             : undefined,
         ),
       )

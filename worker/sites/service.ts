@@ -50,14 +50,17 @@ export async function createSite(tenant: Tenant, input: CreateSiteBody): Promise
     const now = Date.now();
     try {
       const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
-        INSERT INTO sites (account_id, name, slug, domain, description, industry_id, status, hosting_type, seo_metadata, created_at, updated_at)
+        INSERT INTO sites (account_id, name, slug, domain, description, industry_id, status, hosting_type, seo_metadata,
+                           created_at, updated_at)
         SELECT ${tenant.account.id}, ${input.name}, ${slug}, ${input.domain ?? null}, ${input.description ?? ''},
-               ${input.industry_id ?? null}, ${input.status ?? 'active'}, ${input.hosting_type ?? 'wordpress'}, '{}', ${now}, ${now}
+               ${input.industry_id ?? null}, ${input.status ?? 'active'}, ${input.hosting_type ?? 'wordpress'}, '{}',
+               ${now}, ${now}
         WHERE (SELECT count(*) FROM sites WHERE account_id = ${tenant.account.id} AND deleted_at IS NULL) < ${limit}
         RETURNING id`);
       if (!inserted) {
         throw new LimitReached(
-          `Your plan (${plan.name}) allows ${limit} site${limit === 1 ? '' : 's'}. Delete a site or upgrade the plan to add another.`,
+          `Your plan (${plan.name}) allows ${limit} site${limit === 1 ? '' : 's'}. ` +
+            'Delete a site or upgrade the plan to add another.',
           'name',
         );
       }

@@ -81,7 +81,9 @@ async function saveSettings(
     const allowed = platformLimits(c.env).models;
     const outside = Object.values(input.models as Record<string, string>).filter((m) => !allowed.includes(m));
     if (outside.length) {
-      const message = `The model "${outside[0]}" is not available without your own OpenAI key: choose one of ${allowed.join(', ')}, or add your key.`;
+      const message =
+        `The model "${outside[0]}" is not available without your own OpenAI key: ` +
+        `choose one of ${allowed.join(', ')}, or add your key.`;
       throw new BadRequest(message, 'model_not_allowed', { models: [message] });
     }
   }

@@ -35,10 +35,12 @@ export function connectionFailure(err: unknown, who: string): { category: Connec
   const kind: ProviderFailure = err instanceof ProviderError ? err.kind : 'network';
   const category = CATEGORY[kind];
   const status = err instanceof ProviderError && err.status ? ` (HTTP ${err.status})` : '';
+  // The guard's reason is ours (which rule the address breaks), so it is safe to show.
+  const guardReason = err instanceof Error ? err.message.replace(/^.*?not allowed: /, '') : '';
+  const noAnswer = kind === 'timeout' ? ' (no answer in time)' : '';
   const messages: Record<ConnectionCategory, string> = {
-    // The guard's reason is ours (which rule the address breaks), so it is safe to show.
-    address_not_allowed: `Address not allowed: ${err instanceof Error ? err.message.replace(/^.*?not allowed: /, '') : ''}`,
-    could_not_connect: `Could not connect to ${who}${kind === 'timeout' ? ' (no answer in time)' : ''}: check the base URL.`,
+    address_not_allowed: `Address not allowed: ${guardReason}`,
+    could_not_connect: `Could not connect to ${who}${noAnswer}: check the base URL.`,
     authentication_failed: `Authentication failed: ${who} rejected the API key${status}.`,
     not_openai_compatible:
       kind === 'too_large'

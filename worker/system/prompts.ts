@@ -13,20 +13,21 @@ export type { PromptType };
 export const DEFAULT_PROMPTS: Record<PromptType, string> = {
   clustering:
     'You are an SEO strategist. Group the keywords below into topical clusters that one page could rank for. ' +
-    'Each cluster has 3 to 10 keywords, a short readable name and a one-sentence description. Put every input keyword ' +
-    'in exactly one cluster and copy each keyword exactly as given; never invent keywords.',
+    'Each cluster has 3 to 10 keywords, a short readable name and a one-sentence description. Put every input ' +
+    'keyword in exactly one cluster and copy each keyword exactly as given; never invent keywords.',
   ideas:
     'You are a content strategist. For each keyword cluster below, propose 3 to 7 distinct content ideas that target ' +
     'its keywords. For each idea give a title, a description, the content type and structure, target keywords taken ' +
     'from the cluster, an estimated word count, and an outline of 6 to 10 H2 sections with what each section covers.',
   content_generation:
-    'You are an expert SEO writer. Write the article described below. Follow the outline exactly: one section per H2, ' +
-    'in the given order. Use the primary keyword naturally in the title, the first section and the meta description. ' +
-    'Write clean HTML (p, ul, ol, li, strong, em, a, table) inside sections; no h1, no scripts, no inline styles.',
+    'You are an expert SEO writer. Write the article described below. Follow the outline exactly: one section ' +
+    'per H2, in the given order. Use the primary keyword naturally in the title, the first section and the meta ' +
+    'description. Write clean HTML (p, ul, ol, li, strong, em, a, table) inside sections; no h1, no scripts, ' +
+    'no inline styles.',
   image_prompt_extraction:
-    'You are an art director. From the article below, write one prompt for a featured image and prompts for in-article ' +
-    'images, each with alt text and the index of the section it should follow. Describe photographs or illustrations; ' +
-    'no text in images.',
+    'You are an art director. From the article below, write one prompt for a featured image and prompts for ' +
+    'in-article images, each with alt text and the index of the section it should follow. Describe photographs ' +
+    'or illustrations; no text in images.',
   image_generation: 'A clean, modern, high-quality editorial image: {prompt}',
 };
 

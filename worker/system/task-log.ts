@@ -11,16 +11,20 @@ import { reserveKey } from '../billing/ledger';
 export function insertTaskLog(t: TaskLogStart) {
   const now = Date.now();
   return sql`
-    INSERT INTO ai_task_logs (account_id, site_id, job_id, function_name, status, phase, message, payload, created_by_user_id, created_at, updated_at)
-    SELECT ${t.accountId}, ${t.siteId}, ${t.jobId}, ${t.fn}, 'queued', 'INIT', 'Queued', ${JSON.stringify(t.payload)}, ${t.userId}, ${now}, ${now}
-    WHERE EXISTS (SELECT 1 FROM credit_transactions WHERE account_id = ${t.accountId} AND idempotency_key = ${reserveKey(t.jobId)})
+    INSERT INTO ai_task_logs (account_id, site_id, job_id, function_name, status, phase, message, payload,
+                              created_by_user_id, created_at, updated_at)
+    SELECT ${t.accountId}, ${t.siteId}, ${t.jobId}, ${t.fn}, 'queued', 'INIT', 'Queued', ${JSON.stringify(t.payload)},
+           ${t.userId}, ${now}, ${now}
+    WHERE EXISTS (SELECT 1 FROM credit_transactions
+                  WHERE account_id = ${t.accountId} AND idempotency_key = ${reserveKey(t.jobId)})
     ON CONFLICT (account_id, job_id) DO NOTHING`;
 }
 
 export function updateTaskLog(t: TaskLogFinish) {
   return sql`
     UPDATE ai_task_logs SET status = ${t.status}, phase = ${t.phase}, message = ${t.message}, attempts = ${t.attempts},
-      tokens_input = ${t.tokensIn}, tokens_output = ${t.tokensOut}, cost_usd = ${t.costUsd}, duration_ms = ${t.durationMs},
+      tokens_input = ${t.tokensIn}, tokens_output = ${t.tokensOut}, cost_usd = ${t.costUsd},
+      duration_ms = ${t.durationMs},
       error = ${t.error}, result = ${t.result == null ? null : JSON.stringify(t.result)}, updated_at = ${Date.now()}
     WHERE account_id = ${t.accountId} AND job_id = ${t.jobId}`;
 }

@@ -93,7 +93,8 @@ taskRoutes.post(
   '/auto_generate_content',
   describe('AI: write articles for the selected tasks (jobs of up to 50 tasks)', ['writer'], {
     description:
-      'Each article streams into its draft as it is written. 3 credits per article, held when accepted and charged only on success.',
+      'Each article streams into its draft as it is written. ' +
+      '3 credits per article, held when accepted and charged only on success.',
   }),
   body(generateContentBody),
   async (c) => {

@@ -703,7 +703,9 @@ export class CoordinatorEngine {
         );
         this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
         this.advance(job, {
-          message: `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).`,
+          message:
+            `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s ` +
+            `(attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).`,
         });
       } else {
         this.timeouts.delete(callKey);

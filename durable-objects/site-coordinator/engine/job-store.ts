@@ -129,16 +129,22 @@ export class SqlJobStore implements JobStore {
     // v2: the retry counter of the reserve/prepare/save steps was misnamed save_attempts.
     if (version === 1) this.sql.exec(`ALTER TABLE jobs RENAME COLUMN save_attempts TO step_attempts`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS jobs (
-      id TEXT PRIMARY KEY, account_id INTEGER NOT NULL, shard TEXT NOT NULL, site_id INTEGER NOT NULL, user_id INTEGER NOT NULL, user_name TEXT NOT NULL,
+      id TEXT PRIMARY KEY, account_id INTEGER NOT NULL, shard TEXT NOT NULL, site_id INTEGER NOT NULL,
+      user_id INTEGER NOT NULL, user_name TEXT NOT NULL,
       function TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL, phase TEXT NOT NULL, progress INTEGER NOT NULL,
       message TEXT NOT NULL, summary TEXT NOT NULL, credits_reserved INTEGER NOT NULL, credits_charged INTEGER,
-      batches_total INTEGER NOT NULL, batches_done INTEGER NOT NULL, step_attempts INTEGER NOT NULL, next_run_at INTEGER NOT NULL,
-      error TEXT, result TEXT, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, cost_usd REAL NOT NULL, model TEXT NOT NULL,
-      version INTEGER NOT NULL, retry_of TEXT, settled INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER)`);
+      batches_total INTEGER NOT NULL, batches_done INTEGER NOT NULL, step_attempts INTEGER NOT NULL,
+      next_run_at INTEGER NOT NULL,
+      error TEXT, result TEXT, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      model TEXT NOT NULL,
+      version INTEGER NOT NULL, retry_of TEXT, settled INTEGER NOT NULL, created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL, finished_at INTEGER)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS jobs_status_idx ON jobs (status, next_run_at)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS batches (
-      job_id TEXT NOT NULL, idx INTEGER NOT NULL, input TEXT, meta TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL,
-      next_run_at INTEGER NOT NULL, parsed TEXT, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, model TEXT NOT NULL,
+      job_id TEXT NOT NULL, idx INTEGER NOT NULL, input TEXT, meta TEXT, status TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      next_run_at INTEGER NOT NULL, parsed TEXT, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL,
+      model TEXT NOT NULL,
       error TEXT, PRIMARY KEY (job_id, idx))`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS batches_pending_idx ON batches (status, next_run_at)`);
     this.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`, String(SCHEMA_VERSION));
@@ -170,7 +176,8 @@ export class SqlJobStore implements JobStore {
     const row = encode({ ...patch, updated_at: patch.updated_at ?? Date.now() }, JSON_FIELDS_JOB);
     const cols = Object.keys(row);
     const cursor = this.sql.exec(
-      `UPDATE jobs SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? AND status IN (${expect.status.map(() => '?').join(', ')})`,
+      `UPDATE jobs SET ${cols.map((c) => `${c} = ?`).join(', ')}
+       WHERE id = ? AND version = ? AND status IN (${expect.status.map(() => '?').join(', ')})`,
       ...Object.values(row),
       id,
       expect.version,
@@ -242,7 +249,8 @@ export class SqlJobStore implements JobStore {
            UNION ALL
            SELECT min(next_run_at) FROM jobs WHERE status IN ('failed', 'cancelled') AND settled = 0
            UNION ALL
-           SELECT min(b.next_run_at) FROM batches b JOIN jobs j ON j.id = b.job_id WHERE j.status = 'running' AND b.status = 'pending')`,
+           SELECT min(b.next_run_at) FROM batches b JOIN jobs j ON j.id = b.job_id
+           WHERE j.status = 'running' AND b.status = 'pending')`,
       )
       .toArray()[0];
     return row?.t ?? null;

@@ -17,7 +17,10 @@ const STEP_SENTENCES: Record<EngineStep, string> = {
  */
 export function stepFailure(step: EngineStep, err: unknown, jobId: string): string {
   if (err instanceof InvalidJobInput || err instanceof ProviderNotConfigured) return err.message;
-  return `${STEP_SENTENCES[step]} because of a database error (logged with job ${jobId}). Credits for undelivered work are returned.`;
+  return (
+    `${STEP_SENTENCES[step]} because of a database error (logged with job ${jobId}). ` +
+    'Credits for undelivered work are returned.'
+  );
 }
 
 /** "2 of 5 articles delivered, 6 credits charged": what a job that ended early gave and cost. */

@@ -153,12 +153,16 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
           sql`, `,
         );
         return sql`
-        INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, source_job_id, created_at, updated_at)
-        SELECT ${ctx.accountId}, ${ctx.siteId}, v.sector_id, v.name, v.normalized_name, v.description, ${ctx.jobId}, ${now}, ${now}
+        INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, source_job_id,
+                              created_at, updated_at)
+        SELECT ${ctx.accountId}, ${ctx.siteId}, v.sector_id, v.name, v.normalized_name, v.description, ${ctx.jobId},
+               ${now}, ${now}
         FROM (
-          SELECT column1 AS sector_id, column2 AS name, column3 AS normalized_name, column4 AS description, row_number() OVER () AS n
+          SELECT column1 AS sector_id, column2 AS name, column3 AS normalized_name, column4 AS description,
+                 row_number() OVER () AS n
           FROM (VALUES ${values})
-          WHERE NOT EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = column1 AND normalized_name = column3)
+          WHERE NOT EXISTS (SELECT 1 FROM clusters
+                            WHERE account_id = ${ctx.accountId} AND sector_id = column1 AND normalized_name = column3)
         ) AS v
         WHERE v.n + (SELECT count(*) FROM clusters WHERE account_id = ${ctx.accountId}) <= ${maxClusters}
         ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING`;
@@ -179,9 +183,11 @@ export const autoCluster: AiFunctionDefinition<z.output<typeof input>, Meta, Par
           c.keyword_ids,
           (ids) => sql`
           UPDATE keywords SET status = 'active', updated_at = ${now},
-            cluster_id = (SELECT id FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})
+            cluster_id = (SELECT id FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id}
+                            AND normalized_name = ${c.normalized_name})
           WHERE account_id = ${ctx.accountId} AND id IN (${sqlList(ids)})
-            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id} AND normalized_name = ${c.normalized_name})`,
+            AND EXISTS (SELECT 1 FROM clusters WHERE account_id = ${ctx.accountId} AND sector_id = ${c.sector_id}
+                          AND normalized_name = ${c.normalized_name})`,
         ),
       );
     }

@@ -166,7 +166,8 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     return {
       statements: [
         sql`UPDATE tasks SET status = 'queued', updated_at = ${Date.now()}
-            WHERE account_id = ${ctx.accountId} AND status = 'in_progress' AND id IN (SELECT value FROM json_each(${JSON.stringify(task_ids)}))`,
+            WHERE account_id = ${ctx.accountId} AND status = 'in_progress'
+              AND id IN (SELECT value FROM json_each(${JSON.stringify(task_ids)}))`,
       ],
       changed: ['tasks'],
     };
@@ -282,10 +283,13 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
       // article into the room, which saved it, before this runs. A draft too large for a D1 row stays
       // in the room (publishing reads the live draft), as any edited draft of that size would.
       sql`UPDATE content SET title = ${p.title}, meta_title = ${p.meta_title.slice(0, 200)},
-            meta_description = ${p.meta_description.slice(0, 500)}, primary_keyword = ${p.primary_keyword}, secondary_keywords = ${JSON.stringify(p.secondary_keywords)},
-            tags = ${JSON.stringify(p.tags)}, categories = ${JSON.stringify(p.categories)}, source = 'ai', updated_at = ${now}
+            meta_description = ${p.meta_description.slice(0, 500)}, primary_keyword = ${p.primary_keyword},
+            secondary_keywords = ${JSON.stringify(p.secondary_keywords)},
+            tags = ${JSON.stringify(p.tags)}, categories = ${JSON.stringify(p.categories)}, source = 'ai',
+            updated_at = ${now}
           WHERE account_id = ${a} AND id = ${p.content_id}`,
-      sql`UPDATE tasks SET status = 'completed', content_id = ${p.content_id}, updated_at = ${now} WHERE account_id = ${a} AND id = ${p.task_id}`,
+      sql`UPDATE tasks SET status = 'completed', content_id = ${p.content_id}, updated_at = ${now}
+          WHERE account_id = ${a} AND id = ${p.task_id}`,
     ]);
     return {
       statements,

@@ -123,17 +123,18 @@ export const generateImagePrompts: AiFunctionDefinition<z.output<typeof input>, 
       ...forIdsWithinParamLimit(
         parsed.map((p) => p.content_id),
         (ids) =>
-          sql`DELETE FROM images WHERE account_id = ${a} AND status IN ('pending', 'failed') AND content_id IN (${sqlList(ids)})`,
+          sql`DELETE FROM images
+              WHERE account_id = ${a} AND status IN ('pending', 'failed') AND content_id IN (${sqlList(ids)})`,
       ),
       ...withinParamLimit(
         rows,
-        (
-          part,
-        ) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt, after_section, status, created_at, updated_at)
+        (part) => sql`INSERT INTO images (account_id, site_id, sector_id, task_id, content_id, image_type, prompt, alt,
+                                     after_section, status, created_at, updated_at)
                       VALUES ${sql.join(
                         part.map(
                           ({ p, type, prompt, alt, after }) =>
-                            sql`(${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${type}, ${prompt}, ${alt}, ${after}, 'pending', ${now}, ${now})`,
+                            sql`(${a}, ${ctx.siteId}, ${p.sector_id}, ${p.task_id}, ${p.content_id}, ${type},
+                                 ${prompt}, ${alt}, ${after}, 'pending', ${now}, ${now})`,
                         ),
                         sql`, `,
                       )}`,

@@ -126,8 +126,10 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
   abandon(ctx, { image_ids }) {
     return {
       statements: [
-        sql`UPDATE images SET status = CASE WHEN r2_key IS NULL THEN 'failed' ELSE 'generated' END, updated_at = ${Date.now()}
-            WHERE account_id = ${ctx.accountId} AND status = 'generating' AND id IN (SELECT value FROM json_each(${JSON.stringify(image_ids)}))`,
+        sql`UPDATE images SET status = CASE WHEN r2_key IS NULL THEN 'failed' ELSE 'generated' END,
+                              updated_at = ${Date.now()}
+            WHERE account_id = ${ctx.accountId} AND status = 'generating'
+              AND id IN (SELECT value FROM json_each(${JSON.stringify(image_ids)}))`,
       ],
       changed: ['images'],
     };
@@ -210,9 +212,8 @@ export const generateImages: AiFunctionDefinition<z.output<typeof input>, Meta, 
     const now = Date.now();
     return {
       statements: parsed.map(
-        (
-          p,
-        ) => sql`UPDATE images SET r2_key = ${p.r2_key}, mime_type = ${p.mime}, width = ${p.width}, height = ${p.height}, provider = ${p.provider},
+        (p) => sql`UPDATE images SET r2_key = ${p.r2_key}, mime_type = ${p.mime}, width = ${p.width},
+                   height = ${p.height}, provider = ${p.provider},
                    model = ${p.model}, status = 'generated', wp_media_id = NULL, updated_at = ${now}
                    WHERE account_id = ${ctx.accountId} AND id = ${p.image_id}`,
       ),

@@ -48,7 +48,10 @@ export function creditsText(job: JobView): string {
     // A job that ended early is charged for the units it delivered (the engine's rule) and releases the rest.
     const charged = job.credits_charged ?? 0;
     if (charged > 0)
-      return `Charged ${plural(charged, 'credit')} for what was delivered (${plural(Math.max(0, job.credits_reserved - charged), 'credit')} released)`;
+      return (
+        `Charged ${plural(charged, 'credit')} for what was delivered ` +
+        `(${plural(Math.max(0, job.credits_reserved - charged), 'credit')} released)`
+      );
     return job.credits_reserved ? `No charge (${plural(job.credits_reserved, 'credit')} released)` : 'No charge';
   }
   return job.credits_reserved ? `Holds ${plural(job.credits_reserved, 'credit')}` : 'Reserving credits';
@@ -64,13 +67,23 @@ export function resultText(job: JobView): string {
   const fn = job.function;
   switch (fn) {
     case 'auto_cluster':
-      return `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}${left(r.keywords_unassigned, 'keyword', 'left unclustered')}${left(r.clusters_dropped, 'unusable cluster', 'left out')}`;
+      return (
+        `${plural(num(r.clusters), 'cluster')} from ${plural(num(r.keywords_clustered), 'keyword')}` +
+        `${left(r.keywords_unassigned, 'keyword', 'left unclustered')}` +
+        `${left(r.clusters_dropped, 'unusable cluster', 'left out')}`
+      );
     case 'generate_ideas':
-      return `${plural(num(r.ideas), 'idea')} for ${plural(num(r.clusters), 'cluster')}${left(r.ideas_dropped, 'unusable idea', 'left out')}`;
+      return (
+        `${plural(num(r.ideas), 'idea')} for ` +
+        `${plural(num(r.clusters), 'cluster')}${left(r.ideas_dropped, 'unusable idea', 'left out')}`
+      );
     case 'generate_content':
       return `${plural(num(r.articles), 'article')}, ${plural(num(r.words), 'word')}`;
     case 'generate_image_prompts':
-      return `${plural(num(r.prompts), 'image prompt')} for ${plural(num(r.articles), 'article')}${left(r.prompts_dropped, 'unusable prompt', 'left out')}`;
+      return (
+        `${plural(num(r.prompts), 'image prompt')} for ` +
+        `${plural(num(r.articles), 'article')}${left(r.prompts_dropped, 'unusable prompt', 'left out')}`
+      );
     case 'generate_images':
       return plural(num(r.images), 'image');
     default:

@@ -13,7 +13,10 @@ interface Ticket {
   expires_at: string;
 }
 
-/** A ticket to open the site's channel or a draft's room; null when none can be had (offline, signed out, no access). */
+/**
+ * A ticket to open the site's channel or a draft's room; null when none can be had (offline, signed out,
+ * no access).
+ */
 export async function socketTicket(purpose: 'site_socket' | 'draft_socket', id: number): Promise<string | null> {
   try {
     const body = purpose === 'site_socket' ? { purpose, site_id: id } : { purpose, content_id: id };

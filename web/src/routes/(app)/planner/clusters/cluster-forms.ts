@@ -75,7 +75,9 @@ export function generateIdeasForm(clusters: Cluster[]): FormConfig<typeof genera
         type: 'select',
         required: true,
         options: IDEAS_PER_CLUSTER,
-        hint: 'Each idea comes with a title, target keywords and an outline of 6–10 sections. 1 credit per idea created, charged only when the job succeeds.',
+        hint:
+          'Each idea comes with a title, target keywords and an outline of 6–10 sections. 1 credit per idea ' +
+          'created, charged only when the job succeeds.',
       },
     ],
     submit: (data) =>

@@ -71,7 +71,10 @@ export function ideaTable(opts: {
                 ids: rows.map((i) => i.id),
               });
               const { created, already_had_tasks: already } = res.data;
-              return `${plural(created, 'writer task')} created${already ? `; ${plural(already, 'idea')} already had one` : ''}.`;
+              return (
+                `${plural(created, 'writer task')} created` +
+                `${already ? `; ${plural(already, 'idea')} already had one` : ''}.`
+              );
             },
           },
           bulkRouteDeleteAction<Idea>({ noun: IDEA_NOUN, path: API.ideasBulkDelete }),

@@ -22,7 +22,8 @@ export function contentTable(opts: {
   return {
     title: opts.queue ? 'Review' : 'Content',
     description: opts.queue
-      ? 'Drafts waiting for review. Open one to edit it together, live, and send it back to draft if it needs more work.'
+      ? 'Drafts waiting for review. Open one to edit it together, live, and send it back to draft if it needs ' +
+        'more work.'
       : 'Generated and hand-written articles. Open one to edit the draft, its SEO fields and its versions.',
     endpoint: opts.endpoint,
     unavailable: { title: 'No site yet', body: 'Content belongs to a sector of a site.' },

@@ -71,7 +71,8 @@ export function imageTable(opts: {
   return {
     title: 'Images',
     description:
-      'Featured and in-article images for your articles: the AI writes a prompt and alt text for each from the article, then generates the image.',
+      'Featured and in-article images for your articles: the AI writes a prompt and alt text for each from the ' +
+      'article, then generates the image.',
     endpoint: opts.endpoint,
     unavailable: { title: 'No site yet', body: 'Images belong to the articles of a site.' },
     query: opts.query,
@@ -127,7 +128,10 @@ export function imageTable(opts: {
             icon: 'sparkles',
             confirm: (rows) => ({
               title: `Generate ${plural(rows.length, 'image')}?`,
-              body: `Each image costs ${plural(CREDITS_PER_IMAGE, 'credit')}, charged only when it is made (${plural(rows.length * CREDITS_PER_IMAGE, 'credit')} held now). Images already generated are replaced by new ones.`,
+              body:
+                `Each image costs ${plural(CREDITS_PER_IMAGE, 'credit')}, charged only when it is made ` +
+                `(${plural(rows.length * CREDITS_PER_IMAGE, 'credit')} held now). Images already generated are ` +
+                `replaced by new ones.`,
               confirmLabel: 'Generate images',
             }),
             run: (rows) => generateImages(rows.map((i) => i.id)),
@@ -143,7 +147,9 @@ export function imageTable(opts: {
     empty: canWrite
       ? {
           title: 'No images yet',
-          body: 'Choose Generate image prompts and pick an article: the AI suggests a featured image and images for its sections.',
+          body:
+            'Choose Generate image prompts and pick an article: the AI suggests a featured image and images for ' +
+            'its sections.',
         }
       : { title: 'No images yet', body: 'Images your team generates for its articles appear here.' },
   };

@@ -106,7 +106,10 @@ export function taskTable(opts: {
             icon: 'sparkles',
             confirm: (rows) => ({
               title: `Generate ${plural(rows.length, 'article')}?`,
-              body: `The AI writes one article per task, following its idea's outline, straight into a draft you can watch and edit. This holds ${plural(rows.length * CREDITS_PER_ARTICLE, 'credit')} (${CREDITS_PER_ARTICLE} per article); only articles that are written are charged.`,
+              body:
+                `The AI writes one article per task, following its idea's outline, straight into a draft you can ` +
+                `watch and edit. This holds ${plural(rows.length * CREDITS_PER_ARTICLE, 'credit')} ` +
+                `(${CREDITS_PER_ARTICLE} per article); only articles that are written are charged.`,
               confirmLabel: 'Generate content',
             }),
             run: (rows) => startContentGeneration(rows.map((t) => t.id)),
