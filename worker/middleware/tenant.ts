@@ -149,6 +149,3 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
     await next();
   };
 }
-
-/** Every write to tenant data, for roles that only read (viewers): 403. */
-export const requireWrite = requirePermission('data:write');
