@@ -2,12 +2,19 @@
 // N stock y-websocket clients in one room, each typing R characters a second into its own
 // paragraph of the draft's `default` fragment; every remote update a client receives is matched,
 // by its Yjs ids (client, clock), to the moment its sender typed it. Prints one JSON line.
-// Usage: node bench/scenarios/yjs-load.mjs '{"url","room","params","clients","rate","seconds"}'
+// Usage: node bench/scenarios/yjs-load.mjs '{"url","room","params","clients","rate","seconds","deflate"}'
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
 const cfg = JSON.parse(process.argv[2]);
+/** `cfg.deflate: false`: the clients do not offer permessage-deflate (see yjs.mjs, BENCH_YJS_DEFLATE). */
+class PlainWebSocket extends WebSocket {
+  constructor(url, protocols) {
+    super(url, protocols, { perMessageDeflate: false });
+  }
+}
+const Socket = cfg.deflate === false ? PlainWebSocket : WebSocket;
 // y-websocket adds a process 'exit' listener per provider in Node.
 process.setMaxListeners(cfg.clients + 10);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -19,7 +26,7 @@ for (let i = 0; i < cfg.clients; i++) {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(cfg.url, cfg.room, doc, {
     params: cfg.params ?? {},
-    WebSocketPolyfill: WebSocket,
+    WebSocketPolyfill: Socket,
     disableBc: true,
   });
   doc.on('update', (update, origin) => {

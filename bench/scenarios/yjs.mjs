@@ -20,6 +20,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CLIENTS = Number(process.env.BENCH_YJS_CLIENTS ?? 20);
 const RATE = Number(process.env.BENCH_YJS_RATE ?? 10);
 const DOC_BYTES = 1.6 * 1024 * 1024;
+// The clients offer permessage-deflate, as browsers do (and y-websocket's `ws` in Node). The stock
+// server never takes it (ws servers don't by default); workerd does, so every DraftRoom frame is
+// compressed per socket: a 1.6 MB open spends ~0.2 s compressing and inflating on loopback.
+// BENCH_YJS_DEFLATE=0 compares the two servers without it (what each does with the Yjs messages).
+const DEFLATE = process.env.BENCH_YJS_DEFLATE !== '0';
+class PlainWebSocket extends WebSocket {
+  constructor(url, protocols) {
+    super(url, protocols, { perMessageDeflate: false });
+  }
+}
+const Socket = DEFLATE ? WebSocket : PlainWebSocket;
 // y-websocket adds a process 'exit' listener per provider in Node.
 process.setMaxListeners(50);
 
@@ -119,7 +130,7 @@ const synced = (p) =>
 async function timeOpen(url, room, params) {
   const doc = new Y.Doc();
   const t0 = performance.now();
-  const provider = new WebsocketProvider(url, room, doc, { params, WebSocketPolyfill: WebSocket, disableBc: true });
+  const provider = new WebsocketProvider(url, room, doc, { params, WebSocketPolyfill: Socket, disableBc: true });
   await synced(provider);
   const ms = performance.now() - t0;
   return { ms, provider, bytes: Y.encodeStateAsUpdate(doc).byteLength };
@@ -128,7 +139,7 @@ async function timeOpen(url, room, params) {
 /** Types ~1.6 MB of paragraphs into `room` through one client, in 64 KB transactions. */
 async function fill(url, room, params) {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(url, room, doc, { params, WebSocketPolyfill: WebSocket, disableBc: true });
+  const provider = new WebsocketProvider(url, room, doc, { params, WebSocketPolyfill: Socket, disableBc: true });
   await synced(provider);
   const fragment = doc.getXmlFragment('default');
   let words = 0;
@@ -182,7 +193,14 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
     for (let r = 0; r < rounds; r++) {
       if (stock)
         runs.stock.push(
-          runLoad(loadPrefix, { url: stock.url, room: `bench-${r}`, clients: CLIENTS, rate: RATE, seconds }),
+          runLoad(loadPrefix, {
+            url: stock.url,
+            room: `bench-${r}`,
+            clients: CLIENTS,
+            rate: RATE,
+            seconds,
+            deflate: DEFLATE,
+          }),
         );
       const id = await newDraft(`Broadcast ${r}`);
       const before = await stats(id);
@@ -193,6 +211,7 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
         clients: CLIENTS,
         rate: RATE,
         seconds,
+        deflate: DEFLATE,
       });
       runs.draft.push(result);
       await sleep(500); // the last client leaving saves the room
@@ -217,7 +236,8 @@ export async function yjsBenchmarks(base, { rounds = 3, seconds = 8, loadPrefix 
     const stockB = stock ? summary(runs.stock) : null;
     const draftB = summary(runs.draft);
     console.log(
-      `\nYjs broadcast: ${CLIENTS} clients x ${RATE} updates/s in one room, ${seconds}s, median of ${rounds} rounds`,
+      `\nYjs broadcast: ${CLIENTS} clients x ${RATE} updates/s in one room, ${seconds}s, median of ${rounds} rounds` +
+        (DEFLATE ? '' : ' (clients without permessage-deflate: BENCH_YJS_DEFLATE=0)'),
     );
     console.log(`  ${'server'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'lost'.padStart(6)}`);
     if (stockB) row('@y/websocket-server (Node, in memory)', stockB);

@@ -95,6 +95,40 @@ describe('RoomFanout', () => {
     clearInterval((seen as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
   });
 
+  it('an idle room sends an update at once; a busy one merges until the next turn', () => {
+    const doc = new Y.Doc();
+    const awareness = new awarenessProtocol.Awareness(doc);
+    clearInterval((awareness as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
+    const peer = new FakePeer();
+    let clock = 1000;
+    const asked: string[] = [];
+    const later: (() => void)[] = [];
+    const fanout = new RoomFanout(
+      () => [peer],
+      awareness,
+      (flush, when) => {
+        asked.push(when);
+        if (when === 'now') flush();
+        else later.push(flush);
+      },
+      () => clock,
+    );
+    doc.on('update', (update: Uint8Array, origin: unknown) => fanout.update(update, origin));
+    Y.applyUpdate(doc, keystroke('a'), 'the AI');
+    expect(peer.frames.length).toBe(1); // idle: no timer between the keystroke and the other editors
+    clock += 5;
+    Y.applyUpdate(doc, keystroke('b'), 'the AI');
+    Y.applyUpdate(doc, keystroke('c'), 'the AI');
+    expect(peer.frames.length).toBe(1); // busy: merged and sent on the next turn
+    for (const flush of later.splice(0)) flush();
+    expect(peer.frames.length).toBe(2);
+    expect(asked).toEqual(['now', 'next turn']);
+    clock += 1000;
+    Y.applyUpdate(doc, keystroke('d'), 'the AI');
+    expect(peer.frames.length).toBe(3); // idle again
+    expect(replay(peer.frames).getText('t').length).toBe(4);
+  });
+
   it('flush() sends what is queued at once (before a save)', () => {
     const { doc, peers, fanout } = room(1);
     Y.applyUpdate(doc, keystroke('now'), 'the AI');

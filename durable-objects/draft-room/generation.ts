@@ -7,7 +7,7 @@
  * Jobs run at least once (DESIGN §7): a begin for the job already running restarts its output, and a
  * section whose index was already appended is skipped.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { draftFragment, htmlToDraft, replaceBlocks, replaceDraftWithHtml } from '../../core/draft';
 import { escapeText } from '../../core/html/entities';
 import type { GenerationMeta, GenerationState, SectionPosition } from './protocol';

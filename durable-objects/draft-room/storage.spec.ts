@@ -157,6 +157,55 @@ describe('DraftStore', () => {
     expect(draftToHtml(draftFragment((await reopen(storage)).doc))).toBe('<p>first</p><p>second</p>');
   });
 
+  it('saves 2,000 keystrokes of 20 editors as one log entry that restores every one', async () => {
+    const storage = new FakeStorage();
+    const doc = new Y.Doc();
+    const store = new DraftStore(storage);
+    await store.load(doc);
+    store.track(doc);
+    htmlToDraft(draftFragment(doc), '<p>base</p>');
+    await store.save(doc);
+    const editors = Array.from({ length: 20 }, () => new Y.Doc());
+    for (const editor of editors) editor.on('update', (update: Uint8Array) => Y.applyUpdate(doc, update, editor));
+    for (let k = 0; k < 100; k++) for (const editor of editors) editor.getText(`t${editor.clientID}`).insert(k, 'x');
+    const saved = await store.save(doc);
+    expect(saved).toMatchObject({ kind: 'appended', keys_written: 2 });
+    const again = (await reopen(storage)).doc;
+    for (const editor of editors) expect(again.getText(`t${editor.clientID}`).toString()).toBe('x'.repeat(100));
+    expect(draftToHtml(draftFragment(again))).toBe('<p>base</p>');
+  });
+
+  it('a change made while a save is being written goes into the next save', async () => {
+    const storage = new FakeStorage();
+    const doc = new Y.Doc();
+    const store = new DraftStore(storage);
+    await store.load(doc);
+    store.track(doc);
+    htmlToDraft(draftFragment(doc), '<p>first</p>');
+    await store.save(doc);
+    htmlToDraft(draftFragment(doc), '<p>second</p>');
+    const put = storage.put.bind(storage);
+    let release = () => {};
+    let writing = () => {};
+    const started = new Promise<void>((r) => (writing = r));
+    storage.put = async (entries) => {
+      writing();
+      await new Promise<void>((r) => (release = r));
+      return put(entries);
+    };
+    const inFlight = store.save(doc);
+    await started;
+    htmlToDraft(draftFragment(doc), '<p>during the write</p>');
+    release();
+    await inFlight;
+    storage.put = put;
+    expect(store.dirty).toBe(true);
+    expect((await store.save(doc)).kind).toBe('appended');
+    expect(draftToHtml(draftFragment((await reopen(storage)).doc))).toBe(
+      '<p>first</p><p>second</p><p>during the write</p>',
+    );
+  });
+
   it('refuses a layout it does not know and a snapshot with a missing chunk', async () => {
     const storage = new FakeStorage();
     await storage.put({ 'draft/meta': { v: 99 } });

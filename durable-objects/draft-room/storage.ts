@@ -3,7 +3,7 @@
  *
  *   draft/meta            { v: 1, gen, chunks, bytes, log: [seq…], log_bytes, next_seq, saved_at }
  *   draft/snap/<gen>/<i>  the full state (Y.encodeStateAsUpdate), cut into chunks
- *   draft/log/<seq>       updates since that snapshot (merged per save), applied in order on load
+ *   draft/log/<seq>       what each save added after the snapshot, applied in order on load
  *
  * Why: a storage value is capped at 2 MB (STACK.md), so a large document is chunked; rewriting the
  * whole document on every save would cost as many writes as it has chunks, so a save appends only
@@ -76,7 +76,10 @@ export interface StoreStats {
 
 export class DraftStore {
   private meta: StoredMeta | null = null;
-  private pending: Uint8Array[] = [];
+  /** The document's state vector as of the last load or save: a save writes what came after it. */
+  private savedVector: Uint8Array | null = null;
+  /** A change (other than the load itself) since the last save. */
+  private changed = false;
   private detach: (() => void) | null = null;
   readonly stats: StoreStats = { saves: 0, put_calls: 0, keys_written: 0, bytes_written: 0, compactions: 0 };
   /**
@@ -96,8 +99,11 @@ export class DraftStore {
     if (!meta) return false;
     switch (meta.v) {
       case 1: {
-        const snapshot = await this.readAll(Array.from({ length: meta.chunks }, (_, i) => snapKey(meta.gen, i)));
-        const log = await this.readAll(meta.log.map(logKey));
+        // One read for the snapshot's chunks and the log (not one per kind): a cold open waits for it.
+        const snapKeys = Array.from({ length: meta.chunks }, (_, i) => snapKey(meta.gen, i));
+        const values = await this.readAll([...snapKeys, ...meta.log.map(logKey)]);
+        const snapshot = values.slice(0, snapKeys.length);
+        const log = values.slice(snapKeys.length);
         // Missing pieces mean damaged storage: fail loudly rather than serve (and then save) a partial draft.
         const bytes = concat(snapshot, meta.bytes);
         Y.applyUpdate(doc, bytes, this);
@@ -116,15 +122,16 @@ export class DraftStore {
   /** Starts recording `doc`'s changes (call after load, so the loaded state is not saved again). */
   track(doc: Y.Doc) {
     this.detach?.();
-    const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin !== this) this.pending.push(update);
+    if (this.meta) this.savedVector ??= Y.encodeStateVector(doc);
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin !== this) this.changed = true;
     };
     doc.on('update', onUpdate);
     this.detach = () => doc.off('update', onUpdate);
   }
 
   get dirty(): boolean {
-    return this.pending.length > 0 || this.meta === null;
+    return this.changed || this.meta === null;
   }
 
   /**
@@ -141,22 +148,28 @@ export class DraftStore {
 
   private async saveNow(doc: Y.Doc): Promise<SaveResult> {
     if (!this.dirty) return { kind: 'unchanged' };
-    const taken = this.pending;
-    this.pending = [];
+    this.changed = false;
+    // Taken in the same synchronous step as the encoding below: the state this save covers.
+    const vector = Y.encodeStateVector(doc);
     try {
-      const delta = taken.length === 1 ? taken[0]! : Y.mergeUpdates(taken);
+      // What changed since the last save: the structs after its state vector, and the deletions
+      // (a delete set is always whole). Not Y.mergeUpdates of the updates since: it costs ~n² for n
+      // updates (measured: 10 s of 20 editors typing, ~2,000 updates, stalled the room 0.3-1 s).
       const meta = this.meta;
+      const delta = meta && this.savedVector ? Y.encodeStateAsUpdate(doc, this.savedVector) : null;
       const result =
         meta &&
+        delta &&
         meta.log.length < this.limits.compactAfterEntries &&
         meta.log_bytes + delta.byteLength <= this.limits.compactAfterBytes &&
         delta.byteLength <= this.limits.chunkBytes
           ? await this.append(meta, delta)
           : await this.compact(doc);
+      this.savedVector = vector;
       this.stats.saves++;
       return result;
     } catch (err) {
-      this.pending = [...taken, ...this.pending]; // retried by the next save
+      this.changed = true; // retried by the next save, from the same saved state
       throw err;
     }
   }
@@ -223,18 +236,18 @@ export class DraftStore {
     for (const v of Object.values(entries)) this.stats.bytes_written += v instanceof Uint8Array ? v.byteLength : 64;
   }
 
+  /** Every key's value, in order; the calls (128 keys each) are issued together. */
   private async readAll(keys: string[]): Promise<Uint8Array[]> {
-    const out: Uint8Array[] = [];
-    for (let at = 0; at < keys.length; at += MAX_KEYS_PER_CALL) {
-      const part = keys.slice(at, at + MAX_KEYS_PER_CALL);
-      const found = await this.storage.get<Uint8Array>(part);
-      for (const key of part) {
-        const value = found.get(key);
+    const parts: string[][] = [];
+    for (let at = 0; at < keys.length; at += MAX_KEYS_PER_CALL) parts.push(keys.slice(at, at + MAX_KEYS_PER_CALL));
+    const found = await Promise.all(parts.map((part) => this.storage.get<Uint8Array>(part)));
+    return parts.flatMap((part, i) =>
+      part.map((key) => {
+        const value = found[i]!.get(key);
         if (!(value instanceof Uint8Array)) throw new Error(`Draft storage is missing ${key}.`);
-        out.push(value);
-      }
-    }
-    return out;
+        return value;
+      }),
+    );
   }
 }
 

@@ -231,6 +231,34 @@ describe('persistence', () => {
     expect((await room(contentId).snapshotHtml()).html).toBe('<p>typed just before leaving</p>');
   });
 
+  it('two editors typing at once: every keystroke reaches the other and survives a restart', async () => {
+    const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Typing together');
+    const a = await connect(fx.members.editor, contentId);
+    const b = await connect(fx.members.owner, contentId);
+    typeParagraph(a, '');
+    await b.until('the paragraph at the second editor', () => b.fragment.length === 1);
+    const text = (c: DraftClient) => (c.fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    for (let i = 0; i < 60; i++) {
+      const [writer, key] = i % 2 === 0 ? [a, 'a'] : [b, 'b'];
+      text(writer).insert(text(writer).length, key);
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // messages in flight while the other types
+    }
+    await a.until('every keystroke at the first editor', () => text(a).length === 60);
+    await b.until('every keystroke at the second editor', () => text(b).length === 60);
+    expect(text(a).toString()).toBe(text(b).toString());
+    const typed = a.html();
+    a.close();
+    b.close();
+    await until(
+      'the save on close',
+      () => row(contentId),
+      (r) => r!.html_content === typed,
+      5000,
+    );
+    await restart(contentId);
+    expect((await room(contentId).snapshotHtml()).html).toBe(typed);
+  });
+
   it('keeps the layout versioned in storage and starts a new draft from the content row’s HTML', async () => {
     const contentId = await createContent(fx.members.owner, fx.granted.id, fx.granted.sectorId, 'Seeded');
     await shardBinding(fx.shard)
