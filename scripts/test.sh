@@ -36,7 +36,8 @@ ensure_chromium || log "Chromium could not be installed: the browser suite will 
 
 check "typecheck: worker + core" tsc --noEmit -p tsconfig.json
 check "typecheck: e2e + dev model" tsc --noEmit -p tsconfig.e2e.json
-check "typecheck: web (svelte)" bash -c 'cd web && svelte-kit sync && cd .. &&
+# The web's typed client reads the API's type from declarations (web/.api-types, tsconfig.api-types.json).
+check "typecheck: web (svelte)" bash -c 'npm run --silent api-types && cd web && svelte-kit sync && cd .. &&
   svelte-check --workspace web --tsconfig ./tsconfig.json --threshold error --output human'
 # Formatting and lint rules (biome.json) over worker, durable-objects, core, web/src, tests, bench,
 # dev-model and scripts; `biome ci` changes nothing, it fails on any unformatted file or lint error.

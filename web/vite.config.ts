@@ -11,7 +11,8 @@ export default defineConfig({
     tailwindcss(),
     sveltekit({
       adapter: adapter({ config: 'wrangler.adapter.toml' }),
-      alias: { $core: '../core' },
+      // $api: the worker's AppType as declarations only (npm run api-types), for the typed client.
+      alias: { $core: '../core', $api: '.api-types/worker/app.d.ts' },
       // Every page carries the app's CSP (shared with the worker, which adds the other hardening
       // headers); nonce mode because every page is rendered per request (ssr = false, nothing is
       // prerendered), so SvelteKit's bootstrap script and app.html's theme script get a fresh nonce.

@@ -35,10 +35,10 @@ const IMPORT_PATH = /\/import\/?$/;
 /**
  * The API: one Hono app per resource, mounted under the seed's module prefixes. `strict: false`
  * makes `/sites` and `/sites/` the same route, since the seed's clients use trailing slashes.
+ * One chain, so the app's type carries every route's input and output (AppType, for the web's
+ * typed client).
  */
 export function createApi() {
-  const api = new Hono<AppEnv>({ strict: false }).basePath('/api');
-  api.use('*', requestId);
   const jsonLimit = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
@@ -51,50 +51,48 @@ export function createApi() {
       throw new PayloadTooLarge(MAX_IMPORT_BYTES);
     },
   });
-  api.use('*', (c, next) => (IMPORT_PATH.test(c.req.path) ? importLimit(c, next) : jsonLimit(c, next)));
-  api.onError(onError);
-  api.notFound(notFoundRoute);
-
-  api.get('/health', (c) => ok(c, { status: 'ok' }));
-
-  // auth module: session, users, sites, sectors, site access, catalogues, account
-  api.route('/v1/auth', authRoutes);
-  api.route('/v1/auth/tickets', ticketRoutes);
-  api.route('/v1/auth/users', userRoutes);
-  api.route('/v1/auth/site-access', siteAccessRoutes);
-  api.route('/v1/auth/sites', siteRoutes);
-  api.route('/v1/auth/sectors', sectorRoutes);
-  api.route('/v1/auth/account', accountRoutes);
-  api.route('/v1/auth', catalogRoutes);
-
-  // planner module
-  api.route('/v1/planner/keywords', keywordRoutes);
-  api.route('/v1/planner/clusters', clusterRoutes);
-  api.route('/v1/planner/ideas', ideaRoutes);
-
-  // system module: AI jobs, progress polling (the seed's path), AI settings and prompts
-  api.route('/v1/system/settings/task_progress', taskProgressRoutes);
-  api.route('/v1/system/settings/integrations', aiSettingsRoutes);
-  api.route('/v1/system/jobs', jobRoutes);
-  api.route('/v1/system/prompts', promptRoutes);
-
-  // writer module
-  api.route('/v1/writer/tasks', taskRoutes);
-  api.route('/v1/writer/images', imageRoutes);
-  api.route('/v1/writer/content', contentRoutes);
-  api.route('/v1/writer/content', draftRoutes);
-  // test-only hooks (404 unless TEST_ROUTES or BENCH_ROUTES is "true")
-  api.route('/v1/_test', draftTestRoutes);
-
-  // publisher module: WordPress connection, publishing, publishing records
-  api.route('/v1/publisher', publisherRoutes);
-
-  // billing module
-  api.route('/v1/billing', billingRoutes);
-
-  // benchmark baselines (404 unless BENCH_ROUTES is "true")
-  api.route('/v1/_bench', benchRoutes);
+  const api = new Hono<AppEnv>({ strict: false })
+    .basePath('/api')
+    .use('*', requestId)
+    .use('*', (c, next) => (IMPORT_PATH.test(c.req.path) ? importLimit(c, next) : jsonLimit(c, next)))
+    .onError(onError)
+    .notFound(notFoundRoute)
+    .get('/health', (c) => ok(c, { status: 'ok' }))
+    // auth module: session, users, sites, sectors, site access, catalogues, account
+    .route('/v1/auth', authRoutes)
+    .route('/v1/auth/tickets', ticketRoutes)
+    .route('/v1/auth/users', userRoutes)
+    .route('/v1/auth/site-access', siteAccessRoutes)
+    .route('/v1/auth/sites', siteRoutes)
+    .route('/v1/auth/sectors', sectorRoutes)
+    .route('/v1/auth/account', accountRoutes)
+    .route('/v1/auth', catalogRoutes)
+    // planner module
+    .route('/v1/planner/keywords', keywordRoutes)
+    .route('/v1/planner/clusters', clusterRoutes)
+    .route('/v1/planner/ideas', ideaRoutes)
+    // system module: AI jobs, progress polling (the seed's path), AI settings and prompts
+    .route('/v1/system/settings/task_progress', taskProgressRoutes)
+    .route('/v1/system/settings/integrations', aiSettingsRoutes)
+    .route('/v1/system/jobs', jobRoutes)
+    .route('/v1/system/prompts', promptRoutes)
+    // writer module
+    .route('/v1/writer/tasks', taskRoutes)
+    .route('/v1/writer/images', imageRoutes)
+    .route('/v1/writer/content', contentRoutes)
+    .route('/v1/writer/content', draftRoutes)
+    // test-only hooks (404 unless TEST_ROUTES or BENCH_ROUTES is "true")
+    .route('/v1/_test', draftTestRoutes)
+    // publisher module: WordPress connection, publishing, publishing records
+    .route('/v1/publisher', publisherRoutes)
+    // billing module
+    .route('/v1/billing', billingRoutes)
+    // benchmark baselines (404 unless BENCH_ROUTES is "true")
+    .route('/v1/_bench', benchRoutes);
 
   api.route('/', docsRoutes(api));
   return api;
 }
+
+/** The API's routes with their request and response types: the web's `hc` client is typed by it. */
+export type AppType = ReturnType<typeof createApi>;

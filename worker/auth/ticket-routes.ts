@@ -30,9 +30,7 @@ const ticketBody = z.object({
  * the ticket is used. A media ticket is not returned: it is set as the httpOnly cookie `<img>`
  * requests to /media carry, expiring with the access token it was issued under.
  */
-export const ticketRoutes = new Hono<AppEnv>({ strict: false });
-
-ticketRoutes.post(
+export const ticketRoutes = new Hono<AppEnv>({ strict: false }).post(
   '/',
   describe('A short-lived ticket to open a site or draft socket, or the /media cookie', ['auth'], {
     description:

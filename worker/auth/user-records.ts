@@ -9,6 +9,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Role } from '../../core/domain/enums';
 import { users, type UserRow } from '../../core/schema/control';
 import type { ControlDb } from '../db/shards';
+import { forgetUsers } from '../middleware/identity-cache';
 
 /** Users who take a seat under the plan's limit: everyone not disabled (pending invites too). */
 const seatsTaken = (accountId: number) =>
@@ -58,6 +59,9 @@ export function updateUserStatement(
   change: UserChange,
   options: { outdatesTokens: boolean; seatLimit?: number },
 ) {
+  // Built right before it runs: this isolate's cached identity of the user goes now, and stays out
+  // until the change has surely committed (worker/middleware/identity-cache.ts).
+  forgetUsers([userId]);
   const set = options.outdatesTokens ? { ...change, token_version: sql`${users.token_version} + 1` } : change;
   const seatFree = options.seatLimit === undefined ? undefined : sql`${seatsTaken(accountId)} < ${options.seatLimit}`;
   return control
@@ -69,6 +73,7 @@ export function updateUserStatement(
 
 /** Removes a user of the account (never its owner). */
 export function deleteUserStatement(control: ControlDb, accountId: number, userId: number) {
+  forgetUsers([userId]); // as in updateUserStatement
   return control
     .delete(users)
     .where(and(eq(users.account_id, accountId), eq(users.id, userId), ne(users.role, 'owner')));

@@ -11,17 +11,6 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requirePlacement } from '../planner/scope';
 
-/**
- * Baselines for `npm run bench`, mounted only when BENCH_ROUTES is "true" (scripts/bench.sh sets
- * it; dev and production never do): the raw batched insert the CSV import is compared against.
- */
-export const benchRoutes = new Hono<AppEnv>();
-benchRoutes.use('*', async (c, next) => {
-  if (c.env.BENCH_ROUTES !== 'true') throw new NotFound('Route');
-  await next();
-});
-benchRoutes.use('*', authenticate, tenantContext);
-
 const rawRows = z.object({
   site_id: id,
   sector_id: id,
@@ -38,21 +27,31 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 const COLUMNS =
   'account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at';
 
-/** The same rows as an import, inserted as plainly as D1 allows: multi-row INSERTs in one batch. */
-benchRoutes.post('/raw_keyword_insert', body(rawRows), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  await requirePlacement(tenant, input.site_id, input.sector_id);
-  const now = Date.now();
-  const [account, site, sector] = [tenant.account.id, input.site_id, input.sector_id];
-  const row = (r: (typeof input.rows)[number]) =>
-    sql`(${account}, ${site}, ${sector}, ${r.k}, ${r.n}, ${r.v}, ${r.d}, ${r.i}, 'pending', ${now}, ${now})`;
-  // 10 bound values a row: 9 rows per statement stay under D1's 100 bound parameters.
-  await runBatch(
-    tenant.db,
-    chunk(input.rows, 9).map(
-      (part) => sql`INSERT OR IGNORE INTO keywords (${sql.raw(COLUMNS)}) VALUES ${sql.join(part.map(row), sql`, `)}`,
-    ),
-  );
-  return ok(c, { inserted: input.rows.length });
-});
+/**
+ * Baselines for `npm run bench`, mounted only when BENCH_ROUTES is "true" (scripts/bench.sh sets
+ * it; dev and production never do): the raw batched insert the CSV import is compared against.
+ */
+export const benchRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    if (c.env.BENCH_ROUTES !== 'true') throw new NotFound('Route');
+    await next();
+  })
+  .use('*', authenticate, tenantContext)
+  /** The same rows as an import, inserted as plainly as D1 allows: multi-row INSERTs in one batch. */
+  .post('/raw_keyword_insert', body(rawRows), async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    await requirePlacement(tenant, input.site_id, input.sector_id);
+    const now = Date.now();
+    const [account, site, sector] = [tenant.account.id, input.site_id, input.sector_id];
+    const row = (r: (typeof input.rows)[number]) =>
+      sql`(${account}, ${site}, ${sector}, ${r.k}, ${r.n}, ${r.v}, ${r.d}, ${r.i}, 'pending', ${now}, ${now})`;
+    // 10 bound values a row: 9 rows per statement stay under D1's 100 bound parameters.
+    await runBatch(
+      tenant.db,
+      chunk(input.rows, 9).map(
+        (part) => sql`INSERT OR IGNORE INTO keywords (${sql.raw(COLUMNS)}) VALUES ${sql.join(part.map(row), sql`, `)}`,
+      ),
+    );
+    return ok(c, { inserted: input.rows.length });
+  });

@@ -33,58 +33,52 @@ async function requireJob(tenant: Tenant, jobId: string, mode: AccessMode) {
 }
 
 /** `/api/v1/system/settings/task_progress/{task_id}/`: the seed's polling endpoint, kept for its clients. */
-export const taskProgressRoutes = new Hono<AppEnv>();
-taskProgressRoutes.use('*', authenticate, tenantContext);
-taskProgressRoutes.get(
-  '/:taskId',
-  describe('Progress of an AI job (polling; the UI gets the same over the site socket)', ['system']),
-  async (c) => {
+export const taskProgressRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .get(
+    '/:taskId',
+    describe('Progress of an AI job (polling; the UI gets the same over the site socket)', ['system']),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const jobId = c.req.param('taskId');
+      const log = await requireJob(tenant, jobId, 'read');
+      const job = await coordinatorOf(c.env, tenant.account.id, log.site_id).getJob(jobId);
+      if (!job) throw new NotFound('Task');
+      // The seed's shape (state + meta) next to the full job.
+      const state =
+        job.status === 'succeeded'
+          ? 'SUCCESS'
+          : job.status === 'failed' || job.status === 'cancelled'
+            ? 'FAILURE'
+            : 'PROGRESS';
+      return ok(c, { state, meta: { phase: job.phase, percentage: job.progress, message: job.message }, job });
+    },
+  );
+
+export const jobRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .get('/', describe('AI jobs of a site, newest first', ['system']), query(jobListQuery), async (c) => {
     const tenant = c.get('tenant');
-    const jobId = c.req.param('taskId');
-    const log = await requireJob(tenant, jobId, 'read');
-    const job = await coordinatorOf(c.env, tenant.account.id, log.site_id).getJob(jobId);
-    if (!job) throw new NotFound('Task');
-    // The seed's shape (state + meta) next to the full job.
-    const state =
-      job.status === 'succeeded'
-        ? 'SUCCESS'
-        : job.status === 'failed' || job.status === 'cancelled'
-          ? 'FAILURE'
-          : 'PROGRESS';
-    return ok(c, { state, meta: { phase: job.phase, percentage: job.progress, message: job.message }, job });
-  },
-);
-
-export const jobRoutes = new Hono<AppEnv>();
-jobRoutes.use('*', authenticate, tenantContext);
-
-jobRoutes.get('/', describe('AI jobs of a site, newest first', ['system']), query(jobListQuery), async (c) => {
-  const tenant = c.get('tenant');
-  const q = c.req.valid('query');
-  await requireSite(tenant, q.site_id, 'read');
-  return ok(c, await coordinatorOf(c.env, tenant.account.id, q.site_id).listJobs(q.limit));
-});
-
-jobRoutes.post(
-  '/:jobId/cancel',
-  describe('Cancel a queued or running job (its credits are released)', ['system']),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const jobId = c.req.param('jobId');
-    const log = await requireJob(tenant, jobId, 'write');
-    const job = await coordinatorOf(c.env, tenant.account.id, log.site_id).cancel(
-      jobId,
-      tenant.user.name || tenant.user.email,
-    );
-    if (!job) throw new NotFound('Task');
-    return ok(c, job);
-  },
-);
-
-jobRoutes.post(
-  '/:jobId/retry',
-  describe('Run a failed or cancelled job again, as a new job', ['system']),
-  async (c) => {
+    const q = c.req.valid('query');
+    await requireSite(tenant, q.site_id, 'read');
+    return ok(c, await coordinatorOf(c.env, tenant.account.id, q.site_id).listJobs(q.limit));
+  })
+  .post(
+    '/:jobId/cancel',
+    describe('Cancel a queued or running job (its credits are released)', ['system']),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const jobId = c.req.param('jobId');
+      const log = await requireJob(tenant, jobId, 'write');
+      const job = await coordinatorOf(c.env, tenant.account.id, log.site_id).cancel(
+        jobId,
+        tenant.user.name || tenant.user.email,
+      );
+      if (!job) throw new NotFound('Task');
+      return ok(c, job);
+    },
+  )
+  .post('/:jobId/retry', describe('Run a failed or cancelled job again, as a new job', ['system']), async (c) => {
     const tenant = c.get('tenant');
     const jobId = c.req.param('jobId');
     const log = await requireJob(tenant, jobId, 'write');
@@ -94,5 +88,4 @@ jobRoutes.post(
       throw new BadRequest(`Only failed or cancelled jobs can be retried; this one is ${old.status}.`, 'not_retryable');
     const job = await startJob(c, tenant, log.site_id, log.function_name, log.payload, jobId);
     return ok(c, { task_id: job.id, job }, 202, 'Retry started.');
-  },
-);
+  });

@@ -7,9 +7,9 @@ import { Unauthorized } from '../http/errors';
  * Verified access tokens of this isolate, by token string (and verifying configuration), until
  * the token's own expiry (at most a minute; at most MAX_VERIFIED tokens). Safe to reuse: a token is
  * immutable and its signature and claims verify the same every time until `exp`. Nothing that can be
- * revoked is cached here:
- * token_version, the user's status and role and the account's status are read per request by
- * tenantContext, so a revocation still takes effect at once.
+ * revoked is cached here: token_version, the user's status and role and the account's status are
+ * checked by tenantContext (afresh on every write; on reads from a cache of a few seconds that a
+ * revocation made through this isolate clears at once: ./identity-cache.ts).
  */
 const verified = new Map<string, { claims: SessionClaims; until: number }>();
 const MAX_VERIFIED = 1000;

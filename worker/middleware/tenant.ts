@@ -5,9 +5,10 @@ import type { Role } from '../../core/domain/enums';
 import type { Tenant, TenantAccount } from '../db/tenant';
 import { accounts, shardDirectory, users } from '../../core/schema/control';
 import { siteUserAccess } from '../../core/schema/shard';
-import { controlDb, isShardName, shardDb, type ControlDb, type ShardDb, type ShardName } from '../db/shards';
+import { controlDb, isShardName, shardDb, type ControlDb } from '../db/shards';
 import type { AppEnv } from '../env';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../http/errors';
+import { cachedIdentity, forgetAccount, rememberIdentity } from './identity-cache';
 
 export type { Tenant, TenantAccount, TenantUser } from '../db/tenant';
 
@@ -38,6 +39,9 @@ async function loadIdentity(control: ControlDb, userId: number) {
     .where(eq(users.id, userId))
     .get();
 }
+
+/** Methods that change nothing: the only ones served from the identity cache. */
+const READS = new Set(['GET', 'HEAD']);
 
 /** Which account a developer or system bot acts on: `X-Account-ID`, else their own. */
 async function actingAccount(
@@ -70,22 +74,27 @@ async function actingAccount(
 /**
  * Loads the tenant context for an authenticated request (after `authenticate`).
  *
- * What is read per request and not cached per isolate, and why:
- * - the user row (status, role, token_version) and the account's status: a password or role
- *   change, a disabled or removed member, a suspended account must refuse the very next request
- *   (tests/api/trust-auth.test.ts, auth-hardening), including when the change was made by another
- *   isolate or straight in the database, which no in-isolate invalidation can see. Stale for N
- *   seconds is not acceptable for revocation.
- * - the shard directory entry rides in the same single query, so caching it saves nothing.
- * - site grants (editors, viewers) are read at most once per request, lazily, and only by routes
- *   that scope by site; a revoked grant must hide the site at once as well.
- * What is cached: verified access tokens (worker/middleware/authenticate.ts), which can't change.
+ * The user row (status, role, token_version), the account's status and plan and the shard come
+ * from the control database in one query. A GET may take them from this isolate's cache
+ * (./identity-cache.ts: at most IDENTITY_TTL_MS old, forgotten at once by a revocation made here);
+ * any other method reads them afresh, so no write is ever allowed on a revoked access, and
+ * forgets the account's cached entries once it is done (a password, name or plan it changed).
+ * Site grants (editors, viewers) are read at most once per request, lazily, and only by routes
+ * that scope by site; a revoked grant hides the site at once.
+ * Also cached: verified access tokens (worker/middleware/authenticate.ts), which can't change.
  */
 export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = c.get('session');
   const control = controlDb(c.env);
-  const identity = await loadIdentity(control, session.userId);
-  if (!identity || identity.user.status !== 'active')
+  const reading = READS.has(c.req.method);
+  const freshIdentity = async () => {
+    const readStartedAt = Date.now();
+    const row = await loadIdentity(control, session.userId);
+    if (row && reading) rememberIdentity(row, readStartedAt);
+    return row;
+  };
+  const identity = (reading && cachedIdentity(session.userId, session.tokenVersion)) || (await freshIdentity());
+  if (identity?.user.status !== 'active')
     throw new Unauthorized('This user no longer exists or is disabled.', 'user_inactive');
   // The password or the role changed (or the user was disabled) after this token was issued.
   if (session.tokenVersion < identity.user.token_version) {
@@ -129,7 +138,13 @@ export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
               .all()
               .then((rows) => rows.map((r) => r.site_id))),
   });
-  await next();
+  if (reading) return next();
+  try {
+    await next();
+  } finally {
+    forgetAccount(account.id);
+    if (user.account_id !== account.id) forgetAccount(user.account_id);
+  }
 };
 
 /** 403 unless the access matrix gives the user's role `permission`. */

@@ -90,88 +90,6 @@ const duplicateName = () =>
     name: ['Already a cluster of this sector.'],
   });
 
-export const clusterRoutes = new Hono<AppEnv>();
-clusterRoutes.use('*', authenticate, tenantContext);
-
-clusterResource.mount(clusterRoutes, { list: clusterListQuery, bulkDelete: true });
-
-clusterRoutes.post('/', describe('Create a cluster by hand', ['planner']), body(createClusterBody), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  await requirePlacement(tenant, input.site_id, input.sector_id);
-  const plan = await planOf(tenant);
-  const a = tenant.account.id;
-  const normalized = normalizeKeyword(input.name);
-  const now = Date.now();
-  // max_clusters is counted inside the INSERT, so parallel creates can't pass it together.
-  const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
-    INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, created_at, updated_at)
-    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.name}, ${normalized}, ${input.description ?? ''},
-           ${now}, ${now}
-    WHERE (SELECT count(*) FROM clusters WHERE account_id = ${a}) < ${limitOf(plan.max_clusters)}
-    ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING
-    RETURNING id`);
-  if (!inserted) {
-    const existing = await tenant.db
-      .select({ id: clusters.id })
-      .from(clusters)
-      .where(
-        and(
-          eq(clusters.account_id, a),
-          eq(clusters.sector_id, input.sector_id),
-          eq(clusters.normalized_name, normalized),
-        ),
-      )
-      .get();
-    throw existing ? duplicateName() : clusterLimitReached(plan, 'name');
-  }
-  const row = await loadCluster(tenant, inserted.id)();
-  notifySite(c, tenant, input.site_id, ['clusters']);
-  return created(c, row);
-});
-
-clusterRoutes.post(
-  '/auto_generate_ideas',
-  describe('AI: generate content ideas for the selected clusters (a job)', ['planner'], {
-    description:
-      'One AI call per cluster; 3–7 ideas each with an H2 outline. ' +
-      'Holds 7 credits per cluster and charges 1 per idea created, only on success.',
-  }),
-  body(generateIdeasBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const input = c.req.valid('json');
-    const { siteIds, rows } = await clusterResource.selection(tenant, input.ids, 'write');
-    const job = await startJob(c, tenant, siteIds[0]!, 'generate_ideas', {
-      cluster_ids: rows.map((r) => r.id),
-      ideas_per_cluster: input.ideas_per_cluster ?? 3,
-    });
-    return ok(c, { task_id: job.id, job }, 202, 'Idea generation started.');
-  },
-);
-
-clusterResource.mount(clusterRoutes, {
-  get: true,
-  patch: {
-    body: updateClusterBody,
-    summary: 'Rename or describe a cluster, or archive it',
-    apply: async (_c, tenant, row, input) => {
-      try {
-        const [updated] = await tenant.db
-          .update(clusters)
-          .set({ ...input, ...(input.name ? { normalized_name: normalizeKeyword(input.name) } : {}) })
-          .where(and(eq(clusters.account_id, tenant.account.id), eq(clusters.id, row.id)))
-          .returning();
-        return updated;
-      } catch (err) {
-        if (isUniqueViolation(err)) throw duplicateName();
-        throw err;
-      }
-    },
-  },
-  delete: { summary: 'Delete a cluster (its keywords stay, unclustered)' },
-});
-
 /** Moves keywords into or out of a cluster by hand; metrics follow in the same batch. */
 async function editMembers(tenant: Tenant, clusterId: number, keywordIds: number[], mode: 'add' | 'remove') {
   const cluster = await clusterResource.require(tenant, clusterId, 'write');
@@ -212,26 +130,106 @@ async function editMembers(tenant: Tenant, clusterId: number, keywordIds: number
   return cluster;
 }
 
-clusterRoutes.post(
-  '/:id/add_keywords',
-  describe('Add keywords to a cluster', ['planner']),
-  body(clusterKeywordsBody),
-  async (c) => {
+export const clusterRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .route('/', clusterResource.routes({ list: clusterListQuery, bulkDelete: true }))
+  .post('/', describe('Create a cluster by hand', ['planner']), body(createClusterBody), async (c) => {
     const tenant = c.get('tenant');
-    const cluster = await editMembers(tenant, idParam(c), c.req.valid('json').keyword_ids, 'add');
-    notifySite(c, tenant, cluster.site_id, ['clusters', 'keywords']);
-    return ok(c, await loadCluster(tenant, cluster.id)());
-  },
-);
-
-clusterRoutes.post(
-  '/:id/remove_keywords',
-  describe('Remove keywords from a cluster', ['planner']),
-  body(clusterKeywordsBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const cluster = await editMembers(tenant, idParam(c), c.req.valid('json').keyword_ids, 'remove');
-    notifySite(c, tenant, cluster.site_id, ['clusters', 'keywords']);
-    return ok(c, await loadCluster(tenant, cluster.id)());
-  },
-);
+    const input = c.req.valid('json');
+    await requirePlacement(tenant, input.site_id, input.sector_id);
+    const plan = await planOf(tenant);
+    const a = tenant.account.id;
+    const normalized = normalizeKeyword(input.name);
+    const now = Date.now();
+    // max_clusters is counted inside the INSERT, so parallel creates can't pass it together.
+    const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
+    INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, description, created_at, updated_at)
+    SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.name}, ${normalized}, ${input.description ?? ''},
+           ${now}, ${now}
+    WHERE (SELECT count(*) FROM clusters WHERE account_id = ${a}) < ${limitOf(plan.max_clusters)}
+    ON CONFLICT (account_id, sector_id, normalized_name) DO NOTHING
+    RETURNING id`);
+    if (!inserted) {
+      const existing = await tenant.db
+        .select({ id: clusters.id })
+        .from(clusters)
+        .where(
+          and(
+            eq(clusters.account_id, a),
+            eq(clusters.sector_id, input.sector_id),
+            eq(clusters.normalized_name, normalized),
+          ),
+        )
+        .get();
+      throw existing ? duplicateName() : clusterLimitReached(plan, 'name');
+    }
+    // Just inserted in this request: the row is there.
+    const row = (await loadCluster(tenant, inserted.id)())!;
+    notifySite(c, tenant, input.site_id, ['clusters']);
+    return created(c, row);
+  })
+  .post(
+    '/auto_generate_ideas',
+    describe('AI: generate content ideas for the selected clusters (a job)', ['planner'], {
+      description:
+        'One AI call per cluster; 3–7 ideas each with an H2 outline. ' +
+        'Holds 7 credits per cluster and charges 1 per idea created, only on success.',
+    }),
+    body(generateIdeasBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const input = c.req.valid('json');
+      const { siteIds, rows } = await clusterResource.selection(tenant, input.ids, 'write');
+      const job = await startJob(c, tenant, siteIds[0]!, 'generate_ideas', {
+        cluster_ids: rows.map((r) => r.id),
+        ideas_per_cluster: input.ideas_per_cluster ?? 3,
+      });
+      return ok(c, { task_id: job.id, job }, 202, 'Idea generation started.');
+    },
+  )
+  .route(
+    '/',
+    clusterResource.routes({
+      get: true,
+      patch: {
+        body: updateClusterBody,
+        summary: 'Rename or describe a cluster, or archive it',
+        apply: async (_c, tenant, row, input) => {
+          try {
+            const [updated] = await tenant.db
+              .update(clusters)
+              .set({ ...input, ...(input.name ? { normalized_name: normalizeKeyword(input.name) } : {}) })
+              .where(and(eq(clusters.account_id, tenant.account.id), eq(clusters.id, row.id)))
+              .returning();
+            return updated;
+          } catch (err) {
+            if (isUniqueViolation(err)) throw duplicateName();
+            throw err;
+          }
+        },
+      },
+      delete: { summary: 'Delete a cluster (its keywords stay, unclustered)' },
+    }),
+  )
+  .post(
+    '/:id/add_keywords',
+    describe('Add keywords to a cluster', ['planner']),
+    body(clusterKeywordsBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const cluster = await editMembers(tenant, idParam(c), c.req.valid('json').keyword_ids, 'add');
+      notifySite(c, tenant, cluster.site_id, ['clusters', 'keywords']);
+      return ok(c, await loadCluster(tenant, cluster.id)());
+    },
+  )
+  .post(
+    '/:id/remove_keywords',
+    describe('Remove keywords from a cluster', ['planner']),
+    body(clusterKeywordsBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const cluster = await editMembers(tenant, idParam(c), c.req.valid('json').keyword_ids, 'remove');
+      notifySite(c, tenant, cluster.site_id, ['clusters', 'keywords']);
+      return ok(c, await loadCluster(tenant, cluster.id)());
+    },
+  );

@@ -129,49 +129,48 @@ function parseCsv(bytes: Uint8Array, explicitMapping: Record<string, string> | u
   return { encoding, rows, valid: [...valid.values()], errors, errorCount, duplicatesInFile };
 }
 
-export const csvRoutes = new Hono<AppEnv>();
-
-csvRoutes.post(
-  '/import',
-  describe('Import keywords from CSV into a sector', ['planner'], {
-    description:
-      'CSV as text/csv or multipart "file". ' +
-      'Header names are matched to keyword/volume/difficulty/intent (or ?mapping=JSON). ' +
-      `At most ${MAX_IMPORT_BYTES / 1024 / 1024} MB and ${MAX_IMPORT_ROWS} rows. ` +
-      'Bad rows are reported with their line and skipped; ' +
-      'every valid row is imported in one transaction; duplicates (in the file or already in the sector) are merged.',
-  }),
-  query(importQuery),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const q = c.req.valid('query');
-    const { site, sector } = await requirePlacement(tenant, q.site_id, q.sector_id);
-    const parsed = parseCsv(await csvBytes(c.req.raw), q.mapping);
-    const a = tenant.account.id;
-    const now = Date.now();
-    const payloads = chunk(parsed.valid, ROWS_PER_STATEMENT).map((part) =>
-      JSON.stringify(part.map((r) => ({ k: r.keyword, n: r.normalized, v: r.volume, d: r.difficulty, i: r.intent }))),
-    );
-    // For the report only (created vs merged); the limit is judged inside the INSERTs below.
-    const existing = await Promise.all(
-      payloads.map((p) =>
-        tenant.db.get<{ n: number }>(sql`
+export const csvRoutes = new Hono<AppEnv>()
+  .post(
+    '/import',
+    describe('Import keywords from CSV into a sector', ['planner'], {
+      description:
+        'CSV as text/csv or multipart "file". ' +
+        'Header names are matched to keyword/volume/difficulty/intent (or ?mapping=JSON). ' +
+        `At most ${MAX_IMPORT_BYTES / 1024 / 1024} MB and ${MAX_IMPORT_ROWS} rows. ` +
+        'Bad rows are reported with their line and skipped; ' +
+        'every valid row is imported in one transaction; duplicates (in the file or already in the sector) are merged.',
+    }),
+    query(importQuery),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const q = c.req.valid('query');
+      const { site, sector } = await requirePlacement(tenant, q.site_id, q.sector_id);
+      const parsed = parseCsv(await csvBytes(c.req.raw), q.mapping);
+      const a = tenant.account.id;
+      const now = Date.now();
+      const payloads = chunk(parsed.valid, ROWS_PER_STATEMENT).map((part) =>
+        JSON.stringify(part.map((r) => ({ k: r.keyword, n: r.normalized, v: r.volume, d: r.difficulty, i: r.intent }))),
+      );
+      // For the report only (created vs merged); the limit is judged inside the INSERTs below.
+      const existing = await Promise.all(
+        payloads.map((p) =>
+          tenant.db.get<{ n: number }>(sql`
           SELECT count(*) AS n FROM keywords WHERE account_id = ${a} AND sector_id = ${sector.id}
           AND normalized IN (SELECT json_extract(value, '$.n') FROM json_each(${p}))`),
-      ),
-    );
-    const merged = existing.reduce((n, r) => n + (r?.n ?? 0), 0);
-    const plan = await planOf(tenant);
-    const limit = limitOf(plan.max_keywords);
-    try {
-      await runBatch(
-        tenant.db,
-        payloads.map(
-          // The plan's keyword limit (the whole account; merged rows add nothing) is counted inside
-          // each INSERT, against what is in the table when it runs. Over the limit the account_id
-          // is NULL, which the NOT NULL constraint refuses: that fails the batch (one transaction),
-          // so earlier chunks roll back too and a file is imported whole or not at all.
-          (p) => sql`
+        ),
+      );
+      const merged = existing.reduce((n, r) => n + (r?.n ?? 0), 0);
+      const plan = await planOf(tenant);
+      const limit = limitOf(plan.max_keywords);
+      try {
+        await runBatch(
+          tenant.db,
+          payloads.map(
+            // The plan's keyword limit (the whole account; merged rows add nothing) is counted inside
+            // each INSERT, against what is in the table when it runs. Over the limit the account_id
+            // is NULL, which the NOT NULL constraint refuses: that fails the batch (one transaction),
+            // so earlier chunks roll back too and a file is imported whole or not at all.
+            (p) => sql`
             INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent,
                                   status, created_at, updated_at)
             SELECT CASE WHEN (SELECT count(*) FROM keywords WHERE account_id = ${a})
@@ -187,89 +186,93 @@ csvRoutes.post(
             ON CONFLICT (account_id, sector_id, normalized) DO UPDATE SET
               volume = excluded.volume, difficulty = excluded.difficulty, intent = excluded.intent,
               updated_at = excluded.updated_at`,
-        ),
-      );
-    } catch (err) {
-      if (!String(err).includes('NOT NULL constraint failed: keywords.account_id')) throw err;
-      const total = await tenant.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${a}`);
-      throw new LimitReached(
-        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} ` +
-          `and this file adds ${parsed.valid.length - merged}. Nothing was imported.`,
-        'file',
-      );
-    }
-    notifySite(c, tenant, site.id, ['keywords']);
-    return ok(
-      c,
-      {
-        rows: parsed.rows,
-        imported: parsed.valid.length,
-        created: parsed.valid.length - merged,
-        merged_existing: merged,
-        merged_duplicates_in_file: parsed.duplicatesInFile,
-        skipped: parsed.errorCount,
-        errors: parsed.errors,
-        encoding: parsed.encoding,
-      },
-      200,
-      `Imported ${parsed.valid.length} keywords (${merged} already existed and were updated); ` +
-        `${parsed.errorCount} rows skipped.`,
-    );
-  },
-);
-
-csvRoutes.get(
-  '/export',
-  describe('Export the filtered keywords as CSV', ['planner']),
-  query(keywordListQuery.omit({ page: true, page_size: true }).extend({ ordering: listQuery.shape.ordering })),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const where = await keywordResource.where(tenant, { ...c.req.valid('query'), page: 1, page_size: 1 });
-    const db = tenant.db;
-    const encoder = new TextEncoder();
-    // Streamed page by page (keyset on id), so a 50,000-row export never sits in memory.
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(
-          encoder.encode('\uFEFF' + csvLine(['keyword', 'volume', 'difficulty', 'intent', 'status', 'cluster'])),
+          ),
         );
-        let after = 0;
-        for (;;) {
-          const rows = await db
-            .select({
-              id: keywords.id,
-              keyword: keywords.keyword,
-              volume: keywords.volume,
-              difficulty: keywords.difficulty,
-              intent: keywords.intent,
-              status: keywords.status,
-              cluster: clusters.name,
-            })
-            .from(keywords)
-            .leftJoin(clusters, and(eq(clusters.account_id, keywords.account_id), eq(clusters.id, keywords.cluster_id)))
-            .where(and(where, sql`${keywords.id} > ${after}`))
-            .orderBy(keywords.id)
-            .limit(1000)
-            .all();
-          if (!rows.length) break;
+      } catch (err) {
+        if (!String(err).includes('NOT NULL constraint failed: keywords.account_id')) throw err;
+        const total = await tenant.db.get<{ n: number }>(
+          sql`SELECT count(*) AS n FROM keywords WHERE account_id = ${a}`,
+        );
+        throw new LimitReached(
+          `Your plan (${plan.name}) allows ${plan.max_keywords} keywords; the account has ${total?.n ?? 0} ` +
+            `and this file adds ${parsed.valid.length - merged}. Nothing was imported.`,
+          'file',
+        );
+      }
+      notifySite(c, tenant, site.id, ['keywords']);
+      return ok(
+        c,
+        {
+          rows: parsed.rows,
+          imported: parsed.valid.length,
+          created: parsed.valid.length - merged,
+          merged_existing: merged,
+          merged_duplicates_in_file: parsed.duplicatesInFile,
+          skipped: parsed.errorCount,
+          errors: parsed.errors,
+          encoding: parsed.encoding,
+        },
+        200,
+        `Imported ${parsed.valid.length} keywords (${merged} already existed and were updated); ` +
+          `${parsed.errorCount} rows skipped.`,
+      );
+    },
+  )
+  .get(
+    '/export',
+    describe('Export the filtered keywords as CSV', ['planner']),
+    query(keywordListQuery.omit({ page: true, page_size: true }).extend({ ordering: listQuery.shape.ordering })),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const where = await keywordResource.where(tenant, { ...c.req.valid('query'), page: 1, page_size: 1 });
+      const db = tenant.db;
+      const encoder = new TextEncoder();
+      // Streamed page by page (keyset on id), so a 50,000-row export never sits in memory.
+      const stream = new ReadableStream<Uint8Array>({
+        async start(controller) {
           controller.enqueue(
-            encoder.encode(
-              rows
-                .map((r) => csvLine([r.keyword, r.volume, r.difficulty, r.intent, r.status, r.cluster ?? '']))
-                .join(''),
-            ),
+            encoder.encode('\uFEFF' + csvLine(['keyword', 'volume', 'difficulty', 'intent', 'status', 'cluster'])),
           );
-          after = rows[rows.length - 1]!.id;
-        }
-        controller.close();
-      },
-    });
-    return new Response(stream, {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="keywords-${new Date().toISOString().slice(0, 10)}.csv"`,
-        'x-request-id': c.get('requestId'),
-      },
-    });
-  },
-);
+          let after = 0;
+          for (;;) {
+            const rows = await db
+              .select({
+                id: keywords.id,
+                keyword: keywords.keyword,
+                volume: keywords.volume,
+                difficulty: keywords.difficulty,
+                intent: keywords.intent,
+                status: keywords.status,
+                cluster: clusters.name,
+              })
+              .from(keywords)
+              .leftJoin(
+                clusters,
+                and(eq(clusters.account_id, keywords.account_id), eq(clusters.id, keywords.cluster_id)),
+              )
+              .where(and(where, sql`${keywords.id} > ${after}`))
+              .orderBy(keywords.id)
+              .limit(1000)
+              .all();
+            if (!rows.length) break;
+            controller.enqueue(
+              encoder.encode(
+                rows
+                  .map((r) => csvLine([r.keyword, r.volume, r.difficulty, r.intent, r.status, r.cluster ?? '']))
+                  .join(''),
+              ),
+            );
+            after = rows[rows.length - 1]!.id;
+          }
+          controller.close();
+        },
+      });
+      return new Response(stream, {
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="keywords-${new Date().toISOString().slice(0, 10)}.csv"`,
+          'x-request-id': c.get('requestId'),
+        },
+      });
+    },
+  );

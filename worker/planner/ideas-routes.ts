@@ -45,24 +45,6 @@ const ideaResource = scopedResource<typeof contentIdeas.$inferSelect, z.output<t
   },
 });
 
-export const ideaRoutes = new Hono<AppEnv>();
-ideaRoutes.use('*', authenticate, tenantContext);
-
-ideaResource.mount(ideaRoutes, { list: ideaListQuery });
-
-ideaRoutes.post('/', describe('Add an idea by hand', ['planner']), body(createIdeaBody), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  await requirePlacement(tenant, input.site_id, input.sector_id);
-  await requireClusterInSite(tenant, input.site_id, input.cluster_id);
-  const [row] = await tenant.db
-    .insert(contentIdeas)
-    .values({ ...input, account_id: tenant.account.id })
-    .returning();
-  notifySite(c, tenant, input.site_id, ['ideas']);
-  return created(c, row);
-});
-
 /**
  * Writer tasks from ideas (one per idea; an idea that already has a task is skipped). The task
  * keeps the idea's outline through idea_id, so content generation follows it.
@@ -120,26 +102,43 @@ export async function createTasksFromIdeas(c: Context<AppEnv>, tenant: Tenant, i
   return { created: ideas.length - before.length, already_had_tasks: before.length };
 }
 
-ideaRoutes.post('/create_tasks', describe('Turn ideas into writer tasks', ['planner']), body(idsBody), async (c) => {
-  const result = await createTasksFromIdeas(c, c.get('tenant'), c.req.valid('json').ids);
-  return created(c, result, `${result.created} tasks created.`);
-});
-
-ideaResource.mount(ideaRoutes, {
-  bulkDelete: true,
-  get: true,
-  patch: {
-    body: updateIdeaBody,
-    summary: 'Edit an idea (title, outline, status...)',
-    apply: async (_c, tenant, row, input) => {
-      await requireClusterInSite(tenant, row.site_id, input.cluster_id);
-      const [updated] = await tenant.db
-        .update(contentIdeas)
-        .set(input)
-        .where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, row.id)))
-        .returning();
-      return updated;
-    },
-  },
-  delete: { summary: 'Delete an idea' },
-});
+export const ideaRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .route('/', ideaResource.routes({ list: ideaListQuery }))
+  .post('/', describe('Add an idea by hand', ['planner']), body(createIdeaBody), async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    await requirePlacement(tenant, input.site_id, input.sector_id);
+    await requireClusterInSite(tenant, input.site_id, input.cluster_id);
+    const [row] = await tenant.db
+      .insert(contentIdeas)
+      .values({ ...input, account_id: tenant.account.id })
+      .returning();
+    notifySite(c, tenant, input.site_id, ['ideas']);
+    return created(c, row);
+  })
+  .post('/create_tasks', describe('Turn ideas into writer tasks', ['planner']), body(idsBody), async (c) => {
+    const result = await createTasksFromIdeas(c, c.get('tenant'), c.req.valid('json').ids);
+    return created(c, result, `${result.created} tasks created.`);
+  })
+  .route(
+    '/',
+    ideaResource.routes({
+      bulkDelete: true,
+      get: true,
+      patch: {
+        body: updateIdeaBody,
+        summary: 'Edit an idea (title, outline, status...)',
+        apply: async (_c, tenant, row, input) => {
+          await requireClusterInSite(tenant, row.site_id, input.cluster_id);
+          const [updated] = await tenant.db
+            .update(contentIdeas)
+            .set(input)
+            .where(and(eq(contentIdeas.account_id, tenant.account.id), eq(contentIdeas.id, row.id)))
+            .returning();
+          return updated;
+        },
+      },
+      delete: { summary: 'Delete an idea' },
+    }),
+  );

@@ -38,39 +38,39 @@ export const requireKeywordSelection = async (tenant: Tenant, ids: number[]) => 
   return { siteId: siteIds[0]!, rows };
 };
 
-export const keywordRoutes = new Hono<AppEnv>();
-keywordRoutes.use('*', authenticate, tenantContext);
-keywordRoutes.route('/', csvRoutes);
-
 /** A list row: the keyword and its cluster's name, read in the page's own query (no second lookup). */
 const listColumns = {
   ...getTableColumns(keywords),
+  // Qualified by hand: in a one-table select drizzle writes bare column names, which inside this
+  // subquery would resolve to clusters' own columns (clusters.account_id = clusters.account_id).
   cluster_name: sql<string | null>`(SELECT name FROM clusters
-    WHERE clusters.account_id = ${keywords.account_id} AND clusters.id = ${keywords.cluster_id})`,
+    WHERE clusters.account_id = "keywords"."account_id" AND clusters.id = "keywords"."cluster_id")`,
 };
 
-keywordRoutes.get(
-  '/',
-  describe('List keywords with filters, search and ordering', ['planner']),
-  query(keywordListQuery),
-  async (c) => {
-    const q = c.req.valid('query');
-    const { rows, count } = await keywordResource.list(c, q, { columns: listColumns });
-    return page(c, rows, count, q.page, q.page_size);
-  },
-);
-
-keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body(createKeywordBody), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  await requirePlacement(tenant, input.site_id, input.sector_id);
-  const plan = await planOf(tenant);
-  const a = tenant.account.id;
-  const normalized = normalizeKeyword(input.keyword);
-  const now = Date.now();
-  // The plan's limit is counted inside the INSERT (… WHERE count < limit): parallel creates can't
-  // all pass a count read before any of them wrote.
-  const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
+export const keywordRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .route('/', csvRoutes)
+  .get(
+    '/',
+    describe('List keywords with filters, search and ordering', ['planner']),
+    query(keywordListQuery),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { rows, count } = await keywordResource.list(c, q, { columns: listColumns });
+      return page(c, rows, count, q.page, q.page_size);
+    },
+  )
+  .post('/', describe('Add a keyword to a sector', ['planner']), body(createKeywordBody), async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    await requirePlacement(tenant, input.site_id, input.sector_id);
+    const plan = await planOf(tenant);
+    const a = tenant.account.id;
+    const normalized = normalizeKeyword(input.keyword);
+    const now = Date.now();
+    // The plan's limit is counted inside the INSERT (… WHERE count < limit): parallel creates can't
+    // all pass a count read before any of them wrote.
+    const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
     INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status,
                           created_at, updated_at)
     SELECT ${a}, ${input.site_id}, ${input.sector_id}, ${input.keyword}, ${normalized}, ${input.volume},
@@ -78,105 +78,109 @@ keywordRoutes.post('/', describe('Add a keyword to a sector', ['planner']), body
     WHERE (SELECT count(*) FROM keywords WHERE account_id = ${a}) < ${limitOf(plan.max_keywords)}
     ON CONFLICT (account_id, sector_id, normalized) DO NOTHING
     RETURNING id`);
-  if (!inserted) {
-    // Nothing written: either the keyword is there already (a duplicate adds nothing) or the plan is full.
-    const existing = await tenant.db
-      .select({ id: keywords.id })
-      .from(keywords)
-      .where(
-        and(eq(keywords.account_id, a), eq(keywords.sector_id, input.sector_id), eq(keywords.normalized, normalized)),
-      )
-      .get();
-    if (existing)
-      throw new Conflict(`"${input.keyword}" is already a keyword of this sector.`, 'duplicate', {
-        keyword: ['Already in this sector.'],
-      });
-    throw new LimitReached(
-      `Your plan (${plan.name}) allows ${plan.max_keywords} keywords. Delete some or upgrade the plan.`,
-      'keyword',
-    );
-  }
-  const row = await loadKeyword(tenant, inserted.id)();
-  notifySite(c, tenant, input.site_id, ['keywords']);
-  return created(c, row);
-});
-
-keywordRoutes.post(
-  '/bulk_update_status',
-  describe('Set the status of many keywords', ['planner']),
-  body(bulkKeywordStatusBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const input = c.req.valid('json');
-    const { siteId, rows } = await requireKeywordSelection(tenant, input.ids);
-    await runBatch(
-      tenant.db,
-      forIdsWithinParamLimit(
-        rows.map((r) => r.id),
-        (ids) =>
-          tenant.db
-            .update(keywords)
-            .set({ status: input.status })
-            .where(and(eq(keywords.account_id, tenant.account.id), inArray(keywords.id, ids))),
-      ),
-    );
-    notifySite(c, tenant, siteId, ['keywords']);
-    return ok(c, { updated: rows.length, status: input.status });
-  },
-);
-
-keywordRoutes.post(
-  '/auto_cluster',
-  describe('AI: cluster the selected keywords (a job; progress is pushed live)', ['planner'], {
-    description:
-      'Selections larger than 20 keywords are split into several AI calls. ' +
-      'Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe. ' +
-      "Refused (400 limit_reached) when the account is at its plan's cluster limit; " +
-      'a job creates clusters only up to that limit, and the keywords of the rest stay as they were.',
-  }),
-  body(idsBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const { siteId, rows } = await requireKeywordSelection(tenant, c.req.valid('json').ids);
-    const plan = await planOf(tenant);
-    const max_clusters = limitOf(plan.max_clusters);
-    // Refused before anything is reserved when not one cluster could be created. A job that would
-    // pass the limit still runs: its cluster INSERTs stop at max_clusters (see auto-cluster.ts).
-    const total = await tenant.db.get<{ n: number }>(
-      sql`SELECT count(*) AS n FROM clusters WHERE account_id = ${tenant.account.id}`,
-    );
-    if ((total?.n ?? 0) >= max_clusters) throw clusterLimitReached(plan, 'ids');
-    const job = await startJob(c, tenant, siteId, 'auto_cluster', { keyword_ids: rows.map((r) => r.id), max_clusters });
-    return ok(c, { task_id: job.id, job }, 202, 'Clustering started.');
-  },
-);
-
-keywordResource.mount(keywordRoutes, {
-  bulkDelete: true,
-  get: true,
-  patch: {
-    body: updateKeywordBody,
-    summary: 'Change a keyword',
-    apply: async (_c, tenant, row, input) => {
-      try {
-        const [updated] = await tenant.db
-          .update(keywords)
-          .set({ ...input, ...(input.keyword ? { normalized: normalizeKeyword(input.keyword) } : {}) })
-          .where(and(eq(keywords.account_id, tenant.account.id), eq(keywords.id, row.id)))
-          .returning();
-        if (input.volume !== undefined && row.cluster_id) {
-          await runBatch(tenant.db, [recomputeClusterMetrics(tenant.account.id, [row.sector_id])]);
-        }
-        return updated;
-      } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw new Conflict('Another keyword of this sector already has that text.', 'duplicate', {
-            keyword: ['Already in this sector.'],
-          });
-        }
-        throw err;
-      }
+    if (!inserted) {
+      // Nothing written: either the keyword is there already (a duplicate adds nothing) or the plan is full.
+      const existing = await tenant.db
+        .select({ id: keywords.id })
+        .from(keywords)
+        .where(
+          and(eq(keywords.account_id, a), eq(keywords.sector_id, input.sector_id), eq(keywords.normalized, normalized)),
+        )
+        .get();
+      if (existing)
+        throw new Conflict(`"${input.keyword}" is already a keyword of this sector.`, 'duplicate', {
+          keyword: ['Already in this sector.'],
+        });
+      throw new LimitReached(
+        `Your plan (${plan.name}) allows ${plan.max_keywords} keywords. Delete some or upgrade the plan.`,
+        'keyword',
+      );
+    }
+    // Just inserted in this request: the row is there.
+    const row = (await loadKeyword(tenant, inserted.id)())!;
+    notifySite(c, tenant, input.site_id, ['keywords']);
+    return created(c, row);
+  })
+  .post(
+    '/bulk_update_status',
+    describe('Set the status of many keywords', ['planner']),
+    body(bulkKeywordStatusBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const input = c.req.valid('json');
+      const { siteId, rows } = await requireKeywordSelection(tenant, input.ids);
+      await runBatch(
+        tenant.db,
+        forIdsWithinParamLimit(
+          rows.map((r) => r.id),
+          (ids) =>
+            tenant.db
+              .update(keywords)
+              .set({ status: input.status })
+              .where(and(eq(keywords.account_id, tenant.account.id), inArray(keywords.id, ids))),
+        ),
+      );
+      notifySite(c, tenant, siteId, ['keywords']);
+      return ok(c, { updated: rows.length, status: input.status });
     },
-  },
-  delete: { summary: 'Delete a keyword' },
-});
+  )
+  .post(
+    '/auto_cluster',
+    describe('AI: cluster the selected keywords (a job; progress is pushed live)', ['planner'], {
+      description:
+        'Selections larger than 20 keywords are split into several AI calls. ' +
+        'Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe. ' +
+        "Refused (400 limit_reached) when the account is at its plan's cluster limit; " +
+        'a job creates clusters only up to that limit, and the keywords of the rest stay as they were.',
+    }),
+    body(idsBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { siteId, rows } = await requireKeywordSelection(tenant, c.req.valid('json').ids);
+      const plan = await planOf(tenant);
+      const max_clusters = limitOf(plan.max_clusters);
+      // Refused before anything is reserved when not one cluster could be created. A job that would
+      // pass the limit still runs: its cluster INSERTs stop at max_clusters (see auto-cluster.ts).
+      const total = await tenant.db.get<{ n: number }>(
+        sql`SELECT count(*) AS n FROM clusters WHERE account_id = ${tenant.account.id}`,
+      );
+      if ((total?.n ?? 0) >= max_clusters) throw clusterLimitReached(plan, 'ids');
+      const job = await startJob(c, tenant, siteId, 'auto_cluster', {
+        keyword_ids: rows.map((r) => r.id),
+        max_clusters,
+      });
+      return ok(c, { task_id: job.id, job }, 202, 'Clustering started.');
+    },
+  )
+  .route(
+    '/',
+    keywordResource.routes({
+      bulkDelete: true,
+      get: true,
+      patch: {
+        body: updateKeywordBody,
+        summary: 'Change a keyword',
+        apply: async (_c, tenant, row, input) => {
+          try {
+            const [updated] = await tenant.db
+              .update(keywords)
+              .set({ ...input, ...(input.keyword ? { normalized: normalizeKeyword(input.keyword) } : {}) })
+              .where(and(eq(keywords.account_id, tenant.account.id), eq(keywords.id, row.id)))
+              .returning();
+            if (input.volume !== undefined && row.cluster_id) {
+              await runBatch(tenant.db, [recomputeClusterMetrics(tenant.account.id, [row.sector_id])]);
+            }
+            return updated;
+          } catch (err) {
+            if (isUniqueViolation(err)) {
+              throw new Conflict('Another keyword of this sector already has that text.', 'duplicate', {
+                keyword: ['Already in this sector.'],
+              });
+            }
+            throw err;
+          }
+        },
+      },
+      delete: { summary: 'Delete a keyword' },
+    }),
+  );

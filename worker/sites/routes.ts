@@ -11,7 +11,11 @@ import { authenticate } from '../middleware/authenticate';
 import { requirePermission, tenantContext } from '../middleware/tenant';
 import { createSite, deleteSitesStatements, publicSite, siteSearch, updateSite } from './service';
 
-const siteResource = scopedResource<SiteRow & { site_id: number }, z.output<typeof siteListQuery>>({
+const siteResource = scopedResource<
+  SiteRow & { site_id: number },
+  z.output<typeof siteListQuery>,
+  ReturnType<typeof publicSite>
+>({
   table: sites,
   scope: 'site',
   noun: 'Site',
@@ -29,28 +33,28 @@ const siteResource = scopedResource<SiteRow & { site_id: number }, z.output<type
   deleteStatements: (tenant, ids) => deleteSitesStatements(tenant, ids),
 });
 
-export const siteRoutes = new Hono<AppEnv>();
-siteRoutes.use('*', authenticate, tenantContext);
-
-siteResource.mount(siteRoutes, { list: siteListQuery, bulkDelete: true });
-
-siteRoutes.post(
-  '/',
-  describe('Create a site (within the plan limit)', ['sites']),
-  requirePermission('sites:manage'),
-  body(createSiteBody),
-  async (c) => {
-    const site = await createSite(c.get('tenant'), c.req.valid('json'));
-    return created(c, publicSite(site));
-  },
-);
-
-siteResource.mount(siteRoutes, {
-  get: true,
-  patch: {
-    body: updateSiteBody,
-    summary: 'Change a site',
-    apply: (_c, tenant, site, input) => updateSite(tenant, site, input),
-  },
-  delete: { summary: 'Delete a site', message: 'Site deleted.' },
-});
+export const siteRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .route('/', siteResource.routes({ list: siteListQuery, bulkDelete: true }))
+  .post(
+    '/',
+    describe('Create a site (within the plan limit)', ['sites']),
+    requirePermission('sites:manage'),
+    body(createSiteBody),
+    async (c) => {
+      const site = await createSite(c.get('tenant'), c.req.valid('json'));
+      return created(c, publicSite(site));
+    },
+  )
+  .route(
+    '/',
+    siteResource.routes({
+      get: true,
+      patch: {
+        body: updateSiteBody,
+        summary: 'Change a site',
+        apply: (_c, tenant, site, input) => updateSite(tenant, site, input),
+      },
+      delete: { summary: 'Delete a site', message: 'Site deleted.' },
+    }),
+  );

@@ -57,13 +57,6 @@ const integrationParam = (raw: string | undefined): Integration => {
   return raw as Integration;
 };
 
-export const aiSettingsRoutes = new Hono<AppEnv>();
-aiSettingsRoutes.use('*', authenticate, tenantContext, requirePermission('settings:manage'));
-
-aiSettingsRoutes.get('/:type', describe('AI provider settings (the key is never returned)', ['system']), async (c) => {
-  return ok(c, await publicSettings(c, c.get('tenant'), integrationParam(c.req.param('type'))));
-});
-
 /** Stores settings: non-secret fields merged into config (null removes one), the key encrypted. */
 async function saveSettings(
   c: { env: AppEnv['Bindings'] },
@@ -108,65 +101,65 @@ async function saveSettings(
   return publicSettings(c, tenant, type);
 }
 
-aiSettingsRoutes.put(
-  '/openai',
-  describe('Save OpenAI settings; the key is encrypted at rest', ['system']),
-  body(openAiSettingsBody),
-  async (c) => {
-    return ok(c, await saveSettings(c, c.get('tenant'), 'openai', c.req.valid('json')), 200, 'Saved.');
-  },
-);
-
-aiSettingsRoutes.put(
-  '/runware',
-  describe('Save Runware settings; the key is encrypted at rest', ['system']),
-  body(runwareSettingsBody),
-  async (c) => {
-    return ok(c, await saveSettings(c, c.get('tenant'), 'runware', c.req.valid('json')), 200, 'Saved.');
-  },
-);
-
-aiSettingsRoutes.post('/:type/test', describe('Test the connection with the saved settings', ['system']), async (c) => {
-  const tenant = c.get('tenant');
-  const type = integrationParam(c.req.param('type'));
-  const started = Date.now();
-  try {
-    if (type === 'openai') {
-      const cfg = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster');
-      const reply = await chatCompletion(cfg, {
-        system: 'You are a connection test.',
-        user: 'Reply with OK',
-        timeoutMs: 15_000,
-        maxTokens: 5,
-      });
-      // The reply itself is not shown: a test answers whether the provider works, not what it said.
-      return ok(c, {
-        ok: true,
-        model: reply.model.slice(0, 100),
-        is_demo: cfg.isDemo,
-        latency_ms: Date.now() - started,
-      });
+export const aiSettingsRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext, requirePermission('settings:manage'))
+  .get('/:type', describe('AI provider settings (the key is never returned)', ['system']), async (c) => {
+    return ok(c, await publicSettings(c, c.get('tenant'), integrationParam(c.req.param('type'))));
+  })
+  .put(
+    '/openai',
+    describe('Save OpenAI settings; the key is encrypted at rest', ['system']),
+    body(openAiSettingsBody),
+    async (c) => {
+      return ok(c, await saveSettings(c, c.get('tenant'), 'openai', c.req.valid('json')), 200, 'Saved.');
+    },
+  )
+  .put(
+    '/runware',
+    describe('Save Runware settings; the key is encrypted at rest', ['system']),
+    body(runwareSettingsBody),
+    async (c) => {
+      return ok(c, await saveSettings(c, c.get('tenant'), 'runware', c.req.valid('json')), 200, 'Saved.');
+    },
+  )
+  .post('/:type/test', describe('Test the connection with the saved settings', ['system']), async (c) => {
+    const tenant = c.get('tenant');
+    const type = integrationParam(c.req.param('type'));
+    const started = Date.now();
+    try {
+      if (type === 'openai') {
+        const cfg = await resolveProvider(c.env, tenant.db, tenant.account.id, 'auto_cluster');
+        const reply = await chatCompletion(cfg, {
+          system: 'You are a connection test.',
+          user: 'Reply with OK',
+          timeoutMs: 15_000,
+          maxTokens: 5,
+        });
+        // The reply itself is not shown: a test answers whether the provider works, not what it said.
+        return ok(c, {
+          ok: true,
+          model: reply.model.slice(0, 100),
+          is_demo: cfg.isDemo,
+          latency_ms: Date.now() - started,
+        });
+      }
+      return ok(c, { ok: true, ...(await testRunware(c.env, tenant)), latency_ms: Date.now() - started });
+    } catch (err) {
+      // A category and our own sentence: what the remote answered is logged, never shown (it could be anything).
+      const failure = connectionFailure(err, type === 'openai' ? 'the AI provider' : 'Runware');
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          message: 'ai settings test failed',
+          request_id: c.get('requestId'),
+          integration: type,
+          category: failure.category,
+          detail: String((err as Error)?.message ?? err).slice(0, 500),
+        }),
+      );
+      return ok(c, { ok: false, category: failure.category, error: failure.message, latency_ms: Date.now() - started });
     }
-    return ok(c, { ok: true, ...(await testRunware(c.env, tenant)), latency_ms: Date.now() - started });
-  } catch (err) {
-    // A category and our own sentence: what the remote answered is logged, never shown (it could be anything).
-    const failure = connectionFailure(err, type === 'openai' ? 'the AI provider' : 'Runware');
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        message: 'ai settings test failed',
-        request_id: c.get('requestId'),
-        integration: type,
-        category: failure.category,
-        detail: String((err as Error)?.message ?? err).slice(0, 500),
-      }),
-    );
-    return ok(c, { ok: false, category: failure.category, error: failure.message, latency_ms: Date.now() - started });
-  }
-});
-
-export const promptRoutes = new Hono<AppEnv>();
-promptRoutes.use('*', authenticate, tenantContext);
+  });
 
 const promptParam = (raw: string | undefined): PromptType => {
   const parsed = promptTypeParam.safeParse(raw);
@@ -174,10 +167,9 @@ const promptParam = (raw: string | undefined): PromptType => {
   return parsed.data;
 };
 
-promptRoutes.get(
-  '/',
-  describe("The AI prompts in use: the account's own or the built-in default", ['system']),
-  async (c) => {
+export const promptRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .get('/', describe("The AI prompts in use: the account's own or the built-in default", ['system']), async (c) => {
     const tenant = c.get('tenant');
     const rows = await tenant.db.select().from(aiPrompts).where(eq(aiPrompts.account_id, tenant.account.id)).all();
     return ok(
@@ -193,46 +185,43 @@ promptRoutes.get(
         };
       }),
     );
-  },
-);
-
-promptRoutes.put(
-  '/:type',
-  describe('Override a prompt for the account', ['system']),
-  requirePermission('settings:manage'),
-  body(promptBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const type = promptParam(c.req.param('type'));
-    const value = c.req.valid('json').prompt_value;
-    await tenant.db
-      .insert(aiPrompts)
-      .values({ account_id: tenant.account.id, prompt_type: type, prompt_value: value })
-      .onConflictDoUpdate({
-        target: [aiPrompts.account_id, aiPrompts.prompt_type],
-        set: { prompt_value: value, updated_at: new Date() },
+  })
+  .put(
+    '/:type',
+    describe('Override a prompt for the account', ['system']),
+    requirePermission('settings:manage'),
+    body(promptBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const type = promptParam(c.req.param('type'));
+      const value = c.req.valid('json').prompt_value;
+      await tenant.db
+        .insert(aiPrompts)
+        .values({ account_id: tenant.account.id, prompt_type: type, prompt_value: value })
+        .onConflictDoUpdate({
+          target: [aiPrompts.account_id, aiPrompts.prompt_type],
+          set: { prompt_value: value, updated_at: new Date() },
+        });
+      return ok(c, { prompt_type: type, prompt_value: value, is_default: false, default_value: DEFAULT_PROMPTS[type] });
+    },
+  )
+  .post(
+    '/:type/reset',
+    describe('Reset a prompt to the built-in default', ['system']),
+    requirePermission('settings:manage'),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const type = promptParam(c.req.param('type'));
+      await tenant.db
+        .delete(aiPrompts)
+        .where(and(eq(aiPrompts.account_id, tenant.account.id), eq(aiPrompts.prompt_type, type)));
+      return ok(c, {
+        prompt_type: type,
+        prompt_value: DEFAULT_PROMPTS[type],
+        is_default: true,
+        default_value: DEFAULT_PROMPTS[type],
       });
-    return ok(c, { prompt_type: type, prompt_value: value, is_default: false, default_value: DEFAULT_PROMPTS[type] });
-  },
-);
-
-promptRoutes.post(
-  '/:type/reset',
-  describe('Reset a prompt to the built-in default', ['system']),
-  requirePermission('settings:manage'),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const type = promptParam(c.req.param('type'));
-    await tenant.db
-      .delete(aiPrompts)
-      .where(and(eq(aiPrompts.account_id, tenant.account.id), eq(aiPrompts.prompt_type, type)));
-    return ok(c, {
-      prompt_type: type,
-      prompt_value: DEFAULT_PROMPTS[type],
-      is_default: true,
-      default_value: DEFAULT_PROMPTS[type],
-    });
-  },
-);
+    },
+  );
 
 export type { OpenAiConfig };

@@ -18,69 +18,63 @@ import { requireAccountUser } from './service';
 const ORDERABLE = { created_at: siteUserAccess.created_at, id: siteUserAccess.id };
 
 /** SiteUserAccess: which sites editors and viewers see. Owners and admins manage it. */
-export const siteAccessRoutes = new Hono<AppEnv>();
-siteAccessRoutes.use('*', authenticate, tenantContext, requirePermission('users:manage'));
-
-siteAccessRoutes.get(
-  '/',
-  describe('List site grants (filter by site or user)', ['users']),
-  query(listQuery.extend({ site_id: id.optional(), user_id: id.optional() })),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const q = c.req.valid('query');
-    // Filtering by a site or user you can't see is "not found", as everywhere else (GET /sectors/?site_id=).
-    if (q.site_id) await requireSite(tenant, q.site_id, 'read');
-    if (q.user_id) await requireAccountUser(tenant, q.user_id);
-    const where = and(
-      eq(siteUserAccess.account_id, tenant.account.id),
-      q.site_id ? eq(siteUserAccess.site_id, q.site_id) : undefined,
-      q.user_id ? eq(siteUserAccess.user_id, q.user_id) : undefined,
-    );
-    const { rows, count } = await pageOf(
-      tenant.db,
-      siteUserAccess,
-      where,
-      orderingOf(q.ordering, ORDERABLE, 'created_at', siteUserAccess.id),
-      q,
-    );
-    // Names for the page's rows (users live in the control DB, sites in the shard): two lookups, not N.
-    const userIds = [...new Set(rows.map((r) => r.user_id))];
-    const siteIds = [...new Set(rows.map((r) => r.site_id))];
-    const [people, places] = await Promise.all([
-      userIds.length
-        ? tenant.control
-            .select({ id: users.id, email: users.email, name: users.name, role: users.role })
-            .from(users)
-            .where(and(eq(users.account_id, tenant.account.id), inArray(users.id, userIds)))
-            .all()
-        : [],
-      siteIds.length
-        ? tenant.db
-            .select({ id: sites.id, name: sites.name })
-            .from(sites)
-            .where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds)))
-            .all()
-        : [],
-    ]);
-    return page(
-      c,
-      rows.map((r) => ({
-        ...r,
-        user: people.find((p) => p.id === r.user_id) ?? null,
-        site: places.find((p) => p.id === r.site_id) ?? null,
-      })),
-      count,
-      q.page,
-      q.page_size,
-    );
-  },
-);
-
-siteAccessRoutes.post(
-  '/',
-  describe('Grant a user access to a site', ['users']),
-  body(grantSiteAccessBody),
-  async (c) => {
+export const siteAccessRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext, requirePermission('users:manage'))
+  .get(
+    '/',
+    describe('List site grants (filter by site or user)', ['users']),
+    query(listQuery.extend({ site_id: id.optional(), user_id: id.optional() })),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const q = c.req.valid('query');
+      // Filtering by a site or user you can't see is "not found", as everywhere else (GET /sectors/?site_id=).
+      if (q.site_id) await requireSite(tenant, q.site_id, 'read');
+      if (q.user_id) await requireAccountUser(tenant, q.user_id);
+      const where = and(
+        eq(siteUserAccess.account_id, tenant.account.id),
+        q.site_id ? eq(siteUserAccess.site_id, q.site_id) : undefined,
+        q.user_id ? eq(siteUserAccess.user_id, q.user_id) : undefined,
+      );
+      const { rows, count } = await pageOf(
+        tenant.db,
+        siteUserAccess,
+        where,
+        orderingOf(q.ordering, ORDERABLE, 'created_at', siteUserAccess.id),
+        q,
+      );
+      // Names for the page's rows (users live in the control DB, sites in the shard): two lookups, not N.
+      const userIds = [...new Set(rows.map((r) => r.user_id))];
+      const siteIds = [...new Set(rows.map((r) => r.site_id))];
+      const [people, places] = await Promise.all([
+        userIds.length
+          ? tenant.control
+              .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+              .from(users)
+              .where(and(eq(users.account_id, tenant.account.id), inArray(users.id, userIds)))
+              .all()
+          : [],
+        siteIds.length
+          ? tenant.db
+              .select({ id: sites.id, name: sites.name })
+              .from(sites)
+              .where(and(eq(sites.account_id, tenant.account.id), inArray(sites.id, siteIds)))
+              .all()
+          : [],
+      ]);
+      return page(
+        c,
+        rows.map((r) => ({
+          ...r,
+          user: people.find((p) => p.id === r.user_id) ?? null,
+          site: places.find((p) => p.id === r.site_id) ?? null,
+        })),
+        count,
+        q.page,
+        q.page_size,
+      );
+    },
+  )
+  .post('/', describe('Grant a user access to a site', ['users']), body(grantSiteAccessBody), async (c) => {
     const tenant = c.get('tenant');
     const input = c.req.valid('json');
     const user = await requireAccountUser(tenant, input.user_id);
@@ -109,16 +103,14 @@ siteAccessRoutes.post(
       )
       .get();
     return created(c, grant);
-  },
-);
-
-siteAccessRoutes.delete('/:id', describe('Revoke a site grant', ['users']), async (c) => {
-  const tenant = c.get('tenant');
-  const grantId = idParam(c);
-  const deleted = await tenant.db
-    .delete(siteUserAccess)
-    .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.id, grantId)))
-    .returning();
-  if (!deleted.length) throw new NotFound('Site grant');
-  return ok(c, { id: grantId, deleted: true }, 200, 'Access revoked.');
-});
+  })
+  .delete('/:id', describe('Revoke a site grant', ['users']), async (c) => {
+    const tenant = c.get('tenant');
+    const grantId = idParam(c);
+    const deleted = await tenant.db
+      .delete(siteUserAccess)
+      .where(and(eq(siteUserAccess.account_id, tenant.account.id), eq(siteUserAccess.id, grantId)))
+      .returning();
+    if (!deleted.length) throw new NotFound('Site grant');
+    return ok(c, { id: grantId, deleted: true }, 200, 'Access revoked.');
+  });

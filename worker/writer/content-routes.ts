@@ -16,39 +16,6 @@ import { notifySite } from '../planner/notify';
 import { likePattern, requirePlacement } from '../planner/scope';
 import { requireContent } from './content-access';
 
-/**
- * Minimal content create, mounted at `/api/v1/writer/content` (until the Writer module's content
- * API exists): a manual, empty draft in a sector of a site the user may write. Its DraftRoom starts
- * empty; the AI writer or an editor fills it.
- */
-export const contentRoutes = new Hono<AppEnv>();
-
-contentRoutes.post(
-  '/',
-  describe('Create an empty content draft', ['writer']),
-  authenticate,
-  tenantContext,
-  body(createContentBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const input = c.req.valid('json');
-    const { site, sector } = await requirePlacement(tenant, input.site_id, input.sector_id, 'write');
-    const row = await tenant.db
-      .insert(content)
-      .values({
-        account_id: tenant.account.id,
-        site_id: site.id,
-        sector_id: sector.id,
-        title: input.title,
-        source: 'manual',
-        status: 'draft',
-      })
-      .returning()
-      .get();
-    return created(c, row);
-  },
-);
-
 const contentResource = scopedResource<typeof content.$inferSelect, z.output<typeof contentListQuery>>({
   table: content,
   scope: 'site-rows',
@@ -77,25 +44,50 @@ const listColumns = (() => {
   return rest;
 })();
 
-contentRoutes.get(
-  '/',
-  describe('List content (drafts, the review queue with ?status=review, published)', ['writer']),
-  authenticate,
-  tenantContext,
-  query(contentListQuery),
-  async (c) => {
-    const q = c.req.valid('query');
-    const { rows, count } = await contentResource.list(c, q, { columns: listColumns });
-    return page(c, rows, count, q.page, q.page_size);
-  },
-);
-
-contentRoutes.get(
-  '/:id',
-  describe('One content item with its HTML', ['writer']),
-  authenticate,
-  tenantContext,
-  async (c) => {
+/**
+ * Minimal content create, mounted at `/api/v1/writer/content` (until the Writer module's content
+ * API exists): a manual, empty draft in a sector of a site the user may write. Its DraftRoom starts
+ * empty; the AI writer or an editor fills it.
+ */
+export const contentRoutes = new Hono<AppEnv>()
+  .post(
+    '/',
+    describe('Create an empty content draft', ['writer']),
+    authenticate,
+    tenantContext,
+    body(createContentBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const input = c.req.valid('json');
+      const { site, sector } = await requirePlacement(tenant, input.site_id, input.sector_id, 'write');
+      const row = await tenant.db
+        .insert(content)
+        .values({
+          account_id: tenant.account.id,
+          site_id: site.id,
+          sector_id: sector.id,
+          title: input.title,
+          source: 'manual',
+          status: 'draft',
+        })
+        .returning()
+        .get();
+      return created(c, row);
+    },
+  )
+  .get(
+    '/',
+    describe('List content (drafts, the review queue with ?status=review, published)', ['writer']),
+    authenticate,
+    tenantContext,
+    query(contentListQuery),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { rows, count } = await contentResource.list(c, q, { columns: listColumns });
+      return page(c, rows, count, q.page, q.page_size);
+    },
+  )
+  .get('/:id', describe('One content item with its HTML', ['writer']), authenticate, tenantContext, async (c) => {
     const tenant = c.get('tenant');
     const { id } = await requireContent(tenant, idParam(c), 'read');
     const row = await tenant.db
@@ -111,45 +103,43 @@ contentRoutes.get(
           .where(and(eq(users.account_id, tenant.account.id), eq(users.id, row.status_changed_by_user_id)))
           .get()
       : undefined;
-    return ok(c, { ...row, status_changed_by_name: mover ? mover.name || mover.email : null });
-  },
-);
-
-contentRoutes.patch(
-  '/:id',
-  describe('Edit title, SEO meta, excerpt, tags, categories', ['writer']),
-  authenticate,
-  tenantContext,
-  body(updateContentBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const { id, site_id } = await requireContent(tenant, idParam(c), 'write');
-    const [row] = await tenant.db
-      .update(content)
-      .set(c.req.valid('json'))
-      .where(and(eq(content.account_id, tenant.account.id), eq(content.id, id)))
-      .returning();
-    notifySite(c, tenant, site_id, ['content']);
-    return ok(c, row);
-  },
-);
-
-contentRoutes.post(
-  '/:id/status',
-  describe('Move a draft to review or back to draft (who and when are recorded)', ['writer']),
-  authenticate,
-  tenantContext,
-  body(contentStatusBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const current = await requireContent(tenant, idParam(c), 'write');
-    const status = c.req.valid('json').status;
-    const [row] = await tenant.db
-      .update(content)
-      .set({ status, status_changed_by_user_id: tenant.user.id, status_changed_at: new Date() })
-      .where(and(eq(content.account_id, tenant.account.id), eq(content.id, current.id)))
-      .returning();
-    notifySite(c, tenant, current.site_id, ['content']);
-    return ok(c, row, 200, `Moved to ${status}.`);
-  },
-);
+    // requireContent found the row a moment ago (a delete in between answers the rest of it empty, as before).
+    return ok(c, { ...row!, status_changed_by_name: mover ? mover.name || mover.email : null });
+  })
+  .patch(
+    '/:id',
+    describe('Edit title, SEO meta, excerpt, tags, categories', ['writer']),
+    authenticate,
+    tenantContext,
+    body(updateContentBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { id, site_id } = await requireContent(tenant, idParam(c), 'write');
+      const [row] = await tenant.db
+        .update(content)
+        .set(c.req.valid('json'))
+        .where(and(eq(content.account_id, tenant.account.id), eq(content.id, id)))
+        .returning();
+      notifySite(c, tenant, site_id, ['content']);
+      return ok(c, row);
+    },
+  )
+  .post(
+    '/:id/status',
+    describe('Move a draft to review or back to draft (who and when are recorded)', ['writer']),
+    authenticate,
+    tenantContext,
+    body(contentStatusBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const current = await requireContent(tenant, idParam(c), 'write');
+      const status = c.req.valid('json').status;
+      const [row] = await tenant.db
+        .update(content)
+        .set({ status, status_changed_by_user_id: tenant.user.id, status_changed_at: new Date() })
+        .where(and(eq(content.account_id, tenant.account.id), eq(content.id, current.id)))
+        .returning();
+      notifySite(c, tenant, current.site_id, ['content']);
+      return ok(c, row, 200, `Moved to ${status}.`);
+    },
+  );

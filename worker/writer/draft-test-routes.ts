@@ -12,27 +12,25 @@ import { draftRoomOf } from '../../durable-objects/draft-room/client';
  * Test and benchmark hooks on draft rooms, mounted at `/api/v1/_test`; 404 unless the server runs
  * with TEST_ROUTES=true (the e2e server) or BENCH_ROUTES=true (`npm run bench`). Never in production.
  */
-export const draftTestRoutes = new Hono<AppEnv>();
-draftTestRoutes.use('*', async (c, next) => {
-  if (c.env.TEST_ROUTES !== 'true' && c.env.BENCH_ROUTES !== 'true') throw new NotFound('Route');
-  await next();
-});
-draftTestRoutes.use('*', authenticate, tenantContext);
-
-/** Drops the room like a crash (no save on the way out): sockets close, clients reconnect and resync. */
-draftTestRoutes.post('/draft-rooms/:contentId/restart', async (c) => {
-  const tenant = c.get('tenant');
-  const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
-  // ctx.abort() inside the room makes this call fail: that failure is the restart.
-  await draftRoomOf(c.env, tenant.account.id, draft.id)
-    .restartForTest()
-    .catch(() => undefined);
-  return ok(c, { content_id: draft.id, restarted: true });
-});
-
-/** The room's storage counters (saves, puts, keys and bytes written) for "storage writes per update". */
-draftTestRoutes.get('/draft-rooms/:contentId/stats', async (c) => {
-  const tenant = c.get('tenant');
-  const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
-  return ok(c, await draftRoomOf(c.env, tenant.account.id, draft.id).storageStats());
-});
+export const draftTestRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    if (c.env.TEST_ROUTES !== 'true' && c.env.BENCH_ROUTES !== 'true') throw new NotFound('Route');
+    await next();
+  })
+  .use('*', authenticate, tenantContext)
+  /** Drops the room like a crash (no save on the way out): sockets close, clients reconnect and resync. */
+  .post('/draft-rooms/:contentId/restart', async (c) => {
+    const tenant = c.get('tenant');
+    const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
+    // ctx.abort() inside the room makes this call fail: that failure is the restart.
+    await draftRoomOf(c.env, tenant.account.id, draft.id)
+      .restartForTest()
+      .catch(() => undefined);
+    return ok(c, { content_id: draft.id, restarted: true });
+  })
+  /** The room's storage counters (saves, puts, keys and bytes written) for "storage writes per update". */
+  .get('/draft-rooms/:contentId/stats', async (c) => {
+    const tenant = c.get('tenant');
+    const draft = await requireContent(tenant, idParam(c, 'contentId'), 'read');
+    return ok(c, await draftRoomOf(c.env, tenant.account.id, draft.id).storageStats());
+  });

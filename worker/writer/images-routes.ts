@@ -20,7 +20,7 @@ import { imageFolder, mediaUrl } from '../../core/media/image-keys';
 type ImageRow = typeof images.$inferSelect;
 const withUrl = <T extends { r2_key: string | null }>(row: T) => ({ ...row, url: mediaUrl(row.r2_key) });
 
-const imageResource = scopedResource<ImageRow, z.output<typeof imageListQuery>>({
+const imageResource = scopedResource<ImageRow, z.output<typeof imageListQuery>, ReturnType<typeof withUrl<ImageRow>>>({
   table: images,
   scope: 'site-rows',
   noun: 'Image',
@@ -66,42 +66,36 @@ const imageResource = scopedResource<ImageRow, z.output<typeof imageListQuery>>(
   },
 });
 
-export const imageRoutes = new Hono<AppEnv>();
-imageRoutes.use('*', authenticate, tenantContext);
-
-imageResource.mount(imageRoutes, { list: imageListQuery, bulkDelete: true });
-
-imageRoutes.post(
-  '/generate_prompts',
-  describe('AI: image prompts (featured + in-article) for articles', ['writer']),
-  body(idsBody),
-  async (c) => {
+export const imageRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .route('/', imageResource.routes({ list: imageListQuery, bulkDelete: true }))
+  .post(
+    '/generate_prompts',
+    describe('AI: image prompts (featured + in-article) for articles', ['writer']),
+    body(idsBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { siteId, rows } = await requireSelection(tenant, content, c.req.valid('json').ids, 'Content');
+      const job = await startJob(c, tenant, siteId, 'generate_image_prompts', { content_ids: rows.map((r) => r.id) });
+      return ok(c, { task_id: job.id, job }, 202, 'Image prompts started.');
+    },
+  )
+  .post(
+    '/generate',
+    describe('AI: generate the selected images (1 credit each)', ['writer']),
+    body(idsBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { siteIds, rows } = await imageResource.selection(tenant, c.req.valid('json').ids, 'write');
+      const job = await startJob(c, tenant, siteIds[0]!, 'generate_images', { image_ids: rows.map((r) => r.id) });
+      return ok(c, { task_id: job.id, job }, 202, 'Image generation started.');
+    },
+  )
+  .route('/', imageResource.routes({ get: true }))
+  .post('/:id/regenerate', describe('AI: generate one image again (1 credit)', ['writer']), async (c) => {
     const tenant = c.get('tenant');
-    const { siteId, rows } = await requireSelection(tenant, content, c.req.valid('json').ids, 'Content');
-    const job = await startJob(c, tenant, siteId, 'generate_image_prompts', { content_ids: rows.map((r) => r.id) });
-    return ok(c, { task_id: job.id, job }, 202, 'Image prompts started.');
-  },
-);
-
-imageRoutes.post(
-  '/generate',
-  describe('AI: generate the selected images (1 credit each)', ['writer']),
-  body(idsBody),
-  async (c) => {
-    const tenant = c.get('tenant');
-    const { siteIds, rows } = await imageResource.selection(tenant, c.req.valid('json').ids, 'write');
-    const job = await startJob(c, tenant, siteIds[0]!, 'generate_images', { image_ids: rows.map((r) => r.id) });
-    return ok(c, { task_id: job.id, job }, 202, 'Image generation started.');
-  },
-);
-
-imageResource.mount(imageRoutes, { get: true });
-
-imageRoutes.post('/:id/regenerate', describe('AI: generate one image again (1 credit)', ['writer']), async (c) => {
-  const tenant = c.get('tenant');
-  const row = await imageResource.require(tenant, idParam(c), 'write');
-  const job = await startJob(c, tenant, row.site_id, 'generate_images', { image_ids: [row.id] });
-  return ok(c, { task_id: job.id, job }, 202, 'Regenerating the image.');
-});
-
-imageResource.mount(imageRoutes, { delete: { summary: 'Delete an image and its file' } });
+    const row = await imageResource.require(tenant, idParam(c), 'write');
+    const job = await startJob(c, tenant, row.site_id, 'generate_images', { image_ids: [row.id] });
+    return ok(c, { task_id: job.id, job }, 202, 'Regenerating the image.');
+  })
+  .route('/', imageResource.routes({ delete: { summary: 'Delete an image and its file' } }));

@@ -61,76 +61,75 @@ async function requireReferences(
   }
 }
 
-export const taskRoutes = new Hono<AppEnv>();
-taskRoutes.use('*', authenticate, tenantContext);
-
-taskResource.mount(taskRoutes, { list: taskListQuery });
-
-taskRoutes.post('/', describe('Add a writer task by hand', ['writer']), body(createTaskBody), async (c) => {
-  const tenant = c.get('tenant');
-  const input = c.req.valid('json');
-  await requirePlacement(tenant, input.site_id, input.sector_id);
-  await requireReferences(tenant, input.site_id, input);
-  const [row] = await tenant.db
-    .insert(tasks)
-    .values({ ...input, account_id: tenant.account.id })
-    .returning();
-  notifySite(c, tenant, input.site_id, ['tasks']);
-  return created(c, row);
-});
-
-taskRoutes.post(
-  '/bulk_create_from_ideas',
-  describe('Create tasks from ideas (one per idea)', ['writer']),
-  body(idsBody),
-  async (c) => {
-    const result = await createTasksFromIdeas(c, c.get('tenant'), c.req.valid('json').ids);
-    return created(c, result, `${result.created} tasks created.`);
-  },
-);
-
-taskRoutes.post(
-  '/auto_generate_content',
-  describe('AI: write articles for the selected tasks (jobs of up to 50 tasks)', ['writer'], {
-    description:
-      'Each article streams into its draft as it is written. ' +
-      '3 credits per article, held when accepted and charged only on success.',
-  }),
-  body(generateContentBody),
-  async (c) => {
+export const taskRoutes = new Hono<AppEnv>()
+  .use('*', authenticate, tenantContext)
+  .route('/', taskResource.routes({ list: taskListQuery }))
+  .post('/', describe('Add a writer task by hand', ['writer']), body(createTaskBody), async (c) => {
     const tenant = c.get('tenant');
-    const { siteIds, rows } = await taskResource.selection(tenant, c.req.valid('json').ids, 'write');
-    const siteId = siteIds[0]!;
-    const ids = rows.map((r) => r.id);
-    const jobs = [];
-    for (let at = 0; at < ids.length; at += MAX_TASKS_PER_JOB) {
-      const part = ids.slice(at, at + MAX_TASKS_PER_JOB);
-      jobs.push(await startJob(c, tenant, siteId, 'generate_content', { task_ids: part }));
-    }
-    return ok(
-      c,
-      { task_id: jobs[0]!.id, job: jobs[0]!, task_ids: jobs.map((j) => j.id), jobs },
-      202,
-      'Content generation started.',
-    );
-  },
-);
-
-taskResource.mount(taskRoutes, {
-  bulkDelete: true,
-  get: true,
-  patch: {
-    body: updateTaskBody,
-    summary: 'Edit a task',
-    apply: async (_c, tenant, row, input) => {
-      await requireReferences(tenant, row.site_id, input);
-      const [updated] = await tenant.db
-        .update(tasks)
-        .set(input)
-        .where(and(eq(tasks.account_id, tenant.account.id), eq(tasks.id, row.id)))
-        .returning();
-      return updated;
+    const input = c.req.valid('json');
+    await requirePlacement(tenant, input.site_id, input.sector_id);
+    await requireReferences(tenant, input.site_id, input);
+    const [row] = await tenant.db
+      .insert(tasks)
+      .values({ ...input, account_id: tenant.account.id })
+      .returning();
+    notifySite(c, tenant, input.site_id, ['tasks']);
+    // An INSERT … RETURNING of one row returns that row.
+    return created(c, row!);
+  })
+  .post(
+    '/bulk_create_from_ideas',
+    describe('Create tasks from ideas (one per idea)', ['writer']),
+    body(idsBody),
+    async (c) => {
+      const result = await createTasksFromIdeas(c, c.get('tenant'), c.req.valid('json').ids);
+      return created(c, result, `${result.created} tasks created.`);
     },
-  },
-  delete: { summary: 'Delete a task' },
-});
+  )
+  .post(
+    '/auto_generate_content',
+    describe('AI: write articles for the selected tasks (jobs of up to 50 tasks)', ['writer'], {
+      description:
+        'Each article streams into its draft as it is written. ' +
+        '3 credits per article, held when accepted and charged only on success.',
+    }),
+    body(generateContentBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { siteIds, rows } = await taskResource.selection(tenant, c.req.valid('json').ids, 'write');
+      const siteId = siteIds[0]!;
+      const ids = rows.map((r) => r.id);
+      const jobs = [];
+      for (let at = 0; at < ids.length; at += MAX_TASKS_PER_JOB) {
+        const part = ids.slice(at, at + MAX_TASKS_PER_JOB);
+        jobs.push(await startJob(c, tenant, siteId, 'generate_content', { task_ids: part }));
+      }
+      return ok(
+        c,
+        { task_id: jobs[0]!.id, job: jobs[0]!, task_ids: jobs.map((j) => j.id), jobs },
+        202,
+        'Content generation started.',
+      );
+    },
+  )
+  .route(
+    '/',
+    taskResource.routes({
+      bulkDelete: true,
+      get: true,
+      patch: {
+        body: updateTaskBody,
+        summary: 'Edit a task',
+        apply: async (_c, tenant, row, input) => {
+          await requireReferences(tenant, row.site_id, input);
+          const [updated] = await tenant.db
+            .update(tasks)
+            .set(input)
+            .where(and(eq(tasks.account_id, tenant.account.id), eq(tasks.id, row.id)))
+            .returning();
+          return updated;
+        },
+      },
+      delete: { summary: 'Delete a task' },
+    }),
+  );

@@ -5,9 +5,18 @@
  */
 import type { Permission } from '$core/access';
 import type { AcceptInviteBody, LoginBody, RegisterBody } from '$core/validation/auth';
-import { api, hasAccessToken, onSessionEnded, refreshAccessToken, setAccessToken } from './api/client';
-import { API } from './api/paths';
-import type { Me, SessionTokens } from './api/types';
+import {
+  api,
+  data,
+  hasAccessToken,
+  onSessionEnded,
+  param,
+  publicApi,
+  read,
+  refreshAccessToken,
+  setAccessToken,
+} from './api/client';
+import type { Me } from './api/types';
 
 type Status = 'unknown' | 'signed-in' | 'signed-out';
 /** Why the session ended: the app layout sends only `expired` sessions back to sign-in with ?next=. */
@@ -60,41 +69,41 @@ class Session {
 
   /** Re-reads /me, e.g. after sites were created or deleted (the site switcher lists them). */
   async reload() {
-    this.me = await api.get<Me>(API.me);
+    this.me = await data(api.api.v1.auth.me.$get());
     this.status = 'signed-in';
     this.endReason = 'none';
   }
 
   async signIn(input: LoginBody) {
-    await this.#start(api.post<SessionTokens>(API.login, input, { auth: false }));
+    await this.#start(data(publicApi.api.v1.auth.login.$post({ json: input })));
   }
 
   async signUp(input: RegisterBody) {
-    await this.#start(api.post<SessionTokens>(API.register, input, { auth: false }));
+    await this.#start(data(publicApi.api.v1.auth.register.$post({ json: input })));
   }
 
   async acceptInvite(token: string, input: Omit<AcceptInviteBody, 'token'>) {
-    await this.#start(api.post<SessionTokens>(API.inviteAccept(token), input, { auth: false }));
+    const accept = publicApi.api.v1.auth.invite[':token'].accept.$post;
+    await this.#start(data(accept({ param: { token: param(token) }, json: input })));
   }
 
   /** Password change rotates the session: keep the new access token. */
   async changePassword(input: { current_password: string; new_password: string }) {
-    const res = await api.post<SessionTokens>(API.passwordChange, input);
+    const res = await read(api.api.v1.auth.password.change.$post({ json: input }));
     setAccessToken(res.data.access);
     return res.message;
   }
 
   async signOut() {
     try {
-      await api.post(API.logout, {}, { auth: false });
+      await read(publicApi.api.v1.auth.logout.$post({ json: {} }));
     } finally {
       this.#clear('signed-out');
     }
   }
 
-  async #start(response: Promise<{ data: SessionTokens }>) {
-    const { data } = await response;
-    setAccessToken(data.access);
+  async #start(tokens: Promise<{ access: string }>) {
+    setAccessToken((await tokens).access);
     await this.reload();
   }
 

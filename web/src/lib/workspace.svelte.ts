@@ -3,9 +3,8 @@
  * localStorage (the sector per site) and mirrored in the URL as ?site=&sector= so a link opens
  * the same view; only sites from /me count, so a stale or foreign id falls back to the first.
  */
-import { api } from './api/client';
+import { api, read } from './api/client';
 import { messageOf } from './api/errors';
-import { API } from './api/paths';
 import type { Sector, SiteSummary } from './api/types';
 
 const SITE_KEY = 'igny8.site';
@@ -102,7 +101,8 @@ class Workspace {
     this.sectorsLoading = true;
     this.sectorsError = null;
     try {
-      const page = await api.page<Sector>(API.sectors, { site_id: siteId, page_size: 200, ordering: 'name' });
+      const query = { site_id: siteId, page_size: 200, ordering: 'name' };
+      const page = await read(api.api.v1.auth.sectors.$get({ query }));
       if (seq !== this.#loadSeq) return;
       this.sectors = page.results;
       // A remembered sector that was deleted or deactivated falls back to "all sectors".

@@ -1,56 +1,40 @@
 /**
- * What the planner, AI-jobs, settings and billing routes return, derived from the shared Drizzle
- * schema (core/schema/shard) like types.ts, so a column added there shows up here.
+ * What the planner, AI-jobs, settings and billing routes return, read from the API's own type
+ * (the typed client over the worker's AppType).
  */
 import type { AiFunction } from '$core/domain/enums';
-import type { OutlineSection } from '$core/schema/shard';
-import type { clusters, contentIdeas, creditTransactions, creditUsageLogs, KeywordRow } from '$core/schema/shard';
-import type { Json } from './types';
+import type { api, DataOf, RowOf } from './client';
 
-export type { JobView, JobStatus, Phase } from '$core/ai/jobs';
-export type { OutlineSection };
+export type { JobStatus, JobView, Phase } from '$core/ai/jobs';
+export type { OutlineSection } from '$core/schema/shard';
 
-export type Keyword = Json<KeywordRow>;
-export type Cluster = Json<typeof clusters.$inferSelect>;
-export type Idea = Json<typeof contentIdeas.$inferSelect>;
-export type CreditTransaction = Json<typeof creditTransactions.$inferSelect>;
-export type UsageLog = Json<typeof creditUsageLogs.$inferSelect>;
+type Planner = typeof api.api.v1.planner;
+type System = typeof api.api.v1.system;
+type Billing = typeof api.api.v1.billing;
 
-/** POST /planner/keywords/import/ (worker/planner/csv-routes.ts). */
-export interface ImportReport {
-  rows: number;
-  imported: number;
-  created: number;
-  merged_existing: number;
-  merged_duplicates_in_file: number;
-  skipped: number;
-  /** The first 200 bad rows; `skipped` is the full count. */
-  errors: { line: number; error: string }[];
-  encoding: string;
-}
+/** A keyword as the list sends it (with its cluster's name). */
+export type Keyword = RowOf<Planner['keywords']['$get']>;
+export type Cluster = RowOf<Planner['clusters']['$get']>;
+export type Idea = RowOf<Planner['ideas']['$get']>;
+export type CreditTransaction = RowOf<Billing['transactions']['$get']>;
+export type UsageLog = RowOf<Billing['usage']['$get']>;
+
+/** POST /planner/keywords/import/ (worker/planner/csv-routes.ts): the first 200 bad rows in `errors`. */
+export type ImportReport = DataOf<Planner['keywords']['import']['$post']>;
 
 /** POST …/auto_cluster/, …/auto_generate_ideas/, /jobs/:id/retry/: 202 with the queued job. */
-export interface JobStarted {
-  task_id: string;
-  job: import('$core/ai/jobs').JobView;
-}
+export type JobStarted = DataOf<Planner['keywords']['auto_cluster']['$post']>;
 
 /** GET /billing/balance/: `balance` is spendable now, `reserved` is held by running jobs. */
-export interface Balance {
-  balance: number;
-  reserved: number;
-  total: number;
-}
+export type Balance = DataOf<Billing['balance']['$get']>;
 
 /** GET /billing/usage/summary/: one row per AI operation. */
-export interface UsageSummaryRow {
-  operation_type: AiFunction;
-  jobs: number;
-  credits: number;
-  cost_usd: number;
-  tokens_input: number;
-  tokens_output: number;
-}
+export type UsageSummaryRow = DataOf<Billing['usage']['summary']['$get']>[number];
+
+/*
+ * Hand-written: the worker keeps an integration's config as stored JSON and builds the test's
+ * answer from a provider's reply, so the routes' types are looser than what these pages read.
+ */
 
 /** GET /system/settings/integrations/openai/ (the key itself is never returned). */
 export interface OpenAiSettings {
@@ -80,10 +64,4 @@ export type ConnectionTest =
   | { ok: false; error: string; latency_ms: number };
 
 /** GET /system/prompts/: the account's own text, or the built-in default. */
-export interface Prompt {
-  prompt_type: string;
-  prompt_value: string;
-  is_default: boolean;
-  default_value: string;
-  updated_at: string | null;
-}
+export type Prompt = DataOf<System['prompts']['$get']>[number];

@@ -1,67 +1,27 @@
 /**
- * What the API returns, derived from the shared Drizzle schema (core/schema) so a column added
- * there shows up here: rows travel as JSON, so their Dates arrive as ISO strings.
+ * What the account, site and user routes return, read from the API's own type (the typed client
+ * over the worker's AppType): a field the worker adds or drops shows up here by itself.
  */
-import type { Permission } from '$core/access';
-import type { Role } from '$core/domain/enums';
-import type { AccountRow, IndustryRow, IndustrySectorRow, PlanRow, UserRow } from '$core/schema/control';
-import type { SectorRow, SiteRow, siteUserAccess } from '$core/schema/shard';
+import type { api, DataOf, RowOf } from './client';
 
-export type Json<T> = {
-  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
-};
+type Auth = typeof api.api.v1.auth;
 
 /** worker/sites/service.ts publicSite(): never the encrypted WordPress password. */
-export type Site = Omit<Json<SiteRow>, 'wp_app_password_enc' | 'deleted_at'> & { wp_app_password_set: boolean };
-export type SiteSummary = Pick<Site, 'id' | 'name' | 'slug' | 'domain' | 'status'>;
-export type Sector = Json<SectorRow>;
-export type Plan = Json<PlanRow>;
-export type IndustrySector = Json<IndustrySectorRow>;
-export type Industry = Json<IndustryRow> & { sectors: IndustrySector[] };
-export type SiteGrant = Json<typeof siteUserAccess.$inferSelect>;
+export type Site = RowOf<Auth['sites']['$get']>;
+/** GET /auth/me/: as the route answers it. */
+export type Me = DataOf<Auth['me']['$get']>;
+export type SiteSummary = Me['sites'][number];
+export type Sector = RowOf<Auth['sectors']['$get']>;
+export type Industry = DataOf<Auth['industries']['$get']>[number];
+export type IndustrySector = Industry['sectors'][number];
+export type Plan = DataOf<Auth['plans']['$get']>[number];
+export type SiteGrant = RowOf<Auth['site-access']['$get']>;
 
 /** GET /auth/account/ */
-export type Account = Json<AccountRow> & { plan: Plan; usage: { users: number; sites: number } };
+export type Account = DataOf<Auth['account']['$get']>;
 
 /** worker/users/service.ts publicUser() plus the list's site grants. */
-export type AccountUser = Pick<
-  Json<UserRow>,
-  'id' | 'account_id' | 'email' | 'name' | 'role' | 'status' | 'last_login_at' | 'created_at'
-> & {
-  site_ids?: number[];
-};
-
-/** GET /auth/me/ */
-export interface Me {
-  user: { id: number; email: string; name: string; role: Role; account_id: number };
-  account: {
-    id: number;
-    name: string;
-    slug: string;
-    status: string;
-    plan: { id: number; slug: string; name: string };
-  } | null;
-  permissions: Record<Permission, boolean>;
-  sites: SiteSummary[];
-}
-
-/** Sign-in, sign-up, refresh and invite acceptance: the refresh token stays in the httpOnly cookie. */
-export interface SessionTokens {
-  access: string;
-  access_expires_at: string;
-  refresh_expires_at: string;
-}
-
-/** GET /auth/invite/:token */
-export interface InviteInfo {
-  email: string;
-  name: string;
-  role: Role;
-  account_name: string;
-}
+export type AccountUser = RowOf<Auth['users']['$get']>;
 
 /** POST /auth/users/ and /users/:id/invite_link */
-export interface InviteLink {
-  invite_url: string;
-  invite_expires_at: string;
-}
+export type InviteLink = DataOf<Auth['users'][':id']['invite_link']['$post']>;

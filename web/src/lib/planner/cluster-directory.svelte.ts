@@ -3,8 +3,7 @@
  * cluster_id, and their tables show the name and filter by cluster. Refetched when clusters
  * change on the site (anyone's edit or an AI job), through the live channel.
  */
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, read } from '$lib/api/client';
 import type { Cluster } from '$lib/api/planner-types';
 import { realtime } from '$lib/realtime/site-channel.svelte';
 
@@ -25,12 +24,16 @@ export class ClusterDirectory {
   async load(siteId: number, sectorId: number | null) {
     const seq = ++this.#seq;
     try {
-      const page = await api.page<Cluster>(API.clusters, {
-        site_id: siteId,
-        sector_id: sectorId,
-        page_size: LIMIT,
-        ordering: '-volume',
-      });
+      const page = await read(
+        api.api.v1.planner.clusters.$get({
+          query: {
+            site_id: siteId,
+            sector_id: sectorId,
+            page_size: LIMIT,
+            ordering: '-volume',
+          },
+        }),
+      );
       if (seq !== this.#seq) return;
       this.clusters = page.results;
       this.truncated = page.count > page.results.length;

@@ -4,14 +4,13 @@
  * reconnecting). A 402 means nothing was queued: its message says how many credits were needed,
  * and we add where to go about it for this role.
  */
-import type { ApiSuccess } from '$core/api/envelope';
+import type { JobView } from '$core/ai/jobs';
 import { ApiRequestError } from '$lib/api/errors';
-import type { JobStarted } from '$lib/api/planner-types';
 import { session } from '$lib/session.svelte';
 import { realtime } from './site-channel.svelte';
 
 export async function startAiJob(
-  start: () => Promise<ApiSuccess<JobStarted>>,
+  start: () => Promise<{ data: { job: JobView } }>,
   startedMessage: string,
 ): Promise<string> {
   try {

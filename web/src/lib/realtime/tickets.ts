@@ -3,15 +3,9 @@
  * instead of the access token. A socket ticket is good for a minute, so one is asked for right
  * before every (re)connect; the API client refreshes the access token first when it expired.
  */
-import { api } from '$lib/api/client';
+import { api, read } from '$lib/api/client';
 
-const TICKETS = '/api/v1/auth/tickets/';
-
-interface Ticket {
-  purpose: string;
-  ticket?: string;
-  expires_at: string;
-}
+const tickets = api.api.v1.auth.tickets;
 
 /**
  * A ticket to open the site's channel or a draft's room; null when none can be had (offline, signed out,
@@ -20,8 +14,8 @@ interface Ticket {
 export async function socketTicket(purpose: 'site_socket' | 'draft_socket', id: number): Promise<string | null> {
   try {
     const body = purpose === 'site_socket' ? { purpose, site_id: id } : { purpose, content_id: id };
-    const res = await api.post<Ticket>(TICKETS, body);
-    return res.data.ticket ?? null;
+    const res = await read(tickets.$post({ json: body }));
+    return 'ticket' in res.data ? res.data.ticket : null;
   } catch {
     return null;
   }
@@ -29,6 +23,6 @@ export async function socketTicket(purpose: 'site_socket' | 'draft_socket', id: 
 
 /** Sets the httpOnly media cookie (a media ticket) for the current access token; resolves to when it expires (ms). */
 export async function mediaTicket(): Promise<number> {
-  const res = await api.post<Ticket>(TICKETS, { purpose: 'media' });
+  const res = await read(tickets.$post({ json: { purpose: 'media' } }));
   return Date.parse(res.data.expires_at);
 }

@@ -5,7 +5,7 @@
  */
 import type { Snippet } from 'svelte';
 import type { z } from 'zod';
-import type { Query } from '$lib/api/client';
+import type { ListSource, Query } from '$lib/api/client';
 import type { BadgeTone } from '$lib/components/Badge.svelte';
 import type { IconName } from '$lib/components/Icon.svelte';
 
@@ -155,8 +155,8 @@ export interface BulkAction<Row> {
 export interface TableConfig<Row> {
   title: string;
   description?: string;
-  /** Paginated list endpoint ({count, results}); null shows `unavailable` instead of fetching. */
-  endpoint: string | null;
+  /** Paginated list ({count, results}), a typed route: `listOf(api…)`; null shows `unavailable` instead of fetching. */
+  endpoint: ListSource<Row> | null;
   unavailable?: { title: string; body: string };
   /** Fixed query parameters (e.g. site_id) added to page, page_size, search, filters and ordering. */
   query?: Query;

@@ -3,7 +3,6 @@
  * and bulk versions that call the per-row endpoint for each selected row (the API has no bulk
  * routes for these yet) and report partial failures instead of hiding them.
  */
-import { api } from '$lib/api/client';
 import { messageOf } from '$lib/api/errors';
 import { plural } from '$lib/format';
 import type { BulkAction, RowAction } from '$lib/templates/types';
@@ -20,7 +19,8 @@ export function editAction<Row>(open: (row: Row) => void, label = 'Edit'): RowAc
 
 export function deleteAction<Row>(opts: {
   noun: Noun;
-  path: (row: Row) => string;
+  /** The row's DELETE, a typed call: `(row) => read(api…[':id'].$delete(…))`. */
+  path: (row: Row) => Promise<{ message?: string }>;
   name: (row: Row) => string;
   consequence?: string;
   visible?: (row: Row) => boolean;
@@ -42,7 +42,7 @@ export function deleteAction<Row>(opts: {
       danger: true,
     }),
     run: async (row) => {
-      const { message } = await api.delete(opts.path(row));
+      const { message } = await opts.path(row);
       await opts.after?.();
       return message;
     },
@@ -87,7 +87,8 @@ function deleteConfirmation(noun: Noun, consequence?: string) {
 
 export function bulkDeleteAction<Row>(opts: {
   noun: Noun;
-  path: (row: Row) => string;
+  /** One row's DELETE, a typed call. */
+  path: (row: Row) => Promise<unknown>;
   consequence?: string;
   after?: () => unknown;
 }): BulkAction<Row> {
@@ -101,7 +102,7 @@ export function bulkDeleteAction<Row>(opts: {
       try {
         return await forEachRow(
           rows,
-          (row) => api.delete(opts.path(row)),
+          (row) => opts.path(row),
           (n) => `Deleted ${plural(n, opts.noun.one, opts.noun.many)}.`,
         );
       } finally {
@@ -116,8 +117,8 @@ export function bulkPatchAction<Row>(opts: {
   id: string;
   label: string;
   noun: Noun;
-  path: (row: Row) => string;
-  body: Record<string, unknown>;
+  /** The row's PATCH of the change, a typed call: `(row) => read(api…[':id'].$patch(…))`. */
+  path: (row: Row) => Promise<unknown>;
   done: string;
   after?: () => unknown;
 }): BulkAction<Row> {
@@ -128,7 +129,7 @@ export function bulkPatchAction<Row>(opts: {
       try {
         return await forEachRow(
           rows,
-          (row) => api.patch(opts.path(row), opts.body),
+          (row) => opts.path(row),
           (n) => `${plural(n, opts.noun.one, opts.noun.many)} ${opts.done}.`,
         );
       } finally {
@@ -144,7 +145,8 @@ export function bulkPatchAction<Row>(opts: {
  */
 export function bulkRouteDeleteAction<Row extends { id: number }>(opts: {
   noun: Noun;
-  path: string;
+  /** The bulk_delete route, a typed call taking the ids. */
+  path: (ids: number[]) => Promise<{ data: { deleted: number } }>;
   consequence?: string;
 }): BulkAction<Row> {
   return {
@@ -154,7 +156,7 @@ export function bulkRouteDeleteAction<Row extends { id: number }>(opts: {
     danger: true,
     confirm: deleteConfirmation(opts.noun, opts.consequence),
     run: async (rows) => {
-      const res = await api.post<{ deleted: number }>(opts.path, { ids: rows.map((r) => r.id) });
+      const res = await opts.path(rows.map((r) => r.id));
       return `Deleted ${plural(res.data.deleted, opts.noun.one, opts.noun.many)}.`;
     },
   };

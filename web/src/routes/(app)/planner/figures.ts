@@ -5,9 +5,8 @@
  * scheduled (and publishing, published).
  */
 import { KEYWORD_INTENTS } from '$core/domain/enums';
-import { api, type Query } from '$lib/api/client';
+import { api, type ListSource, listOf, type Query } from '$lib/api/client';
 import { ApiRequestError } from '$lib/api/errors';
-import { API } from '$lib/api/paths';
 import type { Cluster } from '$lib/api/planner-types';
 
 export interface PlannerFigures {
@@ -21,24 +20,27 @@ export interface PlannerFigures {
 }
 
 export async function loadFigures(scope: Query, signal: AbortSignal): Promise<PlannerFigures> {
-  const count = (path: string, filter: Query = {}) =>
-    api.page(path, { ...scope, ...filter, page_size: 1 }, { signal }).then((p) => p.count);
+  const keywordList = listOf(api.api.v1.planner.keywords);
+  const clusterList = listOf(api.api.v1.planner.clusters);
+  const ideaList = listOf(api.api.v1.planner.ideas);
+  const count = (list: ListSource<unknown>, filter: Query = {}) =>
+    list.page({ ...scope, ...filter, page_size: 1 }, signal).then((p) => p.count);
   const ideasSentToWriter = () =>
-    Promise.all([count(API.ideas, { status: 'scheduled' }), count(API.ideas, { status: 'published' })]).then(
+    Promise.all([count(ideaList, { status: 'scheduled' }), count(ideaList, { status: 'published' })]).then(
       ([s, p]) => s + p,
     );
-  const taskCount = count(API.tasks).catch((err) => {
+  const taskCount = count(listOf(api.api.v1.writer.tasks)).catch((err) => {
     if (err instanceof ApiRequestError && err.code === 'route_not_found') return ideasSentToWriter();
     throw err;
   });
   const [keywords, unclustered, clusters, ideas, tasks, top, intents] = await Promise.all([
-    count(API.keywords),
-    count(API.keywords, { cluster_id: 'none' }),
-    count(API.clusters),
-    count(API.ideas),
+    count(keywordList),
+    count(keywordList, { cluster_id: 'none' }),
+    count(clusterList),
+    count(ideaList),
     taskCount,
-    api.page<Cluster>(API.clusters, { ...scope, page_size: 8, ordering: '-volume' }, { signal }),
-    Promise.all(KEYWORD_INTENTS.map((intent) => count(API.keywords, { intent }).then((n) => ({ intent, count: n })))),
+    clusterList.page({ ...scope, page_size: 8, ordering: '-volume' }, signal),
+    Promise.all(KEYWORD_INTENTS.map((intent) => count(keywordList, { intent }).then((n) => ({ intent, count: n })))),
   ]);
   return { keywords, unclustered, clusters, ideas, tasks, byIntent: intents, topClusters: top.results };
 }

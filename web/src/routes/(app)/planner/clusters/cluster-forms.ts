@@ -1,8 +1,7 @@
 /** Forms of the clusters page (page-local config over the shared core/validation schemas). */
 import { createClusterBody, generateIdeasBody, updateClusterBody } from '$core/validation/planner';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
-import type { Cluster, JobStarted } from '$lib/api/planner-types';
+import { api, param, read } from '$lib/api/client';
+import type { Cluster } from '$lib/api/planner-types';
 import { plural } from '$lib/format';
 import { startAiJob } from '$lib/realtime/start-job';
 import type { FormConfig, Option } from '$lib/templates/types';
@@ -37,7 +36,7 @@ export function createClusterForm(
       { name: 'description', label: 'Description', type: 'textarea', rows: 3 },
     ],
     submit: async (data) => {
-      const res = await api.post<Cluster>(API.clusters, data);
+      const res = await read(api.api.v1.planner.clusters.$post({ json: data }));
       return `Cluster “${res.data.name}” created.`;
     },
   };
@@ -53,7 +52,9 @@ export function editClusterForm(cluster: Cluster): FormConfig<typeof updateClust
       { name: 'description', label: 'Description', type: 'textarea', rows: 4, empty: 'keep' },
     ],
     submit: async (data) => {
-      const res = await api.patch<Cluster>(API.cluster(cluster.id), data);
+      const res = await read(
+        api.api.v1.planner.clusters[':id'].$patch({ param: { id: param(cluster.id) }, json: data }),
+      );
       return `Cluster “${res.data.name}” saved.`;
     },
   };
@@ -82,7 +83,7 @@ export function generateIdeasForm(clusters: Cluster[]): FormConfig<typeof genera
     ],
     submit: (data) =>
       startAiJob(
-        () => api.post<JobStarted>(API.clustersGenerateIdeas, data),
+        () => read(api.api.v1.planner.clusters.auto_generate_ideas.$post({ json: data })),
         `Generating ideas for ${plural(clusters.length, 'cluster')}: follow it under AI jobs.`,
       ),
   };

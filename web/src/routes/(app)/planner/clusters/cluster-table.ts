@@ -1,7 +1,6 @@
 /** The clusters table (page-local config): metrics kept by the API, members, ideas, edits. */
 import { CLUSTER_STATUSES } from '$core/domain/enums';
-import type { Query } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Cluster } from '$lib/api/planner-types';
 import { bulkPatchAction, bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
 import { createdColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
@@ -11,7 +10,7 @@ import type { TableConfig } from '$lib/templates/types';
 export const CLUSTER_NOUN = { one: 'cluster', many: 'clusters' };
 
 export function clusterTable(opts: {
-  endpoint: string | null;
+  endpoint: ListSource<Cluster> | null;
   query: Query;
   canWrite: boolean;
   onMembers: (cluster: Cluster) => void;
@@ -57,7 +56,7 @@ export function clusterTable(opts: {
             editAction<Cluster>(opts.onEdit, 'Rename or describe'),
             deleteAction<Cluster>({
               noun: CLUSTER_NOUN,
-              path: (c) => API.cluster(c.id),
+              path: (c) => read(api.api.v1.planner.clusters[':id'].$delete({ param: { id: param(c.id) } })),
               name: (c) => c.name,
               consequence: 'The cluster goes away; its keywords stay, without a cluster, and its ideas stay too.',
             }),
@@ -78,13 +77,15 @@ export function clusterTable(opts: {
             id: 'archive',
             label: 'Archive',
             noun: CLUSTER_NOUN,
-            path: (c) => API.cluster(c.id),
-            body: { status: 'archived' },
+            path: (c) =>
+              read(
+                api.api.v1.planner.clusters[':id'].$patch({ param: { id: param(c.id) }, json: { status: 'archived' } }),
+              ),
             done: 'archived',
           }),
           bulkRouteDeleteAction<Cluster>({
             noun: CLUSTER_NOUN,
-            path: API.clustersBulkDelete,
+            path: (ids) => read(api.api.v1.planner.clusters.bulk_delete.$post({ json: { ids } })),
             consequence: 'Their keywords stay, without a cluster.',
           }),
         ]

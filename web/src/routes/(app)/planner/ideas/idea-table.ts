@@ -1,9 +1,7 @@
 /** The ideas table (page-local config): ideas from AI jobs or by hand, turned into writer tasks. */
 import type { Snippet } from 'svelte';
 import { CONTENT_STRUCTURES, IDEA_STATUSES } from '$core/domain/enums';
-import type { Query } from '$lib/api/client';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Idea } from '$lib/api/planner-types';
 import { bulkRouteDeleteAction, deleteAction } from '$lib/config/snippets/actions';
 import { badgeColumn, numberColumn, statusColumn, textColumn } from '$lib/config/snippets/columns';
@@ -15,7 +13,7 @@ import type { TableConfig } from '$lib/templates/types';
 export const IDEA_NOUN = { one: 'idea', many: 'ideas' };
 
 export function ideaTable(opts: {
-  endpoint: string | null;
+  endpoint: ListSource<Idea> | null;
   query: Query;
   clusters: ClusterDirectory;
   canWrite: boolean;
@@ -57,7 +55,13 @@ export function ideaTable(opts: {
     rowActions: [
       { id: 'open', label: 'Open', icon: 'review', run: opts.onOpen, reload: false },
       ...(canWrite
-        ? [deleteAction<Idea>({ noun: IDEA_NOUN, path: (i) => API.idea(i.id), name: (i) => i.idea_title })]
+        ? [
+            deleteAction<Idea>({
+              noun: IDEA_NOUN,
+              path: (i) => read(api.api.v1.planner.ideas[':id'].$delete({ param: { id: param(i.id) } })),
+              name: (i) => i.idea_title,
+            }),
+          ]
         : []),
     ],
     bulkActions: canWrite
@@ -67,9 +71,8 @@ export function ideaTable(opts: {
             label: 'Create tasks',
             icon: 'tasks',
             run: async (rows) => {
-              const res = await api.post<{ created: number; already_had_tasks: number }>(API.ideasCreateTasks, {
-                ids: rows.map((i) => i.id),
-              });
+              const json = { ids: rows.map((i) => i.id) };
+              const res = await read(api.api.v1.planner.ideas.create_tasks.$post({ json }));
               const { created, already_had_tasks: already } = res.data;
               return (
                 `${plural(created, 'writer task')} created` +
@@ -77,7 +80,10 @@ export function ideaTable(opts: {
               );
             },
           },
-          bulkRouteDeleteAction<Idea>({ noun: IDEA_NOUN, path: API.ideasBulkDelete }),
+          bulkRouteDeleteAction<Idea>({
+            noun: IDEA_NOUN,
+            path: (ids) => read(api.api.v1.planner.ideas.bulk_delete.$post({ json: { ids } })),
+          }),
         ]
       : [],
     noun: IDEA_NOUN,

@@ -1,8 +1,7 @@
 /** Add and edit forms for one keyword (page-local config over the shared core/validation schemas). */
 import { KEYWORD_INTENTS, KEYWORD_STATUSES } from '$core/domain/enums';
 import { createKeywordBody, updateKeywordBody } from '$core/validation/planner';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read } from '$lib/api/client';
 import type { Keyword } from '$lib/api/planner-types';
 import { humanize } from '$lib/format';
 import type { FieldConfig, FormConfig, Option } from '$lib/templates/types';
@@ -45,7 +44,7 @@ export function addKeywordForm(
       ...metricFields,
     ],
     submit: async (data) => {
-      const res = await api.post<Keyword>(API.keywords, data);
+      const res = await read(api.api.v1.planner.keywords.$post({ json: data }));
       return `“${res.data.keyword}” added.`;
     },
   };
@@ -68,7 +67,9 @@ export function editKeywordForm(keyword: Keyword): FormConfig<typeof updateKeywo
       { name: 'status', label: 'Status', type: 'select', options: enumOptions(KEYWORD_STATUSES) },
     ],
     submit: async (data) => {
-      const res = await api.patch<Keyword>(API.keyword(keyword.id), data);
+      const res = await read(
+        api.api.v1.planner.keywords[':id'].$patch({ param: { id: param(keyword.id) }, json: data }),
+      );
       return `“${res.data.keyword}” saved.`;
     },
   };

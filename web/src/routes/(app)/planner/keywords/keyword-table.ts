@@ -3,10 +3,8 @@
  * Everything is server-side: the API filters, sorts and pages; the page only describes it.
  */
 import { KEYWORD_INTENTS, KEYWORD_STATUSES } from '$core/domain/enums';
-import type { Query } from '$lib/api/client';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
-import type { JobStarted, Keyword } from '$lib/api/planner-types';
+import { api, param, read, type ListSource, type Query } from '$lib/api/client';
+import type { Keyword } from '$lib/api/planner-types';
 import { bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
 import { badgeColumn, nameColumn, numberColumn, statusColumn, textColumn } from '$lib/config/snippets/columns';
 import { enumFilter, idFilter, rangeFilter, statusFilter } from '$lib/config/snippets/filters';
@@ -25,7 +23,7 @@ function difficultyCell(d: number): Cell {
 export function keywordTable(opts: {
   title: string;
   /** null: no site or sector to show keywords of (then `unavailable` explains). */
-  endpoint: string | null;
+  endpoint: ListSource<Keyword> | null;
   unavailable: { title: string; body: string };
   query: Query;
   clusters: ClusterDirectory;
@@ -75,7 +73,7 @@ export function keywordTable(opts: {
           editAction<Keyword>(opts.onEdit),
           deleteAction<Keyword>({
             noun: KEYWORD_NOUN,
-            path: (k) => API.keyword(k.id),
+            path: (k) => read(api.api.v1.planner.keywords[':id'].$delete({ param: { id: param(k.id) } })),
             name: (k) => k.keyword,
             consequence: 'The keyword is removed from its sector and from its cluster.',
           }),
@@ -89,7 +87,7 @@ export function keywordTable(opts: {
             icon: 'sparkles',
             run: (rows) =>
               startAiJob(
-                () => api.post<JobStarted>(API.keywordsAutoCluster, { ids: rows.map((k) => k.id) }),
+                () => read(api.api.v1.planner.keywords.auto_cluster.$post({ json: { ids: rows.map((k) => k.id) } })),
                 `Clustering ${plural(rows.length, 'keyword')}: follow it under AI jobs.`,
               ),
           },
@@ -98,16 +96,14 @@ export function keywordTable(opts: {
             label: 'Set status',
             choices: KEYWORD_STATUSES.map((s) => ({ value: s, label: humanize(s) })),
             run: async (rows, status) => {
-              const res = await api.post<{ updated: number; status: string }>(API.keywordsBulkStatus, {
-                ids: rows.map((k) => k.id),
-                status,
-              });
+              const json = { ids: rows.map((k) => k.id), status: status as Keyword['status'] };
+              const res = await read(api.api.v1.planner.keywords.bulk_update_status.$post({ json }));
               return `${plural(res.data.updated, 'keyword')} set to ${res.data.status}.`;
             },
           },
           bulkRouteDeleteAction<Keyword>({
             noun: KEYWORD_NOUN,
-            path: API.keywordsBulkDelete,
+            path: (ids) => read(api.api.v1.planner.keywords.bulk_delete.$post({ json: { ids } })),
             consequence: 'The selected keywords are removed from their sector and clusters.',
           }),
         ]

@@ -7,8 +7,7 @@
 import { z } from 'zod';
 import type { AiFunction } from '$core/domain/enums';
 import { openAiSettingsBody, runwareSettingsBody } from '$core/validation/system';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, read } from '$lib/api/client';
 import type { OpenAiSettings, RunwareSettings } from '$lib/api/planner-types';
 import { FUNCTION_LABELS } from '$lib/realtime/job-text';
 import type { FieldConfig, FormConfig } from '$lib/templates/types';
@@ -98,8 +97,8 @@ export function openAiSettingsForm(
       },
     ],
     submit: async (data) => {
-      const res = await api.put<OpenAiSettings>(API.integration('openai'), data);
-      saved(res.data);
+      const res = await read(api.api.v1.system.settings.integrations.openai.$put({ json: data }));
+      saved(res.data as OpenAiSettings);
       return 'OpenAI settings saved.';
     },
   };
@@ -131,8 +130,8 @@ export function runwareSettingsForm(
       },
     ],
     submit: async (data) => {
-      const res = await api.put<RunwareSettings>(API.integration('runware'), data);
-      saved(res.data);
+      const res = await read(api.api.v1.system.settings.integrations.runware.$put({ json: data }));
+      saved(res.data as RunwareSettings);
       return 'Runware settings saved.';
     },
   };

@@ -1,7 +1,6 @@
 import { HOSTING_TYPES, SITE_STATUSES } from '$core/domain/enums';
 import { createSiteBody, updateSiteBody } from '$core/validation/sites';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read } from '$lib/api/client';
 import type { Industry, Site } from '$lib/api/types';
 import { hostingLabel, humanize } from '$lib/format';
 import type { FieldConfig, FormConfig } from '$lib/templates/types';
@@ -57,7 +56,7 @@ export function createSiteForm(
     initial: { hosting_type: 'wordpress' },
     fields: fields(industries, false),
     submit: async (data) => {
-      const res = await api.post<Site>(API.sites, data);
+      const res = await read(api.api.v1.auth.sites.$post({ json: data }));
       await after(res.data);
       return `Site “${res.data.name}” added.`;
     },
@@ -82,7 +81,7 @@ export function editSiteForm(
     },
     fields: fields(industries, true),
     submit: async (data) => {
-      const res = await api.patch<Site>(API.site(site.id), data);
+      const res = await read(api.api.v1.auth.sites[':id'].$patch({ param: { id: param(site.id) }, json: data }));
       await after(res.data);
       return `Site “${res.data.name}” saved.`;
     },

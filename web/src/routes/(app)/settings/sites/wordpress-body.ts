@@ -5,6 +5,7 @@
 import type { FieldErrors } from '$core/api/envelope';
 import { wordpressSettingsBody, wordpressTestBody } from '$core/validation/publisher';
 import { check } from '$lib/forms/field-errors';
+import type { z } from 'zod';
 
 export interface WordPressDraft {
   wp_url: string;
@@ -13,6 +14,8 @@ export interface WordPressDraft {
 }
 
 type Checked<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+export type WordPressSaveBody = z.input<typeof wordpressSettingsBody>;
+export type WordPressTestBody = z.input<typeof wordpressTestBody>;
 
 /** Save: an emptied address or user clears it (null); the password only when one was typed. */
 export function saveBody(draft: WordPressDraft): Checked<unknown> {

@@ -1,6 +1,5 @@
 import { inviteUserBody } from '$core/validation/auth';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, read } from '$lib/api/client';
 import type { AccountUser, InviteLink, SiteSummary } from '$lib/api/types';
 import type { FormConfig } from '$lib/templates/types';
 import type { Role } from '$core/domain/enums';
@@ -39,7 +38,7 @@ export function inviteForm(
       },
     ],
     submit: async (data) => {
-      const res = await api.post<InviteResult>(API.users, data);
+      const res = await read(api.api.v1.auth.users.$post({ json: data }));
       await done(res.data);
     },
   };

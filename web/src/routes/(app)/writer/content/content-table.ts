@@ -2,7 +2,7 @@
  * The content table (page-local config), shared by Content (every status) and Review (the
  * queue: status=review fixed). Rows open the live editor.
  */
-import type { Query } from '$lib/api/client';
+import type { ListSource, Query } from '$lib/api/client';
 import type { ContentSummary } from '$lib/api/writer-types';
 import { badgeColumn, dateColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
 import { enumFilter, statusFilter } from '$lib/config/snippets/filters';
@@ -13,7 +13,7 @@ const STATUSES = ['draft', 'review', 'published'] as const;
 const SOURCES = ['ai', 'manual'] as const;
 
 export function contentTable(opts: {
-  endpoint: string | null;
+  endpoint: ListSource<ContentSummary> | null;
   query: Query;
   /** The review queue fixes status=review, so it has no status filter. */
   queue: boolean;

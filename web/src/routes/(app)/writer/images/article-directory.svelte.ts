@@ -3,8 +3,7 @@
  * the page names the article, filters by it and picks one to extract image prompts from.
  * Refetched when content changes on the site (a generation job, a teammate's edit).
  */
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, read } from '$lib/api/client';
 import type { ContentSummary } from '$lib/api/writer-types';
 import { realtime } from '$lib/realtime/site-channel.svelte';
 
@@ -24,12 +23,16 @@ export class ArticleDirectory {
   async load(siteId: number, sectorId: number | null) {
     const seq = ++this.#seq;
     try {
-      const page = await api.page<ContentSummary>(API.contents, {
-        site_id: siteId,
-        sector_id: sectorId,
-        page_size: LIMIT,
-        ordering: '-updated_at',
-      });
+      const page = await read(
+        api.api.v1.writer.content.$get({
+          query: {
+            site_id: siteId,
+            sector_id: sectorId,
+            page_size: LIMIT,
+            ordering: '-updated_at',
+          },
+        }),
+      );
       if (seq !== this.#seq) return;
       this.articles = page.results;
     } catch {

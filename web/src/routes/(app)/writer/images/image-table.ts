@@ -6,9 +6,7 @@
 import type { Snippet } from 'svelte';
 import type { ApiSuccess } from '$core/api/envelope';
 import { IMAGE_STATUSES, IMAGE_TYPES } from '$core/domain/enums';
-import type { Query } from '$lib/api/client';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { JobStarted } from '$lib/api/planner-types';
 import type { WriterImage } from '$lib/api/writer-types';
 import type { BadgeTone } from '$lib/components/Badge.svelte';
@@ -48,13 +46,19 @@ async function generate(start: () => Promise<ApiSuccess<JobStarted>>, fallback: 
 }
 
 export const generateImages = (ids: number[]) =>
-  generate(() => api.post<JobStarted>(API.imagesGenerate, { ids }), `Generating ${plural(ids.length, 'image')}.`);
+  generate(
+    () => read(api.api.v1.writer.images.generate.$post({ json: { ids } })),
+    `Generating ${plural(ids.length, 'image')}.`,
+  );
 
 const regenerateImage = (id: number) =>
-  generate(() => api.post<JobStarted>(API.imageRegenerate(id)), 'Regenerating the image.');
+  generate(
+    () => read(api.api.v1.writer.images[':id'].regenerate.$post({ param: { id: param(id) } })),
+    'Regenerating the image.',
+  );
 
 export function imageTable(opts: {
-  endpoint: string | null;
+  endpoint: ListSource<WriterImage> | null;
   query: Query;
   articles: ArticleDirectory;
   canWrite: boolean;
@@ -113,7 +117,7 @@ export function imageTable(opts: {
           },
           deleteAction<WriterImage>({
             noun: IMAGE_NOUN,
-            path: (i) => API.image(i.id),
+            path: (i) => read(api.api.v1.writer.images[':id'].$delete({ param: { id: param(i.id) } })),
             name: (i) => `${placementOf(i).text} · ${articleTitle(i)}`,
             consequence:
               'The image and its file are deleted. Generating prompts for the article again can bring a new one.',
@@ -138,7 +142,7 @@ export function imageTable(opts: {
           },
           bulkRouteDeleteAction<WriterImage>({
             noun: IMAGE_NOUN,
-            path: API.imagesBulkDelete,
+            path: (ids) => read(api.api.v1.writer.images.bulk_delete.$post({ json: { ids } })),
             consequence: 'The selected images and their files are deleted.',
           }),
         ]

@@ -3,9 +3,7 @@
  * every job (the API splits selections into jobs of up to 50 tasks): all go into the live panel
  * at once, and a 402 becomes the same "not enough credits" message the planner shows.
  */
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
-import type { ContentJobsStarted } from '$lib/api/writer-types';
+import { api, read } from '$lib/api/client';
 import { plural } from '$lib/format';
 import { realtime } from '$lib/realtime/site-channel.svelte';
 import { startAiJob } from '$lib/realtime/start-job';
@@ -17,7 +15,7 @@ export async function startContentGeneration(taskIds: number[]): Promise<string>
   let apiMessage = '';
   const fallback = await startAiJob(
     async () => {
-      const res = await api.post<ContentJobsStarted>(API.tasksGenerateContent, { ids: taskIds });
+      const res = await read(api.api.v1.writer.tasks.auto_generate_content.$post({ json: { ids: taskIds } }));
       // startAiJob adopts the first job; the rest (selections over 50 tasks) are adopted here.
       for (const job of res.data.jobs.slice(1)) realtime.adopt(job);
       apiMessage = res.message ?? '';

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { CONTENT_STRUCTURES, TASK_STATUSES } from '$core/domain/enums';
 import { createTaskBody, updateTaskBody } from '$core/validation/writer';
-import { api } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read } from '$lib/api/client';
 import type { Task } from '$lib/api/writer-types';
 import { humanize } from '$lib/format';
 import type { FieldConfig, FormConfig, Option } from '$lib/templates/types';
@@ -79,7 +78,7 @@ export function addTaskForm(
       ...articleFields,
     ],
     submit: async (data) => {
-      const res = await api.post<Task>(API.tasks, data);
+      const res = await read(api.api.v1.writer.tasks.$post({ json: data }));
       return res.message ?? `Task “${res.data.title}” added.`;
     },
   };
@@ -103,7 +102,7 @@ export function editTaskForm(task: Task): FormConfig<typeof editTaskSchema> {
       { name: 'status', label: 'Status', type: 'select', options: enumOptions(TASK_STATUSES) },
     ],
     submit: async (data) => {
-      const res = await api.patch<Task>(API.task(task.id), data);
+      const res = await read(api.api.v1.writer.tasks[':id'].$patch({ param: { id: param(task.id) }, json: data }));
       return res.message ?? `Task “${res.data.title}” saved.`;
     },
   };

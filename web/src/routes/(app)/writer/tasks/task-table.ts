@@ -3,8 +3,7 @@
  * Everything is server-side (filters, search, ordering, paging); the page only describes it.
  */
 import { TASK_STATUSES } from '$core/domain/enums';
-import type { Query } from '$lib/api/client';
-import { API } from '$lib/api/paths';
+import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Task } from '$lib/api/writer-types';
 import type { BadgeTone } from '$lib/components/Badge.svelte';
 import { bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
@@ -26,7 +25,7 @@ const STATUS_TONES: Record<Task['status'], BadgeTone> = {
 };
 
 export function taskTable(opts: {
-  endpoint: string | null;
+  endpoint: ListSource<Task> | null;
   unavailable: { title: string; body: string };
   query: Query;
   clusters: ClusterDirectory;
@@ -91,7 +90,7 @@ export function taskTable(opts: {
             editAction<Task>(opts.onEdit),
             deleteAction<Task>({
               noun: TASK_NOUN,
-              path: (t) => API.task(t.id),
+              path: (t) => read(api.api.v1.writer.tasks[':id'].$delete({ param: { id: param(t.id) } })),
               name: (t) => t.title,
               consequence: 'The task leaves the writing queue. An article already written for it stays in Content.',
             }),
@@ -116,7 +115,7 @@ export function taskTable(opts: {
           },
           bulkRouteDeleteAction<Task>({
             noun: TASK_NOUN,
-            path: API.tasksBulkDelete,
+            path: (ids) => read(api.api.v1.writer.tasks.bulk_delete.$post({ json: { ids } })),
             consequence: 'The selected tasks leave the writing queue. Articles already written stay in Content.',
           }),
         ]

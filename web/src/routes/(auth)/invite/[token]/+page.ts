@@ -1,14 +1,12 @@
-import { api } from '$lib/api/client';
+import { data, param, publicApi } from '$lib/api/client';
 import { ApiRequestError, messageOf } from '$lib/api/errors';
-import { API } from '$lib/api/paths';
-import type { InviteInfo } from '$lib/api/types';
 
 /** Who the invite is for; an expired or used link is shown as such, not as a crash. */
 export async function load({ params }) {
   try {
     return {
       token: params.token,
-      invite: await api.get<InviteInfo>(API.invite(params.token), undefined, { auth: false }),
+      invite: await data(publicApi.api.v1.auth.invite[':token'].$get({ param: { token: param(params.token) } })),
       error: null,
     };
   } catch (err) {
