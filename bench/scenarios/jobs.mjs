@@ -2,6 +2,11 @@
 // SiteCoordinator against the dev model with 20% 429 (Retry-After 1 s) and 5% 5xx, measured
 // against the ideal for the calls the run actually needed; and the same 200 jobs spread over two
 // sites of one account, where the key's budget must hold for the account, not per site.
+//
+// Diagnostics: BENCH_DUMP_CALLS=<file> appends one JSON line per AI call the bench proxy saw
+// ({variant, started, ended, outcome}, epoch ms) to <file>, to line up with the server's log when
+// the queue stalls (which calls were in flight, and when the provider answered them).
+import { appendFileSync } from 'node:fs';
 import { addSite, api, fmt, freshAccount, getJson, importKeywords, keywordIds, keywordRows, sleep } from '../lib.mjs';
 import { idealSeconds, maxOverlap, startRecordingProxy } from './recording-proxy.mjs';
 
@@ -61,6 +66,19 @@ async function sitesWithKeywords(base, acc, count, perSite) {
   return sites;
 }
 
+/** Appends the proxy's record of each call as JSON lines, on the epoch clock of the server's log. */
+function dumpCalls(file, variant, calls) {
+  const epoch = Date.now() - performance.now();
+  const line = (c) =>
+    JSON.stringify({
+      variant,
+      started: Math.round(epoch + c.started),
+      ended: Math.round(epoch + c.ended),
+      outcome: c.outcome,
+    });
+  appendFileSync(file, calls.map((c) => `${line(c)}\n`).join(''));
+}
+
 /** One variant: `jobs` jobs spread evenly over `siteCount` sites of a fresh account. */
 async function variant(base, devModel, proxy, { label, siteCount, jobs, budget, model }) {
   const acc = await freshAccount(base, label);
@@ -69,6 +87,7 @@ async function variant(base, devModel, proxy, { label, siteCount, jobs, budget, 
   const run = await runJobs(base, acc.token, sites);
   const stats = await getJson(`${devModel}/__dev/stats?api_key=${encodeURIComponent(key)}`);
   const calls = proxy.calls(key);
+  if (process.env.BENCH_DUMP_CALLS) dumpCalls(process.env.BENCH_DUMP_CALLS, label, calls);
   const plan = idealSeconds(
     calls.map((c) => c.outcome),
     {

@@ -39,5 +39,15 @@ export function remoteKeyBudget(env: Env, holderName: string): KeyBudget {
         console.warn(JSON.stringify({ level: 'warn', message: 'AI budget release failed', lease, error: String(err) }));
       }
     },
+    async handOver(key, lease, outcome, now, retryAfterMs, limits) {
+      const only = { maxConcurrency: limits.maxConcurrency, requestsPerMinute: limits.requestsPerMinute };
+      try {
+        return await aiBudgetOf(env, key.accountId, key.keyId).handOver(lease, outcome, retryAfterMs, only, holder);
+      } catch (err) {
+        // As for release: the lease expires on its own; as for acquire: no call starts without a slot.
+        console.error(JSON.stringify({ level: 'error', message: 'AI budget unreachable', error: String(err) }));
+        return { ok: false, retryAt: now + UNREACHABLE_RETRY_MS };
+      }
+    },
   };
 }

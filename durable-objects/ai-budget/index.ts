@@ -63,6 +63,18 @@ export class AiBudget extends DurableObject<Env> implements AiBudgetRpc {
     this.save();
   }
 
+  handOver(
+    lease: string,
+    outcome: CallOutcome,
+    retryAfterMs: number | null,
+    limits: KeyLimits,
+    holder: BudgetHolder,
+    now = Date.now(),
+  ): BudgetGrant {
+    this.release(lease, outcome, retryAfterMs, now);
+    return this.acquire(limits, holder, now);
+  }
+
   inspect(now = Date.now()): BudgetSnapshot {
     this.dropStale(now);
     this.save();

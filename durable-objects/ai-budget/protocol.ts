@@ -10,6 +10,15 @@ export interface AiBudgetRpc {
   acquire(limits: KeyLimits, holder: BudgetHolder, now?: number): BudgetGrant;
   /** Gives a lease back; a lease released twice or already expired changes nothing. */
   release(lease: string, outcome: CallOutcome, retryAfterMs: number | null, now?: number): void;
+  /** release() then acquire() in one call: the holder's next call of the key takes the slot. */
+  handOver(
+    lease: string,
+    outcome: CallOutcome,
+    retryAfterMs: number | null,
+    limits: KeyLimits,
+    holder: BudgetHolder,
+    now?: number,
+  ): BudgetGrant;
   /** What tests and operators look at: slots in use, the current limit, the cool-down. */
   inspect(now?: number): BudgetSnapshot;
 }

@@ -4,13 +4,7 @@ import { repairJson } from '../../../core/ai/repair';
 import { SectionStream } from '../../../core/ai/stream-sections';
 import type { AiFunction } from '../../../core/domain/enums';
 import type { CoordinatorEvent } from '../../../core/realtime/events';
-import {
-  InvalidJobInput,
-  InvalidReply,
-  type AiFunctionDefinition,
-  type FunctionContext,
-  type SectionSink,
-} from './ai-function';
+import { InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from './ai-function';
 import { costUsd } from '../../../worker/lib/ai-pricing';
 import {
   chatCompletion,
@@ -26,14 +20,14 @@ import type { Env } from '../../../worker/env';
 import type { Broadcaster } from './broadcaster';
 import type { EnqueueResult, EnqueueSpec, HoldRef, SweepCounts } from './protocol';
 import type { BatchRecord, JobRecord, JobStore } from './job-store';
-import { describeDelivery, stepFailure, type EngineStep } from './outcomes';
-import { ProviderNotConfigured, type BudgetKey, type EnginePorts, type KeyBudget, type UsageRecord } from './ports';
+import { describeDelivery } from './outcomes';
+import type { EnginePorts, KeyBudget, UsageRecord } from './ports';
 import { fullJitterDelay, LocalKeyBudget } from './limiter';
+import { CallDispatch, type CallInFlight, type Slot } from './call-dispatch';
+import { StepPipeline } from './step-pipeline';
 
 /** Attempts per AI call for retryable failures (429, 5xx, timeouts, network). */
 export const MAX_CALL_ATTEMPTS = 6;
-/** Attempts for the D1 steps (reserve, prepare, save, release) before a job fails. */
-const MAX_STEP_ATTEMPTS = 5;
 /**
  * Attempts at charging a failed or cancelled job for the units it delivered. Past them the job is
  * settled by releasing the whole hold and taking back what it delivered (the drafts it wrote).
@@ -78,11 +72,6 @@ export function usageOutcome(
   if (/cut off (?:at|before)/i.test(job.error ?? '')) return 'truncated';
   return 'failed';
 }
-/**
- * How soon to ask a key's budget again when all its slots are taken and it can't say when one frees:
- * the calls holding them may be another site's, whose end this coordinator does not see.
- */
-const BUDGET_POLL_MS = 150;
 /** Jobs kept for the progress panel and the polling endpoint. */
 const KEEP_JOBS = 200;
 /** The message of a job refused at enqueue because the account could not pay for it. */
@@ -110,16 +99,6 @@ export interface EngineDeps {
   /** The AI functions by name, as the features registered them (features.ts); tests bring their own. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   functions: (name: string) => AiFunctionDefinition<any, any, any>;
-}
-
-/** An AI call in flight: how to stop it and undo what it streamed, if its job ends first. */
-interface CallInFlight {
-  jobId: string;
-  done: Promise<void>;
-  controller: AbortController;
-  sink: SectionSink | null;
-  /** Set when the job ended while the call ran: its streamed output was already taken back. */
-  aborted: boolean;
 }
 
 export function viewOf(job: JobRecord): JobView {
@@ -170,9 +149,12 @@ export class CoordinatorEngine {
   private readonly ports: EnginePorts;
   private readonly db: (shard: ShardName) => ShardDb;
   private readonly providers = new Map<string, ProviderConfig>();
-  private readonly inFlight = new Map<string, CallInFlight>();
-  /** Jobs with a D1 step (reserve, prepare, save) running now: the step settles them if they end. */
-  private readonly stepping = new Set<string>();
+  /** The instructions of each running chat job, read with its data: a call's slot never waits on D1 for them. */
+  private readonly prompts = new Map<string, string>();
+  /** The AI calls: slots, hand-overs, starting ready calls (call-dispatch.ts). */
+  private readonly calls: CallDispatch;
+  /** The jobs' D1 steps, a few jobs at a time (step-pipeline.ts). */
+  private readonly steps: StepPipeline;
   private pumping: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   /** Enqueues still being accepted: a duplicate sent meanwhile (same Idempotency-Key) gets the same answer. */
@@ -188,6 +170,27 @@ export class CoordinatorEngine {
     this.functions = deps.functions;
     this.ports = deps.ports;
     this.db = deps.db ?? ((shard) => shardDb(deps.env, shard));
+    this.calls = new CallDispatch({
+      store: this.store,
+      budget: this.budget,
+      now: this.now,
+      providers: this.providers,
+      pumping: () => this.pumping !== null,
+      startCall: (job, batch, cfg, slot) => this.startCall(job, batch, cfg, slot),
+    });
+    this.steps = new StepPipeline({
+      store: this.store,
+      now: this.now,
+      random: this.random,
+      accepting: (jobId) => this.accepting.has(jobId),
+      reserve: (job) => this.reserve(job),
+      prepare: (job) => this.prepare(job),
+      save: (job) => this.save(job),
+      prepared: () => void this.calls.dispatch(),
+      advance: (job, patch) => this.advance(job, patch),
+      stepFailed: (job, error) => void this.finish(job, [job.status], { status: 'failed', message: 'Failed', error }),
+      endJob: (jobId) => this.endJob(jobId),
+    });
   }
 
   // ------------------------------------------------------------------ commands (RPC)
@@ -263,7 +266,7 @@ export class CoordinatorEngine {
     if (!this.store.insertJob(job)) return this.replay(this.store.getJob(spec.id)!);
     // Reserve now, so a job the account can't pay for is refused before anything is queued.
     const refused: { needed: number; available: number }[] = [];
-    await this.runStep(
+    await this.steps.runStep(
       job,
       'reserve',
       async () => {
@@ -317,7 +320,7 @@ export class CoordinatorEngine {
       if (job && !TERMINAL_STATUSES.includes(job.status)) {
         counts.kept++;
       } else if (job && !job.settled && job.status !== 'succeeded') {
-        if (!this.stepping.has(job.id)) await this.settle(job);
+        if (!this.steps.stepping.has(job.id)) await this.settle(job);
         counts.settled++;
       } else if (isShardName(hold.shard)) {
         // Unknown, or ended and settled here while D1 missed it: releasing is a no-op after any settlement.
@@ -343,57 +346,74 @@ export class CoordinatorEngine {
       this.wake?.();
       return this.pumping;
     }
+    // A wake-up (the alarm) is the moment to ask every key again, whatever it said before.
+    this.calls.forgetRefusals();
     this.pumping = this.pumpLoop().finally(() => {
       this.pumping = null;
     });
     return this.pumping;
   }
 
+  /**
+   * Three things run side by side: the jobs' D1 steps (StepPipeline, step-pipeline.ts: a few jobs
+   * at a time), the AI calls (CallDispatch, call-dispatch.ts: whenever a slot frees because a call's
+   * reply is in, a job becomes ready or a retry falls due, the next call starts at once, not after
+   * the storage work of the jobs around it) and this loop, which keeps both going and waits while
+   * only I/O is left. The budget's calls stay in flight whenever a call is ready.
+   */
   private async pumpLoop() {
-    let retryAt: number | null = null;
     for (;;) {
-      const now = this.now();
-      await this.bookkeeping(now);
-      // A fresh clock: batches prepared just now are due now, not after the next alarm.
-      retryAt = await this.startCalls(this.now());
+      this.steps.run(this.now());
+      void this.calls.dispatch();
+      await this.bookkeeping(this.now());
+      await this.calls.dispatch();
+      this.steps.run(this.now());
+      const stepping = this.steps.busy;
       // Work that became runnable while the steps above awaited I/O (a call finished and its job
       // is saving) runs now: its wake-up may have fired before anyone was waiting for it.
-      if (this.hasRunnableWork(this.now())) continue;
-      if (this.inFlight.size === 0) break;
-      // A key's budget may free up before any call of this site ends (another site's call ended,
-      // a cool-down passed): look again at retryAt too.
+      if (!stepping && this.hasRunnableWork(this.now())) continue;
+      // A pass of dispatch() still asking a budget may yet start a call: the pump ends after it.
+      if (!stepping && this.calls.inFlight.size === 0 && !this.calls.busy) break;
+      if (!stepping && this.calls.inFlight.size === 0) continue;
+      // Look again when a call ends, when someone wakes the pump, when a key's budget may have a
+      // slot again (another site's call ended, a cool-down passed) or when a retry falls due.
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const lookAgain = retryAt === null ? null : Math.max(0, retryAt - this.now());
-      const retry =
-        lookAgain === null ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, lookAgain)))];
-      const calls = [...this.inFlight.values()].map((c) => c.done);
-      await Promise.race([...calls, new Promise<void>((resolve) => (this.wake = resolve)), ...retry]);
+      const lookAt = this.nextLookAt();
+      const lookAgain = lookAt === null ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, lookAt)))];
+      const calls = [...this.calls.inFlight.values()].map((c) => c.done);
+      const steps = stepping ? [this.steps.nextEnd()] : [];
+      await Promise.race([...calls, ...steps, new Promise<void>((resolve) => (this.wake = resolve)), ...lookAgain]);
       clearTimeout(timer);
       this.wake = null;
     }
     this.store.prune(KEEP_JOBS);
-    // Work still due now is calls a key budget refused: they are looked at again at retryAt. An
+    // Work still due now is calls a key budget refused: they are looked at again when it said. An
     // alarm at once would spin against a key that other sites keep busy.
     const due = this.store.nextWakeAt();
+    const retryAt = this.calls.budgetRetryAt();
     const blocked = retryAt !== null && due !== null && due <= this.now();
     const next = [blocked ? null : due, retryAt].filter((t): t is number => t !== null);
     if (next.length) await this.deps.scheduleAt(Math.max(this.now(), Math.min(...next)));
   }
 
-  /** Jobs the pump should step now; a job still being accepted by enqueue() is reserved there. */
-  private reservingNow(now: number) {
-    return this.store
-      .jobsInStatus('reserving', now)
-      .filter((job) => !this.accepting.has(job.id) && !this.stepping.has(job.id));
+  /** In how many ms the pump should look again without being woken (a refused key, a retry due), or null. */
+  private nextLookAt(): number | null {
+    const now = this.now();
+    const due = this.store.nextWakeAt();
+    const times = [this.calls.budgetRetryAt(), due !== null && due > now ? due : null].filter(
+      (t): t is number => t !== null,
+    );
+    return times.length ? Math.max(0, Math.min(...times) - now) : null;
   }
 
   private hasRunnableWork(now: number) {
-    const free = (jobs: JobRecord[]) => jobs.some((job) => !this.stepping.has(job.id));
+    const free = (jobs: JobRecord[]) => jobs.some((job) => !this.steps.stepping.has(job.id));
     return (
-      this.reservingNow(now).length > 0 ||
+      this.steps.reservingNow(now).length > 0 ||
       free(this.store.jobsInStatus('queued', now)) ||
       free(this.store.jobsInStatus('saving', now)) ||
-      free(this.store.unsettledJobs(now))
+      free(this.store.unsettledJobs(now)) ||
+      this.store.pendingBatches(now).some((batch) => this.calls.canStart(batch, now))
     );
   }
 
@@ -402,15 +422,12 @@ export class CoordinatorEngine {
     await this.deps.scheduleAt(this.now());
   }
 
+  /** The rare steps, one at a time: providers lost with a restart, and holds still to settle. */
   private async bookkeeping(now: number) {
-    for (const job of this.reservingNow(now)) await this.runStep(job, 'reserve', () => this.reserve(job));
-    for (const job of this.store.jobsInStatus('queued', now))
-      await this.runStep(job, 'prepare', () => this.prepare(job));
-    for (const job of this.store.jobsInStatus('saving', now)) await this.runStep(job, 'save', () => this.save(job));
     // After a restart the provider of a running job is resolved again (keys are never stored here).
     for (const job of this.store.jobsInStatus('running', Number.MAX_SAFE_INTEGER)) {
       if (!this.providers.has(job.id)) {
-        await this.runStep(job, 'prepare', async () =>
+        await this.steps.runStep(job, 'prepare', async () =>
           this.providers.set(
             job.id,
             await this.ports.settings.provider(
@@ -423,99 +440,7 @@ export class CoordinatorEngine {
         );
       }
     }
-    for (const job of this.store.unsettledJobs(now)) if (!this.stepping.has(job.id)) await this.settle(job);
-  }
-
-  /** Starts every pending AI call the key budgets allow; returns when to look again if blocked. */
-  private async startCalls(now: number): Promise<number | null> {
-    let retryAt: number | null = null;
-    // A key that refused once in this pass refuses its other calls too: one ask per key, not per call.
-    const refused = new Set<string>();
-    for (const batch of this.store.pendingBatches(now)) {
-      const key = `${batch.job_id}#${batch.idx}`;
-      if (this.inFlight.has(key)) continue;
-      const job = this.store.getJob(batch.job_id);
-      const cfg = job && this.providers.get(job.id);
-      if (!job || !cfg) continue;
-      const budgetKey: BudgetKey = { accountId: job.account_id, keyId: cfg.keyId };
-      const budgetName = `${budgetKey.accountId}:${budgetKey.keyId}`;
-      if (refused.has(budgetName)) continue;
-      const slot = await this.budget.tryAcquire(budgetKey, cfg, this.now());
-      if (!slot.ok) {
-        refused.add(budgetName);
-        const at = slot.retryAt ?? this.now() + BUDGET_POLL_MS;
-        retryAt = retryAt === null ? at : Math.min(retryAt, at);
-        continue;
-      }
-      // The ask awaited: the job may have been cancelled (or the batch started) meanwhile, so both
-      // are read again; the call runs against what is stored now. An unused slot goes back at once
-      // ('error' is not counted by the overload control).
-      const fresh = this.store.getJob(job.id);
-      const pending = this.store.batchesOf(job.id).find((b) => b.idx === batch.idx && b.status === 'pending');
-      if (fresh?.status !== 'running' || !pending || this.inFlight.has(key)) {
-        await this.budget.release(budgetKey, slot.lease, 'error', this.now(), null);
-        continue;
-      }
-      const def = this.functions(fresh.function);
-      const ctx = this.ctx(fresh);
-      const aiBatch = { index: pending.idx, input: pending.input, meta: pending.meta };
-      const call: CallInFlight = {
-        jobId: fresh.id,
-        controller: new AbortController(),
-        sink: def.sink?.(this.deps.env, ctx, aiBatch) ?? null,
-        aborted: false,
-        done: Promise.resolve(),
-      };
-      const taken = { key: budgetKey, lease: slot.lease };
-      call.done = this.call(fresh, pending, cfg, call, taken).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, call);
-    }
-    return retryAt;
-  }
-
-  /**
-   * Runs one D1 step of a job. Transient failures back off (the job fails after
-   * MAX_STEP_ATTEMPTS); whatever the outcome, a job that ended while the step ran is settled here,
-   * after the step's own writes, so nothing the step did is left behind.
-   */
-  private async runStep(
-    job: JobRecord,
-    step: EngineStep,
-    run: () => Promise<unknown>,
-    opts: { retryLater?: boolean } = {},
-  ) {
-    this.stepping.add(job.id);
-    try {
-      await run();
-    } catch (err) {
-      const attempts = job.step_attempts + 1;
-      const permanent = err instanceof InvalidJobInput || err instanceof ProviderNotConfigured;
-      if (!permanent)
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            message: `${step} step failed`,
-            job_id: job.id,
-            attempt: attempts,
-            error: (err as Error)?.stack ?? String(err),
-          }),
-        );
-      if (permanent || attempts >= MAX_STEP_ATTEMPTS) {
-        this.finish(job, [job.status], { status: 'failed', message: 'Failed', error: stepFailure(step, err, job.id) });
-      } else {
-        const delay = opts.retryLater ? 1000 : fullJitterDelay(attempts, this.random, 1000, 15_000) + 250;
-        this.advance(job, {
-          step_attempts: attempts,
-          next_run_at: this.now() + delay,
-          message: step === 'reserve' ? 'Reserving credits (retrying)' : job.message,
-        });
-      }
-    } finally {
-      this.stepping.delete(job.id);
-    }
-    const current = this.store.getJob(job.id);
-    if (current && !current.settled && (current.status === 'failed' || current.status === 'cancelled'))
-      await this.endJob(job.id);
+    for (const job of this.store.unsettledJobs(now)) if (!this.steps.stepping.has(job.id)) await this.settle(job);
   }
 
   // ------------------------------------------------------------------ phases
@@ -564,7 +489,7 @@ export class CoordinatorEngine {
       );
       return result;
     }
-    // Lost to a cancel: runStep settles, and the hold that just landed is released.
+    // Lost to a cancel: StepPipeline.runStep settles, and the hold that just landed is released.
     this.advance(job, {
       status: 'queued',
       message: 'Queued',
@@ -584,7 +509,10 @@ export class CoordinatorEngine {
       !this.advance(job, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model })
     )
       return;
-    const prepared = await def.prepare(ctx, job.input);
+    const [prepared, prompt] = await Promise.all([
+      def.prepare(ctx, job.input),
+      def.run ? null : this.ports.settings.prompt(ctx.db, job.account_id, def.promptType),
+    ]);
     const now = this.now();
     const batches: BatchRecord[] = prepared.batches.map((b) => ({
       job_id: job.id,
@@ -600,10 +528,11 @@ export class CoordinatorEngine {
       model: '',
       error: null,
     }));
-    // Cancelled while prepare() wrote: runStep settles, and abandon() puts back what it marked.
+    // Cancelled while prepare() wrote: StepPipeline.runStep settles, and abandon() puts back what it marked.
     if (!this.store.getJob(job.id) || !this.isAt(job, ['queued'])) return;
     this.store.putBatches(batches);
     this.providers.set(job.id, cfg);
+    if (prompt) this.prompts.set(job.id, prompt.text);
     this.advance(job, {
       status: 'running',
       phase: 'AI_CALL',
@@ -619,21 +548,28 @@ export class CoordinatorEngine {
       this.deps.broadcaster.event({ v: 1, type: 'data.changed', entities: prepared.changed, job_id: job.id });
   }
 
+  /** Starts the call of `batch` on `slot`, with its sink (a draft) opened: CallDispatch tracks it. */
+  private startCall(job: JobRecord, batch: BatchRecord, cfg: ProviderConfig, slot: Slot): CallInFlight {
+    const def = this.functions(job.function);
+    const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
+    const call: CallInFlight = {
+      jobId: job.id,
+      controller: new AbortController(),
+      sink: def.sink?.(this.deps.env, this.ctx(job), aiBatch) ?? null,
+      aborted: false,
+      done: Promise.resolve(),
+    };
+    call.done = this.call(job, batch, cfg, call, slot);
+    return call;
+  }
+
   /** One AI call of a running job (its key budget slot, `slot`, is already taken). */
-  private async call(
-    job: JobRecord,
-    batch: BatchRecord,
-    cfg: ProviderConfig,
-    inFlight: CallInFlight,
-    slot: { key: BudgetKey; lease: string },
-  ) {
+  private async call(job: JobRecord, batch: BatchRecord, cfg: ProviderConfig, inFlight: CallInFlight, slot: Slot) {
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     const attempt = batch.attempts + 1;
     // Persist before the call: a restart mid-call knows this attempt happened.
     this.store.updateBatch(job.id, batch.idx, { attempts: attempt });
-    let outcome: 'ok' | 'rate_limited' | 'error' = 'error';
-    let retryAfter: number | null = null;
     const aiBatch = { index: batch.idx, input: batch.input, meta: batch.meta };
     const sink = inFlight.sink;
     const override = Number(this.deps.env.AI_CALL_TIMEOUT_MS);
@@ -643,82 +579,115 @@ export class CoordinatorEngine {
       (streamed
         ? STREAM_IDLE_TIMEOUT_MS
         : CALL_TIMEOUT_MS[job.function] || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS);
-    const callKey = `${job.id}#${batch.idx}`;
+    let freed: Promise<void> | null = null;
     try {
-      const done = def.run
-        ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs, inFlight.controller.signal)
-        : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink, inFlight.controller.signal);
-      outcome = 'ok';
-      this.timeouts.delete(callKey);
-      // Recorded as done only while the job still runs, in the same synchronous step as the check:
-      // a job that ended meanwhile settles without this unit, so its output is taken back (its
-      // tokens were still spent: they go to the usage log, not charged).
-      if (!this.stillCurrent(job)) {
-        await this.takeBack(inFlight);
-        await this.spent(job.id, batch.idx, done);
-        return;
+      let reply: { done: Spent & { parsed: unknown } } | { err: unknown };
+      try {
+        const done = def.run
+          ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs, inFlight.controller.signal)
+          : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink, inFlight.controller.signal);
+        reply = { done };
+      } catch (err) {
+        reply = { err };
       }
-      // The draft gets exactly the parsed reply before the unit counts as delivered (and can be
-      // charged): a room that can't take it fails the attempt, which puts the draft back.
-      if (sink) {
-        await sink.finish(done.parsed);
-        if (!this.stillCurrent(job)) {
-          await this.takeBack(inFlight);
-          return;
-        }
+      // The provider is done with this call: its slot goes to the next ready call now.
+      if ('done' in reply || reply.err instanceof InvalidReply) freed = this.calls.freeSlot(slot, 'ok', null);
+      else {
+        const pe = classifyError(reply.err);
+        freed = this.calls.freeSlot(slot, pe.kind === 'rate_limited' ? 'rate_limited' : 'error', pe.retryAfterMs);
       }
-      const before = this.store.batchesOf(job.id).find((b) => b.idx === batch.idx);
-      this.store.updateBatch(job.id, batch.idx, {
-        status: 'done',
-        parsed: done.parsed,
-        // What earlier attempts of this call spent (a stream cut part-way, say) stays counted.
-        tokens_in: (before?.tokens_in ?? 0) + done.tokensIn,
-        tokens_out: (before?.tokens_out ?? 0) + done.tokensOut,
-        model: done.model,
-        error: null,
-      });
-      this.afterBatch(job.id);
-    } catch (err) {
-      // A stream that was cut part-way (a cancel, a silence) still cost its tokens: count them first.
-      if (err instanceof ProviderError && err.partial) await this.spent(job.id, batch.idx, err.partial);
-      await this.takeBack(inFlight);
-      if (err instanceof InvalidReply) {
-        outcome = 'ok';
-        await this.fail(job, `The AI reply could not be used: ${err.message}`);
-        return;
-      }
-      const pe = classifyError(err);
-      outcome = pe.kind === 'rate_limited' ? 'rate_limited' : 'error';
-      retryAfter = pe.retryAfterMs;
-      if (!this.stillCurrent(job)) return;
-      const timedOut = pe.kind === 'timeout' ? (this.timeouts.get(callKey) ?? 0) + 1 : 0;
-      if (timedOut) this.timeouts.set(callKey, timedOut);
-      if (timedOut >= MAX_TIMEOUT_ATTEMPTS) {
-        this.timeouts.delete(callKey);
-        await this.fail(job, `${pe.message} Gave up after ${timedOut} attempts that timed out.`);
-      } else if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
-        const delay = Math.max(
-          pe.retryAfterMs ?? 0,
-          fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500),
-        );
-        this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
-        this.advance(job, {
-          message:
-            `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s ` +
-            `(attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).`,
-        });
-      } else {
-        this.timeouts.delete(callKey);
-        await this.fail(
-          job,
-          attempt >= MAX_CALL_ATTEMPTS && pe.retryable
-            ? `${pe.message} Gave up after ${attempt} attempts.`
-            : pe.message,
-        );
-      }
+      if ('done' in reply) await this.delivered(job, batch, inFlight, reply.done);
+      else await this.failedAttempt(job, batch, attempt, inFlight, reply.err);
     } finally {
       // Awaited: the slot is free before this call counts as done, so the pump's next look finds it.
-      await this.budget.release(slot.key, slot.lease, outcome, this.now(), retryAfter);
+      await (freed ?? this.calls.freeSlot(slot, 'error', null));
+    }
+  }
+
+  /** A reply that came back: it goes to the draft and counts as delivered, if the job still runs. */
+  private async delivered(
+    job: JobRecord,
+    batch: BatchRecord,
+    inFlight: CallInFlight,
+    done: Spent & { parsed: unknown },
+  ) {
+    this.timeouts.delete(`${job.id}#${batch.idx}`);
+    // Recorded as done only while the job still runs, in the same synchronous step as the check:
+    // a job that ended meanwhile settles without this unit, so its output is taken back (its
+    // tokens were still spent: they go to the usage log, not charged).
+    if (!this.stillCurrent(job)) {
+      await this.takeBack(inFlight);
+      await this.spent(job.id, batch.idx, done);
+      return;
+    }
+    // The draft gets exactly the parsed reply before the unit counts as delivered (and can be
+    // charged): a room that can't take it fails the attempt, which puts the draft back.
+    if (inFlight.sink) {
+      try {
+        await inFlight.sink.finish(done.parsed);
+      } catch (err) {
+        // The attempt fails like a failed call (retried if it may be), and its draft is put back.
+        await this.failedAttempt(job, batch, batch.attempts + 1, inFlight, err);
+        return;
+      }
+      if (!this.stillCurrent(job)) {
+        await this.takeBack(inFlight);
+        return;
+      }
+    }
+    const before = this.store.batchesOf(job.id).find((b) => b.idx === batch.idx);
+    this.store.updateBatch(job.id, batch.idx, {
+      status: 'done',
+      parsed: done.parsed,
+      // What earlier attempts of this call spent (a stream cut part-way, say) stays counted.
+      tokens_in: (before?.tokens_in ?? 0) + done.tokensIn,
+      tokens_out: (before?.tokens_out ?? 0) + done.tokensOut,
+      model: done.model,
+      error: null,
+    });
+    this.afterBatch(job.id);
+  }
+
+  /** An attempt that failed: retried after its wait (holding no slot), or the job fails. */
+  private async failedAttempt(
+    job: JobRecord,
+    batch: BatchRecord,
+    attempt: number,
+    inFlight: CallInFlight,
+    err: unknown,
+  ) {
+    const callKey = `${job.id}#${batch.idx}`;
+    // A stream that was cut part-way (a cancel, a silence) still cost its tokens: count them first.
+    if (err instanceof ProviderError && err.partial) await this.spent(job.id, batch.idx, err.partial);
+    await this.takeBack(inFlight);
+    if (err instanceof InvalidReply) {
+      await this.fail(job, `The AI reply could not be used: ${err.message}`);
+      return;
+    }
+    const pe = classifyError(err);
+    if (!this.stillCurrent(job)) return;
+    const timedOut = pe.kind === 'timeout' ? (this.timeouts.get(callKey) ?? 0) + 1 : 0;
+    if (timedOut) this.timeouts.set(callKey, timedOut);
+    if (timedOut >= MAX_TIMEOUT_ATTEMPTS) {
+      this.timeouts.delete(callKey);
+      await this.fail(job, `${pe.message} Gave up after ${timedOut} attempts that timed out.`);
+    } else if (pe.retryable && attempt < MAX_CALL_ATTEMPTS) {
+      const delay = Math.max(
+        pe.retryAfterMs ?? 0,
+        fullJitterDelay(attempt, this.random, Number(this.deps.env.AI_RETRY_BASE_MS) || 500),
+      );
+      this.store.updateBatch(job.id, batch.idx, { next_run_at: this.now() + delay, error: pe.message });
+      this.advance(job, {
+        message:
+          `${pe.message} Retrying in ${(delay / 1000).toFixed(1)} s ` +
+          `(attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).`,
+      });
+    } else {
+      this.timeouts.delete(callKey);
+      await this.fail(
+        job,
+        attempt >= MAX_CALL_ATTEMPTS && pe.retryable ? `${pe.message} Gave up after ${attempt} attempts.` : pe.message,
+      );
     }
   }
 
@@ -741,9 +710,11 @@ export class CoordinatorEngine {
     sink: SectionSink | null,
     signal: AbortSignal,
   ) {
-    const prompt = await this.ports.settings.prompt(ctx.db, job.account_id, def.promptType);
+    // Read again only after a restart (the cache lives in memory).
+    const system =
+      this.prompts.get(job.id) ?? (await this.ports.settings.prompt(ctx.db, job.account_id, def.promptType)).text;
     const request = {
-      system: prompt.text,
+      system,
       user: userMessage(`${def.name} for site ${job.site_id}`, aiBatch.input),
       responseFormat: responseFormatFor(def.name as TextAiFunction),
       timeoutMs,
@@ -951,12 +922,14 @@ export class CoordinatorEngine {
    */
   private async endJob(jobId: string) {
     this.providers.delete(jobId);
+    this.prompts.delete(jobId);
+    this.calls.forget(jobId);
     for (const key of this.timeouts.keys()) if (key.startsWith(`${jobId}#`)) this.timeouts.delete(key);
-    const calls = [...this.inFlight.values()].filter((c) => c.jobId === jobId);
+    const calls = this.calls.callsOf(jobId);
     for (const call of calls) call.controller.abort();
     await Promise.all(calls.map((call) => this.takeBack(call)));
     const job = this.store.getJob(jobId);
-    if (job && !this.stepping.has(jobId)) await this.settle(job);
+    if (job && !this.steps.stepping.has(jobId)) await this.settle(job);
   }
 
   /**
@@ -1168,6 +1141,8 @@ export class CoordinatorEngine {
     );
     if (!moved) return false;
     this.providers.delete(job.id);
+    this.prompts.delete(job.id);
+    this.calls.forget(job.id);
     this.deps.broadcaster.job(viewOf(this.store.getJob(job.id)!));
     return true;
   }

@@ -132,6 +132,18 @@ export class LocalKeyBudget implements KeyBudget {
     this.leases.delete(lease);
     this.limiter.release(name, outcome, now, retryAfterMs);
   }
+
+  async handOver(
+    key: BudgetKey,
+    lease: string,
+    outcome: CallOutcome,
+    now: number,
+    retryAfterMs: number | null,
+    limits: KeyLimits,
+  ): Promise<BudgetGrant> {
+    await this.release(key, lease, outcome, now, retryAfterMs);
+    return this.tryAcquire(key, limits, now);
+  }
 }
 
 /** Full-jitter exponential backoff (AWS architecture blog): uniform in [0, min(cap, base·2^attempt)]. */

@@ -112,6 +112,18 @@ export interface KeyBudget {
   tryAcquire(key: BudgetKey, limits: KeyLimits, now: number): Promise<BudgetGrant>;
   /** Gives the slot back with how the call went (429s drive the overload control). Never throws. */
   release(key: BudgetKey, lease: string, outcome: CallOutcome, now: number, retryAfterMs: number | null): Promise<void>;
+  /**
+   * Gives a slot back and asks for one for the next call of the same key, in one round trip (the
+   * engine keeps its slots busy without a release and an ask per call). Never throws.
+   */
+  handOver?(
+    key: BudgetKey,
+    lease: string,
+    outcome: CallOutcome,
+    now: number,
+    retryAfterMs: number | null,
+    limits: KeyLimits,
+  ): Promise<BudgetGrant>;
 }
 
 /** Which budget: `keyId` is a hash of the key (ProviderConfig.keyId), never the key. */
