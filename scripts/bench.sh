@@ -10,8 +10,10 @@
 source "$(dirname "$0")/lib.sh"
 PORT="${BENCH_PORT:-8790}"
 DEV_MODEL_PORT="${BENCH_DEV_MODEL_PORT:-8797}"
-STATE=".wrangler/bench-state"
-TREE=".wrangler/bench-tree"
+# One state and source copy per worker port: two benches on different ports (BENCH_PORT) must not
+# delete or migrate each other's database mid-run.
+STATE=".wrangler/bench-state-$PORT"
+TREE=".wrangler/bench-tree-$PORT"
 RESULTS="${BENCH_RESULTS:-.wrangler/bench-results/$(date -u +%Y%m%dT%H%M%SZ).json}"
 
 port_taken() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
