@@ -12,6 +12,7 @@ import { notFoundRoute, onError } from './http/on-error';
 import { ok } from './http/respond';
 import { requestId } from './middleware/request-id';
 import { clusterRoutes } from './planner/clusters-routes';
+import { optimizerRoutes } from './optimizer/routes';
 import { publisherRoutes } from './publisher/routes';
 import { MAX_IMPORT_BYTES } from './planner/csv-routes';
 import { ideaRoutes } from './planner/ideas-routes';
@@ -83,6 +84,8 @@ export function createApi() {
     .route('/v1/writer/content', draftRoutes)
     // test-only hooks (404 unless TEST_ROUTES or BENCH_ROUTES is "true")
     .route('/v1/_test', draftTestRoutes)
+    // optimizer module: briefs, scores, score history
+    .route('/v1/optimizer', optimizerRoutes)
     // publisher module: WordPress connection, publishing, publishing records
     .route('/v1/publisher', publisherRoutes)
     // billing module

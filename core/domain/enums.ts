@@ -76,6 +76,9 @@ export const TAXONOMY_TYPES = [
   'product_attribute',
   'service_category',
 ] as const;
+/** What an inventory row stands for: our article, a page we built (5/7), a WordPress post pulled by sync (6/7). */
+export const SITE_PAGE_KINDS = ['content', 'page', 'wordpress'] as const;
+export const LINK_SUGGESTION_STATUSES = ['pending', 'accepted', 'rejected', 'stale'] as const;
 export const AUTOMATION_TRIGGERS = ['schedule', 'event', 'manual'] as const;
 export const AUTOMATION_RULE_STATUSES = ['active', 'paused', 'error'] as const;
 export const SCHEDULED_TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;

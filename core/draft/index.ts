@@ -6,11 +6,25 @@ import type * as Y from 'yjs';
 import { htmlToBlocks } from './from-html';
 import { appendBlocks, replaceBlocks } from './yjs';
 
+export * from './meta';
 export * from './schema';
 export { htmlToBlocks } from './from-html';
 export { blocksToHtml, draftToHtml, inlineToHtml } from './to-html';
 export { appendBlocks, blockToY, copyFragment, draftBlocks, draftFragment, replaceBlocks } from './yjs';
 export { countWords, wordCount } from './words';
+export {
+  applyLink,
+  createLocator,
+  decodeRange,
+  encodeRange,
+  locate,
+  type Place,
+  type RelativeRange,
+  relativeRange,
+  type ResolvedRange,
+  resolveRange,
+  type TextSegment,
+} from './locate';
 
 /** Appends `html` (sanitized) at the end of the draft; returns how many blocks it added. */
 export function htmlToDraft(fragment: Y.XmlFragment, html: string, origin?: unknown): number {

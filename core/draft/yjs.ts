@@ -155,7 +155,7 @@ export function copyFragment(target: Y.XmlFragment, source: Y.XmlFragment, origi
 // ---------------------------------------------------------------- Yjs → blocks
 
 /** Overlapping marks are stored as `name--hash` by y-prosemirror. */
-const markName = (key: string) => /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
+export const markName = (key: string) => /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
 
 function marksOf(attributes: Record<string, unknown> | undefined): DraftMark[] {
   const marks: DraftMark[] = [];
@@ -187,41 +187,69 @@ function textOf(t: Y.XmlText): DraftText[] {
 const isElement = (n: unknown): n is Y.XmlElement => n instanceof Y.XmlElement;
 
 /**
+ * What a block of `draftBlocks` was read from, so its offsets map back to Yjs (locate.ts): the node
+ * (the textblock's element, an image element, or text lying directly in a container) and, in
+ * order, the XmlTexts and hardBreak elements its inline content came from.
+ */
+export type BlockSource = { node: Y.XmlElement | Y.XmlText; inlines: readonly (Y.XmlText | Y.XmlElement)[] };
+/** Filled by a traced read; blocks that have no source (an empty cell's stand-in paragraph) are absent. */
+export type BlockSources = Map<DraftBlock, BlockSource>;
+
+/**
  * Reads a textblock's children; an image among them (Image configured inline) splits it, since
  * the draft keeps images as blocks.
  */
-function textblockOf(el: Y.XmlElement, make: (content: DraftInline[]) => DraftBlock, out: DraftBlock[]) {
+function textblockOf(
+  el: Y.XmlElement,
+  make: (content: DraftInline[]) => DraftBlock,
+  out: DraftBlock[],
+  trace?: BlockSources,
+) {
   let inlines: DraftInline[] = [];
+  let pieces: (Y.XmlText | Y.XmlElement)[] = [];
   let emitted = false;
   const flush = (force: boolean) => {
-    if (inlines.length || force) out.push(make(inlines));
+    if (inlines.length || force) {
+      const block = make(inlines);
+      out.push(block);
+      trace?.set(block, { node: el, inlines: pieces });
+    }
     inlines = [];
+    pieces = [];
     emitted = true;
   };
   for (const child of el.toArray()) {
-    if (child instanceof Y.XmlText) inlines.push(...textOf(child));
-    else if (isElement(child) && child.nodeName === 'hardBreak') inlines.push({ type: 'hardBreak' });
-    else if (isElement(child) && child.nodeName === 'image') {
+    if (child instanceof Y.XmlText) {
+      inlines.push(...textOf(child));
+      if (trace) pieces.push(child);
+    } else if (isElement(child) && child.nodeName === 'hardBreak') {
+      inlines.push({ type: 'hardBreak' });
+      if (trace) pieces.push(child);
+    } else if (isElement(child) && child.nodeName === 'image') {
       flush(false);
-      out.push(imageOf(child));
-    } else if (isElement(child)) inlines.push(...inlineTextOf(child));
+      out.push(imageOf(child, trace));
+    } else if (isElement(child)) inlines.push(...inlineTextOf(child, trace ? pieces : undefined));
   }
   flush(!emitted);
 }
 
 /** The text of an unknown inline node (a mention, an emoji node…), unformatted. */
-function inlineTextOf(el: Y.XmlElement): DraftInline[] {
+function inlineTextOf(el: Y.XmlElement, pieces?: (Y.XmlText | Y.XmlElement)[]): DraftInline[] {
   const out: DraftInline[] = [];
   for (const child of el.toArray()) {
-    if (child instanceof Y.XmlText) out.push(...textOf(child));
-    else if (isElement(child)) out.push(...inlineTextOf(child));
+    if (child instanceof Y.XmlText) {
+      out.push(...textOf(child));
+      pieces?.push(child);
+    } else if (isElement(child)) out.push(...inlineTextOf(child, pieces));
   }
   return out;
 }
 
-function imageOf(el: Y.XmlElement): DraftBlock {
+function imageOf(el: Y.XmlElement, trace?: BlockSources): DraftBlock {
   const attrs = el.getAttributes() as Record<string, unknown>;
-  return { type: 'image', attrs: { src: String(attrs.src ?? ''), alt: String(attrs.alt ?? '') } };
+  const block: DraftBlock = { type: 'image', attrs: { src: String(attrs.src ?? ''), alt: String(attrs.alt ?? '') } };
+  trace?.set(block, { node: el, inlines: [] });
+  return block;
 }
 
 function levelOf(value: unknown): HeadingLevel {
@@ -231,17 +259,19 @@ function levelOf(value: unknown): HeadingLevel {
 
 const withParagraph = (blocks: DraftBlock[]) => (blocks.length ? blocks : [paragraph()]);
 
-function listItemsOf(el: Y.XmlElement): DraftListItem[] {
+function listItemsOf(el: Y.XmlElement, trace?: BlockSources): DraftListItem[] {
   return el
     .toArray()
     .filter(isElement)
     .map((child) => ({
       type: 'listItem' as const,
-      content: withParagraph(child.nodeName === 'listItem' ? blocksOf(child) : blocksOf(child, [], true)),
+      content: withParagraph(
+        child.nodeName === 'listItem' ? blocksOf(child, [], false, trace) : blocksOf(child, [], true, trace),
+      ),
     }));
 }
 
-function rowsOf(el: Y.XmlElement): DraftTableRow[] {
+function rowsOf(el: Y.XmlElement, trace?: BlockSources): DraftTableRow[] {
   return el
     .toArray()
     .filter(isElement)
@@ -255,68 +285,80 @@ function rowsOf(el: Y.XmlElement): DraftTableRow[] {
           return {
             type: cell.nodeName === 'tableHeader' ? ('tableHeader' as const) : ('tableCell' as const),
             attrs: { colspan: Number(a.colspan ?? 1) || 1, rowspan: Number(a.rowspan ?? 1) || 1 },
-            content: withParagraph(blocksOf(cell)),
+            content: withParagraph(blocksOf(cell, [], false, trace)),
           };
         }),
     }))
     .filter((row) => row.content.length);
 }
 
-/** The blocks of a container (the fragment, a blockquote, a list item, a cell). */
-export function blocksOf(container: Y.XmlFragment | Y.XmlElement, out: DraftBlock[] = [], self = false): DraftBlock[] {
+/**
+ * The blocks of a container (the fragment, a blockquote, a list item, a cell); with `trace`, also
+ * what each textblock and image was read from.
+ */
+export function blocksOf(
+  container: Y.XmlFragment | Y.XmlElement,
+  out: DraftBlock[] = [],
+  self = false,
+  trace?: BlockSources,
+): DraftBlock[] {
   const children = self && isElement(container) ? [container] : container.toArray();
   for (const child of children) {
     if (child instanceof Y.XmlText) {
       // Text directly in a container (not written by the editor, but possible in Yjs): a paragraph.
       const inlines = textOf(child);
-      if (inlines.length) out.push(paragraph(inlines));
+      if (inlines.length) {
+        const block = paragraph(inlines);
+        out.push(block);
+        trace?.set(block, { node: child, inlines: [child] });
+      }
       continue;
     }
     if (!isElement(child)) continue;
     switch (child.nodeName) {
       case 'paragraph':
-        textblockOf(child, paragraph, out);
+        textblockOf(child, paragraph, out, trace);
         break;
       case 'heading': {
         const level = levelOf(child.getAttribute('level'));
-        textblockOf(child, (content) => ({ type: 'heading', attrs: { level }, content }), out);
+        textblockOf(child, (content) => ({ type: 'heading', attrs: { level }, content }), out, trace);
         break;
       }
       case 'bulletList':
-        out.push({ type: 'bulletList', content: listItemsOf(child) });
+        out.push({ type: 'bulletList', content: listItemsOf(child, trace) });
         break;
       case 'orderedList':
         out.push({
           type: 'orderedList',
           attrs: { start: Math.max(1, Math.round(Number(child.getAttribute('start') ?? 1)) || 1) },
-          content: listItemsOf(child),
+          content: listItemsOf(child, trace),
         });
         break;
       case 'blockquote':
-        out.push({ type: 'blockquote', content: withParagraph(blocksOf(child)) });
+        out.push({ type: 'blockquote', content: withParagraph(blocksOf(child, [], false, trace)) });
         break;
       case 'codeBlock': {
-        const value = child
-          .toArray()
+        const texts = child.toArray().filter((n) => n instanceof Y.XmlText);
+        const value = texts
           .map((n) =>
-            n instanceof Y.XmlText
-              ? textOf(n)
-                  .map((t) => t.text)
-                  .join('')
-              : '',
+            textOf(n)
+              .map((t) => t.text)
+              .join(''),
           )
           .join('');
-        out.push({ type: 'codeBlock', content: value ? [text(value)] : [] });
+        const block: DraftBlock = { type: 'codeBlock', content: value ? [text(value)] : [] };
+        out.push(block);
+        trace?.set(block, { node: child, inlines: texts });
         break;
       }
       case 'horizontalRule':
         out.push({ type: 'horizontalRule' });
         break;
       case 'image':
-        out.push(imageOf(child));
+        out.push(imageOf(child, trace));
         break;
       case 'table': {
-        const rows = rowsOf(child);
+        const rows = rowsOf(child, trace);
         if (rows.length) out.push({ type: 'table', content: rows });
         break;
       }
@@ -324,8 +366,8 @@ export function blocksOf(container: Y.XmlFragment | Y.XmlElement, out: DraftBloc
         break;
       default:
         // An unknown node: its content, read as blocks (or as a paragraph if it only holds text).
-        if (child.toArray().some(isElement)) blocksOf(child, out);
-        else textblockOf(child, paragraph, out);
+        if (child.toArray().some(isElement)) blocksOf(child, out, false, trace);
+        else textblockOf(child, paragraph, out, trace);
     }
   }
   return out;
@@ -333,3 +375,9 @@ export function blocksOf(container: Y.XmlFragment | Y.XmlElement, out: DraftBloc
 
 /** The draft of a document, as blocks. */
 export const draftBlocks = (fragment: Y.XmlFragment): DraftBlock[] => blocksOf(fragment);
+
+/** The draft as blocks, and what each textblock and image was read from (for locate.ts). */
+export function draftBlocksWithSources(fragment: Y.XmlFragment): { blocks: DraftBlock[]; sources: BlockSources } {
+  const sources: BlockSources = new Map();
+  return { blocks: blocksOf(fragment, [], false, sources), sources };
+}

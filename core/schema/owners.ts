@@ -53,6 +53,21 @@ export const TABLE_OWNER_GROUPS = [
     tables: ['tasks', 'content', 'images', 'author_profiles', 'strategies'],
   },
   {
+    owner: 'worker/inventory',
+    why: 'the site content inventory: pages links may point to, and the links each page holds (DESIGN §9)',
+    tables: ['site_pages', 'site_links'],
+  },
+  {
+    owner: 'worker/optimizer',
+    why: 'content scores and their history (the draft room records through this service)',
+    tables: ['content_scores', 'content_score_history'],
+  },
+  {
+    owner: 'worker/linker',
+    why: 'suggested internal links and each site’s linking rules',
+    tables: ['link_suggestions', 'linker_settings'],
+  },
+  {
     owner: 'worker/publisher',
     why: 'attempts to put content on a destination and what they left there',
     tables: ['publishing_records', 'deployment_records', 'site_integrations'],
@@ -91,6 +106,16 @@ export const COLUMN_OWNERS = [
     owner: 'durable-objects/draft-room',
     why: 'the HTML projection of the draft',
   },
+  ...(
+    ['title', 'slug', 'meta_title', 'meta_description', 'primary_keyword', 'secondary_keywords', 'tags'] as const
+  ).map((column) => ({
+    table: 'content',
+    column,
+    owner: 'durable-objects/draft-room',
+    why: 'the projection of the draft’s meta map (DESIGN §9: meta fields live in the draft)',
+    /** A new row's first value comes from the writer; the room seeds the draft's map from it. */
+    seededOnInsert: true,
+  })),
 ] as const;
 
 export type OwnedTable = (typeof TABLE_OWNER_GROUPS)[number]['tables'][number];

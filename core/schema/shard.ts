@@ -3,6 +3,7 @@
  * query uses starts with it (then site, then sector), so a query that forgot the tenant filter
  * has no index to hide behind. The same migrations apply to every shard binding.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import * as E from '../domain/enums';
 import { bool, createdAt, id, timestamp, updatedAt } from './columns';
@@ -206,7 +207,11 @@ export const content = sqliteTable(
     id: id(),
     ...sectorScoped(),
     task_id: integer(),
+    /** The cluster the article serves (from its task): hub/spoke links and the score's cluster keywords. */
+    cluster_id: integer(),
     title: text().notNull(),
+    /** The page's address on its site (unique per site when set); projected from the draft's meta map. */
+    slug: text().notNull().default(''),
     html_content: text().notNull().default(''),
     word_count: integer().notNull().default(0),
     meta_title: text().notNull().default(''),
@@ -231,6 +236,7 @@ export const content = sqliteTable(
     index('content_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
     index('content_scope_updated_idx').on(t.account_id, t.site_id, t.updated_at),
     uniqueIndex('content_task_idx').on(t.account_id, t.task_id),
+    uniqueIndex('content_site_slug_idx').on(t.account_id, t.site_id, t.slug).where(sql`slug <> ''`),
   ],
 );
 
@@ -582,6 +588,150 @@ export const siteIntegrations = sqliteTable(
     ...stamps(),
   },
   (t) => [uniqueIndex('site_integrations_platform_idx').on(t.account_id, t.site_id, t.platform)],
+);
+
+// ---------------------------------------------------------------- the grow half: inventory, scores, links
+
+/**
+ * The site content inventory (DESIGN §9): every page of a site a link may point to: our articles
+ * (projected from their drafts, updated on publish), later built pages and WordPress posts. `ref_id`
+ * is the id of the thing in its own table (content id for `content`). Terms are the page's
+ * prominent stemmed terms (core/linker `prominentTerms`), what link candidates are ranked on.
+ */
+export const sitePages = sqliteTable(
+  'site_pages',
+  {
+    id: id(),
+    ...siteScoped(),
+    kind: text({ enum: E.SITE_PAGE_KINDS }).notNull(),
+    ref_id: integer().notNull(),
+    url: text().notNull(),
+    title: text().notNull().default(''),
+    primary_keyword: text().notNull().default(''),
+    cluster_id: integer(),
+    is_hub: bool().notNull().default(false),
+    /** draft | review | published | scheduled: only published and scheduled pages are link targets. */
+    status: text().notNull(),
+    published_at: timestamp(),
+    scheduled_at: timestamp(),
+    word_count: integer().notNull().default(0),
+    terms: json<{ term: string; weight: number }[]>().notNull().default([]),
+    inbound_count: integer().notNull().default(0),
+    outbound_count: integer().notNull().default(0),
+    ...stamps(),
+  },
+  (t) => [
+    uniqueIndex('site_pages_ref_idx').on(t.account_id, t.site_id, t.kind, t.ref_id),
+    index('site_pages_status_idx').on(t.account_id, t.site_id, t.status),
+  ],
+);
+
+/** Every internal link a page holds (replaced on each projection of the page): inbound counts, orphans, broken. */
+export const siteLinks = sqliteTable(
+  'site_links',
+  {
+    id: id(),
+    ...siteScoped(),
+    source_page_id: integer().notNull(),
+    href: text().notNull(),
+    /** The page the link resolves to (null: no such page). */
+    target_page_id: integer(),
+    /** null: fine; missing | unpublished: broken (core/linker validateLinks). */
+    broken: text({ enum: ['missing', 'unpublished'] }),
+  },
+  (t) => [
+    index('site_links_source_idx').on(t.account_id, t.source_page_id),
+    index('site_links_target_idx').on(t.account_id, t.site_id, t.target_page_id),
+  ],
+);
+
+/** The latest score of each article (written by the draft room on projection, and by analyze). */
+export const contentScores = sqliteTable(
+  'content_scores',
+  {
+    ...siteScoped(),
+    content_id: integer().notNull(),
+    score: integer().notNull(),
+    band: text({ enum: ['low', 'medium', 'high'] }).notNull(),
+    scorer_version: integer().notNull(),
+    words: integer().notNull(),
+    categories: json<Record<string, { points: number; max: number }>>().notNull(),
+    /** The checks that lost points, most first (id, light, points lost, message): the list's "top issues". */
+    issues: json<{ id: string; light: string; lost: number; message: string }[]>().notNull().default([]),
+    scored_at: timestamp().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.account_id, t.content_id] }),
+    index('content_scores_site_idx').on(t.account_id, t.site_id, t.score),
+  ],
+);
+
+/** One row per score change of an article (capped per article), for its history chart. */
+export const contentScoreHistory = sqliteTable(
+  'content_score_history',
+  {
+    id: id(),
+    ...siteScoped(),
+    content_id: integer().notNull(),
+    score: integer().notNull(),
+    scorer_version: integer().notNull(),
+    words: integer().notNull(),
+    at: timestamp().notNull(),
+  },
+  (t) => [index('content_score_history_idx').on(t.account_id, t.content_id, t.at)],
+);
+
+/**
+ * A suggested internal link: anchored by Yjs relative positions to words already in the draft
+ * (base64 of Y.encodeRelativePosition), so accepting lands on the same words after edits, or the
+ * suggestion turns stale when they are gone (DESIGN §9, links are data, then marks).
+ */
+export const linkSuggestions = sqliteTable(
+  'link_suggestions',
+  {
+    id: id(),
+    ...siteScoped(),
+    content_id: integer().notNull(),
+    target_page_id: integer().notNull(),
+    target_url: text().notNull(),
+    target_title: text().notNull().default(''),
+    anchor_text: text().notNull(),
+    anchor_start: text().notNull(),
+    anchor_end: text().notNull(),
+    score: real().notNull().default(0),
+    reason: text().notNull().default(''),
+    origin: text({ enum: ['rules', 'ai'] })
+      .notNull()
+      .default('rules'),
+    direction: text({ enum: ['outbound', 'inbound'] })
+      .notNull()
+      .default('outbound'),
+    status: text({ enum: E.LINK_SUGGESTION_STATUSES }).notNull().default('pending'),
+    job_id: text(),
+    decided_by_user_id: integer(),
+    decided_at: timestamp(),
+    ...stamps(),
+  },
+  (t) => [
+    index('link_suggestions_content_idx').on(t.account_id, t.content_id, t.status),
+    index('link_suggestions_site_idx').on(t.account_id, t.site_id, t.status),
+  ],
+);
+
+/** A site's linking rules (one row per site; defaults when absent). */
+export const linkerSettings = sqliteTable(
+  'linker_settings',
+  {
+    ...siteScoped(),
+    /** The most links suggested per article; the article's length scales it down (core/linker linkCap). */
+    max_links: integer().notNull().default(10),
+    /** Let the AI choose among the candidates (costs credits); otherwise the ranked rules choose. */
+    ai_pass: bool().notNull().default(false),
+    /** Suggest links to an article from older ones when it is published. */
+    inbound_on_publish: bool().notNull().default(true),
+    ...stamps(),
+  },
+  (t) => [primaryKey({ columns: [t.account_id, t.site_id] })],
 );
 
 export type SiteRow = typeof sites.$inferSelect;

@@ -65,6 +65,13 @@ export const updateContentBody = z
     meta_description: z.string().trim().max(500).optional(),
     excerpt: z.string().trim().max(2000).optional(),
     primary_keyword: z.string().trim().max(300).optional(),
+    slug: z
+      .string()
+      .trim()
+      .max(80)
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$|^$/, 'Use lower-case letters, digits and single hyphens.')
+      .optional(),
+    secondary_keywords: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
     tags: z.array(z.string().trim().min(1).max(100)).max(30).optional(),
     categories: z.array(z.string().trim().min(1).max(100)).max(10).optional(),
   })

@@ -1,3 +1,4 @@
+import type { DraftMetaFields } from '../../core/draft/meta';
 import type { Remote } from '../../core/lib/remote';
 import type { Env } from '../../worker/env';
 import { Conflict } from '../../worker/http/errors';
@@ -37,7 +38,10 @@ export function draftRoomOf(env: Env, accountId: number, contentId: number) {
     stub,
     beginGeneration: (meta: GenerationMeta) => stub.beginGeneration(meta),
     appendSection: (h2: string, html: string, at?: SectionPosition) => stub.appendSection(h2, html, at),
-    finishGeneration: (replaceWith?: string) => stub.finishGeneration(replaceWith),
+    finishGeneration: (replaceWith?: string, meta?: Partial<DraftMetaFields>) =>
+      stub.finishGeneration(replaceWith, meta),
+    writeMeta: (fields: Partial<DraftMetaFields>) => stub.writeMeta(fields),
+    analyze: () => stub.analyze(),
     abortGeneration: (html: string) => stub.abortGeneration(html),
     generation: () => stub.generation(),
     replaceWithHtml: (html: string) => stub.replaceWithHtml(html),

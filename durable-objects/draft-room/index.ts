@@ -23,8 +23,14 @@ import {
   draftToHtml,
   htmlToDraft,
   replaceDraftWithHtml,
+  isMetaSeeded,
+  readMeta,
+  seedMeta,
   wordCount,
+  writeMeta,
+  type DraftMetaFields,
 } from '../../core/draft';
+import type { ScoreResult } from '../../core/optimizer';
 import type { Env } from '../../worker/env';
 import { checkGrants, readGrant, type SocketGrant } from '../../worker/realtime/live-access';
 import {
@@ -47,7 +53,9 @@ import {
   type Frame,
 } from './guard';
 import { placeImage, removeImage } from './images';
-import { resolveTarget, writeProjection, type DraftTarget } from './projection';
+import { DraftAnalysis } from './analysis';
+import { analysisPorts } from './features';
+import { projectedSlug, resolveTarget, writeProjection, type DraftTarget } from './projection';
 import {
   DRAFT_ACCESS_HEADER,
   isDraftAccess,
@@ -101,6 +109,9 @@ export class DraftRoom extends YServer<Env> {
   static override callbackOptions = { debounceWait: 2000, debounceMaxWait: 10_000 };
 
   private readonly store = new DraftStore(this.ctx.storage);
+  private readonly analysis = new DraftAnalysis(analysisPorts(this.env));
+  /** The score of the last projection (what analyze answers without scoring again). */
+  private lastScore: ScoreResult | null = null;
   private target: Promise<DraftTarget | null> | null = null;
   private lastProjection: string | null = null;
   /**
@@ -139,6 +150,7 @@ export class DraftRoom extends YServer<Env> {
   override async onLoad(): Promise<void> {
     const restored = await this.store.load(this.document);
     if (!restored) await this.seedFromContentRow();
+    else if (!isMetaSeeded(this.document)) await this.seedMetaFromContentRow();
     this.store.track(this.document);
     const loaded = restored ? this.store.loaded : null;
     if (loaded) this.size.assume(loaded.bytes);
@@ -210,10 +222,21 @@ export class DraftRoom extends YServer<Env> {
     const { accountId, contentId } = this.room;
     const row = await resolveTarget(this.env, accountId, contentId);
     if (!row) return;
-    const { html, ...target } = row;
+    const { html, meta, ...target } = row;
     this.target = Promise.resolve(target);
-    if (!html.trim()) return;
-    htmlToDraft(this.fragment, html, AI_ORIGIN);
+    seedMeta(this.document, meta, AI_ORIGIN);
+    if (html.trim()) htmlToDraft(this.fragment, html, AI_ORIGIN);
+    await this.store.save(this.document);
+  }
+
+  /** A draft saved before meta fields lived in the document gets them from its row, once (as the body above). */
+  private async seedMetaFromContentRow() {
+    const { accountId, contentId } = this.room;
+    const row = await resolveTarget(this.env, accountId, contentId);
+    if (!row) return;
+    const { html: _html, meta, ...target } = row;
+    this.target = Promise.resolve(target);
+    seedMeta(this.document, meta, AI_ORIGIN);
     await this.store.save(this.document);
   }
 
@@ -429,21 +452,40 @@ export class DraftRoom extends YServer<Env> {
     this.projectionStale = false; // a change during the write below sets it again
     try {
       const html = draftToHtml(this.fragment);
-      if (html === this.lastProjection) return { kind: 'unchanged' };
+      const meta = readMeta(this.document);
+      const key = `${html}\u0000${JSON.stringify(meta)}`;
+      if (key === this.lastProjection) return { kind: 'unchanged' };
       const target = await this.resolveTarget();
       if (!target) {
         this.projectionStale = true;
         return { kind: 'no_content_row' };
       }
-      const result = await writeProjection(this.env, target, html, wordCount(this.fragment));
+      const slug = meta ? await projectedSlug(this.env, target, meta) : '';
+      const analysis = await this.analyseQuietly(target);
+      const projection = { html, words: wordCount(this.fragment), meta, slug };
+      const result = await writeProjection(this.env, target, projection, analysis?.statements).catch((err) => {
+        this.analysis.forgetLinks();
+        throw err;
+      });
       if (result.kind === 'too_large') {
         console.warn(`DraftRoom ${this.name}: HTML projection of ${result.bytes} bytes not written (D1 row cap)`);
       }
-      this.lastProjection = html;
+      this.lastProjection = key;
+      if (analysis) this.lastScore = analysis.score;
       return result;
     } catch (err) {
       this.projectionStale = true;
       throw err;
+    }
+  }
+
+  /** A score that can't be computed (its brief unreadable) never stops the draft from saving. */
+  private async analyseQuietly(target: DraftTarget) {
+    try {
+      return await this.analysis.analyse(this.document, target);
+    } catch (err) {
+      console.error(`DraftRoom ${this.name}: analysis failed`, err);
+      return null;
     }
   }
 
@@ -478,9 +520,15 @@ export class DraftRoom extends YServer<Env> {
    */
   async finishGeneration(
     replaceWith?: string,
+    meta?: Partial<DraftMetaFields>,
   ): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }> {
     await this.ready();
-    const generation = finishGeneration(this.document, replaceWith);
+    // The article's meta fields arrive with it, in the same change editors receive.
+    let generation!: GenerationState;
+    this.document.transact(() => {
+      if (meta) writeMeta(this.document, meta, AI_ORIGIN);
+      generation = finishGeneration(this.document, replaceWith);
+    }, AI_ORIGIN);
     const { projection } = await this.persist();
     return { ...this.snapshot(), generation, projection };
   }
@@ -518,6 +566,34 @@ export class DraftRoom extends YServer<Env> {
   async snapshotHtml(): Promise<DraftSnapshot> {
     await this.ready();
     return this.snapshot();
+  }
+
+  // ---------------------------------------------------------------- RPC: meta fields and the score
+
+  /**
+   * Writes meta fields (an API edit) into the shared map as one change every editor receives, and
+   * saves: the row is their projection. Returns the fields as projected.
+   */
+  async writeMeta(
+    fields: Partial<DraftMetaFields>,
+  ): Promise<{ meta: DraftMetaFields | null; projection: ProjectionResult }> {
+    await this.ready();
+    writeMeta(this.document, fields, AI_ORIGIN);
+    const { projection } = await this.persist();
+    return { meta: readMeta(this.document), projection };
+  }
+
+  /**
+   * The score now, against a freshly read brief (the site's pages may have changed): projected and
+   * recorded like a save. Null when the content row is gone.
+   */
+  async analyze(): Promise<ScoreResult | null> {
+    await this.ready();
+    this.analysis.forgetBrief();
+    this.projectionStale = true;
+    this.lastProjection = null;
+    await this.persist();
+    return this.lastScore;
   }
 
   // ---------------------------------------------------------------- RPC: generated images

@@ -2,6 +2,8 @@
  * What the Worker and the DraftRoom agree on: the room's name, the headers the Worker sets on a
  * socket it has already authorized, the R2 layout of named versions, and the RPC payloads.
  */
+import type { DraftMetaFields } from '../../core/draft/meta';
+import type { ScoreResult } from '../../core/optimizer';
 import { slugify } from '../../core/validation/common';
 import type { StoreStats } from './storage';
 
@@ -112,11 +114,14 @@ export interface DraftRoomRpc {
   appendSection(h2: string, html: string, at?: SectionPosition): Promise<{ appended: boolean; blocks: number }>;
   finishGeneration(
     replaceWith?: string,
+    meta?: Partial<DraftMetaFields>,
   ): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
   abortGeneration(html: string): Promise<DraftSnapshot & { generation: GenerationState; projection: ProjectionResult }>;
   generation(): Promise<GenerationState>;
   replaceWithHtml(html: string): Promise<DraftSnapshot & { projection: ProjectionResult }>;
   snapshotHtml(): Promise<DraftSnapshot>;
+  writeMeta(fields: Partial<DraftMetaFields>): Promise<{ meta: DraftMetaFields | null; projection: ProjectionResult }>;
+  analyze(): Promise<ScoreResult | null>;
   placeImage(image: ImagePlacement): Promise<ImagePlacementResult & { projection: ProjectionResult }>;
   removeImage(imageId: number): Promise<{ removed: number; projection: ProjectionResult }>;
   saveVersion(name: string, userId: number | null): Promise<VersionInfo | VersionLimit>;

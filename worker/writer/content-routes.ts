@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { users } from '../../core/schema/control';
 import { content } from '../../core/schema/shard';
 import { controlDb } from '../db/shards';
 import { contentListQuery, contentStatusBody, updateContentBody } from '../../core/validation/writer';
 import { createContentBody } from '../../core/validation/draft';
+import type { Tenant } from '../db/tenant';
 import type { AppEnv } from '../env';
+import { Conflict } from '../http/errors';
 import { scopedResource } from '../http/scoped-resource';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
@@ -14,7 +16,9 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
 import { likePattern, requirePlacement } from '../planner/scope';
+import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { requireContent } from './content-access';
+import { refreshContentPage } from './content-service';
 
 const contentResource = scopedResource<typeof content.$inferSelect, z.output<typeof contentListQuery>>({
   table: content,
@@ -37,6 +41,23 @@ const contentResource = scopedResource<typeof content.$inferSelect, z.output<typ
     q.search ? sql`${content.title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
   ],
 });
+
+/** Slugs are unique per site: a slug another article holds is refused here, not renamed silently. */
+async function requireFreeSlug(tenant: Tenant, siteId: number, contentId: number, slug: string) {
+  const holder = await tenant.db
+    .select({ id: content.id, title: content.title })
+    .from(content)
+    .where(
+      and(
+        eq(content.account_id, tenant.account.id),
+        eq(content.site_id, siteId),
+        eq(content.slug, slug),
+        ne(content.id, contentId),
+      ),
+    )
+    .get();
+  if (holder) throw new Conflict(`The slug "${slug}" is already used by “${holder.title}” on this site.`, 'slug_taken');
+}
 
 /** A list row: the article body stays out of lists (it can be large); the detail has it. */
 const listColumns = (() => {
@@ -115,11 +136,16 @@ export const contentRoutes = new Hono<AppEnv>()
     async (c) => {
       const tenant = c.get('tenant');
       const { id, site_id } = await requireContent(tenant, idParam(c), 'write');
-      const [row] = await tenant.db
-        .update(content)
-        .set(c.req.valid('json'))
-        .where(and(eq(content.account_id, tenant.account.id), eq(content.id, id)))
-        .returning();
+      const { excerpt, categories, ...meta } = c.req.valid('json');
+      if (meta.slug) await requireFreeSlug(tenant, site_id, id, meta.slug);
+      // Title, slug, SEO fields, keywords and tags live in the shared draft (DESIGN §9): written there,
+      // every editor sees the change and the row gets it as the draft's projection.
+      if (Object.keys(meta).length) await draftRoomOf(c.env, tenant.account.id, id).writeMeta(meta);
+      const rowFields = { ...(excerpt !== undefined && { excerpt }), ...(categories !== undefined && { categories }) };
+      const where = and(eq(content.account_id, tenant.account.id), eq(content.id, id));
+      const row = Object.keys(rowFields).length
+        ? (await tenant.db.update(content).set(rowFields).where(where).returning())[0]
+        : await tenant.db.select().from(content).where(where).get();
       notifySite(c, tenant, site_id, ['content']);
       return ok(c, row);
     },
@@ -139,6 +165,7 @@ export const contentRoutes = new Hono<AppEnv>()
         .set({ status, status_changed_by_user_id: tenant.user.id, status_changed_at: new Date() })
         .where(and(eq(content.account_id, tenant.account.id), eq(content.id, current.id)))
         .returning();
+      await refreshContentPage(tenant.db, { account_id: tenant.account.id, site_id: current.site_id, id: current.id });
       notifySite(c, tenant, current.site_id, ['content']);
       return ok(c, row, 200, `Moved to ${status}.`);
     },

@@ -6,8 +6,9 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { content } from '../../core/schema/shard';
-import { forIdsWithinParamLimit, type Statement } from '../db/batch';
+import { forIdsWithinParamLimit, runBatch, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
+import { contentPageStatement } from '../inventory/service';
 
 type ContentRow = typeof content.$inferSelect;
 type WordPressPost = { postId: number; url: string | null };
@@ -42,7 +43,17 @@ export async function recordWordPressPublish(
     Object.assign(patch, { status: 'review', ...statusChange });
   }
   const [saved] = await db.update(content).set(patch).where(contentOf(row.account_id, row.id)).returning();
+  await refreshContentPage(db, row);
   return saved;
+}
+
+/**
+ * The article's page in the site inventory follows its status and address (a published article
+ * becomes a link target at once, not at its draft's next save). Run after the row changed: the
+ * inventory is a read model rebuilt from the row, so a refresh that failed heals on the next one.
+ */
+export async function refreshContentPage(db: ShardDb, row: { account_id: number; site_id: number; id: number }) {
+  await runBatch(db, [contentPageStatement({ accountId: row.account_id, siteId: row.site_id, contentId: row.id })]);
 }
 
 /**

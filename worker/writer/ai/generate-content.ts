@@ -97,7 +97,11 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
               site_id: task.site_id,
               sector_id: task.sector_id,
               task_id: task.id,
+              cluster_id: task.cluster_id,
               title: task.title,
+              // The draft's meta map starts from these (the room seeds it from the row on first open).
+              primary_keyword: task.target_keywords[0] ?? '',
+              secondary_keywords: task.target_keywords.slice(1, 21),
               source: 'ai' as const,
               status: 'draft' as const,
             })),
@@ -221,7 +225,15 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
           if (!(await room.appendSection(s.h2, s.html, { job_id: ctx.jobId, index: i })).appended) prefix = false;
           else streamed.push(s);
         }
-        await room.finishGeneration(prefix ? undefined : parsed.html);
+        // The meta fields live in the draft too (DESIGN §9): they arrive in the same change as the article.
+        await room.finishGeneration(prefix ? undefined : parsed.html, {
+          title: parsed.title,
+          meta_title: parsed.meta_title,
+          meta_description: parsed.meta_description,
+          primary_keyword: parsed.primary_keyword,
+          secondary_keywords: parsed.secondary_keywords,
+          tags: parsed.tags,
+        });
       },
       // A failed attempt, or one whose job ended, leaves the draft as it was saved before (not half
       // an article, never one nobody paid for) and no longer "generating".
@@ -281,12 +293,10 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
       // The draft room is the only writer of html_content and word_count (core/schema/owners.ts: its
       // projection, which includes edits made while the AI wrote): the sink's finish() put the parsed
       // article into the room, which saved it, before this runs. A draft too large for a D1 row stays
-      // in the room (publishing reads the live draft), as any edited draft of that size would.
-      sql`UPDATE content SET title = ${p.title}, meta_title = ${p.meta_title.slice(0, 200)},
-            meta_description = ${p.meta_description.slice(0, 500)}, primary_keyword = ${p.primary_keyword},
-            secondary_keywords = ${JSON.stringify(p.secondary_keywords)},
-            tags = ${JSON.stringify(p.tags)}, categories = ${JSON.stringify(p.categories)}, source = 'ai',
-            updated_at = ${now}
+      // in the room (publishing reads the live draft), as any edited draft of that size would. The meta
+      // fields too are the room's projection of its meta map (finish() wrote them there); categories
+      // are not part of the draft.
+      sql`UPDATE content SET categories = ${JSON.stringify(p.categories)}, source = 'ai', updated_at = ${now}
           WHERE account_id = ${a} AND id = ${p.content_id}`,
       sql`UPDATE tasks SET status = 'completed', content_id = ${p.content_id}, updated_at = ${now}
           WHERE account_id = ${a} AND id = ${p.task_id}`,

@@ -1,0 +1,148 @@
+/**
+ * The site content inventory (DESIGN §9): the owner of `site_pages` and `site_links`. Projection
+ * (the draft room), publishing, and later deploys and WordPress sync write pages through here;
+ * the Linker, the Optimizer (the site's own TF-IDF) and reports read them.
+ *
+ * Functions named `…Statement(s)` return queries unrun for the caller's one D1 batch.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { InventoryPage, PageTerm } from '../../core/linker';
+import { sitePages } from '../../core/schema/shard';
+import type { Statement } from '../db/batch';
+import type { ShardDb } from '../db/shards';
+
+/** Where an article lives when it has no WordPress address yet: `/<slug>/` on the site. */
+export const articlePath = (slug: string, contentId: number) => `/${slug || `content-${contentId}`}/`;
+
+/** The origin internal links are written against: the WordPress site's, else the site's domain. */
+export function siteOriginOf(site: { wp_url: string | null; domain: string | null }): string | null {
+  for (const candidate of [site.wp_url, site.domain ? `https://${site.domain}` : null]) {
+    if (!candidate) continue;
+    try {
+      return new URL(candidate).origin;
+    } catch {
+      /* not a URL: try the next */
+    }
+  }
+  return null;
+}
+
+export type ContentPageFacts = {
+  accountId: number;
+  siteId: number;
+  contentId: number;
+  /** Present when the draft was projected: the room's reading of the body. Absent: keep the stored ones. */
+  terms?: readonly PageTerm[];
+  words?: number;
+  outbound?: number;
+};
+
+/**
+ * Makes the article's inventory row agree with its content row (title, slug → URL, status, cluster,
+ * publish date; the hub of its cluster when its primary keyword is the cluster's name): one INSERT … SELECT, so it reads the row in the same batch that changed it. Terms,
+ * word count and outbound count come from the draft room's projection when given.
+ */
+export function contentPageStatement(facts: ContentPageFacts): Statement {
+  const { accountId, siteId, contentId } = facts;
+  const terms = facts.terms ? JSON.stringify(facts.terms) : null;
+  const words = facts.words ?? null;
+  const outbound = facts.outbound ?? null;
+  return sql`
+    INSERT INTO site_pages (account_id, site_id, kind, ref_id, url, title, primary_keyword, cluster_id, is_hub,
+                            status, published_at, word_count, terms, outbound_count, created_at, updated_at)
+    SELECT c.account_id, c.site_id, 'content', c.id,
+           COALESCE(c.wp_post_url, '/' || CASE WHEN c.slug <> '' THEN c.slug ELSE 'content-' || c.id END || '/'),
+           c.title, c.primary_keyword, c.cluster_id,
+           EXISTS (SELECT 1 FROM clusters cl WHERE cl.account_id = c.account_id AND cl.id = c.cluster_id
+                      AND cl.normalized_name = lower(trim(c.primary_keyword))),
+           c.status, c.published_at,
+           COALESCE(${words}, c.word_count), COALESCE(${terms}, '[]'), COALESCE(${outbound}, 0),
+           ${Date.now()}, ${Date.now()}
+      FROM content c WHERE c.account_id = ${accountId} AND c.site_id = ${siteId} AND c.id = ${contentId}
+    ON CONFLICT (account_id, site_id, kind, ref_id) DO UPDATE SET
+      url = excluded.url, title = excluded.title, primary_keyword = excluded.primary_keyword,
+      cluster_id = excluded.cluster_id, is_hub = excluded.is_hub, status = excluded.status, published_at = excluded.published_at,
+      word_count = excluded.word_count,
+      terms = CASE WHEN ${terms} IS NULL THEN site_pages.terms ELSE excluded.terms END,
+      outbound_count = CASE WHEN ${outbound} IS NULL THEN site_pages.outbound_count ELSE excluded.outbound_count END,
+      updated_at = excluded.updated_at`;
+}
+
+/** An article deleted (or moved out of the site): its page and its links go, and the pages it linked lose a link. */
+export function removeContentPageStatements(accountId: number, siteId: number, contentId: number): Statement[] {
+  const page = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
+                     AND kind = 'content' AND ref_id = ${contentId})`;
+  return [
+    sql`DELETE FROM site_links WHERE account_id = ${accountId} AND source_page_id = ${page}`,
+    sql`DELETE FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
+          AND kind = 'content' AND ref_id = ${contentId}`,
+    recountInboundStatement(accountId, siteId),
+  ];
+}
+
+/** One internal link of a page (the draft room's PageLink). */
+export type PageLink = { href: string; targetPageId: number | null; broken: 'missing' | 'unpublished' | null };
+
+/**
+ * Replaces the links an article's page holds and recounts inbound links on the site's pages: one
+ * statement per link (bound parameters stay well under D1's 100), then one recount.
+ */
+export function replaceContentLinksStatements(
+  accountId: number,
+  siteId: number,
+  contentId: number,
+  links: readonly PageLink[],
+): Statement[] {
+  const page = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
+                     AND kind = 'content' AND ref_id = ${contentId})`;
+  return [
+    sql`DELETE FROM site_links WHERE account_id = ${accountId} AND source_page_id = ${page}`,
+    ...links.map(
+      (l) => sql`INSERT INTO site_links (account_id, site_id, source_page_id, href, target_page_id, broken)
+                 SELECT ${accountId}, ${siteId}, ${page}, ${l.href}, ${l.targetPageId}, ${l.broken}
+                  WHERE ${page} IS NOT NULL`,
+    ),
+    recountInboundStatement(accountId, siteId),
+  ];
+}
+
+/** Inbound count = distinct other pages linking in (a page's links to itself don't count). */
+function recountInboundStatement(accountId: number, siteId: number): Statement {
+  return sql`
+    UPDATE site_pages SET inbound_count = (
+      SELECT count(DISTINCT l.source_page_id) FROM site_links l
+       WHERE l.account_id = site_pages.account_id AND l.site_id = site_pages.site_id
+         AND l.target_page_id = site_pages.id AND l.source_page_id <> site_pages.id)
+     WHERE account_id = ${accountId} AND site_id = ${siteId}
+       AND (inbound_count > 0 OR id IN (SELECT target_page_id FROM site_links
+                                         WHERE account_id = ${accountId} AND site_id = ${siteId}))`;
+}
+
+type PageRow = typeof sitePages.$inferSelect;
+
+/** The inventory row as the Linker reads it (ids as strings: the Linker is id-agnostic). */
+export function toInventoryPage(row: PageRow): InventoryPage {
+  return {
+    id: String(row.id),
+    url: row.url,
+    title: row.title,
+    primaryKeyword: row.primary_keyword,
+    clusterId: row.cluster_id === null ? null : String(row.cluster_id),
+    isHub: row.is_hub,
+    status: row.status,
+    publishedAt: row.published_at ? row.published_at.getTime() : null,
+    scheduledAt: row.scheduled_at ? row.scheduled_at.getTime() : null,
+    inboundCount: row.inbound_count,
+    terms: row.terms,
+  };
+}
+
+/** Every page of a site, oldest first (a stable order keeps the Linker's ranking stable). */
+export async function sitePagesOf(db: ShardDb, accountId: number, siteId: number): Promise<PageRow[]> {
+  return db
+    .select()
+    .from(sitePages)
+    .where(and(eq(sitePages.account_id, accountId), eq(sitePages.site_id, siteId)))
+    .orderBy(asc(sitePages.id))
+    .all();
+}
