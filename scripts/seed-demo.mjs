@@ -151,6 +151,57 @@ async function main() {
       '(editor and viewer see Green Thumb Gardening only)',
   );
   printLogins();
+  // The app is usable from here; the demo articles arrive while you look (their jobs show live).
+  await seedArticles(token, garden.id).catch((err) =>
+    console.warn(`[igny8] demo articles not written (${err.message}); the rest of the demo is ready`),
+  );
+}
+
+/** Polls a job (the seed's task_progress endpoint) until it ends. */
+async function waitForJob(token, taskId, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await api('GET', `/api/v1/system/settings/task_progress/${taskId}/`, { token })).data.job;
+    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) {
+      if (job.status !== 'succeeded') throw new Error(`job ${job.function} ${job.status}: ${job.error ?? ''}`);
+      return job;
+    }
+    if (Date.now() > deadline) throw new Error(`job ${taskId} still ${job.status}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * The journey once, through the same AI jobs a user runs (against the dev model): the top keywords
+ * clustered, ideas for the two largest clusters, four of them written as articles, then scored,
+ * so the Optimizer and the Linker have something to show.
+ */
+async function seedArticles(token, siteId) {
+  console.log('[igny8] writing 4 demo articles with the dev model (clusters → ideas → articles)…');
+  const list = async (path) => (await api('GET', path, { token })).results;
+  const keywords = await list(`/api/v1/planner/keywords/?site_id=${siteId}&ordering=-volume&page_size=20`);
+  const post = (path, body) => api('POST', path, { token, body });
+  await waitForJob(
+    token,
+    (await post('/api/v1/planner/keywords/auto_cluster/', { ids: keywords.map((k) => k.id) })).data.task_id,
+  );
+  const clusters = await list(`/api/v1/planner/clusters/?site_id=${siteId}&ordering=-volume&page_size=2`);
+  const ideasJob = await post('/api/v1/planner/clusters/auto_generate_ideas/', {
+    ids: clusters.map((c) => c.id),
+    ideas_per_cluster: 3,
+  });
+  await waitForJob(token, ideasJob.data.task_id);
+  const ideas = await list(`/api/v1/planner/ideas/?site_id=${siteId}&page_size=4`);
+  await post('/api/v1/writer/tasks/bulk_create_from_ideas/', { ids: ideas.map((i) => i.id) });
+  const tasks = await list(`/api/v1/writer/tasks/?site_id=${siteId}&page_size=4`);
+  const written = await post('/api/v1/writer/tasks/auto_generate_content/', { ids: tasks.map((t) => t.id) });
+  for (const id of written.data.task_ids) await waitForJob(token, id);
+  const content = await list(`/api/v1/writer/content/?site_id=${siteId}&page_size=10`);
+  const scored = (await post('/api/v1/optimizer/analyze/', { content_ids: content.map((c) => c.id) })).data;
+  console.log(
+    `[igny8] demo articles written and scored: ${scored.map((s) => `${s.score} (${s.band})`).join(', ')} ` +
+      '— see Optimizer',
+  );
 }
 
 main().catch((err) => {

@@ -40,6 +40,7 @@ import { connectDraft } from '../helpers/yjs-socket';
  */
 const W = '/api/v1/writer';
 const PUB = '/api/v1/publisher';
+const OPT = '/api/v1/optimizer';
 const matrix = new Matrix();
 
 /** One site's writer rows. `image` is generated again by the matrix; `media` (its file) never changes. */
@@ -614,6 +615,25 @@ function siteCases(w: Who): Case[] {
           request: () => call('GET', `${PUB}/records/${p.recordId}/`, { token: t }),
           verify: isId(p.recordId),
         }),
+        // optimizer (issue 11): briefs and scores read like the article; analyze writes its score
+        c('GET optimizer brief', false, read, {
+          request: () => call('GET', `${OPT}/brief/${p.contentId}/`, { token: t }),
+          verify: (r) => (r.body.data.content_id === p.contentId ? undefined : 'the brief of another article'),
+        }),
+        c('GET optimizer score history', false, read, {
+          request: () => call('GET', `${OPT}/scores/${p.contentId}/history/`, { token: t }),
+        }),
+        c('GET optimizer scores?site_id', false, read, {
+          request: () => call('GET', `${OPT}/scores/?site_id=${p.siteId}&ordering=-score`, { token: t }),
+          verify: (r) =>
+            r.body.results.some((x: { content_id: number }) => x.content_id === p.contentId)
+              ? undefined
+              : 'the site’s article is missing',
+        }),
+        c('POST optimizer analyze', true, write(), {
+          request: () => post(w.s, `${OPT}/analyze/`, { content_ids: [p.contentId] }),
+          verify: (r) => (r.body.data[0]?.content_id === p.contentId ? undefined : 'scored another article'),
+        }),
         filter(
           'GET publishing records?site_id',
           () => call('GET', `${PUB}/records/?site_id=${p.siteId}`, { token: t }),
@@ -659,6 +679,11 @@ function smuggledCases(w: Who): Case[] {
       post(w.s, `${W}/images/generate_prompts/`, { ids: [own.contentId, foreign.contentId] }),
     ),
     c('POST images generate', () => post(w.s, `${W}/images/generate/`, { ids: [own.imageId, foreign.imageId] })),
+    c(
+      'POST optimizer analyze',
+      () => post(w.s, `${OPT}/analyze/`, { content_ids: [own.contentId, foreign.contentId] }),
+      viewerFirst,
+    ),
     // A viewer is stopped at the (own, readable) site before the foreign id is looked at.
     c(
       'POST task in own site, foreign sector',
