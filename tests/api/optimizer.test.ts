@@ -323,4 +323,59 @@ describe('the site inventory', () => {
       { href: '/gone/', target_page_id: null, broken: 'missing' },
     ]);
   });
+
+  it('a deleted sector takes its articles’ pages, links and scores with it; links into them turn broken', async () => {
+    const sector = (
+      await call('POST', '/api/v1/auth/sectors/', {
+        token: fx.members.owner.token,
+        body: { site_id: fx.granted.id, name: `Doomed ${Date.now()}` },
+      })
+    ).body.data.id as number;
+    const doomed = await createContent('Doomed article', fx.granted.id, sector);
+    await call('PATCH', `/api/v1/writer/content/${doomed}/`, {
+      token: fx.members.editor.token,
+      body: { slug: `doomed-${doomed}` },
+    });
+    await db()
+      .prepare("UPDATE content SET status = 'published' WHERE account_id = ? AND id = ?")
+      .bind(fx.accountId, doomed)
+      .run();
+    await draftRoomOf(env, fx.accountId, doomed).replaceWithHtml('<p>Soon gone.</p>');
+    const linker = await createContent('Links to the doomed one');
+    await draftRoomOf(env, fx.accountId, linker).replaceWithHtml(`<p>Read <a href="/doomed-${doomed}/">it</a>.</p>`);
+    await call('POST', `${O}/analyze/`, { token: fx.members.editor.token, body: { content_ids: [doomed, linker] } });
+    const count = async (sqlText: string, ...args: unknown[]) =>
+      (await db()
+        .prepare(sqlText)
+        .bind(...args)
+        .first<{ n: number }>())!.n;
+    const pageOf = "SELECT count(*) AS n FROM site_pages WHERE account_id = ? AND kind = 'content' AND ref_id = ?";
+    expect(await count(pageOf, fx.accountId, doomed)).toBe(1);
+    expect(
+      await count(
+        'SELECT inbound_count AS n FROM site_pages WHERE account_id = ? AND ref_id = ?',
+        fx.accountId,
+        doomed,
+      ),
+    ).toBe(1);
+
+    const deleted = await call('DELETE', `/api/v1/auth/sectors/${sector}/`, { token: fx.members.owner.token });
+    expect(deleted.status).toBe(200);
+    expect(await count(pageOf, fx.accountId, doomed)).toBe(0);
+    expect(
+      await count(
+        'SELECT count(*) AS n FROM content_scores WHERE account_id = ? AND content_id = ?',
+        fx.accountId,
+        doomed,
+      ),
+    ).toBe(0);
+    const link = await db()
+      .prepare(
+        `SELECT l.target_page_id, l.broken FROM site_links l JOIN site_pages p ON p.id = l.source_page_id
+          WHERE l.account_id = ? AND p.ref_id = ?`,
+      )
+      .bind(fx.accountId, linker)
+      .first();
+    expect(link).toEqual({ target_page_id: null, broken: 'missing' });
+  });
 });

@@ -44,7 +44,7 @@ export async function apiToken(request: APIRequestContext, person: Person): Prom
 export async function apiCall<T>(
   request: APIRequestContext,
   token: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
   data?: unknown,
 ): Promise<T> {

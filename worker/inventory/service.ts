@@ -146,3 +146,26 @@ export async function sitePagesOf(db: ShardDb, accountId: number, siteId: number
     .orderBy(asc(sitePages.id))
     .all();
 }
+
+/**
+ * The pages of articles in these sectors (deleted with them), with their links; pages that lose
+ * inbound links are recounted. For the sectors' one batch, before the articles go.
+ */
+export function deleteSectorsPagesStatements(accountId: number, sectorIds: readonly number[]): Statement[] {
+  const articles = sql`(SELECT id FROM content WHERE account_id = ${accountId}
+                         AND sector_id IN (SELECT value FROM json_each(${JSON.stringify(sectorIds)})))`;
+  const pages = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND kind = 'content'
+                      AND ref_id IN ${articles})`;
+  return [
+    // Links into the deleted pages stay (their sources still hold the href) but now point nowhere.
+    sql`UPDATE site_links SET target_page_id = NULL, broken = 'missing'
+         WHERE account_id = ${accountId} AND target_page_id IN ${pages}`,
+    sql`DELETE FROM site_links WHERE account_id = ${accountId} AND source_page_id IN ${pages}`,
+    sql`DELETE FROM site_pages WHERE account_id = ${accountId} AND id IN ${pages}`,
+    sql`UPDATE site_pages SET inbound_count = (
+          SELECT count(DISTINCT l.source_page_id) FROM site_links l
+           WHERE l.account_id = site_pages.account_id AND l.target_page_id = site_pages.id
+             AND l.source_page_id <> site_pages.id)
+         WHERE account_id = ${accountId}`,
+  ];
+}

@@ -50,3 +50,13 @@ export function removeScoresStatements(accountId: number, contentId: number): St
     sql`DELETE FROM content_score_history WHERE account_id = ${accountId} AND content_id = ${contentId}`,
   ];
 }
+
+/** Scores and history of the articles in these sectors, deleted with them (before the articles go). */
+export function deleteSectorsScoresStatements(accountId: number, sectorIds: readonly number[]): Statement[] {
+  const articles = sql`(SELECT id FROM content WHERE account_id = ${accountId}
+                         AND sector_id IN (SELECT value FROM json_each(${JSON.stringify(sectorIds)})))`;
+  return [
+    sql`DELETE FROM content_scores WHERE account_id = ${accountId} AND content_id IN ${articles}`,
+    sql`DELETE FROM content_score_history WHERE account_id = ${accountId} AND content_id IN ${articles}`,
+  ];
+}

@@ -7,6 +7,8 @@ import { forIdsWithinParamLimit, sqlList, type Statement } from '../db/batch';
 import { Conflict, LimitReached, ValidationError } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { deleteSectorsClusterLinksStatements, deleteSectorsPlanningStatements } from '../planner/sector-cascade';
+import { deleteSectorsPagesStatements } from '../inventory/service';
+import { deleteSectorsScoresStatements } from '../optimizer/scores';
 import { deleteSectorsContentStatements } from '../writer/content-service';
 import { deleteSectorsImagesStatements } from '../writer/images-service';
 import { deleteSectorsTasksStatements } from '../writer/tasks-service';
@@ -173,6 +175,8 @@ export function deleteSectorsStatements(tenant: Tenant, sectorIds: number[]): St
   return [
     ...deleteSectorsClusterLinksStatements(db, a, sectorIds),
     ...deleteSectorsImagesStatements(db, a, sectorIds),
+    ...deleteSectorsPagesStatements(a, sectorIds),
+    ...deleteSectorsScoresStatements(a, sectorIds),
     ...deleteSectorsContentStatements(db, a, sectorIds),
     ...deleteSectorsTasksStatements(db, a, sectorIds),
     ...deleteSectorsPlanningStatements(db, a, sectorIds),

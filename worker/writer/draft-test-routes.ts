@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { NotFound } from '../http/errors';
+import { NotFound, ValidationError } from '../http/errors';
 import { ok } from '../http/respond';
 import { idParam } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
@@ -27,6 +27,15 @@ export const draftTestRoutes = new Hono<AppEnv>()
       .restartForTest()
       .catch(() => undefined);
     return ok(c, { content_id: draft.id, restarted: true });
+  })
+  /** Puts HTML into a draft as one change (e2e and bench setup: a body without typing it). */
+  .put('/draft-rooms/:contentId/html', async (c) => {
+    const tenant = c.get('tenant');
+    const draft = await requireContent(tenant, idParam(c, 'contentId'), 'write');
+    const { html } = (await c.req.json()) as { html?: unknown };
+    if (typeof html !== 'string') throw new ValidationError({ html: ['Send the HTML as a string.'] });
+    const { word_count } = await draftRoomOf(c.env, tenant.account.id, draft.id).replaceWithHtml(html);
+    return ok(c, { content_id: draft.id, word_count });
   })
   /** The room's storage counters (saves, puts, keys and bytes written) for "storage writes per update". */
   .get('/draft-rooms/:contentId/stats', async (c) => {
