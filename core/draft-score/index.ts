@@ -29,7 +29,7 @@ export type EditorBrief = {
   pages: InventoryPage[];
 };
 
-/** The brief as the draft room holds it: the editor's brief, and the site's pages with their terms (the Linker's inventory). */
+/** The brief as the draft room holds it: the editor's brief, and the site's pages with their terms (the Linker's). */
 export type RoomBrief = { editor: EditorBrief; siteId: number; inventory: InventoryPage[] };
 
 const EMPTY_META: DraftMetaFields = {

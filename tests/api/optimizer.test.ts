@@ -296,7 +296,8 @@ describe('the site inventory', () => {
     await call('POST', `${O}/analyze/`, { token: fx.members.editor.token, body: { content_ids: [source] } });
     const pages = await db()
       .prepare(
-        "SELECT id, ref_id, url, status, terms, inbound_count, outbound_count FROM site_pages WHERE account_id = ? AND kind = 'content' AND ref_id IN (?, ?)",
+        `SELECT id, ref_id, url, status, terms, inbound_count, outbound_count FROM site_pages
+          WHERE account_id = ? AND kind = 'content' AND ref_id IN (?, ?)`,
       )
       .bind(fx.accountId, target, source)
       .all<{

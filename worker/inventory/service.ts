@@ -39,7 +39,8 @@ export type ContentPageFacts = {
 
 /**
  * Makes the article's inventory row agree with its content row (title, slug → URL, status, cluster,
- * publish date; the hub of its cluster when its primary keyword is the cluster's name): one INSERT … SELECT, so it reads the row in the same batch that changed it. Terms,
+ * publish date; the hub of its cluster when its primary keyword is the cluster's name): one
+ * INSERT … SELECT, so it reads the row in the same batch that changed it. Terms,
  * word count and outbound count come from the draft room's projection when given.
  */
 export function contentPageStatement(facts: ContentPageFacts): Statement {
@@ -61,7 +62,8 @@ export function contentPageStatement(facts: ContentPageFacts): Statement {
       FROM content c WHERE c.account_id = ${accountId} AND c.site_id = ${siteId} AND c.id = ${contentId}
     ON CONFLICT (account_id, site_id, kind, ref_id) DO UPDATE SET
       url = excluded.url, title = excluded.title, primary_keyword = excluded.primary_keyword,
-      cluster_id = excluded.cluster_id, is_hub = excluded.is_hub, status = excluded.status, published_at = excluded.published_at,
+      cluster_id = excluded.cluster_id, is_hub = excluded.is_hub, status = excluded.status,
+      published_at = excluded.published_at,
       word_count = excluded.word_count,
       terms = CASE WHEN ${terms} IS NULL THEN site_pages.terms ELSE excluded.terms END,
       outbound_count = CASE WHEN ${outbound} IS NULL THEN site_pages.outbound_count ELSE excluded.outbound_count END,

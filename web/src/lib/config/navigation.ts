@@ -89,15 +89,6 @@ export const NAVIGATION: NavGroup[] = [
         label: 'Optimizer',
         href: '/optimizer',
         icon: 'gauge',
-        planned: {
-          summary: 'A content score per article with concrete suggestions to improve it.',
-          capabilities: [
-            'Score against target keywords and structure',
-            'Suggestions you can apply in the editor',
-            'Track scores over time',
-          ],
-          api: '/api/v1/optimizer/',
-        },
       },
       {
         label: 'Publisher',
