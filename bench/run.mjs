@@ -10,11 +10,12 @@ import { progressFanOut } from './scenarios/fanout.mjs';
 import { importVsRawInsert } from './scenarios/import.mjs';
 import { aiQueue } from './scenarios/jobs.mjs';
 import { keywordList, sectorList } from './scenarios/lists.mjs';
+import { optimizerBenchmarks } from './scenarios/optimizer.mjs';
 import { yjsBenchmarks } from './scenarios/yjs.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
-const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs'];
+const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer'];
 const OPT_IN = ['sectors'];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -35,6 +36,12 @@ const scenarios = {
   fanout: () => progressFanOut(base, 50),
   yjs: () =>
     yjsBenchmarks(base, { rounds: settings.rounds, seconds: settings.seconds, loadPrefix: settings.loadPrefix }),
+  optimizer: () =>
+    optimizerBenchmarks(base, {
+      rounds: Number(process.env.BENCH_OPT_ROUNDS ?? 60),
+      k: Number(process.env.BENCH_OPT_K ?? 20),
+      runs: Number(process.env.BENCH_OPT_RUNS ?? 200),
+    }),
 };
 
 console.log(
@@ -54,7 +61,7 @@ for (const name of wanted) {
   }
 }
 
-/** [figure, measured, target text, met?] for every figure of issue 10 this run measured. */
+/** [figure, measured, target text, met?] for every figure of issues 10 and 11 this run measured. */
 function targets(r) {
   const rows = [];
   const add = (figure, value, target, met) => rows.push([figure, value, target, met]);
@@ -78,14 +85,32 @@ function targets(r) {
     const max = r.jobs.twoSites.maxConcurrent;
     add('2 sites: max concurrent calls per key', String(max), `<= ${r.jobs.budget}`, max <= r.jobs.budget);
   }
+  if (r.optimizer) {
+    // Issue 11: a 3,000-word score <= 5 ms and one article's links against 5,000 pages <= 50 ms, in
+    // workerd and in Chromium; the median step, cold and warm.
+    for (const [runtime, figures] of [
+      ['workerd', r.optimizer.workerd],
+      ['Chromium', r.optimizer.chromium],
+    ]) {
+      for (const [step, label, limit] of [
+        ['score-cold', 'score 3,000 words, cold', 5],
+        ['score-warm', 'score 3,000 words, warm', 5],
+        ['links-cold', 'links vs 5,000 pages, cold', 50],
+        ['links-warm', 'links vs 5,000 pages, warm', 50],
+      ]) {
+        const ms = figures[step].median;
+        add(`${label}, ${runtime} (ms)`, fmt(ms, 2), `<= ${limit}`, ms <= limit);
+      }
+    }
+  }
   return rows;
 }
 
 const rows = targets(results);
 if (rows.length) {
-  console.log('\nSummary (issue 10 figures, each against its baseline from this run)');
+  console.log('\nSummary (issue 10 and 11 figures, each against its baseline from this run)');
   for (const [figure, value, target, met] of rows) {
-    console.log(`  ${figure.padEnd(40)} ${value.padStart(7)}   target ${target.padEnd(7)} ${met ? 'met' : 'MISSED'}`);
+    console.log(`  ${figure.padEnd(44)} ${value.padStart(7)}   target ${target.padEnd(7)} ${met ? 'met' : 'MISSED'}`);
   }
 }
 if (process.env.BENCH_RESULTS) {

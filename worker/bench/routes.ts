@@ -6,10 +6,11 @@ import { runBatch } from '../db/batch';
 import type { AppEnv } from '../env';
 import { NotFound } from '../http/errors';
 import { ok } from '../http/respond';
-import { body } from '../http/validate';
+import { body, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requirePlacement } from '../planner/scope';
+import { runStep, WORKLOADS, type Workload } from './optimizer-workload';
 
 const rawRows = z.object({
   site_id: id,
@@ -24,12 +25,18 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return parts;
 }
 
+const steps = z.object({ k: z.coerce.number().int().min(1).max(200).default(20) });
+
+/** Counts steps across requests, so every warm step edits a paragraph the memo has not seen yet. */
+let stepsRun = 0;
+
 const COLUMNS =
   'account_id, site_id, sector_id, keyword, normalized, volume, difficulty, intent, status, created_at, updated_at';
 
 /**
  * Baselines for `npm run bench`, mounted only when BENCH_ROUTES is "true" (scripts/bench.sh sets
- * it; dev and production never do): the raw batched insert the CSV import is compared against.
+ * it; dev and production never do): the raw batched insert the CSV import is compared against, and
+ * the Optimizer's and the Linker's workloads (bench/scenarios/optimizer.mjs).
  */
 export const benchRoutes = new Hono<AppEnv>()
   .use('*', async (c, next) => {
@@ -54,4 +61,18 @@ export const benchRoutes = new Hono<AppEnv>()
       ),
     );
     return ok(c, { inserted: input.rows.length });
+  })
+  /**
+   * `k` steps of one Optimizer/Linker workload. Inside workerd the clock does not advance during
+   * synchronous work (a Spectre mitigation), so the bench times these requests from outside: per
+   * step = (median latency of a workload − median latency of `bare`, which handles the request
+   * the same way and calls nothing) / k.
+   */
+  .get('/optimizer/:workload', query(steps), async (c) => {
+    const workload = c.req.param('workload') as Workload;
+    if (!WORKLOADS.includes(workload)) throw new NotFound('Workload');
+    const { k } = c.req.valid('query');
+    let checksum = 0;
+    for (let i = 0; i < k; i++) checksum += runStep(workload, stepsRun++);
+    return ok(c, { workload, k, checksum });
   });
