@@ -11,8 +11,17 @@ import { autoCluster } from './functions/cluster.ts';
 import { generateContent } from './functions/content.ts';
 import { generateIdeas } from './functions/ideas.ts';
 import { generateImagePrompts } from './functions/image-prompts.ts';
+import { linkContent } from './functions/links.ts';
+import { optimizeContent } from './functions/optimize.ts';
 
-export const FUNCTIONS = ['auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts'] as const;
+export const FUNCTIONS = [
+  'auto_cluster',
+  'generate_ideas',
+  'generate_content',
+  'generate_image_prompts',
+  'optimize_content',
+  'link_content',
+] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 const GENERATORS: Record<FunctionName, (input: unknown) => unknown> = {
@@ -20,6 +29,8 @@ const GENERATORS: Record<FunctionName, (input: unknown) => unknown> = {
   generate_ideas: generateIdeas,
   generate_content: generateContent,
   generate_image_prompts: generateImagePrompts,
+  optimize_content: optimizeContent,
+  link_content: linkContent,
 };
 
 interface Message {

@@ -12,6 +12,7 @@ import { notFoundRoute, onError } from './http/on-error';
 import { ok } from './http/respond';
 import { requestId } from './middleware/request-id';
 import { clusterRoutes } from './planner/clusters-routes';
+import { linkerRoutes } from './linker/routes';
 import { optimizerRoutes } from './optimizer/routes';
 import { publisherRoutes } from './publisher/routes';
 import { MAX_IMPORT_BYTES } from './planner/csv-routes';
@@ -86,6 +87,8 @@ export function createApi() {
     .route('/v1/_test', draftTestRoutes)
     // optimizer module: briefs, scores, score history
     .route('/v1/optimizer', optimizerRoutes)
+    // linker module: link suggestions, batch linking, the link report, settings
+    .route('/v1/linker', linkerRoutes)
     // publisher module: WordPress connection, publishing, publishing records
     .route('/v1/publisher', publisherRoutes)
     // billing module

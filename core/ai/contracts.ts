@@ -50,11 +50,29 @@ export const imagePromptsReply = z.object({
   in_article: z.array(inArticlePrompt).default([]),
 });
 
+/**
+ * An Optimizer fix (issue 11): one reply shape for its four actions, each filling its own field
+ * (the parser in worker/optimizer/ai checks the action's field and its fit to the draft).
+ */
+export const optimizeReply = z.object({
+  /** intro: the first paragraph rewritten (plain text or one <p>). */
+  paragraph: z.string().max(5000).optional(),
+  /** outline_section: the missing section, as the writer's sections are. */
+  sections: z.array(contentSection).max(1).optional(),
+  /** split_paragraphs: per long paragraph (by its index in the input), the shorter paragraphs it becomes. */
+  splits: z
+    .array(z.object({ index: z.coerce.number().int().min(0), paragraphs: z.array(z.string().max(5000)).min(1) }))
+    .optional(),
+  /** meta_description: the new description. */
+  meta_description: z.string().max(500).optional(),
+});
+
 export const REPLY_SCHEMAS = {
   auto_cluster: clusterReply,
   generate_ideas: ideasReply,
   generate_content: contentReply,
   generate_image_prompts: imagePromptsReply,
+  optimize_content: optimizeReply,
 } as const satisfies Partial<Record<AiFunction, z.ZodType>>;
 
 export type TextAiFunction = keyof typeof REPLY_SCHEMAS;
@@ -62,6 +80,7 @@ export type ClusterReply = z.output<typeof clusterReply>;
 export type IdeasReply = z.output<typeof ideasReply>;
 export type ContentReply = z.output<typeof contentReply>;
 export type ImagePromptsReply = z.output<typeof imagePromptsReply>;
+export type OptimizeReply = z.output<typeof optimizeReply>;
 
 /** The JSON schema for structured output: derived, never written by hand. */
 export function responseFormatFor(fn: TextAiFunction) {

@@ -35,6 +35,8 @@ export const AI_FUNCTIONS = [
   'generate_content',
   'generate_image_prompts',
   'generate_images',
+  'optimize_content',
+  'link_content',
 ] as const;
 export type AiFunction = (typeof AI_FUNCTIONS)[number];
 
@@ -44,6 +46,8 @@ export const PROMPT_TYPES = [
   'content_generation',
   'image_prompt_extraction',
   'image_generation',
+  'content_optimization',
+  'internal_linking',
 ] as const;
 export type PromptType = (typeof PROMPT_TYPES)[number];
 export const INTEGRATION_TYPES = ['openai', 'runware'] as const;

@@ -6,7 +6,17 @@ import type { JobView } from '../ai/jobs';
 
 export const REALTIME_PROTOCOL_VERSION = 1;
 
-export type DataEntity = 'keywords' | 'clusters' | 'ideas' | 'tasks' | 'content' | 'images';
+/** What a data.changed event can name: one list, so a page that reloads everything misses none. */
+export const DATA_ENTITIES = [
+  'keywords',
+  'clusters',
+  'ideas',
+  'tasks',
+  'content',
+  'images',
+  'link_suggestions',
+] as const;
+export type DataEntity = (typeof DATA_ENTITIES)[number];
 
 export type CoordinatorEvent =
   | { v: 1; type: 'snapshot'; jobs: JobView[]; members: PresenceMember[] }

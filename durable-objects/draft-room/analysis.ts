@@ -47,7 +47,8 @@ export class DraftAnalysis {
     this.brief = null;
   }
 
-  private async briefOf(target: DraftTarget): Promise<RoomBrief | null> {
+  /** The brief, read again once it is older than BRIEF_TTL_MS. */
+  async briefOf(target: DraftTarget): Promise<RoomBrief | null> {
     if (this.brief && Date.now() - this.brief.at < BRIEF_TTL_MS) return this.brief.loaded;
     const loaded = await this.ports.loadBrief(target);
     this.brief = loaded ? { loaded, at: Date.now() } : null;

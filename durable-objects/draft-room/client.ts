@@ -8,8 +8,12 @@ import {
   type DraftRoomRpc,
   type GenerationMeta,
   type ImagePlacement,
+  type LinkSuggestOptions,
+  type LinkToApply,
   type SectionPosition,
 } from './protocol';
+import type { EditorBrief } from '../../core/draft-score';
+import type { FixAction, FixRequest } from './fixes';
 
 /** The room's stub as callers use it: the RPC methods of protocol.ts, and fetch for the editors' sockets. */
 type DraftRoomStub = Remote<DraftRoomRpc> & { fetch(request: Request): Promise<Response> };
@@ -52,6 +56,10 @@ export function draftRoomOf(env: Env, accountId: number, contentId: number) {
     listVersions: () => stub.listVersions(),
     restoreVersion: async (versionId: string, userId: number | null) =>
       versionOrConflict(await stub.restoreVersion(versionId, userId)),
+    suggestLinks: (options: LinkSuggestOptions = {}) => stub.suggestLinks(options),
+    applyLink: (link: LinkToApply) => stub.applyLink(link),
+    fixTargets: (brief: EditorBrief, actions: FixAction[]) => stub.fixTargets(brief, actions),
+    applyFix: (request: FixRequest) => stub.applyFix(request),
     restartForTest: () => stub.restartForTest(),
     storageStats: () => stub.storageStats(),
   };

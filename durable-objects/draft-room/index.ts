@@ -31,6 +31,7 @@ import {
   type DraftMetaFields,
 } from '../../core/draft';
 import type { ScoreResult } from '../../core/optimizer';
+import type { EditorBrief } from '../../core/draft-score';
 import type { Env } from '../../worker/env';
 import { checkGrants, readGrant, type SocketGrant } from '../../worker/realtime/live-access';
 import {
@@ -53,6 +54,8 @@ import {
   type Frame,
 } from './guard';
 import { placeImage, removeImage } from './images';
+import { applyFix, fixTargets, type FixAction, type FixRequest, type FixResult } from './fixes';
+import { applyLinkToDoc, sourcePageOf, suggestFromDoc } from './links';
 import { DraftAnalysis } from './analysis';
 import { analysisPorts } from './features';
 import { projectedSlug, resolveTarget, writeProjection, type DraftTarget } from './projection';
@@ -66,7 +69,10 @@ import {
   type GenerationState,
   type ImagePlacement,
   type ImagePlacementResult,
+  type LinkSuggestOptions,
+  type LinkToApply,
   type ProjectionResult,
+  type RoomLinkSuggestions,
   type SectionPosition,
   type VersionInfo,
   type VersionLimit,
@@ -619,6 +625,60 @@ export class DraftRoom extends YServer<Env> {
     if (removed === 0) return { removed, projection: { kind: 'unchanged' } };
     const { projection } = await this.persist();
     return { removed, projection };
+  }
+
+  // ---------------------------------------------------------------- RPC: internal links (links.ts)
+
+  /**
+   * Link suggestions from the document as it is now, against the site's pages read now. The draft
+   * is projected first, so its own inventory page (never a target of itself) exists and is current.
+   */
+  async suggestLinks(options: LinkSuggestOptions): Promise<RoomLinkSuggestions> {
+    await this.ready();
+    const target = await this.resolveTarget();
+    if (!target) return { source_page_id: null, suggestions: [], candidates: null };
+    // The brief is read once, fresh: by the projection when the draft changed, else just below.
+    this.analysis.forgetBrief();
+    await this.persist();
+    const [brief, source] = await Promise.all([this.analysis.briefOf(target), sourcePageOf(this.env, target)]);
+    if (!brief) return { source_page_id: source?.id ?? null, suggestions: [], candidates: null };
+    return suggestFromDoc(this.document, brief, source, options);
+  }
+
+  /** Applies an accepted suggestion for every editor at once, then saves (the row, its page and links follow). */
+  async applyLink(link: LinkToApply): Promise<{ outcome: 'applied' | 'stale'; projection: ProjectionResult }> {
+    await this.ready();
+    const target = await this.resolveTarget();
+    const brief = target ? await this.analysis.briefOf(target) : null;
+    if (!brief) return { outcome: 'stale', projection: { kind: 'no_content_row' } };
+    const outcome = applyLinkToDoc(this.document, link, brief.editor.language, brief.editor.site_origin);
+    const { projection } = await this.persist();
+    return { outcome, projection };
+  }
+
+  // ---------------------------------------------------------------- RPC: the Optimizer's AI fixes (fixes.ts)
+
+  /** What each fix would change in the document now (null: nothing to fix), scored against `brief`. */
+  async fixTargets(brief: EditorBrief, actions: FixAction[]) {
+    await this.ready();
+    return fixTargets(this.document, brief, actions);
+  }
+
+  /** One AI fix into the live document, after a backup version; once per key; saved and scored when applied. */
+  async applyFix(request: FixRequest): Promise<FixResult> {
+    await this.ready();
+    const backup = async (name: string) => {
+      const prefix = await this.versionPrefix();
+      const limit = await makeRoomForVersion(this.env.MEDIA, prefix);
+      if (limit) return limit;
+      return putVersion(this.env.MEDIA, prefix, Y.encodeStateAsUpdate(this.document), {
+        name,
+        userId: request.user_id,
+        wordCount: wordCount(this.fragment),
+        auto: true,
+      });
+    };
+    return applyFix(this.document, this.ctx.storage, request, { backup, persist: () => this.persist() }, AI_ORIGIN);
   }
 
   // ---------------------------------------------------------------- RPC: named versions

@@ -4,6 +4,8 @@
  */
 import type { DraftMetaFields } from '../../core/draft/meta';
 import type { ScoreResult } from '../../core/optimizer';
+import type { EditorBrief } from '../../core/draft-score';
+import type { FixAction, FixRequest, FixResult, FixTarget } from './fixes';
 import { slugify } from '../../core/validation/common';
 import type { StoreStats } from './storage';
 
@@ -104,6 +106,42 @@ export type GenerationState =
   /** The attempt ended without an article (it failed, or its job failed or was cancelled): the draft was put back. */
   | { status: 'stopped'; job_id: string; title: string; sections: number; started_at: string; finished_at: string };
 
+/** A link suggestion of the room (issue 11, Linker): its anchor as a relative Yjs range (encodeRange). */
+export interface RoomLinkSuggestion {
+  target_page_id: number;
+  target_url: string;
+  target_title: string;
+  anchor_text: string;
+  /** encodeRange of the anchor: follows concurrent edits. */
+  range: string;
+  score: number;
+  reason: string;
+  /** The anchor in the document the suggestion was made from (what an AI pass chooses by). */
+  anchor: { path: number[]; from: number; to: number };
+}
+
+export interface LinkSuggestOptions {
+  /** Inventory page ids: suggest links to these pages only (inbound mode). */
+  onlyTargets?: string[];
+  /** The site's ceiling on links per article (linker_settings.max_links). */
+  maxLinks?: number;
+  /** Also return every allowed candidate (several places per target), for an AI pass to choose among. */
+  candidates?: boolean;
+}
+
+export interface RoomLinkSuggestions {
+  /** The draft's own inventory page (null: not projected yet, or its content row is gone). */
+  source_page_id: number | null;
+  suggestions: RoomLinkSuggestion[];
+  candidates: { cap: number; offered: RoomLinkSuggestion[] } | null;
+}
+
+export interface LinkToApply {
+  range: string;
+  expectedText: string;
+  href: string;
+}
+
 /**
  * What the Worker and the coordinator's writer may ask a draft room (RPC). The DraftRoom class
  * implements it; callers reach it through client.ts. Editors speak the Yjs sync protocol on the
@@ -130,6 +168,13 @@ export interface DraftRoomRpc {
     versionId: string,
     userId: number | null,
   ): Promise<(DraftSnapshot & { restored: VersionInfo; backup: VersionInfo }) | VersionLimit | null>;
+  /** Link suggestions from the live document against the site inventory (read fresh). */
+  suggestLinks(options: LinkSuggestOptions): Promise<RoomLinkSuggestions>;
+  /** Puts a suggested link into the live document (one transaction, only while its text is there), then saves. */
+  applyLink(link: LinkToApply): Promise<{ outcome: 'applied' | 'stale'; projection: ProjectionResult }>;
+  /** The Optimizer's AI fixes (fixes.ts): what each action targets now, and one fix applied. */
+  fixTargets(brief: EditorBrief, actions: FixAction[]): Promise<{ action: FixAction; target: FixTarget | null }[]>;
+  applyFix(request: FixRequest): Promise<FixResult>;
   /** Test servers only: drops the in-memory document as a restart would. */
   restartForTest(): Promise<void>;
   storageStats(): Promise<StoreStats & { connections: number }>;

@@ -1,6 +1,8 @@
 import type { AiFunction } from '../../core/domain/enums';
 import type { Env } from '../../worker/env';
 import { creditLedger } from '../../worker/billing/ledger';
+import { linkerFunctions } from '../../worker/linker/ai';
+import { optimizerFunctions } from '../../worker/optimizer/ai';
 import { plannerFunctions } from '../../worker/planner/ai';
 import { aiSettings } from '../../worker/system/ai-settings';
 import { taskLog } from '../../worker/system/task-log';
@@ -14,7 +16,12 @@ import type { EnginePorts, KeyBudget } from './engine/ports';
  * functions each feature registers, and the ports the engine runs them with. Only the
  * SiteCoordinator class and integration tests import this file.
  */
-export const AI_FUNCTION_REGISTRY: AiFunctionRegistry = { ...plannerFunctions, ...writerFunctions };
+export const AI_FUNCTION_REGISTRY: AiFunctionRegistry = {
+  ...plannerFunctions,
+  ...writerFunctions,
+  ...optimizerFunctions,
+  ...linkerFunctions,
+};
 
 export function functionDefinition(name: string) {
   const def = AI_FUNCTION_REGISTRY[name as AiFunction];

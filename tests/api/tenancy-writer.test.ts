@@ -630,6 +630,15 @@ function siteCases(w: Who): Case[] {
               ? undefined
               : 'the site’s article is missing',
         }),
+        c('GET optimizer optimize quote', false, read, {
+          request: () =>
+            call('GET', `${OPT}/optimize/quote/?content_id=${p.contentId}&actions=intro,meta_description`, {
+              token: t,
+            }),
+        }),
+        c('POST optimizer optimize', true, write(202), {
+          request: () => post(w.s, `${OPT}/optimize/`, { content_ids: [p.contentId], actions: ['meta_description'] }),
+        }),
         c('POST optimizer analyze', true, write(), {
           request: () => post(w.s, `${OPT}/analyze/`, { content_ids: [p.contentId] }),
           verify: (r) => (r.body.data[0]?.content_id === p.contentId ? undefined : 'scored another article'),
@@ -679,6 +688,9 @@ function smuggledCases(w: Who): Case[] {
       post(w.s, `${W}/images/generate_prompts/`, { ids: [own.contentId, foreign.contentId] }),
     ),
     c('POST images generate', () => post(w.s, `${W}/images/generate/`, { ids: [own.imageId, foreign.imageId] })),
+    c('POST optimizer optimize', () =>
+      post(w.s, `${OPT}/optimize/`, { content_ids: [own.contentId, foreign.contentId], actions: ['intro'] }),
+    ),
     c(
       'POST optimizer analyze',
       () => post(w.s, `${OPT}/analyze/`, { content_ids: [own.contentId, foreign.contentId] }),

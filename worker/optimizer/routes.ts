@@ -7,7 +7,13 @@
 import { and, asc, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { content, contentScoreHistory, contentScores } from '../../core/schema/shard';
-import { analyzeBody, type ScoresQuery, scoresQuery } from '../../core/validation/optimizer';
+import {
+  analyzeBody,
+  optimizeBody,
+  optimizeQuoteQuery,
+  type ScoresQuery,
+  scoresQuery,
+} from '../../core/validation/optimizer';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import type { AppEnv } from '../env';
 import { NotFound, ValidationError } from '../http/errors';
@@ -16,8 +22,10 @@ import { requireSite } from '../http/site-access';
 import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
-import { likePattern } from '../planner/scope';
+import { startJob } from '../jobs/start-job';
+import { likePattern, requireSelection } from '../planner/scope';
 import { requireContent } from '../writer/content-access';
+import { optimizeQuote } from './ai/quote';
 import { loadBrief } from './brief';
 import { issuesOf } from './scores';
 
@@ -51,6 +59,7 @@ function filtersOf(accountId: number, q: ScoresQuery): SQL | undefined {
   return and(
     eq(content.account_id, accountId),
     eq(content.site_id, q.site_id),
+    q.sector_id ? eq(content.sector_id, q.sector_id) : undefined,
     band,
     q.status ? eq(content.status, q.status) : undefined,
     q.search ? sql`${content.title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
@@ -162,5 +171,37 @@ export const optimizerRoutes = new Hono<AppEnv>()
         .limit(HISTORY_LIMIT)
         .all();
       return ok(c, rows.reverse());
+    },
+  )
+  .get(
+    '/optimize/quote',
+    describe('The credits AI fixes cost for an article, the checks each addresses and whether it has work', [
+      'optimizer',
+    ]),
+    authenticate,
+    tenantContext,
+    query(optimizeQuoteQuery),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const q = c.req.valid('query');
+      const { id } = await requireContent(tenant, q.content_id, 'read');
+      return ok(c, await optimizeQuote(c.env, tenant, id, q.actions));
+    },
+  )
+  .post(
+    '/optimize',
+    describe('AI fixes (intro, outline section, long paragraphs, meta description) as a job', ['optimizer']),
+    authenticate,
+    tenantContext,
+    body(optimizeBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { content_ids, actions } = c.req.valid('json');
+      const { siteId, rows } = await requireSelection(tenant, content, content_ids, 'Content', 'write');
+      const job = await startJob(c, tenant, siteId, 'optimize_content', {
+        content_ids: rows.map((r) => r.id),
+        actions,
+      });
+      return ok(c, { task_id: job.id, job }, 202, 'AI fixes started.');
     },
   );

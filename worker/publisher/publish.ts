@@ -7,6 +7,7 @@ import type { Env } from '../env';
 import { ApiError, Conflict, NotFound } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
+import { linkToPublishedArticle } from '../linker/on-publish';
 import { linkWordPressPost, recordWordPressPublish } from '../writer/content-service';
 import { linkWordPressMedia } from '../writer/images-service';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
@@ -509,6 +510,18 @@ async function runAttempt(
     byUserId: tenant.user.id,
   });
   await attempt.done();
+  // Live now: older articles are asked for links to it (the site's inbound_on_publish; best effort).
+  if (saved?.status === 'published' && saved.published_at) {
+    await linkToPublishedArticle(env, {
+      accountId: tenant.account.id,
+      shard: tenant.shard,
+      siteId: row.site_id,
+      contentId: row.id,
+      userId: tenant.user.id,
+      userName: tenant.user.name || tenant.user.email,
+      publishedAt: saved.published_at,
+    });
+  }
   delete meta.current_step;
   meta.post = { ...meta.post, status: post.status, link: link() ?? '' };
   await attempt.save({

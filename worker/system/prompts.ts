@@ -29,6 +29,16 @@ export const DEFAULT_PROMPTS: Record<PromptType, string> = {
     'in-article images, each with alt text and the index of the section it should follow. Describe photographs ' +
     'or illustrations; no text in images.',
   image_generation: 'A clean, modern, high-quality editorial image: {prompt}',
+  content_optimization:
+    'You are an SEO editor improving one part of an existing article; keep its facts, tone and language. ' +
+    'The action below says what to write: intro — rewrite the first paragraph so it uses the primary keyword ' +
+    'naturally; outline_section — write the missing section (its H2 and 2 to 4 paragraphs of HTML covering its ' +
+    'note); split_paragraphs — split each long paragraph into shorter ones without changing its words; ' +
+    'meta_description — one sentence of 120 to 156 characters with the primary keyword.',
+  internal_linking:
+    'You are an SEO editor choosing internal links for the article below. Choose only among the candidates given: ' +
+    'each is a page of this site and a place in the article (path, from, to, text) that may link to it. Pick the ' +
+    'links a reader would follow, at most one per page and at most the cap; copy each chosen candidate exactly.',
 };
 
 /** Prompt resolution (seed): task override → the account's AIPrompt → the built-in default. */

@@ -141,6 +141,32 @@ describe('CoordinatorEngine (plain Node, real ledger SQL on SQLite)', () => {
     expect(t.engine.getJob(spec.id)?.credits_charged).toBe(0);
   });
 
+  it('ends a job that prepares nothing to do as failed with the reason, uncharged (never "running" forever)', async () => {
+    const h = engineHarness(() => ({
+      ...articles(async () => undefined),
+      prepare: async () => ({ batches: [], summary: 'Linking 0 articles' }),
+    }));
+    await h.grant(ACCOUNT, 100);
+    const spec: EnqueueSpec = {
+      id: `job-${++seq}`,
+      account_id: ACCOUNT,
+      shard: SHARD,
+      site_id: 1,
+      user_id: 7,
+      user_name: 'Tess Tester',
+      function: 'generate_content',
+      input: { units: 1 },
+    };
+    await h.engine.enqueue(spec);
+    await h.engine.pump();
+    expect(h.engine.getJob(spec.id)).toMatchObject({
+      status: 'failed',
+      credits_charged: 0,
+      error: expect.stringContaining('nothing to do'),
+    });
+    expect(h.balance(ACCOUNT)).toEqual({ balance: 100, reserved: 0 });
+  });
+
   it('retries a failing call, then fails the job uncharged with the reason', async () => {
     const t = setup(async () => {
       throw new ProviderError('server_error', 'The AI provider failed (500).', null, 500);

@@ -4,7 +4,7 @@ import { repairJson } from '../../../core/ai/repair';
 import { SectionStream } from '../../../core/ai/stream-sections';
 import type { AiFunction } from '../../../core/domain/enums';
 import type { CoordinatorEvent } from '../../../core/realtime/events';
-import { InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from './ai-function';
+import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from './ai-function';
 import { costUsd } from '../../../worker/lib/ai-pricing';
 import {
   chatCompletion,
@@ -513,6 +513,9 @@ export class CoordinatorEngine {
       def.prepare(ctx, job.input),
       def.run ? null : this.ports.settings.prompt(ctx.db, job.account_id, def.promptType),
     ]);
+    // No call to make would leave the job "running" with nothing to finish it: a job that has
+    // nothing to do ends as failed, uncharged, with the function's own words for what it found.
+    if (prepared.batches.length === 0) throw new InvalidJobInput(`${prepared.summary}: nothing to do.`);
     const now = this.now();
     const batches: BatchRecord[] = prepared.batches.map((b) => ({
       job_id: job.id,

@@ -14,6 +14,8 @@ export const FUNCTION_LABELS: Record<AiFunction, string> = {
   generate_content: 'Generate content',
   generate_image_prompts: 'Image prompts',
   generate_images: 'Generate images',
+  optimize_content: 'AI fixes',
+  link_content: 'Internal linking',
 };
 
 export const STATUS_LABELS: Record<JobStatus, { text: string; tone: BadgeTone }> = {
@@ -86,6 +88,14 @@ export function resultText(job: JobView): string {
       );
     case 'generate_images':
       return plural(num(r.images), 'image');
+    case 'optimize_content':
+      return (
+        `${plural(num(r.applied), 'fix', 'fixes')} applied` +
+        (num(r.stale) > 0 ? `, ${plural(num(r.stale), 'fix', 'fixes')} skipped: the text changed meanwhile` : '') +
+        (num(r.version_limit) > 0 ? `, ${plural(num(r.version_limit), 'fix', 'fixes')} skipped: versions full` : '')
+      );
+    case 'link_content':
+      return `${plural(num(r.suggestions), 'link suggestion')} for ${plural(num(r.articles), 'article')}`;
     default:
       fn satisfies never;
       return 'finished';

@@ -11,6 +11,7 @@
  */
 import type { JobView } from '$core/ai/jobs';
 import {
+  DATA_ENTITIES,
   REALTIME_PROTOCOL_VERSION,
   type CoordinatorEvent,
   type DataEntity,
@@ -22,7 +23,7 @@ import { SiteSocket } from '$lib/realtime/site-socket';
 
 export type ChannelStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
-const ALL_ENTITIES: DataEntity[] = ['keywords', 'clusters', 'ideas', 'tasks', 'content', 'images'];
+const ALL_ENTITIES: readonly DataEntity[] = DATA_ENTITIES;
 /** A job's data.changed and the page's own reload after an action arrive together: one refetch. */
 const CHANGE_DEBOUNCE_MS = 150;
 
@@ -157,7 +158,7 @@ class SiteChannel {
     if (justFinished(previous, job)) this.#emitFinished(job);
   }
 
-  #emitChange(entities: DataEntity[]) {
+  #emitChange(entities: readonly DataEntity[]) {
     for (const listener of this.#changeListeners) {
       if (entities.some((e) => listener.entities.has(e))) listener.notify();
     }

@@ -13,7 +13,14 @@ import { FUNCTION_LABELS } from '$lib/realtime/job-text';
 import type { FieldConfig, FormConfig } from '$lib/templates/types';
 
 /** The functions that call the chat model (images go to Runware). */
-const TEXT_FUNCTIONS: AiFunction[] = ['auto_cluster', 'generate_ideas', 'generate_content', 'generate_image_prompts'];
+const TEXT_FUNCTIONS: AiFunction[] = [
+  'auto_cluster',
+  'generate_ideas',
+  'generate_content',
+  'generate_image_prompts',
+  'optimize_content',
+  'link_content',
+];
 const MODEL_PREFIX = 'models.';
 
 /** {"models.auto_cluster": "x"} → {models: {auto_cluster: "x"}}; always sends `models` so cleared ones go. */
