@@ -154,7 +154,7 @@ afterAll(() => {
 });
 
 describe('suggestions from the live draft', () => {
-  it('the process job reaches done and stores suggestions only to live pages, never itself, on words of the draft', async () => {
+  it('the job stores suggestions only to live pages, never itself, on words of the draft', async () => {
     const job = await processJob([source]);
     expect(job).toMatchObject({ status: 'succeeded', progress: 100, credits_charged: 0 });
     expect(job.result).toMatchObject({ articles: 1 });
@@ -171,7 +171,7 @@ describe('suggestions from the live draft', () => {
     expect(found.find((s) => s.target_page_id === ryePage.id)?.anchor_text.toLowerCase()).toBe('rye bread');
   });
 
-  it('accepting lands on the right words while another editor types in the same paragraph; twice is one link', async () => {
+  it('accept lands on the right words while a co-editor types in the paragraph; twice is one link', async () => {
     const client = await connect(source);
     const s = (await suggestionsOf(source)).find((x) => x.target_url === '/sourdough-starter/')!;
     // The other editor types at the start of the anchor's paragraph before the accept arrives.
@@ -206,7 +206,9 @@ describe('suggestions from the live draft', () => {
     const both = await article('Weekend loaves', {
       slug: 'weekend-loaves',
       keyword: 'weekend loaves',
-      html: `<p>Start the sourdough starter on Friday and bake rye bread on Sunday.</p><p>${'Plan ahead. '.repeat(60)}</p>`,
+      html:
+        '<p>Start the sourdough starter on Friday and bake rye bread on Sunday.</p>' +
+        `<p>${'Plan ahead. '.repeat(60)}</p>`,
     });
     await processJob([both]);
     const made = await suggestionsOf(both);
@@ -281,7 +283,7 @@ describe('batch linking', () => {
     expect(both.batches_total).toBeGreaterThan(1);
   });
 
-  it('a job of 100 articles (the most one takes) reads them all: inbound on drafts says there is nothing to link', async () => {
+  it('a job of 100 articles reads them all: inbound on drafts says there is nothing to link', async () => {
     const now = Date.now();
     const rows = await db().batch(
       Array.from({ length: 100 }, (_, i) =>
@@ -342,7 +344,9 @@ describe('batch linking', () => {
       const target = await article('Kitchen notes', {
         slug: 'kitchen-notes',
         keyword: 'kitchen notes',
-        html: `<p>Keep a sourdough starter near the oven; a rye bread loves steam.</p><p>${'More words here. '.repeat(30)}</p>`,
+        html:
+          '<p>Keep a sourdough starter near the oven; a rye bread loves steam.</p>' +
+          `<p>${'More words here. '.repeat(30)}</p>`,
       });
       const job = await processJob([target]);
       expect(job.status).toBe('succeeded');

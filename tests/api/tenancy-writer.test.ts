@@ -41,6 +41,7 @@ import { connectDraft } from '../helpers/yjs-socket';
 const W = '/api/v1/writer';
 const PUB = '/api/v1/publisher';
 const OPT = '/api/v1/optimizer';
+const LNK = '/api/v1/linker';
 const matrix = new Matrix();
 
 /** One site's writer rows. `image` is generated again by the matrix; `media` (its file) never changes. */
@@ -62,6 +63,8 @@ interface WriterSite {
   versionKey: string;
   /** A failed publish (the site has no WordPress settings): the record it left. */
   recordId: number;
+  /** A pending link suggestion in the article (its anchor resolves nowhere: accepting it turns it stale). */
+  suggestionId: number;
 }
 interface WriterFx {
   granted: WriterSite;
@@ -141,6 +144,15 @@ async function seedSite(
   expect(version.status, JSON.stringify(version.body)).toBe(201);
   const publish = await post(owner, `${PUB}/content/${content.id}/publish/`, { status: 'draft' });
   expect([publish.status, publish.body.code], JSON.stringify(publish.body)).toEqual([422, 'wp_not_configured']);
+  const now = Date.now();
+  const suggestion = await shardBinding(acct.shard)
+    .prepare(
+      `INSERT INTO link_suggestions (account_id, site_id, content_id, target_page_id, target_url, anchor_text,
+                                     anchor_start, anchor_end, created_at, updated_at)
+       VALUES (?, ?, ?, 0, '/nowhere/', 'compost', 'AAAA', 'AAAA', ?, ?) RETURNING id`,
+    )
+    .bind(acct.accountId, site.id, content.id, now, now)
+    .first<{ id: number }>();
   return {
     label,
     accountId: acct.accountId,
@@ -159,6 +171,7 @@ async function seedSite(
     versionKey:
       `accounts/${acct.accountId}/sites/${site.id}` + `/content/${content.id}/versions/${version.body.data.id}.yjs`,
     recordId: publish.body.record.id,
+    suggestionId: suggestion!.id,
   };
 }
 
@@ -221,6 +234,7 @@ const MISSING: WriterSite = {
   versionId: '20240101T000000000Z-missing',
   versionKey: '',
   recordId: MISSING_ID,
+  suggestionId: MISSING_ID,
 };
 const asOwner = (w: Who) => w.acct.members.owner;
 
@@ -639,6 +653,30 @@ function siteCases(w: Who): Case[] {
         c('POST optimizer optimize', true, write(202), {
           request: () => post(w.s, `${OPT}/optimize/`, { content_ids: [p.contentId], actions: ['meta_description'] }),
         }),
+        // linker (issue 11)
+        c('GET linker suggestions?content_id', false, read, {
+          request: () => call('GET', `${LNK}/suggestions/?content_id=${p.contentId}`, { token: t }),
+          verify: (r) =>
+            r.body.data.some((x: { id: number }) => x.id === p.suggestionId) ? undefined : 'the suggestion is missing',
+        }),
+        c('POST linker suggestion accept', true, write(), {
+          request: () => post(w.s, `${LNK}/suggestions/${p.suggestionId}/accept/`, {}),
+        }),
+        c('POST linker suggestion reject', true, write(), {
+          request: () => post(w.s, `${LNK}/suggestions/${p.suggestionId}/reject/`, {}),
+        }),
+        c('POST linker process', true, write(202), {
+          request: () => post(w.s, `${LNK}/process/`, { content_ids: [p.contentId] }),
+        }),
+        c('GET linker report', false, read, {
+          request: () => call('GET', `${LNK}/report/?site_id=${p.siteId}`, { token: t }),
+        }),
+        c('GET linker settings', false, read, {
+          request: () => call('GET', `${LNK}/settings/?site_id=${p.siteId}`, { token: t }),
+        }),
+        c('PUT linker settings', true, write(), {
+          request: () => call('PUT', `${LNK}/settings/?site_id=${p.siteId}`, { token: t, body: { max_links: 6 } }),
+        }),
         c('POST optimizer analyze', true, write(), {
           request: () => post(w.s, `${OPT}/analyze/`, { content_ids: [p.contentId] }),
           verify: (r) => (r.body.data[0]?.content_id === p.contentId ? undefined : 'scored another article'),
@@ -688,6 +726,7 @@ function smuggledCases(w: Who): Case[] {
       post(w.s, `${W}/images/generate_prompts/`, { ids: [own.contentId, foreign.contentId] }),
     ),
     c('POST images generate', () => post(w.s, `${W}/images/generate/`, { ids: [own.imageId, foreign.imageId] })),
+    c('POST linker process', () => post(w.s, `${LNK}/process/`, { content_ids: [own.contentId, foreign.contentId] })),
     c('POST optimizer optimize', () =>
       post(w.s, `${OPT}/optimize/`, { content_ids: [own.contentId, foreign.contentId], actions: ['intro'] }),
     ),

@@ -141,7 +141,7 @@ describe('CoordinatorEngine (plain Node, real ledger SQL on SQLite)', () => {
     expect(t.engine.getJob(spec.id)?.credits_charged).toBe(0);
   });
 
-  it('ends a job that prepares nothing to do as failed with the reason, uncharged (never "running" forever)', async () => {
+  it('fails a job that prepares nothing to do, uncharged, with the reason (never "running" forever)', async () => {
     const h = engineHarness(() => ({
       ...articles(async () => undefined),
       prepare: async () => ({ batches: [], summary: 'Linking 0 articles' }),

@@ -4,7 +4,13 @@ import { repairJson } from '../../../core/ai/repair';
 import { SectionStream } from '../../../core/ai/stream-sections';
 import type { AiFunction } from '../../../core/domain/enums';
 import type { CoordinatorEvent } from '../../../core/realtime/events';
-import { InvalidJobInput, InvalidReply, type AiFunctionDefinition, type FunctionContext, type SectionSink } from './ai-function';
+import {
+  InvalidJobInput,
+  InvalidReply,
+  type AiFunctionDefinition,
+  type FunctionContext,
+  type SectionSink,
+} from './ai-function';
 import { costUsd } from '../../../worker/lib/ai-pricing';
 import {
   chatCompletion,
