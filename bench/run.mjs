@@ -11,11 +11,12 @@ import { importVsRawInsert } from './scenarios/import.mjs';
 import { aiQueue } from './scenarios/jobs.mjs';
 import { keywordList, sectorList } from './scenarios/lists.mjs';
 import { optimizerBenchmarks } from './scenarios/optimizer.mjs';
+import { scoreLive } from './scenarios/score-live.mjs';
 import { yjsBenchmarks } from './scenarios/yjs.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
-const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer'];
+const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer', 'livescore'];
 const OPT_IN = ['sectors'];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -42,6 +43,7 @@ const scenarios = {
       k: Number(process.env.BENCH_OPT_K ?? 20),
       runs: Number(process.env.BENCH_OPT_RUNS ?? 200),
     }),
+  livescore: () => scoreLive(base),
 };
 
 console.log(
@@ -84,6 +86,17 @@ function targets(r) {
     add('AI queue time / ideal', fmt(r.jobs.oneSite.ratio, 2), '<= 1.3', r.jobs.oneSite.ratio <= 1.3);
     const max = r.jobs.twoSites.maxConcurrent;
     add('2 sites: max concurrent calls per key', String(max), `<= ${r.jobs.budget}`, max <= r.jobs.budget);
+  }
+  if (r.livescore) {
+    // Issue 11: the score reaches the second editor with the broadcast of the change itself.
+    add(
+      'live score: messages sent for the score',
+      String(r.livescore.extraMessages),
+      '0',
+      r.livescore.extraMessages === 0,
+    );
+    const x = r.livescore.ratio.p50;
+    add('live score p50 / broadcast p50 (B scores locally)', fmt(x, 2), '<= 2', x <= 2);
   }
   if (r.optimizer) {
     // Issue 11: a 3,000-word score <= 5 ms and one article's links against 5,000 pages <= 50 ms, in

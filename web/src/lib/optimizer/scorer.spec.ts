@@ -75,7 +75,7 @@ describe('the editor scorer', () => {
     seedMeta(doc, { primary_keyword: 'terracotta pots' });
     htmlToDraft(draftFragment(doc), '<p>Pots dry out fast in summer.</p><h2>Watering</h2><p>Water daily.</p>');
     clock.advance(QUIET_MS);
-    const [message] = results(posted);
+    const message = results(posted).at(-1);
     expect(message?.result).toEqual(scoreDocument(doc, BRIEF));
     const intro = message?.result.checks.find((c) => c.id === 'placement.intro');
     expect(intro?.light).toBe('red');
@@ -109,8 +109,24 @@ describe('the editor scorer', () => {
     expect(whileTyping).toBeGreaterThanOrEqual(1);
     clock.advance(QUIET_MS);
     expect(posted.filter((m) => m.kind === 'error')).toEqual([]);
-    // Twenty keystrokes, a handful of scores; the last one is of the final text.
-    expect(results(posted).length).toBeLessThanOrEqual(3);
+    // Twenty keystrokes, a handful of scores (the first at once, then at most one a second, then
+    // the trailing one); the last one is of the final text.
+    expect(results(posted).length).toBeLessThanOrEqual(4);
     expect(results(posted).at(-1)?.result).toEqual(scoreDocument(doc, BRIEF));
+  });
+
+  it('scores a change after a quiet moment at once: a co-editor’s keystroke moves the ring with its update', () => {
+    const { doc, clock, posted, scorer } = setUp();
+    scorer.receive({ kind: 'brief', brief: BRIEF });
+    seedMeta(doc, { primary_keyword: 'terracotta pots' });
+    htmlToDraft(draftFragment(doc), '<p>Pots dry out fast.</p><h2>Watering</h2>');
+    clock.advance(MAX_WAIT_MS);
+    posted.length = 0;
+    const h2 = (draftFragment(doc).get(1) as Y.XmlElement).get(0) as Y.XmlText;
+    h2.insert(0, 'Terracotta pots: ');
+    // No clock advance: the score is already there, of the text with the keyword in the H2.
+    const now = results(posted);
+    expect(now).toHaveLength(1);
+    expect(now[0]?.result.checks.find((c) => c.id === 'placement.h2')?.light).toBe('green');
   });
 });

@@ -3,8 +3,10 @@
  * Y.Doc fed with the page's updates, scored with the same `scoreDocument` the DraftRoom runs, so
  * typing never waits for the scorer and both sides agree on the number.
  *
- * Scoring runs 150 ms after the last update, and at least once a second while updates keep coming,
- * so the ring moves while someone types without scoring every keystroke.
+ * A change after a quiet moment is scored at once, so a co-editor's keystroke moves the ring with
+ * the very update that carried it (no extra message, no wait: issue 11, "within one broadcast");
+ * changes that follow within 150 ms are scored 150 ms after the last of them, and at least once a
+ * second while they keep coming, so fast typing never scores every keystroke.
  */
 import * as Y from 'yjs';
 import { createLocator, encodeRange } from '$core/draft/locate';
@@ -28,6 +30,7 @@ export function createScorer(post: (message: FromScorer) => void, clock: Clock) 
   let brief: EditorBrief | null = null;
   let timer: unknown;
   let pendingSince: number | null = null;
+  let lastScoredAt = Number.NEGATIVE_INFINITY;
 
   function score() {
     pendingSince = null;
@@ -36,6 +39,7 @@ export function createScorer(post: (message: FromScorer) => void, clock: Clock) 
     if (!brief || !isMetaSeeded(doc)) return;
     try {
       const started = clock.now();
+      lastScoredAt = started;
       const result = scoreDocument(doc, brief);
       const locator = createLocator(draftFragment(doc));
       const places: Record<string, string[]> = {};
@@ -51,6 +55,10 @@ export function createScorer(post: (message: FromScorer) => void, clock: Clock) 
 
   function schedule() {
     const now = clock.now();
+    if (pendingSince === null && now - lastScoredAt >= QUIET_MS) {
+      score();
+      return;
+    }
     pendingSince ??= now;
     clock.clearTimeout(timer);
     timer = clock.setTimeout(score, Math.max(0, Math.min(QUIET_MS, pendingSince + MAX_WAIT_MS - now)));
