@@ -18,6 +18,7 @@
 export { isInternal } from './links';
 export { langOf, termKey } from './language';
 export { bandOf, clearScorerCaches, SCORER_VERSION, type ScoreInput, scoreDraft } from './score';
+export { META_DESCRIPTION_CHARS } from './placement';
 export { DEFAULT_WORD_RANGE } from './structure';
 export { expectedRange } from './terms';
 export type * from './types';

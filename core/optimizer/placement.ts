@@ -10,6 +10,12 @@ import { blockHas, textHas } from './match';
 import type { Check, CheckId, DraftMeta } from './types';
 
 const H2_BAND = { min: 0.3, max: 0.75 };
+/**
+ * Yoast's meta description length: search results show about 156 characters, and under 120
+ * leaves room a competitor's snippet will take. A description with the keyword but outside the
+ * band earns half.
+ */
+export const META_DESCRIPTION_CHARS = { min: 120, max: 156 } as const;
 
 export function scorePlacement(doc: Doc, meta: DraftMeta): Check[] {
   const keyword = meta.primaryKeyword.trim();
@@ -84,6 +90,28 @@ export function scorePlacement(doc: Doc, meta: DraftMeta): Check[] {
     }),
     field('placement.slug', 1.5, meta.slug, 'slug'),
     field('placement.meta-title', 1.5, meta.metaTitle, 'meta title'),
-    field('placement.meta-description', 1, meta.metaDescription, 'meta description'),
+    metaDescriptionCheck(meta.metaDescription, keyword, stems, doc),
   ];
+}
+
+function metaDescriptionCheck(text: string, keyword: string, stems: readonly string[], doc: Doc): Check {
+  const has = textHas(text, stems, doc.lang);
+  const length = text.trim().length;
+  const fits = length >= META_DESCRIPTION_CHARS.min && length <= META_DESCRIPTION_CHARS.max;
+  const band = `${META_DESCRIPTION_CHARS.min}–${META_DESCRIPTION_CHARS.max}`;
+  return check({
+    id: 'placement.meta-description',
+    category: 'placement',
+    max: 1,
+    share: has ? (fits ? 1 : 0.5) : 0,
+    message: !stems.length
+      ? 'Set a primary keyword'
+      : !length
+        ? `Write the meta description, with “${keyword}” in it`
+        : !has
+          ? `Put “${keyword}” in the meta description`
+          : fits
+            ? `“${keyword}” is in the meta description (${length} characters)`
+            : `The meta description has ${length} characters: aim for ${band}`,
+  });
 }

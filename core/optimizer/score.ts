@@ -28,7 +28,7 @@ import {
 } from './types';
 
 /** Bump on any change that moves a score, so stored score history says which rules made it. */
-export const SCORER_VERSION = 1;
+export const SCORER_VERSION = 2;
 
 export const bandOf = (score: number): Band => (score < 33 ? 'low' : score <= 66 ? 'medium' : 'high');
 

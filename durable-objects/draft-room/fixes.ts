@@ -142,8 +142,8 @@ export function fixTargets(doc: Y.Doc, brief: EditorBrief, actions: readonly Fix
         // Without a primary keyword there is nothing to write it around (the check asks to set one first).
         if (!keyword) return null;
         const current = meta?.meta_description ?? '';
-        const fits = checksOf(score.checks, 'placement.meta-description')[0]?.light === 'green';
-        if (fits && current.length >= 120 && current.length <= 156) return null;
+        // Green: the keyword is in it and its length fits the band (core/optimizer placement).
+        if (checksOf(score.checks, 'placement.meta-description')[0]?.light === 'green') return null;
         return { action, keyword, title, current, intro: introText };
       }
     }

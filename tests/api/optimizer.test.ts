@@ -217,7 +217,11 @@ describe('the score, recorded on projection', () => {
       const p = new Y.XmlElement('paragraph');
       p.insert(0, [new Y.XmlText('Short. '.repeat(5))]);
       client.fragment.insert(client.fragment.length, [p]);
-      setTextMinimal(metaText(client.doc, 'meta_description')!, 'How to make and feed a sourdough starter at home.');
+      setTextMinimal(
+        metaText(client.doc, 'meta_description')!,
+        'How to make and feed a sourdough starter at home: flour, water, a jar, and a daily feeding schedule ' +
+          'that keeps it bubbly and ready to bake.',
+      );
     });
     await client.until('sent', () => true);
     const after = await until(

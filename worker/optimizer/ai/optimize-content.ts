@@ -9,6 +9,7 @@
  * one the room could not back up first (`version_limit`). Only applied fixes are charged.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import { META_DESCRIPTION_CHARS } from '../../../core/optimizer';
 import { z } from 'zod';
 import { articleSection } from '../../../core/ai/article-body';
 import { optimizeReply } from '../../../core/ai/contracts';
@@ -38,7 +39,8 @@ export const CREDITS_PER_ACTION: Record<OptimizeAction, number> = {
 };
 /** What the model aims at when it splits (the scorer flags paragraphs over 150 words). */
 export const SPLIT_TARGET_WORDS = 90;
-export const META_DESCRIPTION_CHARS = { min: 120, max: 156 } as const;
+/** The scorer's band (core/optimizer placement): what the written description must fit. */
+export { META_DESCRIPTION_CHARS };
 
 export const optimizeInput = z.object({
   content_ids: z.array(z.number().int().positive()).min(1).max(MAX_OPTIMIZE_BATCH),
