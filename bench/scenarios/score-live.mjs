@@ -44,7 +44,8 @@ async function loadScorer() {
 function article() {
   const sections = ['Choosing a pot', 'Watering', 'Feeding', 'Pests', 'Harvest'];
   const paragraph = (s, i) =>
-    `<p>${s} matters for tomatoes in pots. ${'Gardeners who grow tomatoes in containers water them often, '.repeat(4)}` +
+    `<p>${s} matters for tomatoes in pots. ` +
+    `${'Gardeners who grow tomatoes in containers water them often, '.repeat(4)}` +
     `feed them weekly and pick them when they colour up (${i}).</p>`;
   return (
     '<p>Tomatoes in pots grow well on a sunny balcony when the pot is large enough.</p>' +
@@ -133,17 +134,12 @@ export async function scoreLive(base) {
       `\nLive score between two editors: ${KEYSTROKES} keystrokes into an H2 of a ~1,500-word draft, ` +
         `${PAUSE_MS} ms apart`,
     );
-    console.log('                                          p50 ms  p99 ms');
-    console.log(
-      `  A's change → B holds it (one broadcast)  ${fmt(res.broadcast.p50, 2).padStart(7)} ${fmt(res.broadcast.p99, 2).padStart(7)}`,
-    );
-    console.log(
-      `  A's change → B's score of it             ${fmt(res.score.p50, 2).padStart(7)} ${fmt(res.score.p99, 2).padStart(7)}`,
-    );
-    console.log(
-      `  score / broadcast                        ${fmt(res.ratio.p50, 2).padStart(7)} ${fmt(res.ratio.p99, 2).padStart(7)}` +
-        '   (messages for the score: 0)',
-    );
+    const line = (label, x) =>
+      console.log(`  ${label.padEnd(40)} ${fmt(x.p50, 2).padStart(7)} ${fmt(x.p99, 2).padStart(7)}`);
+    console.log(`  ${''.padEnd(40)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
+    line("A's change → B holds it (one broadcast)", res.broadcast);
+    line("A's change → B's score of it", res.score);
+    line('score / broadcast (no message for the score)', res.ratio);
     return res;
   } finally {
     a.provider.destroy();
