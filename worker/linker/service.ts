@@ -69,6 +69,12 @@ export function storeSuggestionsStatements(
   ];
 }
 
+/**
+ * Suggestions listed per article: every pending one (a run makes at most 10 outbound and inbound
+ * ones per target) and the most recent decisions; years of decided rows stay out of the panel.
+ */
+export const MAX_LISTED_SUGGESTIONS = 200;
+
 /** An article's suggestions: pending first (best first), then the decided ones, newest first. */
 export function listSuggestions(db: ShardDb, accountId: number, contentId: number) {
   return db
@@ -81,6 +87,7 @@ export function listSuggestions(db: ShardDb, accountId: number, contentId: numbe
       desc(linkSuggestions.updated_at),
       asc(linkSuggestions.id),
     )
+    .limit(MAX_LISTED_SUGGESTIONS)
     .all();
 }
 
