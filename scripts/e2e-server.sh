@@ -17,4 +17,5 @@ DEV_MODEL_LATENCY_MS="${DEV_MODEL_LATENCY_MS:-700}" DEV_MODEL_STREAM_DELAY_MS="$
   start_dev_model "$DEV_MODEL_PORT" "$STATE.dev-model.log"
 trap 'kill $DEV_MODEL_PID 2>/dev/null || true' EXIT INT TERM
 wrangler dev --port "$PORT" --ip 127.0.0.1 --persist-to "$STATE" --show-interactive-dev-session=false \
-  --var "DEV_MODEL_URL:http://127.0.0.1:$DEV_MODEL_PORT/v1" --var TEST_ROUTES:true
+  --var "DEV_MODEL_URL:http://127.0.0.1:$DEV_MODEL_PORT/v1" --var TEST_ROUTES:true \
+  --var SIGNUP_LIMIT_PER_HOUR:500

@@ -21,6 +21,7 @@ describe('developmentSwitchesInProduction', () => {
       /DEV_MODEL_URL/,
     ],
     ['test routes', { TEST_ROUTES: 'true' }, /TEST_ROUTES/],
+    ['a loosened sign-up throttle', { SIGNUP_LIMIT_PER_HOUR: '500' }, /SIGNUP_LIMIT_PER_HOUR/],
     ['bench routes', { BENCH_ROUTES: 'true' }, /BENCH_ROUTES/],
     [
       'a localhost origin',

@@ -18,6 +18,7 @@ type GuardedEnv = Partial<
     | 'DEV_MODEL_URL'
     | 'TEST_ROUTES'
     | 'BENCH_ROUTES'
+    | 'SIGNUP_LIMIT_PER_HOUR'
     | 'ALLOWED_ORIGINS'
     | 'JWT_SECRET'
     | 'ENCRYPTION_KEY'
@@ -74,6 +75,8 @@ export function developmentSwitchesInProduction(env: GuardedEnv): string[] {
     problems.push('DEV_MODEL_URL is set (accounts without a key would get the dev model server)');
   if (isOn(env.TEST_ROUTES)) problems.push('TEST_ROUTES is on (test-only hooks are mounted)');
   if (isOn(env.BENCH_ROUTES)) problems.push('BENCH_ROUTES is on (benchmark routes are mounted)');
+  if (env.SIGNUP_LIMIT_PER_HOUR?.trim())
+    problems.push('SIGNUP_LIMIT_PER_HOUR is set (the sign-up throttle is for test servers only to loosen)');
   const origins = devOrigins(env.ALLOWED_ORIGINS);
   if (origins.length)
     problems.push(

@@ -50,6 +50,11 @@ export interface Env {
   AI_CALL_TIMEOUT_MS?: string;
   /** "true" only for the browser/live test server: enables test-only hooks (e.g. restarting a DO). */
   TEST_ROUTES?: string;
+  /**
+   * Test servers only: sign-ups allowed per client per hour instead of 20 (the browser suite signs
+   * up ~30 accounts from one address). Refused in production by the config guard.
+   */
+  SIGNUP_LIMIT_PER_HOUR?: string;
   /** "true" only under `npm run bench`: mounts the benchmark baselines (worker/bench). */
   BENCH_ROUTES?: string;
   /** Base of the full-jitter retry backoff in ms (default 500; tests use less). */

@@ -87,7 +87,9 @@ export const authRoutes = new Hono<AppEnv>()
     body(registerBody.extend({ delivery })),
     async (c) => {
       const input = c.req.valid('json');
-      await takeAttempt(controlDb(c.env), [{ kind: 'signup', value: clientOf(c) }]);
+      // The config guard refuses SIGNUP_LIMIT_PER_HOUR in production: only test servers loosen it.
+      const limit = Number(c.env.SIGNUP_LIMIT_PER_HOUR) || undefined;
+      await takeAttempt(controlDb(c.env), [{ kind: 'signup', value: clientOf(c) }], Date.now(), { signup: limit });
       const { user, account } = await registerAccount(c.env, input);
       const tokens = await startSession(c.env, controlDb(c.env), user, c.req.header('user-agent') ?? null);
       return created(c, {
