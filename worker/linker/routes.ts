@@ -15,6 +15,7 @@ import { startJob } from '../jobs/start-job';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requireSelection } from '../planner/scope';
+import { notifySite } from '../planner/notify';
 import { requireContent } from '../writer/content-access';
 import { linkReport } from './report';
 import {
@@ -50,7 +51,10 @@ export const linkerRoutes = new Hono<AppEnv>()
       const tenant = c.get('tenant');
       const row = await requireSuggestion(tenant.db, tenant.account.id, idParam(c));
       await requireContent(tenant, row.content_id, 'write');
-      return ok(c, suggestionView(await acceptSuggestion(c.env, tenant.db, row, tenant.user.id)));
+      const decided = await acceptSuggestion(c.env, tenant.db, row, tenant.user.id);
+      // Co-editors' Links tabs and the Linker page follow the decision at once.
+      notifySite(c, tenant, row.site_id, ['link_suggestions']);
+      return ok(c, suggestionView(decided));
     },
   )
   .post(
@@ -62,7 +66,9 @@ export const linkerRoutes = new Hono<AppEnv>()
       const tenant = c.get('tenant');
       const row = await requireSuggestion(tenant.db, tenant.account.id, idParam(c));
       await requireContent(tenant, row.content_id, 'write');
-      return ok(c, suggestionView(await rejectSuggestion(tenant.db, row, tenant.user.id)));
+      const decided = await rejectSuggestion(tenant.db, row, tenant.user.id);
+      notifySite(c, tenant, row.site_id, ['link_suggestions']);
+      return ok(c, suggestionView(decided));
     },
   )
   .post(

@@ -75,15 +75,6 @@ export const NAVIGATION: NavGroup[] = [
         label: 'Linker',
         href: '/linker',
         icon: 'link',
-        planned: {
-          summary: 'Internal link suggestions between your own articles, never to unrelated or invented URLs.',
-          capabilities: [
-            'Suggestions from clusters and keywords',
-            'Accept or reject each link',
-            'Links only to pages that exist',
-          ],
-          api: '/api/v1/linker/',
-        },
       },
       {
         label: 'Optimizer',
