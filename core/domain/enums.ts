@@ -24,7 +24,8 @@ export const IDEA_STATUSES = ['new', 'scheduled', 'published', 'archived'] as co
 export const CONTENT_TYPES = ['post', 'page', 'product', 'taxonomy'] as const;
 export const CONTENT_STRUCTURES = ['article', 'guide', 'listicle', 'how-to', 'comparison', 'review'] as const;
 export const TASK_STATUSES = ['queued', 'in_progress', 'completed', 'failed'] as const;
-export const CONTENT_STATUSES = ['draft', 'review', 'published'] as const;
+/** `scheduled`: waits for its `publish_at` (the site coordinator's alarm publishes it once). */
+export const CONTENT_STATUSES = ['draft', 'review', 'scheduled', 'published'] as const;
 export const CONTENT_SOURCES = ['ai', 'manual'] as const;
 export const IMAGE_TYPES = ['featured', 'in_article'] as const;
 export const IMAGE_STATUSES = ['pending', 'generating', 'generated', 'failed'] as const;
@@ -37,6 +38,9 @@ export const AI_FUNCTIONS = [
   'generate_images',
   'optimize_content',
   'link_content',
+  'generate_site_structure',
+  'generate_page_content',
+  'deploy_site',
 ] as const;
 export type AiFunction = (typeof AI_FUNCTIONS)[number];
 
@@ -48,6 +52,8 @@ export const PROMPT_TYPES = [
   'image_generation',
   'content_optimization',
   'internal_linking',
+  'site_structure',
+  'page_content',
 ] as const;
 export type PromptType = (typeof PROMPT_TYPES)[number];
 export const INTEGRATION_TYPES = ['openai', 'runware'] as const;
@@ -64,14 +70,28 @@ export const CREDIT_TRANSACTION_TYPES = [
 ] as const;
 
 export const AI_TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export const PUBLISH_DESTINATIONS = ['wordpress', 'igny8_sites'] as const;
+export const PUBLISH_DESTINATIONS = ['wordpress', 'igny8'] as const;
+export type PublishDestination = (typeof PUBLISH_DESTINATIONS)[number];
 export const PUBLISH_STATUSES = ['pending', 'publishing', 'published', 'failed'] as const;
 export const DEPLOYMENT_STATUSES = ['pending', 'deploying', 'deployed', 'failed', 'rolled_back'] as const;
 export const BLUEPRINT_STATUSES = ['draft', 'generating', 'ready', 'deployed'] as const;
 export const HOSTING_TYPES = ['igny8_sites', 'wordpress', 'shopify', 'multi'] as const;
 export const PAGE_TYPES = ['home', 'about', 'services', 'products', 'blog', 'contact', 'custom'] as const;
+export type PageType = (typeof PAGE_TYPES)[number];
 export const PAGE_STATUSES = ['draft', 'generating', 'ready', 'published'] as const;
 export const BLUEPRINT_CLUSTER_ROLES = ['hub', 'supporting', 'attribute'] as const;
+/** What a blueprint builds: decides the default structure and which page types it offers. */
+export const BLUEPRINT_TYPES = ['blog', 'company', 'ecommerce'] as const;
+export type BlueprintType = (typeof BLUEPRINT_TYPES)[number];
+/** Built-in themes of the edge renderer (worker/site-renderer/themes). */
+export const SITE_THEMES = ['editorial', 'studio'] as const;
+export type SiteTheme = (typeof SITE_THEMES)[number];
+/** Typed page blocks (core/validation/site-blocks.ts holds one schema per type). */
+export const BLOCK_TYPES = ['hero', 'rich_text', 'post_list', 'faq', 'cta', 'contact'] as const;
+export type BlockType = (typeof BLOCK_TYPES)[number];
+export const SITE_ASSET_KINDS = ['logo', 'image', 'favicon'] as const;
+/** full: every file rendered; incremental: one article's pages; rollback: an earlier manifest made live again. */
+export const DEPLOYMENT_KINDS = ['full', 'incremental', 'rollback'] as const;
 export const TAXONOMY_TYPES = [
   'blog_category',
   'blog_tag',
@@ -80,6 +100,7 @@ export const TAXONOMY_TYPES = [
   'product_attribute',
   'service_category',
 ] as const;
+export type TaxonomyType = (typeof TAXONOMY_TYPES)[number];
 /** What an inventory row stands for: our article, a page we built (5/7), a WordPress post pulled by sync (6/7). */
 export const SITE_PAGE_KINDS = ['content', 'page', 'wordpress'] as const;
 export const LINK_SUGGESTION_STATUSES = ['pending', 'accepted', 'rejected', 'stale'] as const;

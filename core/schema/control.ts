@@ -115,6 +115,27 @@ export const shardDirectory = sqliteTable('shard_directory', {
   moved_at: timestamp(),
 });
 
+/**
+ * The sites IGNY8 serves: a public slug (development: /s/<slug>/) or a custom hostname → the
+ * account, site and shard, and the live version. `live_version` is THE pointer a deploy or a
+ * rollback flips: one UPDATE of one row, so a reader sees the old version or the new, never a mix.
+ */
+export const siteDirectory = sqliteTable(
+  'site_directory',
+  {
+    id: id(),
+    slug: text().notNull().unique(),
+    hostname: text().unique(),
+    account_id: integer().notNull(),
+    site_id: integer().notNull(),
+    shard: text().notNull(),
+    live_version: integer(),
+    live_deployment_id: integer(),
+    updated_at: timestamp(),
+  },
+  (t) => [uniqueIndex('site_directory_site_idx').on(t.account_id, t.site_id)],
+);
+
 /** Fixed-window counters for login throttling, keyed `ip:<addr>` or `email:<address>`. */
 export const loginThrottle = sqliteTable('login_throttle', {
   key: text().primaryKey(),

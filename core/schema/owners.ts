@@ -34,7 +34,18 @@ export const TABLE_OWNER_GROUPS = [
   {
     owner: 'worker/sites',
     why: 'a site and its settings (WordPress connection included) change through the sites service',
-    tables: ['sites', 'site_blueprints', 'page_blueprints', 'site_blueprint_clusters', 'site_blueprint_taxonomies'],
+    tables: ['sites'],
+  },
+  {
+    owner: 'worker/site-builder',
+    why: 'what a site built on IGNY8 is made of: blueprints, their pages, clusters, taxonomies and uploaded assets',
+    tables: [
+      'site_blueprints',
+      'page_blueprints',
+      'site_blueprint_clusters',
+      'site_blueprint_taxonomies',
+      'site_assets',
+    ],
   },
   { owner: 'worker/sectors', why: 'sectors and their plan limits', tables: ['sectors'] },
   {
@@ -70,7 +81,7 @@ export const TABLE_OWNER_GROUPS = [
   {
     owner: 'worker/publisher',
     why: 'attempts to put content on a destination and what they left there',
-    tables: ['publishing_records', 'deployment_records', 'site_integrations'],
+    tables: ['publishing_records', 'deployment_records', 'site_integrations', 'site_directory'],
   },
   {
     owner: 'worker/billing',
@@ -115,6 +126,13 @@ export const COLUMN_OWNERS = [
     why: 'the projection of the draft’s meta map (DESIGN §9: meta fields live in the draft)',
     /** A new row's first value comes from the writer; the room seeds the draft's map from it. */
     seededOnInsert: true,
+  })),
+  ...(['site_published_at', 'publish_at', 'publish_destination'] as const).map((column) => ({
+    table: 'content',
+    column,
+    owner: 'worker/publisher',
+    why: 'where and when an article goes live is the publisher’s (scheduling, the IGNY8-served site)',
+    seededOnInsert: false,
   })),
 ] as const;
 

@@ -228,6 +228,11 @@ export const content = sqliteTable(
     wp_post_id: integer(),
     wp_post_url: text(),
     published_at: timestamp(),
+    /** When status = scheduled: the moment to publish, and where (`wordpress` | `igny8`). */
+    publish_at: timestamp(),
+    publish_destination: text({ enum: E.PUBLISH_DESTINATIONS }),
+    /** Live on the site IGNY8 serves (worker/publisher owns it): set by publish, cleared by unpublish. */
+    site_published_at: timestamp(),
     /** Bumped on every HTML projection from the draft room, to ignore stale writes. */
     draft_revision: integer().notNull().default(0),
     ...stamps(),
@@ -235,6 +240,7 @@ export const content = sqliteTable(
   (t) => [
     index('content_scope_idx').on(t.account_id, t.site_id, t.sector_id, t.status),
     index('content_scope_updated_idx').on(t.account_id, t.site_id, t.updated_at),
+    index('content_site_live_idx').on(t.account_id, t.site_id, t.site_published_at),
     uniqueIndex('content_task_idx').on(t.account_id, t.task_id),
     uniqueIndex('content_site_slug_idx').on(t.account_id, t.site_id, t.slug).where(sql`slug <> ''`),
   ],
@@ -451,9 +457,21 @@ export const deploymentRecords = sqliteTable(
     error_message: text(),
     metadata: json().notNull().default({}),
     deployed_at: timestamp(),
+    kind: text({ enum: E.DEPLOYMENT_KINDS }).notNull().default('full'),
+    /** The coordinator job that built it (deploy_site). */
+    job_id: text(),
+    /** Files in the version's manifest, their bytes, and how many were new blobs written to R2. */
+    files: integer().notNull().default(0),
+    bytes: integer().notNull().default(0),
+    files_changed: integer().notNull().default(0),
+    duration_ms: integer().notNull().default(0),
+    created_by_user_id: integer(),
     ...stamps(),
   },
-  (t) => [index('deployment_records_blueprint_idx').on(t.account_id, t.site_id, t.site_blueprint_id)],
+  (t) => [
+    index('deployment_records_blueprint_idx').on(t.account_id, t.site_id, t.site_blueprint_id),
+    uniqueIndex('deployment_records_version_idx').on(t.account_id, t.site_id, t.version),
+  ],
 );
 
 // ---------------------------------------------------------------- site builder
@@ -465,6 +483,9 @@ export const siteBlueprints = sqliteTable(
     ...siteScoped(),
     name: text().notNull(),
     description: text().notNull().default(''),
+    type: text({ enum: E.BLUEPRINT_TYPES }).notNull().default('blog'),
+    theme: text({ enum: E.SITE_THEMES }).notNull().default('editorial'),
+    /** BlueprintConfig (core/validation/site-builder.ts): tagline, colours, logo, navigation extras. */
     config: json().notNull().default({}),
     structure: json().notNull().default({}),
     status: text({ enum: E.BLUEPRINT_STATUSES }).notNull().default('draft'),
@@ -488,6 +509,14 @@ export const pageBlueprints = sqliteTable(
     blocks: json<Json[]>().notNull().default([]),
     status: text({ enum: E.PAGE_STATUSES }).notNull().default('draft'),
     order: integer().notNull().default(0),
+    /** A child page sits under its parent in the navigation tree (one level deep). */
+    parent_id: integer(),
+    /** The cluster this page serves (a hub cluster → its pillar page). */
+    cluster_id: integer(),
+    in_nav: bool().notNull().default(true),
+    meta_description: text().notNull().default(''),
+    /** Bumped on every write: an edit sent with an older version is refused (409), not merged silently. */
+    version: integer().notNull().default(1),
     ...stamps(),
   },
   (t) => [uniqueIndex('page_blueprints_slug_idx').on(t.account_id, t.site_blueprint_id, t.slug)],
@@ -523,6 +552,27 @@ export const siteBlueprintTaxonomies = sqliteTable(
     ...stamps(),
   },
   (t) => [uniqueIndex('blueprint_taxonomies_idx').on(t.account_id, t.site_blueprint_id, t.taxonomy_type, t.slug)],
+);
+
+/** Uploaded site files (logo, images): private in MEDIA until a deploy copies them into the site. */
+export const siteAssets = sqliteTable(
+  'site_assets',
+  {
+    id: id(),
+    ...siteScoped(),
+    kind: text({ enum: E.SITE_ASSET_KINDS }).notNull().default('image'),
+    filename: text().notNull(),
+    r2_key: text().notNull(),
+    content_type: text().notNull(),
+    bytes: integer().notNull(),
+    width: integer(),
+    height: integer(),
+    alt: text().notNull().default(''),
+    sha256: text().notNull(),
+    created_by_user_id: integer(),
+    ...stamps(),
+  },
+  (t) => [index('site_assets_site_idx').on(t.account_id, t.site_id, t.kind)],
 );
 
 // ---------------------------------------------------------------- automation, integration

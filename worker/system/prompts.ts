@@ -39,6 +39,16 @@ export const DEFAULT_PROMPTS: Record<PromptType, string> = {
     'You are an SEO editor choosing internal links for the article below. Choose only among the candidates given: ' +
     'each is a page of this site and a place in the article (path, from, to, text) that may link to it. Pick the ' +
     'links a reader would follow, at most one per page and at most the cap; copy each chosen candidate exactly.',
+  site_structure:
+    'You are an information architect planning a website. From the site and its keyword clusters below, propose ' +
+    'the pages: a home page, the pages the site type needs (about, services or products, contact), and one pillar ' +
+    'page for every hub cluster, each naming the cluster it serves by id. Give each page a title, a short slug, ' +
+    'its type, a one-sentence meta description, and the blog categories and tags the articles should be filed under.',
+  page_content:
+    'You are a conversion copywriter writing one page of the website described below. Fill the page with blocks ' +
+    'in reading order: a hero, then rich text sections, an FAQ where the page answers questions, and a call to ' +
+    'action. Use the page keywords naturally. Rich text is clean HTML (p, ul, ol, li, strong, em, a); no scripts, ' +
+    'no inline styles, no h1.',
 };
 
 /** Prompt resolution (seed): task override → the account's AIPrompt → the built-in default. */
