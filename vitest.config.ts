@@ -40,7 +40,12 @@ export default defineConfig(async () => ({
   test: {
     include: ['tests/api/**/*.test.ts'],
     setupFiles: ['./tests/setup/apply-migrations.ts'],
-    globalSetup: ['./tests/setup/dev-model.ts', './tests/setup/wordpress.ts'],
+    // The site themes are precompiled Svelte (worker/site-renderer/compile-themes.mjs): compiled first.
+    globalSetup: [
+      './worker/site-renderer/compile-themes.mjs',
+      './tests/setup/dev-model.ts',
+      './tests/setup/wordpress.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -21,6 +21,8 @@ export default defineConfig({
     // 70 s). A spec that changes module-level state must undo it.
     pool: 'threads',
     isolate: false,
+    // The renderer's specs import the precompiled site themes (worker/site-renderer/compile-themes.mjs).
+    globalSetup: ['./worker/site-renderer/compile-themes.mjs'],
     include: ['core/**/*.spec.ts', 'worker/**/*.spec.ts', 'durable-objects/**/*.spec.ts', 'web/src/**/*.spec.ts'],
     // A guard against a hang, not a speed check: the 2 MB draft-chunking spec alone takes seconds,
     // and many more when the machine's two cores are shared.

@@ -14,7 +14,7 @@ export const settings = {
  * One autocannon run; fails on any non-2xx answer or socket error, and (unless it is a warm-up) on a
  * run that got no answer at all: requests still open when the run ends are not counted.
  */
-function load(url, { connections, seconds, headers = {}, warmup = false }) {
+function load(url, { connections, seconds, headers = {}, warmup = false, status }) {
   const args = ['-c', String(connections), '-d', String(seconds), '--json'];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
   args.push(url);
@@ -26,9 +26,12 @@ function load(url, { connections, seconds, headers = {}, warmup = false }) {
       maxBuffer: 64 << 20,
     }),
   );
-  if (out.non2xx > 0 || out.errors > 0 || (!warmup && out.requests.total === 0)) {
+  // `status` (e.g. 304): every answer must carry it instead of a 2xx.
+  const wrong = status ? out.requests.total - (out.statusCodeStats?.[status]?.count ?? 0) : out.non2xx;
+  if (wrong > 0 || out.errors > 0 || (!warmup && out.requests.total === 0)) {
     throw new Error(
-      `${url}: ${out.requests.total} answers, ${out.non2xx} non-2xx, ${out.errors} errors (${out.timeouts} timeouts)`,
+      `${url}: ${out.requests.total} answers, ${wrong} ${status ?? '2xx'}-less, ${out.errors} errors ` +
+        `(${out.timeouts} timeouts)`,
     );
   }
   return { rps: out.requests.average, p50: out.latency.p50, p99: out.latency.p99 };
@@ -41,11 +44,17 @@ function load(url, { connections, seconds, headers = {}, warmup = false }) {
 export function compare(title, baseline, subject, { connections }) {
   const { rounds, seconds, warmupSeconds } = settings;
   load(baseline.url, { connections, seconds: warmupSeconds, headers: baseline.headers, warmup: true });
-  load(subject.url, { connections, seconds: warmupSeconds, headers: subject.headers, warmup: true });
+  load(subject.url, {
+    connections,
+    seconds: warmupSeconds,
+    headers: subject.headers,
+    warmup: true,
+    status: subject.status,
+  });
   const runs = { baseline: [], subject: [] };
   for (let i = 0; i < rounds; i++) {
     runs.baseline.push(load(baseline.url, { connections, seconds, headers: baseline.headers }));
-    runs.subject.push(load(subject.url, { connections, seconds, headers: subject.headers }));
+    runs.subject.push(load(subject.url, { connections, seconds, headers: subject.headers, status: subject.status }));
   }
   const summary = (rs) => ({
     rps: median(rs.map((r) => r.rps)),

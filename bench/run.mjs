@@ -12,11 +12,12 @@ import { aiQueue } from './scenarios/jobs.mjs';
 import { keywordList, sectorList } from './scenarios/lists.mjs';
 import { optimizerBenchmarks } from './scenarios/optimizer.mjs';
 import { scoreLive } from './scenarios/score-live.mjs';
+import { siteBenchmarks } from './scenarios/site.mjs';
 import { yjsBenchmarks } from './scenarios/yjs.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
-const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer', 'livescore'];
+const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer', 'livescore', 'site'];
 const OPT_IN = ['sectors'];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
@@ -44,6 +45,11 @@ const scenarios = {
       runs: Number(process.env.BENCH_OPT_RUNS ?? 200),
     }),
   livescore: () => scoreLive(base),
+  site: () =>
+    siteBenchmarks(base, {
+      articles: Number(process.env.BENCH_SITE_ARTICLES ?? 500),
+      connections: Number(process.env.BENCH_LIST_CONNECTIONS ?? 50),
+    }),
 };
 
 console.log(
@@ -98,6 +104,25 @@ function targets(r) {
     const x = r.livescore.ratio.p50;
     add('live score p50 / broadcast p50 (B scores locally)', fmt(x, 2), '<= 2', x <= 2);
   }
+  if (r.site) {
+    // Issue 12: an incremental publish under 2 s touching under 1% of the files; serving >= 0.8x the bare route.
+    const inc = r.site.incremental;
+    add('incremental publish, request to live (ms)', fmt(inc.wallMs, 0), '< 2000', inc.wallMs < 2000);
+    add('incremental publish, share of files written', `${fmt(inc.share * 100, 2)}%`, '< 1%', inc.share < 0.01);
+    add(
+      'redeploy unchanged site: blobs written',
+      String(r.site.deploy.redeployChanged),
+      '0',
+      r.site.deploy.redeployChanged === 0,
+    );
+    add('serve a page throughput / bare', fmt(r.site.serve.throughput, 2), '>= 0.8', r.site.serve.throughput >= 0.8);
+    add(
+      'serve a 304 throughput / bare',
+      fmt(r.site.notModified.throughput, 2),
+      '>= 0.8',
+      r.site.notModified.throughput >= 0.8,
+    );
+  }
   if (r.optimizer) {
     // Issue 11: a 3,000-word score <= 5 ms and one article's links against 5,000 pages <= 50 ms, in
     // workerd and in Chromium; the median step, cold and warm.
@@ -121,7 +146,7 @@ function targets(r) {
 
 const rows = targets(results);
 if (rows.length) {
-  console.log('\nSummary (issue 10 and 11 figures, each against its baseline from this run)');
+  console.log('\nSummary (issue 10, 11 and 12 figures, each against its baseline from this run)');
   for (const [figure, value, target, met] of rows) {
     console.log(`  ${figure.padEnd(44)} ${value.padStart(7)}   target ${target.padEnd(7)} ${met ? 'met' : 'MISSED'}`);
   }

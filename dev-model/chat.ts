@@ -13,6 +13,8 @@ import { generateIdeas } from './functions/ideas.ts';
 import { generateImagePrompts } from './functions/image-prompts.ts';
 import { linkContent } from './functions/links.ts';
 import { optimizeContent } from './functions/optimize.ts';
+import { pageContent } from './functions/page-content.ts';
+import { siteStructure } from './functions/site-structure.ts';
 
 export const FUNCTIONS = [
   'auto_cluster',
@@ -21,6 +23,8 @@ export const FUNCTIONS = [
   'generate_image_prompts',
   'optimize_content',
   'link_content',
+  'generate_site_structure',
+  'generate_page_content',
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
@@ -31,6 +35,8 @@ const GENERATORS: Record<FunctionName, (input: unknown) => unknown> = {
   generate_image_prompts: generateImagePrompts,
   optimize_content: optimizeContent,
   link_content: linkContent,
+  generate_site_structure: siteStructure,
+  generate_page_content: pageContent,
 };
 
 interface Message {

@@ -14,11 +14,15 @@ import { requestId } from './middleware/request-id';
 import { clusterRoutes } from './planner/clusters-routes';
 import { linkerRoutes } from './linker/routes';
 import { optimizerRoutes } from './optimizer/routes';
+import { deploymentRoutes } from './publisher/deployments-routes';
 import { publisherRoutes } from './publisher/routes';
 import { MAX_IMPORT_BYTES } from './planner/csv-routes';
 import { ideaRoutes } from './planner/ideas-routes';
 import { keywordRoutes } from './planner/keywords-routes';
 import { sectorRoutes } from './sectors/routes';
+import { siteBuilderGenerateRoutes } from './site-builder/generate-routes';
+import { siteBuilderRoutes } from './site-builder/routes';
+import { sitePreviewRoutes } from './site-renderer/preview-routes';
 import { siteRoutes } from './sites/routes';
 import { siteAccessRoutes } from './users/site-access-routes';
 import { aiSettingsRoutes, promptRoutes } from './system/ai-settings-routes';
@@ -32,7 +36,8 @@ import { taskRoutes } from './writer/tasks-routes';
 
 /** JSON bodies above this are refused before they are read (CSV import has its own, larger cap). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
-const IMPORT_PATH = /\/import\/?$/;
+/** Bodies larger than JSON: CSV imports, and site asset uploads (which enforce their own, smaller cap). */
+const IMPORT_PATH = /\/import\/?$|\/site-builder\/assets\/?$/;
 
 /**
  * The API: one Hono app per resource, mounted under the seed's module prefixes. `strict: false`
@@ -89,7 +94,15 @@ export function createApi() {
     .route('/v1/optimizer', optimizerRoutes)
     // linker module: link suggestions, batch linking, the link report, settings
     .route('/v1/linker', linkerRoutes)
-    // publisher module: WordPress connection, publishing, publishing records
+    // site builder module: AI structure and page content (mounted before the CRUD routes: its routes carry
+    // their own guards, so a use('*') of the others must come after them)
+    // the builder's live preview: cookie-authenticated (an iframe), so before any use('*') that wants Bearer
+    .route('/v1/site-builder/preview', sitePreviewRoutes)
+    .route('/v1/site-builder', siteBuilderGenerateRoutes)
+    .route('/v1/site-builder', siteBuilderRoutes)
+    // publisher module: WordPress connection, publishing, publishing records; IGNY8 site deployments
+    // (first: its routes carry their own guards, publisherRoutes' use('*') must not run twice on them)
+    .route('/v1/publisher', deploymentRoutes)
     .route('/v1/publisher', publisherRoutes)
     // billing module
     .route('/v1/billing', billingRoutes)

@@ -23,6 +23,11 @@ export interface Env {
   ALLOWED_ORIGINS: string;
   ALLOW_LOOPBACK_URLS: string;
   SHARD_COUNT: string;
+  /**
+   * The app's own hostname (e.g. "app.igny8.com"). Requests for any other host are looked up as a
+   * deployed site's custom hostname (worker/site-serving); empty: no custom hostnames are served.
+   */
+  APP_HOSTNAME?: string;
 
   /** HS256 key for access tokens, at least 32 bytes. */
   JWT_SECRET: string;

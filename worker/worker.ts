@@ -6,6 +6,7 @@ import { enqueueScheduledWork } from './events/cron';
 import { withSecurityHeaders } from './http/security-headers';
 import { mediaRoutes } from './media/routes';
 import { realtimeRoutes } from './realtime/routes';
+import { isSitePath, serveByHostname, serveBySlug } from './site-serving/serve';
 import { draftSocketRoutes } from './writer/draft-socket';
 
 type FetchHandler = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
@@ -31,11 +32,16 @@ export function createWorker(webApp: FetchHandler): ExportedHandler<Env> {
     if (SOCKET_PATH.test(pathname)) return realtimeRoutes.fetch(request, env, ctx);
     if (MEDIA_PATH.test(pathname)) return mediaRoutes.fetch(request, env, ctx);
     if (PARTIES_PATH.test(pathname)) return draftSocketRoutes.fetch(request, env, ctx);
+    if (isSitePath(pathname)) return serveBySlug(request, env);
     return webApp(request, env, ctx);
   };
+  // On a deployed site's custom hostname every path is the site's (its /api/ is not the app's API);
+  // another host (the app's, when APP_HOSTNAME is set) is routed as usual.
+  const routeHost = async (request: Request, env: Env, ctx: ExecutionContext) =>
+    (env.APP_HOSTNAME ? await serveByHostname(request, env) : null) ?? route(request, env, ctx);
   return {
     async fetch(request, env, ctx) {
-      const response = guard.refusal(env) ?? (await route(request, env, ctx));
+      const response = guard.refusal(env) ?? (await routeHost(request, env, ctx));
       return withSecurityHeaders(response, request, env);
     },
     // Queue messages only come from requests and the cron, which the guard already stops.

@@ -5,7 +5,8 @@
  * checked by the parsers in worker/ai/functions, which also drop invented keywords.
  */
 import { z } from 'zod';
-import { CONTENT_STRUCTURES, CONTENT_TYPES, type AiFunction } from '../domain/enums';
+import { CONTENT_STRUCTURES, CONTENT_TYPES, PAGE_TYPES, TAXONOMY_TYPES, type AiFunction } from '../domain/enums';
+import { pageBlock } from '../validation/site-blocks';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -67,12 +68,39 @@ export const optimizeReply = z.object({
   meta_description: z.string().max(500).optional(),
 });
 
+/**
+ * A site's structure (issue 12): its pages (each may serve a cluster by id) and taxonomies. The
+ * parser in worker/site-builder/ai reads items one by one and adds what the model forgot.
+ */
+export const structurePage = z.object({
+  title: text(200),
+  slug: z.string().trim().max(80).default(''),
+  type: z.enum(PAGE_TYPES).default('custom'),
+  cluster_id: z.coerce.number().int().positive().nullable().default(null),
+  meta_description: z.string().trim().max(300).default(''),
+  in_nav: z.boolean().default(true),
+  parent_slug: z.string().trim().max(80).nullable().default(null),
+});
+export const structureTaxonomy = z.object({
+  name: text(120),
+  slug: z.string().trim().max(80).default(''),
+  taxonomy_type: z.enum(TAXONOMY_TYPES).default('blog_category'),
+});
+export const siteStructureReply = z.object({
+  pages: z.array(structurePage).min(1),
+  taxonomies: z.array(structureTaxonomy).default([]),
+});
+/** One page's blocks in reading order (each checked on its own: an invalid one is dropped, not the page). */
+export const pageContentReply = z.object({ blocks: z.array(pageBlock).min(1) });
+
 export const REPLY_SCHEMAS = {
   auto_cluster: clusterReply,
   generate_ideas: ideasReply,
   generate_content: contentReply,
   generate_image_prompts: imagePromptsReply,
   optimize_content: optimizeReply,
+  generate_site_structure: siteStructureReply,
+  generate_page_content: pageContentReply,
 } as const satisfies Partial<Record<AiFunction, z.ZodType>>;
 
 export type TextAiFunction = keyof typeof REPLY_SCHEMAS;

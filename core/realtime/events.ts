@@ -15,6 +15,9 @@ export const DATA_ENTITIES = [
   'content',
   'images',
   'link_suggestions',
+  'blueprints',
+  'pages',
+  'assets',
 ] as const;
 export type DataEntity = (typeof DATA_ENTITIES)[number];
 

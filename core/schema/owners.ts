@@ -100,8 +100,8 @@ export const TABLE_OWNER_GROUPS = [
   },
   {
     owner: 'durable-objects/site-coordinator',
-    why: 'the job queue lives in the SQLite storage of the coordinator object, not in D1',
-    tables: ['jobs', 'batches', 'meta'],
+    why: 'the job queue and the scheduled publishes live in the SQLite storage of the coordinator object, not in D1',
+    tables: ['jobs', 'batches', 'meta', 'scheduled_publishes', 'publish_jobs'],
   },
 ] as const;
 

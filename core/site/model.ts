@@ -80,8 +80,21 @@ export interface SiteModel {
   logo: SiteImage | null;
   /** Uploaded images blocks may reference, by asset id. */
   images: Record<number, SiteImage>;
+  /**
+   * Binary files the site needs copied from the private MEDIA bucket into the deployed site
+   * (uploaded assets, article images): their site path and where their bytes are now.
+   */
+  binaries: SiteBinary[];
   /** When the snapshot was taken (ms): sitemap lastmod and feed dates fall back to it. */
   builtAt: number;
+}
+
+export interface SiteBinary {
+  /** Site-relative path without the leading slash ("assets/3f9a….webp"). */
+  path: string;
+  /** Key in the MEDIA bucket. */
+  sourceKey: string;
+  contentType: string;
 }
 
 /** One file of a rendered site, at its site-relative path without the leading slash ("blog/x/index.html"). */

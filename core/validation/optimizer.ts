@@ -1,5 +1,6 @@
 /** Payloads of the Optimizer and Linker APIs (issue 11), shared by the worker and the web. */
 import { z } from 'zod';
+import { CONTENT_STATUSES } from '../domain/enums';
 import { id, listQuery } from './common';
 
 /** Articles scored per analyze call: each is a draft room woken and its brief read. */
@@ -16,7 +17,7 @@ export const scoresQuery = listQuery.extend({
   site_id: id,
   sector_id: id.optional(),
   band: z.enum(['low', 'medium', 'high', 'unscored']).optional(),
-  status: z.enum(['draft', 'review', 'published']).optional(),
+  status: z.enum(CONTENT_STATUSES).optional(),
 });
 export type ScoresQuery = z.output<typeof scoresQuery>;
 

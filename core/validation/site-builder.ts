@@ -22,19 +22,31 @@ export const pageSlug = z
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour such as #1f6f43.');
 
+/** The fields of a blueprint's config, without defaults (a PATCH must not reset what it did not send). */
+const configFields = {
+  tagline: z.string().trim().max(160),
+  accent_color: hexColor,
+  logo_asset_id: z.number().int().positive().nullable(),
+  /** Site language (html lang, RSS). */
+  language: z.string().trim().max(10),
+  /** Articles per page of the blog index and of category/tag pages. */
+  posts_per_page: z.number().int().min(3).max(50),
+  footer_text: z.string().trim().max(300),
+};
+
 /** What a blueprint says about its site beyond its pages (stored in site_blueprints.config). */
 export const blueprintConfig = z
   .object({
-    tagline: z.string().trim().max(160).default(''),
-    accent_color: hexColor.default('#1f6f43'),
-    logo_asset_id: z.number().int().positive().nullable().default(null),
-    /** Site language (html lang, RSS). */
-    language: z.string().trim().max(10).default('en'),
-    /** Articles per page of the blog index and of category/tag pages. */
-    posts_per_page: z.number().int().min(3).max(50).default(12),
-    footer_text: z.string().trim().max(300).default(''),
+    tagline: configFields.tagline.default(''),
+    accent_color: configFields.accent_color.default('#1f6f43'),
+    logo_asset_id: configFields.logo_asset_id.default(null),
+    language: configFields.language.default('en'),
+    posts_per_page: configFields.posts_per_page.default(12),
+    footer_text: configFields.footer_text.default(''),
   })
   .strict();
+/** A change to some config fields (zod keeps `.default()` inside `.partial()`: hence no defaults here). */
+export const blueprintConfigPatch = z.object(configFields).partial().strict();
 export type BlueprintConfig = z.output<typeof blueprintConfig>;
 
 export const blueprintCreateBody = z
@@ -55,7 +67,7 @@ export const blueprintUpdateBody = z
     description,
     type: z.enum(BLUEPRINT_TYPES),
     theme: z.enum(SITE_THEMES),
-    config: blueprintConfig.partial(),
+    config: blueprintConfigPatch,
   })
   .partial()
   .strict();
@@ -80,7 +92,7 @@ export const taxonomyBody = z
   })
   .strict();
 export type TaxonomyBody = z.output<typeof taxonomyBody>;
-export const taxonomyUpdateBody = taxonomyBody.omit({ taxonomy_type: true }).partial().strict();
+export const taxonomyUpdateBody = z.object({ name, slug: pageSlug, description }).partial().strict();
 
 export const pageCreateBody = z
   .object({

@@ -4,6 +4,8 @@ import { creditLedger } from '../../worker/billing/ledger';
 import { linkerFunctions } from '../../worker/linker/ai';
 import { optimizerFunctions } from '../../worker/optimizer/ai';
 import { plannerFunctions } from '../../worker/planner/ai';
+import { siteBuilderFunctions } from '../../worker/site-builder/ai';
+import { deploySite } from '../../worker/publisher/deploy-site';
 import { aiSettings } from '../../worker/system/ai-settings';
 import { taskLog } from '../../worker/system/task-log';
 import { writerFunctions } from '../../worker/writer/ai';
@@ -21,6 +23,8 @@ export const AI_FUNCTION_REGISTRY: AiFunctionRegistry = {
   ...writerFunctions,
   ...optimizerFunctions,
   ...linkerFunctions,
+  ...siteBuilderFunctions,
+  deploy_site: deploySite,
 };
 
 export function functionDefinition(name: string) {

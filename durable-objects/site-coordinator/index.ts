@@ -11,6 +11,14 @@ import { CoordinatorEngine } from './engine/engine';
 import { enginePorts, functionDefinition, keyBudgetOf } from './features';
 import type { EnqueueResult, EnqueueSpec, HoldRef, SiteCoordinatorRpc } from './engine/protocol';
 import { SqlJobStore } from './engine/job-store';
+import { scheduledPublishHooks } from '../../worker/publisher/schedule-fire';
+import { ScheduledPublishes } from './scheduled-publish';
+import type {
+  ScheduledPublishRpc,
+  ScheduledPublishSpec,
+  ScheduledPublishView,
+  TrackedPublishJob,
+} from './scheduled-publish-protocol';
 
 /**
  * One per site (`idFromName("<account>:<site>")`): the AI engine of the site and the live channel
@@ -19,8 +27,10 @@ import { SqlJobStore } from './engine/job-store';
  * nothing while members stay connected. Each socket keeps the grant it was opened under (its
  * attachment); while any are open the alarm re-checks them (live-access.ts) every few seconds.
  */
-export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinatorRpc {
+export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinatorRpc, ScheduledPublishRpc {
   private readonly engine: CoordinatorEngine;
+  /** Scheduled publishing (scheduled-publish.ts): its rows and the alarm's firing of them. */
+  private readonly publishes: ScheduledPublishes;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -35,6 +45,13 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
       functions: functionDefinition,
       budget: keyBudgetOf(env, ctx.id.toString()),
     });
+    this.publishes = new ScheduledPublishes(ctx.storage.sql, scheduledPublishHooks(env), {
+      getJob: (id) => this.engine.getJob(id),
+      scheduleAt: (at) => this.scheduleAt(at),
+      fired: () => this.notifyDataChanged(['content']),
+    });
+    // A restart while a schedule was firing (or past due) must come back to it: re-arm on start.
+    void ctx.blockConcurrencyWhile(() => this.publishes.armNext());
   }
 
   /** One alarm serves the engine and the socket checks: the earlier wake-up wins. */
@@ -71,6 +88,22 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
     this.broadcast({ v: 1, type: 'data.changed', entities, job_id: null });
   }
 
+  schedulePublish(spec: ScheduledPublishSpec): Promise<ScheduledPublishView> {
+    return this.publishes.schedule(spec);
+  }
+
+  async unschedulePublish(contentId: number): Promise<ScheduledPublishView | null> {
+    return this.publishes.cancel(contentId);
+  }
+
+  scheduledPublish(contentId: number): ScheduledPublishView | null {
+    return this.publishes.get(contentId);
+  }
+
+  trackPublishJob(job: TrackedPublishJob): Promise<void> {
+    return this.publishes.track(job);
+  }
+
   /**
    * The alarm drives the job queue (at-least-once: every step is idempotent) and re-checks the
    * open sockets. A pump can last minutes (AI calls in flight), and the next alarm waits for this
@@ -80,7 +113,12 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
     await this.revalidateSockets();
     const timer = setInterval(() => void this.revalidateSockets(), REVALIDATE_EVERY_MS);
     try {
-      await this.engine.pump();
+      // Scheduled publishes fire beside the queue (a WordPress publish must not wait for AI calls),
+      // and the records of finished deploy jobs settle after it. Their failures are theirs to retry
+      // (scheduled-publish.ts): they never fail the alarm the job queue depends on.
+      const publishing = this.publishes.fireDue().catch((err) => console.error('SiteCoordinator: publishes', err));
+      await Promise.all([this.engine.pump(), publishing]);
+      await this.publishes.settleJobs().catch((err) => console.error('SiteCoordinator: publish records', err));
     } finally {
       clearInterval(timer);
     }

@@ -359,7 +359,10 @@ describe('OpenAPI', () => {
     const P = '/api/v1/publisher';
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        `${P}/calendar/`,
         `${P}/content/{contentId}/publish/`,
+        `${P}/content/{contentId}/unpublish/`,
+        `${P}/content/{contentId}/unschedule/`,
         `${P}/records/`,
         `${P}/records/{id}/`,
         `${P}/sites/{siteId}/wordpress/`,
@@ -374,7 +377,10 @@ describe('OpenAPI', () => {
     ]);
     expect(put.parameters).toEqual([expect.objectContaining({ name: 'siteId', in: 'path', required: true })]);
     const publish = doc.paths[`${P}/content/{contentId}/publish/`]!.post;
-    expect(publish.requestBody.content['application/json'].schema.properties.status.enum).toEqual(['draft', 'publish']);
+    const publishBody = publish.requestBody.content['application/json'].schema.properties;
+    expect(publishBody.status.enum).toEqual(['draft', 'publish']);
+    expect(publishBody.destination.enum).toEqual(['wordpress', 'igny8']);
+    expect(publishBody.publish_at).toBeDefined();
     const list = doc.paths[`${P}/records/`]!.get;
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['content_id', 'site_id', 'status', 'page', 'page_size']),

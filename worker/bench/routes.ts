@@ -11,6 +11,19 @@ import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requirePlacement } from '../planner/scope';
 import { runStep, WORKLOADS, type Workload } from './optimizer-workload';
+import { insertSiteFixture } from './site-fixture';
+
+const rawPuts = z.object({
+  files: z.number().int().min(1).max(5000),
+  bytes: z.number().int().min(1).max(200_000_000),
+});
+
+const siteFixture = z.object({
+  site_id: id,
+  sector_id: id,
+  articles: z.number().int().min(1).max(2000),
+  drafts: z.number().int().min(0).max(100).default(0),
+});
 
 const rawRows = z.object({
   site_id: id,
@@ -61,6 +74,37 @@ export const benchRoutes = new Hono<AppEnv>()
       ),
     );
     return ok(c, { inserted: input.rows.length });
+  })
+  /**
+   * The deploy's baseline: `files` objects totalling `bytes` put into R2 as plainly as the binding
+   * allows (50 in flight, as the deploy job), under a throwaway prefix deleted afterwards.
+   */
+  .post('/raw_r2_put', body(rawPuts), async (c) => {
+    const { files, bytes } = c.req.valid('json');
+    const prefix = `bench/raw-${crypto.randomUUID()}/`;
+    const size = Math.max(1, Math.floor(bytes / files));
+    const data = new Uint8Array(size).fill(120);
+    const keys = Array.from({ length: files }, (_, i) => `${prefix}${i}`);
+    // workerd's clock stands still during synchronous work but moves across I/O: this is the puts' time.
+    const started = Date.now();
+    for (const part of chunk(keys, 50)) await Promise.all(part.map((k) => c.env.MEDIA.put(k, data)));
+    const putMs = Date.now() - started;
+    for (const part of chunk(keys, 1000)) await c.env.MEDIA.delete(part);
+    return ok(c, { files, bytes: size * files, put_ms: putMs });
+  })
+  /** A blueprint and `articles` articles live on IGNY8 (+ `drafts` ready to publish): the deploy bench's site. */
+  .post('/site_fixture', body(siteFixture), async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    await requirePlacement(tenant, input.site_id, input.sector_id);
+    const made = await insertSiteFixture(tenant.db, {
+      accountId: tenant.account.id,
+      siteId: input.site_id,
+      sectorId: input.sector_id,
+      articles: input.articles,
+      drafts: input.drafts,
+    });
+    return ok(c, { blueprint_id: made.blueprintId });
   })
   /**
    * `k` steps of one Optimizer/Linker workload. Inside workerd the clock does not advance during

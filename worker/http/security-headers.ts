@@ -61,8 +61,8 @@ export function withSecurityHeaders(response: Response, request: Request, env: {
   headers.set('x-content-type-options', 'nosniff');
   // Socket and media tickets travel in URLs: never hand a path to another origin.
   headers.set('referrer-policy', 'same-origin');
-  // For browsers without CSP frame-ancestors.
-  headers.set('x-frame-options', 'DENY');
+  // For browsers without CSP frame-ancestors; a route that may be framed (the site preview: SAMEORIGIN) says so.
+  if (!headers.has('x-frame-options')) headers.set('x-frame-options', 'DENY');
   if (env.APP_ENV !== 'development' && new URL(request.url).protocol === 'https:')
     headers.set('strict-transport-security', HSTS);
   return res;

@@ -130,7 +130,7 @@ export function describe(summary: string, tags: string[], opts: { auth?: boolean
  * integers (a token, a job id or a version key is a string); the type of `name` makes a new one
  * be listed here.
  */
-export const ID_PARAMS = ['id', 'siteId', 'contentId'] as const;
+export const ID_PARAMS = ['id', 'siteId', 'contentId', 'linkId', 'taxId'] as const;
 export type IdParamName = (typeof ID_PARAMS)[number];
 export const isIdParam = (name: string): name is IdParamName => (ID_PARAMS as readonly string[]).includes(name);
 

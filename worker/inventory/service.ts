@@ -50,20 +50,21 @@ export function contentPageStatement(facts: ContentPageFacts): Statement {
   const outbound = facts.outbound ?? null;
   return sql`
     INSERT INTO site_pages (account_id, site_id, kind, ref_id, url, title, primary_keyword, cluster_id, is_hub,
-                            status, published_at, word_count, terms, outbound_count, created_at, updated_at)
+                            status, published_at, scheduled_at, word_count, terms, outbound_count, created_at,
+                            updated_at)
     SELECT c.account_id, c.site_id, 'content', c.id,
            COALESCE(c.wp_post_url, '/' || CASE WHEN c.slug <> '' THEN c.slug ELSE 'content-' || c.id END || '/'),
            c.title, c.primary_keyword, c.cluster_id,
            EXISTS (SELECT 1 FROM clusters cl WHERE cl.account_id = c.account_id AND cl.id = c.cluster_id
                       AND cl.normalized_name = lower(trim(c.primary_keyword))),
-           c.status, c.published_at,
+           c.status, c.published_at, CASE WHEN c.status = 'scheduled' THEN c.publish_at END,
            COALESCE(${words}, c.word_count), COALESCE(${terms}, '[]'), COALESCE(${outbound}, 0),
            ${Date.now()}, ${Date.now()}
       FROM content c WHERE c.account_id = ${accountId} AND c.site_id = ${siteId} AND c.id = ${contentId}
     ON CONFLICT (account_id, site_id, kind, ref_id) DO UPDATE SET
       url = excluded.url, title = excluded.title, primary_keyword = excluded.primary_keyword,
       cluster_id = excluded.cluster_id, is_hub = excluded.is_hub, status = excluded.status,
-      published_at = excluded.published_at,
+      published_at = excluded.published_at, scheduled_at = excluded.scheduled_at,
       word_count = excluded.word_count,
       terms = CASE WHEN ${terms} IS NULL THEN site_pages.terms ELSE excluded.terms END,
       outbound_count = CASE WHEN ${outbound} IS NULL THEN site_pages.outbound_count ELSE excluded.outbound_count END,
@@ -170,4 +171,45 @@ export function deleteSectorsPagesStatements(accountId: number, sectorIds: reado
              AND l.source_page_id <> site_pages.id)
          WHERE account_id = ${accountId}`,
   ];
+}
+
+/**
+ * The Site Builder's pages of a deployed site (kind 'page', ref_id = the page id) at their live URLs;
+ * pages no longer in the deployed site leave the inventory with their links. For the deploy's one
+ * batch; `pages` travel as one JSON parameter (D1 binds at most 100 per statement).
+ */
+export function builderPagesStatements(
+  accountId: number,
+  siteId: number,
+  pages: readonly { id: number; url: string; title: string }[],
+): Statement[] {
+  const json = JSON.stringify(pages);
+  const now = Date.now();
+  const gone = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId} AND kind = 'page'
+                     AND ref_id NOT IN (SELECT json_extract(value, '$.id') FROM json_each(${json})))`;
+  return [
+    sql`DELETE FROM site_links WHERE account_id = ${accountId} AND source_page_id IN ${gone}`,
+    sql`DELETE FROM site_pages WHERE account_id = ${accountId} AND id IN ${gone}`,
+    sql`
+      INSERT INTO site_pages (account_id, site_id, kind, ref_id, url, title, status, published_at,
+                              created_at, updated_at)
+      SELECT ${accountId}, ${siteId}, 'page', json_extract(value, '$.id'), json_extract(value, '$.url'),
+             json_extract(value, '$.title'), 'published', ${now}, ${now}, ${now}
+        FROM json_each(${json}) WHERE true
+      ON CONFLICT (account_id, site_id, kind, ref_id) DO UPDATE SET
+        url = excluded.url, title = excluded.title, status = 'published', updated_at = excluded.updated_at`,
+    recountInboundStatement(accountId, siteId),
+  ];
+}
+
+/**
+ * Articles live on the site IGNY8 serves get that address in the inventory (contentId → absolute
+ * URL), whatever WordPress address they had: one statement, the map as one JSON parameter.
+ */
+export function articleUrlsStatement(accountId: number, siteId: number, urls: Record<number, string>): Statement {
+  const json = JSON.stringify(urls);
+  return sql`
+    UPDATE site_pages SET url = json_extract(${json}, '$."' || ref_id || '"'), updated_at = ${Date.now()}
+     WHERE account_id = ${accountId} AND site_id = ${siteId} AND kind = 'content'
+       AND ref_id IN (SELECT CAST(key AS INTEGER) FROM json_each(${json}))`;
 }

@@ -1,10 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
-import { and, eq } from 'drizzle-orm';
-import { can, siteAccessOf, type Permission } from '../../core/access';
+import { eq } from 'drizzle-orm';
+import { can, type Permission } from '../../core/access';
 import type { Role } from '../../core/domain/enums';
-import type { Tenant, TenantAccount } from '../db/tenant';
+import { type Tenant, type TenantAccount, tenantFor } from '../db/tenant';
 import { accounts, shardDirectory, users } from '../../core/schema/control';
-import { siteUserAccess } from '../../core/schema/shard';
 import { controlDb, isShardName, shardDb, type ControlDb } from '../db/shards';
 import type { AppEnv } from '../env';
 import { BadRequest, Forbidden, NotFound, Unauthorized } from '../http/errors';
@@ -113,31 +112,7 @@ export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (!isShardName(account.shard)) throw new Error(`Account ${account.id} has unknown shard ${account.shard}`);
   const db = shardDb(c.env, account.shard);
-  let granted: Promise<'all' | number[]> | undefined;
-  c.set('tenant', {
-    user: { id: user.id, email: user.email, name: user.name, role: user.role, account_id: user.account_id },
-    account: {
-      id: account.id,
-      name: account.name,
-      slug: account.slug,
-      status: account.status,
-      plan_id: account.plan_id,
-    },
-    shard: account.shard,
-    db,
-    control,
-    can: (permission) => can(user.role, permission),
-    accessibleSiteIds: () =>
-      (granted ??=
-        siteAccessOf(user.role) === 'all'
-          ? Promise.resolve('all' as const)
-          : db
-              .select({ site_id: siteUserAccess.site_id })
-              .from(siteUserAccess)
-              .where(and(eq(siteUserAccess.account_id, account.id), eq(siteUserAccess.user_id, user.id)))
-              .all()
-              .then((rows) => rows.map((r) => r.site_id))),
-  });
+  c.set('tenant', tenantFor(user, account, account.shard, db, control));
   if (reading) return next();
   try {
     await next();

@@ -2,7 +2,7 @@ import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { deriveExcerpt, htmlToText } from '../../core/html/sanitize';
 import { content, images, publishingRecords, type SiteRow } from '../../core/schema/shard';
 import { slugify } from '../../core/validation/common';
-import type { PublishBody } from '../../core/validation/publisher';
+import type { WordPressPublishOptions } from '../../core/validation/publisher';
 import type { Env } from '../env';
 import { ApiError, Conflict, NotFound } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
@@ -60,7 +60,7 @@ export interface TermEntry {
 
 export interface RecordMetadata {
   wp_url?: string;
-  requested_status: PublishBody['status'];
+  requested_status: WordPressPublishOptions['status'];
   steps_done: PublishStep[];
   current_step?: PublishStep;
   failed_step?: PublishStep;
@@ -218,19 +218,22 @@ class Attempt {
   }
 }
 
+/** A fresh attempt's bookkeeping (the steps, media and terms it will fill in). */
+const attemptMetadata = (status: WordPressPublishOptions['status']): RecordMetadata => ({
+  requested_status: status,
+  steps_done: [],
+  media: [],
+  terms: { categories: [], tags: [] },
+  warnings: [],
+});
+
 /** Opens the attempt's record, unless another attempt for the same content is still running. */
 async function openRecord(
   tenant: Tenant,
   row: typeof content.$inferSelect,
-  status: PublishBody['status'],
+  status: WordPressPublishOptions['status'],
 ): Promise<RecordRow> {
-  const metadata: RecordMetadata = {
-    requested_status: status,
-    steps_done: [],
-    media: [],
-    terms: { categories: [], tags: [] },
-    warnings: [],
-  };
+  const metadata = attemptMetadata(status);
   const now = Date.now();
   const inserted = await tenant.db.get<{ id: number } | undefined>(sql`
     INSERT INTO publishing_records (account_id, site_id, content_id, destination, status, metadata, created_by_user_id,
@@ -255,7 +258,34 @@ async function openRecord(
   return record!;
 }
 
-export async function publishContent(env: Env, tenant: Tenant, contentId: number, input: PublishBody) {
+/**
+ * A record a scheduled publish claimed (pending → publishing) when its time came, or claimed before a
+ * restart cut the attempt short: the attempt runs under it, keeping what the record says about the
+ * schedule (worker/publisher/schedule-fire.ts).
+ */
+async function claimedRecord(tenant: Tenant, recordId: number, status: WordPressPublishOptions['status']) {
+  const record = await tenant.db
+    .select()
+    .from(publishingRecords)
+    .where(and(eq(publishingRecords.account_id, tenant.account.id), eq(publishingRecords.id, recordId)))
+    .get();
+  if (record?.status !== 'publishing') throw new NotFound('Publishing record');
+  const kept = (record.metadata ?? {}) as Record<string, unknown>;
+  return { ...record, metadata: { ...kept, ...attemptMetadata(status) } as unknown as Record<string, unknown> };
+}
+
+/**
+ * Publishes a content row to its site's WordPress as `tenant`'s user: from a request, or from the
+ * site coordinator's alarm for a scheduled publish (schedule-actor.ts builds the tenant of the user
+ * who scheduled it, so their access is checked when it runs, not only when it was scheduled).
+ * `recordId`: run under that claimed record instead of opening a new one.
+ */
+export async function publishContent(
+  env: Env,
+  tenant: Tenant,
+  contentId: number,
+  input: WordPressPublishOptions & { recordId?: number | undefined },
+) {
   const row = await tenant.db
     .select()
     .from(content)
@@ -263,7 +293,10 @@ export async function publishContent(env: Env, tenant: Tenant, contentId: number
     .get();
   if (!row) throw new NotFound('Content');
   const site = await requireSite(tenant, row.site_id, 'write');
-  const attempt = new Attempt(tenant, await openRecord(tenant, row, input.status));
+  const record = input.recordId
+    ? await claimedRecord(tenant, input.recordId, input.status)
+    : await openRecord(tenant, row, input.status);
+  const attempt = new Attempt(tenant, record);
   try {
     return await runAttempt(env, tenant, site, row, input.status, attempt);
   } catch (err) {
@@ -305,7 +338,7 @@ async function runAttempt(
   tenant: Tenant,
   site: SiteRow,
   row: typeof content.$inferSelect,
-  requested: PublishBody['status'],
+  requested: WordPressPublishOptions['status'],
   attempt: Attempt,
 ) {
   const meta = attempt.meta;

@@ -2,8 +2,10 @@ import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
 import { publishingRecords } from '../../core/schema/shard';
 import {
+  calendarQuery,
   publishBody,
   publishingRecordListQuery,
+  unpublishBody,
   wordpressSettingsBody,
   wordpressTestBody,
 } from '../../core/validation/publisher';
@@ -15,8 +17,12 @@ import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { assertCan, tenantContext } from '../middleware/tenant';
 import { requireSite, siteScope } from '../sites/access';
+import { notifySite } from '../planner/notify';
 import { requireContent } from '../writer/content-access';
+import { siteCalendar } from './calendar';
 import { PublishFailed, publishContent } from './publish';
+import { schedulePublish, unschedulePublish } from './schedule';
+import { publishToSite } from './site-publish';
 import {
   credentialsOf,
   publicWordPressSettings,
@@ -37,7 +43,11 @@ const ORDERABLE = {
  * The publisher module (mounted at /api/v1/publisher):
  *   GET/PUT /sites/:siteId/wordpress/        a site's WordPress connection (password write-only)
  *   POST    /sites/:siteId/wordpress/test/   Test Connection
- *   POST    /content/:contentId/publish/     publish to WordPress (draft or live)
+ *   POST    /content/:contentId/publish/     publish to WordPress (draft or live) or the IGNY8 site, now or
+ *                                            at publish_at (scheduled: the site coordinator fires it once)
+ *   POST    /content/:contentId/unschedule/  take a schedule back
+ *   POST    /content/:contentId/unpublish/   take an article off the IGNY8 site
+ *   GET     /calendar/?site_id=&from=&to=    scheduled, published and failed items (≤ 92 days)
  *   GET     /records/, /records/:id/         PublishingRecords
  * Access: reading settings and records needs read access to the site; changing or testing the
  * connection needs `sites:manage`; publishing needs `data:write` on the site (owners, admins,
@@ -94,16 +104,40 @@ export const publisherRoutes = new Hono<AppEnv>()
   )
   .post(
     '/content/:contentId/publish',
-    describe("Publish content to the site's WordPress (as a draft or live); every attempt leaves a PublishingRecord", [
-      'publisher',
-    ]),
+    describe(
+      'Publish content to WordPress (draft or live) or to the IGNY8 site, now or at publish_at; ' +
+        'every attempt leaves a PublishingRecord',
+      ['publisher'],
+      {
+        description:
+          'A future publish_at schedules it (content.status scheduled; 400 if in the past). IGNY8 now: 202 with ' +
+          'the record, the deployment and its job (409 site_not_deployed when the site has no live deployment).',
+      },
+    ),
     body(publishBody),
     async (c) => {
       const tenant = c.get('tenant');
       // Content on a site the user can't see is "Content not found", like another account's (404); a viewer's is 403.
-      const { id } = await requireContent(tenant, idParam(c, 'contentId'), 'write');
+      const { id, site_id } = await requireContent(tenant, idParam(c, 'contentId'), 'write');
+      const input = c.req.valid('json');
+      if (input.publish_at) {
+        const scheduled = await schedulePublish(c.env, tenant, id, {
+          destination: input.destination,
+          wpStatus: input.status ?? 'publish',
+          publishAt: input.publish_at,
+          origin: new URL(c.req.url).origin,
+        });
+        notifySite(c, tenant, site_id, ['content']);
+        const where = input.destination === 'igny8' ? 'the IGNY8 site' : 'WordPress';
+        return ok(c, scheduled, 200, `Scheduled for ${input.publish_at.toISOString()} to ${where}.`);
+      }
+      if (input.destination === 'igny8') {
+        const started = await publishToSite(c, tenant, id, 'publish');
+        notifySite(c, tenant, site_id, ['content']);
+        return ok(c, started, 202, 'Publishing to the IGNY8 site: it is live when the deploy finishes.');
+      }
       try {
-        const result = await publishContent(c.env, tenant, id, c.req.valid('json'));
+        const result = await publishContent(c.env, tenant, id, { status: input.status ?? 'draft' });
         const live = result.wordpress.status === 'publish';
         return ok(c, result, 200, live ? 'Published to WordPress.' : 'Saved to WordPress as a draft.');
       } catch (err) {
@@ -122,6 +156,37 @@ export const publisherRoutes = new Hono<AppEnv>()
         );
       }
     },
+  )
+  .post(
+    '/content/:contentId/unschedule',
+    describe('Take a scheduled publish back: the content returns to its status before', ['publisher']),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { id, site_id } = await requireContent(tenant, idParam(c, 'contentId'), 'write');
+      const result = await unschedulePublish(c.env, tenant, id);
+      notifySite(c, tenant, site_id, ['content']);
+      return ok(c, result, 200, `Unscheduled; back to ${result.content.status}.`);
+    },
+  )
+  .post(
+    '/content/:contentId/unpublish',
+    describe('Take an article off the IGNY8 site (an incremental deploy removes it)', ['publisher']),
+    body(unpublishBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { id, site_id } = await requireContent(tenant, idParam(c, 'contentId'), 'write');
+      const started = await publishToSite(c, tenant, id, 'unpublish');
+      notifySite(c, tenant, site_id, ['content']);
+      return ok(c, started, 202, 'Removing it from the IGNY8 site: gone when the deploy finishes.');
+    },
+  )
+  .get(
+    '/calendar',
+    describe('Scheduled, published and failed items of a site per destination, in a window of ≤ 92 days', [
+      'publisher',
+    ]),
+    query(calendarQuery),
+    async (c) => ok(c, await siteCalendar(c.get('tenant'), c.req.valid('query'))),
   )
   .get(
     '/records',

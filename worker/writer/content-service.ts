@@ -4,13 +4,15 @@
  * Functions named `…Statement(s)` return the query unrun, for a caller's single D1 batch
  * (DESIGN §7: no interactive transactions, so what must happen together goes in one batch()).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { CONTENT_STATUSES } from '../../core/domain/enums';
 import { content } from '../../core/schema/shard';
 import { forIdsWithinParamLimit, runBatch, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
 import { contentPageStatement } from '../inventory/service';
 
 type ContentRow = typeof content.$inferSelect;
+type ContentStatus = (typeof CONTENT_STATUSES)[number];
 type WordPressPost = { postId: number; url: string | null };
 
 const contentOf = (accountId: number, contentId: number) =>
@@ -72,4 +74,34 @@ export function deleteSectorsContentStatements(db: ShardDb, accountId: number, s
   return forIdsWithinParamLimit(sectorIds, (ids) =>
     db.delete(content).where(and(eq(content.account_id, accountId), inArray(content.sector_id, ids))),
   );
+}
+
+/**
+ * A status change the publisher makes (scheduled; published on the IGNY8 site; back to what it was
+ * when unscheduled), for the caller's batch. `from`: only while the row is in one of these statuses,
+ * and `onlyIf`: a further condition, so a change that lost a race (a schedule firing after it was
+ * cancelled) changes nothing. Going live keeps the first publish date.
+ */
+export function contentStatusStatement(
+  db: ShardDb,
+  accountId: number,
+  contentId: number,
+  change: { status: ContentStatus; byUserId: number; from?: ContentStatus[]; onlyIf?: SQL },
+) {
+  const now = new Date();
+  return db
+    .update(content)
+    .set({
+      status: change.status,
+      status_changed_at: now,
+      status_changed_by_user_id: change.byUserId,
+      ...(change.status === 'published' && { published_at: sql`COALESCE(${content.published_at}, ${now.getTime()})` }),
+    })
+    .where(
+      and(
+        contentOf(accountId, contentId),
+        change.from ? inArray(content.status, change.from) : undefined,
+        change.onlyIf,
+      ),
+    );
 }

@@ -53,6 +53,13 @@ export interface SaveOutcome {
   changed: DataEntity[];
 }
 
+/** How a job that did not succeed ended, for abandon(). */
+export interface JobEnding {
+  status: 'failed' | 'cancelled';
+  /** The job's error, or its message ("Cancelled by Ann") when it has none. */
+  reason: string;
+}
+
 /** The model's reply broke the contract (wrong shape, nothing usable): the job fails cleanly. */
 export class InvalidReply extends Error {}
 /** The job's input no longer makes sense (e.g. every keyword was deleted meanwhile). */
@@ -95,8 +102,20 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
    * run after the save landed. Best effort: what it fails to do must not lose the saved work.
    */
   delivered?(ctx: FunctionContext, batches: AiBatch<Meta>[], parsed: Parsed[]): Promise<void>;
-  /** Failed or cancelled: rows prepare() marked as in progress go back (tasks re-queued, images failed). */
-  abandon?(ctx: FunctionContext, input: Input): AbandonOutcome;
+  /**
+   * Runs once after every batch was delivered and before save(), for work that must land before the
+   * job's D1 batch (e.g. writing a file outside D1 that the saved rows point to). Must be
+   * idempotent: a failed save step runs it again; if it keeps throwing the job fails (settle, then
+   * abandon(), as for any failure).
+   */
+  commit?(ctx: FunctionContext, prepared: Prepared<Meta>, parsed: Parsed[]): Promise<void>;
+  /** What the progress panel says after each delivered batch (default "AI call 3 of 10 done"). */
+  progress?(done: AiBatch<Meta>[], all: AiBatch<Meta>[]): string;
+  /**
+   * Failed or cancelled: rows prepare() marked as in progress go back (tasks re-queued, images
+   * failed). `ended` says how the job ended and why, for a record that keeps the reason.
+   */
+  abandon?(ctx: FunctionContext, input: Input, ended?: JobEnding): AbandonOutcome;
   /** Per-attempt timeout of one AI call, when the default (60 s) is too short (long articles). */
   callTimeoutMs?: number;
   /**
@@ -112,6 +131,12 @@ export interface AiFunctionDefinition<Input, Meta, Parsed> {
     /** Aborted when the job ends (cancelled, or failed elsewhere) while the call is in flight. */
     signal: AbortSignal,
   ): Promise<{ parsed: Parsed; tokensIn: number; tokensOut: number; model: string }>;
+  /**
+   * A function whose run() calls no provider (a deploy renders files): it needs no AI settings (an
+   * account without a key can run it) and its calls share this budget of their own, never the
+   * slots of the account's AI key.
+   */
+  localWork?: { maxConcurrency: number; requestsPerMinute: number };
   /** Streaming functions: the reply's sections go here as they complete. */
   sink?(env: Env, ctx: FunctionContext, batch: AiBatch<Meta>): SectionSink<Parsed>;
   /** How the reply becomes a candidate value for parse() (default: the tolerant JSON reader, repairJson). */

@@ -433,17 +433,7 @@ export class CoordinatorEngine {
     // After a restart the provider of a running job is resolved again (keys are never stored here).
     for (const job of this.store.jobsInStatus('running', Number.MAX_SAFE_INTEGER)) {
       if (!this.providers.has(job.id)) {
-        await this.steps.runStep(job, 'prepare', async () =>
-          this.providers.set(
-            job.id,
-            await this.ports.settings.provider(
-              this.deps.env,
-              this.ctx(job).db,
-              job.account_id,
-              job.function as AiFunction,
-            ),
-          ),
-        );
+        await this.steps.runStep(job, 'prepare', async () => this.providers.set(job.id, await this.providerOf(job)));
       }
     }
     for (const job of this.store.unsettledJobs(now)) if (!this.steps.stepping.has(job.id)) await this.settle(job);
@@ -506,11 +496,22 @@ export class CoordinatorEngine {
     return result;
   }
 
+  /**
+   * The provider a job's calls run with: the account's AI settings, or for a function that does
+   * local work (no model) a budget of its own, so it needs no AI key and never takes the key's slots.
+   */
+  private async providerOf(job: JobRecord): Promise<ProviderConfig> {
+    const local = this.functions(job.function).localWork;
+    if (local)
+      return { apiKey: '', baseURL: '', model: 'local', isDemo: false, keyId: `local:${job.function}`, ...local };
+    return this.ports.settings.provider(this.deps.env, this.ctx(job).db, job.account_id, job.function as AiFunction);
+  }
+
   private async prepare(job: JobRecord) {
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
     if (!this.advance(job, { phase: 'INIT', progress: progressOf('INIT', 1), message: 'Validating' })) return;
-    const cfg = await this.ports.settings.provider(this.deps.env, ctx.db, job.account_id, job.function as AiFunction);
+    const cfg = await this.providerOf(job);
     if (
       !this.advance(job, { phase: 'PREP', progress: progressOf('PREP', 0), message: 'Loading data', model: cfg.model })
     )
@@ -838,7 +839,7 @@ export class CoordinatorEngine {
       model,
       cost_usd: costUsd(model, tokensIn, tokensOut),
       progress: progressOf('AI_CALL', done.length / Math.max(1, job.batches_total)),
-      message: `AI call ${done.length} of ${job.batches_total} done`,
+      message: this.progressMessage(job, batches, done),
     };
     if (done.length === batches.length)
       Object.assign(patch, {
@@ -851,6 +852,15 @@ export class CoordinatorEngine {
     if (this.advance(job, patch) && patch.status === 'saving') this.wake?.();
   }
 
+  /** The progress panel's sentence after a batch: the function's own words, else "AI call 3 of 10 done". */
+  private progressMessage(job: JobRecord, batches: BatchRecord[], done: BatchRecord[]): string {
+    const def = this.functions(job.function);
+    const asBatch = (b: BatchRecord) => ({ index: b.idx, input: b.input, meta: b.meta });
+    return (
+      def.progress?.(done.map(asBatch), batches.map(asBatch)) ?? `AI call ${done.length} of ${job.batches_total} done`
+    );
+  }
+
   private async save(job: JobRecord) {
     const def = this.functions(job.function);
     const ctx = this.ctx(job);
@@ -860,6 +870,9 @@ export class CoordinatorEngine {
       summary: job.summary,
     };
     const parsed = batches.map((b) => b.parsed);
+    // Work outside D1 that the saved rows depend on lands first; a throw is a failed save step
+    // (retried, then the job fails), and the job stays in 'saving' meanwhile (not cancellable).
+    if (def.commit) await def.commit(ctx, prepared, parsed);
     const outcome = def.save(ctx, prepared, parsed);
     this.advance(job, { phase: 'SAVE', progress: progressOf('SAVE', 0.3), message: 'Saving results' });
     const charge = Math.min(outcome.charge, job.credits_reserved);
@@ -992,8 +1005,8 @@ export class CoordinatorEngine {
     const outcome = delivered.length ? def.save(ctx, { batches: delivered, summary: job.summary }, parsed) : null;
     const charge = outcome ? Math.min(outcome.charge, job.credits_reserved) : 0;
     const sentence = describeDelivery(def, delivered.length, job.batches_total, charge);
-    const undo = def.abandon?.(ctx, job.input);
     const ended = job.status === 'cancelled' ? 'cancelled' : 'failed';
+    const undo = def.abandon?.(ctx, job.input, { status: ended, reason: job.error ?? job.message });
     const result = {
       ...(outcome?.result ?? {}),
       delivered: delivered.length,

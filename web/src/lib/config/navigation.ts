@@ -85,29 +85,11 @@ export const NAVIGATION: NavGroup[] = [
         label: 'Publisher',
         href: '/publisher',
         icon: 'send',
-        planned: {
-          summary: 'Publish to WordPress or the built-in site renderer, with SEO meta and images included.',
-          capabilities: [
-            'One-click and scheduled publishing',
-            'Publishing history per article',
-            'Retries that never publish twice',
-          ],
-          api: '/api/v1/publisher/',
-        },
       },
       {
         label: 'Site Builder',
         href: '/site-builder',
         icon: 'layout',
-        planned: {
-          summary: 'Site and page blueprints with taxonomy, generated from your clusters.',
-          capabilities: [
-            'Blueprints for blog, shop and company sites',
-            'Pages and categories mapped to clusters',
-            'Deploy to the built-in renderer',
-          ],
-          api: '/api/v1/site-builder/',
-        },
       },
       {
         label: 'Automation',

@@ -16,6 +16,9 @@ export const FUNCTION_LABELS: Record<AiFunction, string> = {
   generate_images: 'Generate images',
   optimize_content: 'AI fixes',
   link_content: 'Internal linking',
+  generate_site_structure: 'Site structure',
+  generate_page_content: 'Page content',
+  deploy_site: 'Deploy',
 };
 
 export const STATUS_LABELS: Record<JobStatus, { text: string; tone: BadgeTone }> = {
@@ -96,6 +99,12 @@ export function resultText(job: JobView): string {
       );
     case 'link_content':
       return `${plural(num(r.suggestions), 'link suggestion')} for ${plural(num(r.articles), 'article')}`;
+    case 'generate_site_structure':
+      return `${plural(num(r.pages), 'page')}, ${plural(num(r.taxonomies), 'category or tag', 'categories and tags')}`;
+    case 'generate_page_content':
+      return plural(num(r.blocks), 'block');
+    case 'deploy_site':
+      return `version ${num(r.version)}: ${plural(num(r.files_changed), 'file')} changed of ${num(r.files_rendered)}`;
     default:
       fn satisfies never;
       return 'finished';

@@ -2,6 +2,7 @@
  * The content table (page-local config), shared by Content (every status) and Review (the
  * queue: status=review fixed). Rows open the live editor.
  */
+import { CONTENT_STATUSES } from '$core/domain/enums';
 import type { ListSource, Query } from '$lib/api/client';
 import type { ContentSummary } from '$lib/api/writer-types';
 import { badgeColumn, dateColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
@@ -9,7 +10,7 @@ import { enumFilter, statusFilter } from '$lib/config/snippets/filters';
 import type { TableConfig } from '$lib/templates/types';
 
 export const CONTENT_NOUN = { one: 'article', many: 'articles' };
-const STATUSES = ['draft', 'review', 'published'] as const;
+const STATUSES = CONTENT_STATUSES;
 const SOURCES = ['ai', 'manual'] as const;
 
 export function contentTable(opts: {
