@@ -80,14 +80,18 @@ async function seedKeywords(accountId, siteId, sectors, templates) {
 }
 
 async function main() {
+  let session = null;
   try {
-    await api('POST', '/api/v1/auth/login/', {
+    session = await api('POST', '/api/v1/auth/login/', {
       body: { email: DEMO.owner.email, password: DEMO.owner.password, delivery: 'body' },
     });
-    console.log('[igny8] demo account already seeded');
-    return printLogins();
   } catch {
     /* not seeded yet */
+  }
+  if (session) {
+    console.log('[igny8] demo account already seeded');
+    printLogins();
+    return seedSiteOnce(session.data.access);
   }
   const reg = await api('POST', '/api/v1/auth/register/', {
     body: { ...DEMO.owner, account_name: 'Demo Agency', delivery: 'body' },
@@ -160,6 +164,19 @@ async function main() {
     await seedSite(token, garden.id).catch((err) =>
       console.warn(`[igny8] demo site not deployed (${err.message}); the rest of the demo is ready`),
     );
+}
+
+/** A demo account seeded before the Site Builder existed gets its site now (once: no blueprint yet). */
+async function seedSiteOnce(token) {
+  const sites = (await api('GET', '/api/v1/auth/sites/?page_size=10', { token })).results ?? [];
+  const garden = sites.find((s) => s.name === 'Green Thumb Gardening');
+  if (!garden) return;
+  const blueprints = await api('GET', `/api/v1/site-builder/blueprints/?site_id=${garden.id}`, { token });
+  const articles = await api('GET', `/api/v1/writer/content/?site_id=${garden.id}&page_size=1`, { token });
+  if (blueprints.count > 0 || articles.count === 0) return;
+  await seedSite(token, garden.id).catch((err) =>
+    console.warn(`[igny8] demo site not deployed (${err.message}); the rest of the demo is ready`),
+  );
 }
 
 /**

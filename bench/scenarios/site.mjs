@@ -47,12 +47,14 @@ export async function siteBenchmarks(base, { articles = 500, connections = 50 } 
   });
   console.log(`\nDeploy of a ${articles}-article site (${first.files} files, ${fmt(first.bytes / 1e6, 2)} MB)`);
   console.log(
-    `  first deploy: ${fmt(first.wallMs, 0)} ms wall (job ${first.duration_ms} ms), ${first.files_changed} blobs written`,
+    `  first deploy: ${fmt(first.wallMs, 0)} ms wall (job ${first.duration_ms} ms), ` +
+      `${first.files_changed} blobs written`,
   );
   console.log(`  raw R2 put of the same files and bytes (baseline): ${raw.put_ms} ms`);
   console.log(`  ratio job / raw put: ${fmt(first.duration_ms / raw.put_ms, 2)}`);
   console.log(
-    `  redeploy, nothing changed: ${fmt(again.wallMs, 0)} ms wall (job ${again.duration_ms} ms), ${again.files_changed} blobs written`,
+    `  redeploy, nothing changed: ${fmt(again.wallMs, 0)} ms wall (job ${again.duration_ms} ms), ` +
+      `${again.files_changed} blobs written`,
   );
 
   // 2. Incremental publish of one article, three times (three drafts), median.

@@ -276,6 +276,12 @@ describe('changing a schedule', () => {
     const title = unique('Unsched');
     const row = await insertContent(fx, fx.granted, { title, status: 'review' });
     expect((await schedule(fx.members.editor, row.id, new Date(Date.now() + HOUR))).status).toBe(200);
+    // The writer's status move would leave the publish time and the pending record behind: refused.
+    const moved = await call('POST', `/api/v1/writer/content/${row.id}/status/`, {
+      token: fx.members.editor.token,
+      body: { status: 'draft' },
+    });
+    expectError(moved, 409, 'content_scheduled');
     const res = await call('POST', unschedulePath(row.id), { token: fx.members.editor.token });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.content).toMatchObject({ status: 'review', publish_at: null, publish_destination: null });

@@ -25,7 +25,8 @@ async function insertCluster(db: Db, s: Session, siteId: number, sectorId: numbe
   const now = Date.now();
   const row = await db
     .prepare(
-      `INSERT INTO clusters (account_id, site_id, sector_id, name, normalized_name, keywords_count, created_at, updated_at)
+      `INSERT INTO clusters
+         (account_id, site_id, sector_id, name, normalized_name, keywords_count, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .bind(s.accountId, siteId, sectorId, name, name.toLowerCase(), words.length, now, now)

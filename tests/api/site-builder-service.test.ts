@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 describe('site builder service statements', () => {
-  it('upsert pages by slug: existing ones keep their id and move to a new version; parents resolve by slug', async () => {
+  it('upsert pages by slug: existing ones keep their id, get a new version; parents resolve by slug', async () => {
     const [home] = await listPages(db, scope.accountId, scope.blueprintId);
     await runBatch(
       db,

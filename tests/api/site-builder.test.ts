@@ -60,7 +60,7 @@ beforeAll(async () => {
 });
 
 describe('blueprints', () => {
-  it('are created with their home page, listed, changed (config merged) and deleted with everything they own', async () => {
+  it('are created with their home page, listed, changed (config merged), deleted with all they own', async () => {
     const bp = await createBlueprint(owner(), fx.granted.id, {
       name: 'Green thumb',
       type: 'company',
@@ -167,7 +167,8 @@ describe('blueprints', () => {
     const bp = await createBlueprint(owner(), fx.granted.id);
     const dep = await db()
       .prepare(
-        `INSERT INTO deployment_records (account_id, site_id, site_blueprint_id, version, status, created_at, updated_at)
+        `INSERT INTO deployment_records
+           (account_id, site_id, site_blueprint_id, version, status, created_at, updated_at)
          VALUES (?, ?, ?, 7, 'deployed', ?, ?) RETURNING id`,
       )
       .bind(fx.accountId, fx.granted.id, bp.id, Date.now(), Date.now())

@@ -159,7 +159,7 @@ describe('site preview', () => {
     expect(html).not.toMatch(/<script(?! type="application\/ld\+json">)/);
   });
 
-  it('renders pages, articles, term pages, the stylesheet, feeds and images; unknown paths get the 404 page', async () => {
+  it('renders pages, articles, term pages, stylesheet, feeds and images; unknown paths get the 404 page', async () => {
     const about = await preview(`${blueprintId}/about/`, owner());
     expect(about.status).toBe(200);
     expect(about.text).toContain('<h1>&lt;/script>&lt;script>alert(1)&lt;/script>"\'&amp;</h1>');

@@ -47,7 +47,9 @@ export function renderFeed(model: SiteModel, articles: SiteArticle[]): RenderedF
     '  <channel>',
     `    <title>${xmlEscape(model.site.name)}</title>`,
     `    <link>${xmlEscape(model.baseUrl)}</link>`,
-    `    <description>${xmlEscape(model.blueprint.config.tagline || model.site.description || model.site.name)}</description>`,
+    `    <description>${xmlEscape(
+      model.blueprint.config.tagline || model.site.description || model.site.name,
+    )}</description>`,
     `    <language>${xmlEscape(model.blueprint.config.language)}</language>`,
     `    <lastBuildDate>${new Date(lastBuild).toUTCString()}</lastBuildDate>`,
     `    <atom:link href="${self}" rel="self" type="application/rss+xml"/>`,

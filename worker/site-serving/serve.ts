@@ -9,7 +9,7 @@ import type { SiteManifest } from '../../core/site/model';
 import type { Env } from '../env';
 import { siteKeys } from '../publisher/deploy-files';
 import type { SiteDirectoryRow } from '../publisher/site-directory';
-import { manifestOf, siteByHostname, siteBySlug } from './site-cache';
+import { blobOf, MAX_CACHED_BLOB_BYTES, manifestOf, siteByHostname, siteBySlug } from './site-cache';
 
 /**
  * What a deployed page may load: its own CSS, images and fonts; no script at all (the themes ship
@@ -165,13 +165,21 @@ async function sendFile(
   if (range) headers.set('content-range', `bytes ${range.start}-${range.end}/${entry.size}`);
   const code = range ? 206 : status;
   if (request.method === 'HEAD') return new Response(null, { status: code, headers });
-  const key = siteKeys(row.account_id, row.site_id).blob(entry.hash);
-  const object = await env.MEDIA.get(key, range ? { range: { offset: range.start, length } } : undefined);
-  if (!object) {
+  // A whole small file comes from the isolate's blob cache; a range or a large file streams from R2.
+  const body =
+    !range && entry.size <= MAX_CACHED_BLOB_BYTES
+      ? await blobOf(env, row, entry.hash, entry.size)
+      : ((
+          await env.MEDIA.get(
+            siteKeys(row.account_id, row.site_id).blob(entry.hash),
+            range ? { range: { offset: range.start, length } } : undefined,
+          )
+        )?.body ?? null);
+  if (!body) {
     console.error(`site ${row.account_id}/${row.site_id} v${manifest.version}: blob of ${path} is missing`);
     return new Response('This file is temporarily unavailable.', { status: 503 });
   }
-  return new Response(object.body, { status: code, headers });
+  return new Response(body, { status: code, headers });
 }
 
 function matchesEtag(header: string | null, etag: string): boolean {

@@ -1,6 +1,6 @@
 /**
- * What the site server keeps in isolate memory, so a page view costs one R2 read, not a D1 query
- * and two R2 reads:
+ * What the site server keeps in isolate memory, so a repeated page view costs no I/O at all, and a
+ * first one a single R2 read instead of a D1 query and two R2 reads:
  *  - manifests, by (account, site, version): immutable (a version is never rewritten), kept until
  *    evicted (LRU, bounded);
  *  - directory rows, by slug and by hostname, for DIRECTORY_TTL_MS. A flip made by this isolate
@@ -8,11 +8,14 @@
  *    (site-directory.ts onDirectoryChange). In production the site is served by many isolates in
  *    many locations: an isolate that did not make the flip keeps serving the version it had for
  *    at most DIRECTORY_TTL_MS, then reads the new pointer. Each response is still one whole
- *    version (the manifest is read by the version the row named), never a mix.
+ *    version (the manifest is read by the version the row named), never a mix;
+ *  - small files' bytes, by (account, site, content hash): a blob is named by its sha-256, so its
+ *    bytes can never change under that name and need no invalidation (LRU, bounded by bytes:
+ *    an isolate has 128 MB, the cache takes at most BLOB_CACHE_BYTES of it).
  */
 import type { SiteManifest } from '../../core/site/model';
 import type { Env } from '../env';
-import { readManifest } from '../publisher/deploy-files';
+import { readManifest, siteKeys } from '../publisher/deploy-files';
 import {
   directoryByHostname,
   directoryBySlug,
@@ -28,6 +31,11 @@ type Cached = { row: SiteDirectoryRow | null; at: number };
 const bySlug = new Map<string, Cached>();
 const byHost = new Map<string, Cached>();
 const manifests = new Map<string, SiteManifest>();
+export const BLOB_CACHE_BYTES = 24 * 1024 * 1024;
+/** Larger files (images, long archive pages) stream from R2 every time rather than crowd the cache out. */
+export const MAX_CACHED_BLOB_BYTES = 256 * 1024;
+const blobs = new Map<string, ArrayBuffer>();
+let blobBytes = 0;
 
 onDirectoryChange((accountId, siteId) => {
   for (const map of [bySlug, byHost])
@@ -62,4 +70,30 @@ export async function manifestOf(env: Env, row: SiteDirectoryRow, version: numbe
   if (manifests.size >= MAX_MANIFESTS) manifests.delete(manifests.keys().next().value!);
   manifests.set(key, manifest);
   return manifest;
+}
+
+/**
+ * The bytes of a site blob of `size` bytes, from memory when this isolate read it before; null when
+ * the blob is missing from R2. Files above MAX_CACHED_BLOB_BYTES are read but not kept.
+ */
+export async function blobOf(env: Env, row: SiteDirectoryRow, hash: string, size: number): Promise<ArrayBuffer | null> {
+  const key = `${row.account_id}:${row.site_id}:${hash}`;
+  const hit = blobs.get(key);
+  if (hit) {
+    blobs.delete(key);
+    blobs.set(key, hit);
+    return hit;
+  }
+  const object = await env.MEDIA.get(siteKeys(row.account_id, row.site_id).blob(hash));
+  if (!object) return null;
+  const bytes = await object.arrayBuffer();
+  if (size > MAX_CACHED_BLOB_BYTES) return bytes;
+  while (blobBytes + bytes.byteLength > BLOB_CACHE_BYTES && blobs.size > 0) {
+    const [oldest, evicted] = blobs.entries().next().value!;
+    blobs.delete(oldest);
+    blobBytes -= evicted.byteLength;
+  }
+  blobs.set(key, bytes);
+  blobBytes += bytes.byteLength;
+  return bytes;
 }

@@ -160,6 +160,10 @@ export const contentRoutes = new Hono<AppEnv>()
       const tenant = c.get('tenant');
       const current = await requireContent(tenant, idParam(c), 'write');
       const status = c.req.valid('json').status;
+      // A scheduled article keeps its publish time and destination until it is unscheduled, which
+      // also closes its pending publishing record: moving it here would leave both behind.
+      if (current.status === 'scheduled')
+        throw new Conflict('This article is scheduled: unschedule it first (Publisher).', 'content_scheduled');
       const [row] = await tenant.db
         .update(content)
         .set({ status, status_changed_by_user_id: tenant.user.id, status_changed_at: new Date() })

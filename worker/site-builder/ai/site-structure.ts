@@ -132,7 +132,8 @@ export const generateSiteStructure: AiFunctionDefinition<Input, StructureMeta, S
     const attached = await listAttachedClusters(ctx.db, ctx.accountId, blueprint_id);
     if (!attached.length) {
       throw new InvalidJobInput(
-        'Attach at least one cluster to the blueprint before generating its structure: every page plan starts from one.',
+        'Attach at least one cluster to the blueprint before generating its structure: ' +
+          'every page plan starts from one.',
       );
     }
     const [site, keywordsOf, pages] = await Promise.all([
@@ -182,7 +183,9 @@ export const generateSiteStructure: AiFunctionDefinition<Input, StructureMeta, S
           meta: { blueprint_id, blueprint_type: blueprint.type, replace, clusters, existing },
         },
       ],
-      summary: `Planning the structure of ${blueprint.name} from ${attached.length} cluster${attached.length === 1 ? '' : 's'}`,
+      summary:
+        `Planning the structure of ${blueprint.name} from ${attached.length} ` +
+        `cluster${attached.length === 1 ? '' : 's'}`,
       changed: ['blueprints'],
     };
   },

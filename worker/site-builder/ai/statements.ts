@@ -77,7 +77,9 @@ export function termClustersStatement(
       AND json_extract(j.value, '$.slug') = site_blueprint_taxonomies.slug`;
   return sql`
     UPDATE site_blueprint_taxonomies SET updated_at = ${Date.now()},
-      metadata = json_set(COALESCE(metadata, '{}'), '$.cluster_id', (SELECT json_extract(j.value, '$.cluster_id') ${match}))
+      metadata = json_set(
+        COALESCE(metadata, '{}'), '$.cluster_id', (SELECT json_extract(j.value, '$.cluster_id') ${match})
+      )
     WHERE account_id = ${a} AND site_blueprint_id = ${b} AND EXISTS (SELECT 1 ${match})`;
 }
 
