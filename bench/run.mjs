@@ -109,6 +109,8 @@ function targets(r) {
     const inc = r.site.incremental;
     add('incremental publish, request to live (ms)', fmt(inc.wallMs, 0), '< 2000', inc.wallMs < 2000);
     add('incremental publish, share of files written', `${fmt(inc.share * 100, 2)}%`, '< 1%', inc.share < 0.01);
+    const flip = r.site.rollback.maxMs;
+    add('rollback until served, slowest of 10 (ms)', fmt(flip, 0), '< 1000', flip < 1000);
     add(
       'redeploy unchanged site: blobs written',
       String(r.site.deploy.redeployChanged),

@@ -80,7 +80,32 @@ export async function siteBenchmarks(base, { articles = 500, connections = 50 } 
       `(${fmt((100 * touched) / total, 2)}%)`,
   );
 
-  // 3. Serving: an article page against the bare route, then its 304.
+  // 3. Rollback: to the first version and back to the latest, 5 times, each timed until the next
+  //    request to the site is answered by the version it flipped to; against a bare request, sequential.
+  const latest = incremental.at(-1);
+  const flips = [];
+  const bare = [];
+  const home = `${base}${new URL('./', first.url).pathname}`;
+  for (let i = 0; i < 10; i++) {
+    const target = i % 2 === 0 ? first : latest;
+    let t0 = performance.now();
+    await api(base, 'POST', `/api/v1/publisher/deployments/${target.id}/rollback/`, { token, body: {} });
+    const served = await request(home);
+    flips.push(performance.now() - t0);
+    if (served.headers['x-site-version'] !== String(target.version)) {
+      throw new Error(`after rolling back to ${target.version} the site answered ${served.headers['x-site-version']}`);
+    }
+    t0 = performance.now();
+    await request(`${base}/api/health`);
+    bare.push(performance.now() - t0);
+  }
+  console.log(`\nRollback (10 flips between version ${first.version} and ${latest.version}, sequential)`);
+  console.log(
+    `  rollback request + the next page view served by the new version: median ${fmt(median(flips), 0)} ms, ` +
+      `max ${fmt(Math.max(...flips), 0)} ms (bare request: median ${fmt(median(bare), 0)} ms)`,
+  );
+
+  // 4. Serving: an article page against the bare route, then its 304.
   // The deployment's live URL is built from the request's origin: the bench's own base.
   const page = `${base}${new URL('blog/bench-article-250/', first.url).pathname}`;
   const probe = await request(page);
@@ -118,6 +143,7 @@ export async function siteBenchmarks(base, { articles = 500, connections = 50 } 
       redeployMs: again.duration_ms,
     },
     incremental: { wallMs: incWall, filesChanged: touched, files: total, share: touched / total },
+    rollback: { medianMs: median(flips), maxMs: Math.max(...flips), bareMs: median(bare) },
     serve,
     notModified,
   };

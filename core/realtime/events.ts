@@ -18,6 +18,7 @@ export const DATA_ENTITIES = [
   'blueprints',
   'pages',
   'assets',
+  'deployments',
 ] as const;
 export type DataEntity = (typeof DATA_ENTITIES)[number];
 

@@ -186,7 +186,7 @@ export const deploySite: AiFunctionDefinition<DeployInput, Meta, Parsed> = {
         files_changed: parsed.reduce((n, p) => n + p.written, 0),
         url: job.base_url,
       },
-      changed: ['blueprints'],
+      changed: ['blueprints', 'deployments'],
     };
   },
 
@@ -205,7 +205,7 @@ export const deploySite: AiFunctionDefinition<DeployInput, Meta, Parsed> = {
              WHERE account_id = ${ctx.accountId} AND id = ${input.deployment_id} AND deployed_at IS NULL
                AND status IN ('pending', 'deploying')`,
       ],
-      changed: ['blueprints'],
+      changed: ['blueprints', 'deployments'],
     };
   },
 };

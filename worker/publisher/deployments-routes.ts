@@ -11,6 +11,7 @@ import { ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { assertCan, tenantContext, type Tenant } from '../middleware/tenant';
+import { notifySite } from '../planner/notify';
 import { requireSite, requireSiteOf, siteScope } from '../sites/access';
 import { readManifest } from './deploy-files';
 import { deploymentView, startSiteDeploy, type DeploymentRow } from './deploy-start';
@@ -125,6 +126,7 @@ export const deploymentRoutes = new Hono<AppEnv>()
         blueprintId: blueprint.id,
         kind: 'full',
       });
+      notifySite(c, tenant, blueprint.site_id, ['deployments']);
       return ok(c, started, 202, `Deploying version ${started.deployment.version}.`);
     },
   )
@@ -174,6 +176,8 @@ export const deploymentRoutes = new Hono<AppEnv>()
         requireDeployment(tenant, target.id),
         directoryOfSite(c.env, tenant.account.id, target.site_id),
       ]);
+      // Everyone on the site sees which version is live now (the Publisher's history, the builder's live link).
+      notifySite(c, tenant, target.site_id, ['deployments', 'blueprints']);
       return ok(c, { deployment: deploymentView(row, after, origin) }, 200, `Version ${target.version} is live again.`);
     },
   )
