@@ -4,6 +4,11 @@ import { authRoutes } from './auth/routes';
 import { ticketRoutes } from './auth/ticket-routes';
 import { benchRoutes } from './bench/routes';
 import { billingRoutes } from './billing/routes';
+import { automationRoutes } from './automation/routes';
+import { runRoutes } from './automation/runs-routes';
+import { integrationRoutes } from './integration/routes';
+import { integrationSyncRoutes } from './integration/sync-routes';
+import { integrationWebhookRoutes } from './integration/webhook-routes';
 import { accountRoutes, catalogRoutes } from './catalog/routes';
 import { docsRoutes } from './docs/routes';
 import type { AppEnv } from './env';
@@ -106,6 +111,13 @@ export function createApi() {
     .route('/v1/publisher', publisherRoutes)
     // billing module
     .route('/v1/billing', billingRoutes)
+    // automation module: rules, their starts, runs (runs first: its routes carry their own guards)
+    .route('/v1/automation/runs', runRoutes)
+    .route('/v1/automation', automationRoutes)
+    // integration module: the signed webhooks first (no user session), then sync/drift, then connections
+    .route('/v1/integration/webhooks', integrationWebhookRoutes)
+    .route('/v1/integration', integrationSyncRoutes)
+    .route('/v1/integration', integrationRoutes)
     // benchmark baselines (404 unless BENCH_ROUTES is "true")
     .route('/v1/_bench', benchRoutes);
 

@@ -41,6 +41,7 @@ export const AI_FUNCTIONS = [
   'generate_site_structure',
   'generate_page_content',
   'deploy_site',
+  'sync_integration',
 ] as const;
 export type AiFunction = (typeof AI_FUNCTIONS)[number];
 
@@ -102,10 +103,61 @@ export const TAXONOMY_TYPES = [
 ] as const;
 export type TaxonomyType = (typeof TAXONOMY_TYPES)[number];
 /** What an inventory row stands for: our article, a page we built (5/7), a WordPress post pulled by sync (6/7). */
-export const SITE_PAGE_KINDS = ['content', 'page', 'wordpress'] as const;
+export const SITE_PAGE_KINDS = ['content', 'page', 'wordpress', 'wordpress_term'] as const;
+export type SitePageKind = (typeof SITE_PAGE_KINDS)[number];
 export const LINK_SUGGESTION_STATUSES = ['pending', 'accepted', 'rejected', 'stale'] as const;
 export const AUTOMATION_TRIGGERS = ['schedule', 'event', 'manual'] as const;
+export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
+/** Domain events a rule can start on (worker/events): keywords imported into the site, an article approved. */
+export const AUTOMATION_EVENTS = ['keywords.imported', 'content.approved'] as const;
+export type AutomationEvent = (typeof AUTOMATION_EVENTS)[number];
 export const AUTOMATION_RULE_STATUSES = ['active', 'paused', 'error'] as const;
+/** How a run started: the cron schedule, a domain event, or "Run now". */
+export const RUN_SOURCES = ['schedule', 'event', 'manual'] as const;
+export type RunSource = (typeof RUN_SOURCES)[number];
 export const SCHEDULED_TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/** The seven stages of the pipeline, in order (the original IGNY8's automation stages). */
+export const AUTOMATION_STAGES = [
+  'clustering',
+  'ideas',
+  'tasks',
+  'content',
+  'image_prompts',
+  'images',
+  'publish',
+] as const;
+export type AutomationStage = (typeof AUTOMATION_STAGES)[number];
+/**
+ * queued: dispatched, its coordinator has not started it; paused: the running step finished and nothing
+ * new starts until resumed; awaiting_review: the review gate holds the articles until approved.
+ */
+export const AUTOMATION_RUN_STATUSES = [
+  'queued',
+  'running',
+  'paused',
+  'awaiting_review',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type AutomationRunStatus = (typeof AUTOMATION_RUN_STATUSES)[number];
+export const AUTOMATION_STAGE_STATUSES = ['pending', 'running', 'completed', 'skipped', 'failed', 'cancelled'] as const;
+export type AutomationStageStatus = (typeof AUTOMATION_STAGE_STATUSES)[number];
+/** What a run does with its articles: leave drafts, hold them for review (default), or publish them. */
+export const PUBLISH_MODES = ['draft', 'review', 'auto'] as const;
+export type PublishMode = (typeof PUBLISH_MODES)[number];
+/** Which work a run takes first: highest volume, lowest difficulty, or the ideas/tasks of the biggest clusters. */
+export const PICK_ORDERS = ['volume', 'difficulty', 'priority'] as const;
+export type PickOrder = (typeof PICK_ORDERS)[number];
 export const INTEGRATION_PLATFORMS = ['wordpress', 'shopify', 'custom'] as const;
-export const SYNC_STATUSES = ['pending', 'success', 'failed'] as const;
+export type IntegrationPlatform = (typeof INTEGRATION_PLATFORMS)[number];
+export const SYNC_STATUSES = ['pending', 'running', 'success', 'failed'] as const;
+/** The last health check's verdict: healthy (all checks pass), degraded (works, something missing), down. */
+export const HEALTH_STATUSES = ['unknown', 'healthy', 'degraded', 'down'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+/** What an integration's history records. */
+export const INTEGRATION_EVENT_KINDS = ['test', 'health', 'sync', 'webhook', 'push', 'pull'] as const;
+export type IntegrationEventKind = (typeof INTEGRATION_EVENT_KINDS)[number];
+export const INTEGRATION_EVENT_STATUSES = ['ok', 'failed', 'refused', 'running'] as const;
+/** A WordPress post we published and someone edited there since: open until pulled or dismissed. */
+export const DRIFT_STATUSES = ['open', 'pulled', 'dismissed'] as const;

@@ -3,6 +3,7 @@
  * site). A discriminated union with a version: clients ignore a version they don't know.
  */
 import type { JobView } from '../ai/jobs';
+import type { AutomationRunView } from '../automation/run';
 
 export const REALTIME_PROTOCOL_VERSION = 1;
 
@@ -19,6 +20,9 @@ export const DATA_ENTITIES = [
   'pages',
   'assets',
   'deployments',
+  'automation_rules',
+  'automation_runs',
+  'integrations',
 ] as const;
 export type DataEntity = (typeof DATA_ENTITIES)[number];
 
@@ -27,6 +31,8 @@ export type CoordinatorEvent =
   | { v: 1; type: 'job'; job: JobView }
   | { v: 1; type: 'data.changed'; entities: DataEntity[]; job_id: string | null }
   | { v: 1; type: 'presence'; members: PresenceMember[] }
+  /** An automation run moved (a stage started or finished, counts changed): the seven-stage bar follows. */
+  | { v: 1; type: 'automation.run'; run: AutomationRunView }
   | { v: 1; type: 'pong'; t: number };
 
 export interface PresenceMember {

@@ -81,7 +81,7 @@ export const TABLE_OWNER_GROUPS = [
   {
     owner: 'worker/publisher',
     why: 'attempts to put content on a destination and what they left there',
-    tables: ['publishing_records', 'deployment_records', 'site_integrations', 'site_directory'],
+    tables: ['publishing_records', 'deployment_records', 'site_directory'],
   },
   {
     owner: 'worker/billing',
@@ -94,14 +94,19 @@ export const TABLE_OWNER_GROUPS = [
     tables: ['ai_prompts', 'integration_settings', 'ai_task_logs'],
   },
   {
-    owner: 'worker/jobs',
-    why: 'automation schedules start jobs (wave 2)',
-    tables: ['automation_rules', 'scheduled_tasks'],
+    owner: 'worker/automation',
+    why: 'rules, their starts (ScheduledTask) and the runs the site coordinators drive through the seven stages',
+    tables: ['automation_rules', 'scheduled_tasks', 'automation_runs'],
+  },
+  {
+    owner: 'worker/integration',
+    why: 'connections to other platforms (WordPress), their health, sync history and drift',
+    tables: ['site_integrations', 'integration_events', 'integration_drift'],
   },
   {
     owner: 'durable-objects/site-coordinator',
     why: 'the job queue and the scheduled publishes live in the SQLite storage of the coordinator object, not in D1',
-    tables: ['jobs', 'batches', 'meta', 'scheduled_publishes', 'publish_jobs'],
+    tables: ['jobs', 'batches', 'meta', 'scheduled_publishes', 'publish_jobs', 'active_runs'],
   },
 ] as const;
 

@@ -577,6 +577,13 @@ export const siteAssets = sqliteTable(
 
 // ---------------------------------------------------------------- automation, integration
 
+/**
+ * An automation rule (issue 13): when it runs (trigger: a cron schedule in an IANA time zone, a
+ * domain event, or only by hand) and what a run does (`config`, validated by
+ * core/validation/automation.ts `ruleConfig`: stages, batch sizes, caps, publish mode and window).
+ * `next_run_at` is the next cron time, kept by the automation service: the scheduler's due query
+ * reads only it (automation_rules_due_idx).
+ */
 export const automationRules = sqliteTable(
   'automation_rules',
   {
@@ -586,39 +593,108 @@ export const automationRules = sqliteTable(
     name: text().notNull(),
     description: text().notNull().default(''),
     trigger: text({ enum: E.AUTOMATION_TRIGGERS }).notNull(),
-    /** Cron expression when trigger = schedule. */
+    /** Cron expression when trigger = schedule (5 fields, croner syntax). */
     schedule: text(),
+    /** The IANA zone the cron expression is read in ("every weekday at 07:00 Europe/Berlin"). */
+    timezone: text().notNull().default('UTC'),
+    /** When trigger = event: which one. */
+    event_type: text({ enum: E.AUTOMATION_EVENTS }),
+    config: json().notNull().default({}),
+    /** The seed's columns, unused: `config` holds the validated rule (kept so no migration rewrites the table). */
     conditions: json<Json[]>().notNull().default([]),
     actions: json<Json[]>().notNull().default([]),
+    /** The on/off switch; status says why a rule is off (paused by a user, or error). */
     is_active: bool().notNull().default(true),
     status: text({ enum: E.AUTOMATION_RULE_STATUSES }).notNull().default('active'),
     last_executed_at: timestamp(),
     next_run_at: timestamp(),
     execution_count: integer().notNull().default(0),
+    created_by_user_id: integer(),
+    /** Bumped on every change: a stale PATCH gets 409. */
+    version: integer().notNull().default(1),
     ...stamps(),
   },
   (t) => [
     index('automation_rules_site_idx').on(t.account_id, t.site_id, t.is_active),
     index('automation_rules_due_idx').on(t.is_active, t.next_run_at),
+    index('automation_rules_event_idx').on(t.account_id, t.site_id, t.event_type),
   ],
 );
 
+/**
+ * The seed's ScheduledTask: one row per start of a rule. `dedupe_key` makes a start happen once:
+ * `schedule:<cron time ms>`, `event:<event id>`, `manual:<request key>`; a duplicate tick or a
+ * redelivered message finds the row and starts nothing.
+ */
 export const scheduledTasks = sqliteTable(
   'scheduled_tasks',
   {
     id: id(),
     ...siteScoped(),
     automation_rule_id: integer().notNull(),
+    source: text({ enum: E.RUN_SOURCES }).notNull().default('schedule'),
+    dedupe_key: text().notNull(),
     scheduled_at: timestamp().notNull(),
     executed_at: timestamp(),
     status: text({ enum: E.SCHEDULED_TASK_STATUSES }).notNull().default('pending'),
+    /** The run this start made (automation_runs.id). */
+    run_id: text(),
     result: json(),
     error_message: text(),
     ...stamps(),
   },
-  (t) => [uniqueIndex('scheduled_tasks_rule_time_idx').on(t.account_id, t.automation_rule_id, t.scheduled_at)],
+  (t) => [
+    uniqueIndex('scheduled_tasks_dedupe_idx').on(t.account_id, t.automation_rule_id, t.dedupe_key),
+    index('scheduled_tasks_site_idx').on(t.account_id, t.site_id, t.scheduled_at),
+  ],
 );
 
+/**
+ * One automation run: the pipeline's seven stages for one start of a rule. The site's coordinator
+ * drives it (durable-objects/site-coordinator/automation-runs.ts); this row is its persisted state
+ * (`stages`: one AutomationStageState per stage, core/automation/run.ts), written with a version
+ * compare-and-set so a pause/cancel from the API and the coordinator's step never overwrite each other.
+ * `config` is the rule's config as it was when the run started (a later edit does not change a run).
+ */
+export const automationRuns = sqliteTable(
+  'automation_runs',
+  {
+    /** Deterministic: `run-<rule>-<dedupe hash>`, so a redelivered start finds its run. */
+    id: text().primaryKey(),
+    ...siteScoped(),
+    rule_id: integer().notNull(),
+    scheduled_task_id: integer(),
+    source: text({ enum: E.RUN_SOURCES }).notNull(),
+    dry_run: bool().notNull().default(false),
+    status: text({ enum: E.AUTOMATION_RUN_STATUSES }).notNull().default('queued'),
+    /** 0-based index into AUTOMATION_STAGES of the stage running or next to run. */
+    current_stage: integer().notNull().default(0),
+    stages: json<Json[]>().notNull().default([]),
+    config: json().notNull().default({}),
+    /** What started it beyond the rule: the event's payload (keyword ids, content id). */
+    trigger_payload: json(),
+    credits_estimate: integer().notNull().default(0),
+    credits_used: integer().notNull().default(0),
+    error: text(),
+    /** A message of this run that reached the dead-letter queue: shown with a retry button. */
+    dead_letter: json(),
+    requested_by_user_id: integer(),
+    version: integer().notNull().default(1),
+    started_at: timestamp(),
+    finished_at: timestamp(),
+    ...stamps(),
+  },
+  (t) => [
+    index('automation_runs_site_idx').on(t.account_id, t.site_id, t.created_at),
+    index('automation_runs_rule_idx').on(t.account_id, t.rule_id, t.created_at),
+  ],
+);
+
+/**
+ * A site's connection to a platform (WordPress first): `config` holds the public part ({url, username}
+ * for WordPress), `credentials_enc` the AES-GCM sealed secret (the Application Password),
+ * `webhook_secret_enc` the key the companion plugin signs webhooks with. Health is the last check's result.
+ */
 export const siteIntegrations = sqliteTable(
   'site_integrations',
   {
@@ -630,14 +706,67 @@ export const siteIntegrations = sqliteTable(
       .default('cms'),
     config: json().notNull().default({}),
     credentials_enc: text(),
+    webhook_secret_enc: text(),
     is_active: bool().notNull().default(true),
     sync_enabled: bool().notNull().default(false),
     last_sync_at: timestamp(),
     sync_status: text({ enum: E.SYNC_STATUSES }).notNull().default('pending'),
     sync_error: text(),
+    /** Where an incremental sync resumes (per object type: the newest modified_gmt seen). */
+    sync_cursor: json(),
+    health_status: text({ enum: E.HEALTH_STATUSES }).notNull().default('unknown'),
+    /** The last health check: each check's verdict, the plugin version, capabilities, latency. */
+    health: json(),
+    last_health_at: timestamp(),
+    version: integer().notNull().default(1),
     ...stamps(),
   },
-  (t) => [uniqueIndex('site_integrations_platform_idx').on(t.account_id, t.site_id, t.platform)],
+  (t) => [
+    uniqueIndex('site_integrations_platform_idx').on(t.account_id, t.site_id, t.platform),
+    index('site_integrations_health_idx').on(t.is_active, t.last_health_at),
+  ],
+);
+
+/** An integration's history: tests, health checks, syncs, webhooks (accepted and refused), pushes, pulls. */
+export const integrationEvents = sqliteTable(
+  'integration_events',
+  {
+    id: id(),
+    ...siteScoped(),
+    integration_id: integer().notNull(),
+    kind: text({ enum: E.INTEGRATION_EVENT_KINDS }).notNull(),
+    status: text({ enum: E.INTEGRATION_EVENT_STATUSES }).notNull(),
+    summary: text().notNull().default(''),
+    detail: json(),
+    duration_ms: integer(),
+    created_at: createdAt(),
+  },
+  (t) => [index('integration_events_integration_idx').on(t.account_id, t.integration_id, t.created_at)],
+);
+
+/**
+ * Drift: a WordPress post we published, edited in WordPress after our last publish (found by sync or a
+ * webhook). Open until pulled into a new draft version or dismissed; one row per article.
+ */
+export const integrationDrift = sqliteTable(
+  'integration_drift',
+  {
+    id: id(),
+    ...siteScoped(),
+    integration_id: integer().notNull(),
+    content_id: integer().notNull(),
+    wp_post_id: integer().notNull(),
+    remote_modified_at: timestamp().notNull(),
+    published_at: timestamp(),
+    status: text({ enum: E.DRIFT_STATUSES }).notNull().default('open'),
+    detected_at: timestamp().notNull(),
+    resolved_at: timestamp(),
+    resolved_by_user_id: integer(),
+  },
+  (t) => [
+    uniqueIndex('integration_drift_content_idx').on(t.account_id, t.integration_id, t.content_id),
+    index('integration_drift_status_idx').on(t.account_id, t.site_id, t.status),
+  ],
 );
 
 // ---------------------------------------------------------------- the grow half: inventory, scores, links
@@ -668,6 +797,8 @@ export const sitePages = sqliteTable(
     terms: json<{ term: string; weight: number }[]>().notNull().default([]),
     inbound_count: integer().notNull().default(0),
     outbound_count: integer().notNull().default(0),
+    /** WordPress rows (sync): the post's or term's modified time there, so a re-sync skips what did not change. */
+    remote_modified_at: timestamp(),
     ...stamps(),
   },
   (t) => [

@@ -1,0 +1,5 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+
+/** Placeholder: being built (issue 13). */
+export const automationRoutes = new Hono<AppEnv>();
