@@ -6,8 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fmt } from './lib.mjs';
 import { settings } from './load.mjs';
+import { schedulerFanOut } from './scenarios/automation.mjs';
 import { progressFanOut } from './scenarios/fanout.mjs';
 import { importVsRawInsert } from './scenarios/import.mjs';
+import { integrationSyncBenchmarks } from './scenarios/integration-sync.mjs';
 import { aiQueue } from './scenarios/jobs.mjs';
 import { keywordList, sectorList } from './scenarios/lists.mjs';
 import { optimizerBenchmarks } from './scenarios/optimizer.mjs';
@@ -18,7 +20,7 @@ import { yjsBenchmarks } from './scenarios/yjs.mjs';
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
 const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer', 'livescore', 'site'];
-const OPT_IN = ['sectors'];
+const OPT_IN = ['sectors', 'integration-sync', 'automation'];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
   .map((s) => s.trim())
@@ -34,6 +36,7 @@ const scenarios = {
   keywords: () => keywordList(base, { connections: Number(process.env.BENCH_LIST_CONNECTIONS ?? 50) }),
   sectors: () => sectorList(base, { connections: Number(process.env.BENCH_CONNECTIONS ?? 16) }),
   import: () => importVsRawInsert(base),
+  automation: () => schedulerFanOut(base, { rules: Number(process.env.BENCH_AUTOMATION_RULES ?? 1000) }),
   jobs: () => aiQueue(base, devModel, { latencyMs: 500, retryAfterS: 1 }, 4),
   fanout: () => progressFanOut(base, 50),
   yjs: () =>
@@ -45,6 +48,11 @@ const scenarios = {
       runs: Number(process.env.BENCH_OPT_RUNS ?? 200),
     }),
   livescore: () => scoreLive(base),
+  'integration-sync': () =>
+    integrationSyncBenchmarks(base, {
+      posts: Number(process.env.BENCH_WP_POSTS ?? 500),
+      wpPort: Number(process.env.BENCH_WP_PORT ?? 8843),
+    }),
   site: () =>
     siteBenchmarks(base, {
       articles: Number(process.env.BENCH_SITE_ARTICLES ?? 500),

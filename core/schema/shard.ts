@@ -30,10 +30,6 @@ export const sites = sqliteTable(
     industry_id: integer(),
     status: text({ enum: E.SITE_STATUSES }).notNull().default('active'),
     hosting_type: text({ enum: E.HOSTING_TYPES }).notNull().default('wordpress'),
-    wp_url: text(),
-    wp_username: text(),
-    /** AES-GCM ciphertext (worker/lib/crypto.ts); never returned by the API. */
-    wp_app_password_enc: text(),
     seo_metadata: json().notNull().default({}),
     deleted_at: timestamp(),
     ...stamps(),

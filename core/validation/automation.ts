@@ -37,11 +37,15 @@ export const publishWindow = z
   .refine((w) => w.start < w.end, { message: 'The window must end after it starts.', path: ['end'] });
 export type PublishWindow = z.output<typeof publishWindow>;
 
-/** Every cap is optional: null means no cap beyond the plan's and the balance's. */
+/**
+ * Every cap can be lifted (null: no cap beyond the plan's and the balance's). The daily article and
+ * image caps have defaults so a new rule's worst case fits a trial balance: without them 20 keywords
+ * could become 140 articles with 700 images (1,261 credits) and the rule would be refused at once.
+ */
 export const ruleCaps = z
   .object({
-    articles_per_day: z.number().int().min(1).max(500).nullable().default(null),
-    images_per_day: z.number().int().min(1).max(2000).nullable().default(null),
+    articles_per_day: z.number().int().min(1).max(500).nullable().default(5),
+    images_per_day: z.number().int().min(1).max(2000).nullable().default(25),
     credits_per_run: z.number().int().min(1).max(100_000).nullable().default(null),
     credits_per_day: z.number().int().min(1).max(1_000_000).nullable().default(null),
   })

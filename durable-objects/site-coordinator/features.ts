@@ -6,6 +6,7 @@ import { optimizerFunctions } from '../../worker/optimizer/ai';
 import { plannerFunctions } from '../../worker/planner/ai';
 import { siteBuilderFunctions } from '../../worker/site-builder/ai';
 import { deploySite } from '../../worker/publisher/deploy-site';
+import { syncIntegration } from '../../worker/integration/sync/sync-job';
 import { aiSettings } from '../../worker/system/ai-settings';
 import { taskLog } from '../../worker/system/task-log';
 import { writerFunctions } from '../../worker/writer/ai';
@@ -25,6 +26,7 @@ export const AI_FUNCTION_REGISTRY: AiFunctionRegistry = {
   ...linkerFunctions,
   ...siteBuilderFunctions,
   deploy_site: deploySite,
+  sync_integration: syncIntegration,
 };
 
 export function functionDefinition(name: string) {

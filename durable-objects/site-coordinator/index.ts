@@ -13,6 +13,9 @@ import type { EnqueueResult, EnqueueSpec, HoldRef, SiteCoordinatorRpc } from './
 import { SqlJobStore } from './engine/job-store';
 import { scheduledPublishHooks } from '../../worker/publisher/schedule-fire';
 import { ScheduledPublishes } from './scheduled-publish';
+import { automationRunHooks } from '../../worker/automation/run-hooks';
+import { AutomationRuns } from './automation-runs';
+import type { AutomationRunSpec, AutomationRunsRpc } from './automation-runs-protocol';
 import type {
   ScheduledPublishRpc,
   ScheduledPublishSpec,
@@ -27,10 +30,15 @@ import type {
  * nothing while members stay connected. Each socket keeps the grant it was opened under (its
  * attachment); while any are open the alarm re-checks them (live-access.ts) every few seconds.
  */
-export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinatorRpc, ScheduledPublishRpc {
+export class SiteCoordinator
+  extends DurableObject<Env>
+  implements SiteCoordinatorRpc, ScheduledPublishRpc, AutomationRunsRpc
+{
   private readonly engine: CoordinatorEngine;
   /** Scheduled publishing (scheduled-publish.ts): its rows and the alarm's firing of them. */
   private readonly publishes: ScheduledPublishes;
+  /** Automation runs (automation-runs.ts): the runs this site drives, advanced by the alarm. */
+  private readonly runs: AutomationRuns;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,8 +58,21 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
       scheduleAt: (at) => this.scheduleAt(at),
       fired: () => this.notifyDataChanged(['content']),
     });
-    // A restart while a schedule was firing (or past due) must come back to it: re-arm on start.
-    void ctx.blockConcurrencyWhile(() => this.publishes.armNext());
+    this.runs = new AutomationRuns(ctx.storage.sql, automationRunHooks(env), {
+      jobs: {
+        enqueue: (spec) => this.engine.enqueue(spec),
+        getJob: (id) => this.engine.getJob(id),
+        cancel: (id) => this.engine.cancel(id, 'Automation'),
+      },
+      scheduleAt: (at) => this.scheduleAt(at),
+      changed: (run) => this.broadcast({ v: 1, type: 'automation.run', run }),
+    });
+    // A restart while a schedule was firing (or past due), or while a run was being driven, must
+    // come back to it: re-arm on start.
+    void ctx.blockConcurrencyWhile(async () => {
+      await this.publishes.armNext();
+      await this.runs.armNext();
+    });
   }
 
   /** One alarm serves the engine and the socket checks: the earlier wake-up wins. */
@@ -104,6 +125,14 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
     return this.publishes.track(job);
   }
 
+  driveRun(spec: AutomationRunSpec): Promise<void> {
+    return this.runs.drive(spec);
+  }
+
+  pokeRun(runId: string): Promise<boolean> {
+    return this.runs.poke(runId);
+  }
+
   /**
    * The alarm drives the job queue (at-least-once: every step is idempotent) and re-checks the
    * open sockets. A pump can last minutes (AI calls in flight), and the next alarm waits for this
@@ -119,6 +148,8 @@ export class SiteCoordinator extends DurableObject<Env> implements SiteCoordinat
       const publishing = this.publishes.fireDue().catch((err) => console.error('SiteCoordinator: publishes', err));
       await Promise.all([this.engine.pump(), publishing]);
       await this.publishes.settleJobs().catch((err) => console.error('SiteCoordinator: publish records', err));
+      // Runs advance after the pump: the jobs they wait on have just moved (their failures retry on their own).
+      await this.runs.driveDue().catch((err) => console.error('SiteCoordinator: automation runs', err));
     } finally {
       clearInterval(timer);
     }

@@ -69,9 +69,9 @@ describe('WordPress settings', () => {
     const siteRes = await call('GET', `/api/v1/auth/sites/${site}/`, { token: owner.token });
     expect(JSON.stringify(siteRes.body)).not.toContain(wp.appPassword);
 
-    // At rest: AES-GCM ciphertext, not the password.
+    // At rest (in the site's WordPress integration): AES-GCM ciphertext, not the password.
     const row = await shardBinding(fx.shard)
-      .prepare('SELECT wp_app_password_enc AS enc FROM sites WHERE id = ?')
+      .prepare("SELECT credentials_enc AS enc FROM site_integrations WHERE site_id = ? AND platform = 'wordpress'")
       .bind(site)
       .first<{ enc: string }>();
     expect(row!.enc).toMatch(/^v2\.k1\./);

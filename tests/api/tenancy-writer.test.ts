@@ -1061,7 +1061,8 @@ describe('underneath the API', () => {
         "SELECT 'content ' || id AS row, excerpt AS text FROM content WHERE account_id = ?",
         "SELECT 'content title ' || id AS row, title AS text FROM content WHERE account_id = ?",
         "SELECT 'content html ' || id AS row, html_content AS text FROM content WHERE account_id = ?",
-        "SELECT 'site ' || id AS row, coalesce(wp_username, '') AS text FROM sites WHERE account_id = ?",
+        "SELECT 'site ' || site_id AS row, coalesce(json_extract(config, '$.username'), '') AS text " +
+          "FROM site_integrations WHERE account_id = ? AND platform = 'wordpress'",
       ])
         rows.push(...(await db.prepare(q).bind(acct.accountId).all<{ row: string; text: string }>()).results);
       const byOthers = /(touched|added|typed) by ([A-Z])\.\w+/g;

@@ -350,12 +350,15 @@ describe('secrets are sealed to their row', () => {
   it('a WordPress password copied to another site does not open there', async () => {
     await connectSite(owner, fx.granted.id);
     const db = shardBinding(fx.shard);
+    // The connection lives in the site's WordPress integration: copy that row, sealed password and all.
     await db
       .prepare(
-        'UPDATE sites SET wp_url = (SELECT wp_url FROM sites WHERE id = ?1), ' +
-          'wp_username = (SELECT wp_username FROM sites WHERE id = ?1), ' +
-          'wp_app_password_enc = (SELECT wp_app_password_enc FROM sites WHERE id ' +
-          '= ?1) WHERE id = ?2',
+        'INSERT INTO site_integrations (account_id, site_id, platform, platform_type, config, credentials_enc, ' +
+          'is_active, sync_enabled, sync_status, health_status, version, created_at, updated_at) ' +
+          'SELECT account_id, ?2, platform, platform_type, config, credentials_enc, is_active, sync_enabled, ' +
+          'sync_status, health_status, 1, created_at, updated_at FROM site_integrations WHERE site_id = ?1 ' +
+          "AND platform = 'wordpress' ON CONFLICT (account_id, site_id, platform) DO UPDATE SET " +
+          'config = excluded.config, credentials_enc = excluded.credentials_enc',
       )
       .bind(fx.granted.id, fx.ungranted.id)
       .run();

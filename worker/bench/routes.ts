@@ -10,8 +10,11 @@ import { body, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { requirePlacement } from '../planner/scope';
+import { requireSite } from '../sites/access';
 import { runStep, WORKLOADS, type Workload } from './optimizer-workload';
 import { insertSiteFixture } from './site-fixture';
+import { dispatchDue } from '../automation/dispatch';
+import { countingQueue, rawTaskInserts, resetDueRules } from './automation-fixture';
 
 const rawPuts = z.object({
   files: z.number().int().min(1).max(5000),
@@ -37,6 +40,14 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
   return parts;
 }
+
+const automationFixture = z.object({
+  site_id: id,
+  rules: z.number().int().min(1).max(2000),
+  due_at: z.number().int().positive(),
+});
+const automationTick = z.object({ scheduled_time: z.number().int().positive() });
+const rawTasks = z.object({ per_shard: z.number().int().min(1).max(2000), tag: z.string().max(40) });
 
 const steps = z.object({ k: z.coerce.number().int().min(1).max(200).default(20) });
 
@@ -105,6 +116,29 @@ export const benchRoutes = new Hono<AppEnv>()
       drafts: input.drafts,
     });
     return ok(c, { blueprint_id: made.blueprintId });
+  })
+  /** The scheduler bench: `rules` schedule rules of the site due at `due_at`, the last round's starts removed. */
+  .post('/automation_fixture', body(automationFixture), async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    await requireSite(tenant, input.site_id, 'write');
+    await resetDueRules(tenant.db, tenant.account.id, input.site_id, input.rules, input.due_at);
+    return ok(c, { shard: tenant.shard, rules: input.rules });
+  })
+  /** One cron tick's dispatch over every shard (the queue consumer's work), its run messages counted, not sent. */
+  .post('/automation_tick', body(automationTick), async (c) => {
+    const { counts, queue } = countingQueue();
+    const started = Date.now();
+    const report = await dispatchDue({ ...c.env, EVENTS: queue }, c.req.valid('json').scheduled_time);
+    return ok(c, { ...report, send_calls: counts.calls, sent: counts.messages, dispatch_ms: Date.now() - started });
+  })
+  /** The scheduler's baseline: as many plain INSERTs of scheduled_tasks rows, on the four shards in parallel. */
+  .post('/raw_task_insert', body(rawTasks), async (c) => {
+    const tenant = c.get('tenant');
+    const input = c.req.valid('json');
+    const started = Date.now();
+    await rawTaskInserts(c.env, tenant.account.id, input.per_shard, input.tag);
+    return ok(c, { inserted: input.per_shard * 4, insert_ms: Date.now() - started });
   })
   /**
    * `k` steps of one Optimizer/Linker workload. Inside workerd the clock does not advance during

@@ -1,5 +1,8 @@
+import { markDeadLetter } from '../automation/runs-service';
+import { dispatchDue, driveRunMessage, startEventRuns } from '../automation/dispatch';
 import { sweepStaleHolds } from '../billing/sweep-holds';
 import type { Env } from '../env';
+import { runScheduledHealthChecks } from '../integration/health-schedule';
 import { isDomainEvent, type DomainEvent } from './types';
 
 async function handle(event: DomainEvent, env: Env) {
@@ -7,24 +10,50 @@ async function handle(event: DomainEvent, env: Env) {
     case 'credits.sweep':
       await sweepStaleHolds(env, event.scheduled_time);
       return;
+    case 'automation.tick':
+      await dispatchDue(env, event.scheduled_time);
+      return;
+    case 'automation.run':
+      await driveRunMessage(env, event);
+      return;
+    case 'automation.event':
+      await startEventRuns(env, event);
+      return;
+    case 'integration.health':
+      await runScheduledHealthChecks(env, event.scheduled_time);
+      return;
     default: {
       // The union's discriminant: a new event type fails to compile here until it is handled.
-      const unhandled: never = event.type;
-      throw new Error(`Unhandled event ${String(unhandled)}`);
+      const unhandled: never = event;
+      throw new Error(`Unhandled event ${String((unhandled as { type: string }).type)}`);
     }
   }
 }
 
+/** A message that ran out of retries: an automation run shows it (with a retry button); the rest are logged. */
+async function handleDeadLetter(message: Message<unknown>, env: Env) {
+  console.error(JSON.stringify({ level: 'error', dead_letter: true, id: message.id, body: message.body }));
+  const body = message.body;
+  if (isDomainEvent(body) && body.type === 'automation.run')
+    await markDeadLetter(env, body, `Delivery failed ${message.attempts} time(s) after every retry.`);
+}
+
 /**
  * Queue consumer. Messages are acked one by one so one bad message doesn't redeliver the batch;
- * a failing one is retried (max_retries in wrangler.toml) and then lands in the dead-letter queue,
- * whose batches are only logged.
+ * a failing one is retried (max_retries in wrangler.toml) and then lands in the dead-letter queue.
  */
 export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env) {
+  const dead = batch.queue.endsWith('-dlq');
   for (const message of batch.messages) {
-    if (batch.queue.endsWith('-dlq')) {
-      console.error(JSON.stringify({ level: 'error', dead_letter: true, id: message.id, body: message.body }));
-      message.ack();
+    if (dead) {
+      try {
+        await handleDeadLetter(message, env);
+        message.ack();
+      } catch (err) {
+        // The dead-letter queue has no queue behind it: retried a few times, then dropped (logged above).
+        console.error(JSON.stringify({ level: 'error', id: message.id, error: String(err) }));
+        message.retry();
+      }
       continue;
     }
     if (!isDomainEvent(message.body)) {

@@ -1,10 +1,20 @@
+import type { AutomationEventMessage, AutomationRunMessage } from '../automation/messages';
+
 /**
  * Domain events carried by the EVENTS queue. A discriminated union, versioned: a consumer that
  * meets a version it doesn't know leaves the message for the dead-letter queue instead of guessing.
  */
 export type DomainEvent =
   /** Settle credit holds of jobs that can no longer run (worker/billing/sweep-holds.ts). */
-  { v: 1; type: 'credits.sweep'; scheduled_time: number };
+  | { v: 1; type: 'credits.sweep'; scheduled_time: number }
+  /** Start the scheduled rules due at the cron tick (worker/automation/dispatch.ts). */
+  | { v: 1; type: 'automation.tick'; scheduled_time: number }
+  /** Drive one run in its site's coordinator (worker/automation/messages.ts). */
+  | AutomationRunMessage
+  /** Start the event rules of a site (keywords imported, content approved). */
+  | AutomationEventMessage
+  /** Check the integrations whose last health check is old (worker/integration/health-schedule.ts). */
+  | { v: 1; type: 'integration.health'; scheduled_time: number };
 
 export function isDomainEvent(value: unknown): value is DomainEvent {
   const e = value as Partial<DomainEvent> | null;

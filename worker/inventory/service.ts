@@ -213,3 +213,134 @@ export function articleUrlsStatement(accountId: number, siteId: number, urls: Re
      WHERE account_id = ${accountId} AND site_id = ${siteId} AND kind = 'content'
        AND ref_id IN (SELECT CAST(key AS INTEGER) FROM json_each(${json}))`;
 }
+
+/** A WordPress post, page or term as the sync stores it (kind 'wordpress' | 'wordpress_term', ref_id = its WP id). */
+export type RemotePage = {
+  kind: 'wordpress' | 'wordpress_term';
+  refId: number;
+  url: string;
+  title: string;
+  terms: readonly PageTerm[];
+  wordCount: number;
+  /** date_gmt (ms) of posts and pages: when it went live; null for terms. */
+  publishedAt: number | null;
+  /** modified_gmt (ms) for posts and pages; null for terms (WordPress keeps no modified time for them). */
+  remoteModifiedAt: number | null;
+};
+
+/** Rows per upsert statement: each travels as ONE JSON parameter (D1 binds at most 100 per statement). */
+export const REMOTE_PAGES_PER_STATEMENT = 100;
+
+/**
+ * Upserts synced WordPress rows, published (only live posts are synced). A row whose
+ * remote_modified_at, URL and title did not change is not rewritten (a re-sync writes nothing for it).
+ */
+export function remotePagesStatements(accountId: number, siteId: number, pages: readonly RemotePage[]): Statement[] {
+  const now = Date.now();
+  const statements: Statement[] = [];
+  for (let i = 0; i < pages.length; i += REMOTE_PAGES_PER_STATEMENT) {
+    const json = JSON.stringify(
+      pages.slice(i, i + REMOTE_PAGES_PER_STATEMENT).map((p) => ({
+        kind: p.kind,
+        ref_id: p.refId,
+        url: p.url,
+        title: p.title,
+        terms: p.terms,
+        words: p.wordCount,
+        modified: p.remoteModifiedAt,
+        published: p.publishedAt,
+      })),
+    );
+    statements.push(sql`
+      INSERT INTO site_pages (account_id, site_id, kind, ref_id, url, title, status, published_at, word_count, terms,
+                              remote_modified_at, created_at, updated_at)
+      SELECT ${accountId}, ${siteId}, json_extract(value, '$.kind'), json_extract(value, '$.ref_id'),
+             json_extract(value, '$.url'), json_extract(value, '$.title'), 'published',
+             COALESCE(json_extract(value, '$.published'), ${now}), json_extract(value, '$.words'),
+             json_extract(value, '$.terms'), json_extract(value, '$.modified'), ${now}, ${now}
+        FROM json_each(${json}) WHERE true
+      ON CONFLICT (account_id, site_id, kind, ref_id) DO UPDATE SET
+        url = excluded.url, title = excluded.title, status = 'published', published_at = excluded.published_at,
+        word_count = excluded.word_count, terms = excluded.terms, remote_modified_at = excluded.remote_modified_at,
+        updated_at = excluded.updated_at
+      WHERE site_pages.remote_modified_at IS NOT excluded.remote_modified_at
+         OR site_pages.url <> excluded.url OR site_pages.title <> excluded.title`);
+  }
+  return statements;
+}
+
+/**
+ * WordPress rows that left the site: `refIds` of one kind, or (`keep`) every row of that kind NOT
+ * among the ids given (a full sync saw exactly these). Links into them turn broken ('missing').
+ */
+export function removeRemotePagesStatements(
+  accountId: number,
+  siteId: number,
+  kind: 'wordpress' | 'wordpress_term',
+  ids: { remove: readonly number[] } | { keep: readonly number[] },
+): Statement[] {
+  const json = JSON.stringify('remove' in ids ? ids.remove : ids.keep);
+  const match = 'remove' in ids ? sql`IN` : sql`NOT IN`;
+  const gone = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
+                     AND kind = ${kind} AND ref_id ${match} (SELECT value FROM json_each(${json})))`;
+  return [
+    sql`UPDATE site_links SET target_page_id = NULL, broken = 'missing'
+         WHERE account_id = ${accountId} AND target_page_id IN ${gone}`,
+    sql`DELETE FROM site_pages WHERE account_id = ${accountId} AND id IN ${gone}`,
+  ];
+}
+
+/** Posts that are our own articles (content.wp_post_id) are 'content' rows: never also 'wordpress' ones. */
+export function dropOwnArticlesFromRemoteStatement(accountId: number, siteId: number): Statement {
+  return sql`
+    DELETE FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId} AND kind = 'wordpress'
+       AND ref_id IN (SELECT wp_post_id FROM content WHERE account_id = ${accountId} AND site_id = ${siteId}
+                         AND wp_post_id IS NOT NULL)`;
+}
+
+/** The stored modified time of these WordPress rows (ref_id → ms or null): what a re-sync may skip. */
+export async function remoteModifiedOf(
+  db: ShardDb,
+  accountId: number,
+  siteId: number,
+  kind: 'wordpress' | 'wordpress_term',
+  refIds: readonly number[],
+): Promise<Map<number, { modified: number | null; url: string; title: string }>> {
+  if (!refIds.length) return new Map();
+  const rows = await db
+    .select({
+      ref_id: sitePages.ref_id,
+      remote_modified_at: sitePages.remote_modified_at,
+      url: sitePages.url,
+      title: sitePages.title,
+    })
+    .from(sitePages)
+    .where(
+      and(
+        eq(sitePages.account_id, accountId),
+        eq(sitePages.site_id, siteId),
+        eq(sitePages.kind, kind),
+        sql`${sitePages.ref_id} IN (SELECT value FROM json_each(${JSON.stringify(refIds)}))`,
+      ),
+    )
+    .all();
+  return new Map(
+    rows.map((r) => [r.ref_id, { modified: r.remote_modified_at?.getTime() ?? null, url: r.url, title: r.title }]),
+  );
+}
+
+/** Whether the site has any synced row of this kind yet (a first sync reads bodies at once). */
+export async function hasRemotePages(
+  db: ShardDb,
+  accountId: number,
+  siteId: number,
+  kind: 'wordpress' | 'wordpress_term',
+): Promise<boolean> {
+  const row = await db
+    .select({ id: sitePages.id })
+    .from(sitePages)
+    .where(and(eq(sitePages.account_id, accountId), eq(sitePages.site_id, siteId), eq(sitePages.kind, kind)))
+    .limit(1)
+    .get();
+  return row !== undefined;
+}

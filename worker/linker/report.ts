@@ -43,7 +43,10 @@ export async function linkReport(db: ShardDb, accountId: number, siteId: number)
   ]);
   const byId = new Map(pages.map((p) => [p.id, p]));
   const live = pages.filter(isLive);
-  const orphans = live.filter((p) => p.inbound_count === 0).map(pageView);
+  // Synced WordPress posts and terms are link targets, but the links between them live in WordPress (never
+  // read): an inbound count of 0 says nothing about them, so they are never reported as orphans.
+  const synced = (p: Page) => p.kind === 'wordpress' || p.kind === 'wordpress_term';
+  const orphans = live.filter((p) => p.inbound_count === 0 && !synced(p)).map(pageView);
   const broken = links
     .filter((l) => l.broken !== null)
     .map((l) => {

@@ -9,6 +9,7 @@ import { EDITOR_BRIEF_FORMAT, type RoomBrief } from '../../core/draft-score';
 import type { ScoreBrief } from '../../core/optimizer';
 import { authorProfiles, content, contentIdeas, keywords, sites, tasks } from '../../core/schema/shard';
 import type { ShardDb } from '../db/shards';
+import { integrationOf, wordpressConfigOf } from '../integration/connection';
 import { siteOriginOf, sitePagesOf, toInventoryPage } from '../inventory/service';
 
 /** The cluster keywords the score weighs (by volume): enough to cover a cluster, bounded for the browser. */
@@ -28,7 +29,7 @@ export async function loadBrief(db: ShardDb, accountId: number, contentId: numbe
     .where(and(eq(content.account_id, accountId), eq(content.id, contentId)))
     .get();
   if (!row) return null;
-  const [task, site, profile, pages] = await Promise.all([
+  const [task, site, wordpress, profile, pages] = await Promise.all([
     row.task_id === null
       ? null
       : db
@@ -42,10 +43,11 @@ export async function loadBrief(db: ShardDb, accountId: number, contentId: numbe
           .where(and(eq(tasks.account_id, accountId), eq(tasks.id, row.task_id)))
           .get(),
     db
-      .select({ wp_url: sites.wp_url, domain: sites.domain })
+      .select({ domain: sites.domain })
       .from(sites)
       .where(and(eq(sites.account_id, accountId), eq(sites.id, row.site_id)))
       .get(),
+    integrationOf(db, accountId, row.site_id, 'wordpress'),
     db
       .select({ language: authorProfiles.language })
       .from(authorProfiles)
@@ -92,7 +94,7 @@ export async function loadBrief(db: ShardDb, accountId: number, contentId: numbe
       content_id: contentId,
       language: profile?.language ?? 'en',
       brief,
-      site_origin: site ? siteOriginOf(site) : null,
+      site_origin: site ? siteOriginOf({ wp_url: wordpressConfigOf(wordpress).url, domain: site.domain }) : null,
       pages: inventory.map((p) => ({ ...p, terms: [] })),
     },
   };

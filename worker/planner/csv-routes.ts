@@ -13,7 +13,7 @@ import { ok } from '../http/respond';
 import { describe, query } from '../http/validate';
 import { CsvParser, csvLine, decodeWindows1252, decoderFor, detectDelimiter } from './csv';
 import { keywordResource } from './keyword-resource';
-import { mapHeader, mappingParam, readRow, type ImportRow } from './keyword-import';
+import { announceImport, mapHeader, mappingParam, readRow, type ImportRow } from './keyword-import';
 import { notifySite } from './notify';
 import { requirePlacement } from './scope';
 
@@ -200,6 +200,7 @@ export const csvRoutes = new Hono<AppEnv>()
         );
       }
       notifySite(c, tenant, site.id, ['keywords']);
+      await announceImport(c.env, tenant, site.id, sector.id, payloads);
       return ok(
         c,
         {

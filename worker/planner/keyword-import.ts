@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { KEYWORD_INTENTS } from '../../core/domain/enums';
 import { normalizeKeyword } from '../../core/domain/normalize';
+import type { Tenant } from '../db/tenant';
+import type { Env } from '../env';
 
 /**
  * Turning CSV rows into keywords: header mapping (common tool exports work as they are), per-row
@@ -134,4 +137,39 @@ export function readRow(
   if (!intent)
     return { ok: false, error: `Intent "${cell('intent').slice(0, 40)}" is not one of ${KEYWORD_INTENTS.join(', ')}.` };
   return { ok: true, row: { keyword, normalized: normalizeKeyword(keyword), volume, difficulty, intent } };
+}
+
+/** Keyword ids one `keywords.imported` event carries at most (a queue message is at most 128 KB). */
+export const MAX_EVENT_KEYWORD_IDS = 5_000;
+
+/**
+ * After an import committed: the automation rules "when keywords are imported" of the site start,
+ * once for this import (its event id is made here, once). The message has the shape of
+ * worker/automation/messages.ts's AutomationEventMessage, written out: the planner does not import
+ * automation (automation's stages import the planner). A send that fails does not undo the import.
+ */
+export async function announceImport(env: Env, tenant: Tenant, siteId: number, sectorId: number, payloads: string[]) {
+  try {
+    const ids: number[] = [];
+    for (const p of payloads) {
+      if (ids.length >= MAX_EVENT_KEYWORD_IDS) break;
+      const rows = await tenant.db.all<{ id: number }>(sql`
+        SELECT id FROM keywords WHERE account_id = ${tenant.account.id} AND sector_id = ${sectorId}
+        AND normalized IN (SELECT json_extract(value, '$.n') FROM json_each(${p}))`);
+      ids.push(...rows.map((r) => r.id));
+    }
+    if (ids.length === 0) return;
+    await env.EVENTS.send({
+      v: 1,
+      type: 'automation.event',
+      account_id: tenant.account.id,
+      shard: tenant.shard,
+      site_id: siteId,
+      event: 'keywords.imported',
+      event_id: crypto.randomUUID(),
+      payload: { keyword_ids: ids.slice(0, MAX_EVENT_KEYWORD_IDS) },
+    });
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', message: 'keywords.imported not sent', error: String(err) }));
+  }
 }

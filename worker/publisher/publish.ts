@@ -12,14 +12,15 @@ import { linkWordPressPost, recordWordPressPublish } from '../writer/content-ser
 import { linkWordPressMedia } from '../writer/images-service';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { prepareArticleHtml, type ArticleImage } from './html';
-import { credentialsOf, IGNY8_META, THIRD_PARTY_META, wordpressClient } from './settings';
+import { wordpressConnectionOf } from '../integration/connection';
 import {
   postMismatches,
   WordPressError,
   type WordPressClient,
   type WpPost,
   type WpPostFields,
-} from './wordpress-client';
+} from '../integration/wordpress-client';
+import { credentialsOf, IGNY8_META, THIRD_PARTY_META, wordpressClient } from './settings';
 
 /**
  * Publishing one content row to its site's WordPress, step by step:
@@ -346,7 +347,7 @@ async function runAttempt(
 
   // ---------------------------------------------------------------- settings
   await attempt.begin('settings');
-  const credentials = await credentialsOf(env, site);
+  const credentials = await credentialsOf(env, await wordpressConnectionOf(tenant.db, accountId, site.id));
   meta.wp_url = credentials.url;
   await attempt.done();
 

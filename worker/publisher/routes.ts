@@ -30,7 +30,8 @@ import {
   testConnection,
   testConnectionError,
 } from './settings';
-import { WordPressError } from './wordpress-client';
+import { wordpressConnectionOf } from '../integration/connection';
+import { WordPressError } from '../integration/wordpress-client';
 
 const ORDERABLE = {
   created_at: publishingRecords.created_at,
@@ -59,8 +60,12 @@ export const publisherRoutes = new Hono<AppEnv>()
     '/sites/:siteId/wordpress',
     describe("The site's WordPress connection (the application password is never returned)", ['publisher']),
     async (c) => {
-      const site = await requireSite(c.get('tenant'), idParam(c, 'siteId'), 'read');
-      return ok(c, publicWordPressSettings(site));
+      const tenant = c.get('tenant');
+      const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
+      return ok(
+        c,
+        publicWordPressSettings(site.id, await wordpressConnectionOf(tenant.db, tenant.account.id, site.id)),
+      );
     },
   )
   .put(
@@ -71,14 +76,15 @@ export const publisherRoutes = new Hono<AppEnv>()
       const tenant = c.get('tenant');
       const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
       assertCan(tenant, 'sites:manage');
-      const { site: saved, unlinked } = await saveWordPressSettings(c.env, tenant, site, c.req.valid('json'));
+      const { connection, unlinked } = await saveWordPressSettings(c.env, tenant, site.id, c.req.valid('json'));
+      notifySite(c, tenant, site.id, ['integrations']);
       return ok(
         c,
-        publicWordPressSettings(saved),
+        publicWordPressSettings(site.id, connection),
         200,
         unlinked
           ? 'Saved. This is another WordPress site: content will be published there as new posts' +
-              `${saved.wp_app_password_enc ? '' : '; enter its application password'}.`
+              `${connection.passwordSealed ? '' : '; enter its application password'}.`
           : 'Saved.',
       );
     },
@@ -93,7 +99,8 @@ export const publisherRoutes = new Hono<AppEnv>()
       const tenant = c.get('tenant');
       const site = await requireSite(tenant, idParam(c, 'siteId'), 'read');
       assertCan(tenant, 'sites:manage');
-      const credentials = await credentialsOf(c.env, site, c.req.valid('json'));
+      const saved = await wordpressConnectionOf(tenant.db, tenant.account.id, site.id);
+      const credentials = await credentialsOf(c.env, saved, c.req.valid('json'));
       try {
         return ok(c, await testConnection(c.env, credentials));
       } catch (err) {

@@ -18,6 +18,7 @@ import type { Env } from '../env';
 import { BadRequest, Conflict, NotFound } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { requireSite } from '../sites/access';
+import { isWordPressConfigured, wordpressConnectionOf } from '../integration/connection';
 import { contentPageStatement } from '../inventory/service';
 import { contentStatusStatement } from '../writer/content-service';
 import {
@@ -59,8 +60,8 @@ export async function requireLiveSite(env: Env, accountId: number, siteId: numbe
 }
 
 /** 409 unless the site has a WordPress connection to publish to. */
-function requireWordPress(site: SiteRow) {
-  if (!site.wp_url || !site.wp_username || !site.wp_app_password_enc)
+async function requireWordPress(tenant: Tenant, site: SiteRow) {
+  if (!isWordPressConfigured(await wordpressConnectionOf(tenant.db, tenant.account.id, site.id)))
     throw new Conflict(
       "This site has no WordPress connection: add it in the site's WordPress settings first.",
       'wordpress_not_connected',
@@ -84,7 +85,7 @@ export async function schedulePublish(env: Env, tenant: Tenant, contentId: numbe
   const row = await contentOfTenant(tenant, contentId);
   const site = await requireSite(tenant, row.site_id, 'write');
   let baseUrl: string | null = null;
-  if (input.destination === 'wordpress') requireWordPress(site);
+  if (input.destination === 'wordpress') await requireWordPress(tenant, site);
   else baseUrl = siteBaseUrl(input.origin, await requireLiveSite(env, accountId, row.site_id));
 
   // A reschedule keeps the status the content had before it was first scheduled.

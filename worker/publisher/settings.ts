@@ -1,19 +1,29 @@
-import type { SiteRow } from '../../core/schema/shard';
 import type { WordPressSettingsBody, WordPressTestBody } from '../../core/validation/publisher';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
-import { decryptSecret, encryptSecret, secretPurpose } from '../lib/crypto';
+import { encryptSecret, secretPurpose } from '../lib/crypto';
 import { checkOutboundUrl, loopbackAllowed } from '../lib/url-guard';
 import type { Tenant } from '../middleware/tenant';
-import { updateWordPressConnectionStatement, type WordPressConnection } from '../sites/publishing-settings';
+import {
+  isWordPressConfigured,
+  openWordPressPassword,
+  type WordPressConnection,
+  wordpressConnectionOf,
+} from '../integration/connection';
+import {
+  integrationChanged,
+  integrationExists,
+  type StoredWordPressConnection,
+  wordpressConnectionStatement,
+} from '../integration/service';
+import { WordPressClient, WordPressError, type WordPressCredentials } from '../integration/wordpress-client';
 import { unlinkSiteFromWordPressStatement } from '../writer/content-service';
 import { unlinkSiteMediaStatement } from '../writer/images-service';
-import { WordPressClient, WordPressError, type WordPressCredentials } from './wordpress-client';
 
 /**
- * A site's WordPress connection: address, user and Application Password. The password is stored
- * AES-GCM encrypted (sites.wp_app_password_enc) and never leaves the server: the API shows
- * `password_set` only.
+ * A site's WordPress connection: address, user and Application Password, kept in the site's
+ * 'wordpress' integration (worker/integration, issue 13). The password is stored AES-GCM encrypted
+ * and never leaves the server: the API shows `password_set` only.
  */
 
 /** SEO meta keys the publisher fills when WordPress exposes them over REST. */
@@ -31,26 +41,32 @@ export const THIRD_PARTY_META = {
 } as const;
 export const COMPANION_PLUGIN = 'igny8-seo-meta';
 
-export function publicWordPressSettings(site: SiteRow) {
+export function publicWordPressSettings(siteId: number, connection: WordPressConnection | null) {
   return {
-    site_id: site.id,
-    wp_url: site.wp_url,
-    wp_username: site.wp_username,
-    password_set: Boolean(site.wp_app_password_enc),
-    configured: Boolean(site.wp_url && site.wp_username && site.wp_app_password_enc),
+    site_id: siteId,
+    wp_url: connection?.url ?? null,
+    wp_username: connection?.username ?? null,
+    password_set: Boolean(connection?.passwordSealed),
+    configured: isWordPressConfigured(connection),
   };
 }
 
 export const allowLoopback = (env: Env) => loopbackAllowed(env);
 
 /** The same WordPress, whatever the scheme or a trailing slash: another host or path is another site. */
-const siteIdentity = (url: string | null) => {
+export const siteIdentity = (url: string | null) => {
   if (!url) return null;
   const u = new URL(url);
   return `${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
 };
 
-export async function saveWordPressSettings(env: Env, tenant: Tenant, site: SiteRow, input: WordPressSettingsBody) {
+export async function saveWordPressSettings(
+  env: Env,
+  tenant: Tenant,
+  siteId: number,
+  input: WordPressSettingsBody,
+  extra: { sync_enabled?: boolean; version?: number } = {},
+): Promise<{ connection: WordPressConnection; unlinked: boolean }> {
   if (input.wp_url) {
     try {
       checkOutboundUrl(input.wp_url, allowLoopback(env));
@@ -62,66 +78,59 @@ export async function saveWordPressSettings(env: Env, tenant: Tenant, site: Site
       throw err;
     }
   }
-  const connection: WordPressConnection = {};
-  if (input.wp_url !== undefined) connection.wp_url = input.wp_url;
-  if (input.wp_username !== undefined) connection.wp_username = input.wp_username;
+  const a = tenant.account.id;
+  const saved = await wordpressConnectionOf(tenant.db, a, siteId);
+  const next: StoredWordPressConnection = {
+    url: saved?.url ?? null,
+    username: saved?.username ?? null,
+    credentials_enc: saved?.passwordSealed ?? null,
+  };
+  if (input.wp_url !== undefined) next.url = input.wp_url;
+  if (input.wp_username !== undefined) next.username = input.wp_username;
   if (input.wp_app_password !== undefined) {
-    connection.wp_app_password_enc =
+    next.credentials_enc =
       input.wp_app_password === null
         ? null
-        : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(tenant.account.id, site.id));
+        : await encryptSecret(input.wp_app_password, env, secretPurpose.wordpress(a, siteId));
   }
   // Another WordPress: post and media ids of the old one mean nothing there (or, worse, are other
   // posts), and the saved password is not sent to a new address unless it is entered again (else
   // whoever may change the address could have the stored password sent to a host of their choice).
-  const moved =
-    input.wp_url !== undefined && site.wp_url !== null && siteIdentity(input.wp_url) !== siteIdentity(site.wp_url);
-  if (moved && input.wp_app_password === undefined) connection.wp_app_password_enc = null;
+  const oldUrl = saved?.url ?? null;
+  const moved = input.wp_url !== undefined && oldUrl !== null && siteIdentity(input.wp_url) !== siteIdentity(oldUrl);
+  if (moved && input.wp_app_password === undefined) next.credentials_enc = null;
   // Each table through its owner's service (core/schema/owners.ts), still one batch.
-  const a = tenant.account.id;
-  const siteUpdate = updateWordPressConnectionStatement(tenant.db, a, site.id, connection);
-  if (moved) {
-    const [rows] = await tenant.db.batch([
-      siteUpdate,
-      unlinkSiteFromWordPressStatement(tenant.db, a, site.id),
-      unlinkSiteMediaStatement(tenant.db, a, site.id),
-    ]);
-    return { site: rows[0]!, unlinked: true };
-  }
-  const [row] = await siteUpdate;
-  return { site: row!, unlinked: false };
+  const save = wordpressConnectionStatement(tenant.db, a, siteId, saved?.integration ?? null, next, extra);
+  const [rows] = moved
+    ? await tenant.db.batch([
+        save,
+        unlinkSiteFromWordPressStatement(tenant.db, a, siteId),
+        unlinkSiteMediaStatement(tenant.db, a, siteId),
+      ])
+    : await tenant.db.batch([save]);
+  const integration = rows[0];
+  // No row: another request created the integration meanwhile, or changed it since `extra.version`.
+  if (!integration) throw saved ? integrationChanged() : integrationExists('wordpress');
+  return {
+    connection: { integration, url: next.url, username: next.username, passwordSealed: next.credentials_enc },
+    unlinked: moved,
+  };
 }
 
 /** Credentials from the saved settings, each replaceable by an unsaved value (Test Connection). */
 export async function credentialsOf(
   env: Env,
-  site: SiteRow,
+  saved: WordPressConnection | null,
   override: WordPressTestBody = {},
 ): Promise<WordPressCredentials> {
-  const url = override.wp_url ?? site.wp_url;
-  const username = override.wp_username ?? site.wp_username;
+  const url = override.wp_url ?? saved?.url ?? null;
+  const username = override.wp_username ?? saved?.username ?? null;
   let appPassword = override.wp_app_password;
   // The saved password only ever goes to the saved address (see saveWordPressSettings).
-  const sameSite = override.wp_url === undefined || siteIdentity(override.wp_url) === siteIdentity(site.wp_url);
-  if (appPassword === undefined && site.wp_app_password_enc && sameSite) {
-    try {
-      appPassword = await decryptSecret(
-        site.wp_app_password_enc,
-        env,
-        secretPurpose.wordpress(site.account_id, site.id),
-      );
-    } catch {
-      // Also what a password copied from another site's row gets: it is sealed to its own site.
-      throw new ApiError(
-        422,
-        'The saved application password can no longer be read: save it again.',
-        'wp_not_configured',
-        {
-          wp_app_password: ['Save the application password again.'],
-        },
-      );
-    }
-  }
+  const sameSite = override.wp_url === undefined || siteIdentity(override.wp_url) === siteIdentity(saved?.url ?? null);
+  // A password that does not open (also one copied from another site's row: it is sealed to its own site) is a 422.
+  if (appPassword === undefined && saved?.passwordSealed && sameSite)
+    appPassword = await openWordPressPassword(env, saved.integration);
   const missing: Record<string, string[]> = {};
   if (!url) missing.wp_url = ['Required to connect to WordPress.'];
   if (!username) missing.wp_username = ['Required to connect to WordPress.'];

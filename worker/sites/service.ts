@@ -8,10 +8,13 @@ import { Conflict, LimitReached } from '../http/errors';
 import type { Tenant } from '../middleware/tenant';
 import { siteScope } from './access';
 
-/** What the API shows of a site: never the encrypted WordPress password. */
+/**
+ * What the API shows of a site. Its WordPress connection is the site's integration
+ * (worker/integration, `GET /publisher/sites/:id/wordpress/`), not part of the site row.
+ */
 export function publicSite(site: SiteRow) {
-  const { wp_app_password_enc, deleted_at, ...rest } = site;
-  return { ...rest, wp_app_password_set: Boolean(wp_app_password_enc) };
+  const { deleted_at: _deleted, ...rest } = site;
+  return rest;
 }
 
 export async function accessibleSites(tenant: Tenant) {
