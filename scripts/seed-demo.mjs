@@ -164,19 +164,59 @@ async function main() {
     await seedSite(token, garden.id).catch((err) =>
       console.warn(`[igny8] demo site not deployed (${err.message}); the rest of the demo is ready`),
     );
+  await seedAutomation(token, garden.id);
 }
 
-/** A demo account seeded before the Site Builder existed gets its site now (once: no blueprint yet). */
+/**
+ * The issue-13 rule: weekday mornings in Berlin, a small batch through all seven stages, held for review,
+ * approved articles published to WordPress 09:00–17:00, at most 2 a day, 2 hours apart. Started once now
+ * (not awaited): its run moves live under Automation while you look.
+ */
+async function seedAutomation(token, siteId) {
+  try {
+    const rules = await api('GET', `/api/v1/automation/rules/?site_id=${siteId}&page_size=1`, { token });
+    if (rules.count > 0) return;
+    const rule = (
+      await api('POST', '/api/v1/automation/rules/', {
+        token,
+        body: {
+          site_id: siteId,
+          name: 'Weekday mornings',
+          description: 'The highest-volume unclustered keywords through the whole pipeline, held for review.',
+          trigger: 'schedule',
+          schedule: '0 7 * * 1-5',
+          timezone: 'Europe/Berlin',
+          config: {
+            batches: { keywords_per_run: 10 },
+            caps: { articles_per_day: 2, images_per_day: 4 },
+            images: 'featured',
+            publish_mode: 'review',
+            publish_destination: 'wordpress',
+            publish_window: { start: '09:00', end: '17:00', max_per_day: 2, min_spacing_minutes: 120 },
+          },
+        },
+      })
+    ).data;
+    await api('POST', `/api/v1/automation/rules/${rule.id}/run_now/`, { token, body: {} });
+    console.log('[igny8] automation rule "Weekday mornings" created and started once — see Automation');
+  } catch (err) {
+    console.warn(`[igny8] demo automation rule not created (${err.message}); the rest of the demo is ready`);
+  }
+}
+
+/** A demo account seeded before the Site Builder or Automation existed gets its site and rule now (once). */
 async function seedSiteOnce(token) {
   const sites = (await api('GET', '/api/v1/auth/sites/?page_size=10', { token })).results ?? [];
   const garden = sites.find((s) => s.name === 'Green Thumb Gardening');
   if (!garden) return;
   const blueprints = await api('GET', `/api/v1/site-builder/blueprints/?site_id=${garden.id}`, { token });
   const articles = await api('GET', `/api/v1/writer/content/?site_id=${garden.id}&page_size=1`, { token });
-  if (blueprints.count > 0 || articles.count === 0) return;
-  await seedSite(token, garden.id).catch((err) =>
-    console.warn(`[igny8] demo site not deployed (${err.message}); the rest of the demo is ready`),
-  );
+  if (blueprints.count === 0 && articles.count > 0)
+    await seedSite(token, garden.id).catch((err) =>
+      console.warn(`[igny8] demo site not deployed (${err.message}); the rest of the demo is ready`),
+    );
+  // Older demo accounts get the automation rule too (once: seedAutomation skips a site that has rules).
+  await seedAutomation(token, garden.id);
 }
 
 /**

@@ -365,7 +365,10 @@ describe('credits, cancel and the dead-letter queue', () => {
   it('refuses up front a run the balance cannot cover, naming the cap to lower', async () => {
     const poor = await place('poor', 40);
     const balance = (await openHolds(poor)).balance;
-    const ruleId = await createRule(poor, { batches: { keywords_per_run: 40 } });
+    const ruleId = await createRule(poor, {
+      batches: { keywords_per_run: 40 },
+      caps: { articles_per_day: null, images_per_day: null },
+    });
     const res = await call('POST', `${RULES}/${ruleId}/run_now/`, { token: poor.owner.token, body: {} });
     expectError(res, 402, 'insufficient_credits');
     expect(res.body.error).toContain(`the balance is ${balance}`);

@@ -305,7 +305,7 @@ describe('ideas → tasks → content → image prompts → images', () => {
     expect(content.input_count).toBe(2);
     expect(content.output_count).toBe(2);
     expect(content.credits_used).toBe(6);
-    expect(content.note).toBe('articles_per_day reached: 1 of 3 today');
+    expect(content.note).toBe('articles_per_day reached: 3 of 3 today (1 by earlier runs)');
   });
 
   it('makes image prompts for the run’s articles and generates only featured images when asked', async () => {
@@ -394,7 +394,7 @@ describe('caps', () => {
     expect((await drive(fx, run, 'images', jobsPort(fx))).kind).toBe('done');
     const images = run.stages[5]!;
     expect(images.input_ids).toEqual([ids[0]]); // the featured image first
-    expect(images.note).toBe('images_per_day reached: 1 of 2 today');
+    expect(images.note).toBe('images_per_day reached: 2 of 2 today (1 by earlier runs)');
   });
 });
 

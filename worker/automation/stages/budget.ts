@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { capReachedNote, dayStart, remainingToday } from '../../../core/automation/caps';
 import type { AutomationStageState } from '../../../core/automation/run';
 import { AUTOMATION_STAGES, type AutomationStage } from '../../../core/domain/enums';
+import { joinNotes } from './jobs';
 import type { StageContext } from './types';
 
 /** Credits this run's stages have charged (the stage asking has charged nothing yet). */
@@ -74,3 +75,26 @@ export const itemsWithin = (room: CreditRoom, unitCost: number, wanted: number) 
   unitCost === 0 || room.left === Number.POSITIVE_INFINITY
     ? wanted
     : Math.min(wanted, Math.floor(room.left / unitCost));
+
+/**
+ * How many of `wanted` items (articles, images) a stage may take now: what the rule's daily cap leaves
+ * after its other runs today, then what the credit room pays for; the note says which limit bit.
+ */
+export async function takeWithinCaps(
+  ctx: StageContext,
+  stage: 'content' | 'images',
+  cap: 'articles_per_day' | 'images_per_day',
+  unitCost: number,
+  wanted: number,
+): Promise<{ count: number; note: string | null }> {
+  const limit = ctx.config.caps[cap];
+  const earlier = limit === null ? 0 : await madeToday(ctx, stage);
+  const byDay = Math.min(wanted, remainingToday(limit, earlier));
+  const room = await creditRoom(ctx);
+  const count = itemsWithin(room, unitCost, byDay);
+  const note = joinNotes(
+    byDay < wanted && `${capReachedNote(cap, limit ?? 0, earlier + byDay)} (${earlier} by earlier runs)`,
+    count < byDay && room.note(unitCost),
+  );
+  return { count, note };
+}

@@ -4,10 +4,9 @@
  * allow (3 credits an article). Output: the articles written.
  */
 import { sql } from 'drizzle-orm';
-import { capReachedNote, remainingToday } from '../../../core/automation/caps';
 import { CREDITS_PER_PIECE, MAX_TASKS_PER_JOB } from '../../writer/ai/generate-content';
-import { creditRoom, itemsWithin, madeToday } from './budget';
-import { chunkIds, enqueueRecorded, joinNotes, recordInput, settleJobs } from './jobs';
+import { takeWithinCaps } from './budget';
+import { chunkIds, enqueueRecorded, recordInput, settleJobs } from './jobs';
 import { writableTasks } from './pick';
 import { inputOf, scopeOf } from './scope';
 import type { Stage, StageContext } from './types';
@@ -27,14 +26,12 @@ export const content: Stage = {
     const candidates = await writableTasks(ctx.tenant.db, scopeOf(ctx), given, given?.length ?? perJob);
     if (!candidates.length) return recordInput(ctx, [], 'No tasks to write.');
 
-    const cap = ctx.config.caps.articles_per_day;
-    const today = cap === null ? 0 : await madeToday(ctx, 'content');
-    const byDay = Math.min(candidates.length, remainingToday(cap, today));
-    const room = await creditRoom(ctx);
-    const count = itemsWithin(room, CREDITS_PER_PIECE, byDay);
-    const note = joinNotes(
-      byDay < candidates.length && capReachedNote('articles_per_day', cap ?? 0, today),
-      count < byDay && room.note(CREDITS_PER_PIECE),
+    const { count, note } = await takeWithinCaps(
+      ctx,
+      'content',
+      'articles_per_day',
+      CREDITS_PER_PIECE,
+      candidates.length,
     );
     return recordInput(ctx, candidates.slice(0, count), note);
   },

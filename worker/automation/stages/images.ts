@@ -4,10 +4,9 @@
  * (1 credit an image), 100 a job. Output: the images generated.
  */
 import { sql } from 'drizzle-orm';
-import { capReachedNote, remainingToday } from '../../../core/automation/caps';
 import { CREDITS_PER_IMAGE } from '../../writer/ai/generate-images';
-import { creditRoom, itemsWithin, madeToday } from './budget';
-import { chunkIds, enqueueRecorded, joinNotes, recordInput, settleJobs } from './jobs';
+import { takeWithinCaps } from './budget';
+import { chunkIds, enqueueRecorded, recordInput, settleJobs } from './jobs';
 import { pendingImages } from './pick';
 import { inputOf, scopeOf } from './scope';
 import type { Stage, StageContext } from './types';
@@ -32,15 +31,7 @@ export const images: Stage = {
     const wanted = await pendingImages(ctx.tenant.db, scopeOf(ctx), given, featuredOnly, given?.length ?? POOL_LIMIT);
     if (!wanted.length) return recordInput(ctx, [], 'No images to generate.');
 
-    const cap = ctx.config.caps.images_per_day;
-    const today = cap === null ? 0 : await madeToday(ctx, 'images');
-    const byDay = Math.min(wanted.length, remainingToday(cap, today));
-    const room = await creditRoom(ctx);
-    const count = itemsWithin(room, CREDITS_PER_IMAGE, byDay);
-    const note = joinNotes(
-      byDay < wanted.length && capReachedNote('images_per_day', cap ?? 0, today),
-      count < byDay && room.note(CREDITS_PER_IMAGE),
-    );
+    const { count, note } = await takeWithinCaps(ctx, 'images', 'images_per_day', CREDITS_PER_IMAGE, wanted.length);
     return recordInput(ctx, wanted.slice(0, count), note);
   },
 };

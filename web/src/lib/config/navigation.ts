@@ -95,21 +95,11 @@ export const NAVIGATION: NavGroup[] = [
         label: 'Automation',
         href: '/automation',
         icon: 'zap',
-        planned: {
-          summary: 'Rules and schedules that run the pipeline for you: cluster, ideate, write, publish.',
-          capabilities: ['Scheduled and event-driven rules', 'Run history with results', 'Pause and resume rules'],
-          api: '/api/v1/automation/',
-        },
       },
       {
         label: 'Integration',
         href: '/integration',
         icon: 'plug',
-        planned: {
-          summary: 'Connect sites to WordPress and other platforms and watch sync health.',
-          capabilities: ['WordPress connection test', 'Sync status per site', 'Health checks with clear errors'],
-          api: '/api/v1/integration/',
-        },
       },
       { label: 'Billing', href: '/billing', icon: 'card', permission: 'billing:read' },
     ],

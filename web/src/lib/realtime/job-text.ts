@@ -19,6 +19,7 @@ export const FUNCTION_LABELS: Record<AiFunction, string> = {
   generate_site_structure: 'Site structure',
   generate_page_content: 'Page content',
   deploy_site: 'Deploy',
+  sync_integration: 'WordPress sync',
 };
 
 export const STATUS_LABELS: Record<JobStatus, { text: string; tone: BadgeTone }> = {
@@ -105,6 +106,12 @@ export function resultText(job: JobView): string {
       return plural(num(r.blocks), 'block');
     case 'deploy_site':
       return `version ${num(r.version)}: ${plural(num(r.files_changed), 'file')} changed of ${num(r.files_rendered)}`;
+    case 'sync_integration':
+      return (
+        `${plural(num(r.posts) + num(r.pages) + num(r.terms), 'WordPress item')} read, ` +
+        `${plural(num(r.written), 'inventory row')} updated` +
+        (num(r.drift) > 0 ? `, ${plural(num(r.drift), 'article')} changed in WordPress` : '')
+      );
     default:
       fn satisfies never;
       return 'finished';

@@ -10,6 +10,7 @@
  * sent meanwhile are lost.
  */
 import type { JobView } from '$core/ai/jobs';
+import type { AutomationRunView } from '$core/automation/run';
 import {
   DATA_ENTITIES,
   REALTIME_PROTOCOL_VERSION,
@@ -47,6 +48,7 @@ class SiteChannel {
   #socket: SiteSocket | null = null;
   #changeListeners = new Set<ChangeListener>();
   #finishListeners = new Set<(job: JobView) => void>();
+  #runListeners = new Set<(run: AutomationRunView) => void>();
 
   /** Connects to a site (no-op when already connected or connecting to it). */
   connect(siteId: number) {
@@ -118,6 +120,12 @@ class SiteChannel {
     return () => this.#finishListeners.delete(listener);
   }
 
+  /** Called with every automation run of this site that moved (a stage started or finished, counts changed). */
+  onAutomationRun(listener: (run: AutomationRunView) => void): () => void {
+    this.#runListeners.add(listener);
+    return () => this.#runListeners.delete(listener);
+  }
+
   #receive(raw: string) {
     let event: CoordinatorEvent;
     try {
@@ -144,6 +152,9 @@ class SiteChannel {
         break;
       case 'presence':
         this.members = event.members;
+        break;
+      case 'automation.run':
+        for (const listener of this.#runListeners) listener(event.run);
         break;
       case 'pong':
         break;
