@@ -19,8 +19,19 @@ import { yjsBenchmarks } from './scenarios/yjs.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8790';
 const devModel = process.argv[3] ?? 'http://127.0.0.1:8797';
-const DEFAULT = ['keywords', 'import', 'jobs', 'fanout', 'yjs', 'optimizer', 'livescore', 'site'];
-const OPT_IN = ['sectors', 'integration-sync', 'automation'];
+const DEFAULT = [
+  'keywords',
+  'import',
+  'jobs',
+  'fanout',
+  'yjs',
+  'optimizer',
+  'livescore',
+  'site',
+  'automation',
+  'integration-sync',
+];
+const OPT_IN = ['sectors'];
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
   .map((s) => s.trim())
