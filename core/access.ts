@@ -21,6 +21,10 @@ export const PERMISSIONS = {
   'settings:manage': ['developer', 'system_bot', 'owner', 'admin'],
   /** Act on an account other than one's own (X-Account-ID). */
   'accounts:any': ['developer', 'system_bot'],
+  /** The developer console (/admin): accounts, plans, credit adjustments, shards, dead letters, audit log. */
+  'system:admin': ['developer'],
+  /** The status page and the AI call log (a developer sees every account's). */
+  'system:status': ['developer', 'owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

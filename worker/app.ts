@@ -38,6 +38,15 @@ import { draftRoutes } from './writer/draft-routes';
 import { draftTestRoutes } from './writer/draft-test-routes';
 import { imageRoutes } from './writer/images-routes';
 import { taskRoutes } from './writer/tasks-routes';
+import { authorProfileRoutes } from './writer/author-profiles-routes';
+import { strategyRoutes } from './writer/strategies-routes';
+import { reparseRoutes } from './writer/reparse-routes';
+import { aiCallRoutes } from './system/ai-calls-routes';
+import { statusRoutes } from './system/status-routes';
+import { adminRoutes } from './admin/routes';
+import { moveRoutes } from './admin/moves-routes';
+import { exportRoutes } from './exports/routes';
+import { passwordResetRoutes } from './auth/password-reset-routes';
 
 /** JSON bodies above this are refused before they are read (CSV import has its own, larger cap). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -71,12 +80,14 @@ export function createApi() {
     .notFound(notFoundRoute)
     .get('/health', (c) => ok(c, { status: 'ok' }))
     // auth module: session, users, sites, sectors, site access, catalogues, account
+    .route('/v1/auth/password-reset', passwordResetRoutes)
     .route('/v1/auth', authRoutes)
     .route('/v1/auth/tickets', ticketRoutes)
     .route('/v1/auth/users', userRoutes)
     .route('/v1/auth/site-access', siteAccessRoutes)
     .route('/v1/auth/sites', siteRoutes)
     .route('/v1/auth/sectors', sectorRoutes)
+    .route('/v1/auth/account/exports', exportRoutes)
     .route('/v1/auth/account', accountRoutes)
     .route('/v1/auth', catalogRoutes)
     // planner module
@@ -88,9 +99,14 @@ export function createApi() {
     .route('/v1/system/settings/integrations', aiSettingsRoutes)
     .route('/v1/system/jobs', jobRoutes)
     .route('/v1/system/prompts', promptRoutes)
+    .route('/v1/system/author-profiles', authorProfileRoutes)
+    .route('/v1/system/strategies', strategyRoutes)
+    .route('/v1/system/ai-calls', aiCallRoutes)
+    .route('/v1/system/status', statusRoutes)
     // writer module
     .route('/v1/writer/tasks', taskRoutes)
     .route('/v1/writer/images', imageRoutes)
+    .route('/v1/writer/content', reparseRoutes)
     .route('/v1/writer/content', contentRoutes)
     .route('/v1/writer/content', draftRoutes)
     // test-only hooks (404 unless TEST_ROUTES or BENCH_ROUTES is "true")
@@ -118,6 +134,9 @@ export function createApi() {
     .route('/v1/integration/webhooks', integrationWebhookRoutes)
     .route('/v1/integration', integrationSyncRoutes)
     .route('/v1/integration', integrationRoutes)
+    // the developer console: shard moves first (own guards), then accounts, plans, credits, dead letters, audit
+    .route('/v1/admin/moves', moveRoutes)
+    .route('/v1/admin', adminRoutes)
     // benchmark baselines (404 unless BENCH_ROUTES is "true")
     .route('/v1/_bench', benchRoutes);
 

@@ -42,6 +42,7 @@ export const AI_FUNCTIONS = [
   'generate_page_content',
   'deploy_site',
   'sync_integration',
+  'reparse_content',
 ] as const;
 export type AiFunction = (typeof AI_FUNCTIONS)[number];
 
@@ -161,3 +162,38 @@ export type IntegrationEventKind = (typeof INTEGRATION_EVENT_KINDS)[number];
 export const INTEGRATION_EVENT_STATUSES = ['ok', 'failed', 'refused', 'running'] as const;
 /** A WordPress post we published and someone edited there since: open until pulled or dismissed. */
 export const DRIFT_STATUSES = ['open', 'pulled', 'dismissed'] as const;
+
+// ---------------------------------------------------------------- system, admin and billing extras (7/7)
+
+/** Where a prompt version came from: saved in the editor, restored from an older version, or reset to default. */
+export const PROMPT_VERSION_SOURCES = ['edit', 'restore', 'reset'] as const;
+export type PromptVersionSource = (typeof PROMPT_VERSION_SOURCES)[number];
+/** One AI provider call: what the AI call log records (worker/system/ai-call-log.ts). */
+export const AI_CALL_STATUSES = ['ok', 'error'] as const;
+export type AiCallStatus = (typeof AI_CALL_STATUSES)[number];
+/** What the call log names a call that is not one of the job functions (a prompt's "try it", the image test). */
+export const AI_CALL_PURPOSES = [...AI_FUNCTIONS, 'prompt_test', 'image_test', 'connection_test'] as const;
+export type AiCallPurpose = (typeof AI_CALL_PURPOSES)[number];
+/** A budget alert's window: the calendar day or month in the account's time (UTC). */
+export const BUDGET_PERIODS = ['day', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+export const ACCOUNT_EXPORT_STATUSES = ['queued', 'running', 'ready', 'failed', 'expired'] as const;
+export type AccountExportStatus = (typeof ACCOUNT_EXPORT_STATUSES)[number];
+/**
+ * Moving an account to another shard, step by step (worker/admin/move): copy every tenant table with ids
+ * remapped, verify counts and checksums, switch the directory, then delete the old rows. Each step is
+ * resumable: a failed move restarts at the step it failed in.
+ */
+export const ACCOUNT_MOVE_STATUSES = [
+  'pending',
+  'copying',
+  'verifying',
+  'switching',
+  'cleaning',
+  'done',
+  'failed',
+] as const;
+export type AccountMoveStatus = (typeof ACCOUNT_MOVE_STATUSES)[number];
+/** Who asked for a password reset link: the user (forgot password) or an owner/admin for them. */
+export const PASSWORD_RESET_ORIGINS = ['self', 'admin'] as const;
+export type PasswordResetOrigin = (typeof PASSWORD_RESET_ORIGINS)[number];

@@ -3,7 +3,14 @@
  * Tenant data (sites and everything under them) lives in the account shards, see `shard.ts`.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ACCOUNT_STATUSES, ROLES, SUBSCRIPTION_STATUSES, USER_STATUSES } from '../domain/enums';
+import {
+  ACCOUNT_MOVE_STATUSES,
+  ACCOUNT_STATUSES,
+  PASSWORD_RESET_ORIGINS,
+  ROLES,
+  SUBSCRIPTION_STATUSES,
+  USER_STATUSES,
+} from '../domain/enums';
 import { bool, createdAt, id, timestamp, updatedAt } from './columns';
 
 export const plans = sqliteTable('plans', {
@@ -167,6 +174,95 @@ export const industrySectors = sqliteTable(
   },
   (t) => [uniqueIndex('industry_sectors_slug_idx').on(t.industry_id, t.slug)],
 );
+
+/**
+ * Everything a developer did across accounts (a request with X-Account-ID for another account) and
+ * every admin change (plans, credits, account status, shard moves, dead-letter replays).
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: id(),
+    actor_user_id: integer().notNull(),
+    actor_account_id: integer().notNull(),
+    /** The account acted on (null for a change with no account: a plan). */
+    target_account_id: integer(),
+    /** `cross_account.request`, `plan.update`, `credits.adjust`, `account.move`, `dead_letter.replay`… */
+    action: text().notNull(),
+    method: text().notNull().default(''),
+    path: text().notNull().default(''),
+    status: integer(),
+    request_id: text(),
+    detail: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('audit_log_created_idx').on(t.created_at),
+    index('audit_log_target_idx').on(t.target_account_id, t.created_at),
+  ],
+);
+
+/** A move of one account's tenant data to another shard: its step, progress and id mapping state. */
+export const accountMoves = sqliteTable(
+  'account_moves',
+  {
+    id: id(),
+    account_id: integer().notNull(),
+    from_shard: text().notNull(),
+    to_shard: text().notNull(),
+    status: text({ enum: ACCOUNT_MOVE_STATUSES }).notNull().default('pending'),
+    /** Tables done, rows copied, the verification's counts: enough to resume and to explain. */
+    state: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    error: text(),
+    requested_by_user_id: integer().notNull(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+    finished_at: timestamp(),
+  },
+  (t) => [index('account_moves_account_idx').on(t.account_id, t.created_at)],
+);
+
+/** Messages that ran out of retries (every queue's dead letters), kept so a developer can read and replay them. */
+export const deadLetters = sqliteTable(
+  'dead_letters',
+  {
+    id: id(),
+    queue: text().notNull(),
+    message_id: text().notNull().unique(),
+    event_type: text().notNull().default(''),
+    account_id: integer(),
+    body: text({ mode: 'json' }).$type<unknown>().notNull(),
+    attempts: integer().notNull().default(0),
+    error: text(),
+    created_at: createdAt(),
+    replayed_at: timestamp(),
+    replayed_by_user_id: integer(),
+  },
+  (t) => [index('dead_letters_created_idx').on(t.replayed_at, t.created_at)],
+);
+
+/** One-time password reset links (stored hashed, like invite tokens); a use or a newer link ends one. */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    token_hash: text().primaryKey(),
+    user_id: integer().notNull(),
+    account_id: integer().notNull(),
+    origin: text({ enum: PASSWORD_RESET_ORIGINS }).notNull(),
+    created_by_user_id: integer(),
+    expires_at: timestamp().notNull(),
+    used_at: timestamp(),
+    created_at: createdAt(),
+  },
+  (t) => [index('password_resets_user_idx').on(t.user_id, t.created_at)],
+);
+
+/** When each scheduled duty last ran (`cron.tick`, `credits.sweep`…): the status page reads it. */
+export const systemHeartbeats = sqliteTable('system_heartbeats', {
+  key: text().primaryKey(),
+  at: timestamp().notNull(),
+  detail: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+});
 
 export type PlanRow = typeof plans.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;

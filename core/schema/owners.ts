@@ -24,11 +24,12 @@ export const TABLE_OWNER_GROUPS = [
       'refresh_token_families',
       'refresh_tokens',
       'login_throttle',
+      'password_resets',
     ],
   },
   {
     owner: 'worker/catalog',
-    why: 'global catalogues every account reads; seeded by migrations, never written by a request',
+    why: 'global catalogues every account reads; seeded by migrations, changed only by the plans editor (/admin)',
     tables: ['plans', 'industries', 'industry_sectors'],
   },
   {
@@ -86,12 +87,12 @@ export const TABLE_OWNER_GROUPS = [
   {
     owner: 'worker/billing',
     why: 'every money movement is one ledger batch (DESIGN §7, Credits)',
-    tables: ['credit_balances', 'credit_transactions', 'credit_usage_logs'],
+    tables: ['credit_balances', 'credit_transactions', 'credit_usage_logs', 'budget_alerts'],
   },
   {
     owner: 'worker/system',
-    why: 'AI configuration (keys, prompts) and the AI task log',
-    tables: ['ai_prompts', 'integration_settings', 'ai_task_logs'],
+    why: 'AI configuration (keys, prompts and their versions), the AI task log and the log of every AI call',
+    tables: ['ai_prompts', 'integration_settings', 'ai_task_logs', 'ai_prompt_versions', 'ai_call_logs'],
   },
   {
     owner: 'worker/automation',
@@ -102,6 +103,21 @@ export const TABLE_OWNER_GROUPS = [
     owner: 'worker/integration',
     why: 'connections to other platforms (WordPress), their health, sync history and drift',
     tables: ['site_integrations', 'integration_events', 'integration_drift'],
+  },
+  {
+    owner: 'worker/admin',
+    why: 'the developer console: the audit log of cross-account and admin actions, and account moves between shards',
+    tables: ['audit_log', 'account_moves'],
+  },
+  {
+    owner: 'worker/events',
+    why: 'the queue consumer keeps dead letters for replay and records when each scheduled duty last ran',
+    tables: ['dead_letters', 'system_heartbeats'],
+  },
+  {
+    owner: 'worker/exports',
+    why: 'full exports of an account’s data, made in the background',
+    tables: ['account_exports'],
   },
   {
     owner: 'durable-objects/site-coordinator',

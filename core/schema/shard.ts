@@ -31,6 +31,8 @@ export const sites = sqliteTable(
     status: text({ enum: E.SITE_STATUSES }).notNull().default('active'),
     hosting_type: text({ enum: E.HOSTING_TYPES }).notNull().default('wordpress'),
     seo_metadata: json().notNull().default({}),
+    /** The author profile articles of this site are written as when neither task nor idea names one. */
+    default_author_profile_id: integer(),
     deleted_at: timestamp(),
     ...stamps(),
   },
@@ -155,6 +157,8 @@ export const contentIdeas = sqliteTable(
     estimated_word_count: integer().notNull().default(1500),
     /** The H2 outline the writer must follow (kept, unlike the original product). */
     outline: json<OutlineSection[]>().notNull().default([]),
+    /** The author profile its task is written as (the task's own choice wins; else the site default). */
+    author_profile_id: integer(),
     status: text({ enum: E.IDEA_STATUSES }).notNull().default('new'),
     source_job_id: text(),
     ...stamps(),
@@ -329,6 +333,64 @@ export const strategies = sqliteTable(
   (t) => [index('strategies_account_idx').on(t.account_id, t.sector_id)],
 );
 
+/**
+ * Every saved text of an account's prompt, newest version highest: the editor's history, diff and
+ * restore. The live text stays in ai_prompts (one row per type); a save writes both in one batch.
+ */
+export const aiPromptVersions = sqliteTable(
+  'ai_prompt_versions',
+  {
+    id: id(),
+    ...tenant(),
+    prompt_type: text({ enum: E.PROMPT_TYPES }).notNull(),
+    version: integer().notNull(),
+    prompt_value: text().notNull(),
+    source: text({ enum: E.PROMPT_VERSION_SOURCES }).notNull().default('edit'),
+    /** For a restore: the version it brought back. */
+    restored_from: integer(),
+    created_by_user_id: integer(),
+    created_at: createdAt(),
+  },
+  (t) => [uniqueIndex('ai_prompt_versions_idx').on(t.account_id, t.prompt_type, t.version)],
+);
+
+/**
+ * One row per AI provider call (a job's attempt, a prompt's "try it", the image test): what it cost
+ * and how it ended. The request and reply bodies live in R2 under `body_key` for 30 days (then the
+ * key is cleared); API keys are never written to either.
+ */
+export const aiCallLogs = sqliteTable(
+  'ai_call_logs',
+  {
+    id: id(),
+    ...tenant(),
+    site_id: integer(),
+    job_id: text(),
+    purpose: text({ enum: E.AI_CALL_PURPOSES }).notNull(),
+    provider: text().notNull().default('openai'),
+    model: text().notNull().default(''),
+    status: text({ enum: E.AI_CALL_STATUSES }).notNull(),
+    /** The provider's finish reason (stop, length, content_filter…), or the error's kind. */
+    finish_reason: text().notNull().default(''),
+    /** The reply needed the tolerant repair (code fences, prose around JSON…) before it validated. */
+    repaired: bool().notNull().default(false),
+    tokens_input: integer().notNull().default(0),
+    tokens_output: integer().notNull().default(0),
+    cost_usd: real().notNull().default(0),
+    duration_ms: integer().notNull().default(0),
+    error: text(),
+    body_key: text(),
+    body_expires_at: timestamp(),
+    created_by_user_id: integer(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('ai_call_logs_account_idx').on(t.account_id, t.created_at),
+    index('ai_call_logs_purpose_idx').on(t.account_id, t.purpose, t.created_at),
+    index('ai_call_logs_job_idx').on(t.account_id, t.job_id),
+  ],
+);
+
 // ---------------------------------------------------------------- billing
 
 /**
@@ -416,6 +478,49 @@ export const aiTaskLogs = sqliteTable(
     uniqueIndex('ai_task_logs_job_idx').on(t.account_id, t.job_id),
     index('ai_task_logs_site_idx').on(t.account_id, t.site_id, t.created_at),
   ],
+);
+
+/**
+ * Budget alerts the owner sets: when the credits used in the day or month reach a threshold
+ * (a percentage of `limit_credits`), the owner is told once per period and threshold.
+ */
+export const budgetAlerts = sqliteTable(
+  'budget_alerts',
+  {
+    id: id(),
+    ...tenant(),
+    period: text({ enum: E.BUDGET_PERIODS }).notNull(),
+    limit_credits: integer().notNull(),
+    /** Percentages of the limit, ascending, e.g. [50, 80, 100]. */
+    thresholds: json<number[]>().notNull().default([80, 100]),
+    /** The period (`2026-12-02` or `2026-12`) and the highest threshold already announced in it. */
+    fired_period: text(),
+    fired_threshold: integer(),
+    fired_at: timestamp(),
+    is_active: bool().notNull().default(true),
+    ...stamps(),
+  },
+  (t) => [uniqueIndex('budget_alerts_period_idx').on(t.account_id, t.period)],
+);
+
+/** A full export of an account's data (zip of CSV/JSON + images in R2), made in the background. */
+export const accountExports = sqliteTable(
+  'account_exports',
+  {
+    id: id(),
+    ...tenant(),
+    status: text({ enum: E.ACCOUNT_EXPORT_STATUSES }).notNull().default('queued'),
+    /** `{ step, done, total }`: what the job is doing, for the progress bar. */
+    progress: json().notNull().default({}),
+    r2_key: text(),
+    bytes: integer(),
+    error: text(),
+    requested_by_user_id: integer(),
+    finished_at: timestamp(),
+    expires_at: timestamp(),
+    ...stamps(),
+  },
+  (t) => [index('account_exports_account_idx').on(t.account_id, t.created_at)],
 );
 
 // ---------------------------------------------------------------- publisher

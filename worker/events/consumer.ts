@@ -3,6 +3,12 @@ import { dispatchDue, driveRunMessage, startEventRuns } from '../automation/disp
 import { sweepStaleHolds } from '../billing/sweep-holds';
 import type { Env } from '../env';
 import { runScheduledHealthChecks } from '../integration/health-schedule';
+import { expireAiCallBodies } from '../system/ai-call-log';
+import { runBillingPeriodic } from '../billing/periodic';
+import { buildAccountExport } from '../exports/job';
+import { driveAccountMove } from '../admin/move/drive';
+import { recordDeadLetter } from './dead-letters';
+import { recordHeartbeat } from './heartbeats';
 import { isDomainEvent, type DomainEvent } from './types';
 
 async function handle(event: DomainEvent, env: Env) {
@@ -22,6 +28,18 @@ async function handle(event: DomainEvent, env: Env) {
     case 'integration.health':
       await runScheduledHealthChecks(env, event.scheduled_time);
       return;
+    case 'billing.periodic':
+      await runBillingPeriodic(env, event.scheduled_time);
+      return;
+    case 'ai_calls.expire':
+      await expireAiCallBodies(env, event.scheduled_time);
+      return;
+    case 'account.export':
+      await buildAccountExport(env, event);
+      return;
+    case 'account.move':
+      await driveAccountMove(env, event);
+      return;
     default: {
       // The union's discriminant: a new event type fails to compile here until it is handled.
       const unhandled: never = event;
@@ -31,8 +49,9 @@ async function handle(event: DomainEvent, env: Env) {
 }
 
 /** A message that ran out of retries: an automation run shows it (with a retry button); the rest are logged. */
-async function handleDeadLetter(message: Message<unknown>, env: Env) {
+async function handleDeadLetter(message: Message<unknown>, env: Env, queueName: string) {
   console.error(JSON.stringify({ level: 'error', dead_letter: true, id: message.id, body: message.body }));
+  await recordDeadLetter(env, message, queueName);
   const body = message.body;
   if (isDomainEvent(body) && body.type === 'automation.run')
     await markDeadLetter(env, body, `Delivery failed ${message.attempts} time(s) after every retry.`);
@@ -47,7 +66,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env) {
   for (const message of batch.messages) {
     if (dead) {
       try {
-        await handleDeadLetter(message, env);
+        await handleDeadLetter(message, env, batch.queue);
         message.ack();
       } catch (err) {
         // The dead-letter queue has no queue behind it: retried a few times, then dropped (logged above).
@@ -63,6 +82,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env) {
     }
     try {
       await handle(message.body, env);
+      await recordHeartbeat(env, message.body);
       message.ack();
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', id: message.id, error: String(err) }));

@@ -3,7 +3,8 @@ import type { DomainEvent } from './types';
 
 /**
  * Cron enqueues, it doesn't work (STACK.md): every tick asks the consumer to sweep stale credit
- * holds, to start the automation rules that are due, and to check integrations' health. Each is
+ * holds, to start the automation rules that are due, to check integrations' health, to grant plan credits
+ * and announce budget alerts, and to expire old AI call bodies. Each is
  * its own message so one failing (and retried) does not hold up the others.
  */
 export async function enqueueScheduledWork(env: Env, scheduledTime: number) {
@@ -11,6 +12,8 @@ export async function enqueueScheduledWork(env: Env, scheduledTime: number) {
     { v: 1, type: 'credits.sweep', scheduled_time: scheduledTime },
     { v: 1, type: 'automation.tick', scheduled_time: scheduledTime },
     { v: 1, type: 'integration.health', scheduled_time: scheduledTime },
+    { v: 1, type: 'billing.periodic', scheduled_time: scheduledTime },
+    { v: 1, type: 'ai_calls.expire', scheduled_time: scheduledTime },
   ];
   await env.EVENTS.sendBatch(events.map((body) => ({ body })));
 }

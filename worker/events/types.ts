@@ -1,4 +1,6 @@
+import type { AccountMoveMessage } from '../admin/move/messages';
 import type { AutomationEventMessage, AutomationRunMessage } from '../automation/messages';
+import type { AccountExportMessage } from '../exports/messages';
 
 /**
  * Domain events carried by the EVENTS queue. A discriminated union, versioned: a consumer that
@@ -14,7 +16,15 @@ export type DomainEvent =
   /** Start the event rules of a site (keywords imported, content approved). */
   | AutomationEventMessage
   /** Check the integrations whose last health check is old (worker/integration/health-schedule.ts). */
-  | { v: 1; type: 'integration.health'; scheduled_time: number };
+  | { v: 1; type: 'integration.health'; scheduled_time: number }
+  /** Grant each account its plan's included credits once per period, and announce budget alerts (worker/billing). */
+  | { v: 1; type: 'billing.periodic'; scheduled_time: number }
+  /** Clear AI call bodies older than 30 days from R2 (worker/system/ai-call-log.ts). */
+  | { v: 1; type: 'ai_calls.expire'; scheduled_time: number }
+  /** Build one account export (worker/exports). */
+  | AccountExportMessage
+  /** Drive one account move to its next step (worker/admin/move). */
+  | AccountMoveMessage;
 
 export function isDomainEvent(value: unknown): value is DomainEvent {
   const e = value as Partial<DomainEvent> | null;

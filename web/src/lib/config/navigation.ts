@@ -113,8 +113,16 @@ export const NAVIGATION: NavGroup[] = [
       { label: 'Site access', href: '/settings/site-access', icon: 'shield', permission: 'users:manage' },
       { label: 'AI', href: '/settings/ai', icon: 'sparkles', permission: 'settings:manage' },
       { label: 'Prompts', href: '/settings/prompts', icon: 'message', permission: 'settings:manage' },
+      { label: 'Authors', href: '/settings/authors', icon: 'pencil', permission: 'settings:manage' },
+      { label: 'Strategies', href: '/settings/strategies', icon: 'filter', permission: 'settings:manage' },
+      { label: 'AI calls', href: '/settings/ai-calls', icon: 'activity', permission: 'system:status' },
+      { label: 'Status', href: '/settings/status', icon: 'gauge', permission: 'system:status' },
       { label: 'Account', href: '/settings/account', icon: 'building' },
     ],
+  },
+  {
+    label: 'Developer',
+    items: [{ label: 'Console', href: '/admin', icon: 'settings', permission: 'system:admin' }],
   },
 ];
 
