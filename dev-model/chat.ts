@@ -14,6 +14,7 @@ import { generateImagePrompts } from './functions/image-prompts.ts';
 import { linkContent } from './functions/links.ts';
 import { optimizeContent } from './functions/optimize.ts';
 import { pageContent } from './functions/page-content.ts';
+import { reparseContent } from './functions/reparse.ts';
 import { siteStructure } from './functions/site-structure.ts';
 
 export const FUNCTIONS = [
@@ -25,6 +26,7 @@ export const FUNCTIONS = [
   'link_content',
   'generate_site_structure',
   'generate_page_content',
+  'reparse_content',
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
@@ -37,6 +39,7 @@ const GENERATORS: Record<FunctionName, (input: unknown) => unknown> = {
   link_content: linkContent,
   generate_site_structure: siteStructure,
   generate_page_content: pageContent,
+  reparse_content: reparseContent,
 };
 
 interface Message {

@@ -33,6 +33,8 @@ import {
   type ScriptEntry,
 } from './faults.ts';
 import { FileStore, parseSize, renderImage } from './images.ts';
+import { MailSink } from './mail.ts';
+import { RequestLog } from './request-log.ts';
 import { checkRunwareKey, isInvalidKey, runInference, runwareApiKey, runwareErrors, runwareTasks } from './runware.ts';
 import { sleep, splitForStream, streamCompletion, type Usage } from './sse.ts';
 import { approxTokens } from './text.ts';
@@ -148,6 +150,9 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
     streamDelayMs: opts.streamDelayMs,
   });
   const files = new FileStore();
+  /** The chat requests each key sent, for tests that check the prompt (GET /__dev/requests). */
+  const requestLog = new RequestLog();
+  const mailSink = new MailSink();
   const held = new Set<IncomingMessage>();
   const holdMs = opts.timeoutHoldMs ?? 60_000;
   const verbose = opts.verbose ?? process.env.DEV_MODEL_LOG === '1';
@@ -254,6 +259,7 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       throw badRequest("'messages' must be a non-empty array.", 'messages');
     const model = typeof body.model === 'string' && body.model.trim() ? body.model : 'igny8-dev-small';
     const stream = body.stream === true;
+    requestLog.record(key, body);
     const { tracker, signal, fault } = begin(req, res, key);
     tracker.outcome(outcomeOf(fault));
     await sleep(registry.latencyFor(key), signal);
@@ -607,13 +613,31 @@ export async function startDevModelServer(opts: DevModelOptions = {}): Promise<D
       res.end(`redirecting to ${location}`);
       return `redirect ${redirect[1]}`;
     }
+    if (path === '/v1/mail/emails' && method === 'POST') {
+      const stored = mailSink.accept(await readJson(req));
+      if (typeof stored === 'string') sendJson(res, 422, { name: 'validation_error', message: stored });
+      else sendJson(res, 200, { id: stored.id });
+      return 'mail';
+    }
+    if (path === '/__dev/mail' && method === 'GET') {
+      sendJson(res, 200, { data: mailSink.to(url.searchParams.get('to')) });
+      return 'mail read';
+    }
     if (path === '/__dev/faults') return devFaults(req, res, url);
     if (path === '/__dev/stats' && method === 'GET') {
       sendJson(res, 200, registry.stats(url.searchParams.get('api_key') ?? undefined));
       return 'stats';
     }
+    if (path === '/__dev/requests' && method === 'GET') {
+      const key = url.searchParams.get('key') ?? url.searchParams.get('api_key');
+      if (!key) throw badRequest('key query parameter is required.', 'key');
+      const limit = Number(url.searchParams.get('limit') ?? '') || undefined;
+      sendJson(res, 200, { key, requests: requestLog.last(key, limit) });
+      return 'requests';
+    }
     if (path === '/__dev/reset' && method === 'POST') {
       registry.resetAll();
+      requestLog.clear();
       files.clear();
       sendJson(res, 200, { ok: true });
       return 'reset';

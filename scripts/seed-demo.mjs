@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO } from './demo-logins.ts';
+import { DEMO, STAFF } from './demo-logins.ts';
 
 const [base = 'http://127.0.0.1:8787', persist = '.wrangler/state'] = process.argv.slice(2);
 
@@ -25,6 +25,9 @@ function printLogins() {
   console.log('  Demo logins (account "Demo Agency"):');
   for (const [role, u] of Object.entries(DEMO))
     console.log(`    ${role.padEnd(7)} ${u.email.padEnd(26)} ${u.password}`);
+  console.log('  Developer console (/admin), account "IGNY8 staff":');
+  for (const [role, u] of Object.entries(STAFF))
+    console.log(`    ${role.padEnd(9)} ${u.email.padEnd(26)} ${u.password}`);
   console.log(`  API docs: ${base.replace('127.0.0.1', 'localhost')}/api/docs\n`);
 }
 
@@ -88,6 +91,7 @@ async function main() {
   } catch {
     /* not seeded yet */
   }
+  await seedStaffOnce();
   if (session) {
     console.log('[igny8] demo account already seeded');
     printLogins();
@@ -201,6 +205,32 @@ async function seedAutomation(token, siteId) {
     console.log('[igny8] automation rule "Weekday mornings" created and started once — see Automation');
   } catch (err) {
     console.warn(`[igny8] demo automation rule not created (${err.message}); the rest of the demo is ready`);
+  }
+}
+
+/**
+ * The developer login (issue 14): its own "IGNY8 staff" account, signed up through the API, then given the
+ * developer role in the control database (no API hands out that role). Once: a developer who can sign in is left.
+ */
+async function seedStaffOnce() {
+  const { email, password, name } = STAFF.developer;
+  const existing = await api('POST', '/api/v1/auth/login/', { body: { email, password, delivery: 'body' } }).catch(
+    () => null,
+  );
+  if (existing?.data.user.role === 'developer') return;
+  try {
+    if (!existing)
+      await api('POST', '/api/v1/auth/register/', {
+        body: { email, password, name, account_name: 'IGNY8 staff', delivery: 'body' },
+      });
+    const quoted = email.replace(/'/g, "''");
+    d1('DB_CONTROL', [
+      '--command',
+      `UPDATE users SET role = 'developer', token_version = token_version + 1 WHERE email = '${quoted}'`,
+    ]);
+    console.log('[igny8] developer login seeded (account "IGNY8 staff")');
+  } catch (err) {
+    console.warn(`[igny8] developer login not seeded (${err.message}); the rest of the demo is ready`);
   }
 }
 

@@ -45,8 +45,12 @@ import { aiCallRoutes } from './system/ai-calls-routes';
 import { statusRoutes } from './system/status-routes';
 import { adminRoutes } from './admin/routes';
 import { moveRoutes } from './admin/moves-routes';
+import { adminTestRoutes } from './admin/test-routes';
+import { recordCrossAccountRequest } from './admin/cross-account';
+import { onCrossAccountRequest } from './middleware/tenant';
 import { exportRoutes } from './exports/routes';
 import { passwordResetRoutes } from './auth/password-reset-routes';
+import { sessionRoutes } from './auth/session-routes';
 
 /** JSON bodies above this are refused before they are read (CSV import has its own, larger cap). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -60,6 +64,8 @@ const IMPORT_PATH = /\/import\/?$|\/site-builder\/assets\/?$/;
  * typed client).
  */
 export function createApi() {
+  // The developer console audits a developer's requests for other accounts (tenantContext can't import it).
+  onCrossAccountRequest(recordCrossAccountRequest);
   const jsonLimit = bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
@@ -81,6 +87,7 @@ export function createApi() {
     .get('/health', (c) => ok(c, { status: 'ok' }))
     // auth module: session, users, sites, sectors, site access, catalogues, account
     .route('/v1/auth/password-reset', passwordResetRoutes)
+    .route('/v1/auth/session', sessionRoutes)
     .route('/v1/auth', authRoutes)
     .route('/v1/auth/tickets', ticketRoutes)
     .route('/v1/auth/users', userRoutes)
@@ -110,6 +117,7 @@ export function createApi() {
     .route('/v1/writer/content', contentRoutes)
     .route('/v1/writer/content', draftRoutes)
     // test-only hooks (404 unless TEST_ROUTES or BENCH_ROUTES is "true")
+    .route('/v1/_test', adminTestRoutes)
     .route('/v1/_test', draftTestRoutes)
     // optimizer module: briefs, scores, score history
     .route('/v1/optimizer', optimizerRoutes)

@@ -68,6 +68,17 @@ export const optimizeReply = z.object({
   meta_description: z.string().max(500).optional(),
 });
 
+/** reparse_content: an existing article's SEO structure, read from its HTML (the seed's reparse). */
+export const reparseReply = z.object({
+  meta_title: z.string().trim().max(300).default(''),
+  meta_description: z.string().trim().max(600).default(''),
+  primary_keyword: z.string().trim().max(300).default(''),
+  secondary_keywords: z.array(z.string().max(300)).max(40).default([]),
+  tags: z.array(z.string().max(300)).max(60).default([]),
+  categories: z.array(z.string().max(200)).max(20).default([]),
+  outline: z.array(z.string().max(300)).max(40).default([]),
+});
+
 /**
  * A site's structure (issue 12): its pages (each may serve a cluster by id) and taxonomies. The
  * parser in worker/site-builder/ai reads items one by one and adds what the model forgot.
@@ -99,6 +110,7 @@ export const REPLY_SCHEMAS = {
   generate_content: contentReply,
   generate_image_prompts: imagePromptsReply,
   optimize_content: optimizeReply,
+  reparse_content: reparseReply,
   generate_site_structure: siteStructureReply,
   generate_page_content: pageContentReply,
 } as const satisfies Partial<Record<AiFunction, z.ZodType>>;

@@ -16,7 +16,7 @@ const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe
 
 // Sticky (`y`) patterns read at a position without copying the rest of the input.
 const TAG_NAME = /[A-Za-z][A-Za-z0-9:-]*/y;
-const ATTRIBUTE = /([^\s"'>\/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*)))?/y;
+const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*)))?/y;
 
 function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
   pattern.lastIndex = at;
@@ -95,7 +95,7 @@ function readAttributes(html: string, from: number) {
   const attrs: Record<string, string> = {};
   let i = from;
   for (;;) {
-    while (i < html.length && /[\s\/]/.test(html[i]!)) {
+    while (i < html.length && /[\s/]/.test(html[i]!)) {
       if (html[i] === '/' && html[i + 1] === '>') return { attrs, selfClosing: true, end: i + 2, terminated: true };
       i++;
     }

@@ -66,3 +66,12 @@ export type RenameAccountBody = z.output<typeof renameAccountBody>;
 
 /** What a user may change about themselves (role and status are an admin's call). */
 export const updateMeBody = z.object({ name });
+
+/** Forgot password: always answered the same way, whether or not the email has an account. */
+export const passwordResetRequestBody = z.object({ email });
+/** An owner/admin makes a one-time reset link for a teammate (no mail configured). */
+export const passwordResetLinkBody = z.object({ user_id: id });
+export const passwordResetConfirmBody = z.object({
+  token: z.string().min(20).max(200),
+  password: newPassword,
+});

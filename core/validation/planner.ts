@@ -8,6 +8,7 @@ import {
   KEYWORD_STATUSES,
 } from '../domain/enums';
 import { description, id, listQuery } from './common';
+import { selectionOf } from './selection';
 
 export const keywordText = z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.');
 export const volume = z.coerce.number().int('A whole number.').min(0).max(1_000_000_000);
@@ -94,6 +95,8 @@ export const createIdeaBody = z.object({
   target_keywords: z.array(keywordText).max(50).optional(),
   estimated_word_count: z.number().int().min(100).max(20_000).optional(),
   outline: outlineBody.optional(),
+  /** The author the idea's article is written as (before the site's default); null clears it. */
+  author_profile_id: id.nullable().optional(),
 });
 export const updateIdeaBody = createIdeaBody
   .omit({ site_id: true, sector_id: true })
@@ -108,3 +111,14 @@ export const ideaListQuery = listQuery.extend({
   status: z.enum(IDEA_STATUSES).optional(),
   content_structure: z.enum(CONTENT_STRUCTURES).optional(),
 });
+
+// Bulk actions by ids or by the list's filter (core/validation/selection.ts, issue 14 item 9).
+export const keywordSelectionBody = selectionOf(keywordListQuery);
+export const keywordStatusSelectionBody = selectionOf(keywordListQuery, { status: z.enum(KEYWORD_STATUSES) });
+/** By ids at most 100 clusters (one job); a filter's clusters go in jobs of 100. */
+export const clusterIdeasSelectionBody = selectionOf(
+  clusterListQuery,
+  { ideas_per_cluster: z.number().int().min(3).max(7).optional() },
+  100,
+);
+export const ideaSelectionBody = selectionOf(ideaListQuery);

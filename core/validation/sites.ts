@@ -17,7 +17,12 @@ export type CreateSiteBody = z.output<typeof createSiteBody>;
 
 export const updateSiteBody = createSiteBody
   .partial()
-  .extend({ domain: domain.nullable().optional(), industry_id: id.nullable().optional() })
+  .extend({
+    domain: domain.nullable().optional(),
+    industry_id: id.nullable().optional(),
+    /** The author profile articles are written as when neither task nor idea names one (settings:manage). */
+    default_author_profile_id: id.nullable().optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.');
 export type UpdateSiteBody = z.output<typeof updateSiteBody>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AI_FUNCTIONS, PROMPT_TYPES } from '../domain/enums';
+import { AI_CALL_PURPOSES, AI_CALL_STATUSES, AI_FUNCTIONS, PROMPT_TYPES } from '../domain/enums';
 import { id, listQuery } from './common';
 
 /** https URL (http only where the worker allows loopback for dev/test, checked server-side). */
@@ -37,3 +37,29 @@ export const usageQuery = listQuery.extend({
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
 });
+
+// ---------------------------------------------------------------- prompt versions and the AI call log (issue 14)
+
+export const promptVersionParam = z.coerce.number().int().min(1).max(1_000_000);
+export const promptVersionsQuery = listQuery.pick({ page: true, page_size: true });
+export const promptDiffQuery = z.object({ from: promptVersionParam, to: promptVersionParam });
+export const promptRestoreBody = z.object({ version: promptVersionParam });
+/** A "try it": the draft being edited (else the saved text) on a sample input (else the type's own sample). */
+export const promptTryBody = z.object({
+  text: z.string().trim().min(10, 'At least 10 characters.').max(20_000).optional(),
+  input: z.unknown().optional(),
+});
+export const testImageBody = z.object({ prompt: z.string().trim().min(3, 'At least 3 characters.').max(1000) });
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const aiCallsQuery = listQuery.pick({ page: true, page_size: true }).extend({
+  purpose: z.enum(AI_CALL_PURPOSES).optional(),
+  status: z.enum(AI_CALL_STATUSES).optional(),
+  site_id: id.optional(),
+  model: z.string().trim().max(100).optional(),
+  job_id: z.string().trim().max(100).optional(),
+  repaired: flag.optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+});
+export type AiCallsQuery = z.output<typeof aiCallsQuery>;

@@ -9,6 +9,7 @@ import {
 } from '../domain/enums';
 import { description, id, listQuery } from './common';
 import { keywordText } from './planner';
+import { selectionOf } from './selection';
 
 export const createTaskBody = z.object({
   site_id: id,
@@ -79,3 +80,8 @@ export const updateContentBody = z
 
 /** The review workflow: draft → review → published (publishing itself goes through the publisher). */
 export const contentStatusBody = z.object({ status: z.enum(['draft', 'review']) });
+
+// Bulk actions by ids or by the list's filter (core/validation/selection.ts, issue 14 item 9).
+/** By ids at most 500 tasks; a filter's tasks go in jobs of 50 like any large selection. */
+export const taskSelectionBody = selectionOf(taskListQuery, {}, 500);
+export const imageSelectionBody = selectionOf(imageListQuery);

@@ -40,6 +40,8 @@ export function beginGeneration(doc: Y.Doc, meta: GenerationMeta): GenerationSta
     m.set('job_id', meta.job_id);
     m.set('title', meta.title ?? '');
     m.set('sections', 0);
+    // Read by the editor only (not part of GenerationState): 0 when the outline is unknown.
+    m.set('total', meta.total ?? 0);
     m.set('started_at', new Date().toISOString());
     m.delete('finished_at');
   }, AI_ORIGIN);

@@ -64,6 +64,8 @@ export interface GenerationMeta {
   /** The AI job writing the draft: a second begin for the same job restarts it (at-least-once jobs). */
   job_id: string;
   title?: string;
+  /** How many sections the outline asks for, so editors can show "AI is writing section 3 of 8". */
+  total?: number;
 }
 
 /** Where a section goes in the job's output: a section already appended is not appended again. */

@@ -7,6 +7,7 @@ import { plannerFunctions } from '../../worker/planner/ai';
 import { siteBuilderFunctions } from '../../worker/site-builder/ai';
 import { deploySite } from '../../worker/publisher/deploy-site';
 import { syncIntegration } from '../../worker/integration/sync/sync-job';
+import { aiCallLog } from '../../worker/system/ai-call-log';
 import { aiSettings } from '../../worker/system/ai-settings';
 import { taskLog } from '../../worker/system/task-log';
 import { writerFunctions } from '../../worker/writer/ai';
@@ -35,7 +36,7 @@ export function functionDefinition(name: string) {
   return def;
 }
 
-export const enginePorts: EnginePorts = { ledger: creditLedger, taskLog, settings: aiSettings };
+export const enginePorts: EnginePorts = { ledger: creditLedger, taskLog, settings: aiSettings, callLog: aiCallLog };
 
 /**
  * The provider-key budgets of a coordinator (`coordinatorId`: its object id): the account's

@@ -422,7 +422,7 @@ test.describe('AI settings and prompts', () => {
     await expect(page.getByRole('heading', { name: 'AI', level: 1 })).toBeVisible();
     const inUse = page.getByRole('region', { name: 'In use now' });
     await expect(inUse.getByText('Demo model').first()).toBeVisible();
-    await inUse.getByRole('button', { name: 'Test the AI provider connection' }).click();
+    await inUse.getByRole('button', { name: 'Test connection to AI provider' }).click();
     await expect(inUse.getByRole('status')).toContainText('Connected');
     await expect(page.getByRole('region', { name: 'OpenAI' }).getByText('Not set')).toBeVisible();
 
@@ -435,7 +435,7 @@ test.describe('AI settings and prompts', () => {
     await clustering.getByRole('button', { name: 'Save prompt' }).click();
     await expect(page.getByText('Clustering prompt saved.')).toBeVisible();
     await expect(clustering.getByText('Custom', { exact: true })).toBeVisible();
-    await clustering.getByRole('button', { name: 'Reset the Clustering prompt to default' }).click();
+    await clustering.getByRole('button', { name: /^Reset to default \(Clustering/ }).click();
     await page
       .getByRole('dialog', { name: 'Reset the Clustering prompt?' })
       .getByRole('button', { name: 'Reset to default' })

@@ -146,7 +146,9 @@ test('schedule from the editor, see it on the calendar, roll back a deployment',
   await viewer.close();
 
   // Unscheduling puts the article back where it was, and off the calendar.
+  // Still at phone width: the article's panels are reached from its tab bar.
   await page.goto(`/writer/content/${articleId}`);
+  await page.getByRole('navigation', { name: 'Article panels' }).getByRole('button', { name: 'Publish' }).click();
   await page.getByRole('region', { name: 'Publishing' }).getByRole('button', { name: 'Unschedule' }).click();
   await expect(page.getByTestId('content-status')).toContainText('Draft');
   await page.goto('/publisher');

@@ -72,6 +72,9 @@ test.describe('settings an owner uses every week', () => {
     const invite = page.getByRole('dialog', { name: 'Invite a teammate' });
     await invite.getByLabel('Email').fill(viewer.email);
     await invite.getByLabel('Role').selectOption('viewer');
+    // The site the owner works in comes preselected; this viewer starts without one (granted below).
+    await expect(invite.getByRole('checkbox', { name: /Alpha Blog/ })).toBeChecked();
+    await invite.getByRole('checkbox', { name: /Alpha Blog/ }).uncheck();
     await invite.getByRole('button', { name: 'Create invite link' }).click();
     const firstLink = page.getByRole('dialog', { name: `Invite link for ${viewer.email}` });
     const first = await firstLink.getByRole('textbox', { name: 'One-time invite link' }).inputValue();

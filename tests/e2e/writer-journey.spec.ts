@@ -214,6 +214,8 @@ test.describe('writer journey', () => {
       await ownerPage.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Image' }).click();
       const picker = ownerPage.getByRole('dialog', { name: 'Insert an image' });
       await picker.getByRole('list', { name: "This article's images" }).getByRole('button').first().click();
+      // The image's own alt text is offered (and required) before it goes in.
+      await picker.getByRole('button', { name: 'Insert at the cursor' }).click();
       await expect(picker).toBeHidden();
       await expect(draftImages(editorPage)).toHaveCount(inArticle + 1);
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { accounts, plans, shardDirectory, subscriptions, users } from '../../core/schema/control';
 import { grantCredits } from '../billing/ledger';
 import { slugify } from '../../core/validation/common';
@@ -8,6 +8,7 @@ import type { Env } from '../env';
 import { Conflict } from '../http/errors';
 import { randomToken } from '../lib/crypto';
 import { hashPassword } from './passwords';
+import { PERIOD_MS } from './subscriptions';
 
 export interface NewAccount {
   email: string;
@@ -15,8 +16,6 @@ export interface NewAccount {
   name: string;
   account_name: string;
 }
-
-const MONTH_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Signup: account, owner, subscription to the default plan and shard placement in ONE control
@@ -64,7 +63,7 @@ export async function registerAccount(env: Env, input: NewAccount) {
         plan_id: plan.id,
         status: 'active',
         current_period_start: now,
-        current_period_end: new Date(now.getTime() + MONTH_MS),
+        current_period_end: new Date(now.getTime() + PERIOD_MS),
       }),
       control.insert(shardDirectory).values({ account_id: accountIdOfSlug, shard }),
     ]);
@@ -99,7 +98,10 @@ export async function registerAccount(env: Env, input: NewAccount) {
   return created;
 }
 
-/** Creates the balance row with the plan's included credits; safe to run twice. */
+/**
+ * Creates the balance row with the plan's included credits; safe to run twice. This is the first
+ * period's grant: the cron's renewal grants from the second period on (./plan-renewal.ts).
+ */
 export async function initialiseCredits(
   env: Env,
   shard: ReturnType<typeof placeNewAccount>,
@@ -119,4 +121,15 @@ export async function initialiseCredits(
 export async function renameAccount(control: ControlDb, accountId: number, name: string) {
   const [row] = await control.update(accounts).set({ name }).where(eq(accounts.id, accountId)).returning();
   return row;
+}
+
+/**
+ * The directory half of an account move's switch (worker/admin/move), for the move's one control batch:
+ * the account now lives on `to`. Guarded by `from`, so a switch replayed after it landed changes nothing.
+ */
+export function moveShardStatement(control: ControlDb, accountId: number, from: string, to: string) {
+  return control
+    .update(shardDirectory)
+    .set({ shard: to, moved_at: new Date() })
+    .where(and(eq(shardDirectory.account_id, accountId), eq(shardDirectory.shard, from)));
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { creditBalances, creditTransactions } from '../../core/schema/shard';
 import { runBatch, type Statement } from '../db/batch';
+import { evaluateAlertsStatement } from './alerts';
 import type { ShardDb } from '../db/shards';
 import type {
   CreditLedger,
@@ -131,6 +132,8 @@ export function captureStatements(input: {
         AND EXISTS (SELECT 1 FROM credit_transactions
                     WHERE account_id = ${accountId} AND idempotency_key = ${key} AND transaction_type = 'capture')
       ON CONFLICT (account_id, job_id) DO NOTHING`,
+    // Budget alerts see this capture in the same batch (one index lookup for an account without any).
+    evaluateAlertsStatement(accountId, now),
   ];
 }
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { creditTransactions, creditUsageLogs } from '../../core/schema/shard';
+import { budgetAlertsBody, usageSeriesQuery } from '../../core/validation/billing';
 import { creditTransactionsQuery, usageQuery } from '../../core/validation/system';
 import type { AppEnv } from '../env';
 import { orderingOf, pageOf } from '../http/list';
@@ -9,10 +10,24 @@ import { ok, page } from '../http/respond';
 import { body, describe, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { requirePermission, tenantContext } from '../middleware/tenant';
+import { activeAlerts, alertsOf, saveAlerts } from './alerts';
 import { balanceOf, grantCredits } from './ledger';
+import { planLimits } from './limits';
+import { usageSeries } from './usage-series';
 
-/** Balance, ledger and usage with cost: owners (and developers) only, per the access matrix. */
+/**
+ * Balance, ledger and usage with cost: owners (and developers) only, per the access matrix. The
+ * plan's limits with their usage are every member's (settings/account shows them): that route is
+ * registered before the owner-only middleware, and Hono runs handlers in registration order.
+ */
 export const billingRoutes = new Hono<AppEnv>()
+  .get(
+    '/limits',
+    describe('The plan’s limits (sites, users, keywords, clusters) with what the account uses', ['billing']),
+    authenticate,
+    tenantContext,
+    async (c) => ok(c, await planLimits(c.get('tenant'))),
+  )
   .use('*', authenticate, tenantContext, requirePermission('billing:read'))
   .get('/balance', describe('Credit balance: spendable now and held by running jobs', ['billing']), async (c) => {
     const tenant = c.get('tenant');
@@ -95,6 +110,39 @@ export const billingRoutes = new Hono<AppEnv>()
         .groupBy(creditUsageLogs.operation_type)
         .all();
       return ok(c, rows);
+    },
+  )
+  .get(
+    '/usage/series',
+    describe('Usage per day or month (UTC), by operation or by site', ['billing'], {
+      description: 'At most 92 days or 24 months per request; `since` and `until` are whole buckets, inclusive.',
+    }),
+    query(usageSeriesQuery),
+    async (c) => {
+      const tenant = c.get('tenant');
+      return ok(c, await usageSeries(tenant.db, tenant.account.id, c.req.valid('query')));
+    },
+  )
+  .get('/budget-alerts', describe('Budget alerts per day and month', ['billing']), async (c) => {
+    const tenant = c.get('tenant');
+    return ok(c, await alertsOf(tenant.db, tenant.account.id));
+  })
+  .put(
+    '/budget-alerts',
+    describe('Replace the budget alerts (one per period; thresholds in % of the limit, ascending)', ['billing']),
+    requirePermission('billing:manage'),
+    body(budgetAlertsBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      return ok(c, await saveAlerts(tenant.db, tenant.account.id, c.req.valid('json')), 200, 'Budget alerts saved.');
+    },
+  )
+  .get(
+    '/budget-alerts/active',
+    describe('Budget thresholds crossed in the current day or month, with used and limit', ['billing']),
+    async (c) => {
+      const tenant = c.get('tenant');
+      return ok(c, await activeAlerts(tenant.db, tenant.account.id));
     },
   )
   /** Developers top up or correct an account's credits (there is no payment provider yet). */

@@ -5,6 +5,7 @@ import type { Env } from '../env';
 import { runScheduledHealthChecks } from '../integration/health-schedule';
 import { expireAiCallBodies } from '../system/ai-call-log';
 import { runBillingPeriodic } from '../billing/periodic';
+import { renewSubscriptions } from '../auth/plan-renewal';
 import { buildAccountExport } from '../exports/job';
 import { driveAccountMove } from '../admin/move/drive';
 import { recordDeadLetter } from './dead-letters';
@@ -29,6 +30,8 @@ async function handle(event: DomainEvent, env: Env) {
       await runScheduledHealthChecks(env, event.scheduled_time);
       return;
     case 'billing.periodic':
+      // The plan's credits per period first (worker/auth owns subscriptions), then budget alerts.
+      await renewSubscriptions(env, event.scheduled_time);
       await runBillingPeriodic(env, event.scheduled_time);
       return;
     case 'ai_calls.expire':
@@ -39,6 +42,9 @@ async function handle(event: DomainEvent, env: Env) {
       return;
     case 'account.move':
       await driveAccountMove(env, event);
+      return;
+    case 'system.ping':
+      // The status page's round trip: recordHeartbeat (below) is the whole of it.
       return;
     default: {
       // The union's discriminant: a new event type fails to compile here until it is handled.

@@ -1,4 +1,5 @@
 import type { Env } from '../env';
+import { beat, CRON_HEARTBEAT } from './heartbeats';
 import type { DomainEvent } from './types';
 
 /**
@@ -16,4 +17,6 @@ export async function enqueueScheduledWork(env: Env, scheduledTime: number) {
     { v: 1, type: 'ai_calls.expire', scheduled_time: scheduledTime },
   ];
   await env.EVENTS.sendBatch(events.map((body) => ({ body })));
+  // After the send: a tick whose work never reached the queue is not a tick the status page should count.
+  await beat(env, CRON_HEARTBEAT, new Date(), { scheduled_time: scheduledTime, events: events.length });
 }

@@ -24,7 +24,9 @@ export type DomainEvent =
   /** Build one account export (worker/exports). */
   | AccountExportMessage
   /** Drive one account move to its next step (worker/admin/move). */
-  | AccountMoveMessage;
+  | AccountMoveMessage
+  /** The status page's queue probe: does nothing but leave a heartbeat (worker/events/heartbeats.ts). */
+  | { v: 1; type: 'system.ping'; probe: string };
 
 export function isDomainEvent(value: unknown): value is DomainEvent {
   const e = value as Partial<DomainEvent> | null;

@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import type { ToSchema } from 'hono/types';
 import type { ApiPage, ApiSuccess } from '../../core/api/envelope';
 import type { ZodType, z } from 'zod';
-import { idsBody } from '../../core/validation/planner';
+import { anySelectionBody, type Selection } from '../../core/validation/selection';
 import type { Tenant } from '../db/tenant';
 import type { AppEnv } from '../env';
 import { type Json, ok, page } from './respond';
@@ -29,6 +29,7 @@ export interface ResourceOps<R extends Row, Q extends ListQuery, V> {
   list: (c: Ctx, q: Q) => Promise<{ rows: R[]; count: number }>;
   require: (tenant: Tenant, id: number, mode: AccessMode) => Promise<R>;
   selection: (tenant: Tenant, ids: number[], mode: AccessMode) => Promise<{ siteIds: number[]; rows: R[] }>;
+  resolve: (tenant: Tenant, picked: Selection<unknown>, mode: AccessMode) => Promise<{ siteIds: number[]; rows: R[] }>;
   remove: (c: Ctx, tenant: Tenant, rows: R[], siteIds: number[]) => Promise<void>;
   afterWrite: ((c: Ctx, tenant: Tenant, siteIds: number[], rows: R[], change: 'update' | 'delete') => void) | undefined;
   present: (row: R) => V;
@@ -72,14 +73,21 @@ export const listRoute = <R extends Row, Q extends ListQuery, V, L extends ZodTy
 
 export const bulkDeleteRoute = <R extends Row, Q extends ListQuery, V>(
   r: ResourceOps<R, Q, V>,
-): Route<'post', '/bulk_delete', { json: z.input<typeof idsBody> }, Json<ApiSuccess<{ deleted: number }>, 200>> =>
+): Route<
+  'post',
+  '/bulk_delete',
+  { json: z.input<typeof anySelectionBody> },
+  Json<ApiSuccess<{ deleted: number }>, 200>
+> =>
   new Hono<AppEnv>().post(
     '/bulk_delete',
-    describe(`Delete many ${r.plural} (one batch: all or none)`, r.tags),
-    body(idsBody),
+    describe(`Delete many ${r.plural} (one batch: all or none)`, r.tags, {
+      description: `By ids, or every ${r.noun.toLowerCase()} the list shows for a filter (with expected_count).`,
+    }),
+    body(anySelectionBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const { siteIds, rows } = await r.selection(tenant, c.req.valid('json').ids, 'write');
+      const { siteIds, rows } = await r.resolve(tenant, c.req.valid('json'), 'write');
       await r.remove(c, tenant, rows, siteIds);
       return ok(c, { deleted: rows.length });
     },

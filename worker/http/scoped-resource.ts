@@ -4,10 +4,12 @@ import { sites } from '../../core/schema/shard';
 import type { Context } from 'hono';
 import type { ZodType } from 'zod';
 import type { Permission } from '../../core/access';
+import { MAX_SELECTION, type Selection } from '../../core/validation/selection';
 import { forIdsWithinParamLimit, runBatch, type Statement } from '../db/batch';
 import type { Tenant } from '../db/tenant';
 import type { AppEnv } from '../env';
-import { BadRequest, Forbidden, NotFound } from './errors';
+import { BadRequest, Conflict, Forbidden, NotFound, ValidationError } from './errors';
+import { zodToFieldErrors } from './validate';
 import { orderingOf, pageOf } from './list';
 import {
   type DeleteRoute,
@@ -26,6 +28,27 @@ export type ScopedTable = SQLiteTable & { id: SQLiteColumn; account_id: SQLiteCo
 export type SiteTable = SQLiteTable & { id: SQLiteColumn; account_id: SQLiteColumn; deleted_at: SQLiteColumn };
 
 type Ctx = Context<AppEnv>;
+
+/** A selection's filter read with the list's schema; its errors are named `filter.<field>`. */
+function filterOf<Q>(schema: ZodType<Q>, filter: unknown): Q {
+  const parsed = schema.safeParse({
+    ...(filter as object),
+    page: undefined,
+    page_size: undefined,
+    ordering: undefined,
+  });
+  if (parsed.success) return parsed.data;
+  const errors = zodToFieldErrors(parsed.error);
+  throw new ValidationError(Object.fromEntries(Object.entries(errors).map(([k, v]) => [`filter.${k}`, v])));
+}
+
+/** 409: the filter's rows are not the ones the user saw; `errors.count` carries how many match now. */
+export const selectionChanged = (plural: string, count: number) =>
+  new Conflict(
+    `The selection changed: ${count.toLocaleString('en-US')} ${plural} match now. Check and try again.`,
+    'selection_changed',
+    { count: [String(count)] },
+  );
 
 export interface ResourceSpec<R extends Row, Q extends ListQuery, V = R> {
   /** The table: a site-scoped table, or the sites table itself (`scope: 'site'`). */
@@ -58,6 +81,8 @@ export interface ResourceSpec<R extends Row, Q extends ListQuery, V = R> {
   afterWrite?: (c: Ctx, tenant: Tenant, siteIds: number[], rows: R[], change: 'update' | 'delete') => void;
   /** Bulk selections span one site (the convention of keywords, ideas, tasks: AI jobs run per site). */
   oneSitePerSelection?: boolean;
+  /** The list's query schema: a bulk action's `filter` is read with it (same fields, same defaults). */
+  listQuery?: ZodType<Q>;
 }
 
 /**
@@ -175,6 +200,11 @@ export function scopedResource<R extends Row, Q extends ListQuery, V = R>(spec: 
       );
     }
     if (rows.length !== unique.length) throw new NotFound(spec.noun);
+    return checked(tenant, rows, mode);
+  }
+
+  /** The sites of selected rows: one site when the resource says so, each visible, writable for `write`. */
+  async function checked(tenant: Tenant, rows: R[], mode: AccessMode) {
     const siteIds = [...new Set(rows.map((r) => (spec.scope === 'site' ? r.id : r.site_id)))];
     if (spec.oneSitePerSelection && siteIds.length > 1) {
       throw new BadRequest(`Select ${spec.plural} of one site at a time.`, 'mixed_sites');
@@ -182,6 +212,36 @@ export function scopedResource<R extends Row, Q extends ListQuery, V = R>(spec: 
     for (const siteId of siteIds) await requireSiteOf(tenant, siteId, spec.writePermission ? 'read' : mode, spec.noun);
     if (mode === 'write') assertWrite(tenant);
     return { siteIds, rows };
+  }
+
+  /**
+   * A bulk action's rows, by ids or by the list's filter (core/validation/selection.ts). A filter is
+   * resolved with the list's own WHERE (scopeOf: tenant, visible live sites, the query's filters), so
+   * the action reaches exactly the rows the list shows: never another account's, never a site the
+   * user can't see. `expected_count` that no longer matches is a 409 carrying the count now.
+   */
+  async function resolve(tenant: Tenant, picked: Selection<unknown>, mode: AccessMode) {
+    if (picked.ids) return selection(tenant, picked.ids, mode);
+    if (!spec.listQuery) throw new BadRequest(`Select ${spec.plural} by id here.`, 'filter_unsupported');
+    const q = filterOf(spec.listQuery, picked.filter) as Scoped;
+    const rows = (await tenant.db
+      .select()
+      .from(table as SQLiteTable)
+      .where(await where(tenant, q))
+      .orderBy(table.id)
+      .limit(MAX_SELECTION + 1)
+      .all()) as unknown as R[];
+    if (picked.expected_count !== undefined && rows.length !== picked.expected_count) {
+      throw selectionChanged(spec.plural, rows.length);
+    }
+    if (rows.length > MAX_SELECTION) {
+      throw new BadRequest(
+        `More than ${MAX_SELECTION.toLocaleString('en-US')} ${spec.plural} match: narrow the filter.`,
+        'selection_too_large',
+      );
+    }
+    if (!rows.length) throw new BadRequest(`No ${spec.plural} match this filter.`, 'empty_selection');
+    return checked(tenant, rows, mode);
   }
 
   const deleteStatements =
@@ -215,6 +275,7 @@ export function scopedResource<R extends Row, Q extends ListQuery, V = R>(spec: 
     list,
     require,
     selection,
+    resolve,
     remove,
     afterWrite: spec.afterWrite,
     present,
@@ -231,5 +292,5 @@ export function scopedResource<R extends Row, Q extends ListQuery, V = R>(spec: 
     return standardRoutes(ops, options);
   }
 
-  return { where, list, require, selection, remove, routes, present };
+  return { where, list, require, selection, resolve, remove, routes, present };
 }

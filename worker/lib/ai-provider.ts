@@ -80,6 +80,28 @@ export interface ChatRequest {
    * article may take minutes, but one that stops arriving fails this attempt instead of hanging.
    */
   idleTimeoutMs?: number;
+  /**
+   * Told once per attempt, after it ended (never while the reply streams): the call log's hook
+   * (worker/system/ai-call-log.ts). The body is what was sent minus the key, which lives only in
+   * the client's Authorization header. A throwing observer is ignored: logging never fails a call.
+   */
+  onCall?: (call: ProviderCall) => void;
+}
+
+/** One finished attempt as an observer sees it. */
+export interface ProviderCall {
+  request: OpenAI.Chat.Completions.ChatCompletionCreateParams;
+  result: ChatResult | null;
+  error: ProviderError | null;
+  durationMs: number;
+}
+
+function tell(req: ChatRequest, call: ProviderCall) {
+  try {
+    req.onCall?.(call);
+  } catch (err) {
+    console.warn('AI call observer failed', err);
+  }
 }
 
 export interface ChatResult {
@@ -213,11 +235,27 @@ function requestBody(
  * the engine still has the tokens it cost for the usage log.
  */
 export async function chatCompletion(cfg: ProviderConfig, req: ChatRequest): Promise<ChatResult> {
+  const started = Date.now();
+  const request = requestBody(cfg, req);
+  try {
+    const result = await chatAttempt(cfg, req, request);
+    tell(req, { request, result, error: null, durationMs: Date.now() - started });
+    return result;
+  } catch (err) {
+    const error = classifyError(err);
+    tell(req, { request, result: null, error, durationMs: Date.now() - started });
+    throw error;
+  }
+}
+
+async function chatAttempt(
+  cfg: ProviderConfig,
+  req: ChatRequest,
+  request: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+): Promise<ChatResult> {
   let completion: OpenAI.Chat.Completions.ChatCompletion;
   try {
-    completion = await chatClient(cfg, req.timeoutMs).chat.completions.create(requestBody(cfg, req), {
-      signal: req.signal,
-    });
+    completion = await chatClient(cfg, req.timeoutMs).chat.completions.create(request, { signal: req.signal });
   } catch (err) {
     throw classifyError(err);
   }
@@ -270,6 +308,8 @@ export async function chatCompletionStream(
   if (req.signal?.aborted) controller.abort();
   req.signal?.addEventListener('abort', onCallerAbort);
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  const startedAt = Date.now();
+  const request = { ...requestBody(cfg, req), stream: true as const, stream_options: { include_usage: true } };
   let idle: ReturnType<typeof setTimeout> | null = null;
   const arm = () => {
     if (idle) clearTimeout(idle);
@@ -283,10 +323,9 @@ export async function chatCompletionStream(
     req.timeoutMs * 20,
   );
   try {
-    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create(
-      { ...requestBody(cfg, req), stream: true, stream_options: { include_usage: true } },
-      { signal: controller.signal },
-    );
+    const stream = await chatClient(cfg, req.timeoutMs).chat.completions.create(request, {
+      signal: controller.signal,
+    });
     arm();
     for await (const chunk of stream) {
       arm();
@@ -317,13 +356,14 @@ export async function chatCompletionStream(
         model,
         estimated: true,
       };
+    tell(req, { request, result: null, error: pe, durationMs: Date.now() - startedAt });
     throw pe;
   } finally {
     if (idle) clearTimeout(idle);
     clearTimeout(cap);
     req.signal?.removeEventListener('abort', onCallerAbort);
   }
-  return {
+  const result = {
     content,
     model,
     ...usage,
@@ -331,4 +371,6 @@ export async function chatCompletionStream(
     refusal: refusal || null,
     toolArguments: toolArguments || null,
   };
+  tell(req, { request, result, error: null, durationMs: Date.now() - startedAt });
+  return result;
 }

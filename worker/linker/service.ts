@@ -188,3 +188,8 @@ export async function saveLinkerSettings(db: ShardDb, accountId: number, siteId:
     .run();
   return linkerSettingsOf(db, accountId, siteId);
 }
+
+/** An article deleted: the links suggested for it go with it (for the delete's one batch). */
+export function removeContentSuggestionsStatement(accountId: number, contentId: number): Statement {
+  return sql`DELETE FROM link_suggestions WHERE account_id = ${accountId} AND content_id = ${contentId}`;
+}

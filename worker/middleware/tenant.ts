@@ -1,15 +1,25 @@
-import type { MiddlewareHandler } from 'hono';
-import { eq } from 'drizzle-orm';
+import type { Context, MiddlewareHandler } from 'hono';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { can, type Permission } from '../../core/access';
 import type { Role } from '../../core/domain/enums';
 import { type Tenant, type TenantAccount, tenantFor } from '../db/tenant';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { accounts, shardDirectory, users } from '../../core/schema/control';
 import { controlDb, isShardName, shardDb, type ControlDb } from '../db/shards';
 import type { AppEnv } from '../env';
-import { BadRequest, Forbidden, NotFound, Unauthorized } from '../http/errors';
+import { ApiError, BadRequest, Forbidden, NotFound, Unauthorized } from '../http/errors';
 import { cachedIdentity, forgetAccount, rememberIdentity } from './identity-cache';
 
 export type { Tenant, TenantAccount, TenantUser } from '../db/tenant';
+
+/**
+ * 1 while the account's move to another shard is copying, verifying or switching (worker/admin/move): its
+ * writes are refused then. A subquery of the control read every write already makes, so the check costs no
+ * round trip (account_moves_account_idx finds the account's few moves).
+ */
+const moving = (accountId: SQL | SQLiteColumn) =>
+  sql<number>`exists (select 1 from account_moves m where m.account_id = ${accountId}
+    and m.status in ('copying', 'verifying', 'switching'))`;
 
 async function loadIdentity(control: ControlDb, userId: number) {
   return control
@@ -31,6 +41,7 @@ async function loadIdentity(control: ControlDb, userId: number) {
         plan_id: accounts.plan_id,
       },
       shard: shardDirectory.shard,
+      moving: moving(users.account_id),
     })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.account_id))
@@ -47,7 +58,7 @@ async function actingAccount(
   control: ControlDb,
   requested: string | undefined,
   role: Role,
-  own: TenantAccount & { shard: string },
+  own: TenantAccount & { shard: string; moving?: number },
 ) {
   if (!requested || Number(requested) === own.id) return own;
   if (!can(role, 'accounts:any')) throw new Forbidden('Only developers and the system bot may act on another account.');
@@ -61,6 +72,7 @@ async function actingAccount(
       status: accounts.status,
       plan_id: accounts.plan_id,
       shard: shardDirectory.shard,
+      moving: moving(accounts.id),
     })
     .from(accounts)
     .innerJoin(shardDirectory, eq(shardDirectory.account_id, accounts.id))
@@ -106,21 +118,92 @@ export const tenantContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const account = await actingAccount(control, c.req.header('x-account-id'), user.role, {
     ...identity.account,
     shard: identity.shard,
+    // a cached identity (reads only) has no `moving`: reads are never refused
+    moving: (identity as { moving?: number }).moving ?? 0,
   });
-  if (account.status === 'suspended' || account.status === 'cancelled') {
-    throw new Forbidden(`This account is ${account.status}.`, 'account_inactive');
+  if (!reading && account.moving) {
+    throw new ApiError(
+      503,
+      'This account is being moved to another server: try again shortly.',
+      'account_moving',
+      undefined,
+      {
+        'Retry-After': '30',
+      },
+    );
   }
-  if (!isShardName(account.shard)) throw new Error(`Account ${account.id} has unknown shard ${account.shard}`);
-  const db = shardDb(c.env, account.shard);
-  c.set('tenant', tenantFor(user, account, account.shard, db, control));
-  if (reading) return next();
+  const proceed = async () => {
+    if (account.status === 'suspended' || account.status === 'cancelled') {
+      throw new Forbidden(`This account is ${account.status}.`, 'account_inactive');
+    }
+    if (!isShardName(account.shard)) throw new Error(`Account ${account.id} has unknown shard ${account.shard}`);
+    const db = shardDb(c.env, account.shard);
+    c.set('tenant', tenantFor(user, account, account.shard, db, control));
+    if (reading) return next();
+    try {
+      await next();
+    } finally {
+      forgetAccount(account.id);
+      if (user.account_id !== account.id) forgetAccount(user.account_id);
+    }
+  };
+  // A developer acting on another account is audited (issue 14, item 7); the system bot's cross-account
+  // calls are the platform's own scheduled work, not a person reading a customer's data, so they are not.
+  if (account.id === user.account_id || user.role !== 'developer' || !crossAccountRecorder) return proceed();
+  let status: number | null = null;
   try {
-    await next();
+    await proceed();
+    status = c.res.status;
+  } catch (err) {
+    status = err instanceof ApiError ? err.status : 500;
+    throw err;
   } finally {
-    forgetAccount(account.id);
-    if (user.account_id !== account.id) forgetAccount(user.account_id);
+    const entry: CrossAccountRequest = {
+      actorUserId: user.id,
+      actorAccountId: user.account_id,
+      targetAccountId: account.id,
+      method: c.req.method,
+      // As the client sent it (c.req.path may have lost a trailing slash to the app's routing).
+      path: new URL(c.req.url).pathname,
+      status,
+      requestId: c.get('requestId') ?? null,
+    };
+    afterResponse(c, crossAccountRecorder(c.env, entry));
   }
 };
+
+/** A developer's request for another account, as the audit log records it (worker/admin/cross-account.ts). */
+export interface CrossAccountRequest {
+  actorUserId: number;
+  actorAccountId: number;
+  targetAccountId: number;
+  method: string;
+  path: string;
+  status: number | null;
+  requestId: string | null;
+}
+
+let crossAccountRecorder: ((env: AppEnv['Bindings'], request: CrossAccountRequest) => Promise<void>) | undefined;
+
+/**
+ * Who records cross-account requests: the developer console (worker/admin), wired by the API
+ * (worker/app.ts) because this platform layer may not import a feature (scripts/layers.cjs).
+ */
+export function onCrossAccountRequest(recorder: typeof crossAccountRecorder) {
+  crossAccountRecorder = recorder;
+}
+
+/** Runs `work` after the response (waitUntil), so the audit write costs the request nothing; logged if it fails. */
+function afterResponse(c: Context<AppEnv>, work: Promise<void>) {
+  const logged = work.catch((err) =>
+    console.error(JSON.stringify({ level: 'error', message: 'cross-account audit failed', error: String(err) })),
+  );
+  try {
+    c.executionCtx.waitUntil(logged);
+  } catch {
+    // No execution context (a unit test calling the app directly): the promise still runs.
+  }
+}
 
 /** 403 unless the access matrix gives the user's role `permission`. */
 export function assertCan(tenant: Tenant, permission: Permission) {

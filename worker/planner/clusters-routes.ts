@@ -4,10 +4,10 @@ import type { z } from 'zod';
 import { clusters, contentIdeas, keywordClusters, keywords } from '../../core/schema/shard';
 import { normalizeKeyword } from '../../core/domain/normalize';
 import {
+  clusterIdeasSelectionBody,
   clusterKeywordsBody,
   clusterListQuery,
   createClusterBody,
-  generateIdeasBody,
   updateClusterBody,
 } from '../../core/validation/planner';
 import { startJob } from '../jobs/start-job';
@@ -44,6 +44,7 @@ const clusterResource = scopedResource<typeof clusters.$inferSelect, z.output<ty
     q.status ? eq(clusters.status, q.status) : undefined,
     q.search ? sql`${clusters.normalized_name} LIKE ${likePattern(normalizeKeyword(q.search))} ESCAPE '\\'` : undefined,
   ],
+  listQuery: clusterListQuery,
   oneSitePerSelection: true,
   // The clusters' keywords stay, unclustered; their ideas stay without a cluster. One batch.
   deleteStatements: (tenant, ids) => {
@@ -77,6 +78,9 @@ const clusterResource = scopedResource<typeof clusters.$inferSelect, z.output<ty
       notifySite(c, tenant, siteId, change === 'delete' ? ['clusters', 'keywords'] : ['clusters']);
   },
 });
+
+/** The clusters one idea job takes (the ids' cap since the seed): more go in further jobs. */
+const CLUSTERS_PER_JOB = 100;
 
 const loadCluster = (tenant: Tenant, id: number) => () =>
   tenant.db
@@ -173,18 +177,25 @@ export const clusterRoutes = new Hono<AppEnv>()
     describe('AI: generate content ideas for the selected clusters (a job)', ['planner'], {
       description:
         'One AI call per cluster; 3–7 ideas each with an H2 outline. ' +
-        'Holds 7 credits per cluster and charges 1 per idea created, only on success.',
+        'Holds 7 credits per cluster and charges 1 per idea created, only on success. ' +
+        'By ids (up to 100 clusters) or by the list filter: jobs of 100 clusters each.',
     }),
-    body(generateIdeasBody),
+    body(clusterIdeasSelectionBody),
     async (c) => {
       const tenant = c.get('tenant');
       const input = c.req.valid('json');
-      const { siteIds, rows } = await clusterResource.selection(tenant, input.ids, 'write');
-      const job = await startJob(c, tenant, siteIds[0]!, 'generate_ideas', {
-        cluster_ids: rows.map((r) => r.id),
-        ideas_per_cluster: input.ideas_per_cluster ?? 3,
-      });
-      return ok(c, { task_id: job.id, job }, 202, 'Idea generation started.');
+      const { siteIds, rows } = await clusterResource.resolve(tenant, input, 'write');
+      const ids = rows.map((r) => r.id);
+      const jobs = [];
+      for (let at = 0; at < ids.length; at += CLUSTERS_PER_JOB) {
+        jobs.push(
+          await startJob(c, tenant, siteIds[0]!, 'generate_ideas', {
+            cluster_ids: ids.slice(at, at + CLUSTERS_PER_JOB),
+            ideas_per_cluster: input.ideas_per_cluster ?? 3,
+          }),
+        );
+      }
+      return ok(c, { task_id: jobs[0]!.id, job: jobs[0]!, jobs }, 202, 'Idea generation started.');
     },
   )
   .route(

@@ -4,11 +4,11 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { contentIdeas, tasks } from '../../core/schema/shard';
-import type { ideaListQuery } from '../../core/validation/planner';
+import { authorProfiles, contentIdeas, tasks } from '../../core/schema/shard';
+import { ideaListQuery } from '../../core/validation/planner';
 import { forIdsWithinParamLimit, runBatch, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
-import { ValidationError } from '../http/errors';
+import { NotFound, ValidationError } from '../http/errors';
 import { scopedResource } from '../http/scoped-resource';
 import type { Tenant } from '../middleware/tenant';
 import { notifySite } from './notify';
@@ -38,6 +38,7 @@ export const ideaResource = scopedResource<typeof contentIdeas.$inferSelect, z.o
     q.content_structure ? eq(contentIdeas.content_structure, q.content_structure) : undefined,
     q.search ? sql`${contentIdeas.idea_title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
   ],
+  listQuery: ideaListQuery,
   oneSitePerSelection: true,
   afterWrite: (c, tenant, siteIds) => {
     for (const siteId of siteIds) notifySite(c, tenant, siteId, ['ideas']);
@@ -102,4 +103,23 @@ export async function createTasksFromIdeasService(tenant: Tenant, ids: number[],
     ),
   ]);
   return { siteId, created: ideas.length - before.length, already_had_tasks: before.length };
+}
+
+/** An idea's author must be a profile of the account (another account's id is a 404, never stored). */
+export async function requireIdeaAuthor(tenant: Tenant, profileId: number | null | undefined) {
+  if (profileId == null) return;
+  const profile = await tenant.db
+    .select({ id: authorProfiles.id })
+    .from(authorProfiles)
+    .where(and(eq(authorProfiles.account_id, tenant.account.id), eq(authorProfiles.id, profileId)))
+    .get();
+  if (!profile) throw new NotFound('Author profile');
+}
+
+/** A deleted author profile stops being any idea's author (in the writer's delete batch). */
+export function clearIdeaAuthorStatement(db: ShardDb, accountId: number, profileId: number) {
+  return db
+    .update(contentIdeas)
+    .set({ author_profile_id: null })
+    .where(and(eq(contentIdeas.account_id, accountId), eq(contentIdeas.author_profile_id, profileId)));
 }

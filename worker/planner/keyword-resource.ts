@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { normalizeKeyword } from '../../core/domain/normalize';
 import { keywordClusters, keywords } from '../../core/schema/shard';
-import type { KeywordListQuery } from '../../core/validation/planner';
+import { type KeywordListQuery, keywordListQuery } from '../../core/validation/planner';
 import { forIdsWithinParamLimit } from '../db/batch';
 import { scopedResource } from '../http/scoped-resource';
 import { recomputeClusterMetrics } from './cluster-metrics';
@@ -49,6 +49,7 @@ export const keywordResource = scopedResource<typeof keywords.$inferSelect, Keyw
   orderable: KEYWORD_ORDERABLE,
   defaultOrdering: '-volume',
   filters: keywordFilters,
+  listQuery: keywordListQuery,
   oneSitePerSelection: true,
   // Links first, then the keywords, then their clusters' metrics: one batch, all or nothing.
   deleteStatements: (tenant, ids, rows) => {

@@ -3,10 +3,10 @@ import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { keywords } from '../../core/schema/shard';
 import { normalizeKeyword } from '../../core/domain/normalize';
 import {
-  bulkKeywordStatusBody,
   createKeywordBody,
-  idsBody,
   keywordListQuery,
+  keywordSelectionBody,
+  keywordStatusSelectionBody,
   updateKeywordBody,
 } from '../../core/validation/planner';
 import { startJob } from '../jobs/start-job';
@@ -103,12 +103,13 @@ export const keywordRoutes = new Hono<AppEnv>()
   })
   .post(
     '/bulk_update_status',
-    describe('Set the status of many keywords', ['planner']),
-    body(bulkKeywordStatusBody),
+    describe('Set the status of many keywords (by ids or by the list filter)', ['planner']),
+    body(keywordStatusSelectionBody),
     async (c) => {
       const tenant = c.get('tenant');
       const input = c.req.valid('json');
-      const { siteId, rows } = await requireKeywordSelection(tenant, input.ids);
+      const { siteIds, rows } = await keywordResource.resolve(tenant, input, 'write');
+      const siteId = siteIds[0]!;
       await runBatch(
         tenant.db,
         forIdsWithinParamLimit(
@@ -128,15 +129,17 @@ export const keywordRoutes = new Hono<AppEnv>()
     '/auto_cluster',
     describe('AI: cluster the selected keywords (a job; progress is pushed live)', ['planner'], {
       description:
+        'By ids or by the list filter (e.g. cluster_id=none: every unclustered keyword of a sector). ' +
         'Selections larger than 20 keywords are split into several AI calls. ' +
         'Costs 1 credit per 30 keywords, charged only on success. Send Idempotency-Key to make retries safe. ' +
         "Refused (400 limit_reached) when the account is at its plan's cluster limit; " +
         'a job creates clusters only up to that limit, and the keywords of the rest stay as they were.',
     }),
-    body(idsBody),
+    body(keywordSelectionBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const { siteId, rows } = await requireKeywordSelection(tenant, c.req.valid('json').ids);
+      const { siteIds, rows } = await keywordResource.resolve(tenant, c.req.valid('json'), 'write');
+      const siteId = siteIds[0]!;
       const plan = await planOf(tenant);
       const max_clusters = limitOf(plan.max_clusters);
       // Refused before anything is reserved when not one cluster could be created. A job that would

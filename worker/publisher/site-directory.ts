@@ -125,3 +125,47 @@ export function onDirectoryChange(listener: (accountId: number, siteId: number) 
 function forgetDirectory(accountId: number, siteId: number) {
   for (const listener of listeners) listener(accountId, siteId);
 }
+
+/** One site of a moving account: its id on the old shard, on the new one, and its live deployment's new id. */
+export interface MovedSite {
+  oldId: number;
+  newId: number;
+  liveDeploymentId: number | null;
+}
+
+/**
+ * The directory half of an account move's switch (worker/admin/move), for the move's one control batch:
+ * every site of the account points at the new shard under its new id. Ids are negated first so a new id
+ * that equals another site's old id never trips site_directory_site_idx halfway through.
+ */
+export function moveSiteDirectoryStatements(
+  env: Pick<Env, 'DB_CONTROL'>,
+  accountId: number,
+  move: { from: string; to: string },
+  sites: MovedSite[],
+) {
+  const control = controlDb(env as Env);
+  const now = new Date();
+  const shard = move.to;
+  return [
+    // Guarded by the old shard: a switch replayed after it landed negates nothing.
+    control
+      .update(siteDirectory)
+      .set({ site_id: sql`-${siteDirectory.site_id}` })
+      .where(and(eq(siteDirectory.account_id, accountId), eq(siteDirectory.shard, move.from))),
+    ...sites.map((s) =>
+      control
+        .update(siteDirectory)
+        .set({ site_id: s.newId, shard, live_deployment_id: s.liveDeploymentId, updated_at: now })
+        .where(and(eq(siteDirectory.account_id, accountId), eq(siteDirectory.site_id, -s.oldId))),
+    ),
+  ];
+}
+
+/** After a move's switch: this isolate's serving cache forgets the account's old and new site ids. */
+export function forgetMovedSites(accountId: number, sites: MovedSite[]) {
+  for (const s of sites) {
+    forgetDirectory(accountId, s.oldId);
+    forgetDirectory(accountId, s.newId);
+  }
+}

@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { forIdsWithinParamLimit } from '../db/batch';
 import { planOf } from '../catalog/plan';
-import { sites, type SiteRow } from '../../core/schema/shard';
+import { authorProfiles, sites, type SiteRow } from '../../core/schema/shard';
 import { slugify } from '../../core/validation/common';
 import type { CreateSiteBody, UpdateSiteBody } from '../../core/validation/sites';
-import { Conflict, LimitReached } from '../http/errors';
-import type { Tenant } from '../middleware/tenant';
+import type { ShardDb } from '../db/shards';
+import { Conflict, LimitReached, ValidationError } from '../http/errors';
+import { assertCan, type Tenant } from '../middleware/tenant';
 import { siteScope } from './access';
 
 /**
@@ -86,12 +87,43 @@ export async function createSite(tenant: Tenant, input: CreateSiteBody): Promise
 }
 
 export async function updateSite(tenant: Tenant, site: SiteRow, input: UpdateSiteBody) {
+  if (input.default_author_profile_id != null) await requireActiveAuthor(tenant, input.default_author_profile_id);
   const [row] = await tenant.db
     .update(sites)
     .set({ ...input })
     .where(and(eq(sites.account_id, tenant.account.id), eq(sites.id, site.id)))
     .returning();
   return row!;
+}
+
+/**
+ * A site's default author is chosen in the settings (settings:manage) and must be an active profile
+ * of the account: anything else is a 400, so a foreign id is never stored nor used.
+ */
+async function requireActiveAuthor(tenant: Tenant, profileId: number) {
+  assertCan(tenant, 'settings:manage');
+  const profile = await tenant.db
+    .select({ id: authorProfiles.id })
+    .from(authorProfiles)
+    .where(
+      and(
+        eq(authorProfiles.account_id, tenant.account.id),
+        eq(authorProfiles.id, profileId),
+        eq(authorProfiles.is_active, true),
+      ),
+    )
+    .get();
+  if (!profile) {
+    throw new ValidationError({ default_author_profile_id: ['Pick an active author profile of this account.'] });
+  }
+}
+
+/** A deleted author profile stops being any site's default (in the writer's delete batch). */
+export function clearSiteDefaultAuthorStatement(db: ShardDb, accountId: number, profileId: number) {
+  return db
+    .update(sites)
+    .set({ default_author_profile_id: null })
+    .where(and(eq(sites.account_id, accountId), eq(sites.default_author_profile_id, profileId)));
 }
 
 /**

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { and, eq } from 'drizzle-orm';
-import { aiPrompts, integrationSettings } from '../../core/schema/shard';
-import { openAiSettingsBody, promptBody, promptTypeParam, runwareSettingsBody } from '../../core/validation/system';
-import { DEFAULT_PROMPTS, type PromptType } from './prompts';
+import { integrationSettings } from '../../core/schema/shard';
+import { openAiSettingsBody, runwareSettingsBody } from '../../core/validation/system';
 import { chatCompletion } from '../lib/ai-provider';
 import { testRunware } from './runware';
+import { entryFromCall, recordAiCall } from './ai-call-log';
 import { hasOwnKey, platformLimits, resolveProvider, type OpenAiConfig } from './ai-settings';
 import type { AppEnv } from '../env';
 import { BadRequest, NotFound } from '../http/errors';
@@ -134,6 +134,21 @@ export const aiSettingsRoutes = new Hono<AppEnv>()
           user: 'Reply with OK',
           timeoutMs: 15_000,
           maxTokens: 5,
+          // Logged after the answer, off the response's path (the log never fails the test).
+          onCall: (call) =>
+            c.executionCtx.waitUntil(
+              recordAiCall(
+                c.env,
+                tenant.db,
+                entryFromCall(call, cfg, {
+                  accountId: tenant.account.id,
+                  siteId: null,
+                  jobId: null,
+                  userId: tenant.user.id,
+                  purpose: 'connection_test',
+                }),
+              ),
+            ),
         });
         // The reply itself is not shown: a test answers whether the provider works, not what it said.
         return ok(c, {
@@ -161,67 +176,5 @@ export const aiSettingsRoutes = new Hono<AppEnv>()
     }
   });
 
-const promptParam = (raw: string | undefined): PromptType => {
-  const parsed = promptTypeParam.safeParse(raw);
-  if (!parsed.success) throw new NotFound('Prompt type');
-  return parsed.data;
-};
-
-export const promptRoutes = new Hono<AppEnv>()
-  .use('*', authenticate, tenantContext)
-  .get('/', describe("The AI prompts in use: the account's own or the built-in default", ['system']), async (c) => {
-    const tenant = c.get('tenant');
-    const rows = await tenant.db.select().from(aiPrompts).where(eq(aiPrompts.account_id, tenant.account.id)).all();
-    return ok(
-      c,
-      (Object.keys(DEFAULT_PROMPTS) as PromptType[]).map((type) => {
-        const own = rows.find((r) => r.prompt_type === type);
-        return {
-          prompt_type: type,
-          prompt_value: own?.prompt_value ?? DEFAULT_PROMPTS[type],
-          is_default: !own,
-          default_value: DEFAULT_PROMPTS[type],
-          updated_at: own?.updated_at ?? null,
-        };
-      }),
-    );
-  })
-  .put(
-    '/:type',
-    describe('Override a prompt for the account', ['system']),
-    requirePermission('settings:manage'),
-    body(promptBody),
-    async (c) => {
-      const tenant = c.get('tenant');
-      const type = promptParam(c.req.param('type'));
-      const value = c.req.valid('json').prompt_value;
-      await tenant.db
-        .insert(aiPrompts)
-        .values({ account_id: tenant.account.id, prompt_type: type, prompt_value: value })
-        .onConflictDoUpdate({
-          target: [aiPrompts.account_id, aiPrompts.prompt_type],
-          set: { prompt_value: value, updated_at: new Date() },
-        });
-      return ok(c, { prompt_type: type, prompt_value: value, is_default: false, default_value: DEFAULT_PROMPTS[type] });
-    },
-  )
-  .post(
-    '/:type/reset',
-    describe('Reset a prompt to the built-in default', ['system']),
-    requirePermission('settings:manage'),
-    async (c) => {
-      const tenant = c.get('tenant');
-      const type = promptParam(c.req.param('type'));
-      await tenant.db
-        .delete(aiPrompts)
-        .where(and(eq(aiPrompts.account_id, tenant.account.id), eq(aiPrompts.prompt_type, type)));
-      return ok(c, {
-        prompt_type: type,
-        prompt_value: DEFAULT_PROMPTS[type],
-        is_default: true,
-        default_value: DEFAULT_PROMPTS[type],
-      });
-    },
-  );
-
+export { promptRoutes } from './prompt-routes';
 export type { OpenAiConfig };

@@ -18,6 +18,7 @@ import { notifySite } from '../planner/notify';
 import { likePattern, requirePlacement } from '../planner/scope';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { requireContent } from './content-access';
+import { deleteArticle } from './content-delete';
 import { refreshContentPage } from './content-service';
 
 const contentResource = scopedResource<typeof content.$inferSelect, z.output<typeof contentListQuery>>({
@@ -148,6 +149,25 @@ export const contentRoutes = new Hono<AppEnv>()
         : await tenant.db.select().from(content).where(where).get();
       notifySite(c, tenant, site_id, ['content']);
       return ok(c, row);
+    },
+  )
+  .delete(
+    '/:id',
+    describe('Delete an article with its images, score, page and link suggestions', ['writer']),
+    authenticate,
+    tenantContext,
+    async (c) => {
+      const tenant = c.get('tenant');
+      const article = await requireContent(tenant, idParam(c), 'write');
+      const { files } = await deleteArticle(c.env, tenant, article);
+      try {
+        c.executionCtx.waitUntil(files);
+      } catch {
+        await files; // no execution context (app.request in a unit test)
+      }
+      // Members with the article open reload it, find it gone and say so (not a ghost draft).
+      notifySite(c, tenant, article.site_id, ['content', 'images']);
+      return ok(c, { id: article.id }, 200, `Deleted “${article.title}”.`);
     },
   )
   .post(

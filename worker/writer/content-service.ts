@@ -105,3 +105,8 @@ export function contentStatusStatement(
       ),
     );
 }
+
+/** The article row itself, last in the delete's batch (after everything that points at it). */
+export function deleteContentStatement(db: ShardDb, accountId: number, contentId: number) {
+  return db.delete(content).where(contentOf(accountId, contentId));
+}

@@ -37,6 +37,22 @@ export const draftTestRoutes = new Hono<AppEnv>()
     const { word_count } = await draftRoomOf(c.env, tenant.account.id, draft.id).replaceWithHtml(html);
     return ok(c, { content_id: draft.id, word_count });
   })
+  /**
+   * Drives the AI writer's side of a room by hand (e2e: "AI is writing section 3 of 8" while someone
+   * edits), through the same RPCs the coordinator's sink calls: begin (with the outline's length),
+   * one section, finish.
+   */
+  .post('/draft-rooms/:contentId/generation', async (c) => {
+    const tenant = c.get('tenant');
+    const draft = await requireContent(tenant, idParam(c, 'contentId'), 'write');
+    const room = draftRoomOf(c.env, tenant.account.id, draft.id);
+    const step = (await c.req.json()) as { action?: unknown; total?: unknown; h2?: unknown; html?: unknown };
+    const jobId = `e2e-${draft.id}`;
+    if (step.action === 'begin') return ok(c, await room.beginGeneration({ job_id: jobId, total: Number(step.total) }));
+    if (step.action === 'section') return ok(c, await room.appendSection(String(step.h2), String(step.html)));
+    if (step.action === 'finish') return ok(c, (await room.finishGeneration()).generation);
+    throw new ValidationError({ action: ['One of begin, section, finish.'] });
+  })
   /** The room's storage counters (saves, puts, keys and bytes written) for "storage writes per update". */
   .get('/draft-rooms/:contentId/stats', async (c) => {
     const tenant = c.get('tenant');

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { content, images } from '../../core/schema/shard';
 import { idsBody } from '../../core/validation/planner';
-import { imageListQuery } from '../../core/validation/writer';
+import { imageListQuery, imageSelectionBody } from '../../core/validation/writer';
 import { startJob } from '../jobs/start-job';
 import type { AppEnv } from '../env';
 import { scopedResource } from '../http/scoped-resource';
@@ -45,6 +45,7 @@ const imageResource = scopedResource<ImageRow, z.output<typeof imageListQuery>, 
       : undefined,
   ],
   present: withUrl,
+  listQuery: imageListQuery,
   oneSitePerSelection: true,
   // Out of the drafts first: if this fails nothing is deleted and the request can be repeated; the
   // other way round, a failure would leave a node showing a deleted file and no image to delete.
@@ -82,11 +83,11 @@ export const imageRoutes = new Hono<AppEnv>()
   )
   .post(
     '/generate',
-    describe('AI: generate the selected images (1 credit each)', ['writer']),
-    body(idsBody),
+    describe('AI: generate the selected images (1 credit each; by ids or by the list filter)', ['writer']),
+    body(imageSelectionBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const { siteIds, rows } = await imageResource.selection(tenant, c.req.valid('json').ids, 'write');
+      const { siteIds, rows } = await imageResource.resolve(tenant, c.req.valid('json'), 'write');
       const job = await startJob(c, tenant, siteIds[0]!, 'generate_images', { image_ids: rows.map((r) => r.id) });
       return ok(c, { task_id: job.id, job }, 202, 'Image generation started.');
     },

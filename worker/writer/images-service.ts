@@ -30,3 +30,8 @@ export function deleteSectorsImagesStatements(db: ShardDb, accountId: number, se
     db.delete(images).where(and(eq(images.account_id, accountId), inArray(images.sector_id, ids))),
   );
 }
+
+/** An article deleted: its image rows go in the delete's batch (the caller removes their R2 files after). */
+export function deleteContentImagesStatement(db: ShardDb, accountId: number, contentId: number) {
+  return db.delete(images).where(and(eq(images.account_id, accountId), eq(images.content_id, contentId)));
+}

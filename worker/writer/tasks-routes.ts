@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { authorProfiles, tasks } from '../../core/schema/shard';
 import { idsBody } from '../../core/validation/planner';
-import { createTaskBody, generateContentBody, taskListQuery, updateTaskBody } from '../../core/validation/writer';
+import { createTaskBody, taskListQuery, taskSelectionBody, updateTaskBody } from '../../core/validation/writer';
 import { MAX_TASKS_PER_JOB } from './ai/generate-content';
 import { startJob } from '../jobs/start-job';
 import type { AppEnv } from '../env';
@@ -37,6 +37,7 @@ const taskResource = scopedResource<typeof tasks.$inferSelect, z.output<typeof t
     q.status ? eq(tasks.status, q.status) : undefined,
     q.search ? sql`${tasks.title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
   ],
+  listQuery: taskListQuery,
   oneSitePerSelection: true,
   afterWrite: (c, tenant, siteIds) => {
     for (const siteId of siteIds) notifySite(c, tenant, siteId, ['tasks']);
@@ -91,12 +92,13 @@ export const taskRoutes = new Hono<AppEnv>()
     describe('AI: write articles for the selected tasks (jobs of up to 50 tasks)', ['writer'], {
       description:
         'Each article streams into its draft as it is written. ' +
-        '3 credits per article, held when accepted and charged only on success.',
+        '3 credits per article, held when accepted and charged only on success. ' +
+        'By ids (up to 500) or by the list filter.',
     }),
-    body(generateContentBody),
+    body(taskSelectionBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const { siteIds, rows } = await taskResource.selection(tenant, c.req.valid('json').ids, 'write');
+      const { siteIds, rows } = await taskResource.resolve(tenant, c.req.valid('json'), 'write');
       const siteId = siteIds[0]!;
       const ids = rows.map((r) => r.id);
       const jobs = [];

@@ -24,3 +24,14 @@ export function deleteSectorsTasksStatements(db: ShardDb, accountId: number, sec
     db.delete(tasks).where(and(eq(tasks.account_id, accountId), inArray(tasks.sector_id, ids))),
   );
 }
+
+/**
+ * An article deleted: the task that wrote it stays (its idea is still queued work) but no longer
+ * points at it, so "Generate" can write it again.
+ */
+export function unlinkContentTasksStatement(db: ShardDb, accountId: number, contentId: number) {
+  return db
+    .update(tasks)
+    .set({ content_id: null, status: 'queued' })
+    .where(and(eq(tasks.account_id, accountId), eq(tasks.content_id, contentId)));
+}

@@ -18,6 +18,7 @@ import {
   classifyError,
   ProviderError,
   type ChatResult,
+  type ProviderCall,
   type ProviderConfig,
 } from '../../../worker/lib/ai-provider';
 import { runBatch } from '../../../worker/db/batch';
@@ -27,7 +28,7 @@ import type { Broadcaster } from './broadcaster';
 import type { EnqueueResult, EnqueueSpec, HoldRef, SweepCounts } from './protocol';
 import type { BatchRecord, JobRecord, JobStore } from './job-store';
 import { describeDelivery } from './outcomes';
-import type { EnginePorts, KeyBudget, UsageRecord } from './ports';
+import type { AiCallEntry, EnginePorts, KeyBudget, UsageRecord } from './ports';
 import { fullJitterDelay, LocalKeyBudget } from './limiter';
 import { CallDispatch, type CallInFlight, type Slot } from './call-dispatch';
 import { StepPipeline } from './step-pipeline';
@@ -59,6 +60,11 @@ const CALL_TIMEOUT_MS: Partial<Record<string, number>> = {
 const STREAM_IDLE_TIMEOUT_MS = 30_000;
 /** Attempts of one AI call that time out: each waited a whole timeout, so two are enough. */
 export const MAX_TIMEOUT_ATTEMPTS = 2;
+/** What one attempt did, for the call log: the provider calls it made and whether the reply needed repair. */
+interface AttemptTrace {
+  calls: ProviderCall[];
+  repaired: boolean;
+}
 /** Tokens spent by one attempt (a usage read from the reply, or estimated for a stream cut part-way). */
 interface Spent {
   tokensIn: number;
@@ -590,16 +596,19 @@ export class CoordinatorEngine {
         ? STREAM_IDLE_TIMEOUT_MS
         : CALL_TIMEOUT_MS[job.function] || def.callTimeoutMs || DEFAULT_CALL_TIMEOUT_MS);
     let freed: Promise<void> | null = null;
+    const trace: AttemptTrace = { calls: [], repaired: false };
+    const started = Date.now();
     try {
       let reply: { done: Spent & { parsed: unknown } } | { err: unknown };
       try {
         const done = def.run
           ? await def.run(this.deps.env, ctx, aiBatch, cfg, timeoutMs, inFlight.controller.signal)
-          : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink, inFlight.controller.signal);
+          : await this.chatAttempt(job, ctx, def, aiBatch, cfg, timeoutMs, sink, inFlight.controller.signal, trace);
         reply = { done };
       } catch (err) {
         reply = { err };
       }
+      if (!def.localWork) this.logAttempt(job, cfg, aiBatch.input, trace, reply, Date.now() - started);
       // The provider is done with this call: its slot goes to the next ready call now.
       if ('done' in reply || reply.err instanceof InvalidReply) freed = this.calls.freeSlot(slot, 'ok', null);
       else {
@@ -719,6 +728,7 @@ export class CoordinatorEngine {
     timeoutMs: number,
     sink: SectionSink | null,
     signal: AbortSignal,
+    trace: AttemptTrace,
   ) {
     // Read again only after a restart (the cache lives in memory).
     const system =
@@ -730,6 +740,7 @@ export class CoordinatorEngine {
       timeoutMs,
       idleTimeoutMs: timeoutMs,
       signal,
+      onCall: (call: ProviderCall) => trace.calls.push(call),
     };
     let reply: ChatResult;
     if (sink) {
@@ -754,6 +765,7 @@ export class CoordinatorEngine {
       // A function may read its reply its own way (an article may also come as Markdown or HTML).
       const repaired = def.read ? def.read(reply) : repairJson(reply);
       if (!repaired.ok) throw new InvalidReply(repaired.reason);
+      trace.repaired = repaired.repairs.length > 0;
       if (!def.parse) throw new Error(`AI function ${def.name} has neither run() nor parse().`);
       return { parsed: def.parse(repaired.value, aiBatch), ...usage };
     } catch (err) {
@@ -812,6 +824,57 @@ export class CoordinatorEngine {
         },
       }),
     ).catch((err: unknown) => console.warn(`could not log the late usage of job ${job.id}`, err));
+  }
+
+  /**
+   * The call log's row for one attempt, written in the background: logging never fails the job nor
+   * holds its slot (the record() port catches its own errors). Functions that run their own provider
+   * call (images) are logged from what they return: the request is the batch input, the reply its metadata.
+   */
+  private logAttempt(
+    job: JobRecord,
+    cfg: ProviderConfig,
+    input: unknown,
+    trace: AttemptTrace,
+    reply: { done: Spent & { parsed: unknown } } | { err: unknown },
+    durationMs: number,
+  ) {
+    const log = this.ports.callLog;
+    if (!log) return;
+    const call = trace.calls.at(-1);
+    const result = call?.result ?? null;
+    const done = 'done' in reply ? reply.done : null;
+    const failure = 'err' in reply ? reply.err : null;
+    const kind = failure instanceof InvalidReply ? 'unusable_reply' : failure ? classifyError(failure).kind : null;
+    const partial = failure instanceof ProviderError ? failure.partial : null;
+    const parsed = (done?.parsed ?? null) as { provider?: unknown } | null;
+    const entry: AiCallEntry = {
+      accountId: job.account_id,
+      siteId: job.site_id,
+      jobId: job.id,
+      userId: job.user_id,
+      purpose: job.function,
+      provider: typeof parsed?.provider === 'string' ? parsed.provider : cfg.isDemo ? 'demo' : 'openai',
+      model: result?.model ?? done?.model ?? partial?.model ?? cfg.model,
+      status: failure ? 'error' : 'ok',
+      finishReason: kind ?? result?.finishReason ?? 'stop',
+      repaired: trace.repaired,
+      tokensIn: result?.tokensIn ?? partial?.tokensIn ?? done?.tokensIn ?? 0,
+      tokensOut: result?.tokensOut ?? partial?.tokensOut ?? done?.tokensOut ?? 0,
+      durationMs: call?.durationMs ?? durationMs,
+      error: failure ? (failure instanceof Error ? failure.message : String(failure)).slice(0, 1000) : null,
+      request: call?.request ?? { function: job.function, input },
+      reply: call
+        ? result && {
+            content: result.content,
+            finish_reason: result.finishReason,
+            refusal: result.refusal,
+            tool_arguments: result.toolArguments,
+            usage: { prompt_tokens: result.tokensIn, completion_tokens: result.tokensOut },
+          }
+        : parsed,
+    };
+    void log.record(this.deps.env, this.ctx(job).db, entry);
   }
 
   private stillCurrent(job: JobRecord) {

@@ -15,6 +15,35 @@ export interface EnginePorts {
   ledger: CreditLedger;
   taskLog: TaskLog;
   settings: AiSettings;
+  /** The AI call log (worker/system/ai-call-log.ts): one row per attempt. Optional: unit tests leave it out. */
+  callLog?: AiCallLog;
+}
+
+/** One attempt of one AI call, as the call log records it. Never holds an API key. */
+export interface AiCallEntry {
+  accountId: number;
+  siteId: number | null;
+  jobId: string | null;
+  userId: number | null;
+  purpose: string;
+  provider: string;
+  model: string;
+  status: 'ok' | 'error';
+  /** The provider's finish reason, or the failure's kind. */
+  finishReason: string;
+  repaired: boolean;
+  tokensIn: number;
+  tokensOut: number;
+  durationMs: number;
+  error: string | null;
+  /** What was sent (model, messages, schema) and what came back (text, or an image's size). */
+  request: unknown;
+  reply: unknown;
+}
+
+export interface AiCallLog {
+  /** Writes the row and its R2 body. Never throws: a log that can't be written must not fail the job. */
+  record(env: Env, db: ShardDb, entry: AiCallEntry): Promise<void>;
 }
 
 /** The account's credits: holds taken when a job is accepted, settled when it ends. */

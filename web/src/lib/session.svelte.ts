@@ -11,12 +11,14 @@ import {
   hasAccessToken,
   onSessionEnded,
   param,
+  probeSession,
   publicApi,
   read,
-  refreshAccessToken,
   setAccessToken,
 } from './api/client';
 import type { Me } from './api/types';
+import { setCacheScope } from './cache/load';
+import { clearCache } from './cache/swr';
 
 type Status = 'unknown' | 'signed-in' | 'signed-out';
 /** Why the session ended: the app layout sends only `expired` sessions back to sign-in with ?next=. */
@@ -30,6 +32,7 @@ class Session {
 
   constructor() {
     onSessionEnded(() => this.#clear('expired'));
+    setCacheScope(() => `${this.me?.user.id ?? 0}:${this.me?.account?.id ?? 0}`);
   }
 
   get user() {
@@ -44,18 +47,28 @@ class Session {
     return this.me?.permissions[permission] ?? false;
   }
 
-  /** On app start: trade the refresh cookie for an access token, then load /me. Shared by callers. */
+  /**
+   * On app start: the refresh cookie traded for an access token and /me in one round trip (the
+   * start-up probe; "signed out" is a normal answer there, not a 401). Shared by callers.
+   */
   restore(): Promise<boolean> {
     if (this.status === 'signed-in' && this.me) return Promise.resolve(true);
     // Already known to be signed out in this page load: only signing in changes that.
     if (this.status === 'signed-out') return Promise.resolve(false);
     this.#restoring ??= (async () => {
       try {
-        if (!hasAccessToken() && !(await refreshAccessToken())) {
+        if (hasAccessToken()) {
+          await this.reload();
+          return true;
+        }
+        const me = await probeSession();
+        if (me) this.#signedIn(me as Me);
+        // Signed in but /me didn't come along (a hiccup in the probe): ask for it on its own.
+        else if (hasAccessToken()) await this.reload();
+        else {
           this.#clear('none');
           return false;
         }
-        await this.reload();
         return true;
       } catch {
         this.#clear('none');
@@ -69,7 +82,11 @@ class Session {
 
   /** Re-reads /me, e.g. after sites were created or deleted (the site switcher lists them). */
   async reload() {
-    this.me = await data(api.api.v1.auth.me.$get());
+    this.#signedIn(await data(api.api.v1.auth.me.$get()));
+  }
+
+  #signedIn(me: Me) {
+    this.me = me;
     this.status = 'signed-in';
     this.endReason = 'none';
   }
@@ -94,6 +111,18 @@ class Session {
     return res.message;
   }
 
+  /** Forgot password: the same answer whatever the email; `mail` false means "ask an owner or admin". */
+  async requestPasswordReset(email: string) {
+    const res = await read(publicApi.api.v1.auth['password-reset'].$post({ json: { email } }));
+    return { mail: res.data.mail, message: res.message ?? '' };
+  }
+
+  /** Sets the new password from a reset link; every session ends, so the user signs in again after. */
+  async confirmPasswordReset(token: string, password: string) {
+    const res = await read(publicApi.api.v1.auth['password-reset'].confirm.$post({ json: { token, password } }));
+    return res.data.email;
+  }
+
   async signOut() {
     try {
       await read(publicApi.api.v1.auth.logout.$post({ json: {} }));
@@ -109,6 +138,7 @@ class Session {
 
   #clear(reason: EndReason) {
     setAccessToken(null);
+    clearCache(); // the next user in this tab must not see this one's pages, even for a moment
     this.endReason = reason;
     this.me = null;
     this.status = 'signed-out';

@@ -219,3 +219,8 @@ async function requireDriftAgain(db: ShardDb, row: DriftRow): Promise<DriftRow> 
   if (!again) throw new NotFound('Drift');
   return again;
 }
+
+/** An article deleted: its open drift (a WordPress edit waiting to be pulled) has nothing to pull into. */
+export function removeContentDriftStatement(accountId: number, contentId: number): Statement {
+  return sql`DELETE FROM integration_drift WHERE account_id = ${accountId} AND content_id = ${contentId}`;
+}

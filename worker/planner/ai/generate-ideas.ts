@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { ideasReply } from '../../../core/ai/contracts';
 import { normalizeIdeasReply } from '../../../core/ai/normalize-reply';
 import { normalizeKeyword } from '../../../core/domain/normalize';
-import { clusters, contentIdeas, keywordClusters, keywords } from '../../../core/schema/shard';
+import { strategySection } from '../../../core/ai/writing-brief';
+import { clusters, contentIdeas, keywordClusters, keywords, strategies } from '../../../core/schema/shard';
+import type { ShardDb } from '../../db/shards';
 import { withinParamLimit } from '../../db/batch';
 import {
   chunk,
@@ -25,6 +27,29 @@ const input = z.object({
   cluster_ids: z.array(z.number().int().positive()).min(1).max(100),
   ideas_per_cluster: z.number().int().min(3).max(MAX_IDEAS_PER_CLUSTER).default(3),
 });
+
+/**
+ * The active 'ideas' strategy of each sector (at most one: the strategies API refuses overlaps).
+ * Read here, not through the writer's service: the writer imports the planner, not the reverse.
+ */
+async function ideaStrategies(db: ShardDb, accountId: number, sectorIds: number[]) {
+  const bySector = new Map<number, typeof strategies.$inferSelect>();
+  for (const ids of chunk([...new Set(sectorIds)], 90)) {
+    const rows = await db
+      .select()
+      .from(strategies)
+      .where(
+        and(eq(strategies.account_id, accountId), eq(strategies.is_active, true), inArray(strategies.sector_id, ids)),
+      )
+      .orderBy(strategies.id)
+      .all();
+    for (const r of rows) {
+      if (r.sector_id != null && r.prompt_types.includes('ideas') && !bySector.has(r.sector_id))
+        bySector.set(r.sector_id, r);
+    }
+  }
+  return bySector;
+}
 
 export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, Parsed> = {
   name: 'generate_ideas',
@@ -49,6 +74,11 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
     }
     if (!rows.length) throw new InvalidJobInput('None of the selected clusters exist any more.');
     const batches = [];
+    const strategyOf = await ideaStrategies(
+      ctx.db,
+      ctx.accountId,
+      rows.map((r) => r.sector_id),
+    );
     // Seed: one cluster per AI call, so every idea keeps its cluster and outline.
     for (const cluster of rows.sort((a, b) => a.id - b.id)) {
       const kws = await ctx.db
@@ -68,6 +98,10 @@ export const generateIdeas: AiFunctionDefinition<z.output<typeof input>, Meta, P
         input: {
           clusters: [{ id: cluster.id, name: cluster.name, description: cluster.description, keywords: list }],
           ideas_per_cluster,
+          // The sector's strategy: its required sections belong in every outline, its range in the estimate.
+          ...(strategyOf.has(cluster.sector_id)
+            ? { strategy: strategySection(strategyOf.get(cluster.sector_id)!) }
+            : {}),
         },
         meta: { cluster_id: cluster.id, sector_id: cluster.sector_id, keywords: list.length ? list : [cluster.name] },
       });

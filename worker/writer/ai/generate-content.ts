@@ -12,7 +12,16 @@ import { normalizeContentReply } from '../../../core/ai/normalize-reply';
 import { cap, plainText } from '../../../core/ai/plain-text';
 import { normalizeKeyword } from '../../../core/domain/normalize';
 import { htmlToText } from '../../../core/html/sanitize';
-import { authorProfiles, content, contentIdeas, tasks, type OutlineSection } from '../../../core/schema/shard';
+import {
+  boundedWordCount,
+  outlineWithRequired,
+  readLogic,
+  strategySection,
+  writeAsSection,
+} from '../../../core/ai/writing-brief';
+import { content, contentIdeas, sites, tasks, type OutlineSection } from '../../../core/schema/shard';
+import { resolveAuthorProfiles, type AuthorSource } from '../author-profiles-service';
+import { activeStrategiesBySector } from '../strategies-service';
 import { draftRoomOf } from '../../../durable-objects/draft-room/client';
 import { runBatch, withinParamLimit, type Statement } from '../../db/batch';
 import {
@@ -25,7 +34,16 @@ import {
 export const CREDITS_PER_PIECE = 3;
 export const MAX_TASKS_PER_JOB = 50;
 
-type Meta = { task_id: number; content_id: number; sector_id: number; title: string; outline: string[] };
+type Meta = {
+  task_id: number;
+  content_id: number;
+  sector_id: number;
+  title: string;
+  outline: string[];
+  /** Which author profile wrote it and where the choice came from (recorded in the job's result). */
+  author?: { profile_id: number | null; name: string | null; source: AuthorSource };
+  strategy_id?: number | null;
+};
 type Parsed = z.output<typeof contentReply> & {
   task_id: number;
   content_id: number;
@@ -73,18 +91,30 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
   async prepare(ctx, { task_ids }) {
     const a = ctx.accountId;
     const rows = await ctx.db
-      .select({ task: tasks, outline: contentIdeas.outline })
+      .select({
+        task: tasks,
+        outline: contentIdeas.outline,
+        idea_author: contentIdeas.author_profile_id,
+        site_author: sites.default_author_profile_id,
+      })
       .from(tasks)
       .leftJoin(contentIdeas, and(eq(contentIdeas.account_id, tasks.account_id), eq(contentIdeas.id, tasks.idea_id)))
+      .leftJoin(sites, and(eq(sites.account_id, tasks.account_id), eq(sites.id, tasks.site_id)))
       .where(and(eq(tasks.account_id, a), eq(tasks.site_id, ctx.siteId), inArray(tasks.id, [...new Set(task_ids)])))
       .all();
     if (!rows.length) throw new InvalidJobInput('None of the selected tasks exist any more.');
-    const profile = await ctx.db
-      .select()
-      .from(authorProfiles)
-      .where(and(eq(authorProfiles.account_id, a), eq(authorProfiles.is_active, true)))
-      .limit(1)
-      .get();
+    // Who writes each article (task → idea → site default → none) and its sector's strategy.
+    const authors = await resolveAuthorProfiles(
+      ctx.db,
+      a,
+      rows.map((r) => ({ task: r.task.author_profile_id, idea: r.idea_author, site: r.site_author })),
+    );
+    const strategyOf = await activeStrategiesBySector(
+      ctx.db,
+      a,
+      rows.map((r) => r.task.sector_id),
+      'content_generation',
+    );
     // The drafts exist before the AI writes, so editors can open them and watch the article arrive.
     await runBatch(
       ctx.db,
@@ -135,7 +165,12 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
         ),
       );
     const batches = rows.map(({ task, outline }, index) => {
-      const sections = (outline ?? []) as OutlineSection[];
+      const { profile, source } = authors[index]!;
+      const strategy = strategyOf.get(task.sector_id);
+      const logic = readLogic(strategy?.section_logic);
+      const given = (outline ?? []) as OutlineSection[];
+      // An outline to follow "exactly" must hold the strategy's required sections too.
+      const sections = given.length ? outlineWithRequired(given, logic, (h2) => ({ h2, coverage: '' })) : given;
       const [primary, ...secondary] = task.target_keywords.length ? task.target_keywords : [task.title];
       return {
         index,
@@ -146,8 +181,10 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
           secondary_keywords: secondary,
           tone: profile?.tone ?? 'professional',
           language: profile?.language ?? 'en',
-          word_count: task.word_count_target,
+          word_count: boundedWordCount(task.word_count_target, logic),
           structure: task.content_structure,
+          ...(profile ? { write_as: writeAsSection(profile) } : {}),
+          ...(strategy ? { strategy: strategySection(strategy) } : {}),
         },
         meta: {
           task_id: task.id,
@@ -155,6 +192,8 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
           sector_id: task.sector_id,
           title: task.title,
           outline: sections.map((s) => s.h2),
+          author: { profile_id: profile?.id ?? null, name: profile?.name ?? null, source },
+          strategy_id: strategy?.id ?? null,
         },
       };
     });
@@ -204,7 +243,8 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
         begun = false;
         streamed.length = 0;
         before = await savedHtml();
-        await room.beginGeneration({ job_id: ctx.jobId, title: batch.meta.title });
+        const total = batch.meta.outline.length;
+        await room.beginGeneration({ job_id: ctx.jobId, title: batch.meta.title, total });
         begun = true;
       },
       section: async (index, h2, html) => {
@@ -286,7 +326,7 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
     };
   },
 
-  save(ctx, _prepared, parsed) {
+  save(ctx, prepared, parsed) {
     const a = ctx.accountId;
     const now = Date.now();
     const statements: Statement[] = parsed.flatMap((p) => [
@@ -310,6 +350,12 @@ export const generateContent: AiFunctionDefinition<z.output<typeof input>, Meta,
         words: parsed.reduce((n, p) => n + p.word_count, 0),
         content_ids: parsed.map((p) => p.content_id),
         following_outline: parsed.filter((p) => p.follows_outline).length,
+        // Per article: the author profile it was written as and where that choice came from.
+        authors: parsed.map((p) => {
+          const meta = prepared.batches.find((b) => b.meta.task_id === p.task_id)?.meta;
+          return { task_id: p.task_id, ...(meta?.author ?? { profile_id: null, name: null, source: 'none' }) };
+        }),
+        strategy_ids: [...new Set(prepared.batches.map((b) => b.meta.strategy_id).filter((v) => v != null))],
       },
     };
   },

@@ -101,6 +101,28 @@ export function refreshAccessToken(): Promise<boolean> {
   return refreshing;
 }
 
+/**
+ * The app's start-up probe (POST /api/v1/auth/session): one round trip that answers "signed out"
+ * with a 200 (no failed request in the console on a signed-out load) or brings a fresh access token
+ * and the /me payload together. Shares the cross-tab Web Lock with refreshes: the cookie is spent.
+ */
+export function probeSession(): Promise<unknown | null> {
+  const probe = async () => {
+    try {
+      const res = await publicApi.api.v1.auth.session.$post();
+      const json = (await res.json()) as Awaited<ReturnType<typeof res.json>> | ApiFailure;
+      if (!res.ok || !json.success || !json.data.signed_in) return null;
+      accessToken = json.data.access;
+      return json.data.me;
+    } catch {
+      return null;
+    }
+  };
+  return typeof navigator !== 'undefined' && navigator.locks
+    ? navigator.locks.request('igny8-token-refresh', probe)
+    : probe();
+}
+
 /** The query string of `query`: empty values (undefined, null, '') are left out. */
 function searchParamsOf(query: Record<string, unknown>): URLSearchParams {
   const params = new URLSearchParams();

@@ -1,7 +1,7 @@
 /**
  * Every module of the product, as the sidebar lists them. Modules whose screens are not built
  * yet carry `planned`: the sidebar still links to them and their page (routes/(app)/[...module=planned])
- * says plainly that they come in a later release, and checks whether their API is live.
+ * is a plain "not available yet" page (no API status text for customers).
  * When a module ships, give it a real route and drop `planned`.
  */
 import type { Permission } from '$core/access';

@@ -20,6 +20,7 @@ export const FUNCTION_LABELS: Record<AiFunction, string> = {
   generate_page_content: 'Page content',
   deploy_site: 'Deploy',
   sync_integration: 'WordPress sync',
+  reparse_content: 'Reparse SEO fields',
 };
 
 export const STATUS_LABELS: Record<JobStatus, { text: string; tone: BadgeTone }> = {
@@ -112,6 +113,8 @@ export function resultText(job: JobView): string {
         `${plural(num(r.written), 'inventory row')} updated` +
         (num(r.drift) > 0 ? `, ${plural(num(r.drift), 'article')} changed in WordPress` : '')
       );
+    case 'reparse_content':
+      return `SEO fields read, ${plural(Array.isArray(r.outline) ? r.outline.length : 0, 'heading')} in the outline`;
     default:
       fn satisfies never;
       return 'finished';

@@ -85,7 +85,9 @@ export type Cell =
   | { kind: 'text'; text: string; sub?: string | null; strong?: boolean; mono?: boolean }
   | { kind: 'badge'; text: string; tone: BadgeTone }
   | { kind: 'badges'; items: { text: string; tone: BadgeTone }[]; empty: string }
-  | { kind: 'date'; value: string | null; relative?: boolean };
+  | { kind: 'date'; value: string | null; relative?: boolean }
+  /** Text that goes somewhere (a cluster's keywords, an article): plain text when `href` is null. */
+  | { kind: 'link'; text: string; href: string | null; sub?: string | null; strong?: boolean };
 
 export interface Column<Row> {
   key: string;
@@ -141,15 +143,31 @@ export interface RowAction<Row> {
   reload?: boolean;
 }
 
+/**
+ * What a bulk action acts on: the rows checked on this page, or every row the list's filter matches
+ * ("Select all N matching"). `selection` is the request body's part (core/validation/selection.ts).
+ */
+export interface BulkTarget {
+  /** How many rows: the checked ones, or the list's whole count. */
+  count: number;
+  /** true: every matching row, on every page. */
+  all: boolean;
+  selection: { ids: number[] } | { filter: Query; expected_count: number };
+}
+
 export interface BulkAction<Row> {
   id: string;
   label: string;
   icon?: IconName;
+  /** Destructive: shown apart from the other actions (never next to "Generate"), and should confirm. */
   danger?: boolean;
   /** A menu of values (e.g. "Set status" → Active, Pending…): `run` gets the chosen one. */
   choices?: Option[];
-  confirm?: (rows: Row[], choice?: string) => ConfirmSpec;
-  run: (rows: Row[], choice?: string) => Promise<string | void>;
+  /** The API takes a filter selection: offered for "all N matching" too, not only this page's rows. */
+  acrossPages?: boolean;
+  /** `target` is always given by the table; callers that run an action themselves may leave it out. */
+  confirm?: (rows: Row[], choice?: string, target?: BulkTarget) => ConfirmSpec;
+  run: (rows: Row[], choice?: string, target?: BulkTarget) => Promise<string | void>;
 }
 
 export interface TableConfig<Row> {

@@ -1,5 +1,6 @@
 /** A stable colour per user id, so a collaborator's caret and avatar keep their colour everywhere. */
-const PALETTE = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
+// Tailwind's 700 shades: white initials on each keep WCAG AA contrast (4.5:1) for the avatars.
+const PALETTE = ['#be123c', '#1d4ed8', '#15803d', '#b45309', '#6d28d9', '#0e7490', '#be185d', '#4d7c0f'];
 
 export function userColour(userId: number): string {
   return PALETTE[Math.abs(userId) % PALETTE.length]!;

@@ -1,14 +1,11 @@
-import { redirect } from '@sveltejs/kit';
 import { session } from '$lib/session.svelte';
 
 /**
- * Every signed-in page: restore the session (refresh cookie → access token → /me) or go to
- * sign-in with ?next= so the user comes back here. `untrack` keeps this from re-running on
- * every navigation inside the app.
+ * Every signed-in page: the session probe (refresh cookie → access token and /me, one round trip)
+ * starts here but is NOT awaited, so the app shell paints at once and the page's own requests go
+ * out as soon as the token exists; +layout.svelte shows a skeleton until /me is in and sends a
+ * signed-out visitor to sign-in with ?next= so they come back here.
  */
-export async function load({ url, untrack }) {
-  if (!(await session.restore())) {
-    const next = untrack(() => url.pathname + url.search);
-    redirect(307, `/signin?next=${encodeURIComponent(next)}`);
-  }
+export function load() {
+  void session.restore();
 }

@@ -1,10 +1,10 @@
 /** Forms of the clusters page (page-local config over the shared core/validation schemas). */
-import { createClusterBody, generateIdeasBody, updateClusterBody } from '$core/validation/planner';
+import { clusterIdeasSelectionBody, createClusterBody, updateClusterBody } from '$core/validation/planner';
 import { api, param, read } from '$lib/api/client';
 import type { Cluster } from '$lib/api/planner-types';
 import { plural } from '$lib/format';
 import { startAiJob } from '$lib/realtime/start-job';
-import type { FormConfig, Option } from '$lib/templates/types';
+import type { BulkTarget, FormConfig, Option } from '$lib/templates/types';
 
 export function createClusterForm(
   siteId: number,
@@ -63,10 +63,18 @@ export function editClusterForm(cluster: Cluster): FormConfig<typeof updateClust
 /** 3–7 ideas per cluster, as the seeds' idea generator allows. */
 const IDEAS_PER_CLUSTER: Option[] = [3, 4, 5, 6, 7].map((n) => ({ value: n, label: `${n} ideas per cluster` }));
 
-export function generateIdeasForm(clusters: Cluster[]): FormConfig<typeof generateIdeasBody> {
+/**
+ * The clusters checked, or (`target.all`) every cluster the list matches: the API takes the same
+ * filter the list used and runs jobs of 100 clusters.
+ */
+export function generateIdeasForm(
+  clusters: Cluster[],
+  target?: BulkTarget,
+): FormConfig<typeof clusterIdeasSelectionBody> {
+  const count = target?.count ?? clusters.length;
   return {
-    schema: generateIdeasBody,
-    fixed: { ids: clusters.map((c) => c.id) },
+    schema: clusterIdeasSelectionBody,
+    fixed: target?.all ? { ...target.selection } : { ids: clusters.map((c) => c.id) },
     submitLabel: 'Generate ideas',
     initial: { ideas_per_cluster: 3 },
     fields: [
@@ -84,7 +92,7 @@ export function generateIdeasForm(clusters: Cluster[]): FormConfig<typeof genera
     submit: (data) =>
       startAiJob(
         () => read(api.api.v1.planner.clusters.auto_generate_ideas.$post({ json: data })),
-        `Generating ideas for ${plural(clusters.length, 'cluster')}: follow it under AI jobs.`,
+        `Generating ideas for ${plural(count, 'cluster')}: follow it under AI jobs.`,
       ),
   };
 }

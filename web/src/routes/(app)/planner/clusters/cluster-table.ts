@@ -2,10 +2,13 @@
 import { CLUSTER_STATUSES } from '$core/domain/enums';
 import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Cluster } from '$lib/api/planner-types';
-import { bulkPatchAction, bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
-import { createdColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
+import { deleteAction, editAction } from '$lib/config/snippets/actions';
+import { createdColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
 import { statusFilter } from '$lib/config/snippets/filters';
-import type { TableConfig } from '$lib/templates/types';
+import { plural } from '$lib/format';
+import { selectionBody, selectionDeleteAction, targetOf } from '$lib/templates/bulk';
+import type { BulkTarget, TableConfig } from '$lib/templates/types';
+import { clusterKeywordsHref } from '../keywords/keyword-table';
 
 export const CLUSTER_NOUN = { one: 'cluster', many: 'clusters' };
 
@@ -14,7 +17,7 @@ export function clusterTable(opts: {
   query: Query;
   canWrite: boolean;
   onMembers: (cluster: Cluster) => void;
-  onGenerateIdeas: (clusters: Cluster[]) => void;
+  onGenerateIdeas: (clusters: Cluster[], target?: BulkTarget) => void;
   onEdit: (cluster: Cluster) => void;
 }): TableConfig<Cluster> {
   const { canWrite } = opts;
@@ -25,7 +28,20 @@ export function clusterTable(opts: {
     unavailable: { title: 'No site yet', body: 'Clusters belong to a sector of a site.' },
     query: opts.query,
     columns: [
-      nameColumn<Cluster>({ label: 'Cluster', name: (c) => c.name, sub: (c) => c.description || null }),
+      {
+        key: 'name',
+        label: 'Cluster',
+        sortKey: 'name',
+        primary: true,
+        // The name opens the cluster's keywords; its ideas are one filter away on Ideas.
+        cell: (c) => ({
+          kind: 'link',
+          text: c.name,
+          href: clusterKeywordsHref(c.id),
+          sub: c.description || null,
+          strong: true,
+        }),
+      },
       numberColumn<Cluster>('keywords_count', 'Keywords', (c) => c.keywords_count, { sortKey: 'keywords_count' }),
       numberColumn<Cluster>('volume', 'Volume', (c) => c.volume, { sortKey: 'volume' }),
       statusColumn<Cluster>({ sortKey: null }),
@@ -69,23 +85,35 @@ export function clusterTable(opts: {
             id: 'ideas',
             label: 'Generate ideas',
             icon: 'sparkles',
-            run: async (rows) => {
-              opts.onGenerateIdeas(rows);
+            acrossPages: true,
+            run: async (rows, _choice, target) => {
+              opts.onGenerateIdeas(rows, targetOf(rows, target));
             },
           },
-          bulkPatchAction<Cluster>({
+          {
             id: 'archive',
             label: 'Archive',
+            danger: true,
+            confirm: (rows) => ({
+              title: `Archive ${plural(rows.length, 'cluster')}?`,
+              body: 'Archived clusters stay, with their keywords and ideas; filter by status to see them again.',
+              confirmLabel: `Archive ${plural(rows.length, 'cluster')}`,
+            }),
+            run: async (rows) => {
+              for (const c of rows) {
+                await read(
+                  api.api.v1.planner.clusters[':id'].$patch({
+                    param: { id: param(c.id) },
+                    json: { status: 'archived' },
+                  }),
+                );
+              }
+              return `${plural(rows.length, 'cluster')} archived.`;
+            },
+          },
+          selectionDeleteAction<Cluster>({
             noun: CLUSTER_NOUN,
-            path: (c) =>
-              read(
-                api.api.v1.planner.clusters[':id'].$patch({ param: { id: param(c.id) }, json: { status: 'archived' } }),
-              ),
-            done: 'archived',
-          }),
-          bulkRouteDeleteAction<Cluster>({
-            noun: CLUSTER_NOUN,
-            path: (ids) => read(api.api.v1.planner.clusters.bulk_delete.$post({ json: { ids } })),
+            path: (target) => read(api.api.v1.planner.clusters.bulk_delete.$post({ json: selectionBody(target) })),
             consequence: 'Their keywords stay, without a cluster.',
           }),
         ]

@@ -3,12 +3,14 @@ import type { Snippet } from 'svelte';
 import { CONTENT_STRUCTURES, IDEA_STATUSES } from '$core/domain/enums';
 import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Idea } from '$lib/api/planner-types';
-import { bulkRouteDeleteAction, deleteAction } from '$lib/config/snippets/actions';
+import { deleteAction } from '$lib/config/snippets/actions';
 import { badgeColumn, numberColumn, statusColumn, textColumn } from '$lib/config/snippets/columns';
 import { enumFilter, idFilter, statusFilter } from '$lib/config/snippets/filters';
 import { plural } from '$lib/format';
 import type { ClusterDirectory } from '$lib/planner/cluster-directory.svelte';
+import { selectionBody, selectionDeleteAction, targetOf } from '$lib/templates/bulk';
 import type { TableConfig } from '$lib/templates/types';
+import { clusterKeywordsHref } from '../keywords/keyword-table';
 
 export const IDEA_NOUN = { one: 'idea', many: 'ideas' };
 
@@ -30,7 +32,15 @@ export function ideaTable(opts: {
     query: opts.query,
     columns: [
       { key: 'idea_title', label: 'Idea', sortKey: 'idea_title', primary: true, snippet: opts.titleCell },
-      textColumn<Idea>('cluster', 'Cluster', (i) => clusters.nameOf(i.cluster_id) ?? '—'),
+      {
+        key: 'cluster',
+        label: 'Cluster',
+        cell: (i) => ({
+          kind: 'link',
+          text: clusters.nameOf(i.cluster_id) ?? (i.cluster_id ? '…' : '—'),
+          href: i.cluster_id ? clusterKeywordsHref(i.cluster_id) : null,
+        }),
+      },
       badgeColumn<Idea>('content_structure', 'Structure', (i) => i.content_structure),
       numberColumn<Idea>('estimated_word_count', 'Words', (i) => i.estimated_word_count, {
         sortKey: 'estimated_word_count',
@@ -70,9 +80,11 @@ export function ideaTable(opts: {
             id: 'tasks',
             label: 'Create tasks',
             icon: 'tasks',
-            run: async (rows) => {
-              const json = { ids: rows.map((i) => i.id) };
-              const res = await read(api.api.v1.planner.ideas.create_tasks.$post({ json }));
+            acrossPages: true,
+            run: async (rows, _choice, target) => {
+              const res = await read(
+                api.api.v1.planner.ideas.create_tasks.$post({ json: selectionBody(targetOf(rows, target)) }),
+              );
               const { created, already_had_tasks: already } = res.data;
               return (
                 `${plural(created, 'writer task')} created` +
@@ -80,9 +92,9 @@ export function ideaTable(opts: {
               );
             },
           },
-          bulkRouteDeleteAction<Idea>({
+          selectionDeleteAction<Idea>({
             noun: IDEA_NOUN,
-            path: (ids) => read(api.api.v1.planner.ideas.bulk_delete.$post({ json: { ids } })),
+            path: (target) => read(api.api.v1.planner.ideas.bulk_delete.$post({ json: selectionBody(target) })),
           }),
         ]
       : [],

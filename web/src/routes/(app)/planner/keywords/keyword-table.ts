@@ -5,15 +5,21 @@
 import { KEYWORD_INTENTS, KEYWORD_STATUSES } from '$core/domain/enums';
 import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Keyword } from '$lib/api/planner-types';
-import { bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
-import { badgeColumn, nameColumn, numberColumn, statusColumn, textColumn } from '$lib/config/snippets/columns';
+import { deleteAction, editAction } from '$lib/config/snippets/actions';
+import { badgeColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
 import { enumFilter, idFilter, rangeFilter, statusFilter } from '$lib/config/snippets/filters';
 import { humanize, plural } from '$lib/format';
 import type { ClusterDirectory } from '$lib/planner/cluster-directory.svelte';
 import { startAiJob } from '$lib/realtime/start-job';
+import { selectionBody, selectionDeleteAction, targetOf } from '$lib/templates/bulk';
 import type { Cell, TableConfig } from '$lib/templates/types';
 
 export const KEYWORD_NOUN = { one: 'keyword', many: 'keywords' };
+
+type BulkStatusJson = Parameters<typeof api.api.v1.planner.keywords.bulk_update_status.$post>[0]['json'];
+
+/** A cluster's page: its keywords (the keyword list filtered to it, a shareable URL). */
+export const clusterKeywordsHref = (clusterId: number) => `/planner/keywords?cluster_id=${clusterId}`;
 
 /** Easy, medium, hard: the colour says it, the number stays (and reads) as is. */
 function difficultyCell(d: number): Cell {
@@ -48,8 +54,17 @@ export function keywordTable(opts: {
         cell: (k) => difficultyCell(k.difficulty),
       },
       badgeColumn<Keyword>('intent', 'Intent', (k) => k.intent, { sortKey: 'intent' }),
-      // "…" while the cluster names load; "—" is for keywords in no cluster.
-      textColumn<Keyword>('cluster', 'Cluster', (k) => clusters.nameOf(k.cluster_id) ?? (k.cluster_id ? '…' : '—')),
+      {
+        key: 'cluster',
+        label: 'Cluster',
+        // The cluster's name links to its keywords;
+        // "…" while the names load; "—" is for keywords in no cluster.
+        cell: (k) => ({
+          kind: 'link',
+          text: clusters.nameOf(k.cluster_id) ?? (k.cluster_id ? '…' : '—'),
+          href: k.cluster_id ? clusterKeywordsHref(k.cluster_id) : null,
+        }),
+      },
       statusColumn<Keyword>(),
     ],
     filters: [
@@ -85,26 +100,31 @@ export function keywordTable(opts: {
             id: 'auto_cluster',
             label: 'Auto cluster',
             icon: 'sparkles',
-            run: (rows) =>
+            acrossPages: true,
+            run: (rows, _choice, target) =>
               startAiJob(
-                () => read(api.api.v1.planner.keywords.auto_cluster.$post({ json: { ids: rows.map((k) => k.id) } })),
-                `Clustering ${plural(rows.length, 'keyword')}: follow it under AI jobs.`,
+                () =>
+                  read(api.api.v1.planner.keywords.auto_cluster.$post({ json: selectionBody(targetOf(rows, target)) })),
+                `Clustering ${plural(targetOf(rows, target).count, 'keyword')}: follow it under AI jobs.`,
               ),
           },
           {
             id: 'status',
             label: 'Set status',
             choices: KEYWORD_STATUSES.map((s) => ({ value: s, label: humanize(s) })),
-            run: async (rows, status) => {
-              const json = { ids: rows.map((k) => k.id), status: status as Keyword['status'] };
+            acrossPages: true,
+            run: async (rows, status, target) => {
+              const json = selectionBody<BulkStatusJson>(targetOf(rows, target), {
+                status: status as Keyword['status'],
+              });
               const res = await read(api.api.v1.planner.keywords.bulk_update_status.$post({ json }));
               return `${plural(res.data.updated, 'keyword')} set to ${res.data.status}.`;
             },
           },
-          bulkRouteDeleteAction<Keyword>({
+          selectionDeleteAction<Keyword>({
             noun: KEYWORD_NOUN,
-            path: (ids) => read(api.api.v1.planner.keywords.bulk_delete.$post({ json: { ids } })),
-            consequence: 'The selected keywords are removed from their sector and clusters.',
+            path: (target) => read(api.api.v1.planner.keywords.bulk_delete.$post({ json: selectionBody(target) })),
+            consequence: 'The keywords are removed from their sector and clusters.',
           }),
         ]
       : [],

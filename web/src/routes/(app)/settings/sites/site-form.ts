@@ -3,10 +3,10 @@ import { createSiteBody, updateSiteBody } from '$core/validation/sites';
 import { api, param, read } from '$lib/api/client';
 import type { Industry, Site } from '$lib/api/types';
 import { hostingLabel, humanize } from '$lib/format';
-import type { FieldConfig, FormConfig } from '$lib/templates/types';
+import type { FieldConfig, FormConfig, Option } from '$lib/templates/types';
 
 /** The site form (page-local config): create and edit share fields, each with its own schema. */
-function fields(industries: Industry[], editing: boolean): FieldConfig[] {
+function fields(industries: Industry[], editing: boolean, authors?: Option[]): FieldConfig[] {
   const list: FieldConfig[] = [
     { name: 'name', label: 'Site name', type: 'text', required: true, placeholder: 'Green Thumb Gardening' },
     {
@@ -35,6 +35,16 @@ function fields(industries: Industry[], editing: boolean): FieldConfig[] {
     },
     { name: 'description', label: 'Description', type: 'textarea', rows: 3, empty: editing ? 'keep' : 'omit' },
   ];
+  if (editing && authors)
+    list.push({
+      name: 'default_author_profile_id',
+      label: 'Default author',
+      type: 'select',
+      emptyOption: 'No default author',
+      options: authors,
+      hint: 'Articles are written as this author unless their task or idea names another.',
+      empty: 'null',
+    });
   if (editing)
     list.push({
       name: 'status',
@@ -67,6 +77,8 @@ export function editSiteForm(
   site: Site,
   industries: Industry[],
   after: (site: Site) => unknown,
+  /** Active author profiles: only settings managers are offered the Default author select. */
+  authors?: Option[],
 ): FormConfig<typeof updateSiteBody> {
   return {
     schema: updateSiteBody,
@@ -78,8 +90,9 @@ export function editSiteForm(
       hosting_type: site.hosting_type,
       description: site.description,
       status: site.status,
+      default_author_profile_id: site.default_author_profile_id ?? null,
     },
-    fields: fields(industries, true),
+    fields: fields(industries, true, authors),
     submit: async (data) => {
       const res = await read(api.api.v1.auth.sites[':id'].$patch({ param: { id: param(site.id) }, json: data }));
       await after(res.data);

@@ -7,16 +7,21 @@ import { roleOptions } from './roles';
 
 export type InviteResult = InviteLink & { user: AccountUser };
 
-/** The invite form (page-local config): sites only for editors and viewers, who see nothing else. */
+/**
+ * The invite form (page-local config): sites only for editors and viewers, who see nothing else.
+ * The site the inviter is working in comes preselected: inviting someone is usually "to this site".
+ */
 export function inviteForm(
   actor: Role | undefined,
   sites: SiteSummary[],
   done: (result: InviteResult) => unknown,
+  currentSiteId: number | null = null,
 ): FormConfig<typeof inviteUserBody> {
+  const preselected = sites.some((s) => s.id === currentSiteId) ? [currentSiteId as number] : [];
   return {
     schema: inviteUserBody,
     submitLabel: 'Create invite link',
-    initial: { role: 'editor', site_ids: [] },
+    initial: { role: 'editor', site_ids: preselected },
     fields: [
       {
         name: 'email',

@@ -5,7 +5,7 @@
 import { CONTENT_STATUSES } from '$core/domain/enums';
 import type { ListSource, Query } from '$lib/api/client';
 import type { ContentSummary } from '$lib/api/writer-types';
-import { badgeColumn, dateColumn, nameColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
+import { badgeColumn, dateColumn, numberColumn, statusColumn } from '$lib/config/snippets/columns';
 import { enumFilter, statusFilter } from '$lib/config/snippets/filters';
 import type { TableConfig } from '$lib/templates/types';
 
@@ -30,12 +30,20 @@ export function contentTable(opts: {
     unavailable: { title: 'No site yet', body: 'Content belongs to a sector of a site.' },
     query: opts.queue ? { ...opts.query, status: 'review' } : opts.query,
     columns: [
-      nameColumn<ContentSummary>({
+      {
+        key: 'title',
         label: 'Title',
-        name: (c) => c.title,
-        sub: (c) => c.primary_keyword || null,
         sortKey: 'title',
-      }),
+        primary: true,
+        // The title opens the article's editor (a real link: new tab, copy address).
+        cell: (c) => ({
+          kind: 'link',
+          text: c.title,
+          href: `/writer/content/${c.id}`,
+          sub: c.primary_keyword || null,
+          strong: true,
+        }),
+      },
       statusColumn<ContentSummary>(),
       numberColumn<ContentSummary>('word_count', 'Words', (c) => c.word_count, { sortKey: 'word_count' }),
       dateColumn<ContentSummary>('updated_at', 'Updated', (c) => c.updated_at, 'updated_at'),

@@ -10,11 +10,12 @@ import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { JobStarted } from '$lib/api/planner-types';
 import type { WriterImage } from '$lib/api/writer-types';
 import type { BadgeTone } from '$lib/components/Badge.svelte';
-import { bulkRouteDeleteAction, deleteAction } from '$lib/config/snippets/actions';
+import { deleteAction } from '$lib/config/snippets/actions';
 import { enumFilter, idFilter, statusFilter } from '$lib/config/snippets/filters';
 import { humanize, plural } from '$lib/format';
 import { startAiJob } from '$lib/realtime/start-job';
-import type { Cell, TableConfig } from '$lib/templates/types';
+import { selectionBody, selectionDeleteAction, targetOf } from '$lib/templates/bulk';
+import type { BulkTarget, Cell, TableConfig } from '$lib/templates/types';
 import type { ArticleDirectory } from './article-directory.svelte';
 
 export const IMAGE_NOUN = { one: 'image', many: 'images' };
@@ -45,11 +46,16 @@ async function generate(start: () => Promise<ApiSuccess<JobStarted>>, fallback: 
   return `${apiMessage || ours} Follow it under AI jobs.`;
 }
 
-export const generateImages = (ids: number[]) =>
-  generate(
-    () => read(api.api.v1.writer.images.generate.$post({ json: { ids } })),
-    `Generating ${plural(ids.length, 'image')}.`,
+/** Images by id, or (a BulkTarget) the checked rows or every image the list matches. */
+export const generateImages = (picked: number[] | BulkTarget) => {
+  const target: BulkTarget = Array.isArray(picked)
+    ? { count: picked.length, all: false, selection: { ids: picked } }
+    : picked;
+  return generate(
+    () => read(api.api.v1.writer.images.generate.$post({ json: selectionBody(target) })),
+    `Generating ${plural(target.count, 'image')}.`,
   );
+};
 
 const regenerateImage = (id: number) =>
   generate(
@@ -82,7 +88,16 @@ export function imageTable(opts: {
     query: opts.query,
     columns: [
       { key: 'image', label: 'Image', primary: true, snippet: opts.thumbnailCell },
-      { key: 'article', label: 'Article', cell: (i): Cell => ({ kind: 'text', text: articleTitle(i), strong: true }) },
+      {
+        key: 'article',
+        label: 'Article',
+        cell: (i): Cell => ({
+          kind: 'link',
+          text: articleTitle(i),
+          href: i.content_id ? `/writer/content/${i.content_id}` : null,
+          strong: true,
+        }),
+      },
       { key: 'placement', label: 'Type', cell: (i): Cell => ({ kind: 'text', ...placementOf(i) }) },
       { key: 'prompt', label: 'Prompt and alt text', snippet: opts.promptCell, class: 'md:max-w-md' },
       {
@@ -130,20 +145,24 @@ export function imageTable(opts: {
             id: 'generate',
             label: 'Generate images',
             icon: 'sparkles',
-            confirm: (rows) => ({
-              title: `Generate ${plural(rows.length, 'image')}?`,
-              body:
-                `Each image costs ${plural(CREDITS_PER_IMAGE, 'credit')}, charged only when it is made ` +
-                `(${plural(rows.length * CREDITS_PER_IMAGE, 'credit')} held now). Images already generated are ` +
-                `replaced by new ones.`,
-              confirmLabel: 'Generate images',
-            }),
-            run: (rows) => generateImages(rows.map((i) => i.id)),
+            acrossPages: true,
+            confirm: (rows, _choice, target) => {
+              const { count } = targetOf(rows, target);
+              return {
+                title: `Generate ${plural(count, 'image')}?`,
+                body:
+                  `Each image costs ${plural(CREDITS_PER_IMAGE, 'credit')}, charged only when it is made ` +
+                  `(${plural(count * CREDITS_PER_IMAGE, 'credit')} held now). Images already generated are ` +
+                  `replaced by new ones.`,
+                confirmLabel: 'Generate images',
+              };
+            },
+            run: (rows, _choice, target) => generateImages(targetOf(rows, target)),
           },
-          bulkRouteDeleteAction<WriterImage>({
+          selectionDeleteAction<WriterImage>({
             noun: IMAGE_NOUN,
-            path: (ids) => read(api.api.v1.writer.images.bulk_delete.$post({ json: { ids } })),
-            consequence: 'The selected images and their files are deleted.',
+            path: (target) => read(api.api.v1.writer.images.bulk_delete.$post({ json: selectionBody(target) })),
+            consequence: 'The images and their files are deleted.',
           }),
         ]
       : [],

@@ -5,6 +5,7 @@ import { createTaskBody, updateTaskBody } from '$core/validation/writer';
 import { api, param, read } from '$lib/api/client';
 import type { Task } from '$lib/api/writer-types';
 import { humanize } from '$lib/format';
+import { authorOptions } from '$lib/system/authors';
 import type { FieldConfig, FormConfig, Option } from '$lib/templates/types';
 
 const enumOptions = (values: readonly string[]): Option[] => values.map((v) => ({ value: v, label: humanize(v) }));
@@ -47,11 +48,25 @@ const articleFields: FieldConfig[] = [
   { name: 'content_structure', label: 'Structure', type: 'select', options: enumOptions(CONTENT_STRUCTURES) },
 ];
 
-export function addTaskForm(
+/** Who the article is written as ("Site default": the idea's author, else the site's). */
+function authorField(authors: Option[], editing: boolean): FieldConfig {
+  return {
+    name: 'author_profile_id',
+    label: 'Author',
+    type: 'select',
+    emptyOption: 'Site default',
+    options: authors,
+    hint: 'Who the article is written as; "Site default" uses the idea’s author, else the site’s.',
+    empty: editing ? 'null' : 'omit',
+  };
+}
+
+export async function addTaskForm(
   siteId: number,
   sectors: Option[],
   sectorId: number | null,
-): FormConfig<typeof addTaskSchema> {
+): Promise<FormConfig<typeof addTaskSchema>> {
+  const authors = await authorOptions();
   return {
     schema: addTaskSchema,
     fixed: { site_id: siteId },
@@ -76,6 +91,7 @@ export function addTaskForm(
       },
       keywordsField(false),
       ...articleFields,
+      authorField(authors, false),
     ],
     submit: async (data) => {
       const res = await read(api.api.v1.writer.tasks.$post({ json: data }));
@@ -84,7 +100,8 @@ export function addTaskForm(
   };
 }
 
-export function editTaskForm(task: Task): FormConfig<typeof editTaskSchema> {
+export async function editTaskForm(task: Task): Promise<FormConfig<typeof editTaskSchema>> {
+  const authors = await authorOptions();
   return {
     schema: editTaskSchema,
     submitLabel: 'Save changes',
@@ -94,11 +111,13 @@ export function editTaskForm(task: Task): FormConfig<typeof editTaskSchema> {
       word_count_target: task.word_count_target,
       content_structure: task.content_structure,
       status: task.status,
+      author_profile_id: task.author_profile_id ?? null,
     },
     fields: [
       { name: 'title', label: 'Title', type: 'text', required: true, autocomplete: 'off' },
       keywordsField(true),
       ...articleFields,
+      authorField(authors, true),
       { name: 'status', label: 'Status', type: 'select', options: enumOptions(TASK_STATUSES) },
     ],
     submit: async (data) => {

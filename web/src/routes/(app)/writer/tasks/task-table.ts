@@ -6,12 +6,14 @@ import { TASK_STATUSES } from '$core/domain/enums';
 import { api, param, read, type ListSource, type Query } from '$lib/api/client';
 import type { Task } from '$lib/api/writer-types';
 import type { BadgeTone } from '$lib/components/Badge.svelte';
-import { bulkRouteDeleteAction, deleteAction, editAction } from '$lib/config/snippets/actions';
-import { dateColumn, nameColumn, numberColumn, textColumn } from '$lib/config/snippets/columns';
+import { deleteAction, editAction } from '$lib/config/snippets/actions';
+import { dateColumn, numberColumn } from '$lib/config/snippets/columns';
 import { idFilter, statusFilter } from '$lib/config/snippets/filters';
 import { humanize, plural } from '$lib/format';
 import type { ClusterDirectory } from '$lib/planner/cluster-directory.svelte';
+import { selectionBody, selectionDeleteAction, targetOf } from '$lib/templates/bulk';
 import type { TableConfig } from '$lib/templates/types';
+import { clusterKeywordsHref } from '../../planner/keywords/keyword-table';
 import { CREDITS_PER_ARTICLE, startContentGeneration } from './generate-content';
 
 export const TASK_NOUN = { one: 'task', many: 'tasks' };
@@ -41,16 +43,31 @@ export function taskTable(opts: {
     unavailable: opts.unavailable,
     query: opts.query,
     columns: [
-      nameColumn<Task>({
+      {
+        key: 'title',
         label: 'Title',
-        name: (t) => t.title,
-        sub: (t) =>
-          t.target_keywords.length
+        sortKey: 'title',
+        primary: true,
+        // A written task's title opens its article.
+        cell: (t) => ({
+          kind: 'link',
+          text: t.title,
+          href: t.content_id !== null ? `/writer/content/${t.content_id}` : null,
+          strong: true,
+          sub: t.target_keywords.length
             ? t.target_keywords.slice(0, 3).join(' · ') + (t.target_keywords.length > 3 ? ' …' : '')
             : null,
-        sortKey: 'title',
-      }),
-      textColumn<Task>('cluster', 'Cluster', (t) => clusters.nameOf(t.cluster_id) ?? (t.cluster_id ? '…' : '—')),
+        }),
+      },
+      {
+        key: 'cluster',
+        label: 'Cluster',
+        cell: (t) => ({
+          kind: 'link',
+          text: clusters.nameOf(t.cluster_id) ?? (t.cluster_id ? '…' : '—'),
+          href: t.cluster_id ? clusterKeywordsHref(t.cluster_id) : null,
+        }),
+      },
       {
         key: 'status',
         label: 'Status',
@@ -103,20 +120,21 @@ export function taskTable(opts: {
             id: 'generate_content',
             label: 'Generate content',
             icon: 'sparkles',
-            confirm: (rows) => ({
-              title: `Generate ${plural(rows.length, 'article')}?`,
+            acrossPages: true,
+            confirm: (rows, _choice, target) => ({
+              title: `Generate ${plural(targetOf(rows, target).count, 'article')}?`,
               body:
                 `The AI writes one article per task, following its idea's outline, straight into a draft you can ` +
-                `watch and edit. This holds ${plural(rows.length * CREDITS_PER_ARTICLE, 'credit')} ` +
+                `watch and edit. This holds ${plural(targetOf(rows, target).count * CREDITS_PER_ARTICLE, 'credit')} ` +
                 `(${CREDITS_PER_ARTICLE} per article); only articles that are written are charged.`,
               confirmLabel: 'Generate content',
             }),
-            run: (rows) => startContentGeneration(rows.map((t) => t.id)),
+            run: (rows, _choice, target) => startContentGeneration(targetOf(rows, target)),
           },
-          bulkRouteDeleteAction<Task>({
+          selectionDeleteAction<Task>({
             noun: TASK_NOUN,
-            path: (ids) => read(api.api.v1.writer.tasks.bulk_delete.$post({ json: { ids } })),
-            consequence: 'The selected tasks leave the writing queue. Articles already written stay in Content.',
+            path: (target) => read(api.api.v1.writer.tasks.bulk_delete.$post({ json: selectionBody(target) })),
+            consequence: 'The tasks leave the writing queue. Articles already written stay in Content.',
           }),
         ]
       : [],
