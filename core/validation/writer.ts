@@ -85,3 +85,8 @@ export const contentStatusBody = z.object({ status: z.enum(['draft', 'review']) 
 /** By ids at most 500 tasks; a filter's tasks go in jobs of 50 like any large selection. */
 export const taskSelectionBody = selectionOf(taskListQuery, {}, 500);
 export const imageSelectionBody = selectionOf(imageListQuery);
+/** Articles moved between draft and review together (scheduled ones stay as they are). */
+export const contentStatusSelectionBody = selectionOf(contentListQuery, { status: contentStatusBody.shape.status });
+/** A delete asks each article's draft room whether the AI is writing it, so it takes at most this many. */
+export const MAX_CONTENT_DELETE = 500;
+export const contentSelectionBody = selectionOf(contentListQuery, {}, MAX_CONTENT_DELETE);

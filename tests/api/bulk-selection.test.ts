@@ -3,6 +3,7 @@ import { call, signup, type Session } from '../helpers/api';
 import {
   type AccountFx,
   expectError,
+  listAllIds,
   ownersOnOneShard,
   populateAccount,
   shardBinding,
@@ -69,16 +70,8 @@ const RESOURCES = {
 type Resource = keyof typeof RESOURCES;
 
 /** Every id the list shows for a query (all pages). */
-async function listIds(s: Session, resource: Resource, filter: Record<string, string | number>) {
-  const ids: number[] = [];
-  for (let page = 1; ; page++) {
-    const qs = new URLSearchParams({ ...filter, page: String(page), page_size: '100' } as Record<string, string>);
-    const res = await call('GET', `${RESOURCES[resource].path}/?${qs}`, { token: s.token });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    ids.push(...res.body.results.map((r: { id: number }) => r.id));
-    if (!res.body.next) return ids.sort((x, y) => x - y);
-  }
-}
+const listIds = (s: Session, resource: Resource, filter: Record<string, string | number>) =>
+  listAllIds(s, RESOURCES[resource].path, filter);
 
 async function idsIn(fx: AccountFx, table: string, siteId: number) {
   const { results } = await db(fx)

@@ -149,6 +149,60 @@ test.describe('bulk work beyond a page, URL state, links, truthful copy', () => 
     await context.close();
   });
 
+  test('content and review: all N matching to review, back to draft from the queue, delete with a confirm', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    const { context, token, page } = await setUp(browser, baseURL!, request, 'contentbulk');
+    const { siteId, sectorId } = await siteWithKeywords(request, token, TULIPS.slice(0, 1));
+    for (let i = 1; i <= 30; i++) {
+      await apiCall(request, token, 'POST', '/api/v1/writer/content/', {
+        site_id: siteId,
+        sector_id: sectorId,
+        title: `Peony care note ${i}`,
+      });
+    }
+
+    // Content: select all 30 (two pages) and move them to review.
+    await page.goto('/writer/content?search=peony');
+    await expect(page.getByText('1–25 of 30 articles')).toBeVisible({ timeout: 60_000 });
+    await page.getByRole('checkbox', { name: 'Select all articles on this page' }).check();
+    await bulkBar(page).getByRole('button', { name: 'Select all 30 matching' }).click();
+    await expect(bulkBar(page).getByText('All 30 matching articles selected')).toBeVisible();
+    await bulkBar(page).getByRole('button', { name: 'Move to review' }).click();
+    await expect(page.getByText('Moved 30 articles to review.')).toBeVisible();
+
+    // Review: the queue holds all 30; two go back to draft.
+    await page.goto('/writer/review');
+    await expect(page.getByText('1–25 of 30 articles')).toBeVisible();
+    await axeAtBothWidths(page, '/writer/review');
+    await table(page).getByRole('checkbox', { name: 'Select Peony care note 30', exact: true }).check();
+    await table(page).getByRole('checkbox', { name: 'Select Peony care note 29', exact: true }).check();
+    await expect(bulkBar(page).getByRole('button', { name: 'Move to review' })).toHaveCount(0);
+    await bulkBar(page).getByRole('button', { name: 'Back to draft' }).click();
+    await expect(page.getByText('Moved 2 articles to draft.')).toBeVisible();
+    await expect(page.getByText('1–25 of 28 articles')).toBeVisible();
+
+    // Delete the other 28 (every page) after a confirm that names them; Delete stands apart.
+    await page.getByRole('checkbox', { name: 'Select all articles on this page' }).check();
+    await bulkBar(page).getByRole('button', { name: 'Select all 28 matching' }).click();
+    const danger = bulkBar(page).getByRole('group', { name: /Destructive actions/ });
+    await expect(danger.getByRole('button', { name: 'Back to draft' })).toHaveCount(0);
+    await danger.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete 28 articles?' });
+    await expect(dialog).toContainText('their tasks return to the queue');
+    await dialog.getByRole('button', { name: 'Delete 28 articles' }).click();
+    await expect(page.getByText('Deleted 28 articles.')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Nothing to review' })).toBeVisible();
+
+    // The two sent back are drafts in Content, and nothing else is left.
+    await page.goto('/writer/content?search=peony');
+    await expect(page.getByText('1–2 of 2 articles')).toBeVisible();
+    await context.close();
+  });
+
   test('dashboard: "Getting started" follows the account, with no "later release" anywhere', async ({
     browser,
     baseURL,

@@ -130,3 +130,15 @@ export function expectError(res: Res, status: number, code?: string) {
 
 /** An id no account has: it must be answered exactly like another account's id. */
 export const MISSING_ID = 987_654_321;
+
+/** Every id a list route shows for a query, over all its pages (what a table counts as "all N matching"). */
+export async function listAllIds(s: Session, path: string, filter: Record<string, string | number>) {
+  const ids: number[] = [];
+  for (let page = 1; ; page++) {
+    const qs = new URLSearchParams({ ...filter, page: String(page), page_size: '100' } as Record<string, string>);
+    const res = await call('GET', `${path}/?${qs}`, { token: s.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    ids.push(...res.body.results.map((r: { id: number }) => r.id));
+    if (!res.body.next) return ids.sort((x, y) => x - y);
+  }
+}

@@ -5,11 +5,12 @@
  *
  * Functions named `…Statement(s)` return queries unrun for the caller's one D1 batch.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { InventoryPage, PageTerm } from '../../core/linker';
 import { sitePages } from '../../core/schema/shard';
 import type { Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
+import { idList } from '../db/id-list';
 
 /** Where an article lives when it has no WordPress address yet: `/<slug>/` on the site. */
 export const articlePath = (slug: string, contentId: number) => `/${slug || `content-${contentId}`}/`;
@@ -44,7 +45,21 @@ export type ContentPageFacts = {
  * word count and outbound count come from the draft room's projection when given.
  */
 export function contentPageStatement(facts: ContentPageFacts): Statement {
-  const { accountId, siteId, contentId } = facts;
+  return upsertContentPages(facts.accountId, facts.siteId, sql`= ${facts.contentId}`, facts);
+}
+
+/** Many articles' inventory rows at once (a bulk status change): the stored terms and counts are kept. */
+export function contentPagesStatement(accountId: number, siteId: number, contentIds: readonly number[]): Statement {
+  return upsertContentPages(accountId, siteId, sql`IN ${idList(contentIds)}`, {});
+}
+
+function upsertContentPages(
+  accountId: number,
+  siteId: number,
+  /** The condition on the article id (`= ?` or `IN (…)`). */
+  ids: SQL,
+  facts: Pick<ContentPageFacts, 'terms' | 'words' | 'outbound'>,
+): Statement {
   const terms = facts.terms ? JSON.stringify(facts.terms) : null;
   const words = facts.words ?? null;
   const outbound = facts.outbound ?? null;
@@ -60,7 +75,7 @@ export function contentPageStatement(facts: ContentPageFacts): Statement {
            c.status, c.published_at, CASE WHEN c.status = 'scheduled' THEN c.publish_at END,
            COALESCE(${words}, c.word_count), COALESCE(${terms}, '[]'), COALESCE(${outbound}, 0),
            ${Date.now()}, ${Date.now()}
-      FROM content c WHERE c.account_id = ${accountId} AND c.site_id = ${siteId} AND c.id = ${contentId}
+      FROM content c WHERE c.account_id = ${accountId} AND c.site_id = ${siteId} AND c.id ${ids}
     ON CONFLICT (account_id, site_id, kind, ref_id) DO UPDATE SET
       url = excluded.url, title = excluded.title, primary_keyword = excluded.primary_keyword,
       cluster_id = excluded.cluster_id, is_hub = excluded.is_hub, status = excluded.status,
@@ -71,14 +86,18 @@ export function contentPageStatement(facts: ContentPageFacts): Statement {
       updated_at = excluded.updated_at`;
 }
 
-/** An article deleted (or moved out of the site): its page and its links go, and the pages it linked lose a link. */
-export function removeContentPageStatements(accountId: number, siteId: number, contentId: number): Statement[] {
-  const page = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
-                     AND kind = 'content' AND ref_id = ${contentId})`;
+/** Articles deleted (or moved out of the site): their pages and links go, and the pages they linked lose a link. */
+export function removeContentPageStatements(
+  accountId: number,
+  siteId: number,
+  contentIds: readonly number[],
+): Statement[] {
+  const pages = sql`(SELECT id FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
+                      AND kind = 'content' AND ref_id IN ${idList(contentIds)})`;
   return [
-    sql`DELETE FROM site_links WHERE account_id = ${accountId} AND source_page_id = ${page}`,
+    sql`DELETE FROM site_links WHERE account_id = ${accountId} AND source_page_id IN ${pages}`,
     sql`DELETE FROM site_pages WHERE account_id = ${accountId} AND site_id = ${siteId}
-          AND kind = 'content' AND ref_id = ${contentId}`,
+          AND kind = 'content' AND ref_id IN ${idList(contentIds)}`,
     recountInboundStatement(accountId, siteId),
   ];
 }

@@ -16,6 +16,7 @@ import type { Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
 import type { Env } from '../env';
 import { NotFound } from '../http/errors';
+import { idList } from '../db/id-list';
 
 export type SuggestionRow = typeof linkSuggestions.$inferSelect;
 export type SuggestionStatus = SuggestionRow['status'];
@@ -190,6 +191,6 @@ export async function saveLinkerSettings(db: ShardDb, accountId: number, siteId:
 }
 
 /** An article deleted: the links suggested for it go with it (for the delete's one batch). */
-export function removeContentSuggestionsStatement(accountId: number, contentId: number): Statement {
-  return sql`DELETE FROM link_suggestions WHERE account_id = ${accountId} AND content_id = ${contentId}`;
+export function removeContentSuggestionsStatement(accountId: number, contentIds: readonly number[]): Statement {
+  return sql`DELETE FROM link_suggestions WHERE account_id = ${accountId} AND content_id IN ${idList(contentIds)}`;
 }

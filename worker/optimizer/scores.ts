@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { ScoreResult } from '../../core/optimizer';
 import type { Statement } from '../db/batch';
+import { idList } from '../db/id-list';
 
 /** History rows kept per article: months of daily editing; older rows go as new ones come. */
 export const MAX_HISTORY_PER_ARTICLE = 500;
@@ -44,10 +45,10 @@ export function recordScoreStatements(target: ScoreTarget, result: ScoreResult, 
 }
 
 /** An article deleted: its score and history go with it. */
-export function removeScoresStatements(accountId: number, contentId: number): Statement[] {
+export function removeScoresStatements(accountId: number, contentIds: readonly number[]): Statement[] {
   return [
-    sql`DELETE FROM content_scores WHERE account_id = ${accountId} AND content_id = ${contentId}`,
-    sql`DELETE FROM content_score_history WHERE account_id = ${accountId} AND content_id = ${contentId}`,
+    sql`DELETE FROM content_scores WHERE account_id = ${accountId} AND content_id IN ${idList(contentIds)}`,
+    sql`DELETE FROM content_score_history WHERE account_id = ${accountId} AND content_id IN ${idList(contentIds)}`,
   ];
 }
 

@@ -6,11 +6,12 @@
  * with a deleted sector: they are the history of what was sent to WordPress, where the post stays
  * (and the publisher depends on the writer, not the other way round).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { images } from '../../core/schema/shard';
 import { imageFolder } from '../../core/media/image-keys';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { runBatch } from '../db/batch';
+import { idList } from '../db/id-list';
 import type { Tenant } from '../db/tenant';
 import type { Env } from '../env';
 import { Conflict } from '../http/errors';
@@ -25,31 +26,72 @@ import { unlinkContentTasksStatement } from './tasks-service';
 
 type Article = { id: number; site_id: number; status: string; title: string };
 
-/** Returns the R2 cleanup to hand to waitUntil. */
-export async function deleteArticle(env: Env, tenant: Tenant, article: Article): Promise<{ files: Promise<unknown> }> {
+/** Draft rooms asked at once while checking a bulk delete: enough to be quick, few enough to be kind. */
+const GENERATION_CHECKS_IN_FLIGHT = 25;
+
+/**
+ * Deletes articles of ONE site (a single article, or a bulk selection): refused whole, before
+ * anything is written, when one of them is scheduled or being written by the AI. Returns the R2
+ * cleanup to hand to waitUntil.
+ */
+export async function deleteArticles(
+  env: Env,
+  tenant: Tenant,
+  siteId: number,
+  articles: readonly Article[],
+): Promise<{ files: Promise<unknown> }> {
   const a = tenant.account.id;
   // A scheduled publish lives in the site coordinator, which would fire for a missing row.
-  if (article.status === 'scheduled')
-    throw new Conflict('This article is scheduled: unschedule it before deleting it.', 'content_scheduled');
+  const scheduled = articles.filter((row) => row.status === 'scheduled');
+  if (scheduled.length) {
+    throw refusal(scheduled, 'content_scheduled', {
+      one: 'is scheduled: unschedule it before deleting it',
+      many: 'are scheduled: unschedule them before deleting them',
+    });
+  }
   // The AI writer would finish into a draft whose row is gone (and its credits would be charged).
-  const generation = await draftRoomOf(env, a, article.id).generation();
-  if (generation.status === 'generating')
-    throw new Conflict('The AI is writing this article: wait until it finishes, then delete it.', 'content_generating');
-  const imageIds = await tenant.db
+  const generating = await generatingAmong(env, a, articles);
+  if (generating.length) {
+    throw refusal(generating, 'content_generating', {
+      one: 'is being written by the AI: wait until it finishes, then delete it',
+      many: 'are being written by the AI: wait until they finish, then delete them',
+    });
+  }
+  const ids = articles.map((row) => row.id);
+  const imageRows = await tenant.db
     .select({ id: images.id, site_id: images.site_id })
     .from(images)
-    .where(and(eq(images.account_id, a), eq(images.content_id, article.id)))
+    .where(and(eq(images.account_id, a), sql`${images.content_id} IN ${idList(ids)}`))
     .all();
   await runBatch(tenant.db, [
-    removeContentSuggestionsStatement(a, article.id),
-    removeContentDriftStatement(a, article.id),
-    ...removeScoresStatements(a, article.id),
-    ...removeContentPageStatements(a, article.site_id, article.id),
-    deleteContentImagesStatement(tenant.db, a, article.id),
-    unlinkContentTasksStatement(tenant.db, a, article.id),
-    deleteContentStatement(tenant.db, a, article.id),
+    removeContentSuggestionsStatement(a, ids),
+    removeContentDriftStatement(a, ids),
+    ...removeScoresStatements(a, ids),
+    ...removeContentPageStatements(a, siteId, ids),
+    deleteContentImagesStatement(tenant.db, a, ids),
+    unlinkContentTasksStatement(tenant.db, a, ids),
+    deleteContentStatement(tenant.db, a, ids),
   ]);
   return {
-    files: Promise.all(imageIds.map((row) => deleteImageFiles(env.MEDIA, imageFolder(a, row.site_id, row.id)))),
+    files: Promise.all(imageRows.map((row) => deleteImageFiles(env.MEDIA, imageFolder(a, row.site_id, row.id)))),
   };
+}
+
+async function generatingAmong(env: Env, accountId: number, articles: readonly Article[]) {
+  const found: Article[] = [];
+  for (let at = 0; at < articles.length; at += GENERATION_CHECKS_IN_FLIGHT) {
+    const part = articles.slice(at, at + GENERATION_CHECKS_IN_FLIGHT);
+    const states = await Promise.all(part.map((row) => draftRoomOf(env, accountId, row.id).generation()));
+    found.push(...part.filter((_, i) => states[i]!.status === 'generating'));
+  }
+  return found;
+}
+
+/** "“A” is scheduled: …" for one; "3 of these articles are scheduled (“A”, “B”, “C”): …" for many. */
+function refusal(rows: readonly Article[], code: string, says: { one: string; many: string }) {
+  if (rows.length === 1) return new Conflict(`“${rows[0]!.title}” ${says.one}.`, code);
+  const names = rows.slice(0, 3).map((row) => `“${row.title}”`);
+  if (rows.length > 3) names.push('…');
+  const [verb, ...rest] = says.many.split(':');
+  return new Conflict(`${rows.length} of these articles ${verb} (${names.join(', ')}):${rest.join(':')}.`, code);
 }

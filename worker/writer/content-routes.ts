@@ -1,14 +1,24 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { and, eq, getTableColumns, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { users } from '../../core/schema/control';
 import { content } from '../../core/schema/shard';
 import { controlDb } from '../db/shards';
-import { contentListQuery, contentStatusBody, updateContentBody } from '../../core/validation/writer';
+import {
+  contentListQuery,
+  contentSelectionBody,
+  contentStatusBody,
+  contentStatusSelectionBody,
+  MAX_CONTENT_DELETE,
+  updateContentBody,
+} from '../../core/validation/writer';
 import { createContentBody } from '../../core/validation/draft';
 import type { Tenant } from '../db/tenant';
 import type { AppEnv } from '../env';
-import { Conflict } from '../http/errors';
+import { BadRequest, Conflict } from '../http/errors';
+import { runBatch } from '../db/batch';
+import { plural } from '../../core/lib/plural';
+import { contentPagesStatement } from '../inventory/service';
 import { scopedResource } from '../http/scoped-resource';
 import { created, ok, page } from '../http/respond';
 import { body, describe, idParam, query } from '../http/validate';
@@ -18,8 +28,8 @@ import { notifySite } from '../planner/notify';
 import { likePattern, requirePlacement } from '../planner/scope';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
 import { requireContent } from './content-access';
-import { deleteArticle } from './content-delete';
-import { refreshContentPage } from './content-service';
+import { deleteArticles } from './content-delete';
+import { refreshContentPage, reviewStatusStatement } from './content-service';
 
 const contentResource = scopedResource<typeof content.$inferSelect, z.output<typeof contentListQuery>>({
   table: content,
@@ -36,6 +46,9 @@ const contentResource = scopedResource<typeof content.$inferSelect, z.output<typ
     id: content.id,
   },
   defaultOrdering: '-updated_at',
+  // Bulk actions (issue 14 item 9) read their filter with the list's own query, on one site.
+  listQuery: contentListQuery,
+  oneSitePerSelection: true,
   filters: (q) => [
     q.status ? eq(content.status, q.status) : undefined,
     q.source ? eq(content.source, q.source) : undefined,
@@ -159,15 +172,65 @@ export const contentRoutes = new Hono<AppEnv>()
     async (c) => {
       const tenant = c.get('tenant');
       const article = await requireContent(tenant, idParam(c), 'write');
-      const { files } = await deleteArticle(c.env, tenant, article);
-      try {
-        c.executionCtx.waitUntil(files);
-      } catch {
-        await files; // no execution context (app.request in a unit test)
-      }
-      // Members with the article open reload it, find it gone and say so (not a ghost draft).
-      notifySite(c, tenant, article.site_id, ['content', 'images']);
+      await removeArticles(c, tenant, article.site_id, [article]);
       return ok(c, { id: article.id }, 200, `Deleted “${article.title}”.`);
+    },
+  )
+  .post(
+    '/bulk_delete',
+    describe('Delete many articles (by ids or by the list filter) with their images, scores and pages', ['writer'], {
+      description:
+        `At most ${MAX_CONTENT_DELETE} at once. Refused whole (409) when one of them is scheduled ` +
+        '(content_scheduled) or being written by the AI (content_generating): nothing is deleted.',
+    }),
+    authenticate,
+    tenantContext,
+    body(contentSelectionBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const { siteIds, rows } = await contentResource.resolve(tenant, c.req.valid('json'), 'write');
+      if (rows.length > MAX_CONTENT_DELETE) {
+        throw new BadRequest(
+          `${rows.length.toLocaleString('en-US')} articles match: delete at most ${MAX_CONTENT_DELETE} at once.`,
+          'selection_too_large',
+        );
+      }
+      await removeArticles(c, tenant, siteIds[0]!, rows);
+      return ok(c, { deleted: rows.length }, 200, `Deleted ${plural(rows.length, 'article')}.`);
+    },
+  )
+  .post(
+    '/bulk_update_status',
+    describe('Move many articles to review or back to draft (by ids or by the list filter)', ['writer'], {
+      description: 'Scheduled articles keep their publish time: they are skipped and counted in `skipped_scheduled`.',
+    }),
+    authenticate,
+    tenantContext,
+    body(contentStatusSelectionBody),
+    async (c) => {
+      const tenant = c.get('tenant');
+      const input = c.req.valid('json');
+      const { siteIds, rows } = await contentResource.resolve(tenant, input, 'write');
+      const siteId = siteIds[0]!;
+      const movable = rows.filter((row) => row.status !== 'scheduled').map((row) => row.id);
+      const a = tenant.account.id;
+      // The status and the inventory rows that mirror it land together (the Linker reads the pages).
+      const [moved] = await runBatch(tenant.db, [
+        reviewStatusStatement(tenant.db, a, movable, { status: input.status, byUserId: tenant.user.id }),
+        contentPagesStatement(a, siteId, movable),
+      ]);
+      const updated = (moved as D1Result | undefined)?.meta.changes ?? 0;
+      notifySite(c, tenant, siteId, ['content']);
+      const skipped = rows.length - updated;
+      const note = skipped
+        ? ` ${plural(skipped, 'scheduled article')} kept ${skipped === 1 ? 'its' : 'their'} time.`
+        : '';
+      return ok(
+        c,
+        { updated, skipped_scheduled: skipped, status: input.status },
+        200,
+        `Moved ${plural(updated, 'article')} to ${input.status}.${note}`,
+      );
     },
   )
   .post(
@@ -194,3 +257,20 @@ export const contentRoutes = new Hono<AppEnv>()
       return ok(c, row, 200, `Moved to ${status}.`);
     },
   );
+
+/** Deletes articles of one site, cleans their files up after the response, and tells the site's members. */
+async function removeArticles(
+  c: Context<AppEnv>,
+  tenant: Tenant,
+  siteId: number,
+  rows: Parameters<typeof deleteArticles>[3],
+) {
+  const { files } = await deleteArticles(c.env, tenant, siteId, rows);
+  try {
+    c.executionCtx.waitUntil(files);
+  } catch {
+    await files; // no execution context (app.request in a unit test)
+  }
+  // Members with an article open reload it, find it gone and say so (not a ghost draft).
+  notifySite(c, tenant, siteId, ['content', 'images']);
+}

@@ -10,6 +10,7 @@ import { content } from '../../core/schema/shard';
 import { forIdsWithinParamLimit, runBatch, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
 import { contentPageStatement } from '../inventory/service';
+import { idList } from '../db/id-list';
 
 type ContentRow = typeof content.$inferSelect;
 type ContentStatus = (typeof CONTENT_STATUSES)[number];
@@ -106,7 +107,31 @@ export function contentStatusStatement(
     );
 }
 
-/** The article row itself, last in the delete's batch (after everything that points at it). */
-export function deleteContentStatement(db: ShardDb, accountId: number, contentId: number) {
-  return db.delete(content).where(contentOf(accountId, contentId));
+/** The article rows themselves, last in the delete's batch (after everything that points at them). */
+export function deleteContentStatement(db: ShardDb, accountId: number, contentIds: readonly number[]) {
+  return db.delete(content).where(and(eq(content.account_id, accountId), sql`${content.id} IN ${idList(contentIds)}`));
+}
+
+/**
+ * Editors move articles between draft and review (who and when are recorded), for the caller's
+ * batch. A scheduled article is never moved here: it keeps its publish time until it is
+ * unscheduled (the publisher's record would be left behind), so the condition is in the statement
+ * itself and a schedule set between the read and the write wins.
+ */
+export function reviewStatusStatement(
+  db: ShardDb,
+  accountId: number,
+  contentIds: readonly number[],
+  change: { status: 'draft' | 'review'; byUserId: number },
+) {
+  return db
+    .update(content)
+    .set({ status: change.status, status_changed_by_user_id: change.byUserId, status_changed_at: new Date() })
+    .where(
+      and(
+        eq(content.account_id, accountId),
+        sql`${content.id} IN ${idList(contentIds)}`,
+        sql`${content.status} <> 'scheduled'`,
+      ),
+    );
 }

@@ -3,10 +3,11 @@
  * through these functions. `…Statement` functions return the query unrun, for a caller's single
  * D1 batch (DESIGN §7: what must happen together goes in one batch()).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { images } from '../../core/schema/shard';
 import { forIdsWithinParamLimit, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
+import { idList } from '../db/id-list';
 
 /** The WordPress media an image was uploaded as, so a later publish reuses it instead of uploading again. */
 export async function linkWordPressMedia(db: ShardDb, accountId: number, imageId: number, mediaId: number) {
@@ -31,7 +32,9 @@ export function deleteSectorsImagesStatements(db: ShardDb, accountId: number, se
   );
 }
 
-/** An article deleted: its image rows go in the delete's batch (the caller removes their R2 files after). */
-export function deleteContentImagesStatement(db: ShardDb, accountId: number, contentId: number) {
-  return db.delete(images).where(and(eq(images.account_id, accountId), eq(images.content_id, contentId)));
+/** Articles deleted: their image rows go in the delete's batch (the caller removes their R2 files after). */
+export function deleteContentImagesStatement(db: ShardDb, accountId: number, contentIds: readonly number[]) {
+  return db
+    .delete(images)
+    .where(and(eq(images.account_id, accountId), sql`${images.content_id} IN ${idList(contentIds)}`));
 }

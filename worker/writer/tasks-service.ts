@@ -3,10 +3,11 @@
  * these functions. They return statements unrun, for the caller's single D1 batch (DESIGN §7: the
  * tasks and the ideas' new status land together or not at all).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { tasks } from '../../core/schema/shard';
 import { forIdsWithinParamLimit, withinParamLimit, type Statement } from '../db/batch';
 import type { ShardDb } from '../db/shards';
+import { idList } from '../db/id-list';
 
 export type NewTask = typeof tasks.$inferInsert;
 
@@ -29,9 +30,9 @@ export function deleteSectorsTasksStatements(db: ShardDb, accountId: number, sec
  * An article deleted: the task that wrote it stays (its idea is still queued work) but no longer
  * points at it, so "Generate" can write it again.
  */
-export function unlinkContentTasksStatement(db: ShardDb, accountId: number, contentId: number) {
+export function unlinkContentTasksStatement(db: ShardDb, accountId: number, contentIds: readonly number[]) {
   return db
     .update(tasks)
     .set({ content_id: null, status: 'queued' })
-    .where(and(eq(tasks.account_id, accountId), eq(tasks.content_id, contentId)));
+    .where(and(eq(tasks.account_id, accountId), sql`${tasks.content_id} IN ${idList(contentIds)}`));
 }

@@ -16,6 +16,7 @@ import { siteScope } from '../../http/site-access';
 import { integrationById, wordpressClientFor, type IntegrationRow } from '../connection';
 import { recordEvent } from '../service';
 import { WordPressError } from '../wordpress-client';
+import { idList } from '../../db/id-list';
 
 export type DriftRow = typeof integrationDrift.$inferSelect;
 
@@ -221,6 +222,6 @@ async function requireDriftAgain(db: ShardDb, row: DriftRow): Promise<DriftRow> 
 }
 
 /** An article deleted: its open drift (a WordPress edit waiting to be pulled) has nothing to pull into. */
-export function removeContentDriftStatement(accountId: number, contentId: number): Statement {
-  return sql`DELETE FROM integration_drift WHERE account_id = ${accountId} AND content_id = ${contentId}`;
+export function removeContentDriftStatement(accountId: number, contentIds: readonly number[]): Statement {
+  return sql`DELETE FROM integration_drift WHERE account_id = ${accountId} AND content_id IN ${idList(contentIds)}`;
 }

@@ -29,6 +29,7 @@ import {
   InvalidReply,
 } from '../../../durable-objects/site-coordinator/engine/ai-function';
 import { loadBrief } from '../brief';
+import { plural } from '../../../core/lib/plural';
 
 /** Credits per applied fix (the writer charges 3 for a whole article): a section is a small article. */
 export const CREDITS_PER_ACTION: Record<OptimizeAction, number> = {
@@ -195,7 +196,7 @@ export const optimizeContent: AiFunctionDefinition<Input, Meta, Parsed> = {
     // The engine needs at least one call; a job with nothing to do ends here, uncharged.
     if (!batches.length) throw new InvalidJobInput('Nothing to fix: the selected checks already pass.');
     const n = batches.length;
-    return { batches, summary: `Applying ${n} AI fix${n === 1 ? '' : 'es'} to ${plural(rows.length)}` };
+    return { batches, summary: `Applying ${plural(n, 'AI fix', 'AI fixes')} to ${plural(rows.length, 'article')}` };
   },
 
   parse(reply, batch) {
@@ -250,5 +251,3 @@ export const optimizeContent: AiFunctionDefinition<Input, Meta, Parsed> = {
     };
   },
 };
-
-const plural = (n: number) => `${n} article${n === 1 ? '' : 's'}`;
