@@ -8,6 +8,7 @@ import { fmt } from './lib.mjs';
 import { settings } from './load.mjs';
 import { schedulerFanOut } from './scenarios/automation.mjs';
 import { progressFanOut } from './scenarios/fanout.mjs';
+import { firstPaint } from './scenarios/first-paint.mjs';
 import { importVsRawInsert } from './scenarios/import.mjs';
 import { integrationSyncBenchmarks } from './scenarios/integration-sync.mjs';
 import { aiQueue } from './scenarios/jobs.mjs';
@@ -30,6 +31,7 @@ const DEFAULT = [
   'site',
   'automation',
   'integration-sync',
+  'first-paint',
 ];
 const OPT_IN = ['sectors'];
 const only = (process.env.BENCH_ONLY ?? '')
@@ -59,6 +61,7 @@ const scenarios = {
       runs: Number(process.env.BENCH_OPT_RUNS ?? 200),
     }),
   livescore: () => scoreLive(base),
+  'first-paint': () => firstPaint(base, { rounds: Number(process.env.BENCH_PAINT_ROUNDS ?? 7) }),
   'integration-sync': () =>
     integrationSyncBenchmarks(base, {
       posts: Number(process.env.BENCH_WP_POSTS ?? 500),

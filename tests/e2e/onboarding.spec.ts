@@ -132,11 +132,38 @@ test('a signed-out visit logs no console error or warning (the session probe is 
   expect(messages).toEqual([]);
 });
 
-test('a signed-in deep link paints the app shell, then the page', async ({ page }) => {
+test('a signed-in deep link paints the app shell, then the page, from ONE session probe sent early', async ({
+  page,
+}) => {
   const owner = uniquePerson('shell');
   await registerInBrowser(page, owner);
+  // Every request of the load in order: the probe goes out before the app's page code has arrived
+  // (app.html starts it), and only once (the refresh cookie it spends must not be spent twice).
+  const order: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/v1/auth/session/' || path === '/api/v1/auth/refresh/') order.push(`${r.method()} ${path}`);
+  });
+  page.on('requestfinished', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/_app/immutable/nodes/')) order.push('page code loaded');
+  });
   await page.goto('/settings/account');
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+  expect(order.filter((o) => o.startsWith('POST'))).toEqual(['POST /api/v1/auth/session/']);
+  expect(order.indexOf('POST /api/v1/auth/session/')).toBeLessThan(order.indexOf('page code loaded'));
+
+  // Signed in, /signin probes once and goes on to the app; the password-reset page never probes.
+  order.length = 0;
+  await page.goto('/signin');
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  expect(order.filter((o) => o.startsWith('POST'))).toEqual(['POST /api/v1/auth/session/']);
+  order.length = 0;
+  await page.goto('/forgot-password');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(order.filter((o) => o.startsWith('POST'))).toEqual([]);
 });

@@ -107,20 +107,44 @@ export function refreshAccessToken(): Promise<boolean> {
  * and the /me payload together. Shares the cross-tab Web Lock with refreshes: the cookie is spent.
  */
 export function probeSession(): Promise<unknown | null> {
+  const early = takeEarlyProbe();
   const probe = async () => {
     try {
       const res = await publicApi.api.v1.auth.session.$post();
-      const json = (await res.json()) as Awaited<ReturnType<typeof res.json>> | ApiFailure;
-      if (!res.ok || !json.success || !json.data.signed_in) return null;
-      accessToken = json.data.access;
-      return json.data.me;
+      return signedInAs(res.ok, await res.json());
     } catch {
       return null;
     }
   };
-  return typeof navigator !== 'undefined' && navigator.locks
-    ? navigator.locks.request('igny8-token-refresh', probe)
-    : probe();
+  const fromScratch = () =>
+    typeof navigator !== 'undefined' && navigator.locks
+      ? navigator.locks.request('igny8-token-refresh', probe)
+      : probe();
+  // The answer app.html's probe already has (or is about to have); a network failure there asks again.
+  return early ? early.then((answer) => (answer ? signedInAs(answer.ok, answer.body) : fromScratch())) : fromScratch();
+}
+
+type SessionAnswer = { success?: boolean; data?: { signed_in?: boolean; access?: string; me?: unknown } };
+
+/** The /me of a session probe's answer (keeping its access token), or null when signed out. */
+function signedInAs(ok: boolean, body: unknown): unknown | null {
+  const json = body as SessionAnswer | null;
+  if (!ok || !json?.success || !json.data?.signed_in || !json.data.access) return null;
+  accessToken = json.data.access;
+  return json.data.me ?? null;
+}
+
+/**
+ * The session probe app.html starts before any of the app's code has loaded (the same request,
+ * under the same Web Lock), so on a cold load it overlaps the download of the app instead of
+ * following it. Taken once: only the first restore of this page load may use its answer (the
+ * refresh cookie it spent is gone).
+ */
+function takeEarlyProbe(): Promise<{ ok: boolean; body: unknown } | null> | undefined {
+  const holder = globalThis as { __igny8SessionProbe?: Promise<{ ok: boolean; body: unknown } | null> };
+  const early = holder.__igny8SessionProbe;
+  holder.__igny8SessionProbe = undefined;
+  return early;
 }
 
 /** The query string of `query`: empty values (undefined, null, '') are left out. */
