@@ -6,7 +6,10 @@ import { imageFileKey } from '../../core/media/image-keys';
 import { SHARD_BINDINGS, type ShardName } from '../../worker/db/shards';
 import type { Env } from '../../worker/env';
 import { driveAccountMove } from '../../worker/admin/move/drive';
+import { IdMaps } from '../../worker/admin/move/maps';
 import { moveFaults } from '../../worker/admin/move/rows';
+import { loadMove } from '../../worker/admin/move/state';
+import { LeaseLost, switchAccount } from '../../worker/admin/move/switch';
 import { call, createSite, login, signup, type Session } from '../helpers/api';
 import { createSector, expectError, populateAccount, shardBinding, shardOf, type AccountFx } from '../helpers/fixtures';
 import { keywordsOf, seedKeywords } from '../helpers/planner';
@@ -307,5 +310,59 @@ describe('moving an account to another shard', () => {
     const home = shards.body.data.find((s: { shard: string }) => s.shard === fx.shard);
     expect(home.accounts.map((a: { id: number }) => a.id)).toContain(fx.accountId);
     expectError(await call('GET', `${MOVES}/shards/`, { token: fx.members.admin.token }), 403);
+  });
+});
+
+describe('the switch of a move', () => {
+  it('switches nothing for a driver whose lease lapsed (another driver took over); the holder switches once', async () => {
+    const owner = await signup('lapsed', 'Lapsed lease');
+    await createSite(owner, 'Lapsed site');
+    const from = await shardOf(owner.accountId);
+    const to = otherShard(from);
+    const moveRow = await env.DB_CONTROL.prepare(
+      `INSERT INTO account_moves (account_id, from_shard, to_shard, status, state, requested_by_user_id, created_at,
+         updated_at) VALUES (?, ?, ?, 'switching', ?, ?, ?, ?) RETURNING id`,
+    )
+      .bind(
+        owner.accountId,
+        from,
+        to,
+        JSON.stringify({ lease: { token: 'holder', until: Date.now() + 60_000 } }),
+        owner.userId,
+        Date.now(),
+        Date.now(),
+      )
+      .first<{ id: number }>();
+    const move = await loadMove(drizzle(env.DB_CONTROL), moveRow!.id);
+    const directory = () =>
+      env.DB_CONTROL.prepare('SELECT site_id, shard FROM site_directory WHERE account_id = ?')
+        .bind(owner.accountId)
+        .all();
+    const audits = async () =>
+      (
+        await env.DB_CONTROL.prepare(
+          "SELECT count(*) AS n FROM audit_log WHERE action = 'account.move' AND target_account_id = ?",
+        )
+          .bind(owner.accountId)
+          .first<{ n: number }>()
+      )?.n;
+    const sitesBefore = (await directory()).results;
+
+    // The driver that lost its lease: refused, and not one row of the switch landed.
+    const maps = new IdMaps(env.MEDIA, move!.id);
+    await expect(switchAccount(env as unknown as Env, { ...move! }, 'lapsed', maps)).rejects.toBeInstanceOf(LeaseLost);
+    expect(await shardOf(owner.accountId)).toBe(from);
+    expect((await directory()).results).toEqual(sitesBefore);
+    expect(await audits()).toBe(0);
+    expect((await loadMove(drizzle(env.DB_CONTROL), move!.id))?.status).toBe('switching');
+
+    // The holder switches: the account, its sites and one audit row, together.
+    await switchAccount(env as unknown as Env, { ...move! }, 'holder', maps);
+    expect(await shardOf(owner.accountId)).toBe(to);
+    expect((await directory()).results.every((d) => (d as { shard: string }).shard === to)).toBe(true);
+    expect(await audits()).toBe(1);
+    // Replayed after it landed: nothing changes (and it says so instead of switching twice).
+    await expect(switchAccount(env as unknown as Env, { ...move! }, 'holder', maps)).rejects.toBeInstanceOf(LeaseLost);
+    expect(await audits()).toBe(1);
   });
 });

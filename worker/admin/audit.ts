@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import { auditLog } from '../../core/schema/control';
 import type { ControlDb } from '../db/shards';
 
@@ -29,6 +30,19 @@ export function auditStatement(control: ControlDb, entry: AuditEntry) {
     request_id: entry.requestId ?? null,
     detail: entry.detail ?? {},
   });
+}
+
+/**
+ * The same insert, landing only while `onlyIf` holds when the batch reaches it (an account move's
+ * switch: only the driver that still holds the move's lease records it). One INSERT … SELECT … WHERE.
+ */
+export function auditStatementIf(entry: AuditEntry, onlyIf: SQL) {
+  return sql`INSERT INTO audit_log (actor_user_id, actor_account_id, target_account_id, action, method, path, status,
+                                    request_id, detail, created_at)
+             SELECT ${entry.actorUserId}, ${entry.actorAccountId}, ${entry.targetAccountId}, ${entry.action},
+                    ${entry.method ?? ''}, ${entry.path ?? ''}, ${entry.status ?? null}, ${entry.requestId ?? null},
+                    ${JSON.stringify(entry.detail ?? {})}, ${Date.now()}
+              WHERE ${onlyIf}`;
 }
 
 export async function recordAudit(control: ControlDb, entry: AuditEntry) {

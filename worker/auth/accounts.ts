@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { accounts, plans, shardDirectory, subscriptions, users } from '../../core/schema/control';
 import { grantCredits } from '../billing/ledger';
 import { slugify } from '../../core/validation/common';
@@ -127,9 +127,9 @@ export async function renameAccount(control: ControlDb, accountId: number, name:
  * The directory half of an account move's switch (worker/admin/move), for the move's one control batch:
  * the account now lives on `to`. Guarded by `from`, so a switch replayed after it landed changes nothing.
  */
-export function moveShardStatement(control: ControlDb, accountId: number, from: string, to: string) {
+export function moveShardStatement(control: ControlDb, accountId: number, from: string, to: string, onlyIf?: SQL) {
   return control
     .update(shardDirectory)
     .set({ shard: to, moved_at: new Date() })
-    .where(and(eq(shardDirectory.account_id, accountId), eq(shardDirectory.shard, from)));
+    .where(and(eq(shardDirectory.account_id, accountId), eq(shardDirectory.shard, from), onlyIf));
 }

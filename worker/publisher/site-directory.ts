@@ -5,7 +5,7 @@
  * tenant's shard is found from here. `live_version` is the one pointer a deploy or a rollback flips
  * (one UPDATE), so a reader sees the old site or the new one, never a mix.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { slugify } from '../../core/validation/common';
 import { siteDirectory } from '../../core/schema/control';
 import { controlDb } from '../db/shards';
@@ -143,6 +143,8 @@ export function moveSiteDirectoryStatements(
   accountId: number,
   move: { from: string; to: string },
   sites: MovedSite[],
+  /** A condition every statement also needs (the caller's lease), checked as the batch reaches it. */
+  onlyIf?: SQL,
 ) {
   const control = controlDb(env as Env);
   const now = new Date();
@@ -152,12 +154,12 @@ export function moveSiteDirectoryStatements(
     control
       .update(siteDirectory)
       .set({ site_id: sql`-${siteDirectory.site_id}` })
-      .where(and(eq(siteDirectory.account_id, accountId), eq(siteDirectory.shard, move.from))),
+      .where(and(eq(siteDirectory.account_id, accountId), eq(siteDirectory.shard, move.from), onlyIf)),
     ...sites.map((s) =>
       control
         .update(siteDirectory)
         .set({ site_id: s.newId, shard, live_deployment_id: s.liveDeploymentId, updated_at: now })
-        .where(and(eq(siteDirectory.account_id, accountId), eq(siteDirectory.site_id, -s.oldId))),
+        .where(and(eq(siteDirectory.account_id, accountId), eq(siteDirectory.site_id, -s.oldId), onlyIf)),
     ),
   ];
 }
