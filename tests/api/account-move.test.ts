@@ -314,7 +314,7 @@ describe('moving an account to another shard', () => {
 });
 
 describe('the switch of a move', () => {
-  it('switches nothing for a driver whose lease lapsed (another driver took over); the holder switches once', async () => {
+  it('switches nothing for a driver whose lease lapsed; the holder switches once', async () => {
     const owner = await signup('lapsed', 'Lapsed lease');
     await createSite(owner, 'Lapsed site');
     const from = await shardOf(owner.accountId);
