@@ -497,6 +497,9 @@ export const budgetAlerts = sqliteTable(
     fired_period: text(),
     fired_threshold: integer(),
     fired_at: timestamp(),
+    /** The announcement already mailed to the owners (same pair as `fired_*`): each one is mailed once. */
+    mailed_period: text(),
+    mailed_threshold: integer(),
     is_active: bool().notNull().default(true),
     ...stamps(),
   },

@@ -8,6 +8,8 @@ import { runBillingPeriodic } from '../../worker/billing/periodic';
 import { captureStatements, reserveCredits } from '../../worker/billing/ledger';
 import { addMember, call, createSite, signup, type Session } from '../helpers/api';
 import { expectError, shardBinding, shardOf } from '../helpers/fixtures';
+import { devModelUrl } from '../helpers/jobs';
+import { envWithMail, mailsTo } from '../helpers/mail';
 
 /**
  * Issue 14, item 6: usage per day and month by operation and by site (summed by D1 in UTC
@@ -176,6 +178,62 @@ describe('budget alerts', () => {
     await put(owner, [{ period: 'month', limit_credits: 500, thresholds: [100] }]);
     expect((await call('GET', `${B}/budget-alerts/active/`, { token: owner.token })).body.data).toEqual([]);
     expect((await call('GET', `${B}/budget-alerts/`, { token: owner.token })).body.data).toHaveLength(1);
+  });
+});
+
+describe('budget alerts by mail', () => {
+  const put = (s: Session, alerts: unknown) => call('PUT', `${B}/budget-alerts/`, { token: s.token, body: { alerts } });
+  const mailed = async (owner: Session) =>
+    shardBinding(await shardOf(owner.accountId))
+      .prepare('SELECT mailed_period AS period, mailed_threshold AS threshold FROM budget_alerts WHERE account_id = ?')
+      .bind(owner.accountId)
+      .first<{ period: string | null; threshold: number | null }>();
+
+  it('mails each announced threshold once to the owners, not to admins, however many sweeps run', async () => {
+    const owner = await signup('alertmail');
+    const admin = await addMember(owner, 'admin');
+    await put(owner, [{ period: 'day', limit_credits: 10, thresholds: [50, 100] }]);
+    await usageRow(owner, { at: new Date().toISOString(), operation: 'generate_content', credits: 6 });
+    // Without mail configured the sweep announces (the banner) and claims nothing.
+    await runBillingPeriodic(env, Date.now());
+    expect(await mailed(owner)).toEqual({ period: null, threshold: null });
+    expect(await mailsTo(owner.email)).toEqual([]);
+
+    const withMail = envWithMail();
+    await Promise.all([runBillingPeriodic(withMail, Date.now()), runBillingPeriodic(withMail, Date.now())]);
+    await runBillingPeriodic(withMail, Date.now());
+    const today = new Date().toISOString().slice(0, 10);
+    let mails = await mailsTo(owner.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('IGNY8: 50% of the daily credit budget used');
+    expect(mails[0]!.text).toContain(`has used 6 of 10 credits of its budget today (${today}, UTC)`);
+    expect(mails[0]!.text).toContain('/billing');
+    expect(await mailsTo(admin.email)).toEqual([]);
+    expect(await mailed(owner)).toEqual({ period: today, threshold: 50 });
+
+    // 100 % crossed: one more mail, for it alone.
+    await usageRow(owner, { at: new Date().toISOString(), operation: 'generate_content', credits: 5 });
+    await runBillingPeriodic(withMail, Date.now());
+    await runBillingPeriodic(withMail, Date.now());
+    mails = await mailsTo(owner.email);
+    expect(mails.map((m) => m.subject)).toEqual([
+      'IGNY8: 50% of the daily credit budget used',
+      'IGNY8: 100% of the daily credit budget used',
+    ]);
+    expect(mails[1]!.text).toContain('has used 11 of 10 credits');
+  });
+
+  it('a send the provider refuses is given back and mailed by the next sweep', async () => {
+    const owner = await signup('alertretry');
+    await put(owner, [{ period: 'month', limit_credits: 4, thresholds: [100] }]);
+    await usageRow(owner, { at: new Date().toISOString(), operation: 'auto_cluster', credits: 4 });
+    await runBillingPeriodic(envWithMail({ MAIL_API_URL: `${devModelUrl()}/v1/refusing` }), Date.now());
+    expect(await mailed(owner)).toEqual({ period: null, threshold: null });
+    expect(await mailsTo(owner.email)).toEqual([]);
+    await runBillingPeriodic(envWithMail(), Date.now());
+    const mails = await mailsTo(owner.email);
+    expect(mails.map((m) => m.subject)).toEqual(['IGNY8: 100% of the monthly credit budget used']);
+    expect(mails[0]!.text).toContain(`this month (${new Date().toISOString().slice(0, 7)})`);
   });
 });
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../../worker/env';
 import { createWorker } from '../../worker/worker';
 import { ORIGIN, PASSWORD, addMember, call, login, signup, uniqueEmail, type Session } from '../helpers/api';
-import { devModelUrl } from '../helpers/jobs';
+import { envWithMail, mailsTo } from '../helpers/mail';
 
 const NEW_PASSWORD = 'a-brand-new-secret-42';
 const RESET = '/api/v1/auth/password-reset';
@@ -15,11 +15,7 @@ const client = () => ({ 'cf-connecting-ip': `2001:db8:7e5:${(++net).toString(16)
 /** The same worker with mail pointed at the dev model's sink (the default test env has no mail). */
 function withMail() {
   const worker = createWorker(() => new Response('no UI', { status: 404 }));
-  const patched = Object.assign({}, env, {
-    MAIL_API_URL: `${devModelUrl()}/v1/mail`,
-    MAIL_API_KEY: 'test-mail-key',
-    MAIL_FROM: 'IGNY8 <no-reply@example.test>',
-  }) as Env;
+  const patched = envWithMail();
   return async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     const ctx = createExecutionContext();
     const res = await worker.fetch!(
@@ -36,10 +32,6 @@ function withMail() {
   };
 }
 
-async function mailsTo(email: string): Promise<{ subject: string; text: string }[]> {
-  const res = await fetch(`${devModelUrl()}/__dev/mail?to=${encodeURIComponent(email)}`);
-  return ((await res.json()) as { data: { subject: string; text: string }[] }).data;
-}
 const tokenIn = (text: string) => /\/reset-password\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
 
 describe('forgot password with mail configured', () => {

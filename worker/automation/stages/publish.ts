@@ -15,6 +15,7 @@ import { contentStatusStatement } from '../../writer/content-service';
 import { advanceState, finishedState, joinNotes } from './jobs';
 import { outputOfStage } from './scope';
 import type { RunRecord, Stage, StageContext } from './types';
+import { appOrigin } from '../../lib/app-origin';
 
 /** schedulePublish refuses a time less than 5 s ahead: slots start a minute after now. */
 const LEAD_MS = 60_000;
@@ -137,12 +138,6 @@ async function reviewed(ctx: StageContext) {
 
 const failedNote = (failed: { content_id: number; error: string }[]) =>
   failed.length ? `${failed.length} not scheduled: ${failed[0]!.error}` : null;
-
-/** The origin an IGNY8-site publish builds its base URL from when the site has no hostname (no request here). */
-function appOrigin(env: Env) {
-  if (env.APP_HOSTNAME) return `https://${env.APP_HOSTNAME}`;
-  return env.ALLOWED_ORIGINS.split(',')[0]?.trim() || 'http://localhost:8787';
-}
 
 export interface Scheduled {
   scheduled: { content_id: number; publish_at: number }[];
