@@ -8,6 +8,8 @@ export const CLOSE_SESSION_EXPIRED = 4401;
 export const CLOSE_ACCESS_REVOKED = 4403;
 /** The user's role changed: reconnecting (with a fresh ticket) opens the socket the new role allows. */
 export const CLOSE_ACCESS_CHANGED = 4409;
+/** The article was deleted: its draft is gone (storage erased), there is nothing to reconnect to. */
+export const CLOSE_DOCUMENT_DELETED = 4410;
 /** A draft refused a change that would grow it past MAX_DRAFT_BYTES. */
 export const CLOSE_DOCUMENT_TOO_LARGE = 4413;
 /** More than MAX_MESSAGES_PER_SECOND from one socket. */
@@ -24,6 +26,8 @@ export function closeMessage(code: number): string | null {
       return 'Your access to this site was removed.';
     case CLOSE_ACCESS_CHANGED:
       return 'Your role changed — reconnecting…';
+    case CLOSE_DOCUMENT_DELETED:
+      return 'This article was deleted.';
     case CLOSE_DOCUMENT_TOO_LARGE:
       return (
         'This draft reached its size limit: your last change was not saved. ' +
@@ -41,6 +45,7 @@ export function closeMessage(code: number): string | null {
 /** Codes after which reconnecting (with a fresh ticket) is pointless until the user acts. */
 export const FINAL_CLOSE_CODES: readonly number[] = [
   CLOSE_ACCESS_REVOKED,
+  CLOSE_DOCUMENT_DELETED,
   CLOSE_DOCUMENT_TOO_LARGE,
   CLOSE_TOO_MANY_SOCKETS,
 ];

@@ -48,6 +48,7 @@ export function draftRoomOf(env: Env, accountId: number, contentId: number) {
     analyze: () => stub.analyze(),
     abortGeneration: (html: string) => stub.abortGeneration(html),
     generation: () => stub.generation(),
+    erase: () => stub.erase(),
     replaceWithHtml: (html: string) => stub.replaceWithHtml(html),
     snapshotHtml: () => stub.snapshotHtml(),
     placeImage: (image: ImagePlacement) => stub.placeImage(image),

@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import {
+  CLOSE_DOCUMENT_DELETED,
   CLOSE_DOCUMENT_TOO_LARGE,
   CLOSE_RATE_LIMITED,
   CLOSE_TOO_MANY_SOCKETS,
@@ -126,6 +127,8 @@ export class DraftRoom extends YServer<Env> {
    */
   private projectionStale = true;
   private persisting: Promise<unknown> = Promise.resolve();
+  /** Set by erase(): the article is gone, so nothing may be saved or projected again in this instance. */
+  private erased = false;
   private readonly size = new DraftSize(this.document);
   /** Per socket, in memory: a hibernated room forgets the counts, which only idle sockets allow. */
   private readonly rates = new WeakMap<Connection, MessageRate>();
@@ -445,6 +448,7 @@ export class DraftRoom extends YServer<Env> {
     // Queued frames leave first: sent during the storage write they would wait for it (output gate),
     // and an RPC that saves (finishGeneration…) returns after every editor was sent its change.
     this.fanout.flush();
+    if (this.erased) return Promise.resolve({ saved: { kind: 'unchanged' }, projection: { kind: 'unchanged' } });
     const run = this.persisting.then(async () => {
       const saved = await this.store.save(this.document);
       return { saved, projection: await this.project() };
@@ -744,6 +748,22 @@ export class DraftRoom extends YServer<Env> {
     if (this.env.TEST_ROUTES !== 'true' && this.env.BENCH_ROUTES !== 'true')
       throw new Error('Test hooks are disabled.');
     this.ctx.abort('test: restart the draft room');
+  }
+
+  async erase(): Promise<void> {
+    this.erased = true;
+    for (const connection of super.getConnections()) {
+      try {
+        connection.close(CLOSE_DOCUMENT_DELETED, closeMessage(CLOSE_DOCUMENT_DELETED)!);
+      } catch {
+        /* already closing */
+      }
+    }
+    this.connectionCache = null;
+    // A save already under way finishes first, then everything it wrote goes too.
+    await this.persisting;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
   }
 
   async storageStats(): Promise<StoreStats & { connections: number }> {

@@ -177,6 +177,11 @@ export interface DraftRoomRpc {
   /** The Optimizer's AI fixes (fixes.ts): what each action targets now, and one fix applied. */
   fixTargets(brief: EditorBrief, actions: FixAction[]): Promise<{ action: FixAction; target: FixTarget | null }[]>;
   applyFix(request: FixRequest): Promise<FixResult>;
+  /**
+   * The article was deleted: every socket is closed (CLOSE_DOCUMENT_DELETED) and the room's storage
+   * erased; nothing is saved or projected afterwards. Its named versions in R2 are the caller's.
+   */
+  erase(): Promise<void>;
   /** Test servers only: drops the in-memory document as a restart would. */
   restartForTest(): Promise<void>;
   storageStats(): Promise<StoreStats & { connections: number }>;

@@ -1,5 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { runInDurableObject } from 'cloudflare:test';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CLOSE_DOCUMENT_DELETED } from '../../core/realtime/close-codes';
+import { roomName, versionPrefix } from '../../durable-objects/draft-room/protocol';
 import { addMember, call, createSite, signup, type Session } from '../helpers/api';
 import { shardBinding, shardOf } from '../helpers/fixtures';
 import { waitForJob } from '../helpers/jobs';
@@ -96,9 +99,28 @@ describe('the article from the editor', () => {
     const keys = images.map((i) => i.r2_key).filter((k): k is string => !!k);
     expect(keys.length).toBeGreaterThan(0);
 
+    // An editor has the draft open, and a named version was saved.
+    const version = await call('POST', `/api/v1/writer/content/${contentId}/versions/`, {
+      token: owner.token,
+      body: { name: 'Before the delete' },
+    });
+    expect(version.status, JSON.stringify(version.body)).toBe(201);
+    const versions = versionPrefix(owner.accountId, siteId, contentId);
+    expect((await env.MEDIA.list({ prefix: versions })).objects.length).toBe(1);
+    const editor = await openDraft(contentId, owner.token);
+    await editor.synced;
+
     const res = await call('DELETE', `/api/v1/writer/content/${contentId}/`, { token: owner.token });
     expect(res.status).toBe(200);
     expect(res.body.message).toContain('Leeks, from seed to soup');
+    // The editor is told and disconnected; the draft's stored document and its versions are gone.
+    expect(await editor.closed()).toEqual({ code: CLOSE_DOCUMENT_DELETED, reason: 'This article was deleted.' });
+    const room = env.DRAFT_ROOM.get(env.DRAFT_ROOM.idFromName(roomName(owner.accountId, contentId)));
+    await vi.waitFor(async () => {
+      expect((await env.MEDIA.list({ prefix: versions })).objects).toEqual([]);
+      const stored = await runInDurableObject(room, (_instance, state: DurableObjectState) => state.storage.list());
+      expect([...stored.keys()]).toEqual([]);
+    });
 
     expect((await get(`/api/v1/writer/content/${contentId}/`)).status).toBe(404);
     expect((await get(`/api/v1/writer/images/?content_id=${contentId}`)).body.count).toBe(0);

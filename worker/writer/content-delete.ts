@@ -1,8 +1,9 @@
 /**
  * Deleting an article: the row and everything that only means something through it, in one D1
  * batch (DESIGN §7: no interactive transactions), each table through its owner's `…Statement`
- * function (core/schema/owners.ts). The images' R2 files go after the batch: a failure there
- * leaves unreferenced files, never a row pointing at a missing file. Publishing records stay, as
+ * function (core/schema/owners.ts). The images' R2 files, the named versions and the draft rooms'
+ * stored documents go after the batch: a failure there leaves unreferenced data, never a row
+ * pointing at something missing. Publishing records stay, as
  * with a deleted sector: they are the history of what was sent to WordPress, where the post stays
  * (and the publisher depends on the writer, not the other way round).
  */
@@ -10,6 +11,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { images } from '../../core/schema/shard';
 import { imageFolder } from '../../core/media/image-keys';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
+import { versionPrefix } from '../../durable-objects/draft-room/protocol';
 import { runBatch } from '../db/batch';
 import { idList } from '../db/id-list';
 import type { Tenant } from '../db/tenant';
@@ -20,7 +22,7 @@ import { removeContentPageStatements } from '../inventory/service';
 import { removeContentSuggestionsStatement } from '../linker/service';
 import { removeScoresStatements } from '../optimizer/scores';
 import { deleteContentStatement } from './content-service';
-import { deleteImageFiles } from './image-files';
+import { deleteR2Folder } from './image-files';
 import { deleteContentImagesStatement } from './images-service';
 import { unlinkContentTasksStatement } from './tasks-service';
 
@@ -31,15 +33,15 @@ const GENERATION_CHECKS_IN_FLIGHT = 25;
 
 /**
  * Deletes articles of ONE site (a single article, or a bulk selection): refused whole, before
- * anything is written, when one of them is scheduled or being written by the AI. Returns the R2
- * cleanup to hand to waitUntil.
+ * anything is written, when one of them is scheduled or being written by the AI. Returns the
+ * cleanup outside D1 (draft rooms, R2 files) to hand to waitUntil.
  */
 export async function deleteArticles(
   env: Env,
   tenant: Tenant,
   siteId: number,
   articles: readonly Article[],
-): Promise<{ files: Promise<unknown> }> {
+): Promise<{ cleanup: Promise<unknown> }> {
   const a = tenant.account.id;
   // A scheduled publish lives in the site coordinator, which would fire for a missing row.
   const scheduled = articles.filter((row) => row.status === 'scheduled');
@@ -73,18 +75,27 @@ export async function deleteArticles(
     deleteContentStatement(tenant.db, a, ids),
   ]);
   return {
-    files: Promise.all(imageRows.map((row) => deleteImageFiles(env.MEDIA, imageFolder(a, row.site_id, row.id)))),
+    cleanup: Promise.all([
+      // The drafts go too: their editors are told and disconnected, their stored documents erased.
+      inParts(articles, (row) => draftRoomOf(env, a, row.id).erase()),
+      ...imageRows.map((row) => deleteR2Folder(env.MEDIA, imageFolder(a, row.site_id, row.id))),
+      ...articles.map((row) => deleteR2Folder(env.MEDIA, versionPrefix(a, siteId, row.id))),
+    ]),
   };
 }
 
-async function generatingAmong(env: Env, accountId: number, articles: readonly Article[]) {
-  const found: Article[] = [];
+/** Calls `each` for every article, GENERATION_CHECKS_IN_FLIGHT at a time; the answers in order. */
+async function inParts<T>(articles: readonly Article[], each: (row: Article) => Promise<T>): Promise<T[]> {
+  const answers: T[] = [];
   for (let at = 0; at < articles.length; at += GENERATION_CHECKS_IN_FLIGHT) {
-    const part = articles.slice(at, at + GENERATION_CHECKS_IN_FLIGHT);
-    const states = await Promise.all(part.map((row) => draftRoomOf(env, accountId, row.id).generation()));
-    found.push(...part.filter((_, i) => states[i]!.status === 'generating'));
+    answers.push(...(await Promise.all(articles.slice(at, at + GENERATION_CHECKS_IN_FLIGHT).map(each))));
   }
-  return found;
+  return answers;
+}
+
+async function generatingAmong(env: Env, accountId: number, articles: readonly Article[]) {
+  const states = await inParts(articles, (row) => draftRoomOf(env, accountId, row.id).generation());
+  return articles.filter((_, i) => states[i]!.status === 'generating');
 }
 
 /** "“A” is scheduled: …" for one; "3 of these articles are scheduled (“A”, “B”, “C”): …" for many. */

@@ -265,11 +265,12 @@ async function removeArticles(
   siteId: number,
   rows: Parameters<typeof deleteArticles>[3],
 ) {
-  const { files } = await deleteArticles(c.env, tenant, siteId, rows);
+  // What lives outside D1 (draft rooms, R2 files) goes after the answer: the rows are already gone.
+  const { cleanup } = await deleteArticles(c.env, tenant, siteId, rows);
   try {
-    c.executionCtx.waitUntil(files);
+    c.executionCtx.waitUntil(cleanup);
   } catch {
-    await files; // no execution context (app.request in a unit test)
+    await cleanup; // no execution context (app.request in a unit test)
   }
   // Members with an article open reload it, find it gone and say so (not a ghost draft).
   notifySite(c, tenant, siteId, ['content', 'images']);

@@ -1,7 +1,10 @@
-/** Deleting an image's files from R2 (the layout is core/media/image-keys.ts). */
+/** Deleting a folder of R2 files (the layout is core/media/image-keys.ts). */
 
-/** Deletes every file of an image: the current one and those of earlier generations. */
-export async function deleteImageFiles(bucket: R2Bucket, folder: string): Promise<number> {
+/**
+ * Deletes every file under `folder`: an image's current file and those of earlier generations, or a
+ * deleted article's named versions. Page by page (R2 lists at most 1,000 keys at once).
+ */
+export async function deleteR2Folder(bucket: R2Bucket, folder: string): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;
   do {

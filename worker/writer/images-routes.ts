@@ -14,7 +14,7 @@ import { tenantContext } from '../middleware/tenant';
 import { notifySite } from '../planner/notify';
 import { likePattern, requireSelection } from '../planner/scope';
 import { draftRoomOf } from '../../durable-objects/draft-room/client';
-import { deleteImageFiles } from './image-files';
+import { deleteR2Folder } from './image-files';
 import { imageFolder, mediaUrl } from '../../core/media/image-keys';
 
 type ImageRow = typeof images.$inferSelect;
@@ -59,7 +59,7 @@ const imageResource = scopedResource<ImageRow, z.output<typeof imageListQuery>, 
     if (change === 'delete') {
       c.executionCtx.waitUntil(
         Promise.all(
-          rows.map((row) => deleteImageFiles(c.env.MEDIA, imageFolder(tenant.account.id, row.site_id, row.id))),
+          rows.map((row) => deleteR2Folder(c.env.MEDIA, imageFolder(tenant.account.id, row.site_id, row.id))),
         ),
       );
     }
