@@ -80,6 +80,21 @@ describe('htmlToDraft writes what y-prosemirror writes for Tiptap', () => {
     expect((p.get(2) as Y.XmlText).toDelta()).toEqual([{ insert: 'f' }]);
   });
 
+  it('reads a new-tab link as the editor (Tiptap via y-prosemirror) writes it, and only _blank', () => {
+    const { fragment } = fresh();
+    const p = new Y.XmlElement('paragraph');
+    fragment.insert(0, [p]);
+    const t = new Y.XmlText();
+    p.insert(0, [t]);
+    t.insert(0, 'tab', { link: { href: 'https://x.test/', target: '_blank', rel: null, class: null } });
+    t.insert(3, ' same', { link: { href: 'https://y.test/', target: null, rel: null, class: null } });
+    t.insert(8, ' top', { link: { href: 'https://z.test/', target: '_top' } });
+    expect(draftToHtml(fragment)).toBe(
+      '<p><a href="https://x.test/" rel="noopener noreferrer" target="_blank">tab</a>' +
+        '<a href="https://y.test/"> same</a><a href="https://z.test/"> top</a></p>',
+    );
+  });
+
   it('appends: a second call adds after the first (the AI writing section by section)', () => {
     const { fragment } = fresh();
     expect(htmlToDraft(fragment, '<h2>One</h2><p>first</p>')).toBe(2);
@@ -101,6 +116,8 @@ describe('round trips', () => {
     '<h2>Heading</h2><h3>Sub</h3><h4>Subsub</h4>',
     '<p>Plain, <strong>bold</strong>, <em>italic</em>, <strong><em>both</em></strong> and <code>code</code>.</p>',
     '<p><a href="https://example.com/a?b=1&amp;c=2"><strong>bold link</strong> rest of link</a> after</p>',
+    '<p><a href="https://example.com/" rel="noopener noreferrer" target="_blank">new tab</a> and ' +
+      '<a href="/same">not</a></p>',
     '<p>line one<br>line two</p>',
     '<ul><li>one</li><li>two<ul><li>nested</li></ul></li></ul>',
     '<ol><li>first</li><li><p>para one</p><p>para two</p></li></ol>',

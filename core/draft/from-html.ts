@@ -125,7 +125,12 @@ function markOf(el: Element): DraftMark | null {
     case 'code':
       return { type: 'code' };
     case 'a':
-      return el.attrs.href ? { type: 'link', attrs: { href: el.attrs.href } } : null;
+      if (!el.attrs.href) return null;
+      // The sanitizer kept `target` only as _blank.
+      return {
+        type: 'link',
+        attrs: el.attrs.target ? { href: el.attrs.href, target: '_blank' } : { href: el.attrs.href },
+      };
     default:
       return null;
   }

@@ -5,7 +5,7 @@
  * XmlFragment `default` of the document, holding one Y.XmlElement per ProseMirror node, named like
  * the node (Tiptap StarterKit + Table + Image + Link), with the node's attributes as element
  * attributes and text as Y.XmlText whose formatting attributes are the marks (`{bold: {}}`,
- * `{link: {href}}`), exactly as y-prosemirror writes them. Anything written here is therefore what
+ * `{link: {href, target}}`), exactly as y-prosemirror writes them. Anything written here is therefore what
  * the editor would have written itself, and the editor's writes are readable here.
  *
  * In memory (between HTML and Yjs), a draft is a list of blocks in ProseMirror's JSON shape
@@ -19,7 +19,7 @@ export type DraftMark =
   | { type: 'bold' }
   | { type: 'italic' }
   | { type: 'code' }
-  | { type: 'link'; attrs: { href: string } };
+  | { type: 'link'; attrs: { href: string; target?: '_blank' } };
 export type MarkName = DraftMark['type'];
 /** Nesting order in HTML, outermost first (as ProseMirror orders marks by schema rank). */
 export const MARK_ORDER: readonly MarkName[] = ['link', 'bold', 'italic', 'code'];
@@ -62,7 +62,9 @@ export const text = (value: string, marks?: DraftMark[]): DraftText =>
 
 export function sameMark(a: DraftMark, b: DraftMark): boolean {
   if (a.type !== b.type) return false;
-  return a.type !== 'link' || a.attrs.href === (b as Extract<DraftMark, { type: 'link' }>).attrs.href;
+  if (a.type !== 'link') return true;
+  const other = (b as Extract<DraftMark, { type: 'link' }>).attrs;
+  return a.attrs.href === other.href && a.attrs.target === other.target;
 }
 
 export function sameMarks(a: DraftMark[] = [], b: DraftMark[] = []): boolean {

@@ -21,7 +21,10 @@ function openTag(mark: DraftMark): string {
     case 'link': {
       // Editors can write any attribute into Yjs: the URL is checked here, not trusted.
       const href = safeUrl(mark.attrs.href, 'href');
-      return href === null ? '' : `<a href="${escapeAttribute(href)}">`;
+      if (href === null) return '';
+      // In the sanitizer's attribute order, so the projection reads the same after sanitizing.
+      const newTab = mark.attrs.target === '_blank' ? ' rel="noopener noreferrer" target="_blank"' : '';
+      return `<a href="${escapeAttribute(href)}"${newTab}>`;
     }
     default: {
       const unknown: never = mark;

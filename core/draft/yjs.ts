@@ -49,7 +49,7 @@ function markAttributes(marks: DraftMark[] = []): Record<string, object> {
         out[mark.type] = {};
         break;
       case 'link':
-        out.link = { href: mark.attrs.href };
+        out.link = mark.attrs.target ? { href: mark.attrs.href, target: '_blank' } : { href: mark.attrs.href };
         break;
       default: {
         const unknown: never = mark;
@@ -164,8 +164,10 @@ function marksOf(attributes: Record<string, unknown> | undefined): DraftMark[] {
     const name = markName(key);
     if (name === 'bold' || name === 'italic' || name === 'code') marks.push({ type: name });
     else if (name === 'link') {
-      const href = (value as { href?: unknown }).href;
-      if (typeof href === 'string' && href) marks.push({ type: 'link', attrs: { href } });
+      const { href, target } = value as { href?: unknown; target?: unknown };
+      if (typeof href === 'string' && href) {
+        marks.push({ type: 'link', attrs: target === '_blank' ? { href, target } : { href } });
+      }
     }
     // Other marks (strike, underline, highlight…): not part of the published subset.
   }

@@ -29,8 +29,17 @@ describe('sanitizeHtml', () => {
     expect(sanitizeHtml('<img src="https://x/y.png" onerror="alert(1)" alt="a" width="9">')).toBe(
       '<img src="https://x/y.png" alt="a">',
     );
-    expect(sanitizeHtml('<a href="https://x" onmouseover=alert(1) target=_blank>t</a>')).toBe(
+    expect(sanitizeHtml('<a href="https://x" onmouseover=alert(1) target=_top>t</a>')).toBe(
       '<a href="https://x">t</a>',
+    );
+  });
+
+  it('keeps a new-tab link as one, always with noopener noreferrer', () => {
+    expect(sanitizeHtml('<a href="https://x" target="_BLANK">t</a>')).toBe(
+      '<a href="https://x" rel="noopener noreferrer" target="_blank">t</a>',
+    );
+    expect(sanitizeHtml('<a href="https://x" rel="nofollow" target=_blank>t</a>')).toBe(
+      '<a href="https://x" rel="nofollow noopener noreferrer" target="_blank">t</a>',
     );
   });
 

@@ -3,7 +3,8 @@
  * is sanitized on the server before it is stored or published). Workers have no DOM, so it reads
  * core/html/tokenize.ts tokens and builds a small, always balanced tree:
  *
- * - allowed tags keep only their allowed attributes (a: href, rel; img: src, alt), re-serialized;
+ * - allowed tags keep only their allowed attributes (a: href, rel, target=_blank with noopener; img: src,
+ *   alt), re-serialized;
  * - h1 becomes h2 and h5/h6 become h4 (an article's headings live in h2–h4);
  * - tags whose content is code or embedded media (script, style, iframe, svg, …) go with their content;
  * - any other tag is unwrapped: its text stays (block-level ones leave a line break);
@@ -182,7 +183,10 @@ function allowedAttributes(
         .toLowerCase()
         .split(/\s+/)
         .filter((t) => REL_TOKENS.has(t));
-      return rel.length ? { href, rel: rel.join(' ') } : { href };
+      // A new tab is the one target kept; the page it opens never gets a handle on this one.
+      const newTab = (attrs.target ?? '').toLowerCase() === '_blank';
+      if (newTab) for (const t of ['noopener', 'noreferrer']) if (!rel.includes(t)) rel.push(t);
+      return { href, ...(rel.length ? { rel: rel.join(' ') } : {}), ...(newTab ? { target: '_blank' } : {}) };
     }
     case 'img': {
       const given = attrs.src ?? '';

@@ -111,10 +111,24 @@ test.describe('the editor at work', () => {
     await expect(linkDialog).toBeHidden();
     const link = draft(page).locator('a[href="/guides/blanching/"]');
     await expect(link).toHaveText('Blanch them in autumn.');
+    // "Open in a new tab" is kept: in the saved article (what is published) and in the dialog again.
+    await expect(page.getByTestId('save-state')).toHaveText('Saved', { timeout: 10_000 });
+    await expect
+      .poll(async () => {
+        const saved = await apiCall<{ html_content: string }>(
+          request,
+          team.token,
+          'GET',
+          `/api/v1/writer/content/${team.articleId}/`,
+        );
+        return saved.html_content;
+      })
+      .toContain('<a href="/guides/blanching/" rel="noopener noreferrer" target="_blank">Blanch them in autumn.</a>');
     await link.click();
     await toolbar(page).getByRole('button', { name: 'Link' }).click();
     const editLink = page.getByRole('dialog', { name: 'Edit link' });
     await expect(editLink.getByLabel('Address')).toHaveValue('/guides/blanching/');
+    await expect(editLink.getByLabel('Open in a new tab')).toBeChecked();
     await editLink.getByRole('button', { name: 'Remove link' }).click();
     await expect(link).toHaveCount(0);
 
