@@ -39,6 +39,8 @@ export default defineConfig({
     command: 'bash scripts/e2e-server.sh',
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    // Migrating a fresh state and starting wrangler takes ~40 s idle; on a 2-core machine busy with
+    // another suite it took over 180 s, failing the run before a test had started.
+    timeout: 360_000,
   },
 });
