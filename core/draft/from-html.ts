@@ -5,7 +5,7 @@
  * always starts with a block, an image (a block node in Tiptap) splits the paragraph it sits in,
  * whitespace collapses outside <pre>.
  */
-import { sanitizeHtml } from '../html/sanitize';
+import { BLOCK_TAGS as SANITIZER_BLOCK_TAGS, sanitizeHtml } from '../html/sanitize';
 import { tokenize } from '../html/tokenize';
 import {
   paragraph,
@@ -24,27 +24,8 @@ type Node = { tag: string; attrs: Record<string, string>; children: Node[] } | s
 type Element = Exclude<Node, string>;
 
 const VOID = new Set(['br', 'hr', 'img']);
-const BLOCK_TAGS = new Set([
-  'p',
-  'h2',
-  'h3',
-  'h4',
-  'ul',
-  'ol',
-  'li',
-  'blockquote',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'figure',
-  'figcaption',
-  'hr',
-  'pre',
-  'img',
-]);
+/** The sanitizer's block tags, and images: a draft's image is a block node. */
+const BLOCK_TAGS = new Set([...SANITIZER_BLOCK_TAGS, 'img']);
 
 /** Sanitized HTML is balanced, so a plain stack builds its tree. */
 function parse(html: string): Node[] {

@@ -128,7 +128,8 @@ const UNKNOWN_BLOCK = new Set([
   'body',
   'html',
 ]);
-const BLOCK = new Set([
+/** Allowed tags that are blocks: they close an open paragraph or heading (and start a new line in text). */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
   'p',
   'h2',
   'h3',
@@ -280,7 +281,7 @@ export function sanitizeToTree(html: string, opts: SanitizeOptions = {}): HtmlNo
 
 /** The end tags HTML implies when `tag` opens (a new <p> closes the open one, <li> the previous <li>…). */
 function impliedEnds(tag: AllowedTag, closeInScope: (tags: string[], boundaries: string[]) => void) {
-  if (BLOCK.has(tag)) closeInScope(['p', 'h2', 'h3', 'h4'], SCOPE);
+  if (BLOCK_TAGS.has(tag)) closeInScope(['p', 'h2', 'h3', 'h4'], SCOPE);
   switch (tag) {
     case 'li':
       closeInScope(['li'], ['ul', 'ol', 'td', 'th', 'blockquote', 'figure', 'table']);
@@ -328,7 +329,7 @@ export function sanitizeHtml(html: string, opts: SanitizeOptions = {}): string {
 function collectText(nodes: HtmlNode[], out: string[]) {
   for (const node of nodes) {
     if (node.kind === 'text') out.push(decodeEntities(node.html));
-    else if (node.tag === 'br' || node.tag === 'hr' || BLOCK.has(node.tag)) {
+    else if (node.tag === 'br' || node.tag === 'hr' || BLOCK_TAGS.has(node.tag)) {
       out.push(' ');
       collectText(node.children, out);
       out.push(' ');
