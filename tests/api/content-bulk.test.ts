@@ -277,3 +277,55 @@ describe('deleting many articles', () => {
     expect((await articles(fx, fx.ungranted.id)).length).toBe(6);
   });
 });
+
+describe('the Optimizer on all N matching', () => {
+  it('scores every article the filter shows, and no other', async () => {
+    const site = fx.granted;
+    const roses = await articles(fx, site.id, "title LIKE 'Rose%'");
+    const filter = { site_id: site.id, search: 'rose' };
+    const res = await call('POST', '/api/v1/optimizer/analyze/', {
+      token: fx.members.editor.token,
+      body: { filter, expected_count: roses.length },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(
+      res.body.data.map((r: { content_id: number }) => r.content_id).sort((x: number, y: number) => x - y),
+    ).toEqual(roses.map((r) => r.id));
+    const moved = await call('POST', '/api/v1/optimizer/analyze/', {
+      token: owner.token,
+      body: { filter, expected_count: roses.length + 1 },
+    });
+    expectError(moved, 409, 'selection_changed');
+    const both = await call('POST', '/api/v1/optimizer/analyze/', {
+      token: owner.token,
+      body: { filter, content_ids: [roses[0]!.id] },
+    });
+    expectError(both, 400, 'validation_error');
+  });
+
+  it('keeps viewers and unreachable sites out, and AI fixes to their batch of 50', async () => {
+    const viewer = await call('POST', '/api/v1/optimizer/optimize/', {
+      token: fx.members.viewer.token,
+      body: { filter: { site_id: fx.granted.id }, actions: ['intro'] },
+    });
+    expect(viewer.status).toBe(403);
+    // The editor is not granted the second site: it is "not found".
+    const hidden = await call('POST', '/api/v1/optimizer/optimize/', {
+      token: fx.members.editor.token,
+      body: { filter: { site_id: fx.ungranted.id }, actions: ['intro'] },
+    });
+    expect(hidden.status).toBe(404);
+    const theirs = await call('POST', '/api/v1/optimizer/optimize/', {
+      token: owner.token,
+      body: { filter: { site_id: other.granted.id }, actions: ['intro'] },
+    });
+    expect(theirs.status).toBe(404);
+    await seedArticles(fx, fx.ungranted, 55, 'extra');
+    const large = await call('POST', '/api/v1/optimizer/optimize/', {
+      token: owner.token,
+      body: { filter: { site_id: fx.ungranted.id, search: 'extra' }, expected_count: 55, actions: ['intro'] },
+    });
+    expectError(large, 400, 'selection_too_large');
+    expect(large.body.error).toBe('55 articles match: fix at most 50 at once (narrow the filter).');
+  });
+});

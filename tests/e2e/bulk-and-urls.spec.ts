@@ -203,6 +203,36 @@ test.describe('bulk work beyond a page, URL state, links, truthful copy', () => 
     await context.close();
   });
 
+  test('optimizer: "Score now" and AI fixes reach all N matching, priced for N', async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    const { context, token, page } = await setUp(browser, baseURL!, request, 'optall');
+    const { siteId, sectorId } = await siteWithKeywords(request, token, TULIPS.slice(0, 1));
+    for (let i = 1; i <= 28; i++) {
+      await apiCall(request, token, 'POST', '/api/v1/writer/content/', {
+        site_id: siteId,
+        sector_id: sectorId,
+        title: `Dahlia guide ${i}`,
+      });
+    }
+    await page.goto('/optimizer');
+    await expect(page.getByText('1–25 of 28 articles')).toBeVisible({ timeout: 60_000 });
+    await page.getByRole('checkbox', { name: 'Select all articles on this page' }).check();
+    await bulkBar(page).getByRole('button', { name: 'Select all 28 matching' }).click();
+    await bulkBar(page).getByRole('button', { name: 'Score now' }).click();
+    await expect(page.getByText('Scored 28 articles.')).toBeVisible();
+
+    await page.getByRole('checkbox', { name: 'Select all articles on this page' }).check();
+    await bulkBar(page).getByRole('button', { name: 'Select all 28 matching' }).click();
+    await bulkBar(page).getByRole('button', { name: 'AI fixes…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'AI fixes' });
+    await expect(dialog).toContainText('For 28 articles (all matching the list).');
+    await context.close();
+  });
+
   test('dashboard: "Getting started" follows the account, with no "later release" anywhere', async ({
     browser,
     baseURL,

@@ -9,6 +9,8 @@ import { Hono } from 'hono';
 import { content, contentScoreHistory, contentScores } from '../../core/schema/shard';
 import {
   analyzeBody,
+  MAX_ANALYZE_BATCH,
+  MAX_OPTIMIZE_BATCH,
   optimizeBody,
   optimizeQuoteQuery,
   type ScoresQuery,
@@ -23,11 +25,11 @@ import { body, describe, idParam, query } from '../http/validate';
 import { authenticate } from '../middleware/authenticate';
 import { tenantContext } from '../middleware/tenant';
 import { startJob } from '../jobs/start-job';
-import { likePattern, requireSelection } from '../planner/scope';
 import { requireContent } from '../writer/content-access';
 import { optimizeQuote } from './ai/quote';
 import { loadBrief } from './brief';
 import { issuesOf } from './scores';
+import { filtersOf, selectedArticles, withScore } from './selection';
 
 /** Rooms woken at once by analyze: each reads its brief and writes its projection. */
 const ANALYZE_CONCURRENCY = 6;
@@ -51,19 +53,6 @@ function orderOf(spec = 'score'): SQL[] {
     });
   }
   return descending ? [desc(column), desc(content.id)] : [asc(column), asc(content.id)];
-}
-
-function filtersOf(accountId: number, q: ScoresQuery): SQL | undefined {
-  const band =
-    q.band === 'unscored' ? isNull(contentScores.score) : q.band ? eq(contentScores.band, q.band) : undefined;
-  return and(
-    eq(content.account_id, accountId),
-    eq(content.site_id, q.site_id),
-    q.sector_id ? eq(content.sector_id, q.sector_id) : undefined,
-    band,
-    q.status ? eq(content.status, q.status) : undefined,
-    q.search ? sql`${content.title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
-  );
 }
 
 export const optimizerRoutes = new Hono<AppEnv>()
@@ -90,9 +79,7 @@ export const optimizerRoutes = new Hono<AppEnv>()
     body(analyzeBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const ids = [...new Set(c.req.valid('json').content_ids)];
-      // Every id is checked before any room is woken: one foreign or unknown id answers 404 for all.
-      for (const contentId of ids) await requireContent(tenant, contentId, 'write');
+      const { ids } = await selectedArticles(tenant, c.req.valid('json'), MAX_ANALYZE_BATCH, 'score');
       const results = [];
       for (let i = 0; i < ids.length; i += ANALYZE_CONCURRENCY) {
         const part = ids.slice(i, i + ANALYZE_CONCURRENCY);
@@ -122,7 +109,7 @@ export const optimizerRoutes = new Hono<AppEnv>()
       const q = c.req.valid('query');
       await requireSite(tenant, q.site_id, 'read');
       const where = filtersOf(tenant.account.id, q);
-      const joined = and(eq(contentScores.account_id, content.account_id), eq(contentScores.content_id, content.id));
+      const joined = withScore;
       const rowsQuery = tenant.db
         .select({
           content_id: content.id,
@@ -196,12 +183,9 @@ export const optimizerRoutes = new Hono<AppEnv>()
     body(optimizeBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const { content_ids, actions } = c.req.valid('json');
-      const { siteId, rows } = await requireSelection(tenant, content, content_ids, 'Content', 'write');
-      const job = await startJob(c, tenant, siteId, 'optimize_content', {
-        content_ids: rows.map((r) => r.id),
-        actions,
-      });
+      const input = c.req.valid('json');
+      const { siteId, ids } = await selectedArticles(tenant, input, MAX_OPTIMIZE_BATCH, 'fix');
+      const job = await startJob(c, tenant, siteId, 'optimize_content', { content_ids: ids, actions: input.actions });
       return ok(c, { task_id: job.id, job }, 202, 'AI fixes started.');
     },
   );

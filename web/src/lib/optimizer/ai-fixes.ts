@@ -6,7 +6,7 @@
 import type { JobView } from '$core/ai/jobs';
 import { isActive } from '$core/realtime/job-list';
 import { OPTIMIZE_ACTIONS, type OptimizeAction } from '$core/validation/optimizer';
-import { api, data, param, read } from '$lib/api/client';
+import { api, data, param, type Query, read } from '$lib/api/client';
 import { startAiJob } from '$lib/realtime/start-job';
 
 export type Quote = Awaited<ReturnType<typeof fetchQuote>>;
@@ -18,11 +18,15 @@ export function fetchQuote(contentId: number, actions: readonly OptimizeAction[]
   return data(api.api.v1.optimizer.optimize.quote.$get({ query }));
 }
 
+/** What the fixes reach: articles checked by hand, or all those the Optimizer's list shows for a filter. */
+export type FixTarget = { content_ids: number[] } | { filter: Query; expected_count: number };
+
 /** Starts one job for the articles and fixes; the job goes straight into the live job list. */
-export async function startFixes(contentIds: number[], actions: OptimizeAction[]): Promise<JobView> {
+export async function startFixes(target: FixTarget, actions: OptimizeAction[]): Promise<JobView> {
   let job: JobView | null = null;
   await startAiJob(async () => {
-    const res = await read(api.api.v1.optimizer.optimize.$post({ json: { content_ids: contentIds, actions } }));
+    const json = { ...target, actions } as Parameters<typeof api.api.v1.optimizer.optimize.$post>[0]['json'];
+    const res = await read(api.api.v1.optimizer.optimize.$post({ json }));
     job = res.data.job;
     return res;
   }, '');

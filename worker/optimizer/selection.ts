@@ -1,0 +1,75 @@
+/**
+ * What the Optimizer's bulk actions reach (issue 14 item 9): the articles checked by hand, or every
+ * article its table shows for a filter ("all N matching"), read with the table's own WHERE so the
+ * action never reaches a row the list would not show.
+ */
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { content, contentScores } from '../../core/schema/shard';
+import { MAX_SELECTION } from '../../core/validation/selection';
+import type { ScoresFilter } from '../../core/validation/optimizer';
+import type { Tenant } from '../db/tenant';
+import { BadRequest } from '../http/errors';
+import { selectionChanged } from '../http/scoped-resource';
+import { requireSite } from '../http/site-access';
+import { likePattern, requireSelection } from '../planner/scope';
+
+/** The Optimizer table's WHERE: a site's articles, by sector, score band, status and title. */
+export function filtersOf(accountId: number, q: ScoresFilter): SQL | undefined {
+  const band =
+    q.band === 'unscored' ? isNull(contentScores.score) : q.band ? eq(contentScores.band, q.band) : undefined;
+  return and(
+    eq(content.account_id, accountId),
+    eq(content.site_id, q.site_id),
+    q.sector_id ? eq(content.sector_id, q.sector_id) : undefined,
+    band,
+    q.status ? eq(content.status, q.status) : undefined,
+    q.search ? sql`${content.title} LIKE ${likePattern(q.search)} ESCAPE '\\'` : undefined,
+  );
+}
+
+/** The table's join: an article with its latest score, if it has one. */
+export const withScore = and(
+  eq(contentScores.account_id, content.account_id),
+  eq(contentScores.content_id, content.id),
+);
+
+/**
+ * The ids a bulk action reaches, all of one site the user may write: by ids (each checked: one
+ * foreign or unknown id answers 404 for all) or by filter, at most `cap` (the action's batch).
+ * A filter's count that moved since the user saw it is a 409 with the count now.
+ */
+export async function selectedArticles(
+  tenant: Tenant,
+  picked: {
+    content_ids?: number[] | undefined;
+    filter?: ScoresFilter | undefined;
+    expected_count?: number | undefined;
+  },
+  cap: number,
+  verb: string,
+): Promise<{ siteId: number; ids: number[] }> {
+  if (!picked.filter) {
+    const { siteId, rows } = await requireSelection(tenant, content, picked.content_ids ?? [], 'Content', 'write');
+    return { siteId, ids: rows.map((r) => r.id) };
+  }
+  const site = await requireSite(tenant, picked.filter.site_id, 'write');
+  const rows = await tenant.db
+    .select({ id: content.id })
+    .from(content)
+    .leftJoin(contentScores, withScore)
+    .where(filtersOf(tenant.account.id, picked.filter))
+    .orderBy(content.id)
+    .limit(MAX_SELECTION + 1)
+    .all();
+  if (picked.expected_count !== undefined && rows.length !== picked.expected_count) {
+    throw selectionChanged('articles', rows.length);
+  }
+  if (!rows.length) throw new BadRequest('No articles match this filter.', 'empty_selection');
+  if (rows.length > cap) {
+    throw new BadRequest(
+      `${rows.length.toLocaleString('en-US')} articles match: ${verb} at most ${cap} at once (narrow the filter).`,
+      'selection_too_large',
+    );
+  }
+  return { siteId: site.id, ids: rows.map((r) => r.id) };
+}
