@@ -29,7 +29,8 @@ import { requireContent } from '../writer/content-access';
 import { optimizeQuote } from './ai/quote';
 import { loadBrief } from './brief';
 import { issuesOf } from './scores';
-import { filtersOf, selectedArticles, withScore } from './selection';
+import { articlesMatching, filtersOf, withScore } from './selection';
+import { requireSelection } from '../planner/scope';
 
 /** Rooms woken at once by analyze: each reads its brief and writes its projection. */
 const ANALYZE_CONCURRENCY = 6;
@@ -79,7 +80,12 @@ export const optimizerRoutes = new Hono<AppEnv>()
     body(analyzeBody),
     async (c) => {
       const tenant = c.get('tenant');
-      const { ids } = await selectedArticles(tenant, c.req.valid('json'), MAX_ANALYZE_BATCH, 'score');
+      const input = c.req.valid('json');
+      const ids = input.filter
+        ? (await articlesMatching(tenant, { ...input, filter: input.filter }, MAX_ANALYZE_BATCH, 'score')).ids
+        : [...new Set(input.content_ids)];
+      // Every id is checked before any room is woken: one foreign or unknown id answers 404 for all.
+      if (!input.filter) for (const contentId of ids) await requireContent(tenant, contentId, 'write');
       const results = [];
       for (let i = 0; i < ids.length; i += ANALYZE_CONCURRENCY) {
         const part = ids.slice(i, i + ANALYZE_CONCURRENCY);
@@ -184,7 +190,12 @@ export const optimizerRoutes = new Hono<AppEnv>()
     async (c) => {
       const tenant = c.get('tenant');
       const input = c.req.valid('json');
-      const { siteId, ids } = await selectedArticles(tenant, input, MAX_OPTIMIZE_BATCH, 'fix');
+      const { siteId, ids } = input.filter
+        ? await articlesMatching(tenant, { ...input, filter: input.filter }, MAX_OPTIMIZE_BATCH, 'fix')
+        : await requireSelection(tenant, content, input.content_ids, 'Content', 'write').then(({ siteId, rows }) => ({
+            siteId,
+            ids: rows.map((r) => r.id),
+          }));
       const job = await startJob(c, tenant, siteId, 'optimize_content', { content_ids: ids, actions: input.actions });
       return ok(c, { task_id: job.id, job }, 202, 'AI fixes started.');
     },

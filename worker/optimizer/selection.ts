@@ -11,7 +11,7 @@ import type { Tenant } from '../db/tenant';
 import { BadRequest } from '../http/errors';
 import { selectionChanged } from '../http/scoped-resource';
 import { requireSite } from '../http/site-access';
-import { likePattern, requireSelection } from '../planner/scope';
+import { likePattern } from '../planner/scope';
 
 /** The Optimizer table's WHERE: a site's articles, by sector, score band, status and title. */
 export function filtersOf(accountId: number, q: ScoresFilter): SQL | undefined {
@@ -34,24 +34,16 @@ export const withScore = and(
 );
 
 /**
- * The ids a bulk action reaches, all of one site the user may write: by ids (each checked: one
- * foreign or unknown id answers 404 for all) or by filter, at most `cap` (the action's batch).
- * A filter's count that moved since the user saw it is a 409 with the count now.
+ * The ids of every article the table shows for a filter, on a site the user may write, at most
+ * `cap` (the action's batch). A count that moved since the user saw it is a 409 with the count now.
+ * (Ids picked by hand are checked by each route as before: analyze per article, fixes as one selection.)
  */
-export async function selectedArticles(
+export async function articlesMatching(
   tenant: Tenant,
-  picked: {
-    content_ids?: number[] | undefined;
-    filter?: ScoresFilter | undefined;
-    expected_count?: number | undefined;
-  },
+  picked: { filter: ScoresFilter; expected_count?: number | undefined },
   cap: number,
   verb: string,
 ): Promise<{ siteId: number; ids: number[] }> {
-  if (!picked.filter) {
-    const { siteId, rows } = await requireSelection(tenant, content, picked.content_ids ?? [], 'Content', 'write');
-    return { siteId, ids: rows.map((r) => r.id) };
-  }
   const site = await requireSite(tenant, picked.filter.site_id, 'write');
   const rows = await tenant.db
     .select({ id: content.id })
